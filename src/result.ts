@@ -1,0 +1,60 @@
+// The result object of one simulation run: what tools, tests, sweeps and the browser page rely on.
+// Every field is plain JSON (numbers, strings, arrays, objects), so a result can be written to
+// JSONL, posted between workers and compared byte for byte.
+
+import type { ResolvedConfig } from "./config/schema.js";
+
+/** Why a run (or a chunk of it) stopped. */
+export type StopReason = "completed" | "aborted" | "errored";
+
+export interface VmThroughput {
+  /** Guest index (domU<i>). */
+  vm: number;
+  /** TCP goodput delivered in order to the guest application, 1e9 bit/s (received direction). */
+  goodputGbps: number;
+  /** TCP goodput sent by the guest and acknowledged by the external receiver, 1e9 bit/s. */
+  txGoodputGbps: number;
+  /** UDP payload delivered to the guest application, 1e9 bit/s. */
+  udpGbps: number;
+}
+
+export interface CpuUsage {
+  domain: string; // "dom0" | "domU<i>"
+  vcpu: number;
+  pcpu: number;
+  /** Busy fraction of the measured interval, 0..1. */
+  utilization: number;
+  /** Fraction of the measured interval spent in each component (sums to utilization). */
+  breakdown: Record<string, number>;
+}
+
+export interface LatencySummary {
+  /** Packets whose NIC-arrival-to-application delay was recorded in the measured interval. */
+  count: number;
+  meanUs: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
+
+export interface SimResult {
+  state: StopReason;
+  /** Human-readable reason when state != "completed". */
+  error?: string;
+  /** Fully resolved configuration that produced this result (every default filled in). */
+  config: ResolvedConfig;
+  seed: number;
+  versions: { pvnetsim: string; assemblyscript: string; wasmBuild: "release" | "debug" };
+  throughput: { aggregateGbps: number; perVm: VmThroughput[] };
+  cpu: CpuUsage[];
+  /** Event and operation counts over the measured interval (names are documented in src/report/stats.ts). */
+  events: Record<string, number>;
+  /** Derived per-packet ratios (events per packet, cycles per byte, ...). */
+  derived: Record<string, number>;
+  /** Packets dropped over the whole run, by the stage that dropped them. */
+  drops: Record<string, number>;
+  latency: LatencySummary;
+  /** Packet conservation over the whole run: injected = delivered + dropped + inFlight. */
+  conservation: { injected: number; delivered: number; dropped: number; inFlight: number; ok: boolean };
+  perf: { wallSeconds: number; simulatedSeconds: number; eventsProcessed: number; packetsSimulated: number };
+}
