@@ -1,0 +1,91 @@
+// dom0's software bridge and per-CPU input backlog (net/bridge, net/core/dev.c).
+//
+// Models: RX direction, the bridge forwards each frame from the physical port to the vif of
+// the guest it is addressed to (bridge FDB lookup; guest g sits behind port g % ports) by
+// calling netback's start_xmit; the per-packet bridge cost is charged in the NIC poll that
+// carries the frame. TX direction, netback's net_tx_action hands guest packets to netif_rx:
+// they wait in the current CPU's backlog (netdev_max_backlog, drop when full) until the
+// backlog NAPI (process_backlog, weight 64) runs the bridge and the physical driver's xmit.
+// Left out: STP, FDB learning/ageing, netfilter, multicast flooding.
+
+import {
+  CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_PORTS, COMP_BRIDGE, COMP_NIC, COMP_SOFTIRQ,
+  COST_BRIDGE_PKT, COST_NIC_TX_PKT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG,
+} from "../../src/abi/layout";
+import { cfgU32, cost } from "../config";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
+import { pAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
+import { charge } from "../cpu/vcpu";
+import { napiAdd, napiSchedule, NAPI_BACKLOG } from "../kernel/napi";
+import { nicXmit } from "../hw/nic";
+import { netbackStartXmit, netbackTxRelease } from "../netback/netback";
+import { pktGuest } from "../traffic/external";
+
+let backlog = new StaticArray<i32>(0);
+let backlogNapi = new StaticArray<u32>(0);
+let nPorts: u32 = 1;
+let nDom0: u32 = 0;
+
+export function bridgeInit(dom0Vcpus: u32): void {
+  nDom0 = dom0Vcpus;
+  nPorts = cfgU32(CFG_PORTS);
+  backlog = new StaticArray<i32>(<i32>dom0Vcpus);
+  backlogNapi = new StaticArray<u32>(<i32>dom0Vcpus);
+  let lim = cfgU32(CFG_DOM0_BACKLOG_MAX);
+  let w = cfgU32(CFG_NAPI_WEIGHT);
+  for (let v: u32 = 0; v < dom0Vcpus; v++) {
+    unchecked((backlog[v] = fifoNew(lim)));
+    unchecked((backlogNapi[v] = napiAdd(NAPI_BACKLOG, v, w)));
+  }
+}
+
+/** Physical port the guest's traffic uses. */
+// @ts-ignore: decorator
+@inline export function guestPort(g: u32): u32 {
+  return g % nPorts;
+}
+
+/** br_handle_frame -> br_forward -> dev_queue_xmit(vif): a frame from `port` to its guest. */
+export function bridgeRx(v: u32, port: u32, p: u32): void {
+  netbackStartXmit(v, pktGuest(p), p);
+}
+
+/** netif_rx on dom0 VCPU v (from net_tx_action). */
+export function backlogEnqueue(v: u32, p: u32): void {
+  let b = unchecked(backlog[v]);
+  if (fifoFull(b)) {
+    let aux = unchecked(pAux[p]);
+    if (aux != PKT_NONE) netbackTxRelease(v, aux); // kfree_skb releases the granted page
+    pktDrop(ST_DROP_DOM0_BACKLOG, p);
+    return;
+  }
+  fifoPush(b, p);
+  napiSchedule(unchecked(backlogNapi[v]), v);
+}
+
+export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
+  let n = fifoLen(unchecked(backlog[idx]));
+  let k = n < quota ? n : quota;
+  charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
+  charge(COMP_BRIDGE, <u64>(cost(COST_BRIDGE_PKT) * <f64>k));
+  charge(COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>k));
+  return k;
+}
+
+export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool): bool {
+  let b = unchecked(backlog[idx]);
+  for (let i: u32 = 0; i < work; i++) {
+    let p = fifoPop(b);
+    nicXmit(v, guestPort(pktGuest(p)), p);
+  }
+  return !exhausted;
+}
+
+export function bridgeHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let v: u32 = 0; v < nDom0; v++) {
+    let b = unchecked(backlog[v]);
+    for (let i: u32 = 0; i < fifoLen(b); i++) s += pktUnits(fifoAt(b, i));
+  }
+  return s;
+}

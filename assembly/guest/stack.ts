@@ -1,0 +1,180 @@
+// The guest's network stack and application: what a received skb costs above netfront, and the
+// application thread that drains the sockets.
+//
+// Models: per skb handed up by netfront (or LRO), IP+TCP (or UDP) receive at a per-packet plus
+// per-byte cost; TCP data goes through the receiver (traffic/tcp.ts: ordering, delayed ACKs, the
+// ACKs it sends back through netfront), TCP ACKs go to the guest's senders, UDP lands in a socket
+// buffer (dropped when full). One application thread per guest runs recv() in a loop on the
+// guest's last VCPU: each call takes up to `appRecvBytes` from one socket (round-robin) at a
+// per-call plus per-byte copy_to_user cost; freeing socket space may make TCP send a window
+// update (tcp_cleanup_rbuf). Delivery to the application is where goodput and the end-to-end
+// latency (NIC arrival to application) are measured.
+// Left out: socket memory accounting beyond byte counts, prequeue/direct copy, the scheduler's
+// wake-up latency of the application.
+
+import {
+  CFG_GUESTS, CFG_GUEST_VCPUS, CFG_APP_RECV_BYTES, CFG_UDP_RCVBUF, CFG_WARMUP, COMP_STACK, COMP_APP,
+  COST_STACK_RX_PKT, COST_STACK_RX_PER_BYTE, COST_APP_RECV_CALL, COST_APP_COPY_PER_BYTE,
+  ST_DROP_GUEST_SOCKET, ST_DELIVERED, ST_GUEST_STACK_RX_BYTES, GS_RX_APP_BYTES, GS_UDP_APP_BYTES,
+} from "../../src/abi/layout";
+import { cfgU32, cfgU64, cost } from "../config";
+import { statAdd, guestStatAdd, recordLatency } from "../stats";
+import { eqNow } from "../sim/eventq";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../sim/fifo";
+import { pKind, pBytes, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK } from "../packet";
+import { charge, threadQueue, nDom0Vcpus } from "../cpu/vcpu";
+import { appThreadId } from "../kernel/threads";
+import {
+  tcpReceiverOnData, tcpSenderOnAck, tcpSocketQueue, tcpSocketConsumed, flowsPerGuest, rxPerGuest,
+  flowGuest, tcpTxFlowStart,
+} from "../traffic/tcp";
+
+let nGuests: u32 = 0;
+let recvBytes: u32 = 65536;
+let udpRcvBuf: u32 = 0;
+let warmup: u64 = 0;
+let appVcpu = new StaticArray<u32>(0);
+let udpSock = new StaticArray<i32>(0);
+let udpSockBytes = new StaticArray<u32>(0);
+let appBatch = new StaticArray<i32>(0);
+let appRr = new StaticArray<u32>(0); // round-robin position over the guest's sockets
+let appTxPending = new StaticArray<u8>(0); // TX flows not yet started by the application
+let appBatchKind = new StaticArray<u8>(0); // 0 = TCP flow socket, 1 = UDP socket
+let appBatchFlow = new StaticArray<u32>(0);
+let appBatchBytes = new StaticArray<u32>(0);
+
+export function stackInit(): void {
+  nGuests = cfgU32(CFG_GUESTS);
+  let gv = cfgU32(CFG_GUEST_VCPUS);
+  recvBytes = cfgU32(CFG_APP_RECV_BYTES);
+  udpRcvBuf = cfgU32(CFG_UDP_RCVBUF);
+  warmup = cfgU64(CFG_WARMUP);
+  let n = <i32>nGuests;
+  appVcpu = new StaticArray<u32>(n);
+  udpSock = new StaticArray<i32>(n);
+  udpSockBytes = new StaticArray<u32>(n);
+  appBatch = new StaticArray<i32>(n);
+  appRr = new StaticArray<u32>(n);
+  appTxPending = new StaticArray<u8>(n);
+  appBatchKind = new StaticArray<u8>(n);
+  appBatchFlow = new StaticArray<u32>(n);
+  appBatchBytes = new StaticArray<u32>(n);
+  for (let g: u32 = 0; g < nGuests; g++) {
+    unchecked((appVcpu[g] = nDom0Vcpus + g * gv + gv - 1));
+    // A UDP socket holds at most rcvbuf bytes; 64-byte payloads bound its packet count.
+    unchecked((udpSock[g] = fifoNew(udpRcvBuf / 64 + 16)));
+    unchecked((appBatch[g] = fifoNew(recvBytes / 64 + 64)));
+  }
+}
+
+/** Guest g's application has TX flows to start (called once at init). */
+export function stackMarkTxStart(g: u32): void {
+  unchecked((appTxPending[g] = 1));
+  threadQueue(unchecked(appVcpu[g]), appThreadId(g));
+}
+
+/** netif_receive_skb of skb p in guest g, inside a softirq job on v. */
+export function stackDeliver(v: u32, g: u32, p: u32): void {
+  let kind = unchecked(pKind[p]);
+  let bytes = unchecked(pBytes[p]);
+  charge(COMP_STACK, <u64>(cost(COST_STACK_RX_PKT) + cost(COST_STACK_RX_PER_BYTE) * <f64>bytes));
+  statAdd(ST_GUEST_STACK_RX_BYTES, bytes);
+  if (kind == KIND_DATA) {
+    tcpReceiverOnData(unchecked(pFlow[p]), p);
+    return;
+  }
+  if (kind == KIND_ACK) {
+    tcpSenderOnAck(unchecked(pFlow[p]), p);
+    return;
+  }
+  // UDP
+  let s = unchecked(udpSock[g]);
+  if (unchecked(udpSockBytes[g]) + bytes > udpRcvBuf || fifoFull(s)) {
+    pktDrop(ST_DROP_GUEST_SOCKET, p);
+    return;
+  }
+  fifoPush(s, p);
+  unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) + bytes));
+}
+
+/** Wakes guest g's application if any of its sockets has data. */
+export function appWake(g: u32): void {
+  if (appHasWork(g)) threadQueue(unchecked(appVcpu[g]), appThreadId(g));
+}
+
+export function appHasWork(g: u32): bool {
+  if (unchecked(appTxPending[g])) return true;
+  if (fifoLen(unchecked(udpSock[g])) > 0) return true;
+  let f0 = g * flowsPerGuest;
+  for (let k: u32 = 0; k < rxPerGuest; k++) if (fifoLen(tcpSocketQueue(f0 + k)) > 0) return true;
+  return false;
+}
+
+/** One recv() call of guest g's application on v. */
+export function appStart(v: u32, g: u32): bool {
+  if (unchecked(appTxPending[g])) {
+    // The application's first write()s: the TCP senders fill their initial windows.
+    unchecked((appTxPending[g] = 0));
+    charge(COMP_APP, <u64>cost(COST_APP_RECV_CALL));
+    let f0 = g * flowsPerGuest;
+    for (let k = rxPerGuest; k < flowsPerGuest; k++) tcpTxFlowStart(f0 + k);
+    unchecked((appBatchBytes[g] = 0));
+    return true;
+  }
+  // Round-robin over the guest's sockets: its RX flows, then its UDP socket.
+  let nSock = rxPerGuest + 1;
+  let f0 = g * flowsPerGuest;
+  let start = unchecked(appRr[g]);
+  let batch = unchecked(appBatch[g]);
+  for (let k: u32 = 0; k < nSock; k++) {
+    let s = (start + k) % nSock;
+    let q = s < rxPerGuest ? tcpSocketQueue(f0 + s) : unchecked(udpSock[g]);
+    if (fifoLen(q) == 0) continue;
+    let bytes: u32 = 0;
+    while (fifoLen(q) > 0 && (bytes == 0 || bytes + unchecked(pBytes[fifoPeek(q)]) <= recvBytes) && !fifoFull(batch)) {
+      let p = fifoPop(q);
+      bytes += unchecked(pBytes[p]);
+      fifoPush(batch, p);
+    }
+    unchecked((appRr[g] = (s + 1) % nSock));
+    unchecked((appBatchKind[g] = s < rxPerGuest ? 0 : 1));
+    unchecked((appBatchFlow[g] = f0 + s));
+    unchecked((appBatchBytes[g] = bytes));
+    charge(COMP_APP, <u64>(cost(COST_APP_RECV_CALL) + cost(COST_APP_COPY_PER_BYTE) * <f64>bytes));
+    if (s < rxPerGuest) tcpSocketConsumed(f0 + s, bytes); // may charge a window-update ACK
+    else unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) - bytes));
+    return true;
+  }
+  return false;
+}
+
+/** End of the recv() call: the data is in the application's buffer. */
+export function appFinish(v: u32, g: u32): void {
+  let batch = unchecked(appBatch[g]);
+  let n = fifoLen(batch);
+  if (n == 0) return;
+  let counter = unchecked(appBatchKind[g]) == 0 ? GS_RX_APP_BYTES : GS_UDP_APP_BYTES;
+  guestStatAdd(g, counter, unchecked(appBatchBytes[g]));
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoPop(batch);
+    statAdd(ST_DELIVERED, pktUnits(p));
+    let birth = unchecked(pBirth[p]);
+    if (birth >= warmup) {
+      let segs = unchecked(pKind[p]) == KIND_DATA ? unchecked(pSegs[p]) : 1;
+      for (let s: u32 = 0; s < segs; s++) recordLatency(eqNow - birth);
+    }
+    pktFree(p);
+  }
+}
+
+/** Packets waiting in UDP sockets and in recv() calls in progress (conservation walk). */
+export function stackHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let g: u32 = 0; g < nGuests; g++) {
+    let q = unchecked(udpSock[g]);
+    for (let i: u32 = 0; i < fifoLen(q); i++) s += pktUnits(fifoAt(q, i));
+    let b = unchecked(appBatch[g]);
+    for (let i: u32 = 0; i < fifoLen(b); i++) s += pktUnits(fifoAt(b, i));
+  }
+  return s;
+}

@@ -1,0 +1,401 @@
+// Physical NIC ports (e1000/e1000e/igb class; calibration H1-H5, A/J for framing).
+//
+// Models, per port: one or more RX queues (selected by RSS flow hash or VMDq destination guest),
+// each with its own descriptor ring (frames DMA'd in; drop when no descriptor is free), its own
+// MSI-X interrupt delivered through Xen as a PIRQ event to the dom0 VCPU the port is bound to,
+// its own NAPI instance; a TX descriptor ring with a qdisc (txqueuelen) in front of it; TX
+// completions cleaned in the poll of the port's first queue (e1000_clean: TX clean, then RX).
+// Interrupt moderation (ITR) is a minimum spacing between interrupts: off, a fixed rate, or
+// e1000's dynamic conservative mode (itr=3): e1000_update_itr classifies the traffic seen since
+// the last NAPI completion as lowest/low/bulk latency, conservative mode never uses lowest, and
+// e1000_set_itr moves the rate to 20000 / 4000 ints/s (increases smoothed by +1/4 steps).
+// The interrupt is masked from the moment it fires until napi_complete re-enables it.
+// Left out: descriptor write-back delays (RxIntDelay/RADV), TSO/GSO, hardware LRO, flow control,
+// the cost Xen spends on the physical interrupt itself.
+
+import {
+  CFG_PORTS, CFG_RXQ_PER_PORT, CFG_QUEUE_SELECT, CFG_NIC_RX_RING, CFG_NIC_TX_RING, CFG_ITR_MODE,
+  CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, COMP_NIC, COMP_BRIDGE,
+  COMP_NETBACK, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_BRIDGE_PKT, COST_NB_START_XMIT,
+  COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
+  ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT,
+} from "../../src/abi/layout";
+import { cfgU32, cfgU64, cost } from "../config";
+import { statInc, statAdd } from "../stats";
+import { eqPush, eqNow } from "../sim/eventq";
+import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../sim/targets";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../sim/fifo";
+import { pBirth, pWire, pAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
+import { charge, chargeLate } from "../cpu/vcpu";
+import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
+import { evtchnSend, pirqPort } from "../xen/evtchn";
+import { linkSend, outLink } from "./link";
+import { bridgeRx } from "../dom0/bridge";
+import { netbackTxRelease } from "../netback/netback";
+import { pktGuest, pktFlowHash } from "../traffic/external";
+
+const NEVER: u64 = u64.MAX_VALUE;
+const ITR_LOWEST: u8 = 0;
+const ITR_LOW: u8 = 1;
+const ITR_BULK: u8 = 2;
+const ITR_MODE_OFF: u32 = 0;
+const ITR_MODE_FIXED: u32 = 1;
+const ITR_MODE_DYNAMIC: u32 = 2;
+
+export let nPorts: u32 = 0;
+export let qPerPort: u32 = 1;
+let queueSelect: u32 = 0;
+let cpuHz: u64 = 0;
+let itrMode: u32 = 0;
+
+// RX queues
+export let rxRing = new StaticArray<i32>(0);
+export let rxNapi = new StaticArray<u32>(0);
+let irqEnabled = new StaticArray<u8>(0);
+let irqEventAt = new StaticArray<u64>(0);
+let lastIrq = new StaticArray<u64>(0);
+let itrInterval = new StaticArray<u64>(0);
+let itrRate = new StaticArray<u32>(0);
+let rxItrState = new StaticArray<u8>(0);
+let txItrState = new StaticArray<u8>(0);
+let rxPktsSince = new StaticArray<u32>(0);
+let rxBytesSince = new StaticArray<u32>(0);
+let pollClean = new StaticArray<u32>(0); // TX descriptors the current poll cleans
+export let irqCount = new StaticArray<u32>(0);
+
+// TX (per port)
+let txCap: u32 = 0;
+let txHead = new StaticArray<u32>(0);
+let txTail = new StaticArray<u32>(0);
+let txDepart = new StaticArray<u64>(0);
+let txAuxArr = new StaticArray<u32>(0);
+let txBytesArr = new StaticArray<u32>(0);
+let txLimit: u32 = 0;
+export let txQdisc = new StaticArray<i32>(0);
+let txDoneAt = new StaticArray<u64>(0);
+let txPktsSince = new StaticArray<u32>(0);
+let txBytesSince = new StaticArray<u32>(0);
+
+export function nicInit(): void {
+  nPorts = cfgU32(CFG_PORTS);
+  qPerPort = cfgU32(CFG_RXQ_PER_PORT);
+  queueSelect = cfgU32(CFG_QUEUE_SELECT);
+  cpuHz = cfgU64(CFG_CPU_HZ);
+  itrMode = cfgU32(CFG_ITR_MODE);
+  let nq = <i32>(nPorts * qPerPort);
+  let np = <i32>nPorts;
+  rxRing = new StaticArray<i32>(nq);
+  rxNapi = new StaticArray<u32>(nq);
+  irqEnabled = new StaticArray<u8>(nq);
+  irqEventAt = new StaticArray<u64>(nq);
+  lastIrq = new StaticArray<u64>(nq);
+  itrInterval = new StaticArray<u64>(nq);
+  itrRate = new StaticArray<u32>(nq);
+  rxItrState = new StaticArray<u8>(nq);
+  txItrState = new StaticArray<u8>(nq);
+  rxPktsSince = new StaticArray<u32>(nq);
+  rxBytesSince = new StaticArray<u32>(nq);
+  pollClean = new StaticArray<u32>(nq);
+  irqCount = new StaticArray<u32>(nq);
+  let ringLen = cfgU32(CFG_NIC_RX_RING);
+  let weight = cfgU32(CFG_NAPI_WEIGHT);
+  for (let q = 0; q < nq; q++) {
+    unchecked((rxRing[q] = fifoNew(ringLen)));
+    unchecked((rxNapi[q] = napiAdd(NAPI_NIC, <u32>q, weight)));
+    unchecked((irqEnabled[q] = 1));
+    unchecked((irqEventAt[q] = NEVER));
+    unchecked((rxItrState[q] = ITR_LOW));
+    unchecked((txItrState[q] = ITR_LOW));
+    // e1000 starts dynamic mode at 20000 ints/s (calibration H1).
+    let interval: u64 = 0;
+    if (itrMode == ITR_MODE_FIXED) interval = cfgU64(CFG_ITR_FIXED_INTERVAL);
+    else if (itrMode == ITR_MODE_DYNAMIC) {
+      unchecked((itrRate[q] = 20000));
+      interval = cpuHz / 20000;
+    }
+    unchecked((itrInterval[q] = interval));
+  }
+  txLimit = cfgU32(CFG_NIC_TX_RING);
+  txCap = pow2ceil(txLimit);
+  txHead = new StaticArray<u32>(np);
+  txTail = new StaticArray<u32>(np);
+  txDepart = new StaticArray<u64>(np * <i32>txCap);
+  txAuxArr = new StaticArray<u32>(np * <i32>txCap);
+  txBytesArr = new StaticArray<u32>(np * <i32>txCap);
+  txQdisc = new StaticArray<i32>(np);
+  txDoneAt = new StaticArray<u64>(np);
+  txPktsSince = new StaticArray<u32>(np);
+  txBytesSince = new StaticArray<u32>(np);
+  let qlen = cfgU32(CFG_NIC_QDISC_LEN);
+  for (let p = 0; p < np; p++) {
+    unchecked((txQdisc[p] = fifoNew(qlen)));
+    unchecked((txDoneAt[p] = NEVER));
+  }
+}
+
+/** The RX queue a frame arriving on `port` lands in: RSS by flow hash, or VMDq by guest. */
+function rxQueueFor(port: u32, p: u32): u32 {
+  if (qPerPort == 1) return port;
+  let i: u32;
+  if (queueSelect == 0) i = pktFlowHash(p) % qPerPort;
+  else i = (pktGuest(p) / nPorts) % qPerPort;
+  return port * qPerPort + i;
+}
+
+// @ts-ignore: decorator
+@inline function txPending(port: u32): u32 {
+  return unchecked(txTail[port]) - unchecked(txHead[port]);
+}
+
+// @ts-ignore: decorator
+@inline function txSlot(port: u32, i: u32): u32 {
+  return port * txCap + (i & (txCap - 1));
+}
+
+/** TX descriptors of `port` whose frames have left the wire (cleanable now). */
+function txCompleted(port: u32): u32 {
+  let h = unchecked(txHead[port]);
+  let t = unchecked(txTail[port]);
+  let c: u32 = 0;
+  while (h + c != t && unchecked(txDepart[txSlot(port, h + c)]) <= eqNow) c++;
+  return c;
+}
+
+function irqCause(q: u32): bool {
+  if (fifoLen(unchecked(rxRing[q])) > 0) return true;
+  if (q % qPerPort == 0) {
+    let port = q / qPerPort;
+    if (txPending(port) > 0 && unchecked(txDepart[txSlot(port, unchecked(txHead[port]))]) <= eqNow) return true;
+  }
+  return false;
+}
+
+/** Raises queue q's interrupt when it has a cause, is unmasked, and ITR spacing allows. */
+function maybeIrq(q: u32): void {
+  if (!unchecked(irqEnabled[q]) || unchecked(irqEventAt[q]) != NEVER) return;
+  if (!irqCause(q)) {
+    // Only TX descriptors in flight: come back when the oldest completes.
+    if (q % qPerPort == 0) {
+      let port = q / qPerPort;
+      if (txPending(port) > 0 && unchecked(txDoneAt[port]) == NEVER) {
+        let at = unchecked(txDepart[txSlot(port, unchecked(txHead[port]))]);
+        unchecked((txDoneAt[port] = at));
+        eqPush(at, EV_NIC_TXDONE | port);
+      }
+    }
+    return;
+  }
+  let t = unchecked(lastIrq[q]) + unchecked(itrInterval[q]);
+  if (t < eqNow) t = eqNow;
+  unchecked((irqEventAt[q] = t));
+  eqPush(t, EV_NIC_IRQ | q);
+}
+
+/** Engine event: the ITR spacing of queue q has passed (or a cause appeared with no spacing). */
+export function nicOnIrqEvent(q: u32): void {
+  unchecked((irqEventAt[q] = NEVER));
+  if (!unchecked(irqEnabled[q]) || !irqCause(q)) return;
+  unchecked((lastIrq[q] = eqNow));
+  unchecked((irqEnabled[q] = 0));
+  unchecked((irqCount[q] = unchecked(irqCount[q]) + 1));
+  statInc(ST_NIC_IRQS);
+  // Xen's physical IRQ handler: send_guest_pirq to the dom0 VCPU the port is bound to.
+  evtchnSend(pirqPort(q));
+}
+
+/** Engine event: a TX descriptor of `port` completed while its queue was idle. */
+export function nicOnTxDone(port: u32): void {
+  unchecked((txDoneAt[port] = NEVER));
+  maybeIrq(port * qPerPort);
+}
+
+/** A frame from the wire reaches port `port`: DMA into a free RX descriptor, or drop. */
+export function nicRxArrive(port: u32, p: u32): void {
+  let q = rxQueueFor(port, p);
+  let ring = unchecked(rxRing[q]);
+  if (fifoFull(ring)) {
+    pktDrop(ST_DROP_NIC_RX_RING, p);
+    return;
+  }
+  fifoPush(ring, p);
+  unchecked((pBirth[p] = eqNow));
+  statInc(ST_NIC_RX_FRAMES);
+  maybeIrq(q);
+}
+
+/** e1000_intr on VCPU v (end of the upcall): schedule the queue's NAPI here. */
+export function nicIsr(v: u32, q: u32): void {
+  napiSchedule(unchecked(rxNapi[q]), v);
+}
+
+/** e1000_clean start: decides the batch and charges it. Returns RX frames taken. */
+export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
+  let ring = unchecked(rxRing[q]);
+  let n = fifoLen(ring);
+  let k = n < quota ? n : quota;
+  let c: u32 = 0;
+  if (q % qPerPort == 0) c = txCompleted(q / qPerPort);
+  unchecked((pollClean[q] = c));
+  let pollCost = <u64>cost(COST_NAPI_POLL);
+  let cleanCost = <u64>(cost(COST_NIC_TX_CLEAN_PKT) * <f64>c);
+  charge(COMP_SOFTIRQ, pollCost);
+  charge(COMP_NIC, cleanCost);
+  let rxPer = <u64>cost(COST_NIC_RX_PKT);
+  let brPer = <u64>cost(COST_BRIDGE_PKT);
+  let nbPer = <u64>cost(COST_NB_START_XMIT);
+  let per = rxPer + brPer + nbPer;
+  charge(COMP_NIC, rxPer * <u64>k);
+  charge(COMP_BRIDGE, brPer * <u64>k);
+  charge(COMP_NETBACK, nbPer * <u64>k);
+  // Waiting time at this stage: from DMA to the start of the driver's work on the frame.
+  let begin = eqNow + pollCost + cleanCost;
+  let waitSum: u64 = 0;
+  for (let i: u32 = 0; i < k; i++) {
+    let p = fifoAt(ring, i);
+    waitSum += begin + per * <u64>i - unchecked(pBirth[p]);
+  }
+  statAdd(ST_STAGE_WAIT_SUM, waitSum);
+  statAdd(ST_STAGE_WAIT_COUNT, k);
+  return k;
+}
+
+/** e1000_clean end: hand frames to the bridge, free TX descriptors, maybe napi_complete. */
+export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool {
+  let ring = unchecked(rxRing[q]);
+  let bytes: u32 = 0;
+  for (let i: u32 = 0; i < work; i++) {
+    let p = fifoPop(ring);
+    bytes += unchecked(pWire[p]);
+    bridgeRx(v, q / qPerPort, p);
+  }
+  unchecked((rxPktsSince[q] = unchecked(rxPktsSince[q]) + work));
+  unchecked((rxBytesSince[q] = unchecked(rxBytesSince[q]) + bytes));
+  let c = unchecked(pollClean[q]);
+  if (c > 0) {
+    let port = q / qPerPort;
+    let h = unchecked(txHead[port]);
+    let cb: u32 = 0;
+    for (let i: u32 = 0; i < c; i++) {
+      let s = txSlot(port, h + i);
+      cb += unchecked(txBytesArr[s]);
+      let aux = unchecked(txAuxArr[s]);
+      if (aux != PKT_NONE) netbackTxRelease(v, aux);
+    }
+    unchecked((txHead[port] = h + c));
+    unchecked((txPktsSince[port] = unchecked(txPktsSince[port]) + c));
+    unchecked((txBytesSince[port] = unchecked(txBytesSince[port]) + cb));
+    drainQdisc(v, port);
+  }
+  if (exhausted) return false;
+  // napi_complete: update ITR from what was seen, unmask, and re-raise if work arrived meanwhile.
+  if (itrMode == ITR_MODE_DYNAMIC) itrUpdate(q);
+  unchecked((irqEnabled[q] = 1));
+  maybeIrq(q);
+  return true;
+}
+
+/** e1000_update_itr: the latency class for the traffic seen since the last update. */
+function classify(state: u8, packets: u32, bytes: u32): u8 {
+  if (packets == 0) return state;
+  let per = bytes / packets;
+  let r = state;
+  if (state == ITR_LOWEST) {
+    if (per > 8000) r = ITR_BULK;
+    else if (packets < 5 && bytes > 512) r = ITR_LOW;
+  } else if (state == ITR_LOW) {
+    if (bytes > 10000) {
+      if (per > 8000) r = ITR_BULK;
+      else if (packets < 10 || per > 1200) r = ITR_BULK;
+      else if (packets > 35) r = ITR_LOWEST;
+    } else if (per > 2000) r = ITR_BULK;
+    else if (packets <= 2 && bytes < 512) r = ITR_LOWEST;
+  } else {
+    if (bytes > 25000) {
+      if (packets > 35) r = ITR_LOW;
+    } else if (bytes < 6000) r = ITR_LOW;
+  }
+  return r;
+}
+
+/** e1000_set_itr (conservative mode, itr=3). */
+function itrUpdate(q: u32): void {
+  let port = q / qPerPort;
+  let rs = classify(unchecked(rxItrState[q]), unchecked(rxPktsSince[q]), unchecked(rxBytesSince[q]));
+  let ts = unchecked(txItrState[q]);
+  if (q % qPerPort == 0) ts = classify(ts, unchecked(txPktsSince[port]), unchecked(txBytesSince[port]));
+  unchecked((rxItrState[q] = rs));
+  unchecked((txItrState[q] = ts));
+  unchecked((rxPktsSince[q] = 0));
+  unchecked((rxBytesSince[q] = 0));
+  if (q % qPerPort == 0) {
+    unchecked((txPktsSince[port] = 0));
+    unchecked((txBytesSince[port] = 0));
+  }
+  let cur = rs > ts ? rs : ts;
+  if (cur == ITR_LOWEST) cur = ITR_LOW; // conservative mode eliminates lowest_latency (H2)
+  let target: u32 = cur == ITR_LOW ? 20000 : 4000;
+  let old = unchecked(itrRate[q]);
+  let rate = target;
+  if (target != old && target > old) {
+    let step = old + (target >> 2);
+    rate = step < target ? step : target;
+  }
+  unchecked((itrRate[q] = rate));
+  unchecked((itrInterval[q] = cpuHz / <u64>rate));
+}
+
+/** Current interrupt rate limit of queue q, ints/s (0 when ITR is off or fixed). */
+export function nicItrRate(q: u32): u32 {
+  return unchecked(itrRate[q]);
+}
+
+/** dev_queue_xmit to physical port `port` from VCPU v: TX ring, or qdisc while the ring is full. */
+export function nicXmit(v: u32, port: u32, p: u32): void {
+  let qd = unchecked(txQdisc[port]);
+  if (fifoLen(qd) == 0 && txPending(port) < txLimit) {
+    putOnRing(port, p);
+    return;
+  }
+  if (fifoFull(qd)) {
+    pktDrop(ST_DROP_NIC_QDISC, p);
+    return;
+  }
+  fifoPush(qd, p);
+}
+
+function putOnRing(port: u32, p: u32): void {
+  let depart = linkSend(outLink(port), p);
+  let t = unchecked(txTail[port]);
+  let s = txSlot(port, t);
+  unchecked((txDepart[s] = depart));
+  unchecked((txAuxArr[s] = unchecked(pAux[p])));
+  unchecked((txBytesArr[s] = unchecked(pWire[p])));
+  unchecked((txTail[port] = t + 1));
+  statInc(ST_NIC_TX_FRAMES);
+  maybeIrq(port * qPerPort);
+}
+
+/** qdisc_run after TX descriptors were freed (NET_TX softirq; charged to the next job). */
+function drainQdisc(v: u32, port: u32): void {
+  let qd = unchecked(txQdisc[port]);
+  let moved: u32 = 0;
+  while (fifoLen(qd) > 0 && txPending(port) < txLimit) {
+    putOnRing(port, fifoPop(qd));
+    moved++;
+  }
+  if (moved > 0) chargeLate(v, COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>moved));
+}
+
+/** Packets held by the NIC (RX rings, TX qdiscs) for the conservation check. */
+export function nicHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let q: u32 = 0; q < nPorts * qPerPort; q++) {
+    let r = unchecked(rxRing[q]);
+    for (let i: u32 = 0; i < fifoLen(r); i++) s += pktUnits(fifoAt(r, i));
+  }
+  for (let p: u32 = 0; p < nPorts; p++) {
+    let qd = unchecked(txQdisc[p]);
+    for (let i: u32 = 0; i < fifoLen(qd); i++) s += pktUnits(fifoAt(qd, i));
+  }
+  return s;
+}

@@ -1,0 +1,106 @@
+// Timers (kernel timer wheel / hrtimers, reduced to what the model arms): TCP retransmission
+// and delayed-ACK timers, netback's notification-coalescing timer.
+//
+// Models: a timer slot has a deadline; arming only moves the deadline, and at most one engine
+// event per slot is pending at a time for the earliest deadline it had (re-arming later costs
+// nothing until that event fires and re-schedules itself), so a per-ACK RTO re-arm does not
+// flood the event queue. An expired timer of a guest or dom0 runs on its VCPU in TIMER softirq
+// context (charged COST_TIMER plus whatever its handler does); timers of external hosts run
+// instantly (those hosts have no CPU model).
+// Left out: timer-wheel granularity (jiffies); deadlines are exact cycles.
+
+import { eqPush, eqNow } from "../sim/eventq";
+import { EV_TIMER } from "../sim/targets";
+import { timerListAdd } from "../cpu/vcpu";
+import { tcpTimerStart, tcpTimerFinish, tcpTimerExternal } from "../traffic/tcp";
+import { netbackCoalesceTimerFinish } from "../netback/netback";
+
+export const TM_TCP_RTO: u8 = 0;
+export const TM_TCP_DELACK: u8 = 1;
+export const TM_NB_COALESCE: u8 = 2;
+
+const NEVER: u64 = u64.MAX_VALUE;
+export const TIMER_NO_VCPU: u32 = 0xffffffff;
+
+let tmKind = new StaticArray<u8>(0);
+let tmArg = new StaticArray<u32>(0);
+let tmVcpu = new StaticArray<u32>(0);
+let tmDeadline = new StaticArray<u64>(0);
+let tmEventAt = new StaticArray<u64>(0);
+let count: u32 = 0;
+
+export function timersInit(n: u32): void {
+  tmKind = new StaticArray<u8>(<i32>n);
+  tmArg = new StaticArray<u32>(<i32>n);
+  tmVcpu = new StaticArray<u32>(<i32>n);
+  tmDeadline = new StaticArray<u64>(<i32>n);
+  tmEventAt = new StaticArray<u64>(<i32>n);
+  count = 0;
+}
+
+/** Creates a timer slot; `vcpu` is where it runs (TIMER_NO_VCPU for external hosts). */
+export function timerNew(kind: u8, arg: u32, vcpu: u32): u32 {
+  let t = count++;
+  unchecked((tmKind[t] = kind));
+  unchecked((tmArg[t] = arg));
+  unchecked((tmVcpu[t] = vcpu));
+  unchecked((tmDeadline[t] = NEVER));
+  unchecked((tmEventAt[t] = NEVER));
+  return t;
+}
+
+/** mod_timer: (re)arms t to fire at absolute cycle `at`. */
+export function timerArm(t: u32, at: u64): void {
+  unchecked((tmDeadline[t] = at));
+  if (at < unchecked(tmEventAt[t])) {
+    unchecked((tmEventAt[t] = at));
+    eqPush(at, EV_TIMER | t);
+  }
+}
+
+/** del_timer. */
+export function timerCancel(t: u32): void {
+  unchecked((tmDeadline[t] = NEVER));
+}
+
+export function timerPending(t: u32): bool {
+  return unchecked(tmDeadline[t]) != NEVER;
+}
+
+export function timerDeadline(t: u32): u64 {
+  return unchecked(tmDeadline[t]);
+}
+
+/** Engine event for slot t. */
+export function timerOnEvent(t: u32): void {
+  if (eqNow != unchecked(tmEventAt[t])) return; // superseded by an earlier re-arm
+  unchecked((tmEventAt[t] = NEVER));
+  let d = unchecked(tmDeadline[t]);
+  if (d == NEVER) return; // cancelled
+  if (d > eqNow) {
+    // re-armed later meanwhile: follow the deadline
+    unchecked((tmEventAt[t] = d));
+    eqPush(d, EV_TIMER | t);
+    return;
+  }
+  unchecked((tmDeadline[t] = NEVER));
+  let v = unchecked(tmVcpu[t]);
+  if (v == TIMER_NO_VCPU) {
+    tcpTimerExternal(unchecked(tmKind[t]), unchecked(tmArg[t]));
+    return;
+  }
+  timerListAdd(v, t);
+}
+
+/** TIMER softirq on v starts handling expired slot t (charges the handler's work). */
+export function timerStart(v: u32, t: u32): void {
+  let k = unchecked(tmKind[t]);
+  if (k == TM_TCP_RTO || k == TM_TCP_DELACK) tcpTimerStart(v, k, unchecked(tmArg[t]));
+}
+
+/** ... and applies its effects when the job ends. */
+export function timerFinish(v: u32, t: u32): void {
+  let k = unchecked(tmKind[t]);
+  if (k == TM_NB_COALESCE) netbackCoalesceTimerFinish(v, unchecked(tmArg[t]));
+  else tcpTimerFinish(v, k, unchecked(tmArg[t]));
+}

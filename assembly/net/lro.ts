@@ -1,0 +1,108 @@
+// Large receive offload in netfront (the paper's fourth technique; inet_lro semantics,
+// net/ipv4/inet_lro.c; calibration I1-I4, D12).
+//
+// Models: per guest a fixed set of LRO descriptors (lro_mgr.max_desc), each aggregating one TCP
+// flow: an in-sequence segment of the same flow is merged into the descriptor's parent skb; the
+// parent is flushed to the stack when it holds max_aggr segments, when its length would pass
+// 64 KB (65535 - MTU), when a segment of its flow arrives out of sequence (the segment is then
+// passed up on its own), and for every descriptor at the end of the NAPI poll (lro_flush_all).
+// When no descriptor is free a segment is passed up unaggregated. Only TCP data segments of flows
+// received by the guest are aggregated; ACKs and UDP bypass LRO. The stack then sees one skb per
+// aggregate, so it pays per-packet costs (and sends delayed ACKs) per aggregate, not per segment.
+// Left out: header checks (TCP flags/options, checksum, IP fragments), timestamps in aggregates.
+
+import {
+  CFG_LRO_MAX_AGGR, CFG_LRO_DESCRIPTORS, CFG_MTU, CFG_GUESTS, CFG_MSS, COMP_LRO, COST_LRO_SEG,
+  ST_LRO_AGGREGATES, ST_LRO_SEGMENTS, ST_LRO_FLUSH_END_OF_POLL, ST_LRO_FLUSH_MAX_AGGR, ST_LRO_FLUSH_64K,
+  ST_LRO_FLUSH_OUT_OF_ORDER, ST_LRO_FLUSH_NO_DESCRIPTOR,
+} from "../../src/abi/layout";
+import { cfgU32, cost } from "../config";
+import { statInc } from "../stats";
+import { pFlow, pSeq, pSegs, pBytes, pktFree, PKT_NONE } from "../packet";
+import { charge } from "../cpu/vcpu";
+import { stackDeliver } from "../guest/stack";
+
+let maxAggr: u32 = 1;
+let nDesc: u32 = 1;
+let maxLen: u32 = 65535;
+let dHead = new StaticArray<u32>(0); // [guest * nDesc + d] parent packet or PKT_NONE
+let dNext = new StaticArray<u32>(0); // next expected sequence number of the parent's flow
+
+export function lroInit(): void {
+  maxAggr = cfgU32(CFG_LRO_MAX_AGGR);
+  nDesc = cfgU32(CFG_LRO_DESCRIPTORS);
+  maxLen = 65535 - cfgU32(CFG_MTU);
+  let n = <i32>(cfgU32(CFG_GUESTS) * nDesc);
+  dHead = new StaticArray<u32>(n);
+  dNext = new StaticArray<u32>(n);
+  for (let i = 0; i < n; i++) unchecked((dHead[i] = PKT_NONE));
+  // Segments this large cannot be merged at all: nothing to aggregate.
+  if (cfgU32(CFG_MSS) > maxLen) maxAggr = 1;
+}
+
+function flush(v: u32, g: u32, slot: u32, stat: i32): void {
+  let head = unchecked(dHead[slot]);
+  unchecked((dHead[slot] = PKT_NONE));
+  statInc(stat);
+  statInc(ST_LRO_AGGREGATES);
+  stackDeliver(v, g, head);
+}
+
+/** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll on v. */
+export function lroReceive(v: u32, g: u32, p: u32): void {
+  charge(COMP_LRO, <u64>cost(COST_LRO_SEG));
+  statInc(ST_LRO_SEGMENTS);
+  let f = unchecked(pFlow[p]);
+  let base = g * nDesc;
+  let free: u32 = PKT_NONE;
+  for (let d: u32 = 0; d < nDesc; d++) {
+    let slot = base + d;
+    let head = unchecked(dHead[slot]);
+    if (head == PKT_NONE) {
+      if (free == PKT_NONE) free = slot;
+      continue;
+    }
+    if (unchecked(pFlow[head]) != f) continue;
+    if (unchecked(pSeq[p]) != unchecked(dNext[slot])) {
+      // Out of sequence (a retransmission or a hole): flush, pass this one up alone.
+      flush(v, g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
+      statInc(ST_LRO_AGGREGATES);
+      stackDeliver(v, g, p);
+      return;
+    }
+    // lro_add_packet: merge into the parent and release the merged skb's header.
+    unchecked((pSegs[head] = unchecked(pSegs[head]) + unchecked(pSegs[p])));
+    unchecked((pBytes[head] = unchecked(pBytes[head]) + unchecked(pBytes[p])));
+    unchecked((dNext[slot] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+    pktFree(p);
+    if (unchecked(pSegs[head]) >= maxAggr) flush(v, g, slot, ST_LRO_FLUSH_MAX_AGGR);
+    else if (unchecked(pBytes[head]) > maxLen) flush(v, g, slot, ST_LRO_FLUSH_64K);
+    return;
+  }
+  if (free == PKT_NONE || maxAggr <= 1) {
+    statInc(ST_LRO_FLUSH_NO_DESCRIPTOR);
+    statInc(ST_LRO_AGGREGATES);
+    stackDeliver(v, g, p);
+    return;
+  }
+  unchecked((dHead[free] = p));
+  unchecked((dNext[free] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+}
+
+/** lro_flush_all at the end of netfront's poll. */
+export function lroFlushAll(v: u32, g: u32): void {
+  let base = g * nDesc;
+  for (let d: u32 = 0; d < nDesc; d++) {
+    if (unchecked(dHead[base + d]) != PKT_NONE) flush(v, g, base + d, ST_LRO_FLUSH_END_OF_POLL);
+  }
+}
+
+/** Segments held in LRO descriptors (always 0 between polls; for the conservation walk). */
+export function lroHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let i = 0; i < dHead.length; i++) {
+    let h = unchecked(dHead[i]);
+    if (h != PKT_NONE) s += unchecked(pSegs[h]);
+  }
+  return s;
+}

@@ -1,0 +1,267 @@
+// netfront: the guest's half of the split network driver (2.6.18-xen netfront.c and pvops
+// xen-netfront.c; calibration D1-D9).
+//
+// Models, per guest (one vif each):
+//  - interrupt (netif_int): reclaim TX slots (network_tx_buf_gc, which re-arms rsp_event at
+//    half the outstanding requests, D8), then NAPI-schedule if RX responses are waiting (D9);
+//  - NAPI poll (weight 64, D1): take up to `quota` RX responses (grant end + 256-byte head copy,
+//    D6, charged per response), pass each to LRO (if enabled) or straight to the guest stack;
+//    lower rx_target by one when more than 3/4 of it is still outstanding, refill RX requests
+//    when the missing batch is at least rx_target/2, doubling rx_target when the ring nearly ran
+//    dry (D2-D4), push the requests with RING_PUSH_REQUESTS_AND_CHECK_NOTIFY; when the poll did
+//    less than its quota, RING_FINAL_CHECK_FOR_RESPONSES and complete;
+//  - transmit (network_start_xmit): one TX request per packet with push-and-check-notify, stop
+//    the queue when fewer than MAX_SKB_FRAGS+2 slots remain (D7), GC on every transmit; packets
+//    the stack sends while stopped wait in the guest qdisc.
+// Packets the guest stack creates during a job (ACKs, data) are staged and handed to
+// network_start_xmit when the job ends (netfrontFlushStaged), in creation order.
+// Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
+// SG/GSO on transmit, the carrier state machine.
+
+import {
+  CFG_GUESTS, CFG_GUEST_VCPUS, CFG_NF_WEIGHT, CFG_NF_RX_TARGET_MIN, CFG_NF_RX_TARGET_DEFAULT,
+  CFG_NF_RX_TARGET_MAX, CFG_GUEST_QDISC_LEN, CFG_LRO_ENABLED, CFG_TCP_WINDOW_SEGS,
+  CFG_TX_STREAMS_PER_GUEST, COMP_NETFRONT, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NF_RX_PKT,
+  COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT,
+  ST_NOTIFY_NF_TX, ST_NOTIFY_NF_TX_SUPPRESSED, ST_NOTIFY_NF_RX, ST_NOTIFY_NF_RX_SUPPRESSED,
+  ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS,
+} from "../../src/abi/layout";
+import { cfgU32, cost } from "../config";
+import { statInc, guestStatAdd } from "../stats";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
+import { pKind, pktDrop, pktUnits, KIND_DATA } from "../packet";
+import { charge, chargeLate, outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
+import { napiAdd, napiSchedule, NAPI_NETFRONT } from "../kernel/napi";
+import { nbPort, evtchnBind, nfPort } from "../xen/evtchn";
+import {
+  RING_SIZE, reqProd, reqProdPvt, rspProd, rspCons, rspEvent, ringSlotSet, ringSlotGet,
+  ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses, ringFreeRequests,
+} from "../xen/ring";
+import { txRingOf, rxRingOf } from "../netback/netback";
+import { lroReceive, lroFlushAll } from "../net/lro";
+import { stackDeliver, appWake } from "../guest/stack";
+import { flowDirRx } from "../traffic/tcp";
+import { pFlow } from "../packet";
+
+/** MAX_SKB_FRAGS + 2: slots one maximal packet may need (D7). */
+const TX_SLOTS_RESERVE: u32 = 20;
+
+let nGuests: u32 = 0;
+let lro: bool = false;
+let rxTargetMin: u32 = 8;
+let rxTargetMax: u32 = 256;
+let nfNapi = new StaticArray<u32>(0);
+let nfVcpu = new StaticArray<u32>(0);
+export let rxTarget = new StaticArray<u32>(0);
+let txStopped = new StaticArray<u8>(0);
+let txQdisc = new StaticArray<i32>(0);
+let staged = new StaticArray<i32>(0);
+let pollRefill = new StaticArray<u32>(0);
+
+export function netfrontInit(): void {
+  nGuests = cfgU32(CFG_GUESTS);
+  let gv = cfgU32(CFG_GUEST_VCPUS);
+  lro = cfgU32(CFG_LRO_ENABLED) == 1;
+  rxTargetMin = cfgU32(CFG_NF_RX_TARGET_MIN);
+  rxTargetMax = cfgU32(CFG_NF_RX_TARGET_MAX);
+  let n = <i32>nGuests;
+  nfNapi = new StaticArray<u32>(n);
+  nfVcpu = new StaticArray<u32>(n);
+  rxTarget = new StaticArray<u32>(n);
+  txStopped = new StaticArray<u8>(n);
+  txQdisc = new StaticArray<i32>(n);
+  staged = new StaticArray<i32>(n);
+  pollRefill = new StaticArray<u32>(n);
+  let weight = cfgU32(CFG_NF_WEIGHT);
+  let qlen = cfgU32(CFG_GUEST_QDISC_LEN);
+  let stageLimit = cfgU32(CFG_TCP_WINDOW_SEGS) * (1 + cfgU32(CFG_TX_STREAMS_PER_GUEST)) + 2 * RING_SIZE;
+  for (let g: u32 = 0; g < nGuests; g++) {
+    let v = nDom0Vcpus + g * gv; // the guest's VCPU0 takes the vif interrupt (F2)
+    unchecked((nfVcpu[g] = v));
+    evtchnBind(nfPort(g), v);
+    unchecked((nfNapi[g] = napiAdd(NAPI_NETFRONT, g, weight)));
+    unchecked((txQdisc[g] = fifoNew(qlen)));
+    unchecked((staged[g] = fifoNew(stageLimit)));
+    let target = cfgU32(CFG_NF_RX_TARGET_DEFAULT);
+    unchecked((rxTarget[g] = target));
+    // Connect: post rx_target receive buffers (network_alloc_rx_buffers at open).
+    let r = rxRingOf(g);
+    unchecked((reqProdPvt[r] = target));
+    ringPushRequests(r);
+  }
+}
+
+/** Guest VCPU that runs netfront's interrupt and NAPI for guest g. */
+export function netfrontVcpu(g: u32): u32 {
+  return unchecked(nfVcpu[g]);
+}
+
+// ---- interrupt and TX completion -----------------------------------------------------------------
+
+/** Start of netif_int: how many TX responses it will reclaim (charged by the caller). */
+export function netfrontInterruptStart(v: u32, g: u32): u32 {
+  let r = txRingOf(g);
+  return unchecked(rspProd[r]) - unchecked(rspCons[r]);
+}
+
+export function netfrontInterruptFinish(v: u32, g: u32): void {
+  txGc(v, g, false);
+  if (ringUnconsumedResponses(rxRingOf(g)) > 0) napiSchedule(unchecked(nfNapi[g]), v);
+}
+
+/** network_tx_buf_gc: consume TX responses, re-arm rsp_event, wake the queue. */
+function txGc(v: u32, g: u32, charged: bool): void {
+  let r = txRingOf(g);
+  let prod = unchecked(rspProd[r]);
+  let n = prod - unchecked(rspCons[r]);
+  unchecked((rspCons[r] = prod));
+  // Ask for a callback once half of the still-outstanding requests are answered (D8).
+  unchecked((rspEvent[r] = prod + ((unchecked(reqProd[r]) - prod) >> 1) + 1));
+  if (!charged && n > 0) {
+    // GC done from start_xmit is charged here; the interrupt path charged it up front.
+  }
+  if (unchecked(txStopped[g]) && txSlotAvailable(g)) {
+    unchecked((txStopped[g] = 0));
+    let qd = unchecked(txQdisc[g]);
+    let moved: u32 = 0;
+    while (fifoLen(qd) > 0 && !unchecked(txStopped[g])) {
+      xmitOne(v, g, fifoPop(qd));
+      moved++;
+    }
+    if (moved > 0) chargeLate(v, COMP_NETFRONT, <u64>(cost(COST_NF_TX_PKT) * <f64>moved));
+  }
+}
+
+function txSlotAvailable(g: u32): bool {
+  let r = txRingOf(g);
+  return unchecked(reqProdPvt[r]) - unchecked(rspCons[r]) < RING_SIZE - TX_SLOTS_RESERVE;
+}
+
+// ---- transmit ---------------------------------------------------------------------------------------
+
+/** The guest stack sends packet p (charged by the stack); it leaves when the job ends. */
+export function netfrontStage(g: u32, p: u32): void {
+  let st = unchecked(staged[g]);
+  if (fifoFull(st)) {
+    pktDrop(ST_DROP_GUEST_QDISC, p);
+    return;
+  }
+  fifoPush(st, p);
+}
+
+/** End of a guest job on v: dev_queue_xmit every staged packet of guest g, in order. */
+export function netfrontFlushStaged(v: u32, g: u32): void {
+  let st = unchecked(staged[g]);
+  let n = fifoLen(st);
+  if (n == 0) return;
+  let qd = unchecked(txQdisc[g]);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoPop(st);
+    if (unchecked(txStopped[g]) || fifoLen(qd) > 0) {
+      if (fifoFull(qd)) pktDrop(ST_DROP_GUEST_QDISC, p);
+      else fifoPush(qd, p);
+      continue;
+    }
+    xmitOne(v, g, p);
+  }
+}
+
+/** network_start_xmit for one packet. */
+function xmitOne(v: u32, g: u32, p: u32): void {
+  let r = txRingOf(g);
+  let idx = unchecked(reqProdPvt[r]);
+  ringSlotSet(r, idx, p);
+  unchecked((reqProdPvt[r] = idx + 1));
+  if (ringPushRequests(r)) {
+    statInc(ST_NOTIFY_NF_TX);
+    outboxAdd(v, nbPort(g));
+  } else statInc(ST_NOTIFY_NF_TX_SUPPRESSED);
+  // network_tx_buf_gc on every transmit reclaims what netback already answered.
+  let gcN = unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  if (gcN > 0) {
+    chargeLate(v, COMP_NETFRONT, <u64>(cost(COST_NF_TX_GC_PKT) * <f64>gcN));
+    txGc(v, g, true);
+  }
+  if (!txSlotAvailable(g)) unchecked((txStopped[g] = 1));
+}
+
+// ---- receive: NAPI poll -------------------------------------------------------------------------------
+
+export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
+  statInc(ST_NAPI_POLLS_GUEST);
+  let r = rxRingOf(g);
+  let avail = ringUnconsumedResponses(r);
+  let k = avail < quota ? avail : quota;
+  charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
+  charge(COMP_NETFRONT, <u64>(cost(COST_NF_RX_PKT) * <f64>k));
+  let cons = unchecked(rspCons[r]);
+  for (let i: u32 = 0; i < k; i++) {
+    let p = ringSlotGet(r, cons + i);
+    if (lro && unchecked(pKind[p]) == KIND_DATA && flowDirRx(unchecked(pFlow[p]))) lroReceive(v, g, p);
+    else stackDeliver(v, g, p);
+  }
+  unchecked((rspCons[r] = cons + k));
+  guestStatAdd(g, GS_RX_PKTS, k);
+  if (lro) lroFlushAll(v, g);
+  // rx_target: linear decrease when plenty is outstanding (D4)...
+  let target = unchecked(rxTarget[g]);
+  if (unchecked(reqProdPvt[r]) - unchecked(rspProd[r]) > (3 * target) / 4) {
+    target = target > rxTargetMin ? target - 1 : rxTargetMin;
+  }
+  // ...network_alloc_rx_buffers: refill only a batch worth the effort (D3)...
+  let outstanding = unchecked(reqProdPvt[r]) - unchecked(rspCons[r]);
+  let batch: u32 = target > outstanding ? target - outstanding : 0;
+  if (batch < target / 2) batch = 0;
+  if (batch > 0) {
+    // ...and exponential increase when the ring nearly ran dry.
+    if (unchecked(reqProdPvt[r]) - unchecked(rspProd[r]) < target / 4) {
+      target = target * 2 < rxTargetMax ? target * 2 : rxTargetMax;
+    }
+    charge(COMP_NETFRONT, <u64>(cost(COST_NF_REFILL_BUF) * <f64>batch));
+  }
+  unchecked((rxTarget[g] = target));
+  unchecked((pollRefill[g] = batch));
+  return k;
+}
+
+export function netfrontPollFinish(v: u32, g: u32, work: u32, exhausted: bool): bool {
+  let r = rxRingOf(g);
+  let batch = unchecked(pollRefill[g]);
+  if (batch > 0) {
+    unchecked((reqProdPvt[r] = unchecked(reqProdPvt[r]) + batch));
+    if (ringPushRequests(r)) {
+      statInc(ST_NOTIFY_NF_RX);
+      outboxAdd(v, nbPort(g));
+    } else statInc(ST_NOTIFY_NF_RX_SUPPRESSED);
+  }
+  appWake(g);
+  if (exhausted) return false;
+  // Going idle: re-arm rsp_event and look once more (RING_FINAL_CHECK_FOR_RESPONSES).
+  if (ringFinalCheckResponses(r)) {
+    statInc(ST_FINAL_CHECK_REPOLLS);
+    return false;
+  }
+  return true;
+}
+
+/** Packets netfront holds: staged, in the guest qdisc, in TX requests not yet taken by
+ *  netback, and RX responses netfront has not consumed (conservation walk). */
+export function netfrontHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let g: u32 = 0; g < nGuests; g++) {
+    let st = unchecked(staged[g]);
+    for (let i: u32 = 0; i < fifoLen(st); i++) s += pktUnits(fifoAt(st, i));
+    let qd = unchecked(txQdisc[g]);
+    for (let i: u32 = 0; i < fifoLen(qd); i++) s += pktUnits(fifoAt(qd, i));
+    let tr = txRingOf(g);
+    for (let i = reqConsOf(tr); i != unchecked(reqProd[tr]); i++) s += pktUnits(ringSlotGet(tr, i));
+    let rr = rxRingOf(g);
+    for (let i = unchecked(rspCons[rr]); i != unchecked(rspProd[rr]); i++) s += pktUnits(ringSlotGet(rr, i));
+  }
+  return s;
+}
+
+import { reqCons } from "../xen/ring";
+function reqConsOf(r: u32): u32 {
+  return unchecked(reqCons[r]);
+}

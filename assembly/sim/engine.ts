@@ -1,0 +1,179 @@
+// The engine: builds every component from the packed configuration, runs the event loop in
+// chunks, and checks packet conservation.
+//
+// Models: nothing physical. One Wasm instance is one simulation: init() once, then run()
+// repeatedly (each call returns a stop reason) so the host can report progress, cancel, and let
+// V8 tier the module up between calls (toolchain.md). No allocation and no host call happens
+// after init(); every array was sized here from the configuration.
+
+import * as L from "../../src/abi/layout";
+import { cfgSetBase, cfgU32, cfgU64, cfg, cfgTable, loadCosts } from "../config";
+import { statsInit, statAdd, statGet } from "../stats";
+import { rngSeed } from "./rng";
+import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow, eqPush } from "./eventq";
+import { fifoInit, fifoOverflow, pow2ceil } from "./fifo";
+import {
+  EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
+  EV_TIMER, EV_UDP, EV_REBALANCE,
+} from "./targets";
+import { pktInit, pktExhausted } from "../packet";
+import { vcpuInit, vcpuOnDone, vcpuOnWake, invariantError, nVcpus } from "../cpu/vcpu";
+import { threadIdsInit, threadCount } from "../kernel/threads";
+import { taskletsInit } from "../kernel/tasklet";
+import { napiInit } from "../kernel/napi";
+import { timersInit, timerOnEvent } from "../kernel/timers";
+import { evtchnInit, evtchnBind, pirqPort, nbPort, nPorts as nEvtPorts } from "../xen/evtchn";
+import { ringsInit, RING_SIZE } from "../xen/ring";
+import { linksInit, linkOnArrival, linkInFlight, linkFlightAt } from "../hw/link";
+import { nicInit, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
+import { bridgeInit, bridgeHeldUnits } from "../dom0/bridge";
+import { netbackInit, netbackHeldUnits } from "../netback/netback";
+import { netfrontInit, netfrontHeldUnits } from "../netfront/netfront";
+import { lroInit, lroHeldUnits } from "../net/lro";
+import { stackInit, stackHeldUnits } from "../guest/stack";
+import { tcpInit, tcpStartAll, tcpHeldUnits } from "../traffic/tcp";
+import { udpInit, udpStartAll, udpOnEvent } from "../traffic/udp";
+import { pktUnits } from "../packet";
+import { dispatchInit, dispatchOnRebalance } from "../xen/dispatch";
+
+let ready: bool = false;
+let nLinks: u32 = 0;
+
+/** Builds the model from the config buffer at `base`. Returns 0, or an error code. */
+export function engineInit(base: usize): u32 {
+  cfgSetBase(base);
+  loadCosts();
+  rngSeed(cfgU32(L.CFG_SEED));
+  let D = cfgU32(L.CFG_DOM0_VCPUS);
+  let N = cfgU32(L.CFG_GUESTS);
+  let gv = cfgU32(L.CFG_GUEST_VCPUS);
+  let P = cfgU32(L.CFG_PORTS);
+  let nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
+  let G = cfgU32(L.CFG_NETBACK_GROUPS);
+  let V = D + N * gv;
+  let flowsPerGuest = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
+  let flows = N * flowsPerGuest;
+  let udp = cfgU32(L.CFG_UDP_SOURCES);
+  let W = cfgU32(L.CFG_TCP_WINDOW_SEGS);
+
+  fifoInit(<i32>(8 * (V + nq + P + G + N + flows + D) + 64));
+  statsInit(N, V);
+  pktInit(cfgU32(L.CFG_POOL_PACKETS));
+  let timers = flows * 2 + N;
+  eqInit(cfgU32(L.CFG_EVENTQ_CAP));
+
+  let portsTotal = nq + 2 * N + D;
+  let napis = nq + D + N;
+  threadIdsInit(G, N);
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N);
+  taskletsInit(2 * G);
+  napiInit(napis);
+  timersInit(timers);
+  evtchnInit(nq, N, D);
+  for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
+  for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
+  ringsInit(2 * N);
+  let guestsPerPort = (N + P - 1) / P;
+  let flight = guestsPerPort * (flowsPerGuest * W + 2 * RING_SIZE) + 2048;
+  linksInit(P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU64(L.CFG_PROP_DELAY), flight);
+  nLinks = 2 * P;
+  nicInit();
+  bridgeInit(D);
+  netbackInit();
+  netfrontInit();
+  lroInit();
+  stackInit();
+  tcpInit();
+  udpInit();
+  dispatchInit();
+  tcpStartAll();
+  udpStartAll();
+  ready = true;
+  return checkErrors();
+}
+
+function checkErrors(): u32 {
+  if (eqOverflow) return <u32>L.STOP_ERR_EVENTQ;
+  if (pktExhausted) return <u32>L.STOP_ERR_POOL;
+  if (fifoOverflow || invariantError != 0) return <u32>L.STOP_ERR_INVARIANT;
+  return 0;
+}
+
+/** Runs events with time <= untilCycle, at most maxEvents of them. Returns a STOP_* reason. */
+export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
+  let n: u32 = 0;
+  let reason: u32 = <u32>L.STOP_LIMIT_EVENTS;
+  while (n < maxEvents) {
+    if (eqSize == 0) {
+      reason = <u32>L.STOP_IDLE;
+      break;
+    }
+    if (eqPeekTime() > untilCycle) {
+      reason = <u32>L.STOP_LIMIT_CYCLE;
+      break;
+    }
+    eqPop();
+    n++;
+    let target = eqTarget;
+    let idx = target & EV_INDEX_MASK;
+    switch (target >> EV_KIND_SHIFT) {
+      case EV_VCPU_DONE >> EV_KIND_SHIFT:
+        vcpuOnDone(idx);
+        break;
+      case EV_LINK >> EV_KIND_SHIFT:
+        linkOnArrival(idx);
+        break;
+      case EV_VCPU_WAKE >> EV_KIND_SHIFT:
+        vcpuOnWake(idx);
+        break;
+      case EV_NIC_IRQ >> EV_KIND_SHIFT:
+        nicOnIrqEvent(idx);
+        break;
+      case EV_TIMER >> EV_KIND_SHIFT:
+        timerOnEvent(idx);
+        break;
+      case EV_NIC_TXDONE >> EV_KIND_SHIFT:
+        nicOnTxDone(idx);
+        break;
+      case EV_UDP >> EV_KIND_SHIFT:
+        udpOnEvent(idx);
+        break;
+      case EV_REBALANCE >> EV_KIND_SHIFT:
+        dispatchOnRebalance();
+        break;
+      default:
+        break;
+    }
+    if (eqOverflow || pktExhausted || fifoOverflow || invariantError != 0) {
+      reason = checkErrors();
+      break;
+    }
+  }
+  statAdd(L.ST_EVENTS, n);
+  return reason;
+}
+
+export function engineNow(): u64 {
+  return eqNow;
+}
+
+/** Segments currently inside the system (on wires, in queues, rings, sockets, batches). */
+export function engineInFlightUnits(): u64 {
+  let s: u64 = 0;
+  for (let l: u32 = 0; l < nLinks; l++) {
+    let n = linkInFlight(l);
+    for (let i: u32 = 0; i < n; i++) s += pktUnits(linkFlightAt(l, i));
+  }
+  s += nicHeldUnits();
+  s += bridgeHeldUnits();
+  s += netbackHeldUnits();
+  s += netfrontHeldUnits();
+  s += lroHeldUnits();
+  s += tcpHeldUnits();
+  s += stackHeldUnits();
+  return s;
+}
+
+export function engineInvariantError(): u32 {
+  return invariantError;
+}

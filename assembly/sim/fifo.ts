@@ -1,0 +1,103 @@
+// FIFO queues of u32 (packet ids, port ids, work items): every queue in the model that holds
+// packets or work, from NIC descriptor rings to socket receive queues.
+//
+// Models: nothing by itself; components give each queue its meaning and its limit. Each queue
+// owns a power-of-two window of raw memory allocated when the queue is created (at init only,
+// never during a run), with free-running u32 head/tail indices masked by size-1 (the ring.h
+// convention: never reset on wrap, so tail - head is the occupancy even across wrap-around).
+// The logical limit may be smaller than the window (a 1000-packet backlog in a 1024 window).
+
+const MAX_FIFOS: i32 = 1 << 20;
+
+let count: i32 = 0;
+let fBuf = new StaticArray<usize>(0); // base address of the window
+let fMask = new StaticArray<u32>(0);
+let fLimit = new StaticArray<u32>(0);
+let fHead = new StaticArray<u32>(0);
+let fTail = new StaticArray<u32>(0);
+
+/** Reserves the table for at most `maxFifos` queues. */
+export function fifoInit(maxFifos: i32): void {
+  if (maxFifos > MAX_FIFOS) maxFifos = MAX_FIFOS;
+  count = 0;
+  fBuf = new StaticArray<usize>(maxFifos);
+  fMask = new StaticArray<u32>(maxFifos);
+  fLimit = new StaticArray<u32>(maxFifos);
+  fHead = new StaticArray<u32>(maxFifos);
+  fTail = new StaticArray<u32>(maxFifos);
+}
+
+/** Rounds up to a power of two (>= 1). */
+export function pow2ceil(n: u32): u32 {
+  if (n <= 1) return 1;
+  return <u32>1 << (32 - clz<u32>(n - 1));
+}
+
+/** Creates a FIFO holding at most `limit` entries. Returns its id, or -1 if the table is full. */
+export function fifoNew(limit: u32): i32 {
+  if (count >= fBuf.length) return -1;
+  let size = pow2ceil(limit);
+  let q = count++;
+  unchecked((fBuf[q] = heap.alloc(<usize>size << 2)));
+  unchecked((fMask[q] = size - 1));
+  unchecked((fLimit[q] = limit));
+  unchecked((fHead[q] = 0));
+  unchecked((fTail[q] = 0));
+  return q;
+}
+
+export function fifoCount(): i32 {
+  return count;
+}
+
+// @ts-ignore: decorator
+@inline export function fifoLen(q: i32): u32 {
+  return unchecked(fTail[q]) - unchecked(fHead[q]);
+}
+
+// @ts-ignore: decorator
+@inline export function fifoLimit(q: i32): u32 {
+  return unchecked(fLimit[q]);
+}
+
+// @ts-ignore: decorator
+@inline export function fifoFull(q: i32): bool {
+  return unchecked(fTail[q]) - unchecked(fHead[q]) >= unchecked(fLimit[q]);
+}
+
+/** Appends v. Callers check fifoFull first where a full queue is possible; a push onto a full
+ *  queue is refused and flagged (fifoOverflow), which the engine reports as a model error. */
+// @ts-ignore: decorator
+@inline export function fifoPush(q: i32, v: u32): void {
+  let t = unchecked(fTail[q]);
+  if (t - unchecked(fHead[q]) >= unchecked(fLimit[q])) {
+    fifoOverflow = true;
+    return;
+  }
+  store<u32>(unchecked(fBuf[q]) + (<usize>(t & unchecked(fMask[q])) << 2), v);
+  unchecked((fTail[q] = t + 1));
+}
+
+/** Set when a push found its queue full (a sizing bug). */
+export let fifoOverflow: bool = false;
+
+/** Removes and returns the head. The caller checks fifoLen first. */
+// @ts-ignore: decorator
+@inline export function fifoPop(q: i32): u32 {
+  let h = unchecked(fHead[q]);
+  let v = load<u32>(unchecked(fBuf[q]) + (<usize>(h & unchecked(fMask[q])) << 2));
+  unchecked((fHead[q] = h + 1));
+  return v;
+}
+
+/** The head without removing it. */
+// @ts-ignore: decorator
+@inline export function fifoPeek(q: i32): u32 {
+  return load<u32>(unchecked(fBuf[q]) + (<usize>(unchecked(fHead[q]) & unchecked(fMask[q])) << 2));
+}
+
+/** Entry i counted from the head (0 = head). */
+// @ts-ignore: decorator
+@inline export function fifoAt(q: i32, i: u32): u32 {
+  return load<u32>(unchecked(fBuf[q]) + (<usize>((unchecked(fHead[q]) + i) & unchecked(fMask[q])) << 2));
+}

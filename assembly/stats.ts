@@ -1,0 +1,85 @@
+// Statistics counters: one flat region of u64 in linear memory, incremented at the point of
+// action and read by the host through a BigUint64Array view (design.md section 3).
+//
+// Models: nothing; it is instrumentation. Names, units, descriptions and derived formulas
+// live in the host (src/report/stats.ts); here there are only slot numbers from
+// src/abi/layout.ts. Nothing else happens in the hot path: no strings, no host calls.
+
+import {
+  ST_COUNT, GS_COUNT, COMP_COUNT, LAT_BUCKETS, LAT_SUB_BITS, ST_LAT_COUNT, ST_LAT_SUM, ST_LAT_MAX,
+} from "../src/abi/layout";
+
+let base: usize = 0;
+let guestBase: usize = 0;
+let compBase: usize = 0;
+let latBase: usize = 0;
+let totalWords: u32 = 0;
+
+/** Allocates the counters region for `guests` guests and `vcpus` VCPUs. */
+export function statsInit(guests: u32, vcpus: u32): void {
+  totalWords = <u32>ST_COUNT + guests * <u32>GS_COUNT + vcpus * <u32>COMP_COUNT + <u32>LAT_BUCKETS;
+  base = heap.alloc(<usize>totalWords << 3);
+  memory.fill(base, 0, <usize>totalWords << 3);
+  guestBase = base + (<usize>ST_COUNT << 3);
+  compBase = guestBase + (<usize>(guests * <u32>GS_COUNT) << 3);
+  latBase = compBase + (<usize>(vcpus * <u32>COMP_COUNT) << 3);
+}
+
+export function statsPtr(): usize {
+  return base;
+}
+export function statsWords(): u32 {
+  return totalWords;
+}
+
+// @ts-ignore: decorator
+@inline export function statAdd(i: i32, v: u64): void {
+  let p = base + (<usize>i << 3);
+  store<u64>(p, load<u64>(p) + v);
+}
+
+// @ts-ignore: decorator
+@inline export function statInc(i: i32): void {
+  let p = base + (<usize>i << 3);
+  store<u64>(p, load<u64>(p) + 1);
+}
+
+// @ts-ignore: decorator
+@inline export function statGet(i: i32): u64 {
+  return load<u64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline export function guestStatAdd(g: u32, k: i32, v: u64): void {
+  let p = guestBase + (<usize>(g * <u32>GS_COUNT + <u32>k) << 3);
+  store<u64>(p, load<u64>(p) + v);
+}
+
+/** Charges `cycles` of busy time to component `comp` of VCPU `v`. */
+// @ts-ignore: decorator
+@inline export function chargeVcpu(v: u32, comp: i32, cycles: u64): void {
+  let p = compBase + (<usize>(v * <u32>COMP_COUNT + <u32>comp) << 3);
+  store<u64>(p, load<u64>(p) + cycles);
+}
+
+/** Log-linear bucket of a latency in cycles: 2^LAT_SUB_BITS sub-buckets per power of two. */
+// @ts-ignore: decorator
+@inline export function latBucket(c: u64): u32 {
+  let sub: u64 = <u64>1 << LAT_SUB_BITS;
+  if (c < sub) return <u32>c;
+  let e: u32 = <u32>63 - <u32>clz(c); // position of the top bit, >= LAT_SUB_BITS
+  let shift: u32 = e - <u32>LAT_SUB_BITS;
+  let mant = <u32>((c >> shift) & (sub - 1));
+  let b: u32 = (shift + 1) * (<u32>1 << <u32>LAT_SUB_BITS) + mant;
+  return b < <u32>LAT_BUCKETS ? b : <u32>LAT_BUCKETS - 1;
+}
+
+/** Records one end-to-end packet latency (cycles). */
+export function recordLatency(c: u64): void {
+  statInc(ST_LAT_COUNT);
+  statAdd(ST_LAT_SUM, c);
+  let mp = base + (<usize>ST_LAT_MAX << 3);
+  if (c > load<u64>(mp)) store<u64>(mp, c);
+  let p = latBase + (<usize>latBucket(c) << 3);
+  store<u64>(p, load<u64>(p) + 1);
+}

@@ -1,0 +1,526 @@
+// Bulk TCP streams between external hosts and guests, both directions.
+//
+// Models, per flow (sequence numbers count full-sized segments of MSS bytes; calibration J4):
+//  - sender: Reno/NewReno congestion control as Linux runs it without SACK: slow start (cwnd +=
+//    segments acked) up to ssthresh, congestion avoidance (+1 segment per cwnd acked), fast
+//    retransmit on the 3rd duplicate ACK with ssthresh = flight/2, window inflation during
+//    recovery, partial ACKs retransmit the next hole (RFC 6582), RTO with Jacobson/Karels RTT
+//    estimation (timestamps on: every ACK samples the RTT of the segment it acknowledges),
+//    exponential back-off and go-back-N, window probes when the receiver window is zero;
+//    effective window min(cwnd, rwnd);
+//  - receiver: in-order delivery to the socket (guest) or the application (external host), an
+//    out-of-order buffer with one slot per sequence number in the window, immediate duplicate
+//    ACKs for out-of-order and duplicate segments, an ACK for every second full segment (or per
+//    skb covering more, as after LRO), a delayed-ACK timer otherwise (ATO), the advertised window
+//    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
+//    application frees space.
+// Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
+// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; external ends cost nothing and
+// use the wire directly (their hosts are not the object of study).
+// Left out: SACK, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
+// connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
+// in this short-RTT, loss-driven setting both keep the bottleneck busy).
+
+import {
+  CFG_GUESTS, CFG_RX_STREAMS_PER_GUEST, CFG_TX_STREAMS_PER_GUEST, CFG_MSS, CFG_TCP_HDR,
+  CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
+  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
+  COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_SEGS_SENT,
+  ST_TCP_RETRANS, ST_TCP_FAST_RECOVERIES, ST_TCP_RTOS, ST_TCP_DUP_SEGS, ST_TCP_OOO_SEGS,
+  ST_ACKS_SENT, GS_TX_ACKED_BYTES, ST_DROP_GUEST_SOCKET,
+} from "../../src/abi/layout";
+import { cfgU32, cfgU64, cost } from "../config";
+import { statInc, statAdd, guestStatAdd } from "../stats";
+import { eqNow } from "../sim/eventq";
+import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../sim/fifo";
+import {
+  pktAlloc, pktFree, pktDrop, pSeq, pSegs, pBytes, pWin, pktUnits, PKT_NONE, KIND_DATA, KIND_ACK,
+} from "../packet";
+import { charge } from "../cpu/vcpu";
+import { timerNew, timerArm, timerCancel, timerPending, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../kernel/timers";
+import { linkSend, inLink } from "../hw/link";
+import { netfrontStage, netfrontVcpu } from "../netfront/netfront";
+import { guestPort } from "../dom0/bridge";
+import { stackMarkTxStart } from "../guest/stack";
+
+/** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (calibration J1). */
+const ETH_OVERHEAD: u32 = 38;
+const ETH_MIN_FRAME: u32 = 64; // incl. header and FCS
+const IP_HDR: u32 = 20;
+
+export let nFlows: u32 = 0;
+export let flowsPerGuest: u32 = 0;
+export let rxPerGuest: u32 = 0;
+export let flowGuest = new StaticArray<u32>(0);
+let flowRx = new StaticArray<u8>(0); // 1: external -> guest, 0: guest -> external
+let W: u32 = 64; // per-flow window arrays (power of two)
+let mss: u32 = 1448;
+let dataWire: u32 = 1538;
+let ackWire: u32 = 90;
+let initCwnd: u32 = 3;
+let rcvBuf: u32 = 0;
+let rtoMin: f64 = 0;
+let rtoMax: f64 = 0;
+let delack: u64 = 0;
+let dupThresh: u32 = 3;
+
+// sender
+let sUna = new StaticArray<u32>(0);
+let sNxt = new StaticArray<u32>(0);
+let sHigh = new StaticArray<u32>(0); // highest sequence ever sent + 1
+let sCwnd = new StaticArray<u32>(0);
+let sCwndCnt = new StaticArray<u32>(0);
+let sSsthresh = new StaticArray<u32>(0);
+let sDupacks = new StaticArray<u32>(0);
+let sRecover = new StaticArray<u32>(0);
+let sInRecovery = new StaticArray<u8>(0);
+let sRwnd = new StaticArray<u32>(0);
+let sSrtt = new StaticArray<f64>(0);
+let sRttvar = new StaticArray<f64>(0);
+let sRto = new StaticArray<f64>(0);
+let sBackoff = new StaticArray<u32>(0);
+let sRtoTimer = new StaticArray<u32>(0);
+let sSendTime = new StaticArray<u64>(0); // [f*W + seq&(W-1)]
+let sRetx = new StaticArray<u8>(0); // [f*W + seq&(W-1)] retransmitted: no RTT sample (Karn)
+
+// receiver
+let rNxt = new StaticArray<u32>(0);
+let rUnacked = new StaticArray<u32>(0);
+let rLastWin = new StaticArray<u32>(0);
+let rDelackTimer = new StaticArray<u32>(0);
+let rOoo = new StaticArray<u32>(0); // [f*W + seq&(W-1)] held out-of-order packet or PKT_NONE
+let rSock = new StaticArray<i32>(0); // guest receivers: socket receive queue
+let rSockBytes = new StaticArray<u32>(0);
+
+export function tcpInit(): void {
+  let guests = cfgU32(CFG_GUESTS);
+  rxPerGuest = cfgU32(CFG_RX_STREAMS_PER_GUEST);
+  flowsPerGuest = rxPerGuest + cfgU32(CFG_TX_STREAMS_PER_GUEST);
+  nFlows = guests * flowsPerGuest;
+  W = cfgU32(CFG_TCP_WINDOW_SEGS);
+  mss = cfgU32(CFG_MSS);
+  let hdr = cfgU32(CFG_TCP_HDR);
+  dataWire = mss + hdr + IP_HDR + ETH_OVERHEAD;
+  let ackFrame = hdr + IP_HDR + 18;
+  ackWire = (ackFrame < ETH_MIN_FRAME ? ETH_MIN_FRAME : ackFrame) + 20;
+  initCwnd = cfgU32(CFG_TCP_INIT_CWND);
+  rcvBuf = cfgU32(CFG_TCP_RCVBUF);
+  rtoMin = <f64>cfgU64(CFG_TCP_RTO_MIN);
+  rtoMax = <f64>cfgU64(CFG_CPU_HZ) * 120.0; // TCP_RTO_MAX 120 s
+  delack = cfgU64(CFG_TCP_DELACK);
+  dupThresh = cfgU32(CFG_TCP_DUPTHRESH);
+  let n = <i32>nFlows;
+  flowGuest = new StaticArray<u32>(n);
+  flowRx = new StaticArray<u8>(n);
+  sUna = new StaticArray<u32>(n);
+  sNxt = new StaticArray<u32>(n);
+  sHigh = new StaticArray<u32>(n);
+  sCwnd = new StaticArray<u32>(n);
+  sCwndCnt = new StaticArray<u32>(n);
+  sSsthresh = new StaticArray<u32>(n);
+  sDupacks = new StaticArray<u32>(n);
+  sRecover = new StaticArray<u32>(n);
+  sInRecovery = new StaticArray<u8>(n);
+  sRwnd = new StaticArray<u32>(n);
+  sSrtt = new StaticArray<f64>(n);
+  sRttvar = new StaticArray<f64>(n);
+  sRto = new StaticArray<f64>(n);
+  sBackoff = new StaticArray<u32>(n);
+  sRtoTimer = new StaticArray<u32>(n);
+  sSendTime = new StaticArray<u64>(n * <i32>W);
+  sRetx = new StaticArray<u8>(n * <i32>W);
+  rNxt = new StaticArray<u32>(n);
+  rUnacked = new StaticArray<u32>(n);
+  rLastWin = new StaticArray<u32>(n);
+  rDelackTimer = new StaticArray<u32>(n);
+  rOoo = new StaticArray<u32>(n * <i32>W);
+  rSock = new StaticArray<i32>(n);
+  rSockBytes = new StaticArray<u32>(n);
+  for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
+  for (let f: u32 = 0; f < nFlows; f++) {
+    let g = f / flowsPerGuest;
+    let rx = f % flowsPerGuest < rxPerGuest;
+    unchecked((flowGuest[f] = g));
+    unchecked((flowRx[f] = rx ? 1 : 0));
+    unchecked((sCwnd[f] = initCwnd));
+    unchecked((sSsthresh[f] = W / 2));
+    unchecked((sRwnd[f] = W / 2 - 1));
+    unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
+    let gv = netfrontVcpu(g);
+    // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
+    unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, rx ? TIMER_NO_VCPU : gv)));
+    unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, rx ? gv : TIMER_NO_VCPU)));
+    unchecked((rSock[f] = rx ? fifoNew(W) : -1));
+    unchecked((rLastWin[f] = advertisedWindow(f)));
+  }
+}
+
+/** Starts every flow at cycle 0: external senders transmit now, guest applications get a turn. */
+export function tcpStartAll(): void {
+  let started = new StaticArray<u8>(<i32>(nFlows / (flowsPerGuest > 0 ? flowsPerGuest : 1) + 1));
+  for (let f: u32 = 0; f < nFlows; f++) {
+    if (unchecked(flowRx[f])) senderPush(f);
+    else {
+      let g = unchecked(flowGuest[f]);
+      if (!unchecked(started[g])) {
+        unchecked((started[g] = 1));
+        stackMarkTxStart(g);
+      }
+    }
+  }
+}
+
+/** Whether flow f is received by its guest (external sender). */
+// @ts-ignore: decorator
+@inline export function flowDirRx(f: u32): bool {
+  return unchecked(flowRx[f]) != 0;
+}
+
+export function tcpSocketQueue(f: u32): i32 {
+  return unchecked(rSock[f]);
+}
+
+/** A guest TX flow's application starts writing. */
+export function tcpTxFlowStart(f: u32): void {
+  senderPush(f);
+}
+
+// ---- sending ----------------------------------------------------------------------------------
+
+/** Transmits segment `seq` of flow f from wherever the sender lives. */
+function sendSegment(f: u32, seq: u32, retx: bool): void {
+  let p = pktAlloc(KIND_DATA, f, seq, mss, dataWire);
+  if (p == PKT_NONE) return;
+  let slot = (f * W) + (seq & (W - 1));
+  unchecked((sSendTime[slot] = eqNow));
+  unchecked((sRetx[slot] = retx ? 1 : 0));
+  statInc(ST_INJECTED);
+  statInc(ST_TCP_SEGS_SENT);
+  if (retx) statInc(ST_TCP_RETRANS);
+  if (unchecked(flowRx[f])) {
+    linkSend(inLink(guestPort(unchecked(flowGuest[f]))), p);
+  } else {
+    charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
+    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
+    netfrontStage(unchecked(flowGuest[f]), p);
+  }
+}
+
+/** Sends what the window allows (tcp_write_xmit), arms the RTO. */
+function senderPush(f: u32): void {
+  let una = unchecked(sUna[f]);
+  let cwnd = unchecked(sCwnd[f]);
+  let rwnd = unchecked(sRwnd[f]);
+  let wnd = cwnd < rwnd ? cwnd : rwnd;
+  let limit = una + wnd;
+  let nxt = unchecked(sNxt[f]);
+  while (nxt < limit) {
+    sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
+    nxt++;
+  }
+  unchecked((sNxt[f] = nxt));
+  if (nxt > unchecked(sHigh[f])) unchecked((sHigh[f] = nxt));
+  let t = unchecked(sRtoTimer[f]);
+  if (nxt != una) {
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  } else if (rwnd == 0) {
+    // Zero window, nothing in flight: the persist timer probes later.
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  }
+}
+
+function rtoCycles(f: u32): u64 {
+  let r = unchecked(sRto[f]) * <f64>(<u32>1 << unchecked(sBackoff[f]));
+  if (r > rtoMax) r = rtoMax;
+  return <u64>r;
+}
+
+/** tcp_ack for the ACK packet p of flow f (frees p). */
+export function tcpSenderOnAck(f: u32, p: u32): void {
+  let ack = unchecked(pSeq[p]);
+  let win = unchecked(pWin[p]);
+  statAdd(ST_DELIVERED, pktUnits(p));
+  pktFree(p);
+  let una = unchecked(sUna[f]);
+  let oldRwnd = unchecked(sRwnd[f]);
+  unchecked((sRwnd[f] = win));
+  if (ack > unchecked(sHigh[f])) return; // acks data never sent: ignore
+  if (ack > una) {
+    let acked = ack - una;
+    // RTT sample (timestamps: the echoed segment's send time), Karn's rule for retransmissions.
+    let slot = (f * W) + ((ack - 1) & (W - 1));
+    if (!unchecked(sRetx[slot])) rttSample(f, <f64>(eqNow - unchecked(sSendTime[slot])));
+    unchecked((sBackoff[f] = 0));
+    unchecked((sUna[f] = ack));
+    if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
+    if (!unchecked(flowRx[f])) guestStatAdd(unchecked(flowGuest[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+    if (unchecked(sInRecovery[f])) {
+      if (ack >= unchecked(sRecover[f])) {
+        // Full ACK: leave recovery with the window deflated to ssthresh.
+        unchecked((sInRecovery[f] = 0));
+        unchecked((sCwnd[f] = unchecked(sSsthresh[f])));
+      } else {
+        // Partial ACK: retransmit the next hole, deflate by the amount acked.
+        sendSegment(f, ack, true);
+        let c = unchecked(sCwnd[f]);
+        unchecked((sCwnd[f] = c > acked ? c - acked + 1 : 1));
+      }
+    } else {
+      let c = unchecked(sCwnd[f]);
+      let ss = unchecked(sSsthresh[f]);
+      if (c < ss) {
+        c += acked;
+        if (c > ss) c = ss;
+      } else {
+        let cnt = unchecked(sCwndCnt[f]) + acked;
+        while (cnt >= c) {
+          cnt -= c;
+          c++;
+        }
+        unchecked((sCwndCnt[f] = cnt));
+      }
+      let cap = W / 2;
+      unchecked((sCwnd[f] = c < cap ? c : cap));
+    }
+    unchecked((sDupacks[f] = 0));
+    let t = unchecked(sRtoTimer[f]);
+    if (unchecked(sNxt[f]) == ack) timerCancel(t);
+    else timerArm(t, eqNow + rtoCycles(f));
+  } else if (ack == una && unchecked(sNxt[f]) != una && win == oldRwnd) {
+    let d = unchecked(sDupacks[f]) + 1;
+    unchecked((sDupacks[f] = d));
+    if (unchecked(sInRecovery[f])) {
+      unchecked((sCwnd[f] = unchecked(sCwnd[f]) + 1)); // window inflation
+    } else if (d == dupThresh && una >= unchecked(sRecover[f])) {
+      // Fast retransmit; NewReno's `recover` avoids re-entering for the same window.
+      statInc(ST_TCP_FAST_RECOVERIES);
+      let flight = unchecked(sNxt[f]) - una;
+      let ss = flight / 2;
+      if (ss < 2) ss = 2;
+      unchecked((sSsthresh[f] = ss));
+      unchecked((sRecover[f] = unchecked(sNxt[f])));
+      unchecked((sInRecovery[f] = 1));
+      unchecked((sCwnd[f] = ss + dupThresh));
+      sendSegment(f, una, true);
+    }
+  }
+  senderPush(f);
+}
+
+function rttSample(f: u32, r: f64): void {
+  let srtt = unchecked(sSrtt[f]);
+  if (srtt == 0) {
+    srtt = r;
+    unchecked((sRttvar[f] = r / 2));
+  } else {
+    let d = srtt > r ? srtt - r : r - srtt;
+    unchecked((sRttvar[f] = 0.75 * unchecked(sRttvar[f]) + 0.25 * d));
+    srtt = 0.875 * srtt + 0.125 * r;
+  }
+  unchecked((sSrtt[f] = srtt));
+  let rto = srtt + 4 * unchecked(sRttvar[f]);
+  unchecked((sRto[f] = rto < rtoMin ? rtoMin : rto));
+}
+
+/** Retransmission timeout of flow f (or a zero-window probe). */
+function onRto(f: u32): void {
+  let una = unchecked(sUna[f]);
+  if (unchecked(sNxt[f]) == una) {
+    if (unchecked(sRwnd[f]) == 0) {
+      // Persist: probe with one segment past the window.
+      sendSegment(f, una, una < unchecked(sHigh[f]));
+      if (una + 1 > unchecked(sHigh[f])) unchecked((sHigh[f] = una + 1));
+      unchecked((sNxt[f] = una + 1));
+      unchecked((sBackoff[f] = unchecked(sBackoff[f]) + (unchecked(sBackoff[f]) < 10 ? 1 : 0)));
+      timerArm(unchecked(sRtoTimer[f]), eqNow + rtoCycles(f));
+    }
+    return;
+  }
+  statInc(ST_TCP_RTOS);
+  let flight = unchecked(sNxt[f]) - una;
+  let ss = flight / 2;
+  if (ss < 2) ss = 2;
+  unchecked((sSsthresh[f] = ss));
+  unchecked((sCwnd[f] = 1));
+  unchecked((sCwndCnt[f] = 0));
+  unchecked((sInRecovery[f] = 0));
+  unchecked((sDupacks[f] = 0));
+  unchecked((sRecover[f] = unchecked(sNxt[f])));
+  unchecked((sNxt[f] = una)); // go back N
+  if (unchecked(sBackoff[f]) < 10) unchecked((sBackoff[f] = unchecked(sBackoff[f]) + 1));
+  // The window may be closed; the head segment goes regardless (as a probe).
+  let rw = unchecked(sRwnd[f]);
+  if (rw == 0) unchecked((sRwnd[f] = 1));
+  timerCancel(unchecked(sRtoTimer[f]));
+  senderPush(f);
+  unchecked((sRwnd[f] = rw));
+}
+
+// ---- receiving --------------------------------------------------------------------------------
+
+/** Free receive buffer, in segments, capped to what the out-of-order window can hold. */
+function advertisedWindow(f: u32): u32 {
+  let cap = W / 2 - 1;
+  if (!unchecked(flowRx[f])) return cap; // external application reads instantly
+  let used = unchecked(rSockBytes[f]);
+  let free: u32 = used >= rcvBuf ? 0 : (rcvBuf - used) / mss;
+  return free < cap ? free : cap;
+}
+
+function sendAck(f: u32): void {
+  let win = advertisedWindow(f);
+  let p = pktAlloc(KIND_ACK, f, unchecked(rNxt[f]), 0, ackWire);
+  if (p == PKT_NONE) return;
+  unchecked((pWin[p] = win));
+  unchecked((rUnacked[f] = 0));
+  unchecked((rLastWin[f] = win));
+  timerCancel(unchecked(rDelackTimer[f]));
+  statInc(ST_INJECTED);
+  statInc(ST_ACKS_SENT);
+  if (unchecked(flowRx[f])) {
+    charge(COMP_STACK, <u64>cost(COST_STACK_TX_PKT));
+    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
+    netfrontStage(unchecked(flowGuest[f]), p);
+  } else {
+    linkSend(inLink(guestPort(unchecked(flowGuest[f]))), p);
+  }
+}
+
+/** In-order data reaches the end: the guest socket, or the external application. */
+function deliverInOrder(f: u32, p: u32): void {
+  if (unchecked(flowRx[f])) {
+    let s = unchecked(rSock[f]);
+    if (fifoFull(s)) {
+      pktDrop(ST_DROP_GUEST_SOCKET, p); // cannot happen with a window-limited sender; counted if it does
+      return;
+    }
+    fifoPush(s, p);
+    unchecked((rSockBytes[f] = unchecked(rSockBytes[f]) + unchecked(pBytes[p])));
+  } else {
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+  }
+}
+
+/** Drops held out-of-order packets now covered by rcv_nxt (they were duplicates). */
+function discardCovered(f: u32, from: u32, to: u32): void {
+  for (let s = from; s < to; s++) {
+    let slot = f * W + (s & (W - 1));
+    let q = unchecked(rOoo[slot]);
+    if (q != PKT_NONE && unchecked(pSeq[q]) == s) {
+      unchecked((rOoo[slot] = PKT_NONE));
+      statAdd(ST_TCP_DUP_SEGS, unchecked(pSegs[q]));
+      statAdd(ST_DELIVERED, pktUnits(q));
+      pktFree(q);
+    }
+  }
+}
+
+/** tcp_rcv_established for data packet p (one or more segments) of flow f. */
+export function tcpReceiverOnData(f: u32, p: u32): void {
+  let seq = unchecked(pSeq[p]);
+  let segs = unchecked(pSegs[p]);
+  let nxt = unchecked(rNxt[f]);
+  if (seq + segs <= nxt) {
+    // Entirely old: a duplicate (DSACK-style immediate ACK).
+    statAdd(ST_TCP_DUP_SEGS, segs);
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+    sendAck(f);
+    return;
+  }
+  if (seq <= nxt) {
+    // In order (possibly overlapping old data at its start).
+    if (seq < nxt) {
+      statAdd(ST_TCP_DUP_SEGS, nxt - seq);
+      unchecked((pBytes[p] = (seq + segs - nxt) * mss));
+    }
+    let newNxt = seq + segs;
+    discardCovered(f, nxt, newNxt);
+    deliverInOrder(f, p);
+    nxt = newNxt;
+    let filled = false;
+    // Pull what the out-of-order buffer now continues.
+    while (true) {
+      let slot = f * W + (nxt & (W - 1));
+      let q = unchecked(rOoo[slot]);
+      if (q == PKT_NONE || unchecked(pSeq[q]) != nxt) break;
+      unchecked((rOoo[slot] = PKT_NONE));
+      let qn = nxt + unchecked(pSegs[q]);
+      discardCovered(f, nxt + 1, qn);
+      deliverInOrder(f, q);
+      nxt = qn;
+      filled = true;
+    }
+    unchecked((rNxt[f] = nxt));
+    let un = unchecked(rUnacked[f]) + segs;
+    unchecked((rUnacked[f] = un));
+    // __tcp_ack_snd_check: more than one full segment unacknowledged, or a hole was filled.
+    if (un >= 2 || filled) sendAck(f);
+    else {
+      let t = unchecked(rDelackTimer[f]);
+      if (!timerPending(t)) timerArm(t, eqNow + delack);
+    }
+    return;
+  }
+  // Out of order: hold it if the window slot is free, and send a duplicate ACK now.
+  statAdd(ST_TCP_OOO_SEGS, segs);
+  let slot = f * W + (seq & (W - 1));
+  if (seq - nxt < W && unchecked(rOoo[slot]) == PKT_NONE) unchecked((rOoo[slot] = p));
+  else {
+    statAdd(ST_TCP_DUP_SEGS, segs);
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+  }
+  sendAck(f);
+}
+
+/** The guest application took `bytes` from flow f's socket: maybe a window update. */
+export function tcpSocketConsumed(f: u32, bytes: u32): void {
+  let b = unchecked(rSockBytes[f]);
+  unchecked((rSockBytes[f] = b > bytes ? b - bytes : 0));
+  // tcp_cleanup_rbuf: advertise when the window at least doubles from a half-closed one.
+  let last = unchecked(rLastWin[f]);
+  let clamp = W / 2 - 1;
+  let now = advertisedWindow(f);
+  if (last * 2 <= clamp && now >= last * 2 && now > last) sendAck(f);
+}
+
+// ---- timers ----------------------------------------------------------------------------------------
+
+/** A guest-side TCP timer expired (TIMER softirq on v): act now, packets leave at job end. */
+export function tcpTimerStart(v: u32, kind: u8, f: u32): void {
+  if (kind == TM_TCP_RTO) onRto(f);
+  else if (unchecked(rUnacked[f]) > 0) sendAck(f);
+}
+
+export function tcpTimerFinish(v: u32, kind: u8, f: u32): void {}
+
+/** An external host's TCP timer expired (no CPU model there). */
+export function tcpTimerExternal(kind: u8, f: u32): void {
+  if (kind == TM_TCP_RTO) onRto(f);
+  else if (unchecked(rUnacked[f]) > 0) sendAck(f);
+}
+
+/** Packets held by TCP receivers: sockets and out-of-order buffers (conservation walk). */
+export function tcpHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let f: u32 = 0; f < nFlows; f++) {
+    let q = unchecked(rSock[f]);
+    if (q >= 0) for (let i: u32 = 0; i < fifoLen(q); i++) s += pktUnits(fifoAt(q, i));
+    for (let i: u32 = 0; i < W; i++) {
+      let h = unchecked(rOoo[f * W + i]);
+      if (h != PKT_NONE) s += pktUnits(h);
+    }
+  }
+  return s;
+}
+
+/** Receiver's next expected segment (tests). */
+export function tcpRcvNxt(f: u32): u32 {
+  return unchecked(rNxt[f]);
+}
+/** Sender's congestion window, segments (tests). */
+export function tcpCwnd(f: u32): u32 {
+  return unchecked(sCwnd[f]);
+}

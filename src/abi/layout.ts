@@ -1,0 +1,225 @@
+// The host/Wasm ABI: slot numbers of the packed configuration buffer and of the counters region.
+//
+// This one file is compiled by BOTH compilers: the TypeScript host imports it (src/) and the
+// AssemblyScript module imports it (assembly/). It therefore holds nothing but integer constants
+// written in the subset the two languages share (`export const NAME = <integer literal>;`).
+// Adding a slot: append it before the matching *_COUNT, bump the count; both sides follow.
+//
+// Config buffer: Float64 values. Slots [0, CFG_COUNT) are scalars. Per-entity tables follow;
+// their start offsets (in f64 slots) are written into the CFG_OFF_* scalar slots by the host.
+// All times and costs in the buffer are already converted to CPU cycles by the host (units
+// are resolved in one place: src/config/pack.ts).
+
+// ---- scalar config slots ----
+export const CFG_SEED = 0;
+export const CFG_CPU_HZ = 1;
+export const CFG_DOM0_VCPUS = 2;
+export const CFG_GUESTS = 3;
+export const CFG_GUEST_VCPUS = 4;
+export const CFG_PORTS = 5;
+export const CFG_LINK_BPS = 6; // link rate, bit/s
+export const CFG_RXQ_PER_PORT = 7;
+export const CFG_QUEUE_SELECT = 8; // 0 = RSS (flow hash), 1 = VMDq (destination guest)
+export const CFG_NIC_RX_RING = 9; // descriptors
+export const CFG_NIC_TX_RING = 10; // descriptors
+export const CFG_ITR_MODE = 11; // 0 = off, 1 = fixed, 2 = dynamic conservative (e1000 itr=3)
+export const CFG_ITR_FIXED_INTERVAL = 12; // cycles between interrupts in fixed mode
+export const CFG_PROP_DELAY = 13; // wire propagation delay, cycles
+export const CFG_NETBACK_GROUPS = 14;
+export const CFG_NETBACK_QUEUE_LEN = 15; // vif tx_queue_len (qdisc in front of netback), packets
+export const CFG_NETBACK_CAN_QUEUE = 16; // 1: stop vif queue when ring full (feature-rx-notify); 0: drop
+export const CFG_NETBACK_RX_SLOTS_NEEDED = 17; // MAX_SKB_FRAGS+2 with SG (20), else 1
+export const CFG_NAPI_WEIGHT = 18; // dom0 NIC and backlog NAPI weight
+export const CFG_NETDEV_BUDGET = 19; // net_rx_action budget
+export const CFG_MAX_SOFTIRQ_RESTART = 20;
+export const CFG_DOM0_BACKLOG_MAX = 21; // netdev_max_backlog
+export const CFG_NIC_QDISC_LEN = 22; // physical NIC txqueuelen
+export const CFG_NF_WEIGHT = 23; // netfront NAPI weight
+export const CFG_NF_RX_TARGET_MIN = 24;
+export const CFG_NF_RX_TARGET_DEFAULT = 25;
+export const CFG_NF_RX_TARGET_MAX = 26;
+export const CFG_GUEST_QDISC_LEN = 27;
+export const CFG_MTU = 28; // bytes
+export const CFG_MSS = 29; // TCP payload bytes per full segment
+export const CFG_TCP_HDR = 30; // TCP header bytes (20, or 32 with timestamps)
+export const CFG_TCP_INIT_CWND = 31; // segments
+export const CFG_TCP_RCVBUF = 32; // guest socket receive buffer, bytes
+export const CFG_TCP_RTO_MIN = 33; // cycles
+export const CFG_TCP_DELACK = 34; // delayed-ACK timeout, cycles
+export const CFG_TCP_DUPTHRESH = 35;
+export const CFG_TCP_WINDOW_SEGS = 36; // power of two >= max window in segments (sizes per-flow arrays)
+export const CFG_RX_STREAMS_PER_GUEST = 37;
+export const CFG_TX_STREAMS_PER_GUEST = 38;
+export const CFG_UDP_SOURCES = 39;
+export const CFG_APP_RECV_BYTES = 40; // bytes per recv() call of the guest application
+export const CFG_UDP_RCVBUF = 41; // guest UDP socket buffer, bytes
+export const CFG_POOL_PACKETS = 42; // packet pool size (host-computed bound)
+export const CFG_EVENTQ_CAP = 43;
+export const CFG_LRO_ENABLED = 44;
+export const CFG_LRO_MAX_AGGR = 45;
+export const CFG_LRO_DESCRIPTORS = 46;
+export const CFG_NETBACK_MODE = 47; // 0 = tasklet, 1 = kthread
+export const CFG_COALESCE_COUNT = 48; // netback->netfront notify after this many responses (1 = off)
+export const CFG_COALESCE_TIME = 49; // ... or after this many cycles (0 = no timer)
+export const CFG_DISPATCH = 50; // 0 vcpu0, 1 round-robin, 2 group-affine, 3 dynamic (static ones are resolved by the host)
+export const CFG_REBALANCE_PERIOD = 51; // cycles
+export const CFG_WARMUP = 52; // cycles (latency recording starts here)
+export const CFG_LAT_SAMPLE_SHIFT = 53; // unused by the model; reserved for the host
+// Offsets of per-entity tables (in f64 slots from the start of the buffer).
+export const CFG_OFF_PIRQ_VCPU = 54; // [ports*rxqPerPort] dom0 VCPU each NIC queue's PIRQ is bound to
+export const CFG_OFF_VIF_VCPU = 55; // [guests] dom0 VCPU each vif's backend event port is bound to
+export const CFG_OFF_VIF_GROUP = 56; // [guests] netback group of each vif
+export const CFG_OFF_GROUP_VCPU = 57; // [groups] dom0 VCPU each group's kthread is bound to
+export const CFG_OFF_UDP = 58; // [udpSources * UDP_REC] UDP source records
+export const CFG_OFF_COST = 59; // [COST_COUNT] cost constants, cycles (or cycles per byte * 1)
+export const CFG_COUNT = 60;
+
+// UDP source record fields.
+export const UDP_GUEST = 0;
+export const UDP_MEAN_GAP = 1; // mean inter-packet gap, cycles (f64, may be fractional)
+export const UDP_POISSON = 2; // 1 = exponential gaps, 0 = constant
+export const UDP_PAYLOAD = 3; // bytes
+export const UDP_REC = 4;
+
+// Cost constants (cycles; *_PER_BYTE in cycles per byte, fractional allowed).
+export const COST_XEN_UPCALL = 0; // event upcall into a running VCPU (Xen + evtchn_do_upcall)
+export const COST_VCPU_WAKE = 1; // waking a blocked (idle) VCPU: Xen schedule + context switch
+export const COST_EVTCHN_SEND = 2; // EVTCHNOP_send hypercall (notify_remote_via_irq)
+export const COST_HYPERCALL = 3; // fixed cost of one (multi)call entry/exit
+export const COST_GRANT_COPY_OP = 4; // per GNTTABOP_copy op (validation, page lookups)
+export const COST_GRANT_COPY_PER_BYTE = 5; // memcpy across domains, per byte
+export const COST_GRANT_MAP_OP = 6;
+export const COST_GRANT_UNMAP_OP = 7;
+export const COST_NIC_IRQ = 8; // NIC hardirq handler
+export const COST_NIC_RX_PKT = 9; // driver RX clean + skb alloc, per frame
+export const COST_NIC_TX_PKT = 10; // driver xmit, per frame
+export const COST_NIC_TX_CLEAN_PKT = 11; // driver TX completion clean, per frame
+export const COST_NAPI_POLL = 12; // one NAPI poll call (entry, list handling)
+export const COST_BRIDGE_PKT = 13; // bridge forwarding, per packet
+export const COST_NB_START_XMIT = 14; // netif_be_start_xmit + qdisc, per packet
+export const COST_NB_RX_PKT = 15; // net_rx_action per packet (gop build, response, kfree)
+export const COST_NB_TX_PKT = 16; // net_tx_action per request (skb build, 64-B header copy, netif_rx)
+export const COST_NB_TX_RESPONSE = 17; // make_tx_response + dealloc bookkeeping, per request
+export const COST_TASKLET_RUN = 18; // tasklet/kthread action entry overhead
+export const COST_NB_INT = 19; // netif_be_int handler
+export const COST_NF_IRQ = 20; // netfront interrupt handler
+export const COST_NF_RX_PKT = 21; // netfront per received response (grant end, 256-B copy, skb)
+export const COST_NF_REFILL_BUF = 22; // per RX buffer posted (alloc, grant)
+export const COST_NF_TX_PKT = 23; // netfront start_xmit per packet (grant, ring slot)
+export const COST_NF_TX_GC_PKT = 24; // per TX response reclaimed
+export const COST_STACK_RX_PKT = 25; // guest IP+TCP receive, per skb handed to the stack
+export const COST_STACK_RX_PER_BYTE = 26; // per payload byte in the stack (checksum/prequeue)
+export const COST_STACK_TX_PKT = 27; // guest TCP/IP transmit of one segment or ACK
+export const COST_STACK_TX_PER_BYTE = 28; // per payload byte of guest-sent data (copy from user)
+export const COST_APP_RECV_CALL = 29; // one recv() system call
+export const COST_APP_COPY_PER_BYTE = 30; // copy_to_user per byte
+export const COST_LRO_SEG = 31; // LRO per segment examined/merged
+export const COST_SOFTIRQ_ENTRY = 32; // __do_softirq round entry
+export const COST_TIMER = 33; // one timer expiry handled in softirq context
+export const COST_KTHREAD_WAKE = 34; // waking a kernel thread (IPI-free part, runqueue)
+export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcpu + irq affinity)
+export const COST_COUNT = 36;
+
+// ---- counters region (u64) ----
+// Global counters first, then per-guest blocks, then per-VCPU component cycles, then the latency
+// histogram. The host reads them through a BigUint64Array view.
+export const ST_EVENTS = 0; // engine events executed
+export const ST_PKTS_ALLOCATED = 1; // packets created (data, ACK, UDP)
+export const ST_INJECTED = 2; // packets (segments) put on a wire by a source
+export const ST_DELIVERED = 3; // segments that reached their final consumer
+export const ST_DROP_NIC_RX_RING = 4;
+export const ST_DROP_VIF_QDISC = 5;
+export const ST_DROP_NETBACK_NO_SLOT = 6;
+export const ST_DROP_DOM0_BACKLOG = 7;
+export const ST_DROP_NIC_QDISC = 8;
+export const ST_DROP_GUEST_QDISC = 9;
+export const ST_DROP_GUEST_SOCKET = 10;
+export const ST_NIC_IRQS = 11;
+export const ST_NIC_RX_FRAMES = 12;
+export const ST_NIC_TX_FRAMES = 13;
+export const ST_UPCALLS = 14;
+export const ST_VCPU_WAKEUPS = 15;
+export const ST_EVTCHN_SENT = 16; // every EVTCHNOP_send
+export const ST_EVTCHN_MERGED = 17; // sends that found the port already pending
+export const ST_NOTIFY_NB_RX = 18; // netback -> netfront RX notifications sent
+export const ST_NOTIFY_NB_RX_SUPPRESSED = 19;
+export const ST_NOTIFY_NB_TX = 20; // netback -> netfront TX completion notifications
+export const ST_NOTIFY_NB_TX_SUPPRESSED = 21;
+export const ST_NOTIFY_NF_TX = 22; // netfront -> netback TX request notifications
+export const ST_NOTIFY_NF_TX_SUPPRESSED = 23;
+export const ST_NOTIFY_NF_RX = 24; // netfront -> netback RX refill notifications
+export const ST_NOTIFY_NF_RX_SUPPRESSED = 25;
+export const ST_HYPERCALLS = 26;
+export const ST_GRANT_COPY_OPS = 27;
+export const ST_GRANT_MAP_OPS = 28;
+export const ST_GRANT_UNMAP_OPS = 29;
+export const ST_TASKLET_SCHEDULES = 30; // tasklet_schedule calls that queued the tasklet
+export const ST_NB_RX_RUNS = 31;
+export const ST_NB_TX_RUNS = 32;
+export const ST_NB_RX_PKTS = 33;
+export const ST_NB_TX_PKTS = 34;
+export const ST_NAPI_POLLS_DOM0 = 35;
+export const ST_NAPI_POLLS_GUEST = 36;
+export const ST_NAPI_BUDGET_EXHAUSTED = 37; // polls that used their whole weight (re-poll)
+export const ST_SOFTIRQ_DEFERRED = 38; // rounds handed to ksoftirqd after MAX_SOFTIRQ_RESTART
+export const ST_VIF_QUEUE_STOPS = 39;
+export const ST_TCP_SEGS_SENT = 40;
+export const ST_TCP_RETRANS = 41;
+export const ST_TCP_FAST_RECOVERIES = 42;
+export const ST_TCP_RTOS = 43;
+export const ST_TCP_DUP_SEGS = 44; // segments the receiver already had
+export const ST_TCP_OOO_SEGS = 45;
+export const ST_ACKS_SENT = 46;
+export const ST_LAT_COUNT = 47;
+export const ST_LAT_SUM = 48; // cycles
+export const ST_LAT_MAX = 49; // cycles
+export const ST_LRO_AGGREGATES = 50; // skbs handed to the stack after LRO
+export const ST_LRO_SEGMENTS = 51; // TCP segments that went through LRO
+export const ST_LRO_FLUSH_END_OF_POLL = 52;
+export const ST_LRO_FLUSH_MAX_AGGR = 53;
+export const ST_LRO_FLUSH_64K = 54;
+export const ST_LRO_FLUSH_OUT_OF_ORDER = 55;
+export const ST_LRO_FLUSH_NO_DESCRIPTOR = 56;
+export const ST_STAGE_WAIT_SUM = 57; // dom0 NIC poll: cycles from NIC arrival to start of driver service
+export const ST_STAGE_WAIT_COUNT = 58;
+export const ST_NB_RX_RESPONSES = 59;
+export const ST_GUEST_STACK_RX_BYTES = 60; // payload bytes handed to guest stacks
+export const ST_KTHREAD_WAKEUPS = 61;
+export const ST_REBINDS = 62;
+export const ST_COALESCE_TIMER_FIRES = 63;
+export const ST_FINAL_CHECK_REPOLLS = 64; // ring final checks that found new work
+export const ST_UDP_SENT = 65;
+export const ST_COUNT = 66;
+
+// Per-guest counters (block of GS_COUNT per guest, after the global counters).
+export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application
+export const GS_TX_ACKED_BYTES = 1; // guest-sent TCP payload acknowledged by the external receiver
+export const GS_UDP_APP_BYTES = 2;
+export const GS_RX_PKTS = 3; // RX responses consumed by netfront
+export const GS_EVENTS_IN = 4; // upcalls taken by the guest
+export const GS_COUNT = 5;
+
+// Per-VCPU busy cycles, one counter per component (block of COMP_COUNT per VCPU).
+export const COMP_XEN = 0; // upcalls, wake-ups, hypercall entry, event sends
+export const COMP_GRANT = 1; // grant copy / map / unmap work done by Xen for this VCPU
+export const COMP_NIC = 2; // physical NIC driver
+export const COMP_BRIDGE = 3;
+export const COMP_NETBACK = 4;
+export const COMP_NETFRONT = 5;
+export const COMP_STACK = 6; // guest TCP/IP
+export const COMP_LRO = 7;
+export const COMP_APP = 8; // guest application (recv/copy)
+export const COMP_SOFTIRQ = 9; // softirq/NAPI/tasklet/timer framework overhead
+export const COMP_COUNT = 10;
+
+// Latency histogram: log-linear buckets over cycles (LAT_SUB sub-buckets per power of two).
+export const LAT_SUB_BITS = 4;
+export const LAT_BUCKETS = 1024;
+
+// Stop reasons returned by run().
+export const STOP_LIMIT_CYCLE = 1; // reached the requested cycle
+export const STOP_LIMIT_EVENTS = 2; // executed the requested number of events
+export const STOP_IDLE = 3; // no pending events
+export const STOP_ERR_EVENTQ = 10; // event queue capacity exceeded (a sizing bug)
+export const STOP_ERR_POOL = 11; // packet pool exhausted (a sizing bug)
+export const STOP_ERR_INVARIANT = 12; // a model invariant failed (code in errorCode())
