@@ -1,0 +1,155 @@
+/* Kernel benchmark (../shared/bench-kernel.md) in C: the reference the Wasm kernel is measured
+ * against. Same model, same binary min-heap layout as assembly/sim/eventq.ts (16-byte entries:
+ * u64 time, u32 seq, u32 target; ordered by time then seq), same station rings.
+ *
+ * Build: gcc -O2 -o kernel bench/kernel.c      (bench/kernel-run.ts does this itself)
+ * Run:   ./kernel S N [reps]
+ * Prints one line per rep: S N seconds csum latsum completed drops
+ * Timing covers init(S) and the N events, not process start-up. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+  uint64_t time;
+  uint32_t seq;
+  uint32_t target;
+} ev_t;
+
+#define STATIONS 4u
+#define STATION_CAP 32u
+
+static ev_t *heap;
+static uint32_t hsize, hseq;
+static uint32_t rx, ry, rz, rw;
+static uint64_t *st_birth;
+static uint32_t *st_head, *st_cnt;
+static uint64_t csum, latsum, completed, drops;
+
+static inline uint32_t rnd(void) {
+  uint32_t t = rx ^ (rx << 11);
+  rx = ry;
+  ry = rz;
+  rz = rw;
+  rw = rw ^ (rw >> 19) ^ (t ^ (t >> 8));
+  return rw;
+}
+static inline uint32_t uni(uint32_t n) { return (uint32_t)(((uint64_t)rnd() * n) >> 32); }
+static inline uint64_t service(void) { return (1 + (uint64_t)uni(12000)) * 1000; }
+
+static inline int before(uint64_t t1, uint32_t s1, uint64_t t2, uint32_t s2) {
+  return t1 < t2 || (t1 == t2 && (int32_t)(s1 - s2) < 0);
+}
+
+static inline void push(uint64_t time, uint32_t target) {
+  uint32_t i = hsize++;
+  uint32_t seq = hseq++;
+  while (i > 0) {
+    uint32_t p = (i - 1) >> 1;
+    if (!before(time, seq, heap[p].time, heap[p].seq)) break;
+    heap[i] = heap[p];
+    i = p;
+  }
+  heap[i].time = time;
+  heap[i].seq = seq;
+  heap[i].target = target;
+}
+
+static inline ev_t pop(void) {
+  ev_t top = heap[0];
+  uint32_t n = --hsize;
+  if (n == 0) return top;
+  ev_t last = heap[n];
+  uint32_t i = 0;
+  for (;;) {
+    uint32_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && before(heap[c + 1].time, heap[c + 1].seq, heap[c].time, heap[c].seq)) c++;
+    if (!before(heap[c].time, heap[c].seq, last.time, last.seq)) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = last;
+  return top;
+}
+
+static inline void enqueue(uint32_t s, uint32_t st, uint64_t birth, uint64_t t) {
+  uint32_t q = s * STATIONS + st;
+  uint32_t cnt = st_cnt[q];
+  if (cnt == STATION_CAP) {
+    drops++;
+    return;
+  }
+  st_birth[q * STATION_CAP + ((st_head[q] + cnt) & (STATION_CAP - 1))] = birth;
+  st_cnt[q] = cnt + 1;
+  if (cnt == 0) push(t + service(), (s << 3) | (st + 1));
+}
+
+static void init(uint32_t S) {
+  rx = 123456789u;
+  ry = 362436069u;
+  rz = 521288629u;
+  rw = 88675123u;
+  hsize = 0;
+  hseq = 0;
+  memset(st_head, 0, sizeof(uint32_t) * S * STATIONS);
+  memset(st_cnt, 0, sizeof(uint32_t) * S * STATIONS);
+  csum = latsum = completed = drops = 0;
+  for (uint32_t s = 0; s < S; s++) push(uni(2000000), s << 3);
+}
+
+static void run(uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) {
+    ev_t e = pop();
+    uint64_t t = e.time;
+    uint32_t s = e.target >> 3, k = e.target & 7;
+    if (k == 0) {
+      uint32_t size = 64 + uni(1455);
+      uint64_t gap = (uint64_t)(size + 20) * 8000 + uni(2000000);
+      push(t + gap, s << 3);
+      enqueue(s, 0, t, t);
+    } else {
+      uint32_t st = k - 1, q = s * STATIONS + st;
+      uint64_t birth = st_birth[q * STATION_CAP + (st_head[q] & (STATION_CAP - 1))];
+      st_head[q]++;
+      uint32_t cnt = --st_cnt[q];
+      if (st < STATIONS - 1) {
+        enqueue(s, st + 1, birth, t);
+      } else {
+        completed++;
+        csum += t;
+        latsum += t - birth;
+      }
+      if (cnt > 0) push(t + service(), e.target);
+    }
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s S N [reps]\n", argv[0]);
+    return 2;
+  }
+  uint32_t S = (uint32_t)strtoul(argv[1], 0, 10);
+  uint64_t N = strtoull(argv[2], 0, 10);
+  int reps = argc > 3 ? atoi(argv[3]) : 1;
+  heap = malloc(sizeof(ev_t) * (S * 5 + 16));
+  st_birth = malloc(sizeof(uint64_t) * S * STATIONS * STATION_CAP);
+  st_head = malloc(sizeof(uint32_t) * S * STATIONS);
+  st_cnt = malloc(sizeof(uint32_t) * S * STATIONS);
+  if (!heap || !st_birth || !st_head || !st_cnt) return 1;
+  for (int r = 0; r < reps; r++) {
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    init(S);
+    run(N);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double sec = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+    printf("%u %llu %.9f %llu %llu %llu %llu\n", S, (unsigned long long)N, sec, (unsigned long long)csum,
+           (unsigned long long)latsum, (unsigned long long)completed, (unsigned long long)drops);
+    fflush(stdout);
+  }
+  return 0;
+}
