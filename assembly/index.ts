@@ -51,8 +51,49 @@ export function packetsInUse(): u32 {
 
 export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
 
+// --- introspection (tests and debugging; read-only views of model state, never per event) ---
+import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
+import { netbackVifStopped, rxRingOf as _rxRingOf, txRingOf as _txRingOf } from "./netback/netback";
+import { rxTarget as _rxTarget } from "./netfront/netfront";
+import { tcpRcvNxt, tcpCwnd } from "./traffic/tcp";
+
+/** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
+export function dbgRing(r: u32, which: u32): u32 {
+  switch (which) {
+    case 0: return unchecked(_reqProd[r]);
+    case 1: return unchecked(_reqProdPvt[r]);
+    case 2: return unchecked(_rspProd[r]);
+    case 3: return unchecked(_rspProdPvt[r]);
+    case 4: return unchecked(_reqCons[r]);
+    case 5: return unchecked(_rspCons[r]);
+    case 6: return unchecked(_reqEvent[r]);
+    default: return unchecked(_rspEvent[r]);
+  }
+}
+export function dbgRxRing(vif: u32): u32 {
+  return _rxRingOf(vif);
+}
+export function dbgTxRing(vif: u32): u32 {
+  return _txRingOf(vif);
+}
+export function dbgVifStopped(vif: u32): u32 {
+  return netbackVifStopped(vif) ? 1 : 0;
+}
+export function dbgRxTarget(g: u32): u32 {
+  return unchecked(_rxTarget[g]);
+}
+export function dbgTcpRcvNxt(f: u32): u32 {
+  return tcpRcvNxt(f);
+}
+export function dbgTcpCwnd(f: u32): u32 {
+  return tcpCwnd(f);
+}
+
 // --- kernel benchmark (../shared/bench-kernel.md), run on the engine's own event queue ---
 
 export {
   kbInit, kbRun, kbRunCounted, kbCsum, kbLatsum, kbCompleted, kbDrops, kbEvents, kbPendingSum,
 } from "./bench/kernel";
+export {
+  mbRingInit, mbRing, mbEqInit, mbEqHold, mbTaskletInit, mbTasklet, mbEvtchnInit, mbEvtchn, mbLroInit, mbLro,
+} from "./bench/micro";

@@ -25,6 +25,8 @@ export let pWire = new StaticArray<u32>(0); // bytes on the wire incl. Ethernet 
 export let pKind = new StaticArray<u8>(0);
 export let pBirth = new StaticArray<u64>(0); // cycle of arrival at the dom0 NIC (RX) or creation
 export let pAux = new StaticArray<u32>(0); // netback pending index while owned by netback TX
+export let pSackLo = new StaticArray<u32>(0); // ACK: SACK block [lo, hi) in segments (hi == lo: none)
+export let pSackHi = new StaticArray<u32>(0);
 let pNext = new StaticArray<u32>(0);
 
 let freeHead: u32 = PKT_NONE;
@@ -41,6 +43,8 @@ export function pktInit(n: u32): void {
   pKind = new StaticArray<u8>(n);
   pBirth = new StaticArray<u64>(n);
   pAux = new StaticArray<u32>(n);
+  pSackLo = new StaticArray<u32>(n);
+  pSackHi = new StaticArray<u32>(n);
   pNext = new StaticArray<u32>(n);
   for (let i: u32 = 0; i < n; i++) unchecked((pNext[i] = i + 1 < n ? i + 1 : PKT_NONE));
   freeHead = n > 0 ? 0 : PKT_NONE;
@@ -66,6 +70,8 @@ export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): 
   unchecked((pWire[p] = wire));
   unchecked((pBirth[p] = 0));
   unchecked((pAux[p] = PKT_NONE));
+  unchecked((pSackLo[p] = 0));
+  unchecked((pSackHi[p] = 0));
   pktInUse++;
   statInc(ST_PKTS_ALLOCATED);
   return p;

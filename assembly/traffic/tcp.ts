@@ -1,40 +1,48 @@
 // Bulk TCP streams between external hosts and guests, both directions.
 //
 // Models, per flow (sequence numbers count full-sized segments of MSS bytes; calibration J4):
-//  - sender: Reno/NewReno congestion control as Linux runs it without SACK: slow start (cwnd +=
-//    segments acked) up to ssthresh, congestion avoidance (+1 segment per cwnd acked), fast
-//    retransmit on the 3rd duplicate ACK with ssthresh = flight/2, window inflation during
-//    recovery, partial ACKs retransmit the next hole (RFC 6582), RTO with Jacobson/Karels RTT
+//  - sender: Reno congestion control: slow start (cwnd += segments acked) up to ssthresh,
+//    congestion avoidance (+1 segment per cwnd acked), fast retransmit on the 3rd duplicate ACK
+//    with ssthresh = flight/2. Loss recovery is SACK-based by default (Linux tcp_sack = 1): a
+//    scoreboard of SACKed segments, RFC 6675's `pipe` (segments in flight) with every hole below
+//    the highest SACK taken as lost (FACK's rule, Linux 2.6 default): pipe = segments sent above
+//    the highest SACK + retransmitted holes not yet SACKed or acknowledged; while pipe < cwnd
+//    (= ssthresh) the next hole is retransmitted, else new data is sent; with tcp.sack off it is NewReno (window inflation,
+//    one hole retransmitted per partial ACK, RFC 6582). RTO with Jacobson/Karels RTT
 //    estimation (timestamps on: every ACK samples the RTT of the segment it acknowledges),
 //    exponential back-off and go-back-N, window probes when the receiver window is zero;
 //    effective window min(cwnd, rwnd);
 //  - receiver: in-order delivery to the socket (guest) or the application (external host), an
 //    out-of-order buffer with one slot per sequence number in the window, immediate duplicate
-//    ACKs for out-of-order and duplicate segments, an ACK for every second full segment (or per
+//    ACKs for out-of-order and duplicate segments (carrying, with SACK, the block of the segment
+//    that triggered them: RFC 2018's first block; the sender's scoreboard accumulates the rest
+//    from earlier ACKs, which is exact while no ACK is lost), an ACK for every second full segment (or per
 //    skb covering more, as after LRO), a delayed-ACK timer otherwise (ATO), the advertised window
 //    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
 //    application frees space.
 // Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
 // (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; external ends cost nothing and
 // use the wire directly (their hosts are not the object of study).
-// Left out: SACK, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
+// Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
 // connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
 // in this short-RTT, loss-driven setting both keep the bottleneck busy).
 
 import {
   CFG_GUESTS, CFG_RX_STREAMS_PER_GUEST, CFG_TX_STREAMS_PER_GUEST, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
-  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
+  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_START_JITTER, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
   COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_SEGS_SENT,
   ST_TCP_RETRANS, ST_TCP_FAST_RECOVERIES, ST_TCP_RTOS, ST_TCP_DUP_SEGS, ST_TCP_OOO_SEGS,
   ST_ACKS_SENT, GS_TX_ACKED_BYTES, ST_DROP_GUEST_SOCKET,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cost } from "../config";
+import { rngUniform } from "../sim/rng";
 import { statInc, statAdd, guestStatAdd } from "../stats";
 import { eqNow } from "../sim/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../sim/fifo";
 import {
   pktAlloc, pktFree, pktDrop, pSeq, pSegs, pBytes, pWin, pktUnits, PKT_NONE, KIND_DATA, KIND_ACK,
+  pSackLo, pSackHi,
 } from "../packet";
 import { charge } from "../cpu/vcpu";
 import { timerNew, timerArm, timerCancel, timerPending, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../kernel/timers";
@@ -63,6 +71,10 @@ let rtoMin: f64 = 0;
 let rtoMax: f64 = 0;
 let delack: u64 = 0;
 let dupThresh: u32 = 3;
+let sack: bool = true;
+// SACK block of the segment that triggered the next ACK (set by the receiver just before sendAck).
+let ackSackLo: u32 = 0;
+let ackSackHi: u32 = 0;
 
 // sender
 let sUna = new StaticArray<u32>(0);
@@ -82,6 +94,10 @@ let sBackoff = new StaticArray<u32>(0);
 let sRtoTimer = new StaticArray<u32>(0);
 let sSendTime = new StaticArray<u64>(0); // [f*W + seq&(W-1)]
 let sRetx = new StaticArray<u8>(0); // [f*W + seq&(W-1)] retransmitted: no RTT sample (Karn)
+let sSacked = new StaticArray<u32>(0); // [f*W + seq&(W-1)] seq+1 when seq is SACKed, else stale
+let sHighSack = new StaticArray<u32>(0); // highest SACKed sequence + 1
+let sStarted = new StaticArray<u8>(0); // external senders: first transmission happened
+let sLastReported = new StaticArray<u64>(0); // send time of the newest segment SACKed or acknowledged
 
 // receiver
 let rNxt = new StaticArray<u32>(0);
@@ -109,6 +125,7 @@ export function tcpInit(): void {
   rtoMax = <f64>cfgU64(CFG_CPU_HZ) * 120.0; // TCP_RTO_MAX 120 s
   delack = cfgU64(CFG_TCP_DELACK);
   dupThresh = cfgU32(CFG_TCP_DUPTHRESH);
+  sack = cfgU32(CFG_TCP_SACK) == 1;
   let n = <i32>nFlows;
   flowGuest = new StaticArray<u32>(n);
   flowRx = new StaticArray<u8>(n);
@@ -129,6 +146,10 @@ export function tcpInit(): void {
   sRtoTimer = new StaticArray<u32>(n);
   sSendTime = new StaticArray<u64>(n * <i32>W);
   sRetx = new StaticArray<u8>(n * <i32>W);
+  sSacked = new StaticArray<u32>(n * <i32>W);
+  sHighSack = new StaticArray<u32>(n);
+  sLastReported = new StaticArray<u64>(n);
+  sStarted = new StaticArray<u8>(n);
   rNxt = new StaticArray<u32>(n);
   rUnacked = new StaticArray<u32>(n);
   rLastWin = new StaticArray<u32>(n);
@@ -158,9 +179,16 @@ export function tcpInit(): void {
 /** Starts every flow at cycle 0: external senders transmit now, guest applications get a turn. */
 export function tcpStartAll(): void {
   let started = new StaticArray<u8>(<i32>(nFlows / (flowsPerGuest > 0 ? flowsPerGuest : 1) + 1));
+  let jitter = <f64>cfgU64(CFG_START_JITTER);
   for (let f: u32 = 0; f < nFlows; f++) {
-    if (unchecked(flowRx[f])) senderPush(f);
-    else {
+    if (unchecked(flowRx[f])) {
+      // The sender's first transmission waits on its RTO timer until a seeded start time.
+      let at = <u64>(rngUniform() * jitter);
+      if (at == 0) {
+        unchecked((sStarted[f] = 1));
+        senderPush(f);
+      } else timerArm(unchecked(sRtoTimer[f]), at);
+    } else {
       let g = unchecked(flowGuest[f]);
       if (!unchecked(started[g])) {
         unchecked((started[g] = 1));
@@ -215,7 +243,8 @@ function senderPush(f: u32): void {
   let limit = una + wnd;
   let nxt = unchecked(sNxt[f]);
   while (nxt < limit) {
-    sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
+    // After an RTO (go-back-N) segments the receiver SACKed are not sent again.
+    if (!(sack && nxt < unchecked(sHigh[f]) && isSacked(f, nxt))) sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
     nxt++;
   }
   unchecked((sNxt[f] = nxt));
@@ -226,6 +255,66 @@ function senderPush(f: u32): void {
   } else if (rwnd == 0) {
     // Zero window, nothing in flight: the persist timer probes later.
     if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function isSacked(f: u32, seq: u32): bool {
+  return unchecked(sSacked[f * W + (seq & (W - 1))]) == seq + 1;
+}
+
+/** Records the SACK block [lo, hi) of an ACK in the scoreboard (only segments above `una`). */
+function sackMark(f: u32, una: u32, lo: u32, hi: u32): void {
+  if (lo < una) lo = una;
+  let high = unchecked(sHigh[f]);
+  if (hi > high) hi = high;
+  let newest = unchecked(sLastReported[f]);
+  for (let s = lo; s < hi; s++) {
+    let slot = f * W + (s & (W - 1));
+    unchecked((sSacked[slot] = s + 1));
+    let t = unchecked(sSendTime[slot]);
+    if (t > newest) newest = t;
+  }
+  unchecked((sLastReported[f] = newest));
+  if (hi > unchecked(sHighSack[f])) unchecked((sHighSack[f] = hi));
+}
+
+/** Whether the retransmission of hole `seq` is presumed still in flight: it was sent after
+ *  the newest segment the receiver has reported (in-order delivery on every path here, so a
+ *  later-sent segment reported first means the retransmission was lost; Linux's lost-retransmit
+ *  detection does the same with the same inference). */
+// @ts-ignore: decorator
+@inline function retxInFlight(f: u32, seq: u32): bool {
+  let slot = f * W + (seq & (W - 1));
+  return unchecked(sRetx[slot]) != 0 && unchecked(sSendTime[slot]) > unchecked(sLastReported[f]);
+}
+
+/** SACK recovery (RFC 6675 with FACK loss marking): every hole below the highest SACK is lost;
+ *  pipe = segments above the highest SACK + retransmissions still in flight. While pipe < cwnd
+ *  retransmit the lowest hole not in flight, else send new data. */
+function sackSend(f: u32): void {
+  let una = unchecked(sUna[f]);
+  let cwnd = unchecked(sCwnd[f]);
+  let highSack = unchecked(sHighSack[f]);
+  if (highSack < una) highSack = una;
+  let rwnd = unchecked(sRwnd[f]);
+  let nxt = unchecked(sNxt[f]);
+  let pipe: u32 = nxt > highSack ? nxt - highSack : 0;
+  for (let s = una; s < highSack; s++) if (!isSacked(f, s) && retxInFlight(f, s)) pipe++;
+  let scan = una;
+  while (pipe < cwnd) {
+    while (scan < highSack && (isSacked(f, scan) || retxInFlight(f, scan))) scan++;
+    if (scan < highSack) {
+      sendSegment(f, scan, true);
+      scan++;
+    } else {
+      if (nxt >= una + rwnd) break;
+      sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
+      nxt++;
+      unchecked((sNxt[f] = nxt));
+      if (nxt > unchecked(sHigh[f])) unchecked((sHigh[f] = nxt));
+    }
+    pipe++;
   }
 }
 
@@ -241,15 +330,19 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
   let win = unchecked(pWin[p]);
   statAdd(ST_DELIVERED, pktUnits(p));
   pktFree(p);
+  let sLo = unchecked(pSackLo[p]);
+  let sHi = unchecked(pSackHi[p]);
   let una = unchecked(sUna[f]);
   let oldRwnd = unchecked(sRwnd[f]);
   unchecked((sRwnd[f] = win));
   if (ack > unchecked(sHigh[f])) return; // acks data never sent: ignore
+  if (sack && sHi > sLo) sackMark(f, ack > una ? ack : una, sLo, sHi);
   if (ack > una) {
     let acked = ack - una;
     // RTT sample (timestamps: the echoed segment's send time), Karn's rule for retransmissions.
     let slot = (f * W) + ((ack - 1) & (W - 1));
     if (!unchecked(sRetx[slot])) rttSample(f, <f64>(eqNow - unchecked(sSendTime[slot])));
+    if (unchecked(sSendTime[slot]) > unchecked(sLastReported[f])) unchecked((sLastReported[f] = unchecked(sSendTime[slot])));
     unchecked((sBackoff[f] = 0));
     unchecked((sUna[f] = ack));
     if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
@@ -259,6 +352,8 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
         // Full ACK: leave recovery with the window deflated to ssthresh.
         unchecked((sInRecovery[f] = 0));
         unchecked((sCwnd[f] = unchecked(sSsthresh[f])));
+      } else if (sack) {
+        // Partial ACK: sackSend below recomputes pipe from the scoreboard.
       } else {
         // Partial ACK: retransmit the next hole, deflate by the amount acked.
         sendSegment(f, ack, true);
@@ -290,7 +385,17 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
     let d = unchecked(sDupacks[f]) + 1;
     unchecked((sDupacks[f] = d));
     if (unchecked(sInRecovery[f])) {
-      unchecked((sCwnd[f] = unchecked(sCwnd[f]) + 1)); // window inflation
+      if (!sack) unchecked((sCwnd[f] = unchecked(sCwnd[f]) + 1)); // window inflation
+    } else if (d == dupThresh && una >= unchecked(sRecover[f]) && sack) {
+      statInc(ST_TCP_FAST_RECOVERIES);
+      let flight = unchecked(sNxt[f]) - una;
+      let ss = flight / 2;
+      if (ss < 2) ss = 2;
+      unchecked((sSsthresh[f] = ss));
+      unchecked((sRecover[f] = unchecked(sNxt[f])));
+      unchecked((sInRecovery[f] = 1));
+      unchecked((sCwnd[f] = ss));
+      sendSegment(f, una, true); // the first hole goes at once (fast retransmit)
     } else if (d == dupThresh && una >= unchecked(sRecover[f])) {
       // Fast retransmit; NewReno's `recover` avoids re-entering for the same window.
       statInc(ST_TCP_FAST_RECOVERIES);
@@ -304,7 +409,11 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
       sendSegment(f, una, true);
     }
   }
-  senderPush(f);
+  if (sack && unchecked(sInRecovery[f])) {
+    sackSend(f);
+    let t = unchecked(sRtoTimer[f]);
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  } else senderPush(f);
 }
 
 function rttSample(f: u32, r: f64): void {
@@ -324,6 +433,11 @@ function rttSample(f: u32, r: f64): void {
 
 /** Retransmission timeout of flow f (or a zero-window probe). */
 function onRto(f: u32): void {
+  if (unchecked(flowRx[f]) && !unchecked(sStarted[f])) {
+    unchecked((sStarted[f] = 1));
+    senderPush(f);
+    return;
+  }
   let una = unchecked(sUna[f]);
   if (unchecked(sNxt[f]) == una) {
     if (unchecked(sRwnd[f]) == 0) {
@@ -346,7 +460,7 @@ function onRto(f: u32): void {
   unchecked((sInRecovery[f] = 0));
   unchecked((sDupacks[f] = 0));
   unchecked((sRecover[f] = unchecked(sNxt[f])));
-  unchecked((sNxt[f] = una)); // go back N
+  unchecked((sNxt[f] = una)); // go back N (SACKed segments are skipped by senderPush)
   if (unchecked(sBackoff[f]) < 10) unchecked((sBackoff[f] = unchecked(sBackoff[f]) + 1));
   // The window may be closed; the head segment goes regardless (as a probe).
   let rw = unchecked(sRwnd[f]);
@@ -372,6 +486,12 @@ function sendAck(f: u32): void {
   let p = pktAlloc(KIND_ACK, f, unchecked(rNxt[f]), 0, ackWire);
   if (p == PKT_NONE) return;
   unchecked((pWin[p] = win));
+  if (sack) {
+    unchecked((pSackLo[p] = ackSackLo));
+    unchecked((pSackHi[p] = ackSackHi));
+    ackSackLo = 0;
+    ackSackHi = 0;
+  }
   unchecked((rUnacked[f] = 0));
   unchecked((rLastWin[f] = win));
   timerCancel(unchecked(rDelackTimer[f]));
@@ -463,8 +583,11 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
     }
     return;
   }
-  // Out of order: hold it if the window slot is free, and send a duplicate ACK now.
+  // Out of order: hold it if the window slot is free, and send a duplicate ACK now, whose SACK
+  // block reports this segment.
   statAdd(ST_TCP_OOO_SEGS, segs);
+  ackSackLo = seq;
+  ackSackHi = seq + segs;
   let slot = f * W + (seq & (W - 1));
   if (seq - nxt < W && unchecked(rOoo[slot]) == PKT_NONE) unchecked((rOoo[slot] = p));
   else {

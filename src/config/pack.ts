@@ -1,0 +1,168 @@
+// Packs a resolved configuration into the flat Float64 buffer the Wasm model reads at init.
+// This is the one place where units are converted: every time and cost becomes CPU cycles
+// (u64 in the model), every rate becomes bits or cycles per second, and static binding
+// policies (event-channel dispatch, vif-to-group assignment) are resolved to tables.
+
+import * as L from "../abi/layout.js";
+import { PARAMS } from "./params.js";
+import type { ResolvedConfig } from "./schema.js";
+
+/** Sizes the model derives from the configuration (also reported in results). */
+export interface Derived {
+  cpuHz: number;
+  mssBytes: number;
+  tcpHeaderBytes: number;
+  windowSegs: number;
+  poolPackets: number;
+  eventqCapacity: number;
+  rxQueues: number;
+  vcpusTotal: number;
+  warmupCycles: number;
+  endCycles: number;
+}
+
+const pow2ceil = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)));
+
+export function derive(r: ResolvedConfig): Derived {
+  const cpuHz = r.cpu.frequencyGHz * 1e9;
+  const tcpHeaderBytes = 20 + (r.tcp.timestamps ? 12 : 0);
+  const mssBytes = r.tcp.mtuBytes - 20 - tcpHeaderBytes;
+  const windowSegs = pow2ceil(Math.max(64, 2 * Math.ceil(r.tcp.rcvBufBytes / mssBytes) + 2));
+  const N = r.guests.count;
+  const flows = N * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
+  const rxQueues = r.nic.ports * r.nic.rxQueuesPerPort;
+  const vcpusTotal = r.dom0.vcpus + N * r.guests.vcpus;
+  // Upper bound on packets alive at once: every queue full and every window in flight.
+  const poolPackets =
+    flows * windowSegs * 2 +
+    rxQueues * r.nic.rxRingDescriptors +
+    r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) +
+    r.dom0.vcpus * r.kernel.netdevMaxBacklog +
+    N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets) +
+    r.traffic.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) +
+    4096;
+  const timers = flows * 2 + N;
+  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + r.traffic.udp.length + 8) + 1024;
+  const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
+  const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
+  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, rxQueues, vcpusTotal, warmupCycles, endCycles };
+}
+
+/** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */
+export function bindings(r: ResolvedConfig): { pirqVcpu: number[]; vifVcpu: number[] } {
+  const D = r.dom0.vcpus;
+  const N = r.guests.count;
+  const nq = r.nic.ports * r.nic.rxQueuesPerPort;
+  const groupVcpu = (g: number): number => r.netback.kthreadVcpus[g]!;
+  switch (r.evtchn.dispatch) {
+    case "vcpu0":
+    case "dynamic": // starts where Xen starts (VCPU0); the balancer moves ports at run time
+      return { pirqVcpu: Array(nq).fill(0), vifVcpu: Array(N).fill(0) };
+    case "round-robin":
+      return { pirqVcpu: Array.from({ length: nq }, (_, q) => q % D), vifVcpu: Array.from({ length: N }, (_, i) => i % D) };
+    case "group-affine": {
+      // Each vif's port goes to its group's VCPU; each NIC queue to the VCPU of the group of the
+      // first guest behind its port, so the port's driver work and its guest's netback work share
+      // a VCPU (tasklets run where scheduled).
+      const vifVcpu = Array.from({ length: N }, (_, i) => groupVcpu(r.netback.groupMap[i]!));
+      const pirqVcpu = Array.from({ length: nq }, (_, q) => {
+        const port = Math.floor(q / r.nic.rxQueuesPerPort);
+        return port < N ? vifVcpu[port]! : q % D;
+      });
+      return { pirqVcpu, vifVcpu };
+    }
+  }
+}
+
+/** The packed buffer, ready to copy into Wasm memory. */
+export function packConfig(r: ResolvedConfig): Float64Array {
+  const d = derive(r);
+  const hz = d.cpuHz;
+  const N = r.guests.count;
+  const G = r.netback.groups;
+  const { pirqVcpu, vifVcpu } = bindings(r);
+  const udp: number[] = [];
+  for (const s of r.traffic.udp) {
+    const rec = new Array<number>(L.UDP_REC).fill(0);
+    rec[L.UDP_GUEST] = s.guest;
+    rec[L.UDP_MEAN_GAP] = hz / s.ratePps;
+    rec[L.UDP_POISSON] = s.process === "poisson" ? 1 : 0;
+    rec[L.UDP_PAYLOAD] = s.payloadBytes;
+    udp.push(...rec);
+  }
+  const costs = new Array<number>(L.COST_COUNT).fill(0);
+  for (const p of PARAMS) if (p.cost !== undefined) costs[p.cost] = r.costs[p.path.slice("costs.".length)]!;
+  const tables: Array<[number, number[]]> = [
+    [L.CFG_OFF_PIRQ_VCPU, pirqVcpu],
+    [L.CFG_OFF_VIF_VCPU, vifVcpu],
+    [L.CFG_OFF_VIF_GROUP, r.netback.groupMap],
+    [L.CFG_OFF_GROUP_VCPU, r.netback.kthreadVcpus],
+    [L.CFG_OFF_UDP, udp],
+    [L.CFG_OFF_COST, costs],
+  ];
+  const total = L.CFG_COUNT + tables.reduce((a, [, t]) => a + t.length, 0);
+  const b = new Float64Array(total);
+  let off = L.CFG_COUNT;
+  for (const [slot, t] of tables) {
+    b[slot] = off;
+    b.set(t, off);
+    off += t.length;
+  }
+  const cyc = (seconds: number): number => Math.round(seconds * hz);
+  b[L.CFG_SEED] = r.seed;
+  b[L.CFG_CPU_HZ] = hz;
+  b[L.CFG_DOM0_VCPUS] = r.dom0.vcpus;
+  b[L.CFG_GUESTS] = N;
+  b[L.CFG_GUEST_VCPUS] = r.guests.vcpus;
+  b[L.CFG_PORTS] = r.nic.ports;
+  b[L.CFG_LINK_BPS] = Math.round(r.nic.rateGbps * 1e9);
+  b[L.CFG_RXQ_PER_PORT] = r.nic.rxQueuesPerPort;
+  b[L.CFG_QUEUE_SELECT] = r.nic.queueSelect === "rss" ? 0 : 1;
+  b[L.CFG_NIC_RX_RING] = r.nic.rxRingDescriptors;
+  b[L.CFG_NIC_TX_RING] = r.nic.txRingDescriptors;
+  b[L.CFG_ITR_MODE] = r.nic.itr.mode === "off" ? 0 : r.nic.itr.mode === "fixed" ? 1 : 2;
+  b[L.CFG_ITR_FIXED_INTERVAL] = Math.round(hz / r.nic.itr.fixedIntsPerSec);
+  b[L.CFG_PROP_DELAY] = cyc(r.nic.propagationDelayNs / 1e9);
+  b[L.CFG_NETBACK_GROUPS] = G;
+  b[L.CFG_NETBACK_QUEUE_LEN] = r.netback.queueLenPackets;
+  b[L.CFG_NETBACK_CAN_QUEUE] = r.netback.frontendCanQueue ? 1 : 0;
+  b[L.CFG_NETBACK_RX_SLOTS_NEEDED] = r.netback.scatterGather ? 20 : 1;
+  b[L.CFG_NAPI_WEIGHT] = r.kernel.napiWeight;
+  b[L.CFG_NETDEV_BUDGET] = r.kernel.netdevBudget;
+  b[L.CFG_MAX_SOFTIRQ_RESTART] = r.kernel.maxSoftirqRestart;
+  b[L.CFG_DOM0_BACKLOG_MAX] = r.kernel.netdevMaxBacklog;
+  b[L.CFG_NIC_QDISC_LEN] = r.nic.txQueueLenPackets;
+  b[L.CFG_NF_WEIGHT] = r.netfront.napiWeight;
+  b[L.CFG_NF_RX_TARGET_MIN] = r.netfront.rxTargetMin;
+  b[L.CFG_NF_RX_TARGET_DEFAULT] = r.netfront.rxTargetDefault;
+  b[L.CFG_NF_RX_TARGET_MAX] = r.netfront.rxTargetMax;
+  b[L.CFG_GUEST_QDISC_LEN] = r.netfront.txQueueLenPackets;
+  b[L.CFG_MTU] = r.tcp.mtuBytes;
+  b[L.CFG_MSS] = d.mssBytes;
+  b[L.CFG_TCP_HDR] = d.tcpHeaderBytes;
+  b[L.CFG_TCP_INIT_CWND] = r.tcp.initialCwndSegments;
+  b[L.CFG_TCP_RCVBUF] = r.tcp.rcvBufBytes;
+  b[L.CFG_TCP_RTO_MIN] = cyc(r.tcp.rtoMinMs / 1e3);
+  b[L.CFG_TCP_DELACK] = cyc(r.tcp.delayedAckMs / 1e3);
+  b[L.CFG_TCP_DUPTHRESH] = r.tcp.dupAckThreshold;
+  b[L.CFG_TCP_SACK] = r.tcp.sack ? 1 : 0;
+  b[L.CFG_START_JITTER] = cyc(r.traffic.startJitterUs / 1e6);
+  b[L.CFG_TCP_WINDOW_SEGS] = d.windowSegs;
+  b[L.CFG_RX_STREAMS_PER_GUEST] = r.traffic.rxStreamsPerGuest;
+  b[L.CFG_TX_STREAMS_PER_GUEST] = r.traffic.txStreamsPerGuest;
+  b[L.CFG_UDP_SOURCES] = r.traffic.udp.length;
+  b[L.CFG_APP_RECV_BYTES] = r.app.recvBytes;
+  b[L.CFG_UDP_RCVBUF] = r.app.udpRcvBufBytes;
+  b[L.CFG_POOL_PACKETS] = d.poolPackets;
+  b[L.CFG_EVENTQ_CAP] = d.eventqCapacity;
+  b[L.CFG_LRO_ENABLED] = r.netfront.lro.enabled ? 1 : 0;
+  b[L.CFG_LRO_MAX_AGGR] = r.netfront.lro.maxAggr;
+  b[L.CFG_LRO_DESCRIPTORS] = r.netfront.lro.descriptors;
+  b[L.CFG_NETBACK_MODE] = r.netback.mode === "kthread" ? 1 : 0;
+  b[L.CFG_COALESCE_COUNT] = r.netback.coalesce.count;
+  b[L.CFG_COALESCE_TIME] = cyc(r.netback.coalesce.timeUs / 1e6);
+  b[L.CFG_DISPATCH] = ["vcpu0", "round-robin", "group-affine", "dynamic"].indexOf(r.evtchn.dispatch);
+  b[L.CFG_REBALANCE_PERIOD] = cyc(r.evtchn.rebalancePeriodMs / 1e3);
+  b[L.CFG_WARMUP] = d.warmupCycles;
+  return b;
+}

@@ -1,0 +1,149 @@
+// Every configuration parameter, declared once: path, type, default, unit, allowed range, help,
+// and where the default comes from (a calibration.md row, or the reason for the value).
+// Defaults, validation, `pvnetsim params`, the JSON Schema and the cost documentation are all
+// generated from this table (ns-3 attributes / gem5 params style: no default without its unit
+// and its help text).
+
+import * as L from "../abi/layout.js";
+
+export type ParamKind = "number" | "integer" | "boolean" | "enum" | "intList" | "intListList" | "udpList";
+
+export interface ParamSpec {
+  path: string;
+  kind: ParamKind;
+  default: unknown;
+  unit: string;
+  help: string;
+  /** calibration.md row(s), or the reason for the default. */
+  source: string;
+  min?: number;
+  /** Exclusive lower bound (value must be greater). */
+  gt?: number;
+  max?: number;
+  values?: readonly string[];
+  /** Index into the cost table of the Wasm model, for costs.* parameters. */
+  cost?: number;
+  /** Costs only: "fitted to <target>" when the value was fitted, absent when set from reasoning. */
+  fitted?: string;
+  /** May be null (computed from other parameters when null). */
+  nullable?: boolean;
+}
+
+const c = (
+  name: string,
+  index: number,
+  def: number,
+  unit: string,
+  help: string,
+  source: string,
+  fitted?: string,
+): ParamSpec => ({ path: `costs.${name}`, kind: "number", default: def, unit, help, source, min: 0, max: 1e9, cost: index, ...(fitted ? { fitted } : {}) });
+
+export const PARAMS: readonly ParamSpec[] = [
+  // ---- run ----
+  { path: "seed", kind: "integer", default: 1, unit: "", min: 0, max: 4294967295, help: "PRNG seed (u32). Same config and seed give bit-identical results.", source: "design.md section 4" },
+  { path: "durationMs", kind: "number", default: 1000, unit: "ms", gt: 0, max: 3_600_000, help: "Measured interval of simulated time (after the warm-up).", source: "one simulated second gives +-1% on throughput" },
+  { path: "warmupMs", kind: "number", default: 200, unit: "ms", min: 0, max: 3_600_000, help: "Simulated time before measurement starts (TCP slow start, ITR and rx_target settle).", source: "slow start and queue fill take < 50 ms here; 200 ms leaves margin" },
+  // ---- CPUs ----
+  { path: "cpu.frequencyGHz", kind: "number", default: 2.5, unit: "GHz", gt: 0, max: 10, help: "Clock of every PCPU; all costs are in cycles of this clock.", source: "calibration section 3: testbed clock unknown (2.0-3.0 GHz Xeon of 2010); 2.5 GHz middle" },
+  { path: "cpu.pcpus", kind: "integer", default: 8, unit: "PCPUs", min: 1, max: 4096, help: "Physical CPUs. Every VCPU is pinned 1:1 to its own PCPU.", source: "issue 2 preset: 4 dom0 + 4 guest VCPUs, each on its own PCPU" },
+  { path: "dom0.vcpus", kind: "integer", default: 4, unit: "VCPUs", min: 1, max: 1024, help: "dom0 VCPUs.", source: "calibration section 3: probably 4" },
+  { path: "dom0.pcpus", kind: "intList", default: null, nullable: true, unit: "PCPU ids", help: "PCPU of each dom0 VCPU; null = 0..vcpus-1.", source: "pinned 1:1" },
+  { path: "guests.count", kind: "integer", default: 4, unit: "guests", min: 1, max: 4096, help: "Guest domains (domU), one vif each; guest i is bridged to port i % nic.ports.", source: "calibration section 3: probably 4, one per port" },
+  { path: "guests.vcpus", kind: "integer", default: 1, unit: "VCPUs", min: 1, max: 64, help: "VCPUs per guest. VCPU0 takes the vif interrupt; the application runs on the last VCPU.", source: "calibration section 3: likely 1" },
+  { path: "guests.pcpus", kind: "intListList", default: null, nullable: true, unit: "PCPU ids", help: "PCPUs of each guest's VCPUs; null = the PCPUs after dom0's, in order.", source: "pinned 1:1" },
+  // ---- NIC and wire ----
+  { path: "nic.ports", kind: "integer", default: 4, unit: "ports", min: 1, max: 1024, help: "Physical NIC ports.", source: "paper: quad-port 1 GbE" },
+  { path: "nic.rateGbps", kind: "number", default: 1, unit: "Gb/s", gt: 0, max: 10000, help: "Line rate of each port.", source: "paper: 1 GbE" },
+  { path: "nic.rxQueuesPerPort", kind: "integer", default: 1, unit: "queues", min: 1, max: 64, help: "RX queues per port, each with its own ring, interrupt (PIRQ) and NAPI.", source: "e1000-class: 1" },
+  { path: "nic.queueSelect", kind: "enum", values: ["rss", "vmdq"], default: "rss", unit: "", help: "How frames pick an RX queue: RSS flow hash or VMDq destination guest.", source: "RSS is the multi-queue default" },
+  { path: "nic.rxRingDescriptors", kind: "integer", default: 256, unit: "descriptors", min: 8, max: 65536, help: "RX descriptor ring size per queue.", source: "H4" },
+  { path: "nic.txRingDescriptors", kind: "integer", default: 256, unit: "descriptors", min: 8, max: 65536, help: "TX descriptor ring size per port.", source: "H4" },
+  { path: "nic.txQueueLenPackets", kind: "integer", default: 1000, unit: "packets", min: 1, max: 1_000_000, help: "txqueuelen of each physical port's qdisc.", source: "Linux default txqueuelen 1000" },
+  { path: "nic.itr.mode", kind: "enum", values: ["dynamic-conservative", "fixed", "off"], default: "dynamic-conservative", unit: "", help: "Interrupt moderation: e1000 InterruptThrottleRate=3, a fixed rate, or none.", source: "H1, H2" },
+  { path: "nic.itr.fixedIntsPerSec", kind: "number", default: 20000, unit: "interrupts/s", gt: 0, max: 10_000_000, help: "Interrupt rate limit in fixed mode.", source: "H1: e1000 starts at 20000" },
+  { path: "nic.propagationDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way wire + external host delay.", source: "[I] 100 m of cable plus switch; small against queueing" },
+  // ---- Linux kernel ----
+  { path: "kernel.napiWeight", kind: "integer", default: 64, unit: "packets", min: 1, max: 65536, help: "NAPI weight of dom0 NIC and backlog polls.", source: "G3" },
+  { path: "kernel.netdevBudget", kind: "integer", default: 300, unit: "packets", min: 1, max: 1_000_000, help: "net_rx_action budget per softirq round.", source: "G3" },
+  { path: "kernel.maxSoftirqRestart", kind: "integer", default: 10, unit: "rounds", min: 1, max: 1000, help: "__do_softirq rounds before deferring to ksoftirqd.", source: "G4" },
+  { path: "kernel.netdevMaxBacklog", kind: "integer", default: 1000, unit: "packets", min: 1, max: 1_000_000, help: "Per-CPU input backlog (netif_rx) limit.", source: "G3" },
+  // ---- netback ----
+  { path: "netback.mode", kind: "enum", values: ["tasklet", "kthread"], default: "tasklet", unit: "", help: "Bottom halves as tasklets (run where scheduled) or one kthread per group bound to a dom0 VCPU.", source: "B1; C3" },
+  { path: "netback.groups", kind: "integer", default: 1, unit: "groups", min: 0, max: 1024, help: "Netback groups, each with its own tasklet pair (or kthread). 1 = stock Xen; 0 = one per dom0 VCPU (multi-tasklet netback).", source: "B1; C1 (num_online_cpus)" },
+  { path: "netback.assignment", kind: "enum", values: ["least-loaded", "round-robin", "explicit"], default: "least-loaded", unit: "", help: "vif-to-group assignment at connect time.", source: "C4" },
+  { path: "netback.groupMap", kind: "intList", default: null, nullable: true, unit: "group ids", help: "Group of each vif when assignment = explicit.", source: "user choice" },
+  { path: "netback.kthreadVcpus", kind: "intList", default: null, nullable: true, unit: "dom0 VCPU ids", help: "dom0 VCPU each group's kthread is bound to; null = group g on VCPU g % dom0.vcpus.", source: "C3: kthread_bind(group)" },
+  { path: "netback.queueLenPackets", kind: "integer", default: 32, unit: "packets", min: 1, max: 1_000_000, help: "vif tx_queue_len: the qdisc in front of netback while the vif queue is stopped.", source: "B14" },
+  { path: "netback.frontendCanQueue", kind: "boolean", default: true, unit: "", help: "Frontend supports feature-rx-notify: stop the vif queue instead of dropping when RX requests run out.", source: "B7" },
+  { path: "netback.scatterGather", kind: "boolean", default: true, unit: "", help: "SG negotiated: a stop needs MAX_SKB_FRAGS+2 = 20 free requests, else 1.", source: "B7" },
+  { path: "netback.coalesce.count", kind: "integer", default: 1, unit: "responses", min: 1, max: 256, help: "Notify netfront only after this many RX responses since the last notification (1 = every time the ring asks).", source: "lower event frequency (paper technique 3)" },
+  { path: "netback.coalesce.timeUs", kind: "number", default: 0, unit: "us", min: 0, max: 1_000_000, help: "... or when this much time passed since a notification became owed (0 = no timer; required when count > 1).", source: "lower event frequency (paper technique 3); D11 smart-poll period 1 ms as an upper reference" },
+  // ---- event channels ----
+  { path: "evtchn.dispatch", kind: "enum", values: ["vcpu0", "round-robin", "group-affine", "dynamic"], default: "vcpu0", unit: "", help: "Binding of vif event channels and NIC PIRQs to dom0 VCPUs.", source: "F1, F2 (vcpu0 default); F5 (rebinding)" },
+  { path: "evtchn.rebalancePeriodMs", kind: "number", default: 100, unit: "ms", gt: 0, max: 1_000_000, help: "Period of the dynamic policy's rebalancing.", source: "[I] irqbalance-like; 10 s in irqbalance, shorter here to converge in short runs" },
+  // ---- netfront ----
+  { path: "netfront.napiWeight", kind: "integer", default: 64, unit: "packets", min: 1, max: 65536, help: "netfront NAPI weight.", source: "D1" },
+  { path: "netfront.rxTargetMin", kind: "integer", default: 64, unit: "buffers", min: 1, max: 256, help: "rx_min_target: floor of the rx_target adaptation (defaults to RX_DFL_MIN_TARGET; sysfs may lower it to RX_MIN_TARGET = 8).", source: "D2" },
+  { path: "netfront.rxTargetDefault", kind: "integer", default: 64, unit: "buffers", min: 1, max: 256, help: "Initial rx_target.", source: "D2 (2.6.18: 64)" },
+  { path: "netfront.rxTargetMax", kind: "integer", default: 256, unit: "buffers", min: 1, max: 256, help: "RX_MAX_TARGET.", source: "D2" },
+  { path: "netfront.txQueueLenPackets", kind: "integer", default: 1000, unit: "packets", min: 1, max: 1_000_000, help: "Guest qdisc in front of netfront while its TX queue is stopped.", source: "Linux default txqueuelen" },
+  { path: "netfront.lro.enabled", kind: "boolean", default: false, unit: "", help: "LRO in netfront (paper technique 4).", source: "D12: absent in stock netfront" },
+  { path: "netfront.lro.maxAggr", kind: "integer", default: 64, unit: "segments", min: 1, max: 65535, help: "lro_mgr.max_aggr: segments per aggregate.", source: "I2 (myri10ge 64; 64 KB bound gives 45 at MSS 1448, I3)" },
+  { path: "netfront.lro.descriptors", kind: "integer", default: 8, unit: "flows", min: 1, max: 1024, help: "lro_mgr.max_desc: flows aggregated at once.", source: "I2" },
+  // ---- TCP ----
+  { path: "tcp.mtuBytes", kind: "integer", default: 1500, unit: "bytes", min: 576, max: 65535, help: "IP MTU.", source: "J2" },
+  { path: "tcp.timestamps", kind: "boolean", default: true, unit: "", help: "TCP timestamps option (12 bytes of header per segment).", source: "J4" },
+  { path: "tcp.initialCwndSegments", kind: "integer", default: 3, unit: "segments", min: 1, max: 1000, help: "Initial congestion window.", source: "RFC 3390 (kernels of 2010)" },
+  { path: "tcp.rcvBufBytes", kind: "integer", default: 1048576, unit: "bytes", min: 4096, max: 268435456, help: "Guest socket receive buffer (advertised window).", source: "[I] tcp_rmem autotuning reaches ~1 MB at these RTTs" },
+  { path: "tcp.rtoMinMs", kind: "number", default: 200, unit: "ms", gt: 0, max: 100000, help: "TCP_RTO_MIN.", source: "Linux TCP_RTO_MIN = HZ/5" },
+  { path: "tcp.delayedAckMs", kind: "number", default: 40, unit: "ms", gt: 0, max: 10000, help: "Delayed-ACK timeout.", source: "Linux TCP_DELACK_MIN = HZ/25" },
+  { path: "tcp.sack", kind: "boolean", default: true, unit: "", help: "Selective acknowledgements (RFC 2018) and SACK-based loss recovery; off: NewReno (RFC 6582).", source: "Linux net.ipv4.tcp_sack = 1 (default)" },
+  { path: "tcp.dupAckThreshold", kind: "integer", default: 3, unit: "ACKs", min: 1, max: 100, help: "Duplicate ACKs that trigger fast retransmit.", source: "RFC 5681" },
+  // ---- traffic ----
+  { path: "traffic.rxStreamsPerGuest", kind: "integer", default: 1, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from an external host into each guest.", source: "calibration section 3: netperf TCP_STREAM into the guests" },
+  { path: "traffic.txStreamsPerGuest", kind: "integer", default: 0, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from each guest to an external host.", source: "receive direction is the paper's case" },
+  { path: "traffic.startJitterUs", kind: "number", default: 1000, unit: "us", min: 0, max: 1e6, help: "Each external TCP sender starts at a uniformly random time in [0, this), drawn from the seed: the one source of run-to-run variation in TCP scenarios (real senders never start in lock step).", source: "modelling choice" },
+  { path: "traffic.udp", kind: "udpList", default: [], unit: "", help: "Open-loop UDP sources: [{guest, ratePps, process: 'constant'|'poisson', payloadBytes}].", source: "queueing checks" },
+  { path: "app.recvBytes", kind: "integer", default: 65536, unit: "bytes", min: 1, max: 16777216, help: "Bytes one recv() call of the guest application asks for.", source: "netperf default receive size (socket buffer sized)" },
+  { path: "app.udpRcvBufBytes", kind: "integer", default: 212992, unit: "bytes", min: 1024, max: 268435456, help: "Guest UDP socket buffer.", source: "Linux rmem_default" },
+  // ---- costs (cycles at cpu.frequencyGHz) ----
+  c("xenUpcallCycles", L.COST_XEN_UPCALL, 1500, "cycles/upcall", "Xen event upcall into a running VCPU plus evtchn_do_upcall dispatch.", "[I] ~0.6 us: an exception-like entry and a bitmap scan"),
+  c("vcpuWakeCycles", L.COST_VCPU_WAKE, 4000, "cycles/wake-up", "Waking a blocked VCPU: vcpu_wake, schedule, context switch from the idle VCPU.", "[I] ~1.6 us; Xen context switch of that era"),
+  c("evtchnSendCycles", L.COST_EVTCHN_SEND, 1200, "cycles/event", "notify_remote_via_irq: EVTCHNOP_send hypercall.", "[I] one hypercall round trip ~0.5 us"),
+  c("hypercallCycles", L.COST_HYPERCALL, 1000, "cycles/hypercall", "Entry/exit of one (multi)call: netback's batched grant hypercalls.", "[I] ~0.4 us"),
+  c("grantCopyOpCycles", L.COST_GRANT_COPY_OP, 1200, "cycles/op", "Per GNTTABOP_copy op: grant validation, page lookups, locks.", "[I] K9 names grant operations a major overhead"),
+  c("grantCopyPerByteCycles", L.COST_GRANT_COPY_PER_BYTE, 0.6, "cycles/byte", "Cross-domain memcpy done by Xen for netback.", "[I] ~4 GB/s memcpy at 2.5 GHz"),
+  c("grantMapOpCycles", L.COST_GRANT_MAP_OP, 2500, "cycles/op", "Per GNTTABOP_map_grant_ref op (page-table update).", "[I] K9: grant map/unmap among the largest costs"),
+  c("grantUnmapOpCycles", L.COST_GRANT_UNMAP_OP, 3000, "cycles/op", "Per unmap op incl. its share of the TLB flush.", "[I] K9"),
+  c("nicIrqCycles", L.COST_NIC_IRQ, 2000, "cycles/interrupt", "e1000 hardirq: ICR read, mask, napi_schedule.", "[I] MMIO reads ~0.3 us each"),
+  c("nicRxPacketCycles", L.COST_NIC_RX_PKT, 1000, "cycles/frame", "Driver RX clean, skb alloc and descriptor refill.", "[I]"),
+  c("nicTxPacketCycles", L.COST_NIC_TX_PKT, 1200, "cycles/frame", "Driver xmit (descriptor setup, doorbell).", "[I]"),
+  c("nicTxCleanPacketCycles", L.COST_NIC_TX_CLEAN_PKT, 400, "cycles/frame", "Driver TX completion clean, skb free.", "[I]"),
+  c("napiPollCycles", L.COST_NAPI_POLL, 400, "cycles/poll", "One NAPI poll call: list handling, re-enable.", "[I]"),
+  c("bridgePacketCycles", L.COST_BRIDGE_PKT, 1500, "cycles/packet", "Software bridge per packet: br_handle_frame, FDB lookup, netfilter hooks, forward.", "[I] K9: bridge demux a major overhead", "fitted: paper-baseline aggregate 2.2 Gb/s (V1)"),
+  c("netbackStartXmitCycles", L.COST_NB_START_XMIT, 800, "cycles/packet", "netif_be_start_xmit and the vif qdisc.", "[I]"),
+  c("netbackRxPacketCycles", L.COST_NB_RX_PKT, 1500, "cycles/packet", "net_rx_action per packet: copy-op build, response, kfree_skb.", "[I]"),
+  c("netbackTxPacketCycles", L.COST_NB_TX_PKT, 2000, "cycles/request", "net_tx_action per request: skb alloc, 64-byte header copy, netif_rx.", "[I] B10"),
+  c("netbackTxResponseCycles", L.COST_NB_TX_RESPONSE, 500, "cycles/request", "make_tx_response and pending-ring bookkeeping.", "[I] B11"),
+  c("taskletRunCycles", L.COST_TASKLET_RUN, 300, "cycles/run", "Tasklet/kthread action entry.", "[I]"),
+  c("netbackIntCycles", L.COST_NB_INT, 800, "cycles/event", "netif_be_int handler.", "[I] B12"),
+  c("netfrontIrqCycles", L.COST_NF_IRQ, 800, "cycles/event", "netfront interrupt handler (before TX GC).", "[I] D9"),
+  c("netfrontRxPacketCycles", L.COST_NF_RX_PKT, 2000, "cycles/response", "netfront per RX response: gnttab_end_foreign_access, 256-byte head copy, skb.", "[I] D6"),
+  c("netfrontRefillBufferCycles", L.COST_NF_REFILL_BUF, 600, "cycles/buffer", "Posting one RX buffer: page alloc, grant.", "[I] D3"),
+  c("netfrontTxPacketCycles", L.COST_NF_TX_PKT, 1500, "cycles/packet", "network_start_xmit: grant, ring slot.", "[I]"),
+  c("netfrontTxGcPacketCycles", L.COST_NF_TX_GC_PKT, 400, "cycles/response", "Reclaiming one TX slot (end foreign access, free skb).", "[I]"),
+  c("stackRxPacketCycles", L.COST_STACK_RX_PKT, 5000, "cycles/skb", "Guest IP+TCP receive per skb handed up (per aggregate with LRO).", "[I] K6: guest receive ~2.6x native per packet"),
+  c("stackRxPerByteCycles", L.COST_STACK_RX_PER_BYTE, 0, "cycles/byte", "Per payload byte in the guest stack (0: netfront marks checksums validated).", "D-rows: data_validated; copy is charged to the application"),
+  c("stackTxPacketCycles", L.COST_STACK_TX_PKT, 3000, "cycles/packet", "Guest TCP/IP transmit of a segment or ACK.", "[I]"),
+  c("stackTxPerByteCycles", L.COST_STACK_TX_PER_BYTE, 1.0, "cycles/byte", "Per payload byte the guest sends (copy from user, checksum).", "[I] ~2.5 GB/s"),
+  c("appRecvCallCycles", L.COST_APP_RECV_CALL, 2000, "cycles/call", "One recv() system call in the guest.", "[I] PV syscall via Xen ~0.8 us"),
+  c("appCopyPerByteCycles", L.COST_APP_COPY_PER_BYTE, 1.0, "cycles/byte", "copy_to_user per byte.", "[I] ~2.5 GB/s"),
+  c("lroSegmentCycles", L.COST_LRO_SEG, 300, "cycles/segment", "LRO per segment: flow lookup, header checks, merge.", "[I] I1"),
+  c("softirqEntryCycles", L.COST_SOFTIRQ_ENTRY, 200, "cycles/round", "__do_softirq round entry.", "[I]"),
+  c("timerCycles", L.COST_TIMER, 500, "cycles/timer", "One timer expiry in TIMER softirq.", "[I]"),
+  c("kthreadWakeCycles", L.COST_KTHREAD_WAKE, 1500, "cycles/wake-up", "Waking a kernel thread (runqueue, IPI send, or the IPI handler).", "[I]"),
+  c("rebindCycles", L.COST_REBIND, 5000, "cycles/port", "Rebinding one event channel (EVTCHNOP_bind_vcpu + IRQ affinity).", "[I] F5"),
+];
+
+export const PARAM_BY_PATH: ReadonlyMap<string, ParamSpec> = new Map(PARAMS.map((p) => [p.path, p]));

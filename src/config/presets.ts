@@ -1,0 +1,50 @@
+// Scenario presets. A preset changes mechanisms and topology, never costs: every preset runs
+// on the one cost model in params.ts (issue 3: no per-preset adjustments).
+
+export interface Preset {
+  description: string;
+  config: Record<string, unknown>;
+}
+
+const paperBase = {
+  cpu: { pcpus: 8 },
+  dom0: { vcpus: 4 },
+  guests: { count: 4, vcpus: 1 },
+  nic: { ports: 4, rateGbps: 1 },
+  traffic: { rxStreamsPerGuest: 1, txStreamsPerGuest: 0 },
+  tcp: { mtuBytes: 1500, timestamps: true },
+};
+
+const multiTasklet = { ...paperBase, netback: { groups: 0 } };
+const dispatch = { ...multiTasklet, evtchn: { dispatch: "group-affine" } };
+const lowEvent = { ...dispatch, netback: { groups: 0, coalesce: { count: 16, timeUs: 50 } } };
+const lro = { ...lowEvent, netfront: { lro: { enabled: true } } };
+
+export const PRESETS: Record<string, Preset> = {
+  "paper-baseline": {
+    description: "Zhang et al. baseline: 4 x 1 GbE, 4 one-VCPU guests, dom0 with 4 VCPUs, stock netback (one tasklet pair), every event on dom0 VCPU0.",
+    config: paperBase,
+  },
+  "paper-multi-tasklet": {
+    description: "+ multi-tasklet netback: one group (tasklet pair) per dom0 VCPU; events still on VCPU0.",
+    config: multiTasklet,
+  },
+  "paper-dispatch": {
+    description: "+ event-channel dispatch: each vif's event channel and its port's PIRQ bound to its group's dom0 VCPU.",
+    config: dispatch,
+  },
+  "paper-low-event": {
+    description: "+ lower netback event frequency: RX notifications coalesced (16 responses or 50 us).",
+    config: lowEvent,
+  },
+  "paper-lro": {
+    description: "+ LRO in netfront: all four techniques.",
+    config: lro,
+  },
+  "single-guest": {
+    description: "One guest on one 1 GbE port, stock netback, dom0 otherwise idle.",
+    config: { ...paperBase, cpu: { pcpus: 5 }, guests: { count: 1, vcpus: 1 }, nic: { ports: 1, rateGbps: 1 } },
+  },
+};
+
+export const presetNames: readonly string[] = Object.keys(PRESETS);

@@ -1,0 +1,19 @@
+// Platform-neutral library surface (no Node built-ins): config, presets, the result type and the
+// simulation driver that runs on an already compiled WebAssembly.Module.
+
+export {
+  resolveConfig,
+  ConfigError,
+  configJsonSchema,
+  defaultConfigObject,
+  PARAMS,
+  PRESETS,
+  presetNames,
+  packConfig,
+  derive,
+} from "./config/index.js";
+export type { ResolvedConfig, UdpSourceConfig, ParamSpec } from "./config/index.js";
+export { simulateOnModule, instantiate, SimulationError } from "./run/simulate.js";
+export type { SimulateOptions, Progress, WasmExports } from "./run/simulate.js";
+export type { SimResult, CpuUsage, VmThroughput, LatencySummary, StopReason } from "./result.js";
+export { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "./version.js";

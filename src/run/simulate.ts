@@ -1,0 +1,309 @@
+// Runs one simulation on a compiled Wasm module and turns its counters into a SimResult.
+//
+// This is the core path shared by Node (src/node.ts), workers (sweeps) and browsers
+// (src/browser/): it uses no Node built-ins, only WebAssembly, typed arrays and performance.now.
+// One Wasm instance is one simulation. The host packs the resolved config once, calls simInit,
+// then simRun in chunks of events so that it can report progress, honour an AbortSignal and let
+// V8 tier up the module between calls; no host call happens per simulated event.
+
+import * as L from "../abi/layout.js";
+import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
+import { packConfig, derive } from "../config/pack.js";
+import { EVENT_COUNTERS, DROP_COUNTERS, COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
+import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
+import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
+
+/** The raw exports of build/pvnetsim.wasm (see assembly/index.ts). */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  cfgAlloc(slots: number): number;
+  simInit(ptr: number): number;
+  simRun(untilCycle: bigint, maxEvents: number): number;
+  simNow(): bigint;
+  statsPtr(): number;
+  statsWords(): number;
+  inFlightUnits(): bigint;
+  invariantCode(): number;
+  pendingEvents(): number;
+  maxPendingEvents(): number;
+  packetsInUse(): number;
+}
+
+export interface Progress {
+  /** Simulated time reached, ms (warm-up included). */
+  simulatedMs: number;
+  /** Total simulated time of the run, ms (warm-up included). */
+  totalMs: number;
+  /** Fraction done, 0..1. */
+  fraction: number;
+  eventsProcessed: number;
+}
+
+export interface SimulateOptions {
+  /** Overrides config.seed. */
+  seed?: number;
+  /** Called after every chunk of events. */
+  onProgress?: (p: Progress) => void;
+  /** Aborting stops the run at the next chunk boundary; the result then has state "aborted". */
+  signal?: AbortSignal;
+  /** Events per chunk (default 2^20). Results do not depend on it. */
+  chunkEvents?: number;
+  /** Which build the module is (reported in result.versions). */
+  wasmBuild?: "release" | "debug";
+}
+
+/** Thrown for a config the model cannot run (never for a model failure: that is state "errored"). */
+export class SimulationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SimulationError";
+  }
+}
+
+const DEFAULT_CHUNK_EVENTS = 1 << 20;
+
+/** Instantiates the module with the one import it needs (AssemblyScript's abort). */
+export async function instantiate(module: WebAssembly.Module): Promise<WasmExports> {
+  let exportsRef: WasmExports | null = null;
+  const abort = (msgPtr: number, filePtr: number, line: number, col: number): never => {
+    const text = (ptr: number): string => {
+      if (!exportsRef || ptr === 0) return "?";
+      const mem = new Uint32Array(exportsRef.memory.buffer);
+      const len = mem[(ptr - 4) >>> 2]! >>> 1;
+      return String.fromCharCode(...new Uint16Array(exportsRef.memory.buffer, ptr, len));
+    };
+    throw new SimulationError(`wasm abort: ${text(msgPtr)} at ${text(filePtr)}:${line}:${col}`);
+  };
+  const instance = await WebAssembly.instantiate(module, { env: { abort } });
+  exportsRef = instance.exports as unknown as WasmExports;
+  return exportsRef;
+}
+
+/** Yields to the event loop so that abort signals and UI events are seen between chunks. */
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Runs one simulation. `config` is a preset name, a partial config object, or a ResolvedConfig;
+ * it is resolved (defaults filled in, validated) before anything runs, so bad input throws a
+ * ConfigError and nothing is simulated.
+ */
+export async function simulateOnModule(
+  module: WebAssembly.Module,
+  config: unknown,
+  opts: SimulateOptions = {},
+): Promise<SimResult> {
+  const overrides: Record<string, unknown> = {};
+  if (opts.seed !== undefined) overrides["seed"] = opts.seed;
+  const r = resolveConfig(config, overrides);
+  const wall0 = performance.now();
+  const ex = await instantiate(module);
+  const d = derive(r);
+  const buf = packConfig(r);
+  const ptr = ex.cfgAlloc(buf.length);
+  new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
+  const initCode = ex.simInit(ptr);
+  if (initCode !== 0) return failed(r, ex, initCode, wall0, opts, d.warmupCycles);
+
+  const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+  const totalMs = r.warmupMs + r.durationMs;
+  const progress = (): void =>
+    opts.onProgress?.({
+      simulatedMs: (Number(ex.simNow()) / d.cpuHz) * 1e3,
+      totalMs,
+      fraction: Math.min(1, Number(ex.simNow()) / d.endCycles),
+      eventsProcessed: Number(stats(ex)[L.ST_EVENTS]),
+    });
+  const needYield = opts.signal !== undefined || opts.onProgress !== undefined;
+
+  // Phase 1: warm-up. Counters are snapshotted at its end; rates use the measured interval only.
+  let snapshot: BigUint64Array | null = null;
+  for (const [until, phase] of [
+    [d.warmupCycles, "warmup"],
+    [d.endCycles, "measure"],
+  ] as const) {
+    for (;;) {
+      if (opts.signal?.aborted) return aborted(r, ex, wall0, opts, snapshot, d.warmupCycles);
+      const reason = ex.simRun(BigInt(until), chunk);
+      if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts, d.warmupCycles);
+      progress();
+      if (reason === L.STOP_LIMIT_CYCLE || reason === L.STOP_IDLE) break;
+      if (needYield) await yieldToEventLoop();
+    }
+    if (phase === "warmup") snapshot = stats(ex).slice();
+  }
+  return build(r, ex, snapshot!, wall0, opts, "completed", undefined);
+}
+
+function stats(ex: WasmExports): BigUint64Array {
+  return new BigUint64Array(ex.memory.buffer, ex.statsPtr(), ex.statsWords());
+}
+
+function failed(
+  r: ResolvedConfig,
+  ex: WasmExports,
+  code: number,
+  wall0: number,
+  opts: SimulateOptions,
+  _warmup: number,
+): SimResult {
+  const why = STOP_REASONS[code] ?? `stop code ${code}`;
+  const inv = ex.invariantCode();
+  const msg = `model stopped at cycle ${ex.simNow()}: ${why}${inv ? ` (invariant ${inv})` : ""}`;
+  const zero = new BigUint64Array(ex.statsWords());
+  return build(r, ex, zero, wall0, opts, "errored", msg);
+}
+
+function aborted(
+  r: ResolvedConfig,
+  ex: WasmExports,
+  wall0: number,
+  opts: SimulateOptions,
+  snapshot: BigUint64Array | null,
+  _warmup: number,
+): SimResult {
+  return build(r, ex, snapshot ?? new BigUint64Array(ex.statsWords()), wall0, opts, "aborted", "aborted by signal");
+}
+
+/** Turns the counters into a result. Rates are over [snapshot time, now]. */
+function build(
+  r: ResolvedConfig,
+  ex: WasmExports,
+  snap: BigUint64Array,
+  wall0: number,
+  opts: SimulateOptions,
+  state: SimResult["state"],
+  error: string | undefined,
+): SimResult {
+  const d = derive(r);
+  const s = stats(ex);
+  const N = r.guests.count;
+  const D = r.dom0.vcpus;
+  const gv = r.guests.vcpus;
+  const V = D + N * gv;
+  const now = Number(ex.simNow());
+  const start = state === "completed" ? d.warmupCycles : Math.min(now, d.warmupCycles);
+  const measuredCycles = Math.max(1, (state === "completed" ? d.endCycles : now) - start);
+  const measuredSec = measuredCycles / d.cpuHz;
+  const delta = (i: number): number => Number(s[i]! - snap[i]!);
+  const gbps = (bytes: number): number => (bytes * 8) / measuredSec / 1e9;
+
+  const guestBase = L.ST_COUNT;
+  const compBase = guestBase + N * L.GS_COUNT;
+  const latBase = compBase + V * L.COMP_COUNT;
+
+  const perVm: VmThroughput[] = [];
+  let aggregate = 0;
+  let appBytes = 0;
+  for (let i = 0; i < N; i++) {
+    const g = guestBase + i * L.GS_COUNT;
+    const rx = delta(g + L.GS_RX_APP_BYTES);
+    appBytes += rx;
+    const vm: VmThroughput = {
+      vm: i,
+      goodputGbps: gbps(rx),
+      txGoodputGbps: gbps(delta(g + L.GS_TX_ACKED_BYTES)),
+      udpGbps: gbps(delta(g + L.GS_UDP_APP_BYTES)),
+    };
+    aggregate += vm.goodputGbps;
+    perVm.push(vm);
+  }
+
+  const cpu: CpuUsage[] = [];
+  let guestBusy = 0;
+  for (let v = 0; v < V; v++) {
+    const dom0 = v < D;
+    const gi = dom0 ? -1 : Math.floor((v - D) / gv);
+    const vcpu = dom0 ? v : (v - D) % gv;
+    const breakdown: Record<string, number> = {};
+    let busy = 0;
+    for (let c = 0; c < L.COMP_COUNT; c++) {
+      const cyc = delta(compBase + v * L.COMP_COUNT + c);
+      busy += cyc;
+      breakdown[COMPONENT_NAMES[c]!] = cyc / measuredCycles;
+    }
+    if (!dom0) guestBusy += busy;
+    cpu.push({
+      domain: dom0 ? "dom0" : `domU${gi}`,
+      vcpu,
+      pcpu: dom0 ? r.dom0.pcpus[v]! : r.guests.pcpus[gi]![vcpu]!,
+      utilization: busy / measuredCycles,
+      breakdown,
+    });
+  }
+
+  const events: Record<string, number> = {};
+  for (const c of EVENT_COUNTERS) events[c.name] = delta(c.slot);
+  const drops: Record<string, number> = {};
+  let dropped = 0;
+  for (const c of DROP_COUNTERS) {
+    const n = Number(s[c.slot]!);
+    drops[c.name] = n;
+    dropped += n;
+  }
+
+  const rxPkts = Math.max(1, delta(L.ST_NB_RX_PKTS));
+  const notifications =
+    delta(L.ST_NOTIFY_NB_RX) + delta(L.ST_NOTIFY_NB_TX) + delta(L.ST_NOTIFY_NF_TX) + delta(L.ST_NOTIFY_NF_RX);
+  const derived: Record<string, number> = {
+    // Interdomain notifications (both directions, both rings) per packet netback delivered to guests.
+    notificationsPerPacket: notifications / rxPkts,
+    evtchnSendsPerPacket: delta(L.ST_EVTCHN_SENT) / rxPkts,
+    upcallsPerPacket: delta(L.ST_UPCALLS) / rxPkts,
+    nicInterruptsPerPacket: delta(L.ST_NIC_IRQS) / rxPkts,
+    hypercallsPerPacket: delta(L.ST_HYPERCALLS) / rxPkts,
+    packetsPerNetbackRxRun: delta(L.ST_NB_RX_PKTS) / Math.max(1, delta(L.ST_NB_RX_RUNS)),
+    // Busy cycles of all guest VCPUs per payload byte delivered to guest applications.
+    guestCyclesPerByte: appBytes > 0 ? guestBusy / appBytes : 0,
+    segmentsPerLroAggregate: delta(L.ST_LRO_SEGMENTS) / Math.max(1, delta(L.ST_LRO_AGGREGATES)),
+    stageWaitMeanUs:
+      delta(L.ST_STAGE_WAIT_COUNT) > 0
+        ? (delta(L.ST_STAGE_WAIT_SUM) / delta(L.ST_STAGE_WAIT_COUNT) / d.cpuHz) * 1e6
+        : 0,
+    stageWaitSamples: delta(L.ST_STAGE_WAIT_COUNT),
+    maxPendingEvents: ex.maxPendingEvents(),
+  };
+
+  // The histogram records from the end of warm-up on (the model starts it at CFG_WARMUP).
+  const hist = s.subarray(latBase, latBase + L.LAT_BUCKETS);
+  const lcount = Number(s[L.ST_LAT_COUNT]!);
+  const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
+  const latency = {
+    count: lcount,
+    meanUs: lcount > 0 ? us(Number(s[L.ST_LAT_SUM]!) / lcount) : 0,
+    p50Us: us(histogramQuantile(hist, 0.5)),
+    p99Us: us(histogramQuantile(hist, 0.99)),
+    maxUs: us(Number(s[L.ST_LAT_MAX]!)),
+  };
+
+  const injected = Number(s[L.ST_INJECTED]!);
+  const delivered = Number(s[L.ST_DELIVERED]!);
+  const inFlight = Number(ex.inFlightUnits());
+  const ok = injected === delivered + dropped + inFlight;
+  let finalState = state;
+  let finalError = error;
+  if (state === "completed" && !ok) {
+    finalState = "errored";
+    finalError = `packet conservation failed: injected ${injected} != delivered ${delivered} + dropped ${dropped} + in flight ${inFlight}`;
+  }
+  const result: SimResult = {
+    state: finalState,
+    config: r,
+    seed: r.seed,
+    versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION, wasmBuild: opts.wasmBuild ?? "release" },
+    throughput: { aggregateGbps: aggregate, perVm },
+    cpu,
+    events,
+    derived,
+    drops,
+    latency,
+    conservation: { injected, delivered, dropped, inFlight, ok },
+    perf: {
+      wallSeconds: (performance.now() - wall0) / 1e3,
+      simulatedSeconds: now / d.cpuHz,
+      eventsProcessed: Number(s[L.ST_EVENTS]!),
+      packetsSimulated: Number(s[L.ST_PKTS_ALLOCATED]!),
+    },
+  };
+  if (finalError !== undefined) result.error = finalError;
+  return result;
+}
