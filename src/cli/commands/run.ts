@@ -1,0 +1,53 @@
+// `pvnetsim run <preset|config.json>`: one simulation, printed as a table or as JSON.
+
+import type { Command } from "commander";
+import { simulate } from "../../node.js";
+import { resolveConfig } from "../../config/schema.js";
+import { renderResult } from "../../report/table.js";
+import { action, UsageError } from "../errors.js";
+import { loadScenario, parseSets, intOption, numOption } from "../input.js";
+
+interface RunOpts {
+  seed?: string;
+  durationMs?: string;
+  warmupMs?: string;
+  set: string[];
+  json?: boolean;
+  debugBuild?: boolean;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function register(program: Command): void {
+  program
+    .command("run")
+    .description("run one simulation of a preset or a JSON config file")
+    .argument("<scenario>", "preset name (see `pvnetsim presets`) or path to a JSON config")
+    .option("--seed <n>", "random seed (integer >= 0)")
+    .option("--duration-ms <ms>", "measured interval, ms")
+    .option("--warmup-ms <ms>", "warm-up before measuring, ms")
+    .option("--set <path=value>", "override one parameter (repeatable), e.g. --set dom0.vcpus=8", collect, [])
+    .option("--json", "print the result object as JSON on stdout and nothing else")
+    .option("--debug-build", "use the debug Wasm build (assertions on)")
+    .action(
+      action(async (scenario: string, o: RunOpts) => {
+        const input = loadScenario(scenario);
+        const overrides = parseSets(o.set);
+        const seed = intOption("--seed", o.seed);
+        if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is not allowed; expected an integer from 0 to 4294967295`);
+        const dur = numOption("--duration-ms", o.durationMs);
+        const warm = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
+        if (seed !== undefined) overrides["seed"] = seed;
+        if (dur !== undefined) overrides["durationMs"] = dur;
+        if (warm !== undefined) overrides["warmupMs"] = warm;
+        const config = resolveConfig(input, overrides);
+        const result = await simulate(config, { debugBuild: o.debugBuild === true });
+        if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
+        else process.stdout.write(renderResult(result) + "\n");
+        if (result.state === "errored") {
+          process.stderr.write(`pvnetsim: error: ${result.error ?? "run failed"}\n`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

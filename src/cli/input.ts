@@ -1,0 +1,60 @@
+// Reading scenario inputs from the command line: a preset name or a JSON config file, plus
+// `--set path=value` overrides. Every failure is a UsageError or ConfigError naming what was wrong.
+
+import { readFileSync, existsSync } from "node:fs";
+import { PRESETS } from "../config/presets.js";
+import { UsageError } from "./errors.js";
+
+/** A preset name, or the parsed contents of a JSON file. */
+export function loadScenario(arg: string): unknown {
+  if (Object.hasOwn(PRESETS, arg)) return arg;
+  if (!existsSync(arg)) {
+    throw new UsageError(`scenario: "${arg}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor an existing config file`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(arg, "utf8");
+  } catch (e) {
+    throw new UsageError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`${arg}: malformed JSON (${(e as Error).message}); expected a JSON config object`);
+  }
+}
+
+/** `--set a.b=value` pairs; the value is JSON when it parses as JSON, else a string. */
+export function parseSets(sets: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--set: "${s}" is not allowed; expected path=value, e.g. dom0.vcpus=8`);
+    const path = s.slice(0, eq).trim();
+    const raw = s.slice(eq + 1).trim();
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    out[path] = value;
+  }
+  return out;
+}
+
+/** Parses a non-negative integer option. */
+export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: ${JSON.stringify(v)} is not allowed; expected an integer >= ${min}`);
+  return n;
+}
+
+/** Parses a positive number option. */
+export function numOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: ${JSON.stringify(v)} is not allowed; expected a number > 0`);
+  return n;
+}
