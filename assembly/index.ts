@@ -97,6 +97,3 @@ export {
 export {
   mbRingInit, mbRing, mbEqInit, mbEqHold, mbTaskletInit, mbTasklet, mbEvtchnInit, mbEvtchn, mbLroInit, mbLro,
 } from "./bench/micro";
-export {
-  mbRingInit, mbRing, mbEqInit, mbEqHold, mbTaskletInit, mbTasklet, mbEvtchnInit, mbEvtchn, mbLroInit, mbLro,
-} from "./bench/micro";
