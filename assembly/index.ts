@@ -89,6 +89,48 @@ export function dbgTcpCwnd(f: u32): u32 {
   return tcpCwnd(f);
 }
 
+// Ring primitives on their own (unit tests of ring.h arithmetic; never used by the model's host).
+import { ringsInit as _ringsInit, ringPushRequests as _pushReq, ringPushResponses as _pushRsp, ringFinalCheckRequests as _finReq, ringFinalCheckResponses as _finRsp, ringUnconsumedRequests as _uncReq } from "./xen/ring";
+import { tRuns as _tRuns, tLastCpu as _tLastCpu } from "./kernel/tasklet";
+export function tRingsInit(n: u32): void {
+  _ringsInit(n);
+}
+/** Sets ring index `which` (numbering as dbgRing). */
+export function tRingSet(r: u32, which: u32, v: u32): void {
+  switch (which) {
+    case 0: unchecked((_reqProd[r] = v)); break;
+    case 1: unchecked((_reqProdPvt[r] = v)); break;
+    case 2: unchecked((_rspProd[r] = v)); break;
+    case 3: unchecked((_rspProdPvt[r] = v)); break;
+    case 4: unchecked((_reqCons[r] = v)); break;
+    case 5: unchecked((_rspCons[r] = v)); break;
+    case 6: unchecked((_reqEvent[r] = v)); break;
+    default: unchecked((_rspEvent[r] = v));
+  }
+}
+export function tRingPushRequests(r: u32): u32 {
+  return _pushReq(r) ? 1 : 0;
+}
+export function tRingPushResponses(r: u32): u32 {
+  return _pushRsp(r) ? 1 : 0;
+}
+export function tRingFinalCheckRequests(r: u32): u32 {
+  return _finReq(r) ? 1 : 0;
+}
+export function tRingFinalCheckResponses(r: u32): u32 {
+  return _finRsp(r) ? 1 : 0;
+}
+export function tRingUnconsumedRequests(r: u32): u32 {
+  return _uncReq(r);
+}
+/** Runs of tasklet t so far, and the VCPU of its latest run (2*group = RX, 2*group+1 = TX). */
+export function dbgTaskletRuns(t: u32): u32 {
+  return unchecked(_tRuns[t]);
+}
+export function dbgTaskletLastCpu(t: u32): u32 {
+  return unchecked(_tLastCpu[t]);
+}
+
 // --- kernel benchmark (../shared/bench-kernel.md), run on the engine's own event queue ---
 
 export {
