@@ -55,7 +55,7 @@ export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
 import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
 import { netbackVifStopped, rxRingOf as _rxRingOf, txRingOf as _txRingOf } from "./netback/netback";
 import { rxTarget as _rxTarget } from "./netfront/netfront";
-import { tcpRcvNxt, tcpCwnd } from "./traffic/tcp";
+import { tcpRcvNxt, tcpCwnd, tcpSockBytes } from "./traffic/tcp";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {
@@ -87,6 +87,9 @@ export function dbgTcpRcvNxt(f: u32): u32 {
 }
 export function dbgTcpCwnd(f: u32): u32 {
   return tcpCwnd(f);
+}
+export function dbgTcpSockBytes(f: u32): u32 {
+  return tcpSockBytes(f);
 }
 
 // Ring primitives on their own (unit tests of ring.h arithmetic; never used by the model's host).

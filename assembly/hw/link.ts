@@ -13,7 +13,8 @@
 import { eqPush, eqNow } from "../sim/eventq";
 import { EV_LINK } from "../sim/targets";
 import { pow2ceil } from "../sim/fifo";
-import { pWire } from "../packet";
+import { pWire, pktDrop } from "../packet";
+import { ST_DROP_LINK_QUEUE } from "../../src/abi/layout";
 import { nicRxArrive } from "./nic";
 import { externalReceive } from "../traffic/external";
 
@@ -75,12 +76,17 @@ export function linkFlightAt(l: u32, i: u32): u32 {
   return unchecked(flightPkt[unchecked(lBase[l]) + ((unchecked(lHead[l]) + i) & unchecked(lMask[l]))]);
 }
 
-/** Queues packet p on link l. Returns its departure cycle (end of serialization), or 0 if full. */
+/** Queues packet p on link l. Returns its departure cycle (end of serialization), or 0 if the
+ *  link queue was full (p is then dropped and counted). */
 export function linkSend(l: u32, p: u32): u64 {
   let t = unchecked(lTail[l]);
   let h = unchecked(lHead[l]);
   let mask = unchecked(lMask[l]);
-  if (t - h > mask) return 0;
+  if (t - h > mask) {
+    // The sender's queue in front of the wire is full: the frame is dropped there.
+    pktDrop(ST_DROP_LINK_QUEUE, p);
+    return 0;
+  }
   let start = unchecked(lBusyUntil[l]);
   if (start < eqNow) start = eqNow;
   let num = <u64>unchecked(pWire[p]) * bitsCyclesPerByte + unchecked(lRem[l]);

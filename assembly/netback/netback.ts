@@ -26,8 +26,9 @@
 //  - netif_be_int: the vif joins the schedule list, maybe_schedule_tx_action (only while
 //    pending < MAX_PENDING_REQS/2, B9), and the vif queue is woken if requests are available.
 //  - Optional notification coalescing toward netfront (the paper's "lower event frequency"):
-//    a response whose push asks for a notification owes one; it is sent once `count` responses
-//    were pushed since the last notification, or when a `time` timer expires.
+//    a response (RX or TX: one event channel per vif) whose push asks for a notification owes
+//    one; it is sent once `count` responses were pushed since the last notification, or when a
+//    `time` timer expires.
 // Left out: page flipping (rx-copy only), GSO/multi-slot packets (every frame takes one slot),
 // credit-based rate limiting (default unlimited, B13), the 500 ms queue-restart timer (netfront
 // here always refills, which wakes the queue), smart-poll.
@@ -349,17 +350,8 @@ export function netbackRxFinish(v: u32, grp: u32): void {
     // A produced response frees ring space a stopped queue may be waiting for.
     if (unchecked(vifStopped[vif])) maybeWake(v, vif);
     if (coalescing) {
-      if (want) unchecked((vifOwed[vif] = 1));
-      unchecked((vifSince[vif] = unchecked(vifSince[vif]) + 1));
-      if (!unchecked(vifOwed[vif])) {
+      if (!coalesceDue(vif, want)) {
         statInc(ST_NOTIFY_NB_RX_SUPPRESSED);
-        continue;
-      }
-      if (unchecked(vifSince[vif]) < coalesceCount) {
-        // Hold the notification; the timer bounds the delay.
-        statInc(ST_NOTIFY_NB_RX_SUPPRESSED);
-        let t = unchecked(vifTimer[vif]);
-        if (t != NO_TIMER && !timerPending(t)) timerArm(t, eqNow + coalesceTime);
         continue;
       }
       want = true;
@@ -384,15 +376,33 @@ export function netbackRxFinish(v: u32, grp: u32): void {
   if (fifoLen(unchecked(gRxQueue[grp])) > 0) scheduleRx(v, grp);
 }
 
+/** Notification coalescing toward netfront (the paper's lower netback event frequency). The
+ *  vif's one event channel serves both rings, so RX and TX responses share the count: a push
+ *  that asks for a notification leaves one owed; it is sent once `count` responses went out
+ *  since the last one, or when the timer armed at the first held response expires. */
+function coalesceDue(vif: u32, want: bool): bool {
+  if (want) unchecked((vifOwed[vif] = 1));
+  unchecked((vifSince[vif] = unchecked(vifSince[vif]) + 1));
+  if (!unchecked(vifOwed[vif])) return false;
+  if (unchecked(vifSince[vif]) < coalesceCount) {
+    let t = unchecked(vifTimer[vif]);
+    if (t != NO_TIMER && !timerPending(t)) timerArm(t, eqNow + coalesceTime);
+    return false;
+  }
+  return true;
+}
+
+function coalesceReset(vif: u32): void {
+  unchecked((vifOwed[vif] = 0));
+  unchecked((vifSince[vif] = 0));
+  let t = unchecked(vifTimer[vif]);
+  if (t != NO_TIMER) timerCancel(t);
+}
+
 function sendRxNotify(v: u32, vif: u32): void {
   statInc(ST_NOTIFY_NB_RX);
   outboxAdd(v, nfPort(vif));
-  if (coalescing) {
-    unchecked((vifOwed[vif] = 0));
-    unchecked((vifSince[vif] = 0));
-    let t = unchecked(vifTimer[vif]);
-    if (t != NO_TIMER) timerCancel(t);
-  }
+  if (coalescing) coalesceReset(vif);
 }
 
 /** Coalescing timer of `vif` expired (TIMER softirq on the vif's dom0 VCPU). */
@@ -487,9 +497,12 @@ export function netbackTxFinish(v: u32, grp: u32): void {
     unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) - 1));
     let r = txRingOf(vif);
     unchecked((rspProdPvt[r] = unchecked(rspProdPvt[r]) + 1));
-    if (ringPushResponses(r)) {
+    let want = ringPushResponses(r);
+    if (coalescing) want = coalesceDue(vif, want);
+    if (want) {
       statInc(ST_NOTIFY_NB_TX);
       outboxAdd(v, nfPort(vif));
+      if (coalescing) coalesceReset(vif);
     } else statInc(ST_NOTIFY_NB_TX_SUPPRESSED);
   }
   let tb = unchecked(gTxBatch[grp]);

@@ -97,7 +97,7 @@ let sRetx = new StaticArray<u8>(0); // [f*W + seq&(W-1)] retransmitted: no RTT s
 let sSacked = new StaticArray<u32>(0); // [f*W + seq&(W-1)] seq+1 when seq is SACKed, else stale
 let sHighSack = new StaticArray<u32>(0); // highest SACKed sequence + 1
 let sStarted = new StaticArray<u8>(0); // external senders: first transmission happened
-let sLastReported = new StaticArray<u64>(0); // send time of the newest segment SACKed or acknowledged
+let sRetxNxt = new StaticArray<u32>(0); // [f*W + seq&(W-1)] snd_nxt when seq was last retransmitted
 
 // receiver
 let rNxt = new StaticArray<u32>(0);
@@ -148,7 +148,7 @@ export function tcpInit(): void {
   sRetx = new StaticArray<u8>(n * <i32>W);
   sSacked = new StaticArray<u32>(n * <i32>W);
   sHighSack = new StaticArray<u32>(n);
-  sLastReported = new StaticArray<u64>(n);
+  sRetxNxt = new StaticArray<u32>(n * <i32>W);
   sStarted = new StaticArray<u8>(n);
   rNxt = new StaticArray<u32>(n);
   rUnacked = new StaticArray<u32>(n);
@@ -222,6 +222,7 @@ function sendSegment(f: u32, seq: u32, retx: bool): void {
   let slot = (f * W) + (seq & (W - 1));
   unchecked((sSendTime[slot] = eqNow));
   unchecked((sRetx[slot] = retx ? 1 : 0));
+  if (retx) unchecked((sRetxNxt[slot] = unchecked(sNxt[f])));
   statInc(ST_INJECTED);
   statInc(ST_TCP_SEGS_SENT);
   if (retx) statInc(ST_TCP_RETRANS);
@@ -268,25 +269,20 @@ function sackMark(f: u32, una: u32, lo: u32, hi: u32): void {
   if (lo < una) lo = una;
   let high = unchecked(sHigh[f]);
   if (hi > high) hi = high;
-  let newest = unchecked(sLastReported[f]);
-  for (let s = lo; s < hi; s++) {
-    let slot = f * W + (s & (W - 1));
-    unchecked((sSacked[slot] = s + 1));
-    let t = unchecked(sSendTime[slot]);
-    if (t > newest) newest = t;
-  }
-  unchecked((sLastReported[f] = newest));
+  for (let s = lo; s < hi; s++) unchecked((sSacked[f * W + (s & (W - 1))] = s + 1));
   if (hi > unchecked(sHighSack[f])) unchecked((sHighSack[f] = hi));
 }
 
-/** Whether the retransmission of hole `seq` is presumed still in flight: it was sent after
- *  the newest segment the receiver has reported (in-order delivery on every path here, so a
- *  later-sent segment reported first means the retransmission was lost; Linux's lost-retransmit
- *  detection does the same with the same inference). */
+/** Whether the retransmission of hole `seq` is presumed still in flight. It is presumed lost
+ *  once a segment sent after it (any sequence at or above snd_nxt at the time of the
+ *  retransmission) has been SACKed: paths here deliver in order. This is Linux's lost-
+ *  retransmit detection (tcp_mark_lost_retrans compares the SACKed edge with the snd_nxt it
+ *  recorded at retransmission); comparing sequence numbers, not send times, keeps a late
+ *  original copy of a retransmitted segment from being mistaken for fresh evidence. */
 // @ts-ignore: decorator
 @inline function retxInFlight(f: u32, seq: u32): bool {
   let slot = f * W + (seq & (W - 1));
-  return unchecked(sRetx[slot]) != 0 && unchecked(sSendTime[slot]) > unchecked(sLastReported[f]);
+  return unchecked(sRetx[slot]) != 0 && unchecked(sHighSack[f]) <= unchecked(sRetxNxt[slot]);
 }
 
 /** SACK recovery (RFC 6675 with FACK loss marking): every hole below the highest SACK is lost;
@@ -342,7 +338,6 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
     // RTT sample (timestamps: the echoed segment's send time), Karn's rule for retransmissions.
     let slot = (f * W) + ((ack - 1) & (W - 1));
     if (!unchecked(sRetx[slot])) rttSample(f, <f64>(eqNow - unchecked(sSendTime[slot])));
-    if (unchecked(sSendTime[slot]) > unchecked(sLastReported[f])) unchecked((sLastReported[f] = unchecked(sSendTime[slot])));
     unchecked((sBackoff[f] = 0));
     unchecked((sUna[f] = ack));
     if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
@@ -642,6 +637,10 @@ export function tcpHeldUnits(): u64 {
 /** Receiver's next expected segment (tests). */
 export function tcpRcvNxt(f: u32): u32 {
   return unchecked(rNxt[f]);
+}
+/** Payload bytes waiting in flow f's guest socket (tests). */
+export function tcpSockBytes(f: u32): u32 {
+  return unchecked(rSockBytes[f]);
 }
 /** Sender's congestion window, segments (tests). */
 export function tcpCwnd(f: u32): u32 {

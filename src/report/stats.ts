@@ -72,6 +72,7 @@ export const DROP_COUNTERS: readonly CounterInfo[] = [
   { slot: L.ST_DROP_NIC_QDISC, name: "nic_qdisc_full", unit: "segments", description: "Physical port qdisc full." },
   { slot: L.ST_DROP_GUEST_QDISC, name: "guest_qdisc_full", unit: "segments", description: "Guest qdisc in front of netfront full." },
   { slot: L.ST_DROP_GUEST_SOCKET, name: "guest_socket_full", unit: "segments", description: "Guest socket buffer full." },
+  { slot: L.ST_DROP_LINK_QUEUE, name: "link_queue_full", unit: "segments", description: "A sender's link queue (its qdisc) was full." },
 ];
 
 export const COMPONENT_NAMES: readonly string[] = (() => {

@@ -247,6 +247,9 @@ function build(
   const derived: Record<string, number> = {
     // Interdomain notifications (both directions, both rings) per packet netback delivered to guests.
     notificationsPerPacket: notifications / rxPkts,
+    // Of those, the ones netback sends toward netfront (RX and TX responses): what the paper's
+    // "lower netback event frequency" reduces.
+    netbackNotificationsPerPacket: (delta(L.ST_NOTIFY_NB_RX) + delta(L.ST_NOTIFY_NB_TX)) / rxPkts,
     evtchnSendsPerPacket: delta(L.ST_EVTCHN_SENT) / rxPkts,
     upcallsPerPacket: delta(L.ST_UPCALLS) / rxPkts,
     nicInterruptsPerPacket: delta(L.ST_NIC_IRQS) / rxPkts,
