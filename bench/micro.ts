@@ -12,9 +12,15 @@
 //   node dist/bench/micro.js [--rounds N] [--time ms]
 
 import { Bench } from "tinybench";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EvtchnTs, EventQueueTs, LroTs, RingTs, TaskletTs } from "./micro-ts.js";
-import { argValue, benchEnv, envHeader, fmtRate, median, table, wasmInstance, type WasmExports } from "./common.js";
+import {
+  argValue, benchEnv, envHeader, fmtRate, gccVersion, median, repoRoot, table, wasmInstance, type WasmExports,
+} from "./common.js";
 
 export const OPS_PER_CALL = 10_000;
 
@@ -28,6 +34,8 @@ export interface MicroCase {
   op: string;
   wasm(): Promise<Runner>;
   ts(): Runner;
+  /** Pending count for the C hold ceiling (bench/micro-c.c); event-queue cases only. */
+  cPending?: number;
 }
 
 function wasmRunner(e: WasmExports, init: string, run: string, arg?: number): Runner {
@@ -49,6 +57,7 @@ export const MICRO_CASES: readonly MicroCase[] = [
       op: "pop earliest + push (time + 1..1e6)",
       wasm: async () => wasmRunner(await wasmInstance(), "mbEqInit", "mbEqHold", p),
       ts: () => new EventQueueTs(p),
+      cPending: p,
     }),
   ),
   {
@@ -71,11 +80,43 @@ export const MICRO_CASES: readonly MicroCase[] = [
   },
 ];
 
+let microC: string | null | undefined;
+
+/** Compiles bench/micro-c.c with gcc -O2 (once per process); null without gcc. */
+export function compileMicroC(): string | null {
+  if (microC !== undefined) return microC;
+  if (gccVersion() === null) return (microC = null);
+  const out = join(mkdtempSync(join(tmpdir(), "pvnetsim-micro-")), "micro-c");
+  execFileSync("gcc", ["-O2", "-o", out, join(repoRoot(), "bench", "micro-c.c")], { stdio: "inherit" });
+  return (microC = out);
+}
+
+/** Runs the C hold at `pending` for `calls` calls of OPS_PER_CALL: checksum of the 3rd call and
+ *  median ops/s over the calls. */
+export function runMicroC(pending: number, calls: number): { check: number; opsPerSec: number } | null {
+  const bin = compileMicroC();
+  if (!bin) return null;
+  const [check, ops] = execFileSync(bin, [String(pending), String(calls), String(OPS_PER_CALL)], { encoding: "utf8" })
+    .trim()
+    .split(/\s+/)
+    .map(Number) as [number, number];
+  return { check, opsPerSec: ops };
+}
+
 /** Runs `calls` driver calls on fresh Wasm and TS instances; true if every checksum agrees. */
 export async function microChecksumsAgree(c: MicroCase, calls = 3): Promise<boolean> {
   const w = await c.wasm();
   const t = c.ts();
-  for (let i = 0; i < calls; i++) if (w.run(OPS_PER_CALL) !== t.run(OPS_PER_CALL)) return false;
+  let third = -1;
+  for (let i = 0; i < calls; i++) {
+    const x = w.run(OPS_PER_CALL);
+    if (x !== t.run(OPS_PER_CALL)) return false;
+    if (i === 2) third = x;
+  }
+  if (c.cPending !== undefined && calls >= 3) {
+    const cr = runMicroC(c.cPending, 3);
+    if (cr && cr.check !== third) return false;
+  }
   return true;
 }
 
@@ -85,6 +126,9 @@ export interface MicroResult {
   wasmOpsPerSec: number;
   tsOpsPerSec: number;
   ratio: { medians: number; pairs: number };
+  /** gcc -O2 ceiling (event-queue cases), median over rounds, and Wasm's fraction of it. */
+  cOpsPerSec: number | null;
+  wasmVsC: number | null;
   wasmRounds: number[];
   tsRounds: number[];
   rmePercent: { wasm: number; ts: number };
@@ -116,6 +160,7 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
   const wasmRounds: number[][] = runners.map(() => []);
   const tsRounds: number[][] = runners.map(() => []);
   const rme: { wasm: number[]; ts: number[] }[] = runners.map(() => ({ wasm: [], ts: [] }));
+  const cRounds: number[][] = runners.map(() => []);
   let sink = 0;
   for (let r = 0; r < rounds; r++) {
     const bench = new Bench({ time, warmupTime: 100, iterations: 10 });
@@ -139,6 +184,11 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
       (impl === "wasm" ? wasmRounds : tsRounds)[i]!.push(ops);
       rme[i]![impl === "wasm" ? "wasm" : "ts"].push(res.latency.rme);
     }
+    runners.forEach((x, i) => {
+      if (x.c.cPending === undefined) return;
+      const cr = runMicroC(x.c.cPending, Math.max(3, Math.round(time / 2)));
+      if (cr) cRounds[i]!.push(cr.opsPerSec);
+    });
     log(`micro round ${r + 1}/${rounds} done`);
   }
   if (sink === 0.5) log("unreachable"); // keeps the checksums observable
@@ -151,6 +201,8 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
       wasmOpsPerSec: median(w),
       tsOpsPerSec: median(t),
       ratio: { medians: median(w) / median(t), pairs: median(w.map((v, k) => v / t[k]!)) },
+      cOpsPerSec: cRounds[i]!.length ? median(cRounds[i]!) : null,
+      wasmVsC: cRounds[i]!.length ? median(w) / median(cRounds[i]!) : null,
       wasmRounds: w,
       tsRounds: t,
       rmePercent: { wasm: median(rme[i]!.wasm), ts: median(rme[i]!.ts) },
@@ -164,19 +216,23 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
     policy:
       `tinybench ${rounds} rounds x ${time} ms per task (100 ms warm-up), Wasm and TS alternating; one call = ` +
       `${OPS_PER_CALL.toLocaleString("en-US")} operations inside one Wasm call (boundary cost amortized); ` +
-      `ops/s from the median call latency; V8 default tiering, warm-up calls tier the drivers up before timing`,
+      `ops/s from the median call latency; V8 default tiering, warm-up calls tier the drivers up before timing; ` +
+      `C column: bench/micro-c.c (gcc -O2), same heap and operation sequence, median of timed 10k-op calls, run ` +
+      `after each round`,
     results,
   };
 }
 
 export function microTable(rep: MicroReport): string {
   return table(
-    ["microbenchmark", "Wasm ops/s", "TS ops/s", "Wasm/TS (medians / pairs)", "rme% W/TS", "checksums"],
+    ["microbenchmark", "Wasm ops/s", "TS ops/s", "Wasm/TS (medians / pairs)", "C ops/s", "Wasm/C", "rme% W/TS", "checksums"],
     rep.results.map((r) => [
       r.name,
       fmtRate(r.wasmOpsPerSec),
       fmtRate(r.tsOpsPerSec),
       `${r.ratio.medians.toFixed(2)}x / ${r.ratio.pairs.toFixed(2)}x`,
+      r.cOpsPerSec === null ? "-" : fmtRate(r.cOpsPerSec),
+      r.wasmVsC === null ? "-" : `${r.wasmVsC.toFixed(2)}x`,
       `${r.rmePercent.wasm.toFixed(1)} / ${r.rmePercent.ts.toFixed(1)}`,
       r.checksumsMatch ? "match" : "MISMATCH",
     ]),

@@ -1,7 +1,7 @@
 // The microbenchmark drivers in Wasm and their plain-TypeScript twins do the same operations:
 // their checksums must agree call after call. Correctness only; timings are for `npm run bench`.
 import { describe, expect, it } from "vitest";
-import { MICRO_CASES, OPS_PER_CALL } from "../../bench/micro.js";
+import { MICRO_CASES, OPS_PER_CALL, runMicroC } from "../../bench/micro.js";
 
 describe("microbenchmarks: Wasm drivers and TS twins agree", () => {
   for (const c of MICRO_CASES) {
@@ -16,6 +16,10 @@ describe("microbenchmarks: Wasm drivers and TS twins agree", () => {
       }
       expect(ts).toEqual(ws);
       expect(ws.every((x) => x > 0)).toBe(true);
+      if (c.cPending !== undefined) {
+        const cr = runMicroC(c.cPending, 3); // null without gcc
+        if (cr) expect(cr.check).toBe(ws[2]);
+      }
     });
   }
 });
