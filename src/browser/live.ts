@@ -1,0 +1,131 @@
+// Live samples of a running simulation: throughput and VCPU utilization over the last chunk of
+// simulated time, read from the model's counters between chunks. Platform-neutral (used by the
+// browser worker; nothing here crosses the Wasm boundary per event).
+//
+// A sample's window rates are computed the same way as SimResult's (bytes * 8 / seconds, busy
+// cycles / cycles), over [previous sample, this sample] instead of the measured interval;
+// `measuredAggregateGbps` is the measured-interval aggregate so far, which at the end of a run is
+// the final result's value.
+
+import * as L from "../abi/layout.js";
+import { derive } from "../config/pack.js";
+import type { ResolvedConfig } from "../config/schema.js";
+import { COMPONENT_NAMES } from "../report/stats.js";
+import type { WasmExports } from "../run/simulate.js";
+
+/** Utilization of one VCPU over a sample's window. */
+export interface LiveCpu {
+  /** "dom0" or "domU<i>". */
+  domain: string;
+  vcpu: number;
+  /** Busy fraction of the window, 0..1. */
+  utilization: number;
+  /** Busy fraction by component (xen, grant, nic, bridge, netback, netfront, stack, lro, app, softirq). */
+  breakdown: Record<string, number>;
+}
+
+/** What the model did over one window of simulated time (one or more chunks of events). */
+export interface LiveSample {
+  /** Simulated time at the end of the window, ms (warm-up included). */
+  simulatedMs: number;
+  /** Length of the window, ms of simulated time. */
+  windowMs: number;
+  /** "warmup" while the window ends before the measured interval starts. */
+  phase: "warmup" | "measure";
+  /** TCP goodput delivered to guest applications over the window, Gb/s. */
+  aggregateGbps: number;
+  /** The same per guest (index = guest). */
+  perVmGbps: number[];
+  /** Aggregate goodput over the measured interval so far; null during warm-up. */
+  measuredAggregateGbps: number | null;
+  /** Every VCPU, dom0's first, then each guest's. */
+  cpu: LiveCpu[];
+}
+
+/** Reads window rates from a running model instance; call sample() between chunks. */
+export class LiveSampler {
+  private readonly r: ResolvedConfig;
+  private readonly ex: WasmExports;
+  private readonly cpuHz: number;
+  private readonly warmupCycles: number;
+  private prev: BigUint64Array;
+  private prevCycle = 0;
+  private measureStart: BigUint64Array | null = null;
+
+  constructor(r: ResolvedConfig, ex: WasmExports) {
+    this.r = r;
+    this.ex = ex;
+    const d = derive(r);
+    this.cpuHz = d.cpuHz;
+    this.warmupCycles = d.warmupCycles;
+    this.prev = new BigUint64Array(ex.statsWords());
+  }
+
+  /** Counters now (a fresh view each time: memory growth detaches old views). */
+  private counters(): BigUint64Array {
+    return new BigUint64Array(this.ex.memory.buffer, this.ex.statsPtr(), this.ex.statsWords());
+  }
+
+  /** Rates since the previous call, or null when no simulated time passed. */
+  sample(): LiveSample | null {
+    const now = Number(this.ex.simNow());
+    const s = this.counters().slice();
+    // The driver stops a chunk exactly at the end of warm-up; that is where result rates start.
+    if (this.measureStart === null && now === this.warmupCycles) this.measureStart = s;
+    const cycles = now - this.prevCycle;
+    if (cycles <= 0) return null;
+    const r = this.r;
+    const N = r.guests.count;
+    const D = r.dom0.vcpus;
+    const gv = r.guests.vcpus;
+    const guestBase = L.ST_COUNT;
+    const compBase = guestBase + N * L.GS_COUNT;
+    const sec = cycles / this.cpuHz;
+    const windowDelta = (i: number): number => Number(s[i]! - this.prev[i]!);
+
+    const perVmGbps: number[] = [];
+    let aggregateGbps = 0;
+    let measured: number | null = null;
+    const mStart = this.measureStart;
+    const mSec = mStart !== null ? Math.max(1, now - this.warmupCycles) / this.cpuHz : 0;
+    if (mStart !== null) measured = 0;
+    for (let i = 0; i < N; i++) {
+      const slot = guestBase + i * L.GS_COUNT + L.GS_RX_APP_BYTES;
+      const g = (windowDelta(slot) * 8) / sec / 1e9;
+      perVmGbps.push(g);
+      aggregateGbps += g;
+      if (mStart !== null) measured! += (Number(s[slot]! - mStart[slot]!) * 8) / mSec / 1e9;
+    }
+
+    const cpu: LiveCpu[] = [];
+    for (let v = 0; v < D + N * gv; v++) {
+      const dom0 = v < D;
+      const breakdown: Record<string, number> = {};
+      let busy = 0;
+      for (let c = 0; c < L.COMP_COUNT; c++) {
+        const f = windowDelta(compBase + v * L.COMP_COUNT + c) / cycles;
+        breakdown[COMPONENT_NAMES[c]!] = f;
+        busy += f;
+      }
+      cpu.push({
+        domain: dom0 ? "dom0" : `domU${Math.floor((v - D) / gv)}`,
+        vcpu: dom0 ? v : (v - D) % gv,
+        utilization: busy,
+        breakdown,
+      });
+    }
+
+    const sample: LiveSample = {
+      simulatedMs: (now / this.cpuHz) * 1e3,
+      windowMs: sec * 1e3,
+      phase: now <= this.warmupCycles && this.warmupCycles > 0 ? "warmup" : "measure",
+      aggregateGbps,
+      perVmGbps,
+      measuredAggregateGbps: now > this.warmupCycles ? measured : null,
+      cpu,
+    };
+    this.prev = s;
+    this.prevCycle = now;
+    return sample;
+  }
+}

@@ -1,0 +1,173 @@
+// The demo page in a real browser: Debian's Chromium (/usr/bin/chromium) driven by playwright-core
+// against `pvnetsim serve`. Checks that the page computes what Node computes (same config and
+// seed, to the printed digit and bit for bit), that a click during a run is handled within
+// 200 ms (the simulation runs in a Web Worker), that cancel works, that a wrong MIME type for the
+// .wasm falls back to compiling from a buffer, and that bad input shows the ConfigError.
+// Screenshots go to test-results/browser/. Needs `npm run build` (pretest) for dist/web.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { simulate } from "../../dist/src/node.js";
+import { resolveConfig } from "../../dist/src/config/schema.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cli = `${root}dist/src/cli/main.js`;
+const artifacts = `${root}test-results/browser`;
+/** Flags for Chromium on these machines (no sandbox as root, closed network, fresh profile). */
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let server: ChildProcess | null = null;
+let baseUrl = "";
+let browser: Browser | null = null;
+
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [cli, "serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    server = p;
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`pvnetsim serve did not start in 30 s: ${out}${err}`)), 30_000);
+    p.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    p.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    p.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`pvnetsim serve exited with code ${code}: ${err.trim()}`));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}; the browser tests need Debian's chromium package: ` +
+        `run "bash scripts/install-system-deps.sh" as root (or apt-get install chromium). These tests never skip.`,
+    );
+  }
+  if (!existsSync(`${root}dist/web/index.html`)) throw new Error(`dist/web is not built; run "npm run build" first`);
+  mkdirSync(artifacts, { recursive: true });
+  baseUrl = await startServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+async function openPage(): Promise<Page> {
+  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  await page.goto(baseUrl);
+  await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
+  return page;
+}
+
+async function setRun(page: Page, preset: string, durationMs: number, warmupMs: number): Promise<void> {
+  await page.getByTestId("preset").selectOption(preset);
+  await page.getByLabel("Measured, ms").fill(String(durationMs));
+  await page.getByLabel("Warm-up, ms").fill(String(warmupMs));
+}
+
+describe("demo page in Chromium", () => {
+  it("runs paper-baseline in the browser and prints what Node computes", async () => {
+    const page = await openPage();
+    expect(await page.evaluate(() => document.body.dataset["wasmLoad"])).toBe("streaming");
+    await setRun(page, "paper-baseline", 50, 20);
+    await page.getByTestId("run").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "done", null, { timeout: 60_000 });
+    const printed = (await page.getByTestId("aggregate-gbps").textContent())!.trim();
+    const full = await page.getByTestId("aggregate-gbps").getAttribute("data-value");
+    const browserResult = await page.evaluate(() => (window as unknown as { pvnetsim: { lastResult: unknown } }).pvnetsim.lastResult);
+    await page.screenshot({ path: `${artifacts}/paper-baseline.png`, fullPage: true });
+
+    const node = await simulate(resolveConfig("paper-baseline", { durationMs: 50, warmupMs: 20 }));
+    expect(node.state).toBe("completed");
+    const expected = node.throughput.aggregateGbps.toFixed(3);
+    console.log(`aggregate Gb/s: browser ${printed} (${full}), node ${expected} (${node.throughput.aggregateGbps})`);
+    expect(printed).toBe(expected);
+    expect(Number(full)).toBe(node.throughput.aggregateGbps);
+    // The whole result is the same object, but for wall-clock time.
+    const strip = (r: unknown): unknown => ({ ...(r as Record<string, unknown>), perf: { ...(r as { perf: object }).perf, wallSeconds: 0 } });
+    expect(strip(browserResult)).toEqual(strip(node));
+    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("stays responsive during a run: a click is handled within 200 ms; cancel stops the run", async () => {
+    const page = await openPage();
+    await setRun(page, "paper-lro", 4000, 200);
+    await page.getByTestId("run").click();
+    // Wait until the worker is well into the run (live progress has arrived and the charts are laid out).
+    await page.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement).value > 0.05, null, { timeout: 30_000 });
+    const box = (await page.getByTestId("highlight-netback").boundingBox())!;
+    const t0 = Date.now();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid="highlight-netback"]')?.getAttribute("aria-pressed") === "true", null, { timeout: 5_000 });
+    const t1 = Date.now();
+    const handledAt = Number(await page.evaluate(() => document.body.dataset["lastClickHandledAt"]));
+    const inPageDelay = Number(await page.evaluate(() => document.body.dataset["lastClickDelayMs"]));
+    const statusAfterClick = await page.getByTestId("status").textContent();
+    const progressAtClick = await page.evaluate(() => (document.querySelector("progress") as HTMLProgressElement).value);
+    await page.screenshot({ path: `${artifacts}/during-run.png`, fullPage: true });
+    const latency = handledAt - t0;
+    console.log(`click during run: handled ${latency.toFixed(1)} ms after dispatch (seen by the test after ${t1 - t0} ms; in-page input delay ${inPageDelay} ms) at ${(progressAtClick * 100).toFixed(0)}% of the run`);
+    expect(statusAfterClick).toBe("running");
+    expect(progressAtClick).toBeLessThan(1);
+    expect(latency).toBeLessThan(200);
+    expect(inPageDelay).toBeLessThan(200);
+
+    await page.getByTestId("cancel").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "cancelled", null, { timeout: 30_000 });
+    const state = await page.evaluate(() => (window as unknown as { pvnetsim: { lastResult: { state: string } } }).pvnetsim.lastResult.state);
+    expect(state).toBe("aborted");
+    await page.close();
+  });
+
+  it("compiles the .wasm from a buffer when the server sends the wrong MIME type", async () => {
+    const page = await browser!.newPage();
+    await page.route("**/pvnetsim.wasm", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, headers: { ...res.headers(), "content-type": "application/octet-stream" } });
+    });
+    await page.goto(baseUrl);
+    await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
+    expect(await page.evaluate(() => document.body.dataset["wasmLoad"])).toBe("arrayBuffer");
+    await setRun(page, "single-guest", 5, 5);
+    await page.getByTestId("run").click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === "done", null, { timeout: 60_000 });
+    await page.close();
+  });
+
+  it("shows the ConfigError for a config the model cannot run and disables Run", async () => {
+    const page = await openPage();
+    await page.getByLabel("One PCPU per VCPU (size automatically)").uncheck();
+    await page.getByLabel("PCPUs").fill("4");
+    await expect.poll(() => page.getByTestId("config-error").textContent()).toMatch(/^cpu\.pcpus: 4 is not allowed; expected at least 8/);
+    expect(await page.getByTestId("run").isDisabled()).toBe(true);
+    await page.getByLabel("PCPUs").fill("8");
+    await expect.poll(() => page.getByTestId("config-error").textContent()).toBe("");
+    expect(await page.getByTestId("run").isDisabled()).toBe(false);
+    await page.close();
+  });
+});
