@@ -48,3 +48,4 @@ export async function simulate(config: unknown, opts: NodeSimulateOptions = {}):
   const module = await loadWasmModule(build);
   return simulateOnModule(module, config, { ...opts, wasmBuild: build });
 }
+export * from "./sweep/index.js";

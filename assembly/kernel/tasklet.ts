@@ -8,7 +8,7 @@
 // Left out: the busy re-raise loop a CPU spins in while the tasklet runs elsewhere (the CPU
 // instead waits for the running instance to end; its spin time is not charged), HI tasklets.
 
-import { ST_TASKLET_SCHEDULES } from "../../src/abi/layout";
+import { ST_TASKLET_SCHEDULES, ST_TASKLET_BUSY_ELSEWHERE } from "../../src/abi/layout";
 import { statInc } from "../stats";
 import { taskletListAdd } from "../cpu/vcpu";
 import { netbackRxStart, netbackRxFinish, netbackTxStart, netbackTxFinish } from "../netback/netback";
@@ -53,6 +53,7 @@ export function taskletSchedule(t: u32, v: u32): void {
 /** tasklet_action picked t on v: false if it is running elsewhere (it then runs on v later). */
 export function taskletStart(v: u32, t: u32): bool {
   if (unchecked(tRunning[t])) {
+    statInc(ST_TASKLET_BUSY_ELSEWHERE);
     unchecked((tWaitCpu[t] = v));
     return false;
   }

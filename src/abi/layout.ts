@@ -192,7 +192,8 @@ export const ST_COALESCE_TIMER_FIRES = 63;
 export const ST_FINAL_CHECK_REPOLLS = 64; // ring final checks that found new work
 export const ST_UDP_SENT = 65;
 export const ST_DROP_LINK_QUEUE = 66; // frames a sender could not queue on its full link (sender qdisc)
-export const ST_COUNT = 67;
+export const ST_TASKLET_BUSY_ELSEWHERE = 67; // tasklet_action found the tasklet running on another CPU
+export const ST_COUNT = 68;
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

@@ -60,6 +60,7 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
   { slot: L.ST_REBINDS, name: "evtchnRebinds", unit: "rebinds", description: "Event channels rebound by dynamic dispatch." },
   { slot: L.ST_COALESCE_TIMER_FIRES, name: "coalesceTimerNotifies", unit: "events", description: "Notifications sent by netback's coalescing timer." },
   { slot: L.ST_FINAL_CHECK_REPOLLS, name: "finalCheckRepolls", unit: "checks", description: "netfront final checks that found new responses." },
+  { slot: L.ST_TASKLET_BUSY_ELSEWHERE, name: "taskletBusyElsewhere", unit: "picks", description: "tasklet_action found the tasklet running on another VCPU and left it for later (single instance)." },
   { slot: L.ST_UDP_SENT, name: "udpSent", unit: "packets", description: "UDP packets sent by external sources." },
 ];
 

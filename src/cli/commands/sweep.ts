@@ -1,0 +1,342 @@
+// `pvnetsim sweep | slurm | merge | report`: parameter sweeps on all cores, resumable JSONL
+// results, shards for Slurm job arrays and Kubernetes Indexed Jobs, merging and reports.
+// See docs/sweeps.md.
+
+import type { Command } from "commander";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { SingleBar, Presets } from "cli-progress";
+import { loadWasmModule } from "../../node.js";
+import { parseSpecText, planSweep, SpecError, type SweepPlan } from "../../sweep/spec.js";
+import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
+import { checkMetrics, sweep } from "../../sweep/run.js";
+import { parseResults, recordLine, type PointRecord } from "../../sweep/records.js";
+import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
+import { writeSlurmJob, MAX_ARRAY_TASKS } from "../../sweep/slurm.js";
+import { writeReport, ReportError } from "../../sweep/report.js";
+import { action, UsageError } from "../errors.js";
+import { intOption } from "../input.js";
+
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Errors of the sweep modules are bad input: one line, exit 2. */
+function asUsage(e: unknown): unknown {
+  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError) return new UsageError(e.message);
+  return e;
+}
+
+function readInput(path: string, what: string): Buffer {
+  if (!existsSync(path)) throw new UsageError(`${what}: "${path}" does not exist`);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Reads, parses and validates a spec file; throws UsageError with one line. */
+export function loadPlan(specFile: string): SweepPlan {
+  const text = readInput(specFile, "spec").toString("utf8");
+  try {
+    return planSweep(parseSpecText(text, specFile));
+  } catch (e) {
+    throw asUsage(e);
+  }
+}
+
+function describePlan(plan: SweepPlan): string {
+  const axes = plan.axes.map((a) => `${a.name} x${a.labels.length}`).join(", ");
+  return `sweep ${plan.name}: ${plan.points.length} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
+}
+
+const fmtDuration = (s: number | null): string => {
+  if (s === null || !Number.isFinite(s)) return "?";
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+};
+
+interface SweepCliOpts {
+  out: string;
+  workers?: string;
+  resume?: boolean;
+  shard?: string;
+  dryRun?: boolean;
+}
+
+/** Progress on stderr: a bar on a terminal, else at most one plain line a second (and the last). */
+class ProgressView {
+  private bar: SingleBar | null = null;
+  private lastLine = 0;
+  private readonly t0 = performance.now();
+  done = 0;
+  failed = 0;
+
+  constructor(private readonly total: number) {
+    if (process.stderr.isTTY) {
+      this.bar = new SingleBar(
+        {
+          format: "sweep |{bar}| {value}/{total} points | {rate}/min | ETA {etaText} | {failed} failed",
+          hideCursor: true,
+          stream: process.stderr,
+          etaBuffer: 50,
+        },
+        Presets.shades_classic,
+      );
+      this.bar.start(total, 0, { rate: "0", etaText: "?", failed: 0 });
+    }
+  }
+
+  get elapsed(): number {
+    return (performance.now() - this.t0) / 1e3;
+  }
+
+  get rate(): number {
+    return (this.done / Math.max(this.elapsed, 1e-9)) * 60;
+  }
+
+  point(rec: PointRecord): void {
+    this.done++;
+    if (rec.state !== "completed") this.failed++;
+    const eta = this.done > 0 ? ((this.total - this.done) / this.rate) * 60 : null;
+    if (this.bar) {
+      this.bar.update(this.done, { rate: this.rate.toFixed(1), etaText: fmtDuration(eta), failed: this.failed });
+      return;
+    }
+    if (rec.state !== "completed") say(`sweep: point #${rec.index} ${JSON.stringify(rec.axes)} failed: ${rec.error ?? "?"}`);
+    const now = performance.now();
+    if (now - this.lastLine >= 1000 || this.done === this.total) {
+      this.lastLine = now;
+      say(`sweep: ${this.done}/${this.total} points, ${this.rate.toFixed(1)} points/min, ETA ${fmtDuration(eta)}, ${this.failed} failed`);
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}
+
+async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
+  const plan = loadPlan(specFile);
+  let shard: Shard | null;
+  try {
+    shard = resolveShard(o.shard);
+  } catch (e) {
+    throw asUsage(e);
+  }
+  const slurmCpus = intOption("SLURM_CPUS_PER_TASK", process.env["SLURM_CPUS_PER_TASK"], 1);
+  const workers = intOption("--workers", o.workers, 1) ?? slurmCpus ?? availableParallelism();
+  const module = await loadWasmModule();
+  try {
+    await checkMetrics(module, plan);
+  } catch (e) {
+    throw asUsage(e);
+  }
+
+  // What is already in the results file (resume), before anything runs.
+  const out = o.out;
+  const mine = shardPoints(plan, shard);
+  const ids = new Set(mine.map((p) => p.id));
+  const skip = new Set<string>();
+  let tornNote = "";
+  let foreign = 0;
+  const exists = existsSync(out) && statSync(out).size > 0;
+  if (exists && !o.resume && !o.dryRun) {
+    throw new UsageError(`${out}: already holds results; pass --resume to continue that sweep, or choose another --out`);
+  }
+  let validBytes = -1;
+  if (exists && o.resume) {
+    const parsed = parseResults(readInput(out, "--out"));
+    const bad = parsed.bad[0];
+    if (bad) throw new UsageError(`${out}:${bad.line}: ${bad.why}; fix or remove that line, then --resume again`);
+    for (const r of parsed.records) {
+      if (ids.has(r.id)) skip.add(r.id);
+      else foreign++;
+    }
+    if (parsed.torn) {
+      validBytes = parsed.validBytes;
+      tornNote = `; dropped a partial last line (the run was killed while writing it)`;
+    }
+  }
+
+  // The point count comes first, then what this invocation will do.
+  say(describePlan(plan));
+  if (shard) say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine.length} points`);
+  const todo = mine.length - skip.size;
+  if (o.resume && exists) say(`resume: ${skip.size} of ${mine.length} points already in ${out}, ${todo} to run${tornNote}`);
+  if (foreign > 0) say(`resume: ${foreign} records in ${out} are not points of this ${shard ? "shard" : "sweep"}; kept, not counted`);
+  if (o.dryRun) {
+    for (const p of mine) process.stdout.write(`${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${skip.has(p.id) ? "\tdone" : ""}\n`);
+    return;
+  }
+  if (validBytes >= 0) truncateSync(out, validBytes);
+  const nWorkers = Math.max(1, Math.min(workers, todo));
+  if (todo === 0) {
+    say(`sweep: nothing to run; ${out} has every point${shard ? " of this shard" : ""}`);
+    return;
+  }
+  say(`running ${todo} points on ${nWorkers} worker${nWorkers === 1 ? "" : "s"} -> ${out}`);
+
+  // Ctrl-C / SIGTERM (scancel, a Slurm time limit): stop cleanly, keep what is written.
+  const ctrl = new AbortController();
+  let signalName: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalName) {
+      say(`sweep: ${sig} again, quitting now (finished points are on disk)`);
+      process.exit(130);
+    }
+    signalName = sig;
+    ctrl.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const fd = openSync(out, "a");
+  const view = new ProgressView(todo);
+  const first: PointRecord[] = [];
+  try {
+    for await (const rec of sweep(plan, { workers: nWorkers, shard, skip, signal: ctrl.signal, module })) {
+      // Durable before it is reported: a point counted as done survives a crash right after.
+      writeSync(fd, recordLine(rec));
+      fsyncSync(fd);
+      view.point(rec);
+      if (rec.state !== "completed" && first.length < 3) first.push(rec);
+    }
+  } finally {
+    view.stop();
+    fsyncSync(fd);
+    closeSync(fd);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const rate = view.rate.toFixed(1);
+  if (signalName) {
+    say(`sweep: stopped by ${signalName} after ${view.done} of ${todo} points (${rate} points/min); ${todo - view.done} missing; run the same command with --resume to finish`);
+    process.exitCode = 130;
+    return;
+  }
+  say(`sweep: done, ${view.done} points in ${fmtDuration(view.elapsed)} (${rate} points/min), ${view.failed} failed -> ${out}`);
+  if (view.failed > 0) {
+    for (const r of first) say(`sweep: point #${r.index} ${JSON.stringify(r.axes)}: ${r.error ?? "?"}`);
+    say(`pvnetsim: error: ${view.failed} point${view.failed === 1 ? "" : "s"} failed; their errors are recorded in ${out} (state "errored")`);
+    process.exitCode = 1;
+  }
+}
+
+async function runMerge(files: string[], o: { out: string; strict?: boolean }): Promise<void> {
+  if (files.length === 0) throw new UsageError("merge: give at least one results file");
+  const inputs = files.map((f) => ({ name: f, data: readInput(f, "merge") }));
+  let rep;
+  try {
+    rep = mergeResults(inputs);
+  } catch (e) {
+    throw asUsage(e);
+  }
+  for (const i of rep.inputs) {
+    if (i.torn) say(`merge: ${i.name}: partial last line left out (a killed run; resume it to finish that point)`);
+    for (const b of i.bad) say(`merge: ${i.name}:${b.line}: ${b.why}; left out`);
+  }
+  const tmp = `${o.out}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  try {
+    for (const r of rep.records) writeSync(fd, recordLine(r));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, o.out);
+  const conflicts = rep.duplicates.filter((d) => d.conflicting);
+  say(`merge: ${rep.records.length} points${rep.total !== null ? ` of ${rep.total}` : ""} from ${files.length} file${files.length === 1 ? "" : "s"} -> ${o.out}; missing ${rep.missing.length}, duplicates ${rep.duplicates.length}${conflicts.length ? ` (${conflicts.length} conflicting)` : ""}, errored ${rep.errored}`);
+  if (rep.missing.length) say(`merge: missing points: ${listIndices(rep.missing)}`);
+  if (rep.duplicates.length) say(`merge: duplicate points (kept the first copy): ${listIndices(rep.duplicates.map((d) => d.index))}`);
+  if (conflicts.length) say(`merge: warning: copies of ${listIndices(conflicts.map((d) => d.index))} differ in more than wall time (different builds or versions?)`);
+  if (o.strict && (rep.missing.length > 0 || conflicts.length > 0)) {
+    throw new Error(`merge --strict: ${rep.missing.length} missing, ${conflicts.length} conflicting`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command("sweep")
+    .description("run a parameter sweep on a pool of workers, one JSON line per point")
+    .argument("<spec>", "sweep spec, JSON or YAML (see docs/sweeps.md)")
+    .requiredOption("--out <file>", "results file (JSONL, appended and fsynced point by point)")
+    .option("--workers <n>", "worker threads (default: SLURM_CPUS_PER_TASK, else the number of cores)")
+    .option("--resume", "continue an interrupted sweep: run only points missing from --out")
+    .option("--shard <i/n>", "run shard i of n (0-based); default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + PVNETSIM_SHARD_COUNT")
+    .option("--dry-run", "validate and list the points (index, id, seed, axes) without running")
+    .action(action(async (spec: string, o: SweepCliOpts) => runSweep(spec, o)));
+
+  program
+    .command("slurm")
+    .description("write an sbatch job-array script (and instructions) that runs a sweep as shards")
+    .argument("<spec>", "sweep spec, JSON or YAML")
+    .requiredOption("--out <dir>", "directory for the script, a copy of the spec, results and logs")
+    .option("--tasks <n>", "array tasks (default: min(points, 32))")
+    .option("--cpus-per-task <n>", "CPUs (= workers) per task (default 1)")
+    .option("--time <limit>", "sbatch --time, e.g. 02:00:00")
+    .option("--partition <name>", "sbatch --partition")
+    .action(
+      action(async (spec: string, o: { out: string; tasks?: string; cpusPerTask?: string; time?: string; partition?: string }) => {
+        const plan = loadPlan(spec);
+        const n = plan.points.length;
+        const tasks = intOption("--tasks", o.tasks, 1);
+        if (tasks !== undefined && tasks > Math.min(n, MAX_ARRAY_TASKS)) {
+          throw new UsageError(`--tasks: ${tasks} is not allowed; expected 1 to ${Math.min(n, MAX_ARRAY_TASKS)} (${n} points; Slurm's default MaxArraySize allows ${MAX_ARRAY_TASKS} tasks)`);
+        }
+        const cpus = intOption("--cpus-per-task", o.cpusPerTask, 1);
+        if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new UsageError(`--time: "${o.time}" is not allowed; expected a Slurm time such as 30:00 or 1-02:00:00`);
+        if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(o.partition)) throw new UsageError(`--partition: "${o.partition}" is not allowed; expected a partition name`);
+        const job = writeSlurmJob(spec, plan, o.out, {
+          ...(tasks !== undefined ? { tasks } : {}),
+          ...(cpus !== undefined ? { cpusPerTask: cpus } : {}),
+          ...(o.time !== undefined ? { time: o.time } : {}),
+          ...(o.partition !== undefined ? { partition: o.partition } : {}),
+        });
+        say(describePlan(plan));
+        process.stdout.write(`wrote ${job.script}\n\n${job.instructions}\n`);
+      }),
+    );
+
+  program
+    .command("merge")
+    .description("merge results files (shards, resumed runs) into one, reporting missing and duplicate points")
+    .argument("<files...>", "results files (JSONL)")
+    .requiredOption("--out <file>", "merged results file (sorted by point index)")
+    .option("--strict", "exit 1 when points are missing or copies of a point disagree")
+    .action(action(async (files: string[], o: { out: string; strict?: boolean }) => runMerge(files, o)));
+
+  program
+    .command("report")
+    .description("write results.csv and index.html (SVG charts with CIs over replications) for a results file")
+    .argument("<results>", "results file (JSONL)")
+    .requiredOption("--out <dir>", "output directory")
+    .option("--x <axis>", "axis on the x axis (default: the first axis with several values)")
+    .option("--series <axis>", "axis with one line per value (default: the next one)")
+    .option("--metrics <list>", "comma-separated metrics to chart (default: all kept metrics)")
+    .action(
+      action(async (file: string, o: { out: string; x?: string; series?: string; metrics?: string }) => {
+        const parsed = parseResults(readInput(file, "report"));
+        if (parsed.records.length === 0) throw new UsageError(`${file}: no point records`);
+        if (parsed.torn) say(`report: ${file}: partial last line left out`);
+        // Several copies of a point (an unmerged concatenation): report each point once.
+        const seen = new Set<string>();
+        const records = parsed.records.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+        try {
+          const files = await writeReport(records, o.out, {
+            ...(o.x !== undefined ? { x: o.x } : {}),
+            ...(o.series !== undefined ? { series: o.series } : {}),
+            ...(o.metrics !== undefined ? { metrics: o.metrics.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
+          });
+          for (const n of files.notes) say(`report: ${n}`);
+          process.stdout.write(`wrote ${files.csv} (${records.length} rows) and ${files.html} (${files.charts} charts)\n`);
+        } catch (e) {
+          throw asUsage(e);
+        }
+      }),
+    );
+}

@@ -1,0 +1,467 @@
+// Sweep specifications: parsing (JSON or YAML), validation and expansion into points.
+//
+// A spec names a base scenario (preset or config object), overrides applied to every point, axes
+// (a grid over single parameters, zipped groups of parameters that move together, and explicit
+// lists of cases), replications with derived seeds, and the metrics to keep. Everything is checked
+// here, before anything runs: a bad spec ends in one SpecError whose message is one line naming
+// where in the spec the problem is, the value, and what is allowed.
+//
+// Point identity: the SHA-256 of the canonical JSON (keys sorted) of the fully resolved config,
+// seed included. It does not depend on the spec's wording, on the point's position, or on how the
+// sweep is sharded, so resumed runs, shards and merges agree on which point a result belongs to.
+
+import { createHash } from "node:crypto";
+import { parse as parseYaml } from "yaml";
+import { resolveConfig, ConfigError, type ResolvedConfig } from "../config/schema.js";
+import { PARAM_BY_PATH } from "../config/params.js";
+import { PRESETS } from "../config/presets.js";
+
+/** One grid axis over a single parameter. */
+export interface ParamAxis {
+  path: string;
+  /** The values, or a numeric range {from, to, step} (inclusive of `to` when it lands on it). */
+  values: unknown[] | { from: number; to: number; step: number };
+  /** Name used in results and reports (default: the path). */
+  name?: string;
+}
+
+/** Parameters that move together: the i-th point of the axis takes the i-th value of every member. */
+export interface ZipAxis {
+  zip: { path: string; values: unknown[] }[];
+  name?: string;
+}
+
+/** An explicit list of cases, each a set of dotted-path overrides with an optional label. */
+export interface CasesAxis {
+  name: string;
+  cases: { label?: string; set: Record<string, unknown> }[];
+}
+
+export type AxisSpec = ParamAxis | ZipAxis | CasesAxis;
+
+export interface SweepSpec {
+  /** Sweep name (used in Slurm job names and report titles). */
+  name?: string;
+  /** Preset name or config object (which may itself name a `preset`). Default: the built-in defaults. */
+  base?: string | Record<string, unknown>;
+  /** Dotted-path overrides applied to every point, e.g. {durationMs: 200}. */
+  set?: Record<string, unknown>;
+  /** Grid axes, outermost first; either a list or a {path: values} map. */
+  axes?: AxisSpec[] | Record<string, unknown[]>;
+  /** Runs per configuration, each with its own seed (default 1). */
+  replications?: number;
+  /** Seed of replication 0; later replications derive theirs from it (default: the base config's seed). */
+  seed?: number;
+  /** Explicit seeds, one per replication (instead of replications/seed). */
+  seeds?: number[];
+  /** Result fields to keep per point, as dotted paths (see METRIC_SECTIONS). Default: DEFAULT_METRICS. */
+  metrics?: string[];
+}
+
+/** Bad sweep spec: one line, naming the place in the spec, the value and what is allowed. */
+export class SpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpecError";
+  }
+}
+
+/** One simulation of the sweep. */
+export interface SweepPoint {
+  /** Stable identity: hash of the resolved config (seed included). */
+  id: string;
+  /** Position in the full (unsharded) sweep, 0-based. */
+  index: number;
+  /** Replication number, 0-based. */
+  rep: number;
+  seed: number;
+  /** Axis name -> value (the case label for a cases axis). */
+  axes: Record<string, unknown>;
+  config: ResolvedConfig;
+}
+
+export interface AxisInfo {
+  name: string;
+  kind: "param" | "zip" | "cases";
+  /** Values as they appear in point.axes, in spec order. */
+  labels: unknown[];
+}
+
+export interface SweepPlan {
+  name: string;
+  /** Hash of the ordered point ids: the same for every shard of the same sweep. */
+  sweepId: string;
+  axes: AxisInfo[];
+  replications: number;
+  metrics: string[];
+  points: SweepPoint[];
+}
+
+/** Result sections a metric path may start with; `summary.*` are computed per point (records.ts). */
+export const METRIC_SECTIONS = ["throughput", "cpu", "events", "derived", "drops", "latency", "conservation", "perf", "summary"] as const;
+
+export const DEFAULT_METRICS: readonly string[] = [
+  "throughput.aggregateGbps",
+  "summary.dom0CpuMax",
+  "summary.dom0CpuTotal",
+  "summary.guestCpuMean",
+  "derived.notificationsPerPacket",
+  "latency.p99Us",
+  "summary.dropsTotal",
+];
+
+/** Largest sweep accepted (a guard against a typo that multiplies axes into millions). */
+export const MAX_POINTS = 1_000_000;
+
+const show = (v: unknown): string => {
+  try {
+    const s = JSON.stringify(v);
+    if (s === undefined) return String(v);
+    return s.length > 60 ? s.slice(0, 57) + "..." : s;
+  } catch {
+    return String(v);
+  }
+};
+
+/** Parses spec text: JSON when it parses as JSON or the file ends in .json, else YAML. */
+export function parseSpecText(text: string, fileName = "spec"): unknown {
+  const isJson = /\.json$/i.test(fileName);
+  if (isJson || /^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      if (isJson) throw new SpecError(`${fileName}: malformed JSON (${(e as Error).message})`);
+    }
+  }
+  try {
+    return parseYaml(text, { prettyErrors: false, uniqueKeys: true }) as unknown;
+  } catch (e) {
+    const first = ((e as Error).message ?? String(e)).split("\n")[0];
+    throw new SpecError(`${fileName}: malformed YAML (${first})`);
+  }
+}
+
+/** Keys sorted recursively, no whitespace: the text that identities are hashed from. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
+}
+
+const sha = (text: string, chars = 16): string => createHash("sha256").update(text).digest("hex").slice(0, chars);
+
+/** Identity of a point: 16 hex digits of SHA-256 over the canonical resolved config and seed. */
+export function pointId(config: ResolvedConfig, seed: number): string {
+  return sha(canonicalJson({ config, seed }));
+}
+
+/**
+ * Seed of replication `rep`: replication 0 uses the base seed itself (so a one-replication point
+ * equals `pvnetsim run` of the same config), later ones a splitmix32-style mix of (base, rep).
+ * Seeds depend on the replication only, not on the point: common random numbers across points.
+ */
+export function deriveSeed(base: number, rep: number): number {
+  if (rep === 0) return base >>> 0;
+  let z = (base + Math.imul(rep, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Closest known parameter path, for "did you mean" hints. */
+function nearestPath(path: string): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const p of PARAM_BY_PATH.keys()) {
+    const d = editDistance(path.toLowerCase(), p.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = p;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(path.length / 4)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+function checkPath(where: string, path: unknown): string {
+  if (typeof path !== "string" || path === "") throw new SpecError(`${where}: ${show(path)} is not allowed; expected a parameter path such as "dom0.vcpus"`);
+  if (path === "seed") throw new SpecError(`${where}: "seed" cannot be an axis or override; use the spec's replications, seed or seeds fields`);
+  if (path === "preset") throw new SpecError(`${where}: "preset" cannot be overridden per point; use a cases axis whose cases set the parameters, or one sweep per preset`);
+  if (!PARAM_BY_PATH.has(path)) {
+    const hint = nearestPath(path);
+    throw new SpecError(`${where}: "${path}" is not a parameter path${hint ? ` (did you mean "${hint}"?)` : ""}; see \`pvnetsim params\``);
+  }
+  return path;
+}
+
+/**
+ * Checks values of the given paths on their own (type, range, allowed values) against the base:
+ * only an error about one of those paths counts here, since relations between parameters (e.g.
+ * enough PCPUs for the VCPUs) may be satisfied by another axis; whole points are checked later.
+ */
+function checkOwn(where: (path: string) => string, base: unknown, common: Record<string, unknown>, set: Record<string, unknown>): void {
+  try {
+    resolveConfig(base, { ...common, ...set });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    for (const p of Object.keys(set)) {
+      if (e.field === p || e.field.startsWith(p + "[") || e.field.startsWith(p + ".")) throw new SpecError(`${where(p)}: ${e.message}`);
+    }
+  }
+}
+
+/** Resolves base + overrides, turning a ConfigError into a SpecError that says where it came from. */
+function resolveAt(where: string, base: unknown, overrides: Record<string, unknown>): ResolvedConfig {
+  try {
+    return resolveConfig(base, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new SpecError(`${where}: ${e.message}`);
+    throw e;
+  }
+}
+
+function expandValues(where: string, v: unknown): unknown[] {
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw new SpecError(`${where}: [] is not allowed; expected at least one value`);
+    return v;
+  }
+  if (isObj(v) && "from" in v) {
+    const { from, to, step } = v as Record<string, unknown>;
+    const num = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+    if (!num(from) || !num(to) || !num(step) || step <= 0 || to < from) {
+      throw new SpecError(`${where}: ${show(v)} is not allowed; expected {from, to, step} numbers with step > 0 and to >= from`);
+    }
+    const n = Math.floor((to - from) / step + 1e-9) + 1;
+    if (n > MAX_POINTS) throw new SpecError(`${where}: ${show(v)} gives ${n} values; at most ${MAX_POINTS}`);
+    // Round away binary noise (0.1 + 0.2) so that values print and hash as written.
+    return Array.from({ length: n }, (_, i) => Number((from + i * step).toPrecision(12)));
+  }
+  throw new SpecError(`${where}: ${show(v)} is not allowed; expected a list of values or {from, to, step}`);
+}
+
+/** One expanded axis: its positions, each a set of overrides and a label. */
+interface Expanded {
+  info: AxisInfo;
+  steps: { label: unknown; set: Record<string, unknown> }[];
+}
+
+const TOP_KEYS = ["name", "base", "set", "axes", "replications", "seed", "seeds", "metrics"];
+
+/**
+ * Validates a spec (parsed JSON/YAML object) and expands it into its points. Every axis value is
+ * checked on its own against the base (so an error names the axis and the value), then every
+ * point is resolved (so relations between axes, e.g. too few PCPUs, name the point).
+ */
+export function planSweep(input: unknown): SweepPlan {
+  if (!isObj(input)) throw new SpecError(`spec: ${show(input)} is not allowed; expected an object with base, axes, replications, metrics`);
+  for (const k of Object.keys(input)) {
+    if (!TOP_KEYS.includes(k)) throw new SpecError(`spec.${k}: unknown field; allowed: ${TOP_KEYS.join(", ")}`);
+  }
+  const spec = input as SweepSpec;
+  const name = spec.name ?? "sweep";
+  if (typeof name !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+    throw new SpecError(`spec.name: ${show(name)} is not allowed; expected 1-64 letters, digits, '.', '_' or '-'`);
+  }
+
+  // Base scenario.
+  const base: unknown = spec.base ?? {};
+  if (typeof base === "string" && !Object.hasOwn(PRESETS, base)) {
+    throw new SpecError(`spec.base: "${base}" is not allowed; expected a preset (${Object.keys(PRESETS).join(", ")}) or a config object`);
+  }
+  if (typeof base !== "string" && !isObj(base)) throw new SpecError(`spec.base: ${show(base)} is not allowed; expected a preset name or a config object`);
+  if (isObj(base) && "seed" in base) throw new SpecError(`spec.base.seed: set the seed with the spec's seed or seeds field`);
+  resolveAt("spec.base", base, {});
+
+  // Common overrides.
+  const common: Record<string, unknown> = {};
+  if (spec.set !== undefined) {
+    if (!isObj(spec.set)) throw new SpecError(`spec.set: ${show(spec.set)} is not allowed; expected an object of {"path": value}`);
+    for (const [p, v] of Object.entries(spec.set)) {
+      checkPath(`spec.set`, p);
+      common[p] = v;
+    }
+    checkOwn((p) => `spec.set.${p}`, base, {}, common);
+  }
+
+  // Seeds.
+  let seeds: number[];
+  const u32 = (x: unknown): boolean => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+  if (spec.seeds !== undefined) {
+    if (spec.replications !== undefined || spec.seed !== undefined) throw new SpecError(`spec.seeds: give either seeds or replications/seed, not both`);
+    if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new SpecError(`spec.seeds: ${show(spec.seeds)} is not allowed; expected a non-empty list of integers from 0 to 4294967295`);
+    spec.seeds.forEach((s, i) => {
+      if (!u32(s)) throw new SpecError(`spec.seeds[${i}]: ${show(s)} is not allowed; expected an integer from 0 to 4294967295`);
+    });
+    if (new Set(spec.seeds).size !== spec.seeds.length) throw new SpecError(`spec.seeds: ${show(spec.seeds)} repeats a seed; replications would be identical`);
+    seeds = spec.seeds.slice();
+  } else {
+    const reps = spec.replications ?? 1;
+    if (typeof reps !== "number" || !Number.isInteger(reps) || reps < 1 || reps > 10000) {
+      throw new SpecError(`spec.replications: ${show(reps)} is not allowed; expected an integer from 1 to 10000`);
+    }
+    const baseSeed = spec.seed ?? resolveAt("spec.base", base, {}).seed;
+    if (!u32(baseSeed)) throw new SpecError(`spec.seed: ${show(baseSeed)} is not allowed; expected an integer from 0 to 4294967295`);
+    seeds = Array.from({ length: reps }, (_, r) => deriveSeed(baseSeed, r));
+  }
+
+  // Metrics.
+  const metrics = spec.metrics ?? [...DEFAULT_METRICS];
+  if (!Array.isArray(metrics) || metrics.length === 0) throw new SpecError(`spec.metrics: ${show(metrics)} is not allowed; expected a non-empty list of result paths such as "throughput.aggregateGbps"`);
+  metrics.forEach((m, i) => {
+    const head = typeof m === "string" ? m.split(".")[0] : undefined;
+    if (typeof m !== "string" || !(METRIC_SECTIONS as readonly string[]).includes(head!) || m.split(".").some((s) => s === "")) {
+      throw new SpecError(`spec.metrics[${i}]: ${show(m)} is not allowed; expected a dotted result path starting with one of ${METRIC_SECTIONS.join(", ")}`);
+    }
+  });
+  if (new Set(metrics).size !== metrics.length) throw new SpecError(`spec.metrics: ${show(metrics)} lists a metric twice`);
+
+  // Axes.
+  let axesIn: unknown = spec.axes ?? [];
+  if (isObj(axesIn)) axesIn = Object.entries(axesIn).map(([path, values]) => ({ path, values }));
+  if (!Array.isArray(axesIn)) throw new SpecError(`spec.axes: ${show(axesIn)} is not allowed; expected a list of axes or a {path: values} map`);
+  const axes: Expanded[] = axesIn.map((a, i) => expandAxis(`spec.axes[${i}]`, a, base, common));
+  const names = new Set<string>();
+  const paths = new Map<string, string>();
+  axes.forEach((a, i) => {
+    if (names.has(a.info.name)) throw new SpecError(`spec.axes[${i}]: axis name "${a.info.name}" is used twice; give one of them a name`);
+    names.add(a.info.name);
+    for (const p of new Set(a.steps.flatMap((s) => Object.keys(s.set)))) {
+      const other = paths.get(p);
+      if (other !== undefined) throw new SpecError(`spec.axes[${i}]: "${p}" is also set by axis "${other}"; one parameter belongs to one axis (use zip or cases to move parameters together)`);
+      paths.set(p, a.info.name);
+      if (p in common) throw new SpecError(`spec.axes[${i}]: "${p}" is also in spec.set; remove it from one of them`);
+    }
+  });
+
+  const total = axes.reduce((n, a) => n * a.steps.length, 1) * seeds.length;
+  if (total > MAX_POINTS) throw new SpecError(`spec.axes: the grid has ${total} points; at most ${MAX_POINTS} (split the sweep)`);
+
+  // Points: first axis outermost, replications innermost.
+  const points: SweepPoint[] = [];
+  const byId = new Map<string, number>();
+  const pos = axes.map(() => 0);
+  for (let n = 0; n < total / seeds.length; n++) {
+    let rem = n;
+    for (let k = axes.length - 1; k >= 0; k--) {
+      const len = axes[k]!.steps.length;
+      pos[k] = rem % len;
+      rem = Math.floor(rem / len);
+    }
+    const overrides: Record<string, unknown> = { ...common };
+    const labels: Record<string, unknown> = {};
+    axes.forEach((a, k) => {
+      const st = a.steps[pos[k]!]!;
+      Object.assign(overrides, st.set);
+      labels[a.info.name] = st.label;
+    });
+    const where = `spec point ${show(labels)}`;
+    for (let r = 0; r < seeds.length; r++) {
+      const seed = seeds[r]!;
+      const config = resolveAt(where, base, { ...overrides, seed });
+      const id = pointId(config, seed);
+      const index = points.length;
+      const dup = byId.get(id);
+      if (dup !== undefined) {
+        throw new SpecError(`${where}: resolves to the same simulation as point ${show(points[dup]!.axes)} (same config and seed); an axis value has no effect here`);
+      }
+      byId.set(id, index);
+      points.push({ id, index, rep: r, seed, axes: labels, config });
+    }
+  }
+  const sweepId = sha(points.map((p) => p.id).join("\n"));
+  return { name, sweepId, axes: axes.map((a) => a.info), replications: seeds.length, metrics, points };
+}
+
+function expandAxis(where: string, a: unknown, base: unknown, common: Record<string, unknown>): Expanded {
+  if (!isObj(a)) throw new SpecError(`${where}: ${show(a)} is not allowed; expected {path, values}, {zip: [...]} or {name, cases: [...]}`);
+  const kinds = ["path", "zip", "cases"].filter((k) => k in a);
+  if (kinds.length !== 1) throw new SpecError(`${where}: expected exactly one of "path", "zip" or "cases" (found ${kinds.length ? kinds.join(", ") : "none"})`);
+  const allowedKeys: Record<string, string[]> = { path: ["path", "values", "name"], zip: ["zip", "name"], cases: ["cases", "name"] };
+  for (const k of Object.keys(a)) {
+    if (!allowedKeys[kinds[0]!]!.includes(k)) throw new SpecError(`${where}.${k}: unknown field; allowed here: ${allowedKeys[kinds[0]!]!.join(", ")}`);
+  }
+  if (a.name !== undefined && (typeof a.name !== "string" || a.name === "")) throw new SpecError(`${where}.name: ${show(a.name)} is not allowed; expected a non-empty string`);
+  const checkValue = (w: string, path: string, v: unknown): void => checkOwn(() => w, base, common, { [path]: v });
+
+  if ("path" in a) {
+    const path = checkPath(`${where}.path`, a.path);
+    const values = expandValues(`${where}.values`, a.values);
+    values.forEach((v, j) => checkValue(`${where}.values[${j}]`, path, v));
+    const seen = new Set<string>();
+    values.forEach((v, j) => {
+      const key = canonicalJson(v);
+      if (seen.has(key)) throw new SpecError(`${where}.values[${j}]: ${show(v)} appears twice`);
+      seen.add(key);
+    });
+    const name = (a.name as string | undefined) ?? path;
+    return { info: { name, kind: "param", labels: values }, steps: values.map((v) => ({ label: v, set: { [path]: v } })) };
+  }
+
+  if ("zip" in a) {
+    const members = a.zip;
+    if (!Array.isArray(members) || members.length === 0) throw new SpecError(`${where}.zip: ${show(members)} is not allowed; expected a list of {path, values}`);
+    let len = -1;
+    const cols = members.map((m, j) => {
+      const w = `${where}.zip[${j}]`;
+      if (!isObj(m)) throw new SpecError(`${w}: ${show(m)} is not allowed; expected {path, values}`);
+      for (const k of Object.keys(m)) if (k !== "path" && k !== "values") throw new SpecError(`${w}.${k}: unknown field; allowed here: path, values`);
+      const path = checkPath(`${w}.path`, m.path);
+      const values = expandValues(`${w}.values`, m.values);
+      if (len >= 0 && values.length !== len) throw new SpecError(`${w}.values: has ${values.length} values but ${where}.zip[0] has ${len}; zipped lists must have equal lengths`);
+      len = values.length;
+      return { path, values };
+    });
+    if (new Set(cols.map((c) => c.path)).size !== cols.length) throw new SpecError(`${where}.zip: a path appears twice`);
+    const steps = Array.from({ length: len }, (_, i) => {
+      const set: Record<string, unknown> = {};
+      const label: Record<string, unknown> = {};
+      for (const c of cols) {
+        set[c.path] = c.values[i];
+        label[c.path] = c.values[i];
+      }
+      return { label: cols.length === 1 ? cols[0]!.values[i] : label, set };
+    });
+    cols.forEach((c, j) => c.values.forEach((v, i) => checkValue(`${where}.zip[${j}].values[${i}]`, c.path, v)));
+    const name = (a.name as string | undefined) ?? cols.map((c) => c.path).join("+");
+    return { info: { name, kind: "zip", labels: steps.map((s) => s.label) }, steps };
+  }
+
+  const cases = a.cases;
+  if (typeof a.name !== "string") throw new SpecError(`${where}.name: a cases axis needs a name (used as the column in results and reports)`);
+  if (!Array.isArray(cases) || cases.length === 0) throw new SpecError(`${where}.cases: ${show(cases)} is not allowed; expected a non-empty list of {label, set}`);
+  const labels = new Set<string>();
+  const steps = cases.map((c, j) => {
+    const w = `${where}.cases[${j}]`;
+    if (!isObj(c)) throw new SpecError(`${w}: ${show(c)} is not allowed; expected {label, set: {"path": value}}`);
+    for (const k of Object.keys(c)) if (k !== "label" && k !== "set") throw new SpecError(`${w}.${k}: unknown field; allowed here: label, set`);
+    if (c.label !== undefined && (typeof c.label !== "string" || c.label === "")) throw new SpecError(`${w}.label: ${show(c.label)} is not allowed; expected a non-empty string`);
+    const label = (c.label as string | undefined) ?? `case${j}`;
+    if (labels.has(label)) throw new SpecError(`${w}.label: "${label}" is used twice`);
+    labels.add(label);
+    const set = c.set ?? {};
+    if (!isObj(set)) throw new SpecError(`${w}.set: ${show(set)} is not allowed; expected an object of {"path": value}`);
+    for (const [p, v] of Object.entries(set)) {
+      checkPath(`${w}.set`, p);
+      checkValue(`${w}.set.${p}`, p, v);
+    }
+    return { label: label as unknown, set: { ...set } };
+  });
+  return { info: { name: a.name, kind: "cases", labels: steps.map((s) => s.label) }, steps };
+}

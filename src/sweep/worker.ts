@@ -1,0 +1,43 @@
+// Sweep worker thread: receives the compiled WebAssembly.Module once, then runs one point per
+// message, each on a fresh instance (one Wasm instance is one simulation). The main thread may
+// abort the running point; the simulation stops at its next chunk boundary.
+
+import { parentPort } from "node:worker_threads";
+import { simulateOnModule } from "../run/simulate.js";
+import type { ToWorker, FromWorker } from "./pool.js";
+
+if (!parentPort) throw new Error("src/sweep/worker.ts must run as a worker thread");
+const port = parentPort;
+let module: WebAssembly.Module | null = null;
+let current: AbortController | null = null;
+
+const send = (m: FromWorker): void => port.postMessage(m);
+
+port.on("message", (m: ToWorker) => {
+  switch (m.type) {
+    case "init":
+      module = m.module;
+      return;
+    case "abort":
+      current?.abort();
+      return;
+    case "run":
+      void runPoint(m.task, m.config, m.seed);
+      return;
+  }
+});
+
+async function runPoint(task: number, config: unknown, seed: number): Promise<void> {
+  const ctrl = new AbortController();
+  current = ctrl;
+  const t0 = performance.now();
+  try {
+    if (!module) throw new Error("worker has no Wasm module");
+    const result = await simulateOnModule(module, config, { seed, signal: ctrl.signal });
+    send({ type: "result", task, result, wallSeconds: (performance.now() - t0) / 1e3 });
+  } catch (e) {
+    send({ type: "failed", task, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), wallSeconds: (performance.now() - t0) / 1e3 });
+  } finally {
+    if (current === ctrl) current = null;
+  }
+}
