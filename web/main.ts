@@ -213,6 +213,12 @@ function clear(el: Element): void {
 }
 const fmt = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : "–");
 
+/** 1, 2 or 5 times a power of ten, at least `x`. */
+function niceStep(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(Math.max(x, 1e-9)));
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= x) ?? 10 * p;
+}
+
 function drawTime(v: RunView | null): void {
   const el = $("chart-time") as unknown as SVGSVGElement;
   const W = 640, H = 220, L = 44, R = 150, T = 10, B = 28;
@@ -233,9 +239,10 @@ function drawTime(v: RunView | null): void {
   }
   el.append(svg("text", { x: 10, y: T + (H - T - B) / 2, transform: `rotate(-90 10 ${T + (H - T - B) / 2})`, "text-anchor": "middle" }, "Gb/s"));
   el.append(svg("line", { class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }));
-  for (let i = 0; i <= 4; i++) {
-    const ms = (totalMs * i) / 4;
-    el.append(svg("text", { x: x(ms), y: H - B + 14, "text-anchor": "middle" }, `${Math.round(ms)}`));
+  const tick = niceStep(totalMs / 5);
+  for (let ms = 0; ms <= totalMs + 1e-9; ms += tick) {
+    el.append(svg("line", { class: "axis", x1: x(ms), x2: x(ms), y1: H - B, y2: H - B + 4 }));
+    el.append(svg("text", { x: x(ms), y: H - B + 15, "text-anchor": "middle" }, `${+ms.toPrecision(6)}`));
   }
   el.append(svg("text", { x: W - R, y: H - 2, "text-anchor": "end" }, "simulated ms"));
   const ref = (g: number, label: string, color: string): void => {
@@ -246,7 +253,8 @@ function drawTime(v: RunView | null): void {
   ref(PAPER_ALL_FOUR_GBPS, `paper, all four ${PAPER_ALL_FOUR_GBPS}`, "#047857");
   if (lineRate <= yMax) {
     el.append(svg("line", { class: "grid", "stroke-dasharray": "2 3", stroke: "#9aa5b1", x1: L, x2: W - R, y1: y(lineRate), y2: y(lineRate) }));
-    el.append(svg("text", { x: W - R + 4, y: y(lineRate) + 4, fill: "#52606d" }, `line rate ${fmt(lineRate, 1)}`));
+    const near = Math.abs(y(lineRate) - y(PAPER_ALL_FOUR_GBPS)) < 12;
+    el.append(svg("text", { x: W - R + 4, y: y(lineRate) + (near ? -3 : 4), fill: "#52606d" }, `line rate ${fmt(lineRate, 1)}`));
   }
   if (v && v.samples.length > 0) {
     const pts: string[] = [];
@@ -265,45 +273,49 @@ function drawTime(v: RunView | null): void {
   el.setAttribute("aria-label", v ? `Aggregate goodput over simulated time; latest window ${fmt(lastG ?? NaN)} Gb/s; paper: ${PAPER_BASELINE_GBPS} baseline, ${PAPER_ALL_FOUR_GBPS} with all four techniques` : "no run yet");
 }
 
-function barRows(el: SVGSVGElement, rows: string[], width: number): { y: (i: number) => number; x0: number; w: number } {
+/** Lays out one labelled row per name; `right` leaves room for value labels after the bars. */
+function barRows(el: SVGSVGElement, rows: string[], width: number, right = 16): { y: (i: number) => number; x0: number; w: number } {
   const rowH = 18, L = 64, T = 6, B = 22;
   const H = T + rows.length * rowH + B;
   el.setAttribute("viewBox", `0 0 ${width} ${H}`);
   clear(el);
   rows.forEach((name, i) => el.append(svg("text", { x: L - 6, y: T + i * rowH + 13, "text-anchor": "end" }, name)));
-  return { y: (i) => T + i * rowH + 2, x0: L, w: width - L - 16 };
+  return { y: (i) => T + i * rowH + 2, x0: L, w: width - L - right };
 }
 
 function drawGuests(v: RunView | null): void {
   const el = $("chart-guests") as unknown as SVGSVGElement;
-  if (!v) return void barRows(el, [], 320);
+  if (!v) return void barRows(el, [], 360);
   const N = v.config.guests.count;
   const names = Array.from({ length: N }, (_, i) => `domU${i}`);
-  const { y, x0, w } = barRows(el, names, 320);
+  const { y, x0, w } = barRows(el, names, 360, 48);
   const final = v.result?.state === "completed" ? v.result.throughput.perVm.map((p) => p.goodputGbps) : null;
   const window = v.last?.perVmGbps ?? [];
-  const max = Math.max(v.config.nic.rateGbps, ...window, ...(final ?? []));
-  const sx = (g: number): number => x0 + (w * g) / max;
+  const measured = final ?? v.last?.measuredPerVmGbps ?? null;
+  const shown = final ?? window;
+  const max = Math.max(v.config.nic.rateGbps, ...window, ...(measured ?? []));
+  const sx = (g: number): number => x0 + (w * Math.max(0, g)) / max;
   const axisY = y(N) + 2;
   el.append(svg("line", { class: "axis", x1: x0, x2: x0 + w, y1: axisY, y2: axisY }));
   el.append(svg("text", { x: x0, y: axisY + 13 }, "0"));
   el.append(svg("text", { x: x0 + w, y: axisY + 13, "text-anchor": "end" }, `${fmt(max, 2)} Gb/s`));
   for (let i = 0; i < N; i++) {
-    const g = final ? final[i]! : (window[i] ?? 0);
-    el.append(svg("rect", { x: x0, y: y(i), width: Math.max(0, sx(g) - x0), height: 14, fill: final ? "#1d4ed8" : "#93c5fd" }));
-    el.append(svg("text", { x: sx(g) + 3, y: y(i) + 11 }, fmt(g, 3)));
+    const g = shown[i] ?? 0;
+    el.append(svg("rect", { x: x0, y: y(i), width: sx(g) - x0, height: 14, fill: final ? "#1d4ed8" : "#93c5fd" }));
+    if (measured && !final) el.append(svg("line", { class: "final", x1: sx(measured[i]!), x2: sx(measured[i]!), y1: y(i) - 1, y2: y(i) + 15 }));
+    el.append(svg("text", { x: x0 + w + 4, y: y(i) + 11 }, fmt(measured?.[i] ?? g, 3)));
   }
-  el.setAttribute("aria-label", `Per-guest goodput (${final ? "measured" : "last window"}), Gb/s: ${names.map((n, i) => `${n} ${fmt(final ? final[i]! : (window[i] ?? 0), 3)}`).join(", ")}`);
+  el.setAttribute("aria-label", `Per-guest goodput, Gb/s (${final ? "measured interval" : "measured so far"}): ${names.map((n, i) => `${n} ${fmt(measured?.[i] ?? shown[i] ?? 0, 3)}`).join(", ")}`);
 }
 
 function drawCpu(v: RunView | null): void {
   const el = $("chart-cpu") as unknown as SVGSVGElement;
-  if (!v) return void barRows(el, [], 360);
+  if (!v) return void barRows(el, [], 380);
   const done = v.result?.state === "completed";
   const cpus = done
     ? v.result!.cpu.map((c) => ({ name: `${c.domain}.${c.vcpu}`, breakdown: c.breakdown, utilization: c.utilization }))
     : (v.last?.cpu ?? []).map((c) => ({ name: `${c.domain}.${c.vcpu}`, breakdown: c.breakdown, utilization: c.utilization }));
-  const { y, x0, w } = barRows(el, cpus.map((c) => c.name), 360);
+  const { y, x0, w } = barRows(el, cpus.map((c) => c.name), 380, 40);
   const axisY = y(cpus.length) + 2;
   el.append(svg("line", { class: "axis", x1: x0, x2: x0 + w, y1: axisY, y2: axisY }));
   for (const p of [0, 50, 100]) el.append(svg("text", { x: x0 + (w * p) / 100, y: axisY + 13, "text-anchor": p === 0 ? "start" : p === 100 ? "end" : "middle" }, `${p}%`));
@@ -319,7 +331,7 @@ function drawCpu(v: RunView | null): void {
       el.append(r);
       x += width;
     }
-    el.append(svg("text", { x: Math.min(x + 3, x0 + w - 30), y: y(i) + 11 }, `${Math.round(c.utilization * 100)}%`));
+    el.append(svg("text", { x: x0 + w + 4, y: y(i) + 11 }, `${Math.round(c.utilization * 100)}%`));
   });
   el.setAttribute("aria-label", `Per-VCPU utilization: ${cpus.map((c) => `${c.name} ${Math.round(c.utilization * 100)}%`).join(", ")}`);
 }

@@ -109,7 +109,12 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
   const resolved = resolveConfig(config, opts.seed !== undefined ? { seed: opts.seed } : {});
   const module = opts.module ?? (await loadWasmModule(opts.wasmUrl));
   const workerUrl = opts.workerUrl ?? defaultWorkerUrl();
-  const worker = new Worker(workerUrl, { type: "module", name: "pvnetsim-simulation" });
+  // Written out literally so that bundlers that follow `new Worker(new URL(..., import.meta.url))`
+  // (Vite, webpack 5) bundle the worker with the page.
+  const worker =
+    opts.workerUrl === undefined
+      ? new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "pvnetsim-simulation" })
+      : new Worker(opts.workerUrl, { type: "module", name: "pvnetsim-simulation" });
   const post = (m: ToWorker): void => worker.postMessage(m);
   return new Promise<SimResult>((resolve, reject) => {
     const onAbort = (): void => post({ type: "abort" });

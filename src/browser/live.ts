@@ -38,6 +38,8 @@ export interface LiveSample {
   perVmGbps: number[];
   /** Aggregate goodput over the measured interval so far; null during warm-up. */
   measuredAggregateGbps: number | null;
+  /** The same per guest; null during warm-up. */
+  measuredPerVmGbps: number[] | null;
   /** Every VCPU, dom0's first, then each guest's. */
   cpu: LiveCpu[];
 }
@@ -85,16 +87,20 @@ export class LiveSampler {
 
     const perVmGbps: number[] = [];
     let aggregateGbps = 0;
-    let measured: number | null = null;
-    const mStart = this.measureStart;
-    const mSec = mStart !== null ? Math.max(1, now - this.warmupCycles) / this.cpuHz : 0;
-    if (mStart !== null) measured = 0;
+    const mStart = now > this.warmupCycles ? this.measureStart : null;
+    const mSec = Math.max(1, now - this.warmupCycles) / this.cpuHz;
+    const measuredPerVm: number[] = [];
+    let measured = 0;
     for (let i = 0; i < N; i++) {
       const slot = guestBase + i * L.GS_COUNT + L.GS_RX_APP_BYTES;
       const g = (windowDelta(slot) * 8) / sec / 1e9;
       perVmGbps.push(g);
       aggregateGbps += g;
-      if (mStart !== null) measured! += (Number(s[slot]! - mStart[slot]!) * 8) / mSec / 1e9;
+      if (mStart !== null) {
+        const m = (Number(s[slot]! - mStart[slot]!) * 8) / mSec / 1e9;
+        measuredPerVm.push(m);
+        measured += m;
+      }
     }
 
     const cpu: LiveCpu[] = [];
@@ -121,7 +127,8 @@ export class LiveSampler {
       phase: now <= this.warmupCycles && this.warmupCycles > 0 ? "warmup" : "measure",
       aggregateGbps,
       perVmGbps,
-      measuredAggregateGbps: now > this.warmupCycles ? measured : null,
+      measuredAggregateGbps: mStart !== null ? measured : null,
+      measuredPerVmGbps: mStart !== null ? measuredPerVm : null,
       cpu,
     };
     this.prev = s;
