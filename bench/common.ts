@@ -3,7 +3,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,6 +37,8 @@ export interface BenchEnv {
   gcc: string | null;
   platform: string;
   date: string;
+  /** 1-minute load average when the run started: above ~0.5 other work shares the cores. */
+  loadAverage1m: number;
 }
 
 function pkgVersion(root: string, name: string): string {
@@ -77,6 +79,7 @@ export function benchEnv(): BenchEnv {
     gcc: gccVersion(),
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
@@ -84,6 +87,7 @@ export function envHeader(env: BenchEnv): string {
   return [
     `CPU: ${env.cpu} (${env.cores} cores, ${env.memoryGiB} GiB)`,
     `Node ${env.node} (V8 ${env.v8}), AssemblyScript ${env.assemblyscript}, tinybench ${env.tinybench}, gcc: ${env.gcc ?? "not found"}`,
+    `${env.platform}, ${env.date}, load average ${env.loadAverage1m}${env.loadAverage1m > 0.5 ? " (other work was running: absolute numbers are low, compare ratios)" : ""}`,
   ].join("\n");
 }
 

@@ -6,6 +6,7 @@
 //   npm run bench:kernel                       table
 //   npm run bench:kernel -- --json             one JSON line per implementation and config
 //   options: --reps N (default 5)  --configs A,B  --events N (overrides N; checksums then unchecked)
+//            --chunk N (events per kbRun call; default 1,000,000: for the tiering experiment only)
 //
 // V8 tiering policy (fixed, printed with the results): see TIERING below.
 
@@ -71,7 +72,7 @@ export function compileC(): string | null {
   return out;
 }
 
-export async function runKernel(impl: KernelImpl, sources: number, events: number): Promise<KernelRun> {
+export async function runKernel(impl: KernelImpl, sources: number, events: number, chunk = CHUNK): Promise<KernelRun> {
   if (impl === "wasm") {
     const e = await wasmInstance();
     const kbInit = e.kbInit as (s: number) => void;
@@ -80,7 +81,7 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
     kbInit(sources);
     let left = events;
     while (left > 0) {
-      const c = Math.min(CHUNK, left);
+      const c = Math.min(chunk, left);
       kbRun(c);
       left -= c;
     }
@@ -100,7 +101,7 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
     const k = new KernelTs(sources);
     let left = events;
     while (left > 0) {
-      const c = Math.min(CHUNK, left);
+      const c = Math.min(chunk, left);
       k.run(c);
       left -= c;
     }
@@ -151,6 +152,10 @@ export interface KernelOptions {
   /** Overrides each config's event count (the checksums are then not checked). */
   events?: number;
   impls?: readonly KernelImpl[];
+  /** Events per kbRun call (default CHUNK); the tiering statement changes with it. */
+  chunk?: number;
+  /** Skip the untimed warm-up runs (tiering experiment only). */
+  noWarmup?: boolean;
   log?: (line: string) => void;
 }
 
@@ -170,9 +175,12 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
   const runs = new Map<string, KernelRun[]>();
   const key = (impl: string, cfg: string): string => `${impl}/${cfg}`;
 
-  for (const cfg of configs) {
-    for (const impl of impls) {
-      if (impl !== "c") await runKernel(impl, cfg.sources, Math.min(WARMUP_EVENTS, opts.events ?? cfg.events));
+  const chunk = opts.chunk ?? CHUNK;
+  if (!opts.noWarmup) {
+    for (const cfg of configs) {
+      for (const impl of impls) {
+        if (impl !== "c") await runKernel(impl, cfg.sources, Math.min(WARMUP_EVENTS, opts.events ?? cfg.events), chunk);
+      }
     }
   }
   for (let r = 0; r < reps; r++) {
@@ -180,7 +188,7 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
       const n = opts.events ?? cfg.events;
       for (let j = 0; j < impls.length; j++) {
         const impl = impls[(j + r) % impls.length]!;
-        const run = await runKernel(impl, cfg.sources, n);
+        const run = await runKernel(impl, cfg.sources, n, chunk);
         const k = key(impl, cfg.name);
         if (!runs.has(k)) runs.set(k, []);
         runs.get(k)!.push(run);
@@ -216,7 +224,13 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
       });
     }
   }
-  return { tiering: TIERING, reps, results };
+  let tiering = TIERING;
+  if (chunk !== CHUNK || opts.noWarmup || process.execArgv.length > 0) {
+    tiering =
+      `NON-DEFAULT TIERING (experiment): ${chunk.toLocaleString("en-US")} events per kbRun call, ` +
+      `${opts.noWarmup ? "no" : "with"} warm-up, node flags: ${process.execArgv.join(" ") || "none"}`;
+  }
+  return { tiering, reps, results };
 }
 
 export function kernelTable(rep: KernelReport): string {
@@ -240,14 +254,17 @@ async function main(argv: readonly string[]): Promise<void> {
   const reps = Number(argValue(argv, "reps") ?? 5);
   const configs = argValue(argv, "configs")?.split(",");
   const ev = argValue(argv, "events");
+  const chunk = argValue(argv, "chunk");
   const env: BenchEnv = benchEnv();
   const log = (l: string): void => void process.stderr.write(l + "\n");
-  if (!json) console.log(envHeader(env) + "\n" + TIERING + "\n");
-  else log(envHeader(env) + "\n" + TIERING);
+  if (!json) console.log(envHeader(env) + "\n");
+  else log(envHeader(env));
   const rep = await runKernelBench({
     reps,
     ...(configs ? { configs } : {}),
     ...(ev ? { events: Number(ev) } : {}),
+    ...(chunk ? { chunk: Number(chunk) } : {}),
+    noWarmup: argv.includes("--no-warmup"),
     log,
   });
   if (json) {
@@ -270,6 +287,7 @@ async function main(argv: readonly string[]): Promise<void> {
       );
     }
   } else {
+    console.log(rep.tiering + "\n");
     console.log(kernelTable(rep));
   }
   if (rep.results.some((r) => r.match === false)) process.exitCode = 1;

@@ -4,8 +4,9 @@
 //
 // A sample's window rates are computed the same way as SimResult's (bytes * 8 / seconds, busy
 // cycles / cycles), over [previous sample, this sample] instead of the measured interval;
-// `measuredAggregateGbps` is the measured-interval aggregate so far, which at the end of a run is
-// the final result's value.
+// `measuredAggregateGbps` is the measured-interval aggregate so far (counters since the driver's
+// end-of-warm-up snapshot, over the simulated time since the warm-up ended); at the end of a run
+// it matches the final result to within the time between the last event and the end of the run.
 
 import * as L from "../abi/layout.js";
 import { derive } from "../config/pack.js";
@@ -72,10 +73,14 @@ export class LiveSampler {
   sample(): LiveSample | null {
     const now = Number(this.ex.simNow());
     const s = this.counters().slice();
-    // The driver stops a chunk exactly at the end of warm-up; that is where result rates start.
-    if (this.measureStart === null && now === this.warmupCycles) this.measureStart = s;
+    // The driver ends its warm-up phase with a chunk that stops at the warm-up cycle and
+    // snapshots the counters there; the first sample past it has that chunk's counters in prev.
+    if (this.measureStart === null && now > this.warmupCycles) this.measureStart = this.prev;
     const cycles = now - this.prevCycle;
-    if (cycles <= 0) return null;
+    if (cycles <= 0) {
+      this.prev = s;
+      return null;
+    }
     const r = this.r;
     const N = r.guests.count;
     const D = r.dom0.vcpus;

@@ -7,26 +7,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
 import { simulate } from "../../dist/src/node.js";
 import { resolveConfig } from "../../dist/src/config/schema.js";
+import { artifacts, launchChromium, root } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const cli = `${root}dist/src/cli/main.js`;
-const artifacts = `${root}test-results/browser`;
-/** Flags for Chromium on these machines (no sandbox as root, closed network, fresh profile). */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let server: ChildProcess | null = null;
 let baseUrl = "";
@@ -56,16 +43,9 @@ function startServer(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}; the browser tests need Debian's chromium package: ` +
-        `run "bash scripts/install-system-deps.sh" as root (or apt-get install chromium). These tests never skip.`,
-    );
-  }
+  browser = await launchChromium();
   if (!existsSync(`${root}dist/web/index.html`)) throw new Error(`dist/web is not built; run "npm run build" first`);
-  mkdirSync(artifacts, { recursive: true });
   baseUrl = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 });
 
 afterAll(async () => {
