@@ -6,6 +6,8 @@ import { Command, CommanderError } from "commander";
 import { PVNETSIM_VERSION } from "../version.js";
 import { register as registerRun } from "./commands/run.js";
 import { register as registerInfo } from "./commands/info.js";
+import { register as registerReproduce } from "./commands/reproduce.js";
+import { register as registerSensitivity } from "./commands/sensitivity.js";
 import { register as registerSweep } from "./commands/sweep.js";
 import { register as registerServe } from "./commands/serve.js";
 import { die, UsageError } from "./errors.js";
@@ -19,7 +21,7 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error: ") ? `pvnetsim: ${s}` : s) });
 
-for (const register of [registerRun, registerInfo, registerServe, registerSweep]) register(program);
+for (const register of [registerRun, registerInfo, registerServe, registerSweep, registerReproduce, registerSensitivity]) register(program);
 
 try {
   await program.parseAsync(process.argv);

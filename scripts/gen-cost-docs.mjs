@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Writes docs/cost-model.md from the parameter table (src/config/params.ts) and a sensitivity run
+// of the fitted cost constants (+-20%, paper-baseline and paper-lro). Uses the compiled host code,
+// so build first:
+//
+//   npm run build && node scripts/gen-cost-docs.mjs [--seeds N] [--duration-ms MS] [--no-sensitivity] [--out FILE]
+//
+// Runs simulations on a worker pool (one thread per core); defaults take well under a minute.
+
+import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = (p) => new URL(`file://${resolve(root, "dist/src", p)}`).href;
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+};
+const seeds = Number(opt("--seeds", "3"));
+const durationMs = opt("--duration-ms", undefined);
+const out = resolve(root, opt("--out", "docs/cost-model.md"));
+const noSensitivity = args.includes("--no-sensitivity");
+if (!Number.isInteger(seeds) || seeds < 1) {
+  process.stderr.write(`gen-cost-docs: --seeds ${opt("--seeds")} is not allowed; expected an integer >= 1\n`);
+  process.exit(2);
+}
+
+let mods;
+try {
+  mods = {
+    node: await import(dist("node.js")),
+    sens: await import(dist("reproduce/sensitivity.js")),
+    doc: await import(dist("reproduce/costdoc.js")),
+    progress: await import(dist("reproduce/progress.js")),
+  };
+} catch (e) {
+  process.stderr.write(`gen-cost-docs: cannot load the compiled host code (${e.message}); run "npm run build" first\n`);
+  process.exit(1);
+}
+
+let report = null;
+if (!noSensitivity) {
+  const progress = mods.progress.progressLine("sensitivity");
+  report = await mods.sens.runSensitivity({
+    module: await mods.node.loadWasmModule(),
+    seeds,
+    ...(durationMs !== undefined ? { durationMs: Number(durationMs) } : {}),
+    onProgress: progress.update,
+  });
+  progress.done();
+}
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, mods.doc.costModelMarkdown(report));
+process.stderr.write(`gen-cost-docs: wrote ${out}\n`);

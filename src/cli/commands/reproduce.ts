@@ -1,0 +1,69 @@
+// `pvnetsim reproduce`: the paper's five cumulative steps x N seeds on a worker pool; prints the
+// table (or, with --json, one JSON object and nothing else on stdout) and writes reproduce.json,
+// SVG charts and index.html into --out.
+
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { loadWasmModule } from "../../node.js";
+import { runReproduce } from "../../reproduce/reproduce.js";
+import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
+import { progressLine } from "../../reproduce/progress.js";
+import { defaultThreads } from "../../reproduce/pool.js";
+import { action, UsageError } from "../errors.js";
+import { intOption, numOption } from "../input.js";
+
+interface ReproduceOpts {
+  json?: boolean;
+  out: string;
+  seeds?: string;
+  durationMs?: string;
+  warmupMs?: string;
+  threads?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command("reproduce")
+    .description("reproduce Zhang et al. (CloudCom 2010): five cumulative steps x N seeds, table + JSON + SVG/HTML report")
+    .option("--json", "print the report as one JSON object on stdout and nothing else")
+    .option("--out <dir>", "directory for reproduce.json, the SVG charts and index.html", "out/reproduce")
+    .option("--seeds <n>", "seeds per step (1..n)", "5")
+    .option("--duration-ms <ms>", "measured interval per run, ms (default: the presets', 1000)")
+    .option("--warmup-ms <ms>", "warm-up per run, ms (default: the presets', 200)")
+    .option("--threads <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .action(
+      action(async (o: ReproduceOpts) => {
+        const seeds = intOption("--seeds", o.seeds, 1)!;
+        if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
+        const durationMs = numOption("--duration-ms", o.durationMs);
+        const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
+        if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
+          throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
+        }
+        const threads = intOption("--threads", o.threads, 1);
+        const module = await loadWasmModule();
+        const progress = progressLine("reproduce");
+        const report = await runReproduce({
+          module,
+          seeds,
+          ...(durationMs !== undefined ? { durationMs } : {}),
+          ...(warmupMs !== undefined ? { warmupMs } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+          onProgress: progress.update,
+        });
+        progress.done();
+        const dir = resolve(o.out);
+        const files = await writeReproduceOutputs(report, dir);
+        if (o.json) process.stdout.write(JSON.stringify(report) + "\n");
+        else {
+          process.stdout.write(renderReproduceText(report) + "\n");
+          process.stdout.write(`\nwrote ${files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
+        }
+        const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0);
+        if (errored > 0) {
+          process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "runs" in ${resolve(dir, "reproduce.json")}\n`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

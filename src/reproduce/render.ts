@@ -1,0 +1,217 @@
+// Output of `pvnetsim reproduce`: the text table, the SVG charts and the HTML report.
+
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatTable } from "../report/table.js";
+import { barChart, stackedBarChart } from "../report/charts.js";
+import type { ReproduceReport, StepSummary } from "./reproduce.js";
+
+const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
+
+/** The table's header and rows as plain strings (shared by the text and HTML renderings). */
+export function tableRows(r: ReproduceReport): { header: string[]; rows: string[][] } {
+  const header = [
+    "step",
+    "paper Gb/s",
+    "simulated Gb/s (95% CI)",
+    "vs paper",
+    "dom0 VCPU busy 0/1/2/3",
+    "dom0 max/min",
+    "notif/pkt",
+    "evtchn/pkt",
+    "guest cyc/B",
+  ];
+  const rows = r.steps.map((s) => [
+    s.name,
+    s.paperGbps === null ? "not published" : s.paperGbps.toFixed(1),
+    `${f3(s.simulatedGbps)} +- ${s.ci95Gbps === null ? "n/a" : s.ci95Gbps.toFixed(3)}`,
+    s.diffFromPaperPct === null ? "-" : `${s.diffFromPaperPct >= 0 ? "+" : ""}${s.diffFromPaperPct.toFixed(1)}%`,
+    s.dom0Utilization.map((u) => (u * 100).toFixed(0)).join("/") + " %",
+    s.dom0NetbackBusyRatio === null ? "-" : `${s.dom0NetbackBusyRatio.toFixed(2)} (${s.dom0NetbackVcpus.length})`,
+    s.notificationsPerPacket.toFixed(3),
+    s.evtchnSendsPerPacket.toFixed(3),
+    s.guestCyclesPerByte.toFixed(2),
+  ]);
+  return { header, rows };
+}
+
+/** The human-readable report printed by `pvnetsim reproduce`. */
+export function renderReproduceText(r: ReproduceReport): string {
+  const { header, rows } = tableRows(r);
+  const out: string[] = [];
+  const st = r.settings;
+  out.push(
+    `pvnetsim ${r.version} reproduce: Zhang et al., CloudCom 2010; ${st.seeds.length} seed(s) per step (${st.seeds[0]}..${st.seeds[st.seeds.length - 1]}), ` +
+      `${st.durationMs} ms measured after ${st.warmupMs} ms warm-up, mean with 95% CI (Student t)`,
+  );
+  out.push("");
+  out.push(formatTable([header, ...rows], (c) => c > 0 && c !== 4));
+  out.push("");
+  out.push(
+    "dom0 max/min: busiest / least busy dom0 VCPU among those with >= 1% netback time (how many). notif/pkt: interdomain notifications " +
+      "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte.",
+  );
+  out.push("");
+  out.push("checks (issue 3, Done when):");
+  for (const c of r.checks) out.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.description}: ${c.detail}`);
+  out.push(`${r.checks.filter((c) => c.pass).length} of ${r.checks.length} checks pass`);
+  return out.join("\n");
+}
+
+/** Colours of the CPU components (stable across charts). */
+export const COMPONENT_COLORS: Readonly<Record<string, string>> = {
+  xen: "#4e79a7",
+  grant: "#f28e2b",
+  nic: "#e15759",
+  bridge: "#76b7b2",
+  netback: "#59a14f",
+  netfront: "#edc948",
+  stack: "#b07aa1",
+  lro: "#ff9da7",
+  app: "#9c755f",
+  softirq: "#bab0ac",
+};
+
+export interface ChartFiles {
+  /** File name of the throughput chart. */
+  throughput: string;
+  /** Step name -> file name of its CPU chart. */
+  cpu: Record<string, string>;
+}
+
+/** SVG of the throughput per step, with the paper's values and the TCP ceiling marked. */
+export function throughputChart(r: ReproduceReport): Promise<string> {
+  const sim = `simulated: mean of ${r.settings.seeds.length} seed(s), 95% CI`;
+  return barChart({
+    title: "Aggregate TCP goodput per cumulative step",
+    subtitle: "Zhang et al., CloudCom 2010: 4 x 1 GbE into 4 guests; paper values from the abstract",
+    xTitle: "cumulative step (technique added)",
+    yTitle: "aggregate TCP goodput (Gb/s)",
+    legendTitle: "series",
+    seriesLabel: sim,
+    categories: r.steps.map((s) => s.label),
+    data: r.steps.map((s) => ({
+      category: s.label,
+      value: s.simulatedGbps,
+      ...(s.ci95RangeGbps ? { low: s.ci95RangeGbps[0], high: s.ci95RangeGbps[1] } : {}),
+    })),
+    references: [
+      ...r.steps
+        .filter((s) => s.paperGbps !== null)
+        .map((s) => ({ label: "paper (abstract)", category: s.label, value: s.paperGbps!, text: `paper ${s.paperGbps!.toFixed(1)}` })),
+      { label: `TCP ceiling 4 x 1 GbE (${r.tcpCeilingGbps} Gb/s)`, value: r.tcpCeilingGbps },
+    ],
+    valueLabels: ".2f",
+    yDomain: [0, 4.2],
+    colors: {
+      [sim]: "#4e79a7",
+      "paper (abstract)": "#d62728",
+      [`TCP ceiling 4 x 1 GbE (${r.tcpCeilingGbps} Gb/s)`]: "#555555",
+    },
+  });
+}
+
+/** SVG of one step's per-VCPU utilization stacked by component. */
+export function cpuChart(r: ReproduceReport, s: StepSummary): Promise<string> {
+  const comps = Object.keys(COMPONENT_COLORS);
+  const data = s.vcpus.flatMap((v) =>
+    Object.entries(v.breakdown)
+      .filter(([, x]) => x > 0)
+      .map(([k, x]) => ({ category: v.id, stack: k, value: x * 100 })),
+  );
+  const present = comps.filter((c) => data.some((d) => d.stack === c));
+  const extra = [...new Set(data.map((d) => d.stack))].filter((c) => !comps.includes(c));
+  return stackedBarChart({
+    title: `VCPU utilization by component: ${s.name}`,
+    subtitle: `${s.label}; mean of ${r.settings.seeds.length} seed(s), ${s.simulatedGbps.toFixed(2)} Gb/s`,
+    xTitle: "VCPU (domain.vcpu)",
+    yTitle: "busy time (% of the VCPU)",
+    legendTitle: "component",
+    categories: s.vcpus.map((v) => v.id),
+    stackOrder: [...present, ...extra],
+    data,
+    yDomain: [0, 100],
+    colors: COMPONENT_COLORS,
+  });
+}
+
+/** Writes every SVG chart into dir; returns their file names. */
+export async function writeCharts(r: ReproduceReport, dir: string): Promise<ChartFiles> {
+  await mkdir(dir, { recursive: true });
+  const files: ChartFiles = { throughput: "throughput.svg", cpu: {} };
+  await writeFile(join(dir, files.throughput), await throughputChart(r));
+  for (const s of r.steps) {
+    const f = `cpu-${s.name}.svg`;
+    await writeFile(join(dir, f), await cpuChart(r, s));
+    files.cpu[s.name] = f;
+  }
+  return files;
+}
+
+const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+/** The HTML report: settings, the table, the checks, and the charts (linked and shown). */
+export function renderReproduceHtml(r: ReproduceReport, charts: ChartFiles, jsonFile = "reproduce.json"): string {
+  const { header, rows } = tableRows(r);
+  const st = r.settings;
+  const figure = (file: string, caption: string): string =>
+    `<figure><a href="${esc(file)}"><img src="${esc(file)}" alt="${esc(caption)}"></a><figcaption>${esc(caption)} (<a href="${esc(file)}">${esc(file)}</a>)</figcaption></figure>`;
+  const pass = r.checks.filter((c) => c.pass).length;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>pvnetsim reproduce: Zhang et al., CloudCom 2010</title>
+<style>
+body { font-family: sans-serif; margin: 2em; max-width: 78em; color: #222; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; }
+td { text-align: right; } td:first-child { text-align: left; }
+th { background: #f3f3f3; }
+.pass { color: #1a7f37; font-weight: bold; } .fail { color: #cf222e; font-weight: bold; }
+figure { display: inline-block; margin: 1em 1em 1em 0; vertical-align: top; }
+img { max-width: 100%; border: 1px solid #eee; }
+figcaption { font-size: 0.85em; color: #555; }
+</style>
+</head>
+<body>
+<h1>Reproduction of Zhang et al., CloudCom 2010</h1>
+<p>${esc(r.paper)}.</p>
+<p>pvnetsim ${esc(r.version)}; ${st.seeds.length} seed(s) per step (${esc(st.seeds.join(", "))}); ${st.durationMs} ms measured after ${st.warmupMs} ms warm-up;
+mean over seeds with its 95% confidence interval (Student t). The paper's abstract publishes only the baseline (2.2 Gb/s) and the result with all four techniques (3.7 Gb/s).
+Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
+<h2>Results</h2>
+<table id="results">
+<thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead>
+<tbody>
+${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("\n")}
+</tbody>
+</table>
+<p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in parentheses).
+notif/pkt: interdomain notifications (both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet;
+guest cyc/B: guest busy cycles per received payload byte.</p>
+<h2>Checks (issue 3): ${pass} of ${r.checks.length} pass</h2>
+<ul id="checks">
+${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ${esc(c.description)}: ${esc(c.detail)}</li>`).join("\n")}
+</ul>
+<h2>Charts</h2>
+${figure(charts.throughput, "Aggregate TCP goodput per step, paper values marked")}
+<h3>VCPU utilization by component</h3>
+${r.steps.map((s) => figure(charts.cpu[s.name]!, `${s.name}: per-VCPU busy time by component`)).join("\n")}
+</body>
+</html>
+`;
+}
+
+/** Writes reproduce.json, the charts and index.html into dir. Returns the paths written. */
+export async function writeReproduceOutputs(r: ReproduceReport, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const charts = await writeCharts(r, dir);
+  const json = join(dir, "reproduce.json");
+  await writeFile(json, JSON.stringify({ ...r, charts }, null, 2) + "\n");
+  const html = join(dir, "index.html");
+  await writeFile(html, renderReproduceHtml(r, charts));
+  return [json, join(dir, charts.throughput), ...Object.values(charts.cpu).map((f) => join(dir, f)), html];
+}

@@ -1,0 +1,345 @@
+// `pvnetsim reproduce`: runs the paper's five cumulative steps with several seeds, summarizes
+// them (mean and Student-t 95% CI over seeds) and evaluates the acceptance checks of issue 3
+// from the measured numbers. Nothing here knows the answers: every check is computed from the
+// runs, and a check that fails is reported as failing.
+
+import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
+import { PRESETS } from "../config/presets.js";
+import type { SimResult } from "../result.js";
+import { PVNETSIM_VERSION } from "../version.js";
+import { runPool, defaultThreads, type PoolProgress } from "./pool.js";
+import { summarize, mean } from "./stats.js";
+import { PAPER_STEPS, TCP_CEILING_GBPS, PAPER_CITATION, type PaperStep } from "./steps.js";
+
+export interface ReproduceOptions {
+  module: WebAssembly.Module;
+  /** Seeds per step: 1..seeds (default 5). */
+  seeds?: number;
+  /** Measured interval per run, ms (default: the preset's, 1000). */
+  durationMs?: number;
+  /** Warm-up per run, ms (default: the preset's). */
+  warmupMs?: number;
+  threads?: number;
+  onProgress?: (p: PoolProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Mean utilization of one VCPU over the seeds, with its breakdown by component (fractions 0..1). */
+export interface VcpuSummary {
+  /** "dom0.0", "domU2.0", ... */
+  id: string;
+  domain: string;
+  vcpu: number;
+  utilization: number;
+  breakdown: Record<string, number>;
+}
+
+export interface StepRun {
+  seed: number;
+  state: SimResult["state"];
+  aggregateGbps: number;
+  wallSeconds: number;
+  error?: string;
+}
+
+export interface StepSummary {
+  name: string;
+  label: string;
+  description: string;
+  /** Gb/s stated in the paper's abstract; null where not published. */
+  paperGbps: number | null;
+  /** Mean aggregate TCP goodput over the completed seeds, Gb/s. */
+  simulatedGbps: number;
+  /** Half-width of the 95% confidence interval of the mean (Student t, n - 1 df); null with one seed. */
+  ci95Gbps: number | null;
+  /** [low, high] of the 95% CI, Gb/s. */
+  ci95RangeGbps: [number, number] | null;
+  stdDevGbps: number;
+  minGbps: number;
+  maxGbps: number;
+  /** (simulated - paper) / paper, percent; null where the paper publishes nothing. */
+  diffFromPaperPct: number | null;
+  /** Mean busy fraction (0..1) of each dom0 VCPU, VCPU 0 first. */
+  dom0Utilization: number[];
+  /** Busiest / least busy dom0 VCPU among those carrying netback work (>= 1 % netback time). */
+  dom0NetbackBusyRatio: number | null;
+  /** dom0 VCPUs carrying netback work (>= 1 % of their time in netback). */
+  dom0NetbackVcpus: number[];
+  /** Share of dom0's netback + grant time spent on VCPU 0 (0..1). */
+  dom0Vcpu0NetbackShare: number;
+  /** Mean over seeds of result.derived.notificationsPerPacket (both directions, both rings). */
+  notificationsPerPacket: number;
+  /** Mean over seeds of result.derived.evtchnSendsPerPacket. */
+  evtchnSendsPerPacket: number;
+  /** Mean over seeds of result.derived.guestCyclesPerByte (guest busy cycles per payload byte). */
+  guestCyclesPerByte: number;
+  latencyP50Us: number;
+  latencyP99Us: number;
+  /** Every VCPU (dom0 first, then the guests), mean over seeds. */
+  vcpus: VcpuSummary[];
+  runs: StepRun[];
+  erroredRuns: number;
+}
+
+export interface Check {
+  id: string;
+  /** What is checked, with the rule. */
+  description: string;
+  pass: boolean;
+  /** The measured numbers behind the verdict, in words. */
+  detail: string;
+  /** The key measured value(s). */
+  values: Record<string, number | null>;
+}
+
+export interface ReproduceReport {
+  tool: "pvnetsim reproduce";
+  version: string;
+  paper: string;
+  settings: { seeds: number[]; durationMs: number; warmupMs: number; threads: number; confidence: 0.95 };
+  tcpCeilingGbps: number;
+  steps: StepSummary[];
+  checks: Check[];
+  allChecksPass: boolean;
+  wallSeconds: number;
+}
+
+/** The five resolved step configs (preset + the run-length overrides), in order. */
+export function stepConfigs(opts: { durationMs?: number; warmupMs?: number }): ResolvedConfig[] {
+  const overrides: Record<string, unknown> = {};
+  if (opts.durationMs !== undefined) overrides["durationMs"] = opts.durationMs;
+  if (opts.warmupMs !== undefined) overrides["warmupMs"] = opts.warmupMs;
+  return PAPER_STEPS.map((s) => resolveConfig(s.name, overrides));
+}
+
+/** Runs 5 steps x N seeds on a worker pool and summarizes them. */
+export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceReport> {
+  const nSeeds = opts.seeds ?? 5;
+  if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
+  const seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
+  const configs = stepConfigs(opts);
+  const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));
+  const threads = Math.min(opts.threads ?? defaultThreads(), tasks.length);
+  const t0 = performance.now();
+  const results = await runPool(tasks, {
+    module: opts.module,
+    threads,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const byStep = PAPER_STEPS.map((_, i) => results.slice(i * nSeeds, (i + 1) * nSeeds));
+  const report = summarizeReproduce(byStep, {
+    seeds,
+    durationMs: configs[0]!.durationMs,
+    warmupMs: configs[0]!.warmupMs,
+    threads,
+  });
+  report.wallSeconds = (performance.now() - t0) / 1e3;
+  return report;
+}
+
+const NETBACK_WORK_MIN = 0.01;
+
+/** Summary of one step from its runs (one per seed). Errored runs are listed but not averaged. */
+export function summarizeStep(step: PaperStep, description: string, runs: readonly SimResult[]): StepSummary {
+  const ok = runs.filter((r) => r.state === "completed");
+  const gbps = ok.map((r) => r.throughput.aggregateGbps);
+  const s = summarize(gbps);
+  const avg = (f: (r: SimResult) => number): number => (ok.length ? mean(ok.map(f)) : NaN);
+
+  const vcpus: VcpuSummary[] = [];
+  const first = ok[0] ?? runs[0];
+  if (first) {
+    first.cpu.forEach((c, i) => {
+      const breakdown: Record<string, number> = {};
+      for (const k of Object.keys(c.breakdown)) breakdown[k] = avg((r) => r.cpu[i]?.breakdown[k] ?? 0);
+      vcpus.push({ id: `${c.domain}.${c.vcpu}`, domain: c.domain, vcpu: c.vcpu, utilization: avg((r) => r.cpu[i]?.utilization ?? 0), breakdown });
+    });
+  }
+  const dom0 = vcpus.filter((v) => v.domain === "dom0");
+  const netbackVcpus = dom0.filter((v) => (v.breakdown["netback"] ?? 0) >= NETBACK_WORK_MIN);
+  const utils = netbackVcpus.map((v) => v.utilization);
+  const ratio = utils.length ? Math.max(...utils) / Math.max(1e-12, Math.min(...utils)) : null;
+  const nbWork = (v: VcpuSummary): number => (v.breakdown["netback"] ?? 0) + (v.breakdown["grant"] ?? 0);
+  const nbTotal = dom0.reduce((a, v) => a + nbWork(v), 0);
+  const ci = s.ciHalfWidth;
+  return {
+    name: step.name,
+    label: step.label,
+    description,
+    paperGbps: step.paperGbps,
+    simulatedGbps: s.mean,
+    ci95Gbps: ci,
+    ci95RangeGbps: ci === null ? null : [s.mean - ci, s.mean + ci],
+    stdDevGbps: s.stdDev,
+    minGbps: s.min,
+    maxGbps: s.max,
+    diffFromPaperPct: step.paperGbps === null ? null : ((s.mean - step.paperGbps) / step.paperGbps) * 100,
+    dom0Utilization: dom0.map((v) => v.utilization),
+    dom0NetbackBusyRatio: ratio,
+    dom0NetbackVcpus: netbackVcpus.map((v) => v.vcpu),
+    dom0Vcpu0NetbackShare: nbTotal > 0 ? nbWork(dom0[0]!) / nbTotal : 0,
+    notificationsPerPacket: avg((r) => r.derived["notificationsPerPacket"] ?? NaN),
+    evtchnSendsPerPacket: avg((r) => r.derived["evtchnSendsPerPacket"] ?? NaN),
+    guestCyclesPerByte: avg((r) => r.derived["guestCyclesPerByte"] ?? NaN),
+    latencyP50Us: avg((r) => r.latency.p50Us),
+    latencyP99Us: avg((r) => r.latency.p99Us),
+    vcpus,
+    runs: runs.map((r) => ({
+      seed: r.seed,
+      state: r.state,
+      aggregateGbps: r.throughput.aggregateGbps,
+      wallSeconds: r.perf.wallSeconds,
+      ...(r.error !== undefined ? { error: r.error } : {}),
+    })),
+    erroredRuns: runs.length - ok.length,
+  };
+}
+
+const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
+const pctStr = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`;
+
+/** The checks of issue 3's "Done when", evaluated on the summaries (steps in PAPER_STEPS order). */
+export function evaluateChecks(steps: readonly StepSummary[]): Check[] {
+  const by = (name: string): StepSummary => {
+    const s = steps.find((x) => x.name === name);
+    if (!s) throw new Error(`reproduce: step ${name} missing`);
+    return s;
+  };
+  const checks: Check[] = [];
+  const base = by("paper-baseline");
+  const multi = by("paper-multi-tasklet");
+  const disp = by("paper-dispatch");
+  const low = by("paper-low-event");
+  const lro = by("paper-lro");
+
+  {
+    const rel = (base.simulatedGbps - 2.2) / 2.2;
+    checks.push({
+      id: "baseline-2.2",
+      description: "baseline mean within 2.2 Gb/s +-5% (2.090..2.310)",
+      pass: Math.abs(rel) <= 0.05,
+      detail: `${f3(base.simulatedGbps)} Gb/s (${pctStr(rel * 100)})`,
+      values: { simulatedGbps: base.simulatedGbps, diffPct: rel * 100 },
+    });
+  }
+  {
+    const rel = (lro.simulatedGbps - 3.7) / 3.7;
+    const within = Math.abs(rel) <= 0.03;
+    const under = lro.simulatedGbps <= TCP_CEILING_GBPS && lro.maxGbps <= TCP_CEILING_GBPS;
+    checks.push({
+      id: "all-four-3.7",
+      description: `all four techniques: mean within 3.7 Gb/s +-3% (3.589..3.811) and no seed above the ${TCP_CEILING_GBPS} Gb/s TCP ceiling`,
+      pass: within && under,
+      detail: `mean ${f3(lro.simulatedGbps)} Gb/s (${pctStr(rel * 100)}), highest seed ${f3(lro.maxGbps)} Gb/s`,
+      values: { simulatedGbps: lro.simulatedGbps, diffPct: rel * 100, maxSeedGbps: lro.maxGbps },
+    });
+  }
+  {
+    const bad: string[] = [];
+    const parts: string[] = [];
+    for (let i = 1; i < steps.length; i++) {
+      const a = steps[i - 1]!;
+      const b = steps[i]!;
+      const hiB = b.simulatedGbps + (b.ci95Gbps ?? 0);
+      const loA = a.simulatedGbps - (a.ci95Gbps ?? 0);
+      const ok = hiB >= loA;
+      const pm = (x: StepSummary): string => `${f3(x.simulatedGbps)}${x.ci95Gbps === null ? "" : ` +- ${f3(x.ci95Gbps)}`}`;
+      parts.push(`${b.name} ${pm(b)} vs ${pm(a)}: ${ok ? "ok" : "slower"}`);
+      if (!ok) bad.push(b.name);
+    }
+    checks.push({
+      id: "monotone",
+      description: "each step at least as fast as the one before within the 95% CIs (step's upper bound >= previous step's lower bound)",
+      pass: bad.length === 0,
+      detail: parts.join("; ") + (bad.length ? `; slower: ${bad.join(", ")}` : ""),
+      values: Object.fromEntries(steps.map((s) => [s.name, s.simulatedGbps])),
+    });
+  }
+  {
+    const share = multi.dom0Vcpu0NetbackShare;
+    checks.push({
+      id: "multi-tasklet-stays-on-vcpu0",
+      description: "multi-tasklet with every event on VCPU0: dom0 netback+grant work stays on VCPU0 (share >= 90%)",
+      pass: share >= 0.9,
+      detail: `VCPU0 carries ${(share * 100).toFixed(1)}% of dom0 netback+grant time; dom0 busy ${fmtUtil(multi.dom0Utilization)}`,
+      values: { vcpu0Share: share },
+    });
+  }
+  {
+    const r = disp.dom0NetbackBusyRatio;
+    checks.push({
+      id: "dispatch-balance",
+      description: "after dispatch: busiest dom0 VCPU carrying netback work <= 1.5x as busy as the least busy one",
+      pass: r !== null && r <= 1.5 && disp.dom0NetbackVcpus.length >= 2,
+      detail:
+        r === null
+          ? "no dom0 VCPU carries netback work"
+          : `ratio ${r.toFixed(2)} over VCPUs ${disp.dom0NetbackVcpus.join(",")}; dom0 busy ${fmtUtil(disp.dom0Utilization)}`,
+      values: { ratio: r, netbackVcpus: disp.dom0NetbackVcpus.length },
+    });
+  }
+  {
+    const factor = disp.notificationsPerPacket / low.notificationsPerPacket;
+    checks.push({
+      id: "low-event-2x",
+      description: "lower event frequency: notifications per packet at least 2x lower than the step before",
+      pass: Number.isFinite(factor) && factor >= 2,
+      detail: `${low.notificationsPerPacket.toFixed(3)} vs ${disp.notificationsPerPacket.toFixed(3)} per packet (${Number.isFinite(factor) ? factor.toFixed(2) : "n/a"}x lower); event sends ${low.evtchnSendsPerPacket.toFixed(3)} vs ${disp.evtchnSendsPerPacket.toFixed(3)}`,
+      values: { lowEvent: low.notificationsPerPacket, before: disp.notificationsPerPacket, factor },
+    });
+  }
+  {
+    const cut = (low.guestCyclesPerByte - lro.guestCyclesPerByte) / low.guestCyclesPerByte;
+    checks.push({
+      id: "lro-guest-cycles",
+      description: "LRO cuts guest cycles per received byte against the step before",
+      pass: lro.guestCyclesPerByte < low.guestCyclesPerByte,
+      detail: `${lro.guestCyclesPerByte.toFixed(2)} vs ${low.guestCyclesPerByte.toFixed(2)} cycles/byte (${pctStr(-cut * 100)})`,
+      values: { lro: lro.guestCyclesPerByte, before: low.guestCyclesPerByte, cutPct: cut * 100 },
+    });
+  }
+  {
+    const errored = steps.reduce((a, s) => a + s.erroredRuns, 0);
+    checks.push({
+      id: "runs-completed",
+      description: "every run completed (packet conservation held)",
+      pass: errored === 0,
+      detail: errored === 0 ? `${steps.reduce((a, s) => a + s.runs.length, 0)} runs completed` : `${errored} run(s) errored`,
+      values: { errored },
+    });
+  }
+  return checks;
+}
+
+export function fmtUtil(u: readonly number[]): string {
+  return u.map((x) => (x * 100).toFixed(0)).join("/") + " %";
+}
+
+/** Builds the report from results grouped by step (PAPER_STEPS order, one result per seed). */
+export function summarizeReproduce(
+  byStep: readonly (readonly SimResult[])[],
+  settings: { seeds: number[]; durationMs: number; warmupMs: number; threads: number },
+): ReproduceReport {
+  const steps = PAPER_STEPS.map((st, i) => {
+    const runs = byStep[i] ?? [];
+    const desc = runs[0]?.config.preset ?? st.name;
+    return summarizeStep(st, presetDescription(desc), runs);
+  });
+  const checks = evaluateChecks(steps);
+  return {
+    tool: "pvnetsim reproduce",
+    version: PVNETSIM_VERSION,
+    paper: PAPER_CITATION,
+    settings: { ...settings, confidence: 0.95 },
+    tcpCeilingGbps: TCP_CEILING_GBPS,
+    steps,
+    checks,
+    allChecksPass: checks.every((c) => c.pass),
+    wallSeconds: 0,
+  };
+}
+
+function presetDescription(name: string): string {
+  return PRESETS[name]?.description ?? name;
+}

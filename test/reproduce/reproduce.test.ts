@@ -1,0 +1,195 @@
+// `pvnetsim reproduce` end to end (short runs, 2 seeds): one JSON object on stdout with the five
+// steps in order, the files it writes (reproduce.json, SVG charts, index.html linking them), the
+// HTML in a real browser when Chromium is installed; and the acceptance checks' logic on
+// synthetic summaries. Throughput values are never asserted: the model is being calibrated.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { evaluateChecks, type StepSummary, type ReproduceReport } from "../../src/reproduce/reproduce.js";
+import { PAPER_STEPS } from "../../src/reproduce/steps.js";
+import { roleTexts, tagBalanceProblems } from "./svg.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const cli = join(root, "dist/src/cli/main.js");
+const CHROMIUM = "/usr/bin/chromium";
+const STEP_NAMES = ["paper-baseline", "paper-multi-tasklet", "paper-dispatch", "paper-low-event", "paper-lro"];
+
+describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
+  let dir = "";
+  let stdout = "";
+  let stderr = "";
+  let report: ReproduceReport & { charts?: unknown };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "pvnetsim-reproduce-"));
+    const r = await run(process.execPath, [cli, "reproduce", "--json", "--seeds", "2", "--duration-ms", "60", "--warmup-ms", "60", "--out", dir], {
+      cwd: root,
+      maxBuffer: 64 << 20,
+    });
+    stdout = r.stdout;
+    stderr = r.stderr;
+    report = JSON.parse(stdout) as ReproduceReport;
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints exactly one JSON object on stdout; progress goes to stderr", () => {
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    expect(typeof report).toBe("object");
+    expect(stderr).toMatch(/reproduce: 10\/10 runs done/);
+  });
+
+  it("lists the five steps in order with the required fields", () => {
+    expect(report.steps.map((s) => s.name)).toEqual(STEP_NAMES);
+    expect(report.settings.seeds).toEqual([1, 2]);
+    expect(report.settings.durationMs).toBe(60);
+    for (const s of report.steps) {
+      expect(s.paperGbps === null || typeof s.paperGbps === "number").toBe(true);
+      expect(Number.isFinite(s.simulatedGbps)).toBe(true);
+      expect(s.simulatedGbps).toBeGreaterThan(0);
+      expect(s.ci95Gbps === null || s.ci95Gbps >= 0).toBe(true);
+      expect(s.runs.map((r) => r.seed)).toEqual([1, 2]);
+      expect(s.dom0Utilization).toHaveLength(4);
+      for (const u of s.dom0Utilization) expect(u).toBeGreaterThanOrEqual(0);
+      for (const k of ["notificationsPerPacket", "evtchnSendsPerPacket", "guestCyclesPerByte"] as const) expect(Number.isFinite(s[k])).toBe(true);
+      expect(s.vcpus.length).toBeGreaterThanOrEqual(8);
+    }
+    // The abstract's numbers, and null where the paper publishes nothing.
+    expect(report.steps.map((s) => s.paperGbps)).toEqual([2.2, null, null, null, 3.7]);
+    expect(report.steps[1]!.diffFromPaperPct).toBeNull();
+    expect(report.steps[0]!.diffFromPaperPct).toBeCloseTo(((report.steps[0]!.simulatedGbps - 2.2) / 2.2) * 100, 9);
+  });
+
+  it("reports every check of the issue as pass/fail with its numbers", () => {
+    const ids = report.checks.map((c) => c.id);
+    for (const id of ["baseline-2.2", "all-four-3.7", "monotone", "dispatch-balance", "low-event-2x", "lro-guest-cycles"]) expect(ids).toContain(id);
+    for (const c of report.checks) {
+      expect(typeof c.pass).toBe("boolean");
+      expect(c.detail).toMatch(/\d/);
+    }
+    expect(report.allChecksPass).toBe(report.checks.every((c) => c.pass));
+  });
+
+  it("writes reproduce.json, the SVG charts and index.html", () => {
+    const written = JSON.parse(readFileSync(join(dir, "reproduce.json"), "utf8")) as ReproduceReport;
+    expect(written.steps.map((s) => s.name)).toEqual(STEP_NAMES);
+    const svgs = ["throughput.svg", ...STEP_NAMES.map((n) => `cpu-${n}.svg`)];
+    for (const f of svgs) {
+      const svg = readFileSync(join(dir, f), "utf8");
+      expect(tagBalanceProblems(svg, false)).toEqual([]);
+      expect(roleTexts(svg, "title-text").length).toBe(1);
+      expect(roleTexts(svg, "axis-title")).toHaveLength(2);
+      for (const t of roleTexts(svg, "axis-title")) expect(t.length).toBeGreaterThan(0);
+      expect(roleTexts(svg, "legend-label").length).toBeGreaterThan(1);
+    }
+    const tp = readFileSync(join(dir, "throughput.svg"), "utf8");
+    expect(roleTexts(tp, "axis-title")).toContain("aggregate TCP goodput (Gb/s)");
+    expect(roleTexts(tp, "legend-label")).toContain("paper (abstract)");
+    const cpu = readFileSync(join(dir, "cpu-paper-baseline.svg"), "utf8");
+    expect(roleTexts(cpu, "axis-title")).toContain("busy time (% of the VCPU)");
+    expect(roleTexts(cpu, "legend-label")).toContain("netback");
+
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(tagBalanceProblems(html, true)).toEqual([]);
+    for (const f of [...svgs, "reproduce.json"]) expect(html).toContain(`href="${f}"`);
+    for (const f of svgs) expect(html).toContain(`<img src="${f}"`);
+    for (const n of STEP_NAMES) expect(html).toContain(`<td>${n}</td>`);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))("index.html opens in Chromium: table, checks and every chart load", async () => {
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${join(dir, "index.html")}`);
+      await page.waitForLoadState("load");
+      expect(await page.title()).toMatch(/reproduce/);
+      expect(await page.locator("#results tbody tr").count()).toBe(5);
+      expect(await page.locator("#checks li").count()).toBe(report.checks.length);
+      const images = await page.$$eval("img", (imgs) => imgs.map((i) => ({ src: i.getAttribute("src"), ok: i.complete && i.naturalWidth > 0 })));
+      expect(images).toHaveLength(6);
+      for (const i of images) expect(i, String(i.src)).toMatchObject({ ok: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("reproduce checks (synthetic summaries)", () => {
+  const step = (i: number, gbps: number, ci: number, over: Partial<StepSummary> = {}): StepSummary => ({
+    name: PAPER_STEPS[i]!.name,
+    label: PAPER_STEPS[i]!.label,
+    description: "",
+    paperGbps: PAPER_STEPS[i]!.paperGbps,
+    simulatedGbps: gbps,
+    ci95Gbps: ci,
+    ci95RangeGbps: [gbps - ci, gbps + ci],
+    stdDevGbps: 0,
+    minGbps: gbps,
+    maxGbps: gbps,
+    diffFromPaperPct: null,
+    dom0Utilization: [1, 0, 0, 0],
+    dom0NetbackBusyRatio: 1,
+    dom0NetbackVcpus: [0],
+    dom0Vcpu0NetbackShare: 1,
+    notificationsPerPacket: 0.6,
+    evtchnSendsPerPacket: 0.8,
+    guestCyclesPerByte: 8,
+    latencyP50Us: 0,
+    latencyP99Us: 0,
+    vcpus: [],
+    runs: [],
+    erroredRuns: 0,
+    ...over,
+  });
+  const good = (): StepSummary[] => [
+    step(0, 2.2, 0.01),
+    step(1, 2.25, 0.01),
+    step(2, 3.2, 0.01, { dom0Utilization: [0.6, 0.55, 0.5, 0.5], dom0NetbackBusyRatio: 1.2, dom0NetbackVcpus: [0, 1, 2, 3] }),
+    step(3, 3.5, 0.01, { notificationsPerPacket: 0.2 }),
+    step(4, 3.7, 0.01, { notificationsPerPacket: 0.2, guestCyclesPerByte: 5 }),
+  ];
+  const verdicts = (s: StepSummary[]): Record<string, boolean> => Object.fromEntries(evaluateChecks(s).map((c) => [c.id, c.pass]));
+
+  it("all pass on a summary that meets every criterion", () => {
+    expect(Object.values(verdicts(good())).every(Boolean)).toBe(true);
+  });
+  it("each criterion fails on its own", () => {
+    let s = good();
+    s[0] = step(0, 2.32, 0.01);
+    expect(verdicts(s)["baseline-2.2"]).toBe(false);
+    s = good();
+    s[4] = step(4, 3.766, 0.001, { maxGbps: 3.79, notificationsPerPacket: 0.2, guestCyclesPerByte: 5 });
+    expect(verdicts(s)["all-four-3.7"]).toBe(false); // a seed above the TCP ceiling
+    s = good();
+    s[4] = step(4, 3.58, 0.01, { notificationsPerPacket: 0.2, guestCyclesPerByte: 5 });
+    expect(verdicts(s)["all-four-3.7"]).toBe(false);
+    s = good();
+    s[3] = step(3, 3.1, 0.02, { notificationsPerPacket: 0.2 });
+    expect(verdicts(s)["monotone"]).toBe(false);
+    s[3] = step(3, 3.185, 0.01, { notificationsPerPacket: 0.2 }); // overlaps the previous CI: fine
+    expect(verdicts(s)["monotone"]).toBe(true);
+    s = good();
+    s[2] = step(2, 3.2, 0.01, { dom0NetbackBusyRatio: 1.6, dom0NetbackVcpus: [0, 1, 2, 3] });
+    expect(verdicts(s)["dispatch-balance"]).toBe(false);
+    s = good();
+    s[3] = step(3, 3.5, 0.01, { notificationsPerPacket: 0.31 });
+    expect(verdicts(s)["low-event-2x"]).toBe(false);
+    s = good();
+    s[4] = step(4, 3.7, 0.01, { notificationsPerPacket: 0.2, guestCyclesPerByte: 8.1 });
+    expect(verdicts(s)["lro-guest-cycles"]).toBe(false);
+    s = good();
+    s[1] = step(1, 2.25, 0.01, { dom0Vcpu0NetbackShare: 0.5 });
+    expect(verdicts(s)["multi-tasklet-stays-on-vcpu0"]).toBe(false);
+  });
+});
