@@ -12,7 +12,7 @@
 
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
-import { resolveConfig, ConfigError, type ResolvedConfig } from "../config/schema.js";
+import { resolveConfig, ConfigError, describe, type ResolvedConfig } from "../config/schema.js";
 import { PARAM_BY_PATH } from "../config/params.js";
 import { PRESETS } from "../config/presets.js";
 
@@ -212,17 +212,34 @@ function checkPath(where: string, path: unknown): string {
 }
 
 /**
- * Checks values of the given paths on their own (type, range, allowed values) against the base:
- * only an error about one of those paths counts here, since relations between parameters (e.g.
- * enough PCPUs for the VCPUs) may be satisfied by another axis; whole points are checked later.
+ * Checks values on their own against the parameter table (type, range, allowed values), with the
+ * message resolveConfig would give. Relations between parameters (enough PCPUs for the VCPUs, ...)
+ * are not checked here, since another axis may satisfy them; whole points are resolved later.
  */
-function checkOwn(where: (path: string) => string, base: unknown, common: Record<string, unknown>, set: Record<string, unknown>): void {
-  try {
-    resolveConfig(base, { ...common, ...set });
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    for (const p of Object.keys(set)) {
-      if (e.field === p || e.field.startsWith(p + "[") || e.field.startsWith(p + ".")) throw new SpecError(`${where(p)}: ${e.message}`);
+function checkOwn(where: (path: string) => string, set: Record<string, unknown>): void {
+  for (const [path, v] of Object.entries(set)) {
+    const p = PARAM_BY_PATH.get(path)!;
+    const fail = (): never => {
+      throw new SpecError(`${where(path)}: ${new ConfigError(path, v, describe(p)).message}`);
+    };
+    if (v === null) {
+      if (!p.nullable) fail();
+      continue;
+    }
+    switch (p.kind) {
+      case "number":
+      case "integer":
+        if (typeof v !== "number" || !Number.isFinite(v) || (p.kind === "integer" && !Number.isInteger(v))) fail();
+        if ((p.min !== undefined && (v as number) < p.min) || (p.gt !== undefined && !((v as number) > p.gt)) || (p.max !== undefined && (v as number) > p.max)) fail();
+        break;
+      case "boolean":
+        if (typeof v !== "boolean") fail();
+        break;
+      case "enum":
+        if (typeof v !== "string" || !p.values!.includes(v)) fail();
+        break;
+      default:
+        if (!Array.isArray(v)) fail();
     }
   }
 }
@@ -297,7 +314,7 @@ export function planSweep(input: unknown): SweepPlan {
       checkPath(`spec.set`, p);
       common[p] = v;
     }
-    checkOwn((p) => `spec.set.${p}`, base, {}, common);
+    checkOwn((p) => `spec.set.${p}`, common);
   }
 
   // Seeds.
@@ -336,7 +353,7 @@ export function planSweep(input: unknown): SweepPlan {
   let axesIn: unknown = spec.axes ?? [];
   if (isObj(axesIn)) axesIn = Object.entries(axesIn).map(([path, values]) => ({ path, values }));
   if (!Array.isArray(axesIn)) throw new SpecError(`spec.axes: ${show(axesIn)} is not allowed; expected a list of axes or a {path: values} map`);
-  const axes: Expanded[] = axesIn.map((a, i) => expandAxis(`spec.axes[${i}]`, a, base, common));
+  const axes: Expanded[] = axesIn.map((a, i) => expandAxis(`spec.axes[${i}]`, a));
   const names = new Set<string>();
   const paths = new Map<string, string>();
   axes.forEach((a, i) => {
@@ -389,7 +406,7 @@ export function planSweep(input: unknown): SweepPlan {
   return { name, sweepId, axes: axes.map((a) => a.info), replications: seeds.length, metrics, points };
 }
 
-function expandAxis(where: string, a: unknown, base: unknown, common: Record<string, unknown>): Expanded {
+function expandAxis(where: string, a: unknown): Expanded {
   if (!isObj(a)) throw new SpecError(`${where}: ${show(a)} is not allowed; expected {path, values}, {zip: [...]} or {name, cases: [...]}`);
   const kinds = ["path", "zip", "cases"].filter((k) => k in a);
   if (kinds.length !== 1) throw new SpecError(`${where}: expected exactly one of "path", "zip" or "cases" (found ${kinds.length ? kinds.join(", ") : "none"})`);
@@ -398,7 +415,7 @@ function expandAxis(where: string, a: unknown, base: unknown, common: Record<str
     if (!allowedKeys[kinds[0]!]!.includes(k)) throw new SpecError(`${where}.${k}: unknown field; allowed here: ${allowedKeys[kinds[0]!]!.join(", ")}`);
   }
   if (a.name !== undefined && (typeof a.name !== "string" || a.name === "")) throw new SpecError(`${where}.name: ${show(a.name)} is not allowed; expected a non-empty string`);
-  const checkValue = (w: string, path: string, v: unknown): void => checkOwn(() => w, base, common, { [path]: v });
+  const checkValue = (w: string, path: string, v: unknown): void => checkOwn(() => w, { [path]: v });
 
   if ("path" in a) {
     const path = checkPath(`${where}.path`, a.path);
