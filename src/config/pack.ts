@@ -62,12 +62,16 @@ export function bindings(r: ResolvedConfig): { pirqVcpu: number[]; vifVcpu: numb
       return { pirqVcpu: Array.from({ length: nq }, (_, q) => q % D), vifVcpu: Array.from({ length: N }, (_, i) => i % D) };
     case "group-affine": {
       // Each vif's port goes to its group's VCPU; each NIC queue to the VCPU of the group of the
-      // first guest behind its port, so the port's driver work and its guest's netback work share
-      // a VCPU (tasklets run where scheduled).
+      // first guest it serves (one queue per port, or VMDq: queue i of port p serves guests
+      // p + i*ports, ...), so a queue's driver work and its guests' netback work share a VCPU
+      // (tasklets run where scheduled). RSS queues carry every guest of the port: round-robin.
       const vifVcpu = Array.from({ length: N }, (_, i) => groupVcpu(r.netback.groupMap[i]!));
+      const Q = r.nic.rxQueuesPerPort;
       const pirqVcpu = Array.from({ length: nq }, (_, q) => {
-        const port = Math.floor(q / r.nic.rxQueuesPerPort);
-        return port < N ? vifVcpu[port]! : q % D;
+        const port = Math.floor(q / Q);
+        const g = port + (q % Q) * r.nic.ports;
+        if ((Q === 1 || r.nic.queueSelect === "vmdq") && g < N) return vifVcpu[g]!;
+        return q % D;
       });
       return { pirqVcpu, vifVcpu };
     }

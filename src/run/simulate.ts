@@ -99,6 +99,7 @@ export async function simulateOnModule(
   const ex = await instantiate(module);
   const d = derive(r);
   const buf = packConfig(r);
+  preGrowMemory(ex, r, d);
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
   const initCode = ex.simInit(ptr);
@@ -132,6 +133,27 @@ export async function simulateOnModule(
     if (phase === "warmup") snapshot = stats(ex).slice();
   }
   return build(r, ex, snapshot!, wall0, opts, "completed", undefined);
+}
+
+/**
+ * Grows linear memory once to about what simInit will allocate. The model allocates everything
+ * at init through the stub runtime's bump allocator, which otherwise grows memory a few pages at
+ * a time; each grow makes V8 move the buffer, which made init cost tens of milliseconds. The
+ * estimate only has to be close: any shortfall is still grown on demand.
+ */
+function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive>): void {
+  const flows = r.guests.count * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
+  const guestsPerPort = Math.ceil(r.guests.count / r.nic.ports);
+  const flight = 2 ** Math.ceil(Math.log2(guestsPerPort * ((r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest) * d.windowSegs + 512) + 2048));
+  const bytes =
+    d.poolPackets * 56 + // packet records (structure of arrays)
+    flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
+    2 * r.nic.ports * flight * 12 + // frames in flight per link
+    d.eventqCapacity * 16 +
+    r.guests.count * 2 * 256 * 4 * 2 + // rings
+    (1 << 20); // queues, counters, everything else
+  const have = ex.memory.buffer.byteLength;
+  if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
 }
 
 function stats(ex: WasmExports): BigUint64Array {

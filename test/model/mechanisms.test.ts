@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { run, rawRun, resolveConfig, dom0 } from "../helpers.js";
+import { bindings } from "../../dist/src/config/pack.js";
 
 const short = { durationMs: 200, warmupMs: 50 };
 
@@ -107,6 +108,13 @@ describe("event-channel dispatch [E3-E5]", () => {
     expect(r.events["evtchnRebinds"]).toBeGreaterThan(0);
     const u = dom0(r).map((c) => c.utilization);
     expect(Math.min(...u)).toBeGreaterThan(0.1);
+  });
+  it("group-affine binds each NIC queue with its guests' group: one queue per port, or VMDq queues", () => {
+    expect(bindings(resolveConfig("paper-dispatch")).pirqVcpu).toEqual([0, 1, 2, 3]);
+    const vmdq = resolveConfig("paper-dispatch", { "nic.ports": 1, "nic.rateGbps": 10, "nic.rxQueuesPerPort": 4, "nic.queueSelect": "vmdq" });
+    expect(bindings(vmdq).pirqVcpu).toEqual([0, 1, 2, 3]);
+    expect(bindings(vmdq).vifVcpu).toEqual([0, 1, 2, 3]);
+    expect(bindings(resolveConfig("paper-baseline")).pirqVcpu).toEqual([0, 0, 0, 0]);
   });
   it("group-affine dispatch spreads the work evenly over dom0 VCPUs", async () => {
     const u = dom0(await run("paper-dispatch", short)).map((c) => c.utilization);
