@@ -20,6 +20,7 @@ export function tableRows(r: ReproduceReport): { header: string[]; rows: string[
     "notif/pkt",
     "evtchn/pkt",
     "guest cyc/B",
+    "p99 latency",
   ];
   const rows = r.steps.map((s) => [
     s.name,
@@ -31,6 +32,7 @@ export function tableRows(r: ReproduceReport): { header: string[]; rows: string[
     s.notificationsPerPacket.toFixed(3),
     s.evtchnSendsPerPacket.toFixed(3),
     s.guestCyclesPerByte.toFixed(2),
+    Number.isFinite(s.latencyP99Us) ? `${s.latencyP99Us.toFixed(0)} us` : "n/a",
   ]);
   return { header, rows };
 }
@@ -49,7 +51,7 @@ export function renderReproduceText(r: ReproduceReport): string {
   out.push("");
   out.push(
     "dom0 max/min: busiest / least busy dom0 VCPU among those with >= 1% netback time (how many). notif/pkt: interdomain notifications " +
-      "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte.",
+      "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte; p99 latency: NIC arrival to delivery to the guest application.",
   );
   out.push("");
   out.push("checks (issue 3, Done when):");
@@ -90,7 +92,7 @@ export function throughputChart(r: ReproduceReport): Promise<string> {
     legendTitle: "series",
     seriesLabel: sim,
     categories: r.steps.map((s) => s.label),
-    data: r.steps.map((s) => ({
+    data: r.steps.filter((s) => Number.isFinite(s.simulatedGbps)).map((s) => ({
       category: s.label,
       value: s.simulatedGbps,
       ...(s.ci95RangeGbps ? { low: s.ci95RangeGbps[0], high: s.ci95RangeGbps[1] } : {}),
@@ -191,7 +193,7 @@ ${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
 </table>
 <p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in parentheses).
 notif/pkt: interdomain notifications (both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet;
-guest cyc/B: guest busy cycles per received payload byte.</p>
+guest cyc/B: guest busy cycles per received payload byte; p99 latency: 99th percentile of the delay from NIC arrival to delivery to the guest application.</p>
 <h2>Checks (issue 3): ${pass} of ${r.checks.length} pass</h2>
 <ul id="checks">
 ${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ${esc(c.description)}: ${esc(c.detail)}</li>`).join("\n")}
@@ -205,13 +207,21 @@ ${r.steps.map((s) => figure(charts.cpu[s.name]!, `${s.name}: per-VCPU busy time 
 `;
 }
 
-/** Writes reproduce.json, the charts and index.html into dir. Returns the paths written. */
-export async function writeReproduceOutputs(r: ReproduceReport, dir: string): Promise<string[]> {
+/** Where writeReproduceOutputs put things. */
+export interface ReproduceOutput {
+  dir: string;
+  charts: ChartFiles;
+  /** Every path written. */
+  files: string[];
+}
+
+/** Writes reproduce.json, the charts and index.html into dir. */
+export async function writeReproduceOutputs(r: ReproduceReport, dir: string): Promise<ReproduceOutput> {
   await mkdir(dir, { recursive: true });
   const charts = await writeCharts(r, dir);
   const json = join(dir, "reproduce.json");
-  await writeFile(json, JSON.stringify({ ...r, charts }, null, 2) + "\n");
+  await writeFile(json, JSON.stringify({ ...r, output: { dir, charts } }, null, 2) + "\n");
   const html = join(dir, "index.html");
   await writeFile(html, renderReproduceHtml(r, charts));
-  return [json, join(dir, charts.throughput), ...Object.values(charts.cpu).map((f) => join(dir, f)), html];
+  return { dir, charts, files: [json, join(dir, charts.throughput), ...Object.values(charts.cpu).map((f) => join(dir, f)), html] };
 }

@@ -53,11 +53,11 @@ export function register(program: Command): void {
         });
         progress.done();
         const dir = resolve(o.out);
-        const files = await writeReproduceOutputs(report, dir);
-        if (o.json) process.stdout.write(JSON.stringify(report) + "\n");
+        const written = await writeReproduceOutputs(report, dir);
+        if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {
           process.stdout.write(renderReproduceText(report) + "\n");
-          process.stdout.write(`\nwrote ${files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
+          process.stdout.write(`\nwrote ${written.files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
         }
         const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0);
         if (errored > 0) {
