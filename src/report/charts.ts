@@ -12,7 +12,8 @@
 //                   (per-category ticks such as published values, or chart-wide rules such as a
 //                   link ceiling), all in one legend;
 //   stackedBarChart bars stacked by a component (e.g. CPU time by kernel component);
-//   lineChart       one line per series over a quantitative x, with error bars or bands.
+//   lineChart       one line per series over a quantitative (or ordinal) x, with error bars or
+//                   bands.
 //
 // Each has a `...Spec` twin returning the Vega-Lite spec, for callers that embed interactive
 // charts (vega-embed) or want to adjust a spec before rendering it with `renderSvg`.
@@ -95,7 +96,8 @@ export interface StackedBarChartOptions extends ChartBase {
 }
 
 export interface LineDatum {
-  x: number;
+  /** Quantitative x (numbers), or ordinal x (labels, ordered by `xOrder` or first appearance). */
+  x: number | string;
   series: string;
   y: number;
   low?: number;
@@ -106,7 +108,9 @@ export interface LineChartOptions extends ChartBase {
   data: readonly LineDatum[];
   /** How intervals are drawn: "bars" (error bars, default) or "band" (shaded band). */
   interval?: "bars" | "band";
-  /** Log-scale x axis (e.g. rates or sizes spanning decades). */
+  /** Order of ordinal (string) x values; default: first appearance. */
+  xOrder?: readonly (number | string)[];
+  /** Log-scale x axis (e.g. rates or sizes spanning decades; quantitative x only). */
   xLog?: boolean;
   /** d3-format for x labels. */
   xFormat?: string;
@@ -294,11 +298,12 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
 
 /** Vega-Lite spec of a line chart with optional error bars or bands. */
 export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
-  checkFinite(`${o.title}: line values`, o.data.flatMap((d) => [d.x, d.y, d.low, d.high]));
+  const quantitative = o.data.every((d) => typeof d.x === "number");
+  checkFinite(`${o.title}: line values`, o.data.flatMap((d) => [quantitative ? (d.x as number) : undefined, d.y, d.low, d.high]));
   const series = uniq(o.data.map((d) => d.series));
   const refs = o.references ?? [];
   const refLabels = uniq(refs.map((r) => r.label));
-  const rows = o.data.map((d) => ({ ...d, [LEGEND_FIELD]: d.series }));
+  const rows = o.data.map((d) => ({ ...d, x: quantitative ? d.x : String(d.x), [LEGEND_FIELD]: d.series }));
   const color = {
     field: LEGEND_FIELD,
     type: "nominal",
@@ -308,7 +313,9 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   };
   const xScale: Record<string, unknown> = o.xLog ? { type: "log" } : { zero: false };
   if (o.xDomain) xScale["domain"] = o.xDomain;
-  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: xScale, axis: o.xFormat ? { format: o.xFormat } : {} };
+  const x = quantitative
+    ? { field: "x", type: "quantitative", title: o.xTitle, scale: xScale, axis: o.xFormat ? { format: o.xFormat } : {} }
+    : { field: "x", type: "ordinal", title: o.xTitle, sort: (o.xOrder ?? uniq(rows.map((r) => r.x as string))).map(String), axis: { labelAngle: 0 } };
   const y = { field: "y", type: "quantitative", title: o.yTitle, scale: yScale(o), axis: yAxis(o) };
   const layers: Record<string, unknown>[] = [];
   if (rows.some((r) => r.low !== undefined && r.high !== undefined)) {

@@ -91,6 +91,22 @@ describe("SVG charts", () => {
     }
   });
 
+  it("line chart over ordinal x keeps the given order", async () => {
+    const svg = await lineChart({
+      title: "By dispatch policy",
+      xTitle: "dispatch policy",
+      yTitle: "goodput (Gb/s)",
+      legendTitle: "netback",
+      xOrder: ["vcpu0", "round-robin", "group-affine"],
+      data: ["group-affine", "vcpu0", "round-robin"].map((x, i) => ({ x, series: "tasklet", y: 2 + i, low: 1.9 + i, high: 2.1 + i })),
+    });
+    expectReadable(svg, "By dispatch policy", ["dispatch policy", "goodput (Gb/s)"], ["tasklet"]);
+    const labels = roleTexts(svg, "axis-label");
+    const at = ["vcpu0", "round-robin", "group-affine"].map((l) => labels.indexOf(l));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   it("refuses non-finite data instead of drawing an empty chart", () => {
     expect(() => barChartSpec({ title: "t", xTitle: "x", yTitle: "y", legendTitle: "l", data: [{ category: "a", value: NaN }] })).toThrow(/non-finite/);
   });
