@@ -96,7 +96,7 @@ describe("demo page in Chromium", () => {
 
   it("stays responsive during a run: a click is handled within 200 ms; cancel stops the run", async () => {
     const page = await openPage();
-    await setRun(page, "paper-lro", 4000, 200);
+    await setRun(page, "paper-lro", 10000, 200); // cancelled once the click is checked
     await page.getByTestId("run").click();
     // Wait until the worker is well into the run (live progress has arrived and the charts are laid out).
     await page.waitForFunction(() => (document.querySelector("progress") as HTMLProgressElement).value > 0.05, null, { timeout: 30_000 });
