@@ -51,7 +51,10 @@ export const TIERING =
   `repetition (order rotated every repetition); C timing excludes process start-up, all three time init(S) + N events.`;
 
 export interface KernelRun {
+  /** Wall-clock seconds. */
   seconds: number;
+  /** CPU seconds of this process over the same span (user + system). */
+  cpuSeconds: number;
   events: number;
   csum: bigint;
   latsum: bigint;
@@ -77,6 +80,7 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
     const e = await wasmInstance();
     const kbInit = e.kbInit as (s: number) => void;
     const kbRun = e.kbRun as (n: number) => number;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     kbInit(sources);
     let left = events;
@@ -86,9 +90,11 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
       left -= c;
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpuSeconds = cpuSince(c0);
     const u64 = (f: string): bigint => BigInt.asUintN(64, (e[f] as () => bigint)());
     return {
       seconds,
+      cpuSeconds,
       events: Number(u64("kbEvents")),
       csum: u64("kbCsum"),
       latsum: u64("kbLatsum"),
@@ -97,6 +103,7 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
     };
   }
   if (impl === "ts") {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const k = new KernelTs(sources);
     let left = events;
@@ -106,7 +113,8 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
       left -= c;
     }
     const seconds = (performance.now() - t0) / 1000;
-    return { seconds, ...k.result() };
+    const cpuSeconds = cpuSince(c0);
+    return { seconds, cpuSeconds, ...k.result() };
   }
   const bin = compileC();
   if (!bin) throw new Error("gcc not found: the C kernel cannot be built");
@@ -118,7 +126,15 @@ export async function runKernel(impl: KernelImpl, sources: number, events: numbe
     latsum: BigInt(out[4]!),
     completed: Number(out[5]),
     drops: Number(out[6]),
+    cpuSeconds: Number(out[7]),
   };
+}
+
+/** CPU seconds (user + system) of this process since `c0`. Includes V8's background threads
+ *  (compiler, GC), which after the warm-up do little. */
+export function cpuSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1e6;
 }
 
 export interface KernelImplResult {
@@ -126,9 +142,12 @@ export interface KernelImplResult {
   config: string;
   sources: number;
   events: number;
-  /** Median over the timed runs. */
+  /** Median over the timed runs, wall clock. */
   eventsPerSec: number;
   runs: number[];
+  /** Median events per CPU second: the comparison to use when other work shares the cores. */
+  eventsPerCpuSec: number;
+  cpuRuns: number[];
   csum: string;
   latsum: string;
   completed: number;
@@ -138,6 +157,9 @@ export interface KernelImplResult {
   /** This implementation's median over C's median, and the median of per-repetition ratios. */
   vsC: { medians: number; pairs: number } | null;
   vsTs: { medians: number; pairs: number } | null;
+  /** The same ratios on CPU time. */
+  cpuVsC: { medians: number; pairs: number } | null;
+  cpuVsTs: { medians: number; pairs: number } | null;
 }
 
 export interface KernelReport {
@@ -200,6 +222,8 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
   const results: KernelImplResult[] = [];
   for (const cfg of configs) {
     const rate = (impl: KernelImpl): number[] => (runs.get(key(impl, cfg.name)) ?? []).map((x) => x.events / x.seconds);
+    const cpuRate = (impl: KernelImpl): number[] =>
+      (runs.get(key(impl, cfg.name)) ?? []).map((x) => x.events / x.cpuSeconds);
     for (const impl of impls) {
       const rs = runs.get(key(impl, cfg.name))!;
       const last = rs[rs.length - 1]!;
@@ -214,6 +238,8 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
         events: last.events,
         eventsPerSec: median(rate(impl)),
         runs: rate(impl),
+        eventsPerCpuSec: median(cpuRate(impl)),
+        cpuRuns: cpuRate(impl),
         csum: last.csum.toString(),
         latsum: last.latsum.toString(),
         completed: last.completed,
@@ -221,6 +247,8 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
         match: checked ? ok : null,
         vsC: impl !== "c" && impls.includes("c") ? ratios(rate(impl), rate("c")) : null,
         vsTs: impl !== "ts" && impls.includes("ts") ? ratios(rate(impl), rate("ts")) : null,
+        cpuVsC: impl !== "c" && impls.includes("c") ? ratios(cpuRate(impl), cpuRate("c")) : null,
+        cpuVsTs: impl !== "ts" && impls.includes("ts") ? ratios(cpuRate(impl), cpuRate("ts")) : null,
       });
     }
   }
@@ -237,13 +265,19 @@ export function kernelTable(rep: KernelReport): string {
   const r2 = (x: { medians: number; pairs: number } | null): string =>
     x ? `${x.medians.toFixed(2)}x / ${x.pairs.toFixed(2)}x` : "-";
   return table(
-    ["config", "impl", "events/s (median)", "vs C (medians / pairs)", "vs TS (medians / pairs)", "checksums"],
+    [
+      "config", "impl", "events/s (median)", "vs C (medians / pairs)", "vs TS (medians / pairs)",
+      "events/CPU s", "CPU-time vs C", "CPU-time vs TS", "checksums",
+    ],
     rep.results.map((r) => [
       `${r.config} (S=${r.sources})`,
       r.impl,
       fmtRate(r.eventsPerSec),
       r2(r.vsC),
       r2(r.vsTs),
+      fmtRate(r.eventsPerCpuSec),
+      r2(r.cpuVsC),
+      r2(r.cpuVsTs),
       r.match === null ? "not checked" : r.match ? "match" : `MISMATCH csum=${r.csum}`,
     ]),
   );
@@ -282,6 +316,9 @@ async function main(argv: readonly string[]): Promise<void> {
           vsC: r.vsC,
           vsTs: r.vsTs,
           runs: r.runs.map(Math.round),
+          eventsPerCpuSec: Math.round(r.eventsPerCpuSec),
+          cpuVsC: r.cpuVsC,
+          cpuVsTs: r.cpuVsTs,
           tiering: rep.tiering,
         }),
       );

@@ -3,6 +3,7 @@
 //
 //   node dist/bench/main.js [--quick] [--kernel-reps N] [--micro-rounds N] [--sim-reps N]
 //   --quick: 1 kernel repetition on 5M events (checksums not checked), 1 micro round, 1 sim round.
+//   --clock cpu: microbenchmarks timed on process CPU time (kernel and sim always report both).
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +22,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const t0 = performance.now();
 
   const kernel = await runKernelBench({ reps: kernelReps, ...(quick ? { events: 5_000_000 } : {}), log });
-  const micro = await runMicroBench({ rounds: microRounds, log });
+  const clock = argValue(argv, "clock") === "cpu" ? "cpu" : "wall";
+  const micro = await runMicroBench({ rounds: microRounds, clock, log });
   let sim: Awaited<ReturnType<typeof runSimBench>> | { error: string };
   try {
     sim = await runSimBench({ reps: simReps, log });

@@ -73,6 +73,9 @@ export interface SimBenchResult {
   wasmMemoryBytesAfterInit: number;
   wasmMemoryBytesAtEnd: number;
   wallRounds: number[];
+  /** Median CPU seconds of this process per simulate() call, and packets per CPU second. */
+  cpuSeconds: number;
+  packetsPerCpuSecond: number;
 }
 
 export interface SimReport {
@@ -113,10 +116,14 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
   const cases = simCases(durationMs);
   await simulate({ preset: "paper-lro", durationMs }); // warm-up: tier the module up
   const walls: number[][] = cases.map(() => []);
+  const cpus: number[][] = cases.map(() => []);
   const last: (Awaited<ReturnType<typeof simulate>> | undefined)[] = cases.map(() => undefined);
   for (let r = 0; r < reps; r++) {
     for (let i = 0; i < cases.length; i++) {
+      const c0 = process.cpuUsage();
       const res = await simulate(cases[i]!.config);
+      const cu = process.cpuUsage(c0);
+      cpus[i]!.push((cu.user + cu.system) / 1e6);
       walls[i]!.push(res.perf.wallSeconds);
       last[i] = res;
     }
@@ -152,13 +159,16 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
       wasmMemoryBytesAfterInit: p.memInit,
       wasmMemoryBytesAtEnd: p.memEnd,
       wallRounds: walls[i]!,
+      cpuSeconds: median(cpus[i]!),
+      packetsPerCpuSecond: packets / median(cpus[i]!),
     });
   }
   return {
     policy:
       `simulate() from src/node.ts (release build), warm-up + init included in wall time; one untimed warm-up ` +
       `simulation first; ${reps} interleaved rounds, medians; ${durationMs} ms measured + the config's warm-up ` +
-      `of simulated time; memory and pending events from a separate untimed probe instance`,
+      `of simulated time; memory and pending events from a separate untimed probe instance; packets/CPU s ` +
+      `uses this process's CPU time around simulate() (robust when other work shares the cores)`,
     reps,
     durationMs,
     results,
@@ -168,12 +178,13 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
 export function simTable(rep: SimReport): string {
   const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
   return table(
-    ["simulation", "state", "Gb/s", "packets/wall s", "sim s/wall s", "events/wall s", "ns/event", "max pending", "ns/ev/log2(pend)", "Wasm MiB"],
+    ["simulation", "state", "Gb/s", "packets/wall s", "packets/CPU s", "sim s/wall s", "events/wall s", "ns/event", "max pending", "ns/ev/log2(pend)", "Wasm MiB"],
     rep.results.map((r) => [
       r.name,
       r.state,
       r.aggregateGbps.toFixed(2),
       fmtRate(r.packetsPerWallSecond),
+      fmtRate(r.packetsPerCpuSecond),
       r.simSecondsPerWallSecond.toFixed(1),
       fmtRate(r.eventsPerWallSecond),
       r.nsPerEvent.toFixed(0),
