@@ -24,6 +24,8 @@ export interface LineChartOptions {
   seriesTitle?: string;
   /** Quantitative x (numbers) or ordinal x (labels, in the given order). */
   xOrder?: (number | string)[];
+  /** Series in legend and colour order (default: as they come). */
+  seriesOrder?: string[];
   width?: number;
   height?: number;
 }
@@ -35,7 +37,15 @@ export function lineChartSpec(data: SeriesPoint[], o: LineChartOptions): TopLeve
     ? { field: "x", type: "quantitative" as const, title: o.xTitle, scale: { zero: false } }
     : { field: "x", type: "ordinal" as const, title: o.xTitle, ...(o.xOrder ? { sort: o.xOrder.map(String) } : {}) };
   const values = quantitative ? data : data.map((d) => ({ ...d, x: String(d.x) }));
-  const color = o.seriesTitle ? { field: "series", type: "nominal" as const, title: o.seriesTitle } : { value: "#4c78a8" };
+  const color = o.seriesTitle
+    ? {
+        field: "series",
+        type: "nominal" as const,
+        title: o.seriesTitle,
+        scale: { domain: o.seriesOrder ?? [...new Set(data.map((d) => d.series))] },
+        legend: { titleLimit: 400, labelLimit: 300 },
+      }
+    : { value: "#4c78a8" };
   const withCi = data.some((d) => d.n > 1);
   const layers: TopLevelSpec[] = [];
   const interval = quantitative

@@ -139,6 +139,7 @@ export async function writeReport(recordsIn: readonly PointRecord[], outDir: str
           yTitle: m,
           ...(series !== undefined ? { seriesTitle: series } : {}),
           xOrder: xs,
+          ...(series !== undefined ? { seriesOrder: axisValues(records, series).map(String) } : {}),
         });
         sections.push(`<figure>${await renderSvg(spec)}<figcaption>${esc(m)} against ${esc(x)}${series ? `, one line per ${esc(series)}` : ""}${fk ? ` (${esc(fk)})` : ""}; mean of replications with 95&nbsp;% CI</figcaption></figure>`);
         charts++;
