@@ -249,16 +249,16 @@ function drawTime(v: RunView | null): void {
     el.append(svg("text", { x: x(ms), y: H - B + 15, "text-anchor": "middle" }, `${+ms.toPrecision(6)}`));
   }
   el.append(svg("text", { x: W - R, y: H - 2, "text-anchor": "end" }, "simulated ms"));
+  const labels: Array<{ y: number; text: string; attrs: Record<string, string> }> = [];
   const ref = (g: number, label: string, color: string): void => {
     el.append(svg("line", { class: "paper", stroke: color, x1: L, x2: W - R, y1: y(g), y2: y(g) }));
-    el.append(svg("text", { x: W - R + 4, y: y(g) + 4, fill: color }, label));
+    labels.push({ y: y(g) + 4, text: label, attrs: { fill: color } });
   };
   ref(PAPER_BASELINE_GBPS, `paper baseline ${PAPER_BASELINE_GBPS}`, "#b45309");
   ref(PAPER_ALL_FOUR_GBPS, `paper, all four ${PAPER_ALL_FOUR_GBPS}`, "#047857");
   if (lineRate <= yMax) {
     el.append(svg("line", { class: "grid", "stroke-dasharray": "2 3", stroke: "#9aa5b1", x1: L, x2: W - R, y1: y(lineRate), y2: y(lineRate) }));
-    const near = Math.abs(y(lineRate) - y(PAPER_ALL_FOUR_GBPS)) < 12;
-    el.append(svg("text", { x: W - R + 4, y: y(lineRate) + (near ? -3 : 4), fill: "#52606d" }, `line rate ${fmt(lineRate, 1)}`));
+    labels.push({ y: y(lineRate) + 4, text: `line rate ${fmt(lineRate, 1)}`, attrs: { fill: "#52606d" } });
   }
   if (v && v.samples.length > 0) {
     const pts: string[] = [];
@@ -271,8 +271,14 @@ function drawTime(v: RunView | null): void {
   if (v?.result && v.result.state === "completed") {
     const g = v.result.throughput.aggregateGbps;
     el.append(svg("line", { class: "final", x1: x(c!.warmupMs), x2: W - R, y1: y(g), y2: y(g) }));
-    el.append(svg("text", { x: W - R + 4, y: y(g) + 4, "font-weight": "bold" }, `this run ${fmt(g, 3)}`));
+    labels.push({ y: y(g) + 4, text: `this run ${fmt(g, 3)}`, attrs: { "font-weight": "bold" } });
   }
+  // Right-hand labels, moved apart where their lines are close.
+  labels.sort((a, b) => a.y - b.y);
+  labels.forEach((l, i) => {
+    if (i > 0) l.y = Math.max(l.y, labels[i - 1]!.y + 13);
+    el.append(svg("text", { x: W - R + 4, y: l.y, ...l.attrs }, l.text));
+  });
   const lastG = v?.last?.aggregateGbps;
   el.setAttribute("aria-label", v ? `Aggregate goodput over simulated time; latest window ${fmt(lastG ?? NaN)} Gb/s; paper: ${PAPER_BASELINE_GBPS} baseline, ${PAPER_ALL_FOUR_GBPS} with all four techniques` : "no run yet");
 }
