@@ -147,14 +147,25 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
       finish();
       reject(new Error(`pvnetsim worker failed (${String(workerUrl)}): ${e.message || "could not load the script"}`));
     });
-    post({
-      type: "run",
-      module,
-      config: resolved,
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      chunkEvents: opts.chunkEvents ?? DEFAULT_BROWSER_CHUNK_EVENTS,
-      live: opts.live ?? true,
+    worker.addEventListener("messageerror", () => {
+      finish();
+      reject(new Error("pvnetsim worker sent a message that could not be deserialized"));
     });
+    try {
+      post({
+        type: "run",
+        module,
+        config: resolved,
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        chunkEvents: opts.chunkEvents ?? DEFAULT_BROWSER_CHUNK_EVENTS,
+        live: opts.live ?? true,
+      });
+    } catch (e) {
+      // e.g. a DataCloneError from a browser that cannot post a WebAssembly.Module to a worker
+      finish();
+      reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
     // Like simulateOnModule: an already-aborted signal gives an "aborted" result, not a rejection.
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener("abort", onAbort, { once: true });
