@@ -1,6 +1,6 @@
 // The package's browser entry as published (dist/src/browser/index.js, unbundled ES modules,
 // default worker and .wasm locations), imported by a page in Chromium: same SimResult as Node,
-// progress events with live samples, and cancel through an AbortSignal.
+// progress events with live samples, cancel through an AbortSignal, and its two ways to fail.
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Server } from "node:http";
@@ -32,6 +32,7 @@ interface PageOutcome {
   liveSamples: number;
   lastMeasured: number | null;
   aborted: { state: string; error?: string };
+  failures: string[];
 }
 
 it("pvnetsim/browser runs in a worker with its default URLs and returns Node's result", async () => {
@@ -57,7 +58,16 @@ it("pvnetsim/browser runs in a worker with its default URLs and returns Node's r
     });
     const ac = new AbortController();
     const aborted = await api.simulate("paper-baseline", { chunkEvents: 4096, signal: ac.signal, onProgress: () => ac.abort() });
-    return { result, progressEvents, liveSamples, lastMeasured, aborted: { state: aborted.state, error: aborted.error } };
+    const failures = [];
+    for (const [config, opts] of [[{ dom0: { vcpus: 0 } }, {}], ["paper-baseline", { workerUrl: "/no-such-worker.js" }]]) {
+      try {
+        await api.simulate(config, opts);
+        failures.push("resolved");
+      } catch (e) {
+        failures.push(e instanceof api.ConfigError ? "ConfigError: " + e.message : "Error: " + e.message);
+      }
+    }
+    return { result, progressEvents, liveSamples, lastMeasured, aborted: { state: aborted.state, error: aborted.error }, failures };
   })()`)) as PageOutcome;
   await page.close();
 
@@ -70,4 +80,7 @@ it("pvnetsim/browser runs in a worker with its default URLs and returns Node's r
   // interval ends at the last event instead of the end of the run).
   expect(out.lastMeasured).toBeCloseTo(node.throughput.aggregateGbps, 3);
   expect(out.aborted).toEqual({ state: "aborted", error: "aborted by signal" });
+  // Bad input rejects with the ConfigError before a worker starts; a missing worker script rejects.
+  expect(out.failures[0]).toMatch(/^ConfigError: dom0\.vcpus: 0 is not allowed/);
+  expect(out.failures[1]).toMatch(/^Error: pvnetsim worker failed \(\/no-such-worker\.js\)/);
 });
