@@ -1,10 +1,9 @@
 // Sweep charts: a metric against one axis, one line per value of a second axis, with 95 %
-// confidence intervals from replications. Specs are Vega-Lite, compiled to Vega and rendered
-// headless to SVG with View.toSVG() (no browser, no canvas).
-// (src/report/charts.ts, the reproduce command's helpers, did not exist when this was written.)
+// confidence intervals from replications. Drawing is the shared Vega-Lite -> SVG helper
+// (src/report/charts.ts, rendered headless by vega's View.toSVG()); this file only aggregates
+// replications and chooses the scales.
 
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import { lineChart } from "../report/charts.js";
 
 export interface SeriesPoint {
   x: number | string;
@@ -15,70 +14,16 @@ export interface SeriesPoint {
   n: number;
 }
 
-export interface LineChartOptions {
+export interface MetricChartOptions {
   title: string;
   subtitle?: string;
   xTitle: string;
   yTitle: string;
-  /** Legend title; omit for a single line. */
-  seriesTitle?: string;
-  /** Quantitative x (numbers) or ordinal x (labels, in the given order). */
+  /** Legend title (the series axis, or the metric for a single line). */
+  legendTitle: string;
+  /** Order of x labels (ordinal x) and of series in the legend. */
   xOrder?: (number | string)[];
-  /** Series in legend and colour order (default: as they come). */
   seriesOrder?: string[];
-  width?: number;
-  height?: number;
-}
-
-/** The Vega-Lite spec of a line chart with a CI band (or error bars for ordinal x). */
-export function lineChartSpec(data: SeriesPoint[], o: LineChartOptions): TopLevelSpec {
-  const quantitative = data.every((d) => typeof d.x === "number");
-  const x = quantitative
-    ? { field: "x", type: "quantitative" as const, title: o.xTitle, scale: { zero: false } }
-    : { field: "x", type: "ordinal" as const, title: o.xTitle, ...(o.xOrder ? { sort: o.xOrder.map(String) } : {}) };
-  const values = quantitative ? data : data.map((d) => ({ ...d, x: String(d.x) }));
-  const color = o.seriesTitle
-    ? {
-        field: "series",
-        type: "nominal" as const,
-        title: o.seriesTitle,
-        scale: { domain: o.seriesOrder ?? [...new Set(data.map((d) => d.series))] },
-        legend: { titleLimit: 400, labelLimit: 300 },
-      }
-    : { value: "#4c78a8" };
-  const withCi = data.some((d) => d.n > 1);
-  const layers: TopLevelSpec[] = [];
-  const interval = quantitative
-    ? { mark: { type: "area" as const, opacity: 0.18 }, encoding: { x, y: { field: "lo", type: "quantitative" as const }, y2: { field: "hi" }, color } }
-    : { mark: { type: "rule" as const }, encoding: { x, y: { field: "lo", type: "quantitative" as const }, y2: { field: "hi" }, color } };
-  if (withCi) layers.push(interval as unknown as TopLevelSpec);
-  layers.push({
-    mark: { type: "line", point: true },
-    encoding: {
-      x,
-      y: { field: "mean", type: "quantitative", title: o.yTitle, scale: { zero: false } },
-      color,
-      tooltip: [{ field: "x" }, { field: "series" }, { field: "mean", format: ".4g" }, { field: "lo", format: ".4g" }, { field: "hi", format: ".4g" }, { field: "n" }],
-    },
-  } as unknown as TopLevelSpec);
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: o.subtitle ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: o.width ?? 420,
-    height: o.height ?? 260,
-    data: { values },
-    layer: layers,
-  } as unknown as TopLevelSpec;
-}
-
-/** Renders a Vega-Lite spec to an SVG string, headless. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
 }
 
 /** Two-sided 95 % Student-t quantile for `df` degrees of freedom. */
@@ -98,4 +43,38 @@ export function meanCi(xs: readonly number[]): { mean: number; lo: number; hi: n
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   const h = t95(n - 1) * (sd / Math.sqrt(n));
   return { mean, lo: mean - h, hi: mean + h, n };
+}
+
+/**
+ * Y range fitted to the data (means and intervals) with a margin: sweep effects are often a few
+ * percent of the value, which a zero-based axis would flatten.
+ */
+export function fittedDomain(data: readonly SeriesPoint[]): [number, number] {
+  const lo = Math.min(...data.map((d) => d.lo));
+  const hi = Math.max(...data.map((d) => d.hi));
+  const span = hi - lo || Math.abs(hi) * 0.02 || 1;
+  return [lo - 0.08 * span, hi + 0.08 * span];
+}
+
+/** SVG of one metric chart: line per series over x, CI band (numeric x) or error bars (labels). */
+export function metricChart(data: readonly SeriesPoint[], o: MetricChartOptions): Promise<string> {
+  const order = o.seriesOrder ?? [...new Set(data.map((d) => d.series))];
+  const rank = (s: string): number => {
+    const i = order.indexOf(s);
+    return i < 0 ? order.length : i;
+  };
+  const sorted = [...data].sort((a, b) => rank(a.series) - rank(b.series));
+  const withCi = data.some((d) => d.n > 1);
+  const quantitative = data.every((d) => typeof d.x === "number");
+  return lineChart({
+    title: o.title,
+    ...(o.subtitle ? { subtitle: o.subtitle } : {}),
+    xTitle: o.xTitle,
+    yTitle: o.yTitle,
+    legendTitle: o.legendTitle,
+    yDomain: fittedDomain(data),
+    data: sorted.map((d) => ({ x: d.x, series: d.series, y: d.mean, ...(withCi ? { low: d.lo, high: d.hi } : {}) })),
+    interval: quantitative ? "band" : "bars",
+    ...(o.xOrder ? { xOrder: o.xOrder } : {}),
+  });
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PointRecord } from "./records.js";
-import { lineChartSpec, meanCi, renderSvg, type SeriesPoint } from "./charts.js";
+import { meanCi, metricChart, type SeriesPoint } from "./charts.js";
 
 export interface ReportOptions {
   /** Axis on the x axis (default: the first axis with more than one value). */
@@ -132,16 +132,16 @@ export async function writeReport(recordsIn: readonly PointRecord[], outDir: str
         }
         if (groups.size === 0) continue;
         const data: SeriesPoint[] = [...groups.values()].map((g) => ({ x: g.x, series: g.series, ...meanCi(g.vals) }));
-        const spec = lineChartSpec(data, {
+        const svg = await metricChart(data, {
           title: m,
           ...(fk ? { subtitle: fk } : {}),
           xTitle: x,
           yTitle: m,
-          ...(series !== undefined ? { seriesTitle: series } : {}),
+          legendTitle: series ?? "metric",
           xOrder: xs,
           ...(series !== undefined ? { seriesOrder: axisValues(records, series).map(String) } : {}),
         });
-        sections.push(`<figure>${await renderSvg(spec)}<figcaption>${esc(m)} against ${esc(x)}${series ? `, one line per ${esc(series)}` : ""}${fk ? ` (${esc(fk)})` : ""}; mean of replications with 95&nbsp;% CI</figcaption></figure>`);
+        sections.push(`<figure>${svg}<figcaption>${esc(m)} against ${esc(x)}${series ? `, one line per ${esc(series)}` : ""}${fk ? ` (${esc(fk)})` : ""}; mean of replications with 95&nbsp;% CI</figcaption></figure>`);
         charts++;
       }
     }
