@@ -5,7 +5,7 @@
 // (scripts/build-web.mjs -> dist/web/worker.js); tsc also emits it as dist/src/browser/worker.js
 // for bundlers that follow `new URL("./worker.js", import.meta.url)`.
 
-import { simulateOnModule, type WasmExports } from "../run/simulate.js";
+import { simulateOnModule } from "../run/simulate.js";
 import { LiveSampler } from "./live.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
@@ -17,44 +17,17 @@ const scope = globalThis as unknown as WorkerScope;
 
 let controller: AbortController | null = null;
 
-/**
- * Captures the exports of the instance simulateOnModule creates, so that live samples can read
- * its counters between chunks. simulateOnModule has no hook for this (see the browser notes in
- * docs/embedding.md); the wrapper only observes, it changes neither imports nor the instance.
- */
-function captureInstance(): { get(): WasmExports | null; restore(): void } {
-  const original = WebAssembly.instantiate;
-  let captured: WasmExports | null = null;
-  const wrapped = async (...args: Parameters<typeof WebAssembly.instantiate>): Promise<unknown> => {
-    const out = (await (original as (...a: unknown[]) => Promise<unknown>).apply(WebAssembly, args)) as
-      | WebAssembly.Instance
-      | WebAssembly.WebAssemblyInstantiatedSource;
-    const instance = out instanceof WebAssembly.Instance ? out : out.instance;
-    captured ??= instance.exports as unknown as WasmExports;
-    return out;
-  };
-  (WebAssembly as unknown as { instantiate: unknown }).instantiate = wrapped;
-  return {
-    get: () => captured,
-    restore: () => {
-      (WebAssembly as unknown as { instantiate: unknown }).instantiate = original;
-    },
-  };
-}
-
 async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
   controller = new AbortController();
-  const capture = msg.live ? captureInstance() : null;
   let sampler: LiveSampler | null = null;
   try {
     const result = await simulateOnModule(msg.module, msg.config, {
       ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
       ...(msg.chunkEvents !== undefined ? { chunkEvents: msg.chunkEvents } : {}),
       signal: controller.signal,
-      onProgress: (progress) => {
+      onProgress: (progress, ex) => {
         let live = null;
-        const ex = capture?.get();
-        if (ex) {
+        if (msg.live) {
           sampler ??= new LiveSampler(msg.config, ex);
           live = sampler.sample();
         }
@@ -66,7 +39,6 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
     const err = e instanceof Error ? e : new Error(String(e));
     scope.postMessage({ type: "error", name: err.name, message: err.message });
   } finally {
-    capture?.restore();
     controller = null;
   }
 }

@@ -42,8 +42,11 @@ export interface Progress {
 export interface SimulateOptions {
   /** Overrides config.seed. */
   seed?: number;
-  /** Called after every chunk of events. */
-  onProgress?: (p: Progress) => void;
+  /**
+   * Called after every chunk of events. `model` is the running instance, for callers that read
+   * its counters between chunks (live views); it must be treated as read-only.
+   */
+  onProgress?: (p: Progress, model: WasmExports) => void;
   /** Aborting stops the run at the next chunk boundary; the result then has state "aborted". */
   signal?: AbortSignal;
   /** Events per chunk (default 2^20). Results do not depend on it. */
@@ -108,12 +111,15 @@ export async function simulateOnModule(
   const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const totalMs = r.warmupMs + r.durationMs;
   const progress = (): void =>
-    opts.onProgress?.({
-      simulatedMs: (Number(ex.simNow()) / d.cpuHz) * 1e3,
-      totalMs,
-      fraction: Math.min(1, Number(ex.simNow()) / d.endCycles),
-      eventsProcessed: Number(stats(ex)[L.ST_EVENTS]),
-    });
+    opts.onProgress?.(
+      {
+        simulatedMs: (Number(ex.simNow()) / d.cpuHz) * 1e3,
+        totalMs,
+        fraction: Math.min(1, Number(ex.simNow()) / d.endCycles),
+        eventsProcessed: Number(stats(ex)[L.ST_EVENTS]),
+      },
+      ex,
+    );
   const needYield = opts.signal !== undefined || opts.onProgress !== undefined;
 
   // Phase 1: warm-up. Counters are snapshotted at its end; rates use the measured interval only.
