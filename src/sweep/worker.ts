@@ -13,6 +13,11 @@ let current: AbortController | null = null;
 
 const send = (m: FromWorker): void => port.postMessage(m);
 
+// Fault injection for the tests of failure handling: the point with this seed throws, or kills
+// its worker thread. Never set outside tests.
+const FAIL_SEED = process.env["PVNETSIM_SWEEP_INJECT_FAILURE"];
+const CRASH_SEED = process.env["PVNETSIM_SWEEP_INJECT_CRASH"];
+
 port.on("message", (m: ToWorker) => {
   switch (m.type) {
     case "init":
@@ -33,6 +38,8 @@ async function runPoint(task: number, config: unknown, seed: number): Promise<vo
   const t0 = performance.now();
   try {
     if (!module) throw new Error("worker has no Wasm module");
+    if (CRASH_SEED !== undefined && String(seed) === CRASH_SEED) process.exit(3);
+    if (FAIL_SEED !== undefined && String(seed) === FAIL_SEED) throw new Error(`injected failure (PVNETSIM_SWEEP_INJECT_FAILURE=${FAIL_SEED})`);
     const result = await simulateOnModule(module, config, { seed, signal: ctrl.signal });
     send({ type: "result", task, result, wallSeconds: (performance.now() - t0) / 1e3 });
   } catch (e) {

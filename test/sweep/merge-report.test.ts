@@ -77,3 +77,25 @@ describe("report", () => {
     expect(bad.stderr.trim()).toBe('pvnetsim: error: --x: "nope" is not an axis of the results; they have: nic.itr.fixedIntsPerSec, lro');
   });
 });
+
+describe("failing points", () => {
+  it("a point that throws or kills its worker is recorded as errored and the sweep goes on", () => {
+    const d = tmp("fail");
+    const spec = join(d, "spec.json");
+    writeFileSync(spec, JSON.stringify({ name: "fail", base: "single-guest", set: { durationMs: 20, warmupMs: 10 }, seeds: [11, 12, 13, 14, 15], metrics: ["throughput.aggregateGbps"] }));
+    const out = join(d, "r.jsonl");
+    const r = cli(["sweep", spec, "--out", out, "--workers", "2"], { PVNETSIM_SWEEP_INJECT_FAILURE: "12", PVNETSIM_SWEEP_INJECT_CRASH: "14" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n").at(-1)).toBe(`pvnetsim: error: 2 points failed; their errors are recorded in ${out} (state "errored")`);
+    const recs = lines(out).map((l) => JSON.parse(l) as { seed: number; state: string; error?: string; metrics: Record<string, unknown> });
+    expect(recs).toHaveLength(5);
+    const bySeed = new Map(recs.map((x) => [x.seed, x]));
+    expect(bySeed.get(12)).toMatchObject({ state: "errored", error: "Error: injected failure (PVNETSIM_SWEEP_INJECT_FAILURE=12)" });
+    expect(bySeed.get(14)).toMatchObject({ state: "errored", error: "worker died: exit code 3" });
+    for (const s of [11, 13, 15]) expect(bySeed.get(s)!.state).toBe("completed");
+    // Errored points are results (deterministic): --resume does not run them again.
+    const again = cli(["sweep", spec, "--out", out, "--resume"]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("nothing to run");
+  });
+});

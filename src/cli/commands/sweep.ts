@@ -186,7 +186,7 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   const onSignal = (sig: NodeJS.Signals): void => {
     if (signalName) {
       say(`sweep: ${sig} again, quitting now (finished points are on disk)`);
-      process.exit(130);
+      process.exit(sig === "SIGTERM" ? 143 : 130);
     }
     signalName = sig;
     ctrl.abort();
@@ -216,7 +216,7 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   const rate = view.rate.toFixed(1);
   if (signalName) {
     say(`sweep: stopped by ${signalName} after ${view.done} of ${todo} points (${rate} points/min); ${todo - view.done} missing; run the same command with --resume to finish`);
-    process.exitCode = 130;
+    process.exitCode = signalName === "SIGTERM" ? 143 : 130;
     return;
   }
   say(`sweep: done, ${view.done} points in ${fmtDuration(view.elapsed)} (${rate} points/min), ${view.failed} failed -> ${out}`);
