@@ -4,6 +4,8 @@
 
 import type { Command } from "commander";
 import { resolve } from "node:path";
+import { access, mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
 import { loadWasmModule } from "../../node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
@@ -41,6 +43,14 @@ export function register(program: Command): void {
           throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
         }
         const threads = intOption("--threads", o.threads, 1);
+        // Fail before simulating anything if the report cannot be written.
+        const dir = resolve(o.out);
+        try {
+          await mkdir(dir, { recursive: true });
+          await access(dir, constants.W_OK);
+        } catch (e) {
+          throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
         const module = await loadWasmModule();
         const progress = progressLine("reproduce");
         const report = await runReproduce({
@@ -52,7 +62,6 @@ export function register(program: Command): void {
           onProgress: progress.update,
         });
         progress.done();
-        const dir = resolve(o.out);
         const written = await writeReproduceOutputs(report, dir);
         if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {
