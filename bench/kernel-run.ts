@@ -31,11 +31,13 @@ export interface KernelConfig {
   latsum: bigint;
   completed: number;
   drops: number;
+  /** Average pending-event count after each event, from the table (to one decimal). */
+  avgPending: number;
 }
 
 export const KERNEL_CONFIGS: readonly KernelConfig[] = [
-  { name: "A", sources: 4, events: 20_000_000, csum: 14970246951458280292n, latsum: 192906899714531n, completed: 3999989, drops: 0 },
-  { name: "B", sources: 2400, events: 20_000_000, csum: 25046280125677154n, latsum: 191297974389160n, completed: 3992228, drops: 0 },
+  { name: "A", sources: 4, events: 20_000_000, csum: 14970246951458280292n, latsum: 192906899714531n, completed: 3999989, drops: 0, avgPending: 16.9 },
+  { name: "B", sources: 2400, events: 20_000_000, csum: 25046280125677154n, latsum: 191297974389160n, completed: 3992228, drops: 0, avgPending: 10079.6 },
 ];
 
 /** Events per kbRun call: about a million, so V8 can tier the module up between calls. */
@@ -60,6 +62,21 @@ export interface KernelRun {
   latsum: bigint;
   completed: number;
   drops: number;
+}
+
+/** Average pending-event count after each event over `events` events, measured untimed on the
+ *  Wasm kernel (kbRunCounted: one kbRun(1) call per event inside Wasm). */
+export async function kernelAvgPending(sources: number, events: number): Promise<number> {
+  const e = await wasmInstance();
+  (e.kbInit as (s: number) => void)(sources);
+  const run = e.kbRunCounted as (n: number) => number;
+  let left = events;
+  while (left > 0) {
+    const c = Math.min(CHUNK, left);
+    run(c);
+    left -= c;
+  }
+  return Number(BigInt.asUintN(64, (e.kbPendingSum as () => bigint)())) / events;
 }
 
 let cBinary: string | undefined;
@@ -154,6 +171,8 @@ export interface KernelImplResult {
   drops: number;
   /** All runs gave the checksums of bench-kernel.md (null: --events changed N, nothing to check). */
   match: boolean | null;
+  /** Average pending events after each event (Wasm kernel, untimed; same for every impl). */
+  avgPending: number;
   /** This implementation's median over C's median, and the median of per-repetition ratios. */
   vsC: { medians: number; pairs: number } | null;
   vsTs: { medians: number; pairs: number } | null;
@@ -221,6 +240,7 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
 
   const results: KernelImplResult[] = [];
   for (const cfg of configs) {
+    const avgPending = await kernelAvgPending(cfg.sources, opts.events ?? cfg.events);
     const rate = (impl: KernelImpl): number[] => (runs.get(key(impl, cfg.name)) ?? []).map((x) => x.events / x.seconds);
     const cpuRate = (impl: KernelImpl): number[] =>
       (runs.get(key(impl, cfg.name)) ?? []).map((x) => x.events / x.cpuSeconds);
@@ -244,7 +264,8 @@ export async function runKernelBench(opts: KernelOptions = {}): Promise<KernelRe
         latsum: last.latsum.toString(),
         completed: last.completed,
         drops: last.drops,
-        match: checked ? ok : null,
+        match: checked ? ok && Math.abs(avgPending - cfg.avgPending) < 0.05 : null,
+        avgPending,
         vsC: impl !== "c" && impls.includes("c") ? ratios(rate(impl), rate("c")) : null,
         vsTs: impl !== "ts" && impls.includes("ts") ? ratios(rate(impl), rate("ts")) : null,
         cpuVsC: impl !== "c" && impls.includes("c") ? ratios(cpuRate(impl), cpuRate("c")) : null,
@@ -267,7 +288,7 @@ export function kernelTable(rep: KernelReport): string {
   return table(
     [
       "config", "impl", "events/s (median)", "vs C (medians / pairs)", "vs TS (medians / pairs)",
-      "events/CPU s", "CPU-time vs C", "CPU-time vs TS", "checksums",
+      "events/CPU s", "CPU-time vs C", "CPU-time vs TS", "avg pending", "checksums",
     ],
     rep.results.map((r) => [
       `${r.config} (S=${r.sources})`,
@@ -278,6 +299,7 @@ export function kernelTable(rep: KernelReport): string {
       fmtRate(r.eventsPerCpuSec),
       r2(r.cpuVsC),
       r2(r.cpuVsTs),
+      r.avgPending.toFixed(1),
       r.match === null ? "not checked" : r.match ? "match" : `MISMATCH csum=${r.csum}`,
     ]),
   );
@@ -312,6 +334,7 @@ async function main(argv: readonly string[]): Promise<void> {
           latsum: r.latsum,
           completed: r.completed,
           drops: r.drops,
+          avgPending: Math.round(r.avgPending * 10) / 10,
           match: r.match,
           vsC: r.vsC,
           vsTs: r.vsTs,
