@@ -3,9 +3,10 @@
 // of the fitted cost constants (+-20%, paper-baseline and paper-lro). Uses the compiled host code,
 // so build first:
 //
-//   npm run build && node scripts/gen-cost-docs.mjs [--seeds N] [--duration-ms MS] [--no-sensitivity] [--out FILE]
+//   npm run build && node scripts/gen-cost-docs.mjs [--seeds N] [--duration-ms MS] [--no-sensitivity] [--all-costs] [--out FILE]
 //
-// Runs simulations on a worker pool (one thread per core); defaults take well under a minute.
+// Runs simulations on a worker pool (one thread per core); the fitted constants alone take seconds,
+// --all-costs (a reference table moving every cost constant) a minute or two on 2 cores.
 
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -23,6 +24,7 @@ const seeds = Number(opt("--seeds", "3"));
 const durationMs = opt("--duration-ms", undefined);
 const out = resolve(root, opt("--out", "docs/cost-model.md"));
 const noSensitivity = args.includes("--no-sensitivity");
+const allCosts = args.includes("--all-costs");
 if (!Number.isInteger(seeds) || seeds < 1) {
   process.stderr.write(`gen-cost-docs: --seeds ${opt("--seeds")} is not allowed; expected an integer >= 1\n`);
   process.exit(2);
@@ -41,17 +43,20 @@ try {
   process.exit(1);
 }
 
-let report = null;
-if (!noSensitivity) {
-  const progress = mods.progress.progressLine("sensitivity");
-  report = await mods.sens.runSensitivity({
+const sensitivity = async (all) => {
+  const progress = mods.progress.progressLine(all ? "sensitivity (all costs)" : "sensitivity");
+  const r = await mods.sens.runSensitivity({
     module: await mods.node.loadWasmModule(),
     seeds,
+    allCosts: all,
     ...(durationMs !== undefined ? { durationMs: Number(durationMs) } : {}),
     onProgress: progress.update,
   });
   progress.done();
-}
+  return r;
+};
+const fitted = noSensitivity ? null : await sensitivity(false);
+const every = noSensitivity || !allCosts ? null : await sensitivity(true);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, mods.doc.costModelMarkdown(report));
+writeFileSync(out, mods.doc.costModelMarkdown(fitted, every));
 process.stderr.write(`gen-cost-docs: wrote ${out}\n`);

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { loadWasmModule } from "../../node.js";
 import { PRESETS } from "../../config/presets.js";
 import { runSensitivity } from "../../reproduce/sensitivity.js";
-import { sensitivityMarkdown } from "../../reproduce/costdoc.js";
+import { sensitivityMarkdown, signedPct } from "../../reproduce/costdoc.js";
 import { progressLine } from "../../reproduce/progress.js";
 import { formatTable } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
@@ -82,9 +82,9 @@ export function register(program: Command): void {
           for (const p of presets) {
             const e = r.presets[p]!;
             c.push(
-              `${e.minus.gbps.toFixed(3)} (${e.minus.changePct >= 0 ? "+" : ""}${e.minus.changePct.toFixed(1)}%)`,
+              `${e.minus.gbps.toFixed(3)} (${signedPct(e.minus.changePct)})`,
               e.base.gbps.toFixed(3),
-              `${e.plus.gbps.toFixed(3)} (${e.plus.changePct >= 0 ? "+" : ""}${e.plus.changePct.toFixed(1)}%)`,
+              `${e.plus.gbps.toFixed(3)} (${signedPct(e.plus.changePct)})`,
             );
           }
           return c;
