@@ -55,10 +55,12 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
       expect(s.simulatedGbps).toBeGreaterThan(0);
       expect(s.ci95Gbps === null || s.ci95Gbps >= 0).toBe(true);
       expect(s.runs.map((r) => r.seed)).toEqual([1, 2]);
-      expect(s.dom0Utilization).toHaveLength(4);
+      // One utilization per dom0 VCPU (how many is the presets' business), VCPU 0 first.
+      expect(s.dom0Utilization.length).toBeGreaterThanOrEqual(1);
+      expect(s.dom0Utilization).toEqual(s.vcpus.filter((v) => v.domain === "dom0").map((v) => v.utilization));
       for (const u of s.dom0Utilization) expect(u).toBeGreaterThanOrEqual(0);
       for (const k of ["notificationsPerPacket", "evtchnSendsPerPacket", "guestCyclesPerByte"] as const) expect(Number.isFinite(s[k])).toBe(true);
-      expect(s.vcpus.length).toBeGreaterThanOrEqual(8);
+      expect(s.vcpus.length).toBeGreaterThan(s.dom0Utilization.length); // dom0 and the guests
     }
     // The abstract's numbers, and null where the paper publishes nothing.
     expect(report.steps.map((s) => s.paperGbps)).toEqual([2.2, null, null, null, 3.7]);
