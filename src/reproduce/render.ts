@@ -15,7 +15,7 @@ export function tableRows(r: ReproduceReport): { header: string[]; rows: string[
     "paper Gb/s",
     "simulated Gb/s (95% CI)",
     "vs paper",
-    "dom0 VCPU busy 0/1/2/3",
+    `dom0 VCPU busy ${Array.from({ length: Math.max(1, ...r.steps.map((s) => s.dom0Utilization.length)) }, (_, i) => i).join("/")}`,
     "dom0 max/min",
     "notif/pkt",
     "evtchn/pkt",
