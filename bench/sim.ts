@@ -1,7 +1,7 @@
 // Whole-simulation throughput: simulated packets (data, ACKs, UDP: every packet record the model
 // creates) per wall second and simulated seconds per wall second, through the public host API
-// (simulate() of src/node.ts), for the paper presets and a scaling series (4, 16, 64, 256 guests
-// on 1 GbE and 10 GbE ports), with the Wasm memory of one instance and the pending-event count.
+// (simulate() of src/node.ts), for the paper presets and scaling series (paper-baseline and
+// paper-lro with 4, 16, 64, 256 guests on 4 ports of 1 GbE and of 10 GbE), with the Wasm memory of one instance and the pending-event count.
 //
 // Timing: simulate() as a user calls it (instantiate, init, run in chunks, report), wall time
 // from its result (perf.wallSeconds). One untimed warm-up simulation first so V8 has tiered the
@@ -25,6 +25,9 @@ export interface SimCase {
   rateGbps: number;
 }
 
+/** Scaling series: the paper's baseline and all four techniques. */
+export const SCALING_PRESETS = ["paper-baseline", "paper-lro"];
+
 export const PRESET_CASES = ["paper-baseline", "paper-multi-tasklet", "paper-dispatch", "paper-low-event", "paper-lro"];
 
 export function simCases(durationMs: number): SimCase[] {
@@ -35,16 +38,18 @@ export function simCases(durationMs: number): SimCase[] {
     guests: 4,
     rateGbps: 1,
   }));
-  for (const rate of [1, 10]) {
-    for (const n of [4, 16, 64, 256]) {
-      out.push({
-        name: `paper-baseline, ${n} guests, 4 x ${rate} GbE`,
-        group: "scaling",
-        // One PCPU per VCPU (the model pins 1:1): dom0's 4 plus one per guest.
-        config: { preset: "paper-baseline", durationMs, guests: { count: n }, cpu: { pcpus: 4 + n }, nic: { rateGbps: rate } },
-        guests: n,
-        rateGbps: rate,
-      });
+  for (const preset of SCALING_PRESETS) {
+    for (const rate of [1, 10]) {
+      for (const n of [4, 16, 64, 256]) {
+        out.push({
+          name: `${preset}, ${n} guests, 4 x ${rate} GbE`,
+          group: "scaling",
+          // One PCPU per VCPU (the model pins 1:1): dom0's 4 plus one per guest.
+          config: { preset, durationMs, guests: { count: n }, cpu: { pcpus: 4 + n }, nic: { rateGbps: rate } },
+          guests: n,
+          rateGbps: rate,
+        });
+      }
     }
   }
   return out;
@@ -66,10 +71,15 @@ export interface SimBenchResult {
   eventsPerWallSecond: number;
   nsPerPacket: number;
   nsPerEvent: number;
+  /** Instantiate + pack + simInit of one instance (probe, wall), and ns per event without it. */
+  initSeconds: number;
+  nsPerEventExclInit: number;
   aggregateGbps: number;
   maxPendingEvents: number;
-  /** Wall ns per event divided by log2(max pending events): flat if cost grows as the log. */
-  nsPerEventPerLog2Pending: number;
+  /** Wall ns per packet with init excluded, and that divided by log2(max pending events): flat if
+   *  the cost per packet grows as the logarithm of the pending-event count. */
+  nsPerPacketExclInit: number;
+  nsPerPacketPerLog2Pending: number;
   wasmMemoryBytesAfterInit: number;
   wasmMemoryBytesAtEnd: number;
   wallRounds: number[];
@@ -86,9 +96,24 @@ export interface SimReport {
 }
 
 /** Untimed probe: one instance through init and the whole run, for memory and queue depth. */
-async function probe(config: unknown): Promise<{ memInit: number; memEnd: number; maxPending: number; events: number }> {
+async function probe(
+  config: unknown,
+): Promise<{ memInit: number; memEnd: number; maxPending: number; events: number; initSeconds: number }> {
   const r = resolveConfig(config);
-  const ex = await instantiate(await loadWasmModule());
+  const mod = await loadWasmModule();
+  // Init cost: median of three fresh instances (instantiate + pack + simInit), wall clock.
+  const inits: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    const e2 = await instantiate(mod);
+    const b2 = packConfig(r);
+    const p2 = e2.cfgAlloc(b2.length);
+    new Float64Array(e2.memory.buffer, p2, b2.length).set(b2);
+    e2.simInit(p2);
+    inits.push((performance.now() - t0) / 1000);
+  }
+  const initSeconds = median(inits);
+  const ex = await instantiate(mod);
   const buf = packConfig(r);
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
@@ -106,6 +131,7 @@ async function probe(config: unknown): Promise<{ memInit: number; memEnd: number
     memEnd: ex.memory.buffer.byteLength,
     maxPending: ex.maxPendingEvents(),
     events: Number(stats[L.ST_EVENTS]),
+    initSeconds,
   };
 }
 
@@ -155,7 +181,10 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
       nsPerEvent: (wall * 1e9) / events,
       aggregateGbps: res.throughput.aggregateGbps,
       maxPendingEvents: p.maxPending,
-      nsPerEventPerLog2Pending: (wall * 1e9) / events / Math.log2(Math.max(2, p.maxPending)),
+      initSeconds: p.initSeconds,
+      nsPerEventExclInit: (Math.max(0, wall - p.initSeconds) * 1e9) / events,
+      nsPerPacketExclInit: (Math.max(0, wall - p.initSeconds) * 1e9) / packets,
+      nsPerPacketPerLog2Pending: (Math.max(0, wall - p.initSeconds) * 1e9) / packets / Math.log2(Math.max(2, p.maxPending)),
       wasmMemoryBytesAfterInit: p.memInit,
       wasmMemoryBytesAtEnd: p.memEnd,
       wallRounds: walls[i]!,
@@ -178,7 +207,10 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
 export function simTable(rep: SimReport): string {
   const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
   return table(
-    ["simulation", "state", "Gb/s", "packets/wall s", "packets/CPU s", "sim s/wall s", "events/wall s", "ns/event", "max pending", "ns/ev/log2(pend)", "Wasm MiB"],
+    [
+      "simulation", "state", "Gb/s", "packets/wall s", "packets/CPU s", "sim s/wall s", "events/wall s", "ns/event",
+      "init ms", "ns/event excl init", "ns/packet excl init", "max pending", "ns/pkt/log2(pend)", "Wasm MiB",
+    ],
     rep.results.map((r) => [
       r.name,
       r.state,
@@ -188,8 +220,11 @@ export function simTable(rep: SimReport): string {
       r.simSecondsPerWallSecond.toFixed(1),
       fmtRate(r.eventsPerWallSecond),
       r.nsPerEvent.toFixed(0),
+      (r.initSeconds * 1000).toFixed(0),
+      r.nsPerEventExclInit.toFixed(0),
+      r.nsPerPacketExclInit.toFixed(0),
       String(r.maxPendingEvents),
-      r.nsPerEventPerLog2Pending.toFixed(1),
+      r.nsPerPacketPerLog2Pending.toFixed(1),
       mib(r.wasmMemoryBytesAtEnd),
     ]),
   );
