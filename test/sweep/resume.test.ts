@@ -100,6 +100,29 @@ describe("resume", () => {
     for (const [id, content] of got) expect(content).toBe(reference.get(id));
   });
 
+  it("one writer per results file: a live run's lock refuses a second sweep; a dead run's lock is taken over", async () => {
+    const out = join(dir, "locked.jsonl");
+    // Longer points, so that the first run is still going when the second starts.
+    const slow = join(dir, "slow.json");
+    writeFileSync(slow, JSON.stringify({ name: "slow", base: "paper-baseline", set: { durationMs: 3000, warmupMs: 10 }, seeds: [1, 2, 3, 4, 5, 6], metrics: ["throughput.aggregateGbps"] }));
+    const child = cliSpawn(["sweep", slow, "--out", out, "--workers", "1"]);
+    const gone = new Promise((r) => child.on("exit", r));
+    let exited = false;
+    void gone.then(() => (exited = true));
+    await waitForLines(out, 1, () => exited);
+    const second = cli(["sweep", slow, "--out", out, "--resume"]);
+    expect(second.code).toBe(2);
+    expect(second.stderr.trim()).toMatch(new RegExp(`^pvnetsim: error: .*locked\\.jsonl is being written by another sweep \\(pid ${child.pid}, since .*\\); wait for it, or remove .*locked\\.jsonl\\.lock if that run is gone$`));
+    child.kill("SIGKILL");
+    await gone;
+    expect(existsSync(`${out}.lock`)).toBe(true);
+    const r = cli(["sweep", slow, "--out", out, "--resume"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`removed the stale lock of pid ${child.pid}`);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    expect(byId(readRecords(out)).size).toBe(6);
+  });
+
   it("refuses to append to an existing results file without --resume", () => {
     const r = cli(["sweep", specFile, "--out", join(dir, "reference.jsonl")]);
     expect(r.code).toBe(2);

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname, resolve } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { loadWasmModule } from "../../node.js";
 import { parseSpecText, planSweep, SpecError, type SweepPlan } from "../../sweep/spec.js";
@@ -14,6 +15,7 @@ import { parseResults, recordLine, type PointRecord } from "../../sweep/records.
 import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
 import { writeSlurmJob, MAX_ARRAY_TASKS } from "../../sweep/slurm.js";
 import { writeReport, ReportError } from "../../sweep/report.js";
+import { lockResults, LockError } from "../../sweep/lock.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
 
@@ -23,7 +25,7 @@ const say = (line: string): void => {
 
 /** Errors of the sweep modules are bad input: one line, exit 2. */
 function asUsage(e: unknown): unknown {
-  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError) return new UsageError(e.message);
+  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError) return new UsageError(e.message);
   return e;
 }
 
@@ -127,6 +129,8 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   } catch (e) {
     throw asUsage(e);
   }
+  const outDir = dirname(resolve(o.out));
+  if (!existsSync(outDir)) throw new UsageError(`--out: directory ${outDir} does not exist`);
   const slurmCpus = intOption("SLURM_CPUS_PER_TASK", process.env["SLURM_CPUS_PER_TASK"], 1);
   const workers = intOption("--workers", o.workers, 1) ?? slurmCpus ?? availableParallelism();
   const module = await loadWasmModule();
@@ -136,7 +140,23 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
     throw asUsage(e);
   }
 
-  // What is already in the results file (resume), before anything runs.
+  // What is already in the results file (resume) is read under the lock, before anything runs.
+  let lock: { release: () => void; note: string | null } | null = null;
+  if (!o.dryRun) {
+    try {
+      lock = lockResults(o.out);
+    } catch (e) {
+      throw asUsage(e);
+    }
+  }
+  try {
+    await runLocked(plan, shard, workers, module, o, lock?.note ?? null);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, module: WebAssembly.Module, o: SweepCliOpts, lockNote: string | null): Promise<void> {
   const out = o.out;
   const mine = shardPoints(plan, shard);
   const ids = new Set(mine.map((p) => p.id));
@@ -167,6 +187,7 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   if (shard) say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine.length} points`);
   const todo = mine.length - skip.size;
   if (o.resume && exists) say(`resume: ${skip.size} of ${mine.length} points already in ${out}, ${todo} to run${tornNote}`);
+  if (lockNote) say(`sweep: ${lockNote}`);
   if (foreign > 0) say(`resume: ${foreign} records in ${out} are not points of this ${shard ? "shard" : "sweep"}; kept, not counted`);
   if (o.dryRun) {
     for (const p of mine) process.stdout.write(`${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${skip.has(p.id) ? "\tdone" : ""}\n`);
