@@ -391,8 +391,11 @@ function dispatch(v: u32): void {
   }
   // 4. softirqs, unless deferred to ksoftirqd
   if (!unchecked(vDeferred[v]) && startSoftirqJob(v)) return;
-  // 5. threads, round-robin, one job per turn
+  // 5. threads, round-robin, one job per turn. A pass can re-queue ksoftirqd (a round that hit
+  // MAX_SOFTIRQ_RESTART again defers again) while v still counts as busy, so its kick is not
+  // seen: a second pass picks it up instead of blocking with work queued (a lost wake-up).
   let th = unchecked(vThreads[v]);
+  for (let pass = 0; pass < 2; pass++) {
   let nTh = fifoLen(th);
   for (let i: u32 = 0; i < nTh; i++) {
     let t = fifoPop(th);
@@ -403,13 +406,17 @@ function dispatch(v: u32): void {
         threadQueue(v, t); // keeps its place in the rotation while softirqs stay pending
         return;
       }
-      unchecked((vDeferred[v] = 0));
+      // The round ended. If it hit MAX_SOFTIRQ_RESTART again it re-queued ksoftirqd and stays
+      // deferred (the next turn starts a new round); otherwise softirqs run inline again.
+      if (!unchecked(thrQueued[t])) unchecked((vDeferred[v] = 0));
       continue;
     }
     if (threadStart(v, t)) {
       startJob(v, J_THREAD, t);
       return;
     }
+  }
+  if (fifoLen(th) == 0) break;
   }
   if (jobCycles > 0) {
     // Only late-charged work: spend it, then look again.
@@ -470,3 +477,9 @@ export function pollListRequeue(v: u32, n: u32): void {
   fifoPush(unchecked(vPollList[v]), n);
 }
 
+
+/** Scheduler state of VCPU v (debugging): state | phase<<4 | deferred<<8 | poll list<<12 | tasklets<<20 | threads<<26. */
+export function vcpuDebugState(v: u32): u32 {
+  return <u32>unchecked(vState[v]) | (<u32>unchecked(vSoftPhase[v]) << 4) | (<u32>unchecked(vDeferred[v]) << 8) |
+    (fifoLen(unchecked(vPollList[v])) << 12) | (fifoLen(unchecked(vTasklets[v])) << 20) | (fifoLen(unchecked(vThreads[v])) << 26);
+}

@@ -133,7 +133,12 @@ export async function simulateOnModule(
       const reason = ex.simRun(BigInt(until), chunk);
       if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts, d.warmupCycles);
       progress();
-      if (reason === L.STOP_LIMIT_CYCLE || reason === L.STOP_IDLE) break;
+      if (reason === L.STOP_IDLE) {
+        // Traffic sources always have something scheduled (a send, a timer): an empty event
+        // queue before the end means the model stalled, and its numbers would be wrong.
+        return failed(r, ex, reason, wall0, opts, d.warmupCycles);
+      }
+      if (reason === L.STOP_LIMIT_CYCLE) break;
       if (needYield) await yieldToEventLoop();
     }
     if (phase === "warmup") snapshot = stats(ex).slice();
@@ -174,7 +179,10 @@ function failed(
   opts: SimulateOptions,
   _warmup: number,
 ): SimResult {
-  const why = STOP_REASONS[code] ?? `stop code ${code}`;
+  const why =
+    code === L.STOP_IDLE
+      ? "no pending events before the end of the run (the model stalled: a lost wake-up or a stopped source)"
+      : (STOP_REASONS[code] ?? `stop code ${code}`);
   const inv = ex.invariantCode();
   const msg = `model stopped at cycle ${ex.simNow()}: ${why}${inv ? ` (invariant ${inv})` : ""}`;
   const zero = new BigUint64Array(ex.statsWords());
