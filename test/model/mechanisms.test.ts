@@ -35,7 +35,7 @@ describe("tasklets [G1, G2]", () => {
   });
 });
 
-describe("softirqs and ksoftirqd", () => {
+describe("softirqs and ksoftirqd [G4]", () => {
   it("work handed to ksoftirqd after MAX_SOFTIRQ_RESTART rounds is not lost (64 guests on one dom0 VCPU)", async () => {
     // Regression: ksoftirqd re-deferring its own round used to clear the deferral and leave
     // VCPU0 blocked with NAPI instances queued; the run then went silent.
