@@ -84,6 +84,8 @@ export interface StackedDatum {
   /** Component the value belongs to (the stacked colour). */
   stack: string;
   value: number;
+  /** Panel the bar is drawn in, for small multiples (see StackedBarChartOptions.panelTitle). */
+  panel?: string;
 }
 
 export interface StackedBarChartOptions extends ChartBase {
@@ -91,6 +93,15 @@ export interface StackedBarChartOptions extends ChartBase {
   categories?: readonly string[];
   /** Stack (and legend) order, bottom first; default: first appearance. */
   stackOrder?: readonly string[];
+  /**
+   * Small multiples: one panel per distinct `panel` value, titled by this (e.g. "step"); the
+   * title, axes titles and legend are shared. Not combined with `references`.
+   */
+  panelTitle?: string;
+  /** Panel order; default: first appearance. */
+  panels?: readonly string[];
+  /** Panels per row (default: all in one row). */
+  columns?: number;
   references?: readonly ReferenceMark[];
   colors?: Readonly<Record<string, string>>;
 }
@@ -263,7 +274,7 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
     scale: colorScale([...stacks, ...refLabels], o.colors),
     legend: { orient: "right", labelLimit: 320 },
   };
-  const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: 0 } };
+  const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: o.panelTitle === undefined ? 0 : -90 } };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: "bar" },
@@ -285,6 +296,19 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
   }
   const rules = refs.filter((r) => r.category === undefined);
   if (rules.length) layers.push(...ruleLayers(rules, color));
+  if (o.panelTitle !== undefined) {
+    if (refs.length) throw new RangeError(`${o.title}: reference marks are not supported with panels`);
+    const panels = o.panels ? [...o.panels] : uniq(o.data.map((d) => d.panel ?? ""));
+    return {
+      $schema: SCHEMA,
+      title: titleOf(o),
+      data: { values: rows.map((r) => ({ ...r, panel: r.panel ?? "" })) },
+      facet: { field: "panel", type: "nominal", title: o.panelTitle, sort: panels, header: { labelFontSize: 11, titleFontSize: 12 } },
+      columns: o.columns ?? panels.length,
+      spec: { width: o.width ?? Math.max(160, categories.length * 26), height: o.height ?? 220, layer: layers },
+      config: { font: "sans-serif" },
+    };
+  }
   return {
     $schema: SCHEMA,
     title: titleOf(o),

@@ -79,6 +79,8 @@ export interface ChartFiles {
   throughput: string;
   /** Step name -> file name of its CPU chart. */
   cpu: Record<string, string>;
+  /** File name of the all-steps CPU chart. */
+  cpuOverview: string;
 }
 
 /** SVG of the throughput per step, with the paper's values and the TCP ceiling marked. */
@@ -137,11 +139,40 @@ export function cpuChart(r: ReproduceReport, s: StepSummary): Promise<string> {
   });
 }
 
+/** SVG of every step's per-VCPU utilization side by side (small multiples, one panel per step). */
+export function cpuOverviewChart(r: ReproduceReport): Promise<string> {
+  const comps = Object.keys(COMPONENT_COLORS);
+  const data = r.steps.flatMap((s) =>
+    s.vcpus.flatMap((v) =>
+      Object.entries(v.breakdown)
+        .filter(([, x]) => x > 0)
+        .map(([k, x]) => ({ category: v.id, stack: k, value: x * 100, panel: s.label })),
+    ),
+  );
+  const present = comps.filter((c) => data.some((d) => d.stack === c));
+  const extra = [...new Set(data.map((d) => d.stack))].filter((c) => !comps.includes(c));
+  return stackedBarChart({
+    title: "VCPU utilization by component, per cumulative step",
+    subtitle: `mean of ${r.settings.seeds.length} seed(s); dom0 VCPUs first, then one VCPU per guest`,
+    xTitle: "VCPU (domain.vcpu)",
+    yTitle: "busy time (% of the VCPU)",
+    legendTitle: "component",
+    panelTitle: "step",
+    panels: r.steps.map((s) => s.label),
+    categories: r.steps[0]?.vcpus.map((v) => v.id) ?? [],
+    stackOrder: [...present, ...extra],
+    data,
+    yDomain: [0, 100],
+    colors: COMPONENT_COLORS,
+  });
+}
+
 /** Writes every SVG chart into dir; returns their file names. */
 export async function writeCharts(r: ReproduceReport, dir: string): Promise<ChartFiles> {
   await mkdir(dir, { recursive: true });
-  const files: ChartFiles = { throughput: "throughput.svg", cpu: {} };
+  const files: ChartFiles = { throughput: "throughput.svg", cpu: {}, cpuOverview: "cpu-all-steps.svg" };
   await writeFile(join(dir, files.throughput), await throughputChart(r));
+  await writeFile(join(dir, files.cpuOverview), await cpuOverviewChart(r));
   for (const s of r.steps) {
     const f = `cpu-${s.name}.svg`;
     await writeFile(join(dir, f), await cpuChart(r, s));
@@ -201,6 +232,7 @@ ${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? 
 <h2>Charts</h2>
 ${figure(charts.throughput, "Aggregate TCP goodput per step, paper values marked")}
 <h3>VCPU utilization by component</h3>
+${figure(charts.cpuOverview, "All steps side by side: per-VCPU busy time by component")}
 ${r.steps.map((s) => figure(charts.cpu[s.name]!, `${s.name}: per-VCPU busy time by component`)).join("\n")}
 </body>
 </html>
@@ -223,5 +255,6 @@ export async function writeReproduceOutputs(r: ReproduceReport, dir: string): Pr
   await writeFile(json, JSON.stringify({ ...r, output: { dir, charts } }, null, 2) + "\n");
   const html = join(dir, "index.html");
   await writeFile(html, renderReproduceHtml(r, charts));
-  return { dir, charts, files: [json, join(dir, charts.throughput), ...Object.values(charts.cpu).map((f) => join(dir, f)), html] };
+  const svgs = [charts.throughput, charts.cpuOverview, ...Object.values(charts.cpu)];
+  return { dir, charts, files: [json, ...svgs.map((f) => join(dir, f)), html] };
 }

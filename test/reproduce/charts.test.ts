@@ -1,7 +1,7 @@
 // src/report/charts.ts: every chart is an SVG with a title, both axis titles (with units) and a
 // legend naming every series and reference mark; specs are plain Vega-Lite.
 import { describe, expect, it } from "vitest";
-import { barChart, stackedBarChart, lineChart, barChartSpec } from "../../src/report/charts.js";
+import { barChart, stackedBarChart, lineChart, barChartSpec, stackedBarChartSpec } from "../../src/report/charts.js";
 import { roleTexts, tagBalanceProblems } from "./svg.js";
 
 function expectReadable(svg: string, title: string, axes: string[], legend: string[]): void {
@@ -70,6 +70,32 @@ describe("SVG charts", () => {
     });
     expectReadable(svg, "CPU by component", ["VCPU", "busy time (%)"], ["netback", "grant", "xen"]);
     expect(roleTexts(svg, "legend-label")).toEqual(["netback", "grant", "xen"]);
+  });
+
+  it("stacked bars as small multiples share title, axis titles and legend", async () => {
+    const data = ["before", "after"].flatMap((panel, i) => [
+      { panel, category: "dom0.0", stack: "netback", value: 60 - 30 * i },
+      { panel, category: "dom0.1", stack: "netback", value: 30 * i },
+      { panel, category: "dom0.0", stack: "xen", value: 10 },
+    ]);
+    const svg = await stackedBarChart({
+      title: "Per step",
+      xTitle: "VCPU",
+      yTitle: "busy time (%)",
+      legendTitle: "component",
+      panelTitle: "step",
+      panels: ["before", "after"],
+      data,
+      yDomain: [0, 100],
+    });
+    expect(tagBalanceProblems(svg, false)).toEqual([]);
+    const titles = roleTexts(svg, "title-text");
+    for (const t of ["Per step", "before", "after"]) expect(titles).toContain(t);
+    expect(new Set(roleTexts(svg, "axis-title"))).toEqual(new Set(["VCPU", "busy time (%)"]));
+    expect(roleTexts(svg, "legend-label")).toEqual(["netback", "xen"]);
+    expect(() =>
+      stackedBarChartSpec({ title: "t", xTitle: "x", yTitle: "y", legendTitle: "l", panelTitle: "p", data, references: [{ label: "r", value: 1 }] }),
+    ).toThrow(/not supported/);
   });
 
   it("line chart with error bars and with a band", async () => {

@@ -90,6 +90,12 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
       for (const t of roleTexts(svg, "axis-title")) expect(t.length).toBeGreaterThan(0);
       expect(roleTexts(svg, "legend-label").length).toBeGreaterThan(1);
     }
+    const all = readFileSync(join(dir, "cpu-all-steps.svg"), "utf8");
+    expect(tagBalanceProblems(all, false)).toEqual([]);
+    expect(roleTexts(all, "title-text")).toContain("VCPU utilization by component, per cumulative step");
+    for (const s of report.steps) expect(roleTexts(all, "title-text")).toContain(s.label); // one panel per step
+    expect(new Set(roleTexts(all, "axis-title"))).toEqual(new Set(["VCPU (domain.vcpu)", "busy time (% of the VCPU)"]));
+    expect(roleTexts(all, "legend-label")).toContain("netback");
     const tp = readFileSync(join(dir, "throughput.svg"), "utf8");
     expect(roleTexts(tp, "axis-title")).toContain("aggregate TCP goodput (Gb/s)");
     expect(roleTexts(tp, "legend-label")).toContain("paper (abstract)");
@@ -100,8 +106,8 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
     const html = readFileSync(join(dir, "index.html"), "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(tagBalanceProblems(html, true)).toEqual([]);
-    for (const f of [...svgs, "reproduce.json"]) expect(html).toContain(`href="${f}"`);
-    for (const f of svgs) expect(html).toContain(`<img src="${f}"`);
+    for (const f of [...svgs, "cpu-all-steps.svg", "reproduce.json"]) expect(html).toContain(`href="${f}"`);
+    for (const f of [...svgs, "cpu-all-steps.svg"]) expect(html).toContain(`<img src="${f}"`);
     for (const n of STEP_NAMES) expect(html).toContain(`<td>${n}</td>`);
   });
 
@@ -118,7 +124,7 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
       expect(await page.locator("#results tbody tr").count()).toBe(5);
       expect(await page.locator("#checks li").count()).toBe(report.checks.length);
       const images = await page.$$eval("img", (imgs) => imgs.map((i) => ({ src: i.getAttribute("src"), ok: i.complete && i.naturalWidth > 0 })));
-      expect(images).toHaveLength(6);
+      expect(images).toHaveLength(7);
       for (const i of images) expect(i, String(i.src)).toMatchObject({ ok: true });
       expect(errors).toEqual([]);
     } finally {
