@@ -34,8 +34,8 @@ export interface MicroCase {
   op: string;
   wasm(): Promise<Runner>;
   ts(): Runner;
-  /** Pending count for the C hold ceiling (bench/micro-c.c); event-queue cases only. */
-  cPending?: number;
+  /** Case of bench/micro-c.c giving the gcc -O2 ceiling (hold:PENDING, ring, lro), if any. */
+  cCase?: string;
 }
 
 function wasmRunner(e: WasmExports, init: string, run: string, arg?: number): Runner {
@@ -50,6 +50,7 @@ export const MICRO_CASES: readonly MicroCase[] = [
     op: "request pushed with RING_PUSH_REQUESTS_AND_CHECK_NOTIFY (backend drains and final-checks every 8)",
     wasm: async () => wasmRunner(await wasmInstance(), "mbRingInit", "mbRing"),
     ts: () => new RingTs(),
+    cCase: "ring",
   },
   ...[16, 1024, 10240].map(
     (p): MicroCase => ({
@@ -57,7 +58,7 @@ export const MICRO_CASES: readonly MicroCase[] = [
       op: "pop earliest + push (time + 1..1e6)",
       wasm: async () => wasmRunner(await wasmInstance(), "mbEqInit", "mbEqHold", p),
       ts: () => new EventQueueTs(p),
-      cPending: p,
+      cCase: `hold:${p}`,
     }),
   ),
   {
@@ -77,6 +78,7 @@ export const MICRO_CASES: readonly MicroCase[] = [
     op: "TCP segment through lro_receive (4 flows, bursts of 8, 1/64 holes; flush_all every 64)",
     wasm: async () => wasmRunner(await wasmInstance(), "mbLroInit", "mbLro"),
     ts: () => new LroTs(),
+    cCase: "lro",
   },
 ];
 
@@ -91,16 +93,16 @@ export function compileMicroC(): string | null {
   return (microC = out);
 }
 
-/** Runs the C hold at `pending` for `calls` calls of OPS_PER_CALL: checksum of the 3rd call and
- *  median ops/s over the calls (wall clock, or CPU time with clock "cpu"). */
+/** Runs C case `cCase` (hold:PENDING, ring, lro) for `calls` calls of OPS_PER_CALL: checksum of
+ *  the 3rd call and median ops/s over the calls (wall clock, or CPU time with clock "cpu"). */
 export function runMicroC(
-  pending: number,
+  cCase: string,
   calls: number,
   clock: "wall" | "cpu" = "wall",
 ): { check: number; opsPerSec: number } | null {
   const bin = compileMicroC();
   if (!bin) return null;
-  const [check, ops, cpuOps] = execFileSync(bin, [String(pending), String(calls), String(OPS_PER_CALL)], { encoding: "utf8" })
+  const [check, ops, cpuOps] = execFileSync(bin, [cCase, String(calls), String(OPS_PER_CALL)], { encoding: "utf8" })
     .trim()
     .split(/\s+/)
     .map(Number) as [number, number, number];
@@ -117,8 +119,8 @@ export async function microChecksumsAgree(c: MicroCase, calls = 3): Promise<bool
     if (x !== t.run(OPS_PER_CALL)) return false;
     if (i === 2) third = x;
   }
-  if (c.cPending !== undefined && calls >= 3) {
-    const cr = runMicroC(c.cPending, 3);
+  if (c.cCase !== undefined && calls >= 3) {
+    const cr = runMicroC(c.cCase, 3);
     if (cr && cr.check !== third) return false;
   }
   return true;
@@ -130,7 +132,7 @@ export interface MicroResult {
   wasmOpsPerSec: number;
   tsOpsPerSec: number;
   ratio: { medians: number; pairs: number };
-  /** gcc -O2 ceiling (event-queue cases), median over rounds, and Wasm's fraction of it. */
+  /** gcc -O2 ceiling (ring, event-queue and LRO cases), median over rounds, and Wasm's fraction. */
   cOpsPerSec: number | null;
   wasmVsC: number | null;
   wasmRounds: number[];
@@ -197,8 +199,8 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
       rme[i]![impl === "wasm" ? "wasm" : "ts"].push(res.latency.rme);
     }
     runners.forEach((x, i) => {
-      if (x.c.cPending === undefined) return;
-      const cr = runMicroC(x.c.cPending, Math.max(3, Math.round(time / 2)), clock);
+      if (x.c.cCase === undefined) return;
+      const cr = runMicroC(x.c.cCase, Math.max(3, Math.round(time / 2)), clock);
       if (cr) cRounds[i]!.push(cr.opsPerSec);
     });
     log(`micro round ${r + 1}/${rounds} done`);
@@ -230,7 +232,7 @@ export async function runMicroBench(opts: MicroOptions = {}): Promise<MicroRepor
       `tinybench ${rounds} rounds x ${time} ms per task (100 ms warm-up), Wasm and TS alternating; one call = ` +
       `${OPS_PER_CALL.toLocaleString("en-US")} operations inside one Wasm call (boundary cost amortized); ` +
       `ops/s from the median call latency; V8 default tiering, warm-up calls tier the drivers up before timing; ` +
-      `C column: bench/micro-c.c (gcc -O2), same heap and operation sequence, median of timed 10k-op calls, run ` +
+      `C column: bench/micro-c.c (gcc -O2), same structure and operation sequence, median of timed 10k-op calls, run ` +
       `after each round`,
     results,
   };

@@ -16,8 +16,8 @@ describe("microbenchmarks: Wasm drivers and TS twins agree", () => {
       }
       expect(ts).toEqual(ws);
       expect(ws.every((x) => x > 0)).toBe(true);
-      if (c.cPending !== undefined) {
-        const cr = runMicroC(c.cPending, 3); // null without gcc
+      if (c.cCase !== undefined) {
+        const cr = runMicroC(c.cCase, 3); // null without gcc
         if (cr) expect(cr.check).toBe(ws[2]);
       }
     });
