@@ -71,13 +71,13 @@ export interface SimBenchResult {
   eventsPerWallSecond: number;
   nsPerPacket: number;
   nsPerEvent: number;
-  /** Instantiate + pack + simInit of one instance (probe, wall), and ns per event without it. */
+  /** Probe instance: instantiate + pack + simInit (wall), and ns per event of its run alone. */
   initSeconds: number;
   nsPerEventExclInit: number;
   aggregateGbps: number;
   maxPendingEvents: number;
-  /** Wall ns per packet with init excluded, and that divided by log2(max pending events): flat if
-   *  the cost per packet grows as the logarithm of the pending-event count. */
+  /** Probe: wall ns per packet of the run alone (init excluded), and that divided by log2(max
+   *  pending events): flat if the cost per packet grows as the logarithm of the pending count. */
   nsPerPacketExclInit: number;
   nsPerPacketPerLog2Pending: number;
   wasmMemoryBytesAfterInit: number;
@@ -95,29 +95,26 @@ export interface SimReport {
   results: SimBenchResult[];
 }
 
-/** Untimed probe: one instance through init and the whole run, for memory and queue depth. */
-async function probe(
-  config: unknown,
-): Promise<{ memInit: number; memEnd: number; maxPending: number; events: number; initSeconds: number }> {
+/** Probe: one more instance of the same config, with init and run timed apart (wall clock), for
+ *  memory, queue depth and the cost per packet without instantiation and init. */
+async function probe(config: unknown): Promise<{
+  memInit: number;
+  memEnd: number;
+  maxPending: number;
+  events: number;
+  packets: number;
+  initSeconds: number;
+  runSeconds: number;
+}> {
   const r = resolveConfig(config);
   const mod = await loadWasmModule();
-  // Init cost: median of three fresh instances (instantiate + pack + simInit), wall clock.
-  const inits: number[] = [];
-  for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
-    const e2 = await instantiate(mod);
-    const b2 = packConfig(r);
-    const p2 = e2.cfgAlloc(b2.length);
-    new Float64Array(e2.memory.buffer, p2, b2.length).set(b2);
-    e2.simInit(p2);
-    inits.push((performance.now() - t0) / 1000);
-  }
-  const initSeconds = median(inits);
+  const t0 = performance.now();
   const ex = await instantiate(mod);
   const buf = packConfig(r);
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
   const code = ex.simInit(ptr);
+  const t1 = performance.now();
   const memInit = ex.memory.buffer.byteLength;
   if (code === 0) {
     const end = BigInt(derive(r).endCycles);
@@ -125,13 +122,16 @@ async function probe(
       // keep going: the limit is per call
     }
   }
+  const t2 = performance.now();
   const stats = new BigUint64Array(ex.memory.buffer, ex.statsPtr(), ex.statsWords());
   return {
     memInit,
     memEnd: ex.memory.buffer.byteLength,
     maxPending: ex.maxPendingEvents(),
     events: Number(stats[L.ST_EVENTS]),
-    initSeconds,
+    packets: Number(stats[L.ST_PKTS_ALLOCATED]),
+    initSeconds: (t1 - t0) / 1000,
+    runSeconds: (t2 - t1) / 1000,
   };
 }
 
@@ -182,9 +182,9 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
       aggregateGbps: res.throughput.aggregateGbps,
       maxPendingEvents: p.maxPending,
       initSeconds: p.initSeconds,
-      nsPerEventExclInit: (Math.max(0, wall - p.initSeconds) * 1e9) / events,
-      nsPerPacketExclInit: (Math.max(0, wall - p.initSeconds) * 1e9) / packets,
-      nsPerPacketPerLog2Pending: (Math.max(0, wall - p.initSeconds) * 1e9) / packets / Math.log2(Math.max(2, p.maxPending)),
+      nsPerEventExclInit: (p.runSeconds * 1e9) / p.events,
+      nsPerPacketExclInit: (p.runSeconds * 1e9) / p.packets,
+      nsPerPacketPerLog2Pending: (p.runSeconds * 1e9) / p.packets / Math.log2(Math.max(2, p.maxPending)),
       wasmMemoryBytesAfterInit: p.memInit,
       wasmMemoryBytesAtEnd: p.memEnd,
       wallRounds: walls[i]!,
@@ -196,7 +196,8 @@ export async function runSimBench(opts: { reps?: number; durationMs?: number; lo
     policy:
       `simulate() from src/node.ts (release build), warm-up + init included in wall time; one untimed warm-up ` +
       `simulation first; ${reps} interleaved rounds, medians; ${durationMs} ms measured + the config's warm-up ` +
-      `of simulated time; memory and pending events from a separate untimed probe instance; packets/CPU s ` +
+      `of simulated time; memory, pending events, init time and the "excl init" columns from one more probe ` +
+      `instance per config whose init and run are timed apart; packets/CPU s ` +
       `uses this process's CPU time around simulate() (robust when other work shares the cores)`,
     reps,
     durationMs,
