@@ -11,13 +11,12 @@
 // V8 tiering policy (fixed, printed with the results): see TIERING below.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { KernelTs } from "./kernel-ts.js";
 import {
-  argValue, benchEnv, envHeader, fmtRate, gccVersion, median, repoRoot, table, wasmInstance, type BenchEnv,
+  argValue, benchEnv, benchTmpDir, envHeader, fmtRate, gccVersion, median, repoRoot, table, wasmInstance,
+  type BenchEnv,
 } from "./common.js";
 
 export type KernelImpl = "wasm" | "c" | "ts";
@@ -86,7 +85,7 @@ let cBinary: string | undefined;
 export function compileC(): string | null {
   if (cBinary) return cBinary;
   if (gccVersion() === null) return null;
-  const out = join(mkdtempSync(join(tmpdir(), "pvnetsim-kernel-")), "kernel");
+  const out = join(benchTmpDir("pvnetsim-kernel-"), "kernel");
   execFileSync("gcc", ["-O2", "-o", out, join(repoRoot(), "bench", "kernel.c")], { stdio: "inherit" });
   cBinary = out;
   return out;

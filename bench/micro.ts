@@ -13,13 +13,12 @@
 
 import { Bench } from "tinybench";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EvtchnTs, EventQueueTs, LroTs, RingTs, TaskletTs } from "./micro-ts.js";
 import {
-  argValue, benchEnv, envHeader, fmtRate, gccVersion, median, repoRoot, table, wasmInstance, type WasmExports,
+  argValue, benchEnv, benchTmpDir, envHeader, fmtRate, gccVersion, median, repoRoot, table, wasmInstance,
+  type WasmExports,
 } from "./common.js";
 
 export const OPS_PER_CALL = 10_000;
@@ -88,7 +87,7 @@ let microC: string | null | undefined;
 export function compileMicroC(): string | null {
   if (microC !== undefined) return microC;
   if (gccVersion() === null) return (microC = null);
-  const out = join(mkdtempSync(join(tmpdir(), "pvnetsim-micro-")), "micro-c");
+  const out = join(benchTmpDir("pvnetsim-micro-"), "micro-c");
   execFileSync("gcc", ["-O2", "-o", out, join(repoRoot(), "bench", "micro-c.c")], { stdio: "inherit" });
   return (microC = out);
 }
