@@ -14,6 +14,7 @@
 
 import { pathToFileURL } from "node:url";
 import { simulate, loadWasmModule, instantiate, resolveConfig, packConfig, derive } from "../src/node.js";
+import { preGrowMemory } from "../src/run/simulate.js";
 import * as L from "../src/abi/layout.js";
 import { argValue, benchEnv, envHeader, fmtRate, median, table } from "./common.js";
 
@@ -111,6 +112,7 @@ async function probe(config: unknown): Promise<{
   const t0 = performance.now();
   const ex = await instantiate(mod);
   const buf = packConfig(r);
+  preGrowMemory(ex, r); // as simulate() does
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
   const code = ex.simInit(ptr);

@@ -152,17 +152,19 @@ export async function simulateOnModule(
  * a time; each grow makes V8 move the buffer, which made init cost tens of milliseconds. The
  * estimate only has to be close: any shortfall is still grown on demand.
  */
-function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive>): void {
+export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive> = derive(r)): void {
   const flows = r.guests.count * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
   const guestsPerPort = Math.ceil(r.guests.count / r.nic.ports);
   const flight = 2 ** Math.ceil(Math.log2(guestsPerPort * ((r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest) * d.windowSegs + 512) + 2048));
+  // 15% over the sum of the large arrays: falling short makes the stub runtime double memory.
   const bytes =
-    d.poolPackets * 56 + // packet records (structure of arrays)
+    1.15 *
+      (d.poolPackets * 56 + // packet records (structure of arrays)
     flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
     2 * r.nic.ports * flight * 12 + // frames in flight per link
     d.eventqCapacity * 16 +
     r.guests.count * 2 * 256 * 4 * 2 + // rings
-    (1 << 20); // queues, counters, everything else
+      (1 << 20)); // queues, counters, everything else
   const have = ex.memory.buffer.byteLength;
   if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
 }
