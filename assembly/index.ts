@@ -127,7 +127,7 @@ export function tRingUnconsumedRequests(r: u32): u32 {
   return _uncReq(r);
 }
 export { nicDebugState } from "./hw/nic";
-export { vcpuDebugState } from "./cpu/vcpu";
+export { vcpuDebugState, vcpuBusyAfter } from "./cpu/vcpu";
 export { napiScheduled as dbgNapiScheduled } from "./kernel/napi";
 
 /** Runs of tasklet t so far, and the VCPU of its latest run (2*group = RX, 2*group+1 = TX). */

@@ -71,6 +71,7 @@ export let nDom0Vcpus: u32 = 0;
 let vState = new StaticArray<u8>(0);
 let vJob = new StaticArray<u8>(0);
 let vJobArg = new StaticArray<u32>(0);
+let vJobEnd = new StaticArray<u64>(0); // cycle at which the current (or last) job ends
 /** Domain of each VCPU: 0 = dom0, g+1 = guest g. */
 export let vDomain = new StaticArray<u32>(0);
 /** Work lists per VCPU (FIFO ids). */
@@ -109,6 +110,7 @@ export function vcpuInit(dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTota
   vState = new StaticArray<u8>(n);
   vJob = new StaticArray<u8>(n);
   vJobArg = new StaticArray<u32>(n);
+  vJobEnd = new StaticArray<u64>(n);
   vDomain = new StaticArray<u32>(n);
   vPending = new StaticArray<i32>(n);
   vOutbox = new StaticArray<i32>(n);
@@ -209,6 +211,7 @@ export function vcpuOnDone(v: u32): void {
 function startJob(v: u32, kind: u8, arg: u32): void {
   unchecked((vJob[v] = kind));
   unchecked((vJobArg[v] = arg));
+  unchecked((vJobEnd[v] = eqNow + jobCycles));
   unchecked((vState[v] = ST_BUSY));
   eqPush(eqNow + jobCycles, EV_VCPU_DONE | v);
 }
@@ -482,4 +485,12 @@ export function pollListRequeue(v: u32, n: u32): void {
 export function vcpuDebugState(v: u32): u32 {
   return <u32>unchecked(vState[v]) | (<u32>unchecked(vSoftPhase[v]) << 4) | (<u32>unchecked(vDeferred[v]) << 8) |
     (fifoLen(unchecked(vPollList[v])) << 12) | (fifoLen(unchecked(vTasklets[v])) << 20) | (fifoLen(unchecked(vThreads[v])) << 26);
+}
+
+/** Busy cycles of v's current job that lie after cycle t (0 if v is idle by then). Busy time is
+ *  charged when a job starts, so the host uses this to cut jobs at the edges of the measured
+ *  interval. */
+export function vcpuBusyAfter(v: u32, t: u64): u64 {
+  let e = unchecked(vJobEnd[v]);
+  return e > t ? e - t : 0;
 }

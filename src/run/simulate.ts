@@ -27,6 +27,7 @@ export interface WasmExports {
   pendingEvents(): number;
   maxPendingEvents(): number;
   packetsInUse(): number;
+  vcpuBusyAfter(v: number, t: bigint): bigint;
 }
 
 export interface Progress {
@@ -124,6 +125,7 @@ export async function simulateOnModule(
 
   // Phase 1: warm-up. Counters are snapshotted at its end; rates use the measured interval only.
   let snapshot: BigUint64Array | null = null;
+  let busyCarriedIn: number[] | undefined;
   for (const [until, phase] of [
     [d.warmupCycles, "warmup"],
     [d.endCycles, "measure"],
@@ -141,9 +143,12 @@ export async function simulateOnModule(
       if (reason === L.STOP_LIMIT_CYCLE) break;
       if (needYield) await yieldToEventLoop();
     }
-    if (phase === "warmup") snapshot = stats(ex).slice();
+    if (phase === "warmup") {
+      snapshot = stats(ex).slice();
+      busyCarriedIn = busyAfter(ex, r, d.warmupCycles);
+    }
   }
-  return build(r, ex, snapshot!, wall0, opts, "completed", undefined);
+  return build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn);
 }
 
 /**
@@ -167,6 +172,12 @@ export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<
       (1 << 20)); // queues, counters, everything else
   const have = ex.memory.buffer.byteLength;
   if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+/** Per VCPU, busy cycles of the job in progress that fall after cycle t. */
+function busyAfter(ex: WasmExports, r: ResolvedConfig, t: number): number[] {
+  const V = r.dom0.vcpus + r.guests.count * r.guests.vcpus;
+  return Array.from({ length: V }, (_, v) => Number(ex.vcpuBusyAfter(v, BigInt(t))));
 }
 
 function stats(ex: WasmExports): BigUint64Array {
@@ -211,6 +222,7 @@ function build(
   opts: SimulateOptions,
   state: SimResult["state"],
   error: string | undefined,
+  busyCarriedIn?: number[],
 ): SimResult {
   const d = derive(r);
   const s = stats(ex);
@@ -248,14 +260,22 @@ function build(
 
   const cpu: CpuUsage[] = [];
   let guestBusy = 0;
+  // Busy time is charged when a job starts: cut the jobs that straddle the interval's edges
+  // (the part after its start counts, the part after its end does not), spreading the
+  // correction over components in proportion.
+  const endCut = state === "completed" ? busyAfter(ex, r, d.endCycles) : undefined;
   for (let v = 0; v < V; v++) {
     const dom0 = v < D;
     const gi = dom0 ? -1 : Math.floor((v - D) / gv);
     const vcpu = dom0 ? v : (v - D) % gv;
     const breakdown: Record<string, number> = {};
+    let charged = 0;
+    for (let c = 0; c < L.COMP_COUNT; c++) charged += delta(compBase + v * L.COMP_COUNT + c);
+    const edge = (busyCarriedIn?.[v] ?? 0) - (endCut?.[v] ?? 0);
+    const scale = charged > 0 ? Math.max(0, charged + edge) / charged : 0;
     let busy = 0;
     for (let c = 0; c < L.COMP_COUNT; c++) {
-      const cyc = delta(compBase + v * L.COMP_COUNT + c);
+      const cyc = delta(compBase + v * L.COMP_COUNT + c) * scale;
       busy += cyc;
       breakdown[COMPONENT_NAMES[c]!] = cyc / measuredCycles;
     }
