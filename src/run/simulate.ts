@@ -107,7 +107,7 @@ export async function simulateOnModule(
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
   const initCode = ex.simInit(ptr);
-  if (initCode !== 0) return failed(r, ex, initCode, wall0, opts, d.warmupCycles);
+  if (initCode !== 0) return failed(r, ex, initCode, wall0, opts);
 
   const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const totalMs = r.warmupMs + r.durationMs;
@@ -123,7 +123,8 @@ export async function simulateOnModule(
     );
   const needYield = opts.signal !== undefined || opts.onProgress !== undefined;
 
-  // Phase 1: warm-up. Counters are snapshotted at its end; rates use the measured interval only.
+  // Two phases: warm-up, then the measured interval. Counters are snapshotted at the end of the
+  // warm-up, and rates use the measured interval only.
   let snapshot: BigUint64Array | null = null;
   let busyCarriedIn: number[] | undefined;
   for (const [until, phase] of [
@@ -131,14 +132,14 @@ export async function simulateOnModule(
     [d.endCycles, "measure"],
   ] as const) {
     for (;;) {
-      if (opts.signal?.aborted) return aborted(r, ex, wall0, opts, snapshot, d.warmupCycles);
+      if (opts.signal?.aborted) return aborted(r, ex, wall0, opts, snapshot);
       const reason = ex.simRun(BigInt(until), chunk);
-      if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts, d.warmupCycles);
+      if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts);
       progress();
       if (reason === L.STOP_IDLE) {
         // Traffic sources always have something scheduled (a send, a timer): an empty event
         // queue before the end means the model stalled, and its numbers would be wrong.
-        return failed(r, ex, reason, wall0, opts, d.warmupCycles);
+        return failed(r, ex, reason, wall0, opts);
       }
       if (reason === L.STOP_LIMIT_CYCLE) break;
       if (needYield) await yieldToEventLoop();
@@ -162,14 +163,14 @@ export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<
   const guestsPerPort = Math.ceil(r.guests.count / r.nic.ports);
   const flight = 2 ** Math.ceil(Math.log2(guestsPerPort * ((r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest) * d.windowSegs + 512) + 2048));
   // 15% over the sum of the large arrays: falling short makes the stub runtime double memory.
-  const bytes =
-    1.15 *
-      (d.poolPackets * 56 + // packet records (structure of arrays)
+  const allocated =
+    d.poolPackets * 56 + // packet records (structure of arrays)
     flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
     2 * r.nic.ports * flight * 12 + // frames in flight per link
     d.eventqCapacity * 16 +
     r.guests.count * 2 * 256 * 4 * 2 + // rings
-      (1 << 20)); // queues, counters, everything else
+    (1 << 20); // queues, counters, everything else
+  const bytes = 1.15 * allocated;
   const have = ex.memory.buffer.byteLength;
   if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
 }
@@ -190,7 +191,6 @@ function failed(
   code: number,
   wall0: number,
   opts: SimulateOptions,
-  _warmup: number,
 ): SimResult {
   const why =
     code === L.STOP_IDLE
@@ -208,7 +208,6 @@ function aborted(
   wall0: number,
   opts: SimulateOptions,
   snapshot: BigUint64Array | null,
-  _warmup: number,
 ): SimResult {
   return build(r, ex, snapshot ?? new BigUint64Array(ex.statsWords()), wall0, opts, "aborted", "aborted by signal");
 }
