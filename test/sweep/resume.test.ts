@@ -104,12 +104,16 @@ describe("resume", () => {
     const out = join(dir, "locked.jsonl");
     // Longer points, so that the first run is still going when the second starts.
     const slow = join(dir, "slow.json");
-    writeFileSync(slow, JSON.stringify({ name: "slow", base: "paper-baseline", set: { durationMs: 3000, warmupMs: 10 }, seeds: [1, 2, 3, 4, 5, 6], metrics: ["throughput.aggregateGbps"] }));
+    writeFileSync(slow, JSON.stringify({ name: "slow", base: "paper-baseline", set: { durationMs: 3000, warmupMs: 10 }, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], metrics: ["throughput.aggregateGbps"] }));
     const child = cliSpawn(["sweep", slow, "--out", out, "--workers", "1"]);
     const gone = new Promise((r) => child.on("exit", r));
     let exited = false;
     void gone.then(() => (exited = true));
     await waitForLines(out, 1, () => exited);
+    // Freeze the first run (it keeps its lock and stays alive) so that the check does not depend
+    // on how fast the remaining points simulate.
+    expect(exited).toBe(false);
+    child.kill("SIGSTOP");
     const second = cli(["sweep", slow, "--out", out, "--resume"]);
     expect(second.code).toBe(2);
     expect(second.stderr.trim()).toMatch(new RegExp(`^pvnetsim: error: .*locked\\.jsonl is being written by another sweep \\(pid ${child.pid}, since .*\\); wait for it, or remove .*locked\\.jsonl\\.lock if that run is gone$`));
@@ -120,7 +124,7 @@ describe("resume", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`removed the stale lock of pid ${child.pid}`);
     expect(existsSync(`${out}.lock`)).toBe(false);
-    expect(byId(readRecords(out)).size).toBe(6);
+    expect(byId(readRecords(out)).size).toBe(12);
   });
 
   it("refuses to append to an existing results file without --resume", () => {
