@@ -9,7 +9,7 @@ import { byId, cli, cliSpawn, lines, readRecords, tmp } from "./helpers.js";
 const SPEC = {
   name: "resume",
   base: "paper-baseline",
-  set: { durationMs: 40, warmupMs: 10 },
+  set: { durationMs: 150, warmupMs: 10 }, // long enough that a kill lands mid-sweep
   axes: { "nic.itr.fixedIntsPerSec": [4000, 8000, 16000, 32000], "netback.coalesce.count": [1, 2, 4, 8] },
   replications: 1,
   metrics: ["throughput.aggregateGbps", "summary.dom0CpuMax", "derived.notificationsPerPacket"],
