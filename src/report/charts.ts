@@ -188,7 +188,7 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
     type: "nominal",
     title: o.legendTitle,
     scale: colorScale([...series, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320 },
+    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
   };
   const grouped = series.length > 1;
   const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: 0, labelLimit: 140 } };
@@ -272,7 +272,7 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
     type: "nominal",
     title: o.legendTitle,
     scale: colorScale([...stacks, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320 },
+    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
   };
   const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: o.panelTitle === undefined ? 0 : -90 } };
   const layers: Record<string, unknown>[] = [
@@ -333,7 +333,7 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
     type: "nominal",
     title: o.legendTitle,
     scale: colorScale([...series, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320 },
+    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
   };
   const xScale: Record<string, unknown> = o.xLog ? { type: "log" } : { zero: false };
   if (o.xDomain) xScale["domain"] = o.xDomain;
