@@ -56,6 +56,7 @@ import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rs
 import { netbackVifStopped, rxRingOf as _rxRingOf, txRingOf as _txRingOf } from "./netback/netback";
 import { rxTarget as _rxTarget } from "./netfront/netfront";
 import { tcpRcvNxt, tcpCwnd, tcpSockBytes } from "./traffic/tcp";
+export { tcpSenderState as dbgTcpSender } from "./traffic/tcp";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {

@@ -3,7 +3,8 @@
 // Models, per flow (sequence numbers count full-sized segments of MSS bytes; calibration J4):
 //  - sender: Reno congestion control: slow start (cwnd += segments acked) up to ssthresh,
 //    congestion avoidance (+1 segment per cwnd acked), fast retransmit on the 3rd duplicate ACK
-//    with ssthresh = flight/2. Loss recovery is SACK-based by default (Linux tcp_sack = 1): a
+//    with ssthresh = flight/2 (with SACK also when more than 3 segments above snd_una are SACKed:
+//    FACK's trigger). Loss recovery is SACK-based by default (Linux tcp_sack = 1): a
 //    scoreboard of SACKed segments, RFC 6675's `pipe` (segments in flight) with every hole below
 //    the highest SACK taken as lost (FACK's rule, Linux 2.6 default): pipe = segments sent above
 //    the highest SACK + retransmitted holes not yet SACKed or acknowledged; while pipe < cwnd
@@ -381,7 +382,10 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
     unchecked((sDupacks[f] = d));
     if (unchecked(sInRecovery[f])) {
       if (!sack) unchecked((sCwnd[f] = unchecked(sCwnd[f]) + 1)); // window inflation
-    } else if (d == dupThresh && una >= unchecked(sRecover[f]) && sack) {
+    } else if (sack && una >= unchecked(sRecover[f]) && (d >= dupThresh || unchecked(sHighSack[f]) > una + dupThresh)) {
+      // With SACK, recovery starts on the 3rd duplicate ACK or as soon as more than dupThresh
+      // segments above snd_una are SACKed (FACK: fackets_out > reordering, as Linux 2.6 does),
+      // which matters when LRO or delayed ACKs fold many out-of-order segments into few ACKs.
       statInc(ST_TCP_FAST_RECOVERIES);
       let flight = unchecked(sNxt[f]) - una;
       let ss = flight / 2;
@@ -645,4 +649,20 @@ export function tcpSockBytes(f: u32): u32 {
 /** Sender's congestion window, segments (tests). */
 export function tcpCwnd(f: u32): u32 {
   return unchecked(sCwnd[f]);
+}
+
+/** Sender state of flow f (debugging): 0 snd_una, 1 snd_nxt, 2 highest sent, 3 in recovery,
+ *  4 highest SACKed, 5 receiver window, 6 ssthresh, 7 RTO timer pending, 8 dup ACKs. */
+export function tcpSenderState(f: u32, which: u32): u32 {
+  switch (which) {
+    case 0: return unchecked(sUna[f]);
+    case 1: return unchecked(sNxt[f]);
+    case 2: return unchecked(sHigh[f]);
+    case 3: return unchecked(sInRecovery[f]);
+    case 4: return unchecked(sHighSack[f]);
+    case 5: return unchecked(sRwnd[f]);
+    case 6: return unchecked(sSsthresh[f]);
+    case 7: return timerPending(unchecked(sRtoTimer[f])) ? 1 : 0;
+    default: return unchecked(sDupacks[f]);
+  }
 }

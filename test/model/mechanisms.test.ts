@@ -42,7 +42,7 @@ describe("softirqs and ksoftirqd [G4]", () => {
     const r = await run("paper-baseline", { durationMs: 200, warmupMs: 50, "guests.count": 64, "cpu.pcpus": 68 });
     expect(r.state).toBe("completed");
     expect(r.events["softirqDeferred"]).toBeGreaterThan(0);
-    expect(r.throughput.aggregateGbps).toBeGreaterThan(1.5);
+    expect(r.throughput.aggregateGbps).toBeGreaterThan(0.5); // a stalled run delivers nothing
     expect(dom0(r)[0]!.utilization).toBeGreaterThan(0.95);
   });
 });
@@ -87,6 +87,14 @@ describe("TCP loss recovery [J4]", () => {
       // no segment counted twice.
       expect(appBytes + (w.dbgTcpSockBytes(f) >>> 0)).toBe(rcvNxt * d.mssBytes);
     }
+  });
+  it("with SACK, recovery starts when enough segments above the hole are SACKed, even with few duplicate ACKs (LRO)", async () => {
+    // LRO folds the segments after a hole into one skb, hence one duplicate ACK: waiting for three
+    // would leave only the retransmission timeout (it used to cap paper-lro on 10 GbE at 0.2 Gb/s).
+    const r = await run("paper-lro", { ...short, "nic.rateGbps": 10 });
+    expect(r.events["tcpFastRecoveries"]).toBeGreaterThan(0);
+    expect(r.events["tcpTimeouts"]).toBe(0);
+    expect(r.throughput.aggregateGbps).toBeGreaterThan(5);
   });
   it("NewReno (tcp.sack off) also recovers", async () => {
     const r = await run("paper-baseline", { ...short, "netback.queueLenPackets": 2, "tcp.sack": false });
