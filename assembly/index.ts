@@ -48,15 +48,14 @@ export function maxPendingEvents(): u32 {
 export function packetsInUse(): u32 {
   return pktInUse;
 }
+/** Busy cycles of VCPU v's current job after cycle t (the host cuts jobs at interval edges). */
+export { vcpuBusyAfter } from "./cpu/vcpu";
 
 export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
 
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---
 import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
-import { netbackVifStopped, rxRingOf as _rxRingOf, txRingOf as _txRingOf } from "./netback/netback";
-import { rxTarget as _rxTarget } from "./netfront/netfront";
-import { tcpRcvNxt, tcpCwnd, tcpSockBytes } from "./traffic/tcp";
-export { tcpSenderState as dbgTcpSender } from "./traffic/tcp";
+import { tcpRcvNxt, tcpSockBytes } from "./traffic/tcp";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {
@@ -71,23 +70,8 @@ export function dbgRing(r: u32, which: u32): u32 {
     default: return unchecked(_rspEvent[r]);
   }
 }
-export function dbgRxRing(vif: u32): u32 {
-  return _rxRingOf(vif);
-}
-export function dbgTxRing(vif: u32): u32 {
-  return _txRingOf(vif);
-}
-export function dbgVifStopped(vif: u32): u32 {
-  return netbackVifStopped(vif) ? 1 : 0;
-}
-export function dbgRxTarget(g: u32): u32 {
-  return unchecked(_rxTarget[g]);
-}
 export function dbgTcpRcvNxt(f: u32): u32 {
   return tcpRcvNxt(f);
-}
-export function dbgTcpCwnd(f: u32): u32 {
-  return tcpCwnd(f);
 }
 export function dbgTcpSockBytes(f: u32): u32 {
   return tcpSockBytes(f);
@@ -127,9 +111,6 @@ export function tRingFinalCheckResponses(r: u32): u32 {
 export function tRingUnconsumedRequests(r: u32): u32 {
   return _uncReq(r);
 }
-export { nicDebugState } from "./hw/nic";
-export { vcpuDebugState, vcpuBusyAfter } from "./cpu/vcpu";
-export { napiScheduled as dbgNapiScheduled } from "./kernel/napi";
 
 /** Runs of tasklet t so far, and the VCPU of its latest run (2*group = RX, 2*group+1 = TX). */
 export function dbgTaskletRuns(t: u32): u32 {

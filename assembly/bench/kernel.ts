@@ -16,15 +16,11 @@
 // code between calls (toolchain.md, "V8 tiering"). Time is u64 picoseconds.
 
 import { eqInit, eqReset, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../sim/eventq";
+import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 const STATIONS: u32 = 4;
 const STATION_CAP: u32 = 32; // packets per station (power of two: index masks with CAP-1)
 
-// xorshift128 state (Marsaglia), seeded as bench-kernel.md says.
-let rx: u32 = 0;
-let ry: u32 = 0;
-let rz: u32 = 0;
-let rw: u32 = 0;
 
 let nSources: u32 = 0;
 let capSources: u32 = 0; // sources the current allocation can hold
@@ -37,22 +33,6 @@ let completed: u64 = 0;
 let drops: u64 = 0;
 let events: u64 = 0;
 let pendingSum: u64 = 0;
-
-// @ts-ignore: decorator
-@inline function rnd(): u32 {
-  let t = rx ^ (rx << 11);
-  rx = ry;
-  ry = rz;
-  rz = rw;
-  rw = rw ^ (rw >> 19) ^ (t ^ (t >> 8));
-  return rw;
-}
-
-/** uni(n) = (u64(r) * n) >> 32 for a fresh draw r. */
-// @ts-ignore: decorator
-@inline function uni(n: u32): u32 {
-  return <u32>((<u64>rnd() * <u64>n) >> 32);
-}
 
 // @ts-ignore: decorator
 @inline function service(): u64 {
@@ -77,10 +57,7 @@ let pendingSum: u64 = 0;
 
 /** Sets up S sources (bench-kernel.md "init(S)"). Allocates only when S grows. */
 export function kbInit(S: u32): void {
-  rx = 123456789;
-  ry = 362436069;
-  rz = 521288629;
-  rw = 88675123;
+  xsSeed();
   if (S > capSources) {
     // At most one arrival and four departures pending per source.
     eqInit(S * 5 + 16);

@@ -38,34 +38,7 @@ import {
 import { vcpuInit, vPending } from "../cpu/vcpu";
 import { evtchnInit, evtchnBind, evtchnSend, portPendingClear, nPorts } from "../xen/evtchn";
 import { pktInit, pktAlloc, pktFree, pFlow, pSeq, pSegs, pBytes, KIND_DATA, PKT_NONE } from "../packet";
-
-// ---- PRNG: xorshift128, the kernel benchmark's generator ----------------------------------------
-let rx: u32 = 123456789;
-let ry: u32 = 362436069;
-let rz: u32 = 521288629;
-let rw: u32 = 88675123;
-
-function seed(): void {
-  rx = 123456789;
-  ry = 362436069;
-  rz = 521288629;
-  rw = 88675123;
-}
-
-// @ts-ignore: decorator
-@inline function rnd(): u32 {
-  let t = rx ^ (rx << 11);
-  rx = ry;
-  ry = rz;
-  rz = rw;
-  rw = rw ^ (rw >> 19) ^ (t ^ (t >> 8));
-  return rw;
-}
-
-// @ts-ignore: decorator
-@inline function uni(n: u32): u32 {
-  return <u32>((<u64>rnd() * <u64>n) >> 32);
-}
+import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 /** The model's common scaffolding for drivers that use real model modules: a zeroed config
  *  buffer (every slot 0), the counters region, the fifo table and a small event queue. */
@@ -76,7 +49,7 @@ function baseInit(vcpus: u32, fifos: i32): void {
   statsInit(0, vcpus);
   fifoInit(fifos);
   eqInit(64);
-  seed();
+  xsSeed();
 }
 
 // ---- ring: netfront pushes requests one at a time with check-notify; netback drains every 8 ----
@@ -122,7 +95,7 @@ export function mbRing(n: u32): u32 {
 /** Fills the engine's event queue with `pending` events at random times in [0, 1e6). */
 export function mbEqInit(pending: u32): void {
   eqInit(pending + 16);
-  seed();
+  xsSeed();
   for (let i: u32 = 0; i < pending; i++) eqPush(<u64>uni(1000000), i);
 }
 
@@ -150,7 +123,7 @@ let tList = new StaticArray<i32>(0);
 
 export function mbTaskletInit(): void {
   fifoInit(<i32>TASKLET_CPUS);
-  seed();
+  xsSeed();
   tSched = new StaticArray<u8>(<i32>TASKLETS);
   tRunning = new StaticArray<u8>(<i32>TASKLETS);
   tRuns = new StaticArray<u32>(<i32>TASKLETS);

@@ -481,12 +481,6 @@ export function pollListRequeue(v: u32, n: u32): void {
 }
 
 
-/** Scheduler state of VCPU v (debugging): state | phase<<4 | deferred<<8 | poll list<<12 | tasklets<<20 | threads<<26. */
-export function vcpuDebugState(v: u32): u32 {
-  return <u32>unchecked(vState[v]) | (<u32>unchecked(vSoftPhase[v]) << 4) | (<u32>unchecked(vDeferred[v]) << 8) |
-    (fifoLen(unchecked(vPollList[v])) << 12) | (fifoLen(unchecked(vTasklets[v])) << 20) | (fifoLen(unchecked(vThreads[v])) << 26);
-}
-
 /** Busy cycles of v's current job that lie after cycle t (0 if v is idle by then). Busy time is
  *  charged when a job starts, so the host uses this to cut jobs at the edges of the measured
  *  interval. */

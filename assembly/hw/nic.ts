@@ -399,10 +399,3 @@ export function nicHeldUnits(): u64 {
   }
   return s;
 }
-
-/** Interrupt state of RX queue q (debugging): bit 0 enabled, bit 1 an ITR event is pending, bits 8+ ring fill. */
-export function nicDebugState(q: u32): u32 {
-  let s: u32 = unchecked(irqEnabled[q]) != 0 ? 1 : 0;
-  if (unchecked(irqEventAt[q]) != NEVER) s |= 2;
-  return s | (fifoLen(unchecked(rxRing[q])) << 8);
-}

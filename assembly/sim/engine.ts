@@ -23,7 +23,7 @@ import { taskletsInit } from "../kernel/tasklet";
 import { napiInit } from "../kernel/napi";
 import { timersInit, timerOnEvent } from "../kernel/timers";
 import { evtchnInit, evtchnBind, pirqPort, nbPort, nPorts as nEvtPorts } from "../xen/evtchn";
-import { ringsInit, RING_SIZE } from "../xen/ring";
+import { ringsInit } from "../xen/ring";
 import { linksInit, linkOnArrival, linkInFlight, linkFlightAt } from "../hw/link";
 import { nicInit, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
 import { bridgeInit, bridgeHeldUnits } from "../dom0/bridge";
@@ -54,7 +54,6 @@ export function engineInit(base: usize): u32 {
   let flowsPerGuest = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
   let flows = N * flowsPerGuest;
   let udp = cfgU32(L.CFG_UDP_SOURCES);
-  let W = cfgU32(L.CFG_TCP_WINDOW_SEGS);
 
   fifoInit(<i32>(8 * (V + nq + P + G + N + flows + D) + 64));
   statsInit(N, V);
@@ -73,9 +72,7 @@ export function engineInit(base: usize): u32 {
   for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
   for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
   ringsInit(2 * N);
-  let guestsPerPort = (N + P - 1) / P;
-  let flight = guestsPerPort * (flowsPerGuest * W + 2 * RING_SIZE) + 2048;
-  linksInit(P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU64(L.CFG_PROP_DELAY), flight);
+  linksInit(P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU64(L.CFG_PROP_DELAY), cfgU32(L.CFG_LINK_FLIGHT));
   nLinks = 2 * P;
   nicInit();
   bridgeInit(D);

@@ -297,8 +297,14 @@ function sackSend(f: u32): void {
   let rwnd = unchecked(sRwnd[f]);
   let nxt = unchecked(sNxt[f]);
   let pipe: u32 = nxt > highSack ? nxt - highSack : 0;
-  for (let s = una; s < highSack; s++) if (!isSacked(f, s) && retxInFlight(f, s)) pipe++;
-  let scan = una;
+  // One pass over the scoreboard counts retransmissions in flight and finds the lowest hole
+  // still to send, where the sending loop below starts.
+  let scan = highSack;
+  for (let s = una; s < highSack; s++) {
+    if (isSacked(f, s)) continue;
+    if (retxInFlight(f, s)) pipe++;
+    else if (scan == highSack) scan = s;
+  }
   while (pipe < cwnd) {
     while (scan < highSack && (isSacked(f, scan) || retxInFlight(f, scan))) scan++;
     if (scan < highSack) {
@@ -649,20 +655,4 @@ export function tcpSockBytes(f: u32): u32 {
 /** Sender's congestion window, segments (tests). */
 export function tcpCwnd(f: u32): u32 {
   return unchecked(sCwnd[f]);
-}
-
-/** Sender state of flow f (debugging): 0 snd_una, 1 snd_nxt, 2 highest sent, 3 in recovery,
- *  4 highest SACKed, 5 receiver window, 6 ssthresh, 7 RTO timer pending, 8 dup ACKs. */
-export function tcpSenderState(f: u32, which: u32): u32 {
-  switch (which) {
-    case 0: return unchecked(sUna[f]);
-    case 1: return unchecked(sNxt[f]);
-    case 2: return unchecked(sHigh[f]);
-    case 3: return unchecked(sInRecovery[f]);
-    case 4: return unchecked(sHighSack[f]);
-    case 5: return unchecked(sRwnd[f]);
-    case 6: return unchecked(sSsthresh[f]);
-    case 7: return timerPending(unchecked(sRtoTimer[f])) ? 1 : 0;
-    default: return unchecked(sDupacks[f]);
-  }
 }

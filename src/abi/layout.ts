@@ -74,7 +74,8 @@ export const CFG_OFF_UDP = 58; // [udpSources * UDP_REC] UDP source records
 export const CFG_OFF_COST = 59; // [COST_COUNT] cost constants, cycles (or cycles per byte * 1)
 export const CFG_TCP_SACK = 60; // 1: selective acknowledgements (RFC 2018) with SACK-based recovery
 export const CFG_START_JITTER = 61; // TCP flows start at a seeded uniform time in [0, this) cycles
-export const CFG_COUNT = 62;
+export const CFG_LINK_FLIGHT = 62; // frames a link can hold queued or in flight (host-computed bound, a power of two)
+export const CFG_COUNT = 63;
 
 // UDP source record fields.
 export const UDP_GUEST = 0;

@@ -15,6 +15,8 @@ export interface Derived {
   windowSegs: number;
   poolPackets: number;
   eventqCapacity: number;
+  /** Frames one link can hold queued or in flight: every window on its port, both rings' worth, slack. */
+  linkFlightFrames: number;
   rxQueues: number;
   vcpusTotal: number;
   warmupCycles: number;
@@ -43,9 +45,12 @@ export function derive(r: ResolvedConfig): Derived {
     4096;
   const timers = flows * 2 + N;
   const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + r.traffic.udp.length + 8) + 1024;
+  const guestsPerPort = Math.ceil(N / r.nic.ports);
+  const flowsPerGuest = r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest;
+  const linkFlightFrames = pow2ceil(guestsPerPort * (flowsPerGuest * windowSegs + 2 * 256) + 2048);
   const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
-  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, rxQueues, vcpusTotal, warmupCycles, endCycles };
+  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
 }
 
 /** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */
@@ -159,6 +164,7 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   b[L.CFG_UDP_RCVBUF] = r.app.udpRcvBufBytes;
   b[L.CFG_POOL_PACKETS] = d.poolPackets;
   b[L.CFG_EVENTQ_CAP] = d.eventqCapacity;
+  b[L.CFG_LINK_FLIGHT] = d.linkFlightFrames;
   b[L.CFG_LRO_ENABLED] = r.netfront.lro.enabled ? 1 : 0;
   b[L.CFG_LRO_MAX_AGGR] = r.netfront.lro.maxAggr;
   b[L.CFG_LRO_DESCRIPTORS] = r.netfront.lro.descriptors;

@@ -160,13 +160,11 @@ export async function simulateOnModule(
  */
 export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive> = derive(r)): void {
   const flows = r.guests.count * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
-  const guestsPerPort = Math.ceil(r.guests.count / r.nic.ports);
-  const flight = 2 ** Math.ceil(Math.log2(guestsPerPort * ((r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest) * d.windowSegs + 512) + 2048));
   // 15% over the sum of the large arrays: falling short makes the stub runtime double memory.
   const allocated =
     d.poolPackets * 56 + // packet records (structure of arrays)
     flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
-    2 * r.nic.ports * flight * 12 + // frames in flight per link
+    2 * r.nic.ports * d.linkFlightFrames * 12 + // frames in flight per link
     d.eventqCapacity * 16 +
     r.guests.count * 2 * 256 * 4 * 2 + // rings
     (1 << 20); // queues, counters, everything else

@@ -1,0 +1,64 @@
+/* The event heap and PRNG shared by the C benchmark twins (bench/kernel.c, bench/micro-c.c):
+ * the layout of assembly/sim/eventq.ts (16-byte entries: u64 time, u32 seq, u32 target, ordered
+ * by time then by wrap-aware seq) and the xorshift128 generator of ../shared/bench-kernel.md.
+ * Included by each twin's single translation unit; gcc finds it beside the including file. */
+#ifndef PVNETSIM_BENCH_EVENTQ_H
+#define PVNETSIM_BENCH_EVENTQ_H
+#include <stdint.h>
+
+typedef struct {
+  uint64_t time;
+  uint32_t seq;
+  uint32_t target;
+} ev_t;
+
+static ev_t *heap;
+static uint32_t hsize, hseq;
+static uint32_t rx = 123456789u, ry = 362436069u, rz = 521288629u, rw = 88675123u;
+
+static inline uint32_t rnd(void) {
+  uint32_t t = rx ^ (rx << 11);
+  rx = ry;
+  ry = rz;
+  rz = rw;
+  rw = rw ^ (rw >> 19) ^ (t ^ (t >> 8));
+  return rw;
+}
+static inline uint32_t uni(uint32_t n) { return (uint32_t)(((uint64_t)rnd() * n) >> 32); }
+
+static inline int before(uint64_t t1, uint32_t s1, uint64_t t2, uint32_t s2) {
+  return t1 < t2 || (t1 == t2 && (int32_t)(s1 - s2) < 0);
+}
+
+static inline void push(uint64_t time, uint32_t target) {
+  uint32_t i = hsize++;
+  uint32_t seq = hseq++;
+  while (i > 0) {
+    uint32_t p = (i - 1) >> 1;
+    if (!before(time, seq, heap[p].time, heap[p].seq)) break;
+    heap[i] = heap[p];
+    i = p;
+  }
+  heap[i].time = time;
+  heap[i].seq = seq;
+  heap[i].target = target;
+}
+
+static inline ev_t pop(void) {
+  ev_t top = heap[0];
+  uint32_t n = --hsize;
+  if (n == 0) return top;
+  ev_t last = heap[n];
+  uint32_t i = 0;
+  for (;;) {
+    uint32_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && before(heap[c + 1].time, heap[c + 1].seq, heap[c].time, heap[c].seq)) c++;
+    if (!before(heap[c].time, heap[c].seq, last.time, last.seq)) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = last;
+  return top;
+}
+#endif
