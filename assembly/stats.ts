@@ -45,6 +45,11 @@ export function statsWords(): u32 {
 }
 
 // @ts-ignore: decorator
+@inline export function statSet(i: i32, v: u64): void {
+  store<u64>(base + (<usize>i << 3), v);
+}
+
+// @ts-ignore: decorator
 @inline export function statGet(i: i32): u64 {
   return load<u64>(base + (<usize>i << 3));
 }

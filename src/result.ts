@@ -44,6 +44,12 @@ export interface SimResult {
   /** Fully resolved configuration that produced this result (every default filled in). */
   config: ResolvedConfig;
   seed: number;
+  /**
+   * Event-sequence fingerprint: 16 hex digits of a hash over (cycle, target) of every event the
+   * run executed, warm-up included. Same model, config and seed give the same value; a change to
+   * the model's behaviour changes it (docs/fingerprints.md).
+   */
+  fingerprint: string;
   versions: { pvnetsim: string; assemblyscript: string; wasmBuild: "release" | "debug" };
   throughput: { aggregateGbps: number; perVm: VmThroughput[] };
   cpu: CpuUsage[];

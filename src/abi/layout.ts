@@ -194,7 +194,10 @@ export const ST_FINAL_CHECK_REPOLLS = 64; // ring final checks that found new wo
 export const ST_UDP_SENT = 65;
 export const ST_DROP_LINK_QUEUE = 66; // frames a sender could not queue on its full link (sender qdisc)
 export const ST_TASKLET_BUSY_ELSEWHERE = 67; // tasklet_action found the tasklet running on another CPU
-export const ST_COUNT = 68;
+// Event-sequence fingerprint over the whole run (not a count: never taken as a delta). A hash of
+// (cycle, target) of every event executed, in order; see assembly/sim/engine.ts and docs/fingerprints.md.
+export const ST_FINGERPRINT = 68;
+export const ST_COUNT = 69;
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

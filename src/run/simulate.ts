@@ -347,6 +347,7 @@ function build(
     state: finalState,
     config: r,
     seed: r.seed,
+    fingerprint: s[L.ST_FINGERPRINT]!.toString(16).padStart(16, "0"),
     versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION, wasmBuild: opts.wasmBuild ?? "release" },
     throughput: { aggregateGbps: aggregate, perVm },
     cpu,
