@@ -1,7 +1,7 @@
 // A one-line progress indicator on stderr for pool jobs: rewritten in place on a terminal,
 // printed at most every few seconds (and once at the end) when stderr is a file or a pipe.
 
-import type { PoolProgress } from "./pool.js";
+import type { PoolProgress } from "../pool/pool.js";
 
 export function progressLine(what: string, stream: NodeJS.WriteStream = process.stderr): {
   update: (p: PoolProgress) => void;

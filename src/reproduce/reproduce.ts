@@ -7,7 +7,7 @@ import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import { PRESETS } from "../config/presets.js";
 import type { SimResult } from "../result.js";
 import { PVNETSIM_VERSION } from "../version.js";
-import { runPool, defaultThreads, type PoolProgress } from "./pool.js";
+import { runPool, defaultThreads, type PoolProgress } from "../pool/pool.js";
 import { summarize, mean } from "./stats.js";
 import { PAPER_STEPS, TCP_CEILING_GBPS, PAPER_CITATION, type PaperStep } from "./steps.js";
 

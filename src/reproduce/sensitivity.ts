@@ -6,7 +6,7 @@
 import { PARAMS, type ParamSpec } from "../config/params.js";
 import { resolveConfig } from "../config/schema.js";
 import { PVNETSIM_VERSION } from "../version.js";
-import { runPool, defaultThreads, type PoolProgress, type PoolTask } from "./pool.js";
+import { runPool, defaultThreads, type PoolProgress, type PoolTask } from "../pool/pool.js";
 import { summarize } from "./stats.js";
 
 export interface SensitivityOptions {

@@ -8,7 +8,7 @@ import { simulateOnModule } from "../run/simulate.js";
 import { planSweep, SpecError, type SweepPlan, type SweepPoint } from "./spec.js";
 import { shardPoints, type Shard } from "./shard.js";
 import { badMetrics, makeRecord, summaryOf, type PointRecord } from "./records.js";
-import { WorkerPool, type PoolOutcome } from "./pool.js";
+import { WorkerPool, type PoolOutcome } from "../pool/pool.js";
 
 export interface SweepProgress {
   /** Points this call runs (after sharding and skipping). */
@@ -101,7 +101,7 @@ export async function* sweep(spec: unknown, opts: SweepOptions = {}): AsyncGener
   let outstanding = points.length;
   let stopping = false;
 
-  const pool = new WorkerPool(module, size, (o: PoolOutcome) => {
+  const onOutcome = (o: PoolOutcome): void => {
     outstanding--;
     const p = points[o.task]!;
     const aborted = o.result?.state === "aborted";
@@ -127,7 +127,8 @@ export async function* sweep(spec: unknown, opts: SweepOptions = {}): AsyncGener
       }
     }
     poke();
-  });
+  };
+  const pool = new WorkerPool({ module, size, onOutcome });
 
   let abortTimer: NodeJS.Timeout | null = null;
   const onAbort = (): void => {

@@ -10,7 +10,7 @@ import { loadWasmModule } from "../../node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
 import { progressLine } from "../../reproduce/progress.js";
-import { defaultThreads } from "../../reproduce/pool.js";
+import { defaultThreads } from "../../pool/pool.js";
 import { action, UsageError } from "../errors.js";
 import { intOption, numOption } from "../input.js";
 

@@ -1,0 +1,259 @@
+// The one pool of simulation worker threads, used by sweeps, reproduce and sensitivity.
+//
+// Every worker receives the one compiled WebAssembly.Module at start (workerData: a Module is
+// structured-cloneable, so no worker recompiles it) and runs one simulation at a time, each on a
+// fresh instance: one Wasm instance is one simulation, so a result depends only on its config and
+// seed, never on which worker ran it or in which order.
+//
+// The pool queues jobs, reports each one's progress and outcome, replaces a worker that dies (the
+// job it was running is reported as failed, the others go on) and can abort the running jobs: the
+// simulation stops at its next chunk boundary and returns a result with state "aborted".
+//
+// A library pool (tinypool 2) was weighed and not taken: it does not watch a worker thread's "exit"
+// event, so a worker that exits mid-job leaves that job pending forever, and its abort terminates
+// the thread instead of letting the run stop at a chunk boundary.
+
+import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { SimResult } from "../result.js";
+
+/** What every worker gets once, at start. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  wasmBuild: "release" | "debug";
+}
+
+export type ToWorker =
+  | { type: "run"; task: number; config: unknown; seed?: number; progress: boolean }
+  | { type: "abort" };
+
+export type FromWorker =
+  | { type: "progress"; task: number; fraction: number }
+  | { type: "result"; task: number; result: SimResult; wallSeconds: number }
+  | { type: "failed"; task: number; error: string; wallSeconds: number };
+
+export interface PoolJob {
+  /** The caller's id for the job, echoed in its outcome. */
+  task: number;
+  /** Preset name, partial config or ResolvedConfig. */
+  config: unknown;
+  /** Overrides the config's seed. */
+  seed?: number;
+}
+
+export interface PoolOutcome {
+  task: number;
+  /** The run's result (its state may be "errored" or "aborted"); null when the job failed. */
+  result: SimResult | null;
+  /** Why the job failed: the config was rejected, the model threw or the worker died. */
+  error: string | null;
+  wallSeconds: number;
+}
+
+export interface WorkerPoolOptions {
+  module: WebAssembly.Module;
+  /** Worker threads (at least 1). */
+  size: number;
+  /** Which build the module is (reported in result.versions). */
+  wasmBuild?: "release" | "debug";
+  onOutcome: (o: PoolOutcome) => void;
+  /** Fraction (0..1) of a running job, at most about ten times a second per job. */
+  onProgress?: (task: number, fraction: number) => void;
+}
+
+/** Default pool size: one worker per core. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * The compiled worker script. Workers need plain JavaScript: next to this file when running from
+ * dist/, else (running from TypeScript sources, e.g. under vitest) the build's copy in dist/.
+ */
+export function workerScript(): URL {
+  const here = new URL("./worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  const built = new URL("../../dist/src/pool/worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error(`cannot find the pool worker script (${fileURLToPath(here)}); run "npm run build" first`);
+}
+
+interface Slot {
+  worker: Worker;
+  job: PoolJob | null;
+  t0: number;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: PoolJob[] = [];
+  private readonly init: WorkerInit;
+  private closed = false;
+
+  constructor(private readonly opts: WorkerPoolOptions) {
+    this.init = { module: opts.module, wasmBuild: opts.wasmBuild ?? "release" };
+    for (let i = 0; i < Math.max(1, opts.size); i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerScript(), { workerData: this.init satisfies WorkerInit });
+    const slot: Slot = { worker, job: null, t0: 0 };
+    worker.on("message", (m: FromWorker) => {
+      const job = slot.job;
+      if (!job || job.task !== m.task) return;
+      if (m.type === "progress") {
+        this.opts.onProgress?.(m.task, m.fraction);
+        return;
+      }
+      slot.job = null;
+      this.opts.onOutcome(
+        m.type === "result"
+          ? { task: m.task, result: m.result, error: null, wallSeconds: m.wallSeconds }
+          : { task: m.task, result: null, error: m.error, wallSeconds: m.wallSeconds },
+      );
+      this.next(slot);
+    });
+    // A worker that dies (out of memory, a crash in the engine) fails the job it was running;
+    // a fresh worker takes its place and the other jobs go on.
+    const died = (why: string): void => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      const job = slot.job;
+      slot.job = null;
+      if (this.closed) return;
+      const fresh = this.spawn();
+      this.slots[i] = fresh;
+      if (job) {
+        const wallSeconds = (performance.now() - slot.t0) / 1e3;
+        this.opts.onOutcome({ task: job.task, result: null, error: `worker died: ${why}`, wallSeconds });
+      }
+      this.next(fresh);
+    };
+    worker.on("error", (e) => died(e.message));
+    worker.on("exit", (code) => died(`exit code ${code}`));
+    return slot;
+  }
+
+  private next(slot: Slot): void {
+    if (this.closed || slot.job) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    slot.job = job;
+    slot.t0 = performance.now();
+    const msg: ToWorker = {
+      type: "run",
+      task: job.task,
+      config: job.config,
+      ...(job.seed !== undefined ? { seed: job.seed } : {}),
+      progress: this.opts.onProgress !== undefined,
+    };
+    slot.worker.postMessage(msg);
+  }
+
+  submit(job: PoolJob): void {
+    this.queue.push(job);
+    const idle = this.slots.find((s) => !s.job);
+    if (idle) this.next(idle);
+  }
+
+  /** Jobs running now. */
+  get running(): number {
+    return this.slots.filter((s) => s.job).length;
+  }
+
+  /** Drops queued jobs and asks running ones to stop (they report back with state "aborted"). */
+  abort(): void {
+    this.queue.length = 0;
+    for (const s of this.slots) if (s.job) s.worker.postMessage({ type: "abort" } satisfies ToWorker);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.length = 0;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+export interface PoolTask {
+  /** Preset name, partial config or ResolvedConfig (resolve first so bad input fails before any run). */
+  config: unknown;
+  seed?: number;
+}
+
+export interface PoolProgress {
+  /** Tasks finished. */
+  done: number;
+  total: number;
+  /** Fraction of all simulated work done, 0..1 (finished tasks plus the running ones' progress). */
+  fraction: number;
+}
+
+export interface RunPoolOptions {
+  module: WebAssembly.Module;
+  /** Worker threads; default: the number of cores, at most one per task. */
+  threads?: number;
+  wasmBuild?: "release" | "debug";
+  onProgress?: (p: PoolProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs every task and resolves with their results in task order, whatever order the workers
+ * finish in, so reports built from them are deterministic. A task that fails (a config the model
+ * rejects, a worker that dies) rejects the whole call after stopping the workers; a run that fails
+ * inside the model comes back as a result with state "errored", as simulate() does.
+ */
+export function runPool(tasks: readonly PoolTask[], opts: RunPoolOptions): Promise<SimResult[]> {
+  const total = tasks.length;
+  if (total === 0) return Promise.resolve([]);
+  if (opts.signal?.aborted) return Promise.reject(new Error("aborted"));
+  const results: (SimResult | undefined)[] = new Array(total);
+  const running = new Map<number, number>(); // task -> fraction done
+  let done = 0;
+
+  return new Promise<SimResult[]>((resolve, reject) => {
+    let finished = false;
+    const report = (): void => {
+      if (!opts.onProgress) return;
+      let partial = 0;
+      for (const f of running.values()) partial += f;
+      opts.onProgress({ done, total, fraction: (done + partial) / total });
+    };
+    const settle = (error: Error | null): void => {
+      if (finished) return;
+      finished = true;
+      opts.signal?.removeEventListener("abort", onAbort);
+      void pool.close();
+      if (error) reject(error);
+      else resolve(results as SimResult[]);
+    };
+    const onAbort = (): void => settle(new Error("aborted"));
+    const pool = new WorkerPool({
+      module: opts.module,
+      size: Math.min(opts.threads ?? defaultThreads(), total),
+      ...(opts.wasmBuild ? { wasmBuild: opts.wasmBuild } : {}),
+      onOutcome: (o) => {
+        if (finished) return;
+        running.delete(o.task);
+        if (o.result === null) return settle(new Error(`run ${o.task + 1} of ${total}: ${o.error ?? "failed"}`));
+        results[o.task] = o.result;
+        done++;
+        report();
+        if (done === total) settle(null);
+      },
+      ...(opts.onProgress
+        ? {
+            onProgress: (task: number, fraction: number) => {
+              if (finished) return;
+              running.set(task, fraction);
+              report();
+            },
+          }
+        : {}),
+    });
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    tasks.forEach((t, task) => pool.submit({ task, config: t.config, ...(t.seed !== undefined ? { seed: t.seed } : {}) }));
+  });
+}
