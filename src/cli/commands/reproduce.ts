@@ -9,7 +9,7 @@ import { constants } from "node:fs";
 import { loadWasmModule } from "../../node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
-import { progressLine } from "../../reproduce/progress.js";
+import { ProgressReporter } from "../progress.js";
 import { defaultThreads } from "../../pool/pool.js";
 import { action, UsageError } from "../errors.js";
 import { intOption, numOption } from "../input.js";
@@ -52,16 +52,16 @@ export function register(program: Command): void {
           throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
         const module = await loadWasmModule();
-        const progress = progressLine("reproduce");
+        const progress = new ProgressReporter({ label: "reproduce", unit: "runs" });
         const report = await runReproduce({
           module,
           seeds,
           ...(durationMs !== undefined ? { durationMs } : {}),
           ...(warmupMs !== undefined ? { warmupMs } : {}),
           ...(threads !== undefined ? { threads } : {}),
-          onProgress: progress.update,
+          onProgress: (p) => progress.update(p),
         });
-        progress.done();
+        progress.stop();
         const written = await writeReproduceOutputs(report, dir);
         if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {

@@ -6,7 +6,7 @@ import { loadWasmModule } from "../../node.js";
 import { PRESETS } from "../../config/presets.js";
 import { runSensitivity } from "../../reproduce/sensitivity.js";
 import { sensitivityMarkdown, signedPct } from "../../reproduce/costdoc.js";
-import { progressLine } from "../../reproduce/progress.js";
+import { ProgressReporter } from "../progress.js";
 import { formatTable } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
 import { intOption, numOption } from "../input.js";
@@ -52,7 +52,7 @@ export function register(program: Command): void {
         for (const p of o.preset) {
           if (!Object.hasOwn(PRESETS, p)) throw new UsageError(`--preset: "${p}" is not allowed; expected one of ${Object.keys(PRESETS).join(", ")}`);
         }
-        const progress = progressLine("sensitivity");
+        const progress = new ProgressReporter({ label: "sensitivity", unit: "runs" });
         const report = await runSensitivity({
           module: await loadWasmModule(),
           seeds,
@@ -62,9 +62,9 @@ export function register(program: Command): void {
           ...(durationMs !== undefined ? { durationMs } : {}),
           ...(warmupMs !== undefined ? { warmupMs } : {}),
           ...(threads !== undefined ? { threads } : {}),
-          onProgress: progress.update,
+          onProgress: (p) => progress.update(p),
         });
-        progress.done();
+        progress.stop();
         if (o.json) {
           process.stdout.write(JSON.stringify(report) + "\n");
           return;

@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
-import { SingleBar, Presets } from "cli-progress";
 import { loadWasmModule } from "../../node.js";
 import { parseSpecText, planSweep, SpecError, type SweepPlan } from "../../sweep/spec.js";
 import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
@@ -18,6 +17,7 @@ import { writeReport, ReportError } from "../../sweep/report.js";
 import { lockResults, LockError } from "../../sweep/lock.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
+import { fmtDuration, ProgressReporter } from "../progress.js";
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -53,12 +53,6 @@ function describePlan(plan: SweepPlan): string {
   return `sweep ${plan.name}: ${plan.points.length} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
 }
 
-const fmtDuration = (s: number | null): string => {
-  if (s === null || !Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-};
 
 interface SweepCliOpts {
   out: string;
@@ -66,59 +60,6 @@ interface SweepCliOpts {
   resume?: boolean;
   shard?: string;
   dryRun?: boolean;
-}
-
-/** Progress on stderr: a bar on a terminal, else at most one plain line a second (and the last). */
-class ProgressView {
-  private bar: SingleBar | null = null;
-  private lastLine = 0;
-  private readonly t0 = performance.now();
-  done = 0;
-  failed = 0;
-
-  constructor(private readonly total: number) {
-    if (process.stderr.isTTY) {
-      this.bar = new SingleBar(
-        {
-          format: "sweep |{bar}| {value}/{total} points | {rate}/min | ETA {etaText} | {failed} failed",
-          hideCursor: true,
-          stream: process.stderr,
-          etaBuffer: 50,
-        },
-        Presets.shades_classic,
-      );
-      this.bar.start(total, 0, { rate: "0", etaText: "?", failed: 0 });
-    }
-  }
-
-  get elapsed(): number {
-    return (performance.now() - this.t0) / 1e3;
-  }
-
-  get rate(): number {
-    return (this.done / Math.max(this.elapsed, 1e-9)) * 60;
-  }
-
-  point(rec: PointRecord): void {
-    this.done++;
-    if (rec.state !== "completed") this.failed++;
-    const eta = this.done > 0 ? ((this.total - this.done) / this.rate) * 60 : null;
-    if (this.bar) {
-      this.bar.update(this.done, { rate: this.rate.toFixed(1), etaText: fmtDuration(eta), failed: this.failed });
-      return;
-    }
-    if (rec.state !== "completed") say(`sweep: point #${rec.index} ${JSON.stringify(rec.axes)} failed: ${rec.error ?? "?"}`);
-    const now = performance.now();
-    if (now - this.lastLine >= 1000 || this.done === this.total) {
-      this.lastLine = now;
-      say(`sweep: ${this.done}/${this.total} points, ${this.rate.toFixed(1)} points/min, ETA ${fmtDuration(eta)}, ${this.failed} failed`);
-    }
-  }
-
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
 }
 
 async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
@@ -216,14 +157,21 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
   process.on("SIGTERM", onSignal);
 
   const fd = openSync(out, "a");
-  const view = new ProgressView(todo);
+  const view = new ProgressReporter({ label: "sweep", unit: "points", total: todo });
+  let done = 0;
+  let failed = 0;
   const first: PointRecord[] = [];
   try {
     for await (const rec of sweep(plan, { workers: nWorkers, shard, skip, signal: ctrl.signal, module })) {
       // Durable before it is reported: a point counted as done survives a crash right after.
       writeSync(fd, recordLine(rec));
       fsyncSync(fd);
-      view.point(rec);
+      done++;
+      if (rec.state !== "completed") {
+        failed++;
+        view.note(`sweep: point #${rec.index} ${JSON.stringify(rec.axes)} failed: ${rec.error ?? "?"}`);
+      }
+      view.update({ done, failed });
       if (rec.state !== "completed" && first.length < 3) first.push(rec);
     }
   } finally {
@@ -234,16 +182,16 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
     process.off("SIGTERM", onSignal);
   }
 
-  const rate = view.rate.toFixed(1);
+  const rate = view.perMinute.toFixed(1);
   if (signalName) {
-    say(`sweep: stopped by ${signalName} after ${view.done} of ${todo} points (${rate} points/min); ${todo - view.done} missing; run the same command with --resume to finish`);
+    say(`sweep: stopped by ${signalName} after ${done} of ${todo} points (${rate} points/min); ${todo - done} missing; run the same command with --resume to finish`);
     process.exitCode = signalName === "SIGTERM" ? 143 : 130;
     return;
   }
-  say(`sweep: done, ${view.done} points in ${fmtDuration(view.elapsed)} (${rate} points/min), ${view.failed} failed -> ${out}`);
-  if (view.failed > 0) {
+  say(`sweep: done, ${done} points in ${fmtDuration(view.elapsedSeconds)} (${rate} points/min), ${failed} failed -> ${out}`);
+  if (failed > 0) {
     for (const r of first) say(`sweep: point #${r.index} ${JSON.stringify(r.axes)}: ${r.error ?? "?"}`);
-    say(`pvnetsim: error: ${view.failed} point${view.failed === 1 ? "" : "s"} failed; their errors are recorded in ${out} (state "errored")`);
+    say(`pvnetsim: error: ${failed} point${failed === 1 ? "" : "s"} failed; their errors are recorded in ${out} (state "errored")`);
     process.exitCode = 1;
   }
 }
