@@ -27,6 +27,7 @@ import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../sim/targets";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../sim/fifo";
 import { pBirth, pWire, pAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
 import { charge, chargeLate } from "../cpu/vcpu";
+import { ITR_MODE_FIXED, ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
 import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
 import { evtchnSend, pirqPort } from "../xen/evtchn";
 import { linkSend, outLink } from "./link";
@@ -38,9 +39,6 @@ const NEVER: u64 = u64.MAX_VALUE;
 const ITR_LOWEST: u8 = 0;
 const ITR_LOW: u8 = 1;
 const ITR_BULK: u8 = 2;
-const ITR_MODE_OFF: u32 = 0;
-const ITR_MODE_FIXED: u32 = 1;
-const ITR_MODE_DYNAMIC: u32 = 2;
 
 export let nPorts: u32 = 0;
 export let qPerPort: u32 = 1;
@@ -137,7 +135,7 @@ export function nicInit(): void {
 function rxQueueFor(port: u32, p: u32): u32 {
   if (qPerPort == 1) return port;
   let i: u32;
-  if (queueSelect == 0) i = pktFlowHash(p) % qPerPort;
+  if (queueSelect == QUEUE_SELECT_RSS) i = pktFlowHash(p) % qPerPort;
   else i = (pktGuest(p) / nPorts) % qPerPort;
   return port * qPerPort + i;
 }

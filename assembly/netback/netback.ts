@@ -47,6 +47,7 @@ import {
   ST_NB_RX_RESPONSES, ST_KTHREAD_WAKEUPS, ST_COALESCE_TIMER_FIRES,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../config";
+import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
 import { statInc, statAdd } from "../stats";
 import { eqNow } from "../sim/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
@@ -118,7 +119,7 @@ let vifTimer = new StaticArray<u32>(0);
 export function netbackInit(): void {
   nGroups = cfgU32(CFG_NETBACK_GROUPS);
   nVifs = cfgU32(CFG_GUESTS);
-  kthreadMode = cfgU32(CFG_NETBACK_MODE) == 1;
+  kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
   canQueue = cfgU32(CFG_NETBACK_CAN_QUEUE) == 1;
   slotsNeeded = cfgU32(CFG_NETBACK_RX_SLOTS_NEEDED);
   coalesceCount = cfgU32(CFG_COALESCE_COUNT);

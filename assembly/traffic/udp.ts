@@ -7,7 +7,8 @@
 // `UDP_MAX_BACKLOG_FRAMES` frames drops at the source (its own NIC queue), not counted as
 // injected. Left out: UDP sent by guests, IP fragmentation.
 
-import { CFG_UDP_SOURCES, CFG_OFF_UDP, UDP_REC, UDP_GUEST, UDP_MEAN_GAP, UDP_POISSON, UDP_PAYLOAD, ST_INJECTED, ST_UDP_SENT } from "../../src/abi/layout";
+import { CFG_UDP_SOURCES, CFG_OFF_UDP, UDP_REC, UDP_GUEST, UDP_MEAN_GAP, UDP_PROCESS, UDP_PAYLOAD, ST_INJECTED, ST_UDP_SENT } from "../../src/abi/layout";
+import { UDP_PROCESS_POISSON } from "../../src/abi/enums";
 import { cfgU32, cfgTable } from "../config";
 import { statInc } from "../stats";
 import { eqPush, eqNow } from "../sim/eventq";
@@ -40,7 +41,7 @@ export function udpInit(): void {
     let b = i * UDP_REC;
     unchecked((uGuest[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_GUEST)));
     unchecked((uGap[i] = cfgTable(CFG_OFF_UDP, b + UDP_MEAN_GAP)));
-    unchecked((uPoisson[i] = <u8>cfgTable(CFG_OFF_UDP, b + UDP_POISSON)));
+    unchecked((uPoisson[i] = <u8>(<u32>cfgTable(CFG_OFF_UDP, b + UDP_PROCESS) == UDP_PROCESS_POISSON)));
     unchecked((uPayload[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_PAYLOAD)));
   }
 }

@@ -17,8 +17,7 @@ import { portLoad, portVcpu, evtchnBind, pirqPort, nbPort } from "./evtchn";
 import { chargeLate } from "../cpu/vcpu";
 import { COMP_XEN, COST_REBIND } from "../../src/abi/layout";
 import { cost } from "../config";
-
-const DISPATCH_DYNAMIC: u32 = 3;
+import { DISPATCH_DYNAMIC } from "../../src/abi/enums";
 
 let period: u64 = 0;
 let nDom0: u32 = 0;

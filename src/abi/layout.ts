@@ -80,7 +80,7 @@ export const CFG_COUNT = 63;
 // UDP source record fields.
 export const UDP_GUEST = 0;
 export const UDP_MEAN_GAP = 1; // mean inter-packet gap, cycles (f64, may be fractional)
-export const UDP_POISSON = 2; // 1 = exponential gaps, 0 = constant
+export const UDP_PROCESS = 2; // UDP_PROCESS_* code (src/abi/enums.ts)
 export const UDP_PAYLOAD = 3; // bytes
 export const UDP_REC = 4;
 

@@ -4,6 +4,7 @@
 // policies (event-channel dispatch, vif-to-group assignment) are resolved to tables.
 
 import * as L from "../abi/layout.js";
+import * as E from "../abi/enums.js";
 import { PARAMS } from "./params.js";
 import type { ResolvedConfig } from "./schema.js";
 
@@ -95,7 +96,7 @@ export function packConfig(r: ResolvedConfig): Float64Array {
     const rec = new Array<number>(L.UDP_REC).fill(0);
     rec[L.UDP_GUEST] = s.guest;
     rec[L.UDP_MEAN_GAP] = hz / s.ratePps;
-    rec[L.UDP_POISSON] = s.process === "poisson" ? 1 : 0;
+    rec[L.UDP_PROCESS] = s.process === "poisson" ? E.UDP_PROCESS_POISSON : E.UDP_PROCESS_CONSTANT;
     rec[L.UDP_PAYLOAD] = s.payloadBytes;
     udp.push(...rec);
   }
@@ -126,10 +127,11 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   b[L.CFG_PORTS] = r.nic.ports;
   b[L.CFG_LINK_BPS] = Math.round(r.nic.rateGbps * 1e9);
   b[L.CFG_RXQ_PER_PORT] = r.nic.rxQueuesPerPort;
-  b[L.CFG_QUEUE_SELECT] = r.nic.queueSelect === "rss" ? 0 : 1;
+  b[L.CFG_QUEUE_SELECT] = r.nic.queueSelect === "rss" ? E.QUEUE_SELECT_RSS : E.QUEUE_SELECT_VMDQ;
   b[L.CFG_NIC_RX_RING] = r.nic.rxRingDescriptors;
   b[L.CFG_NIC_TX_RING] = r.nic.txRingDescriptors;
-  b[L.CFG_ITR_MODE] = r.nic.itr.mode === "off" ? 0 : r.nic.itr.mode === "fixed" ? 1 : 2;
+  b[L.CFG_ITR_MODE] =
+    r.nic.itr.mode === "off" ? E.ITR_MODE_OFF : r.nic.itr.mode === "fixed" ? E.ITR_MODE_FIXED : E.ITR_MODE_DYNAMIC;
   b[L.CFG_ITR_FIXED_INTERVAL] = Math.round(hz / r.nic.itr.fixedIntsPerSec);
   b[L.CFG_PROP_DELAY] = cyc(r.nic.propagationDelayNs / 1e9);
   b[L.CFG_NETBACK_GROUPS] = G;
@@ -168,10 +170,15 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   b[L.CFG_LRO_ENABLED] = r.netfront.lro.enabled ? 1 : 0;
   b[L.CFG_LRO_MAX_AGGR] = r.netfront.lro.maxAggr;
   b[L.CFG_LRO_DESCRIPTORS] = r.netfront.lro.descriptors;
-  b[L.CFG_NETBACK_MODE] = r.netback.mode === "kthread" ? 1 : 0;
+  b[L.CFG_NETBACK_MODE] = r.netback.mode === "kthread" ? E.NETBACK_MODE_KTHREAD : E.NETBACK_MODE_TASKLET;
   b[L.CFG_COALESCE_COUNT] = r.netback.coalesce.count;
   b[L.CFG_COALESCE_TIME] = cyc(r.netback.coalesce.timeUs / 1e6);
-  b[L.CFG_DISPATCH] = ["vcpu0", "round-robin", "group-affine", "dynamic"].indexOf(r.evtchn.dispatch);
+  b[L.CFG_DISPATCH] = {
+    vcpu0: E.DISPATCH_VCPU0,
+    "round-robin": E.DISPATCH_ROUND_ROBIN,
+    "group-affine": E.DISPATCH_GROUP_AFFINE,
+    dynamic: E.DISPATCH_DYNAMIC,
+  }[r.evtchn.dispatch];
   b[L.CFG_REBALANCE_PERIOD] = cyc(r.evtchn.rebalancePeriodMs / 1e3);
   b[L.CFG_WARMUP] = d.warmupCycles;
   return b;
