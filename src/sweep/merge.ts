@@ -57,6 +57,11 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeReport {
     const list = [...sweeps].map(([id, file]) => `${id} (first in ${file})`).join(", ");
     throw new MergeError(`inputs belong to ${sweeps.size} different sweeps: ${list}; merge the shards of one sweep at a time`);
   }
+  if (byId.size === 0) {
+    const firstBad = report.inputs.find((i) => i.bad.length > 0);
+    const why = firstBad ? `; ${firstBad.name}:${firstBad.bad[0]!.line}: ${firstBad.bad[0]!.why}` : "";
+    throw new MergeError(`no point records in ${inputs.map((i) => i.name).join(", ")}${why}; expected the results files a sweep wrote`);
+  }
   report.records = [...byId.values()].sort((a, b) => a.index - b.index);
   const first = report.records[0];
   if (first) {

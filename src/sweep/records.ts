@@ -109,10 +109,21 @@ export interface ParsedResults {
   bad: { line: number; why: string }[];
 }
 
-function isRecord(x: unknown): x is PointRecord {
-  if (x === null || typeof x !== "object") return false;
+/** Largest `of` a record may claim: the largest sweep a spec may plan. */
+const MAX_RECORD_POINTS = 1_000_000;
+
+/** Why `x` is not a point record, or null when it is one. */
+function notARecord(x: unknown): string | null {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) return "not a sweep point record";
   const r = x as Record<string, unknown>;
-  return typeof r.id === "string" && typeof r.sweep === "string" && typeof r.index === "number" && typeof r.of === "number" && (r.state === "completed" || r.state === "errored");
+  if (!(typeof r.id === "string" && typeof r.sweep === "string" && typeof r.index === "number" && typeof r.of === "number" && (r.state === "completed" || r.state === "errored"))) {
+    return "not a sweep point record";
+  }
+  if (!Number.isInteger(r.of) || r.of < 1 || r.of > MAX_RECORD_POINTS) return `"of": ${JSON.stringify(r.of)} is not allowed; expected an integer from 1 to ${MAX_RECORD_POINTS}`;
+  if (!Number.isInteger(r.index) || r.index < 0 || r.index >= r.of) return `"index": ${JSON.stringify(r.index)} is not allowed; expected an integer from 0 to ${r.of - 1}`;
+  if (r.metrics !== undefined && (r.metrics === null || typeof r.metrics !== "object" || Array.isArray(r.metrics))) return `"metrics" is not an object`;
+  if (r.axes !== undefined && (r.axes === null || typeof r.axes !== "object" || Array.isArray(r.axes))) return `"axes" is not an object`;
+  return null;
 }
 
 /** Parses the contents of a results file. */
@@ -131,8 +142,9 @@ export function parseResults(buf: Uint8Array): ParsedResults {
     if (text === "") continue;
     try {
       const x = JSON.parse(text) as unknown;
-      if (isRecord(x)) records.push(x);
-      else bad.push({ line, why: "not a sweep point record" });
+      const why = notARecord(x);
+      if (why === null) records.push(x as PointRecord);
+      else bad.push({ line, why });
     } catch {
       bad.push({ line, why: "malformed JSON" });
     }

@@ -2,9 +2,10 @@
 // against an axis, one line per value of a second axis, 95 % CIs over replications; remaining
 // axes with several values give one chart per combination).
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PointRecord } from "./records.js";
+import { writeFileAtomic } from "./atomic.js";
 import { meanCi, metricChart, type SeriesPoint } from "./charts.js";
 
 export interface ReportOptions {
@@ -87,7 +88,7 @@ export async function writeReport(recordsIn: readonly PointRecord[], outDir: str
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const csv = join(dir, "results.csv");
-  writeFileSync(csv, resultsCsv(records));
+  writeFileAtomic(csv, [resultsCsv(records)]);
   const notes: string[] = [];
 
   const axes = axisNames(records);
@@ -182,6 +183,6 @@ ${sections.join("\n")}
 </body></html>
 `;
   const htmlPath = join(dir, "index.html");
-  writeFileSync(htmlPath, html);
+  writeFileAtomic(htmlPath, [html]);
   return { csv, html: htmlPath, charts, notes };
 }

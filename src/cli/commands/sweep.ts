@@ -3,7 +3,7 @@
 // See docs/sweeps.md.
 
 import type { Command } from "commander";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { loadWasmModule } from "../../node.js";
@@ -14,7 +14,8 @@ import { parseResults, recordLine, type PointRecord } from "../../sweep/records.
 import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
 import { writeSlurmJob, MAX_ARRAY_TASKS } from "../../sweep/slurm.js";
 import { writeReport, ReportError } from "../../sweep/report.js";
-import { lockResults, LockError } from "../../sweep/lock.js";
+import { assertNotBeingWritten, lockResults, LockError } from "../../sweep/lock.js";
+import { TargetError, writeFileAtomic } from "../../sweep/atomic.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
 import { fmtDuration, ProgressReporter } from "../progress.js";
@@ -25,7 +26,7 @@ const say = (line: string): void => {
 
 /** Errors of the sweep modules are bad input: one line, exit 2. */
 function asUsage(e: unknown): unknown {
-  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError) return new UsageError(e.message);
+  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError || e instanceof TargetError) return new UsageError(e.message);
   return e;
 }
 
@@ -198,26 +199,29 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
 
 async function runMerge(files: string[], o: { out: string; strict?: boolean }): Promise<void> {
   if (files.length === 0) throw new UsageError("merge: give at least one results file");
-  const inputs = files.map((f) => ({ name: f, data: readInput(f, "merge") }));
+  if (existsSync(o.out) && statSync(o.out).isDirectory()) throw new UsageError(`--out: ${o.out} is a directory; expected a file path for the merged results`);
+  let lock: { release: () => void } | null = null;
   let rep;
   try {
+    // A file a live sweep is writing is neither read (its points are not all there) nor replaced
+    // (the sweep would go on writing to the replaced file's inode, and its points would be lost).
+    for (const f of files) assertNotBeingWritten(f, "merge");
+    lock = lockResults(o.out);
+    const inputs = files.map((f) => ({ name: f, data: readInput(f, "merge") }));
     rep = mergeResults(inputs);
+    for (const i of rep.inputs) {
+      if (i.torn) say(`merge: ${i.name}: partial last line left out (a killed run; resume it to finish that point)`);
+      for (const b of i.bad) say(`merge: ${i.name}:${b.line}: ${b.why}; left out`);
+    }
+    const records = rep.records;
+    writeFileAtomic(o.out, (function* () {
+      for (const r of records) yield recordLine(r);
+    })());
   } catch (e) {
     throw asUsage(e);
-  }
-  for (const i of rep.inputs) {
-    if (i.torn) say(`merge: ${i.name}: partial last line left out (a killed run; resume it to finish that point)`);
-    for (const b of i.bad) say(`merge: ${i.name}:${b.line}: ${b.why}; left out`);
-  }
-  const tmp = `${o.out}.tmp-${process.pid}`;
-  const fd = openSync(tmp, "w");
-  try {
-    for (const r of rep.records) writeSync(fd, recordLine(r));
-    fsyncSync(fd);
   } finally {
-    closeSync(fd);
+    lock?.release();
   }
-  renameSync(tmp, o.out);
   const conflicts = rep.duplicates.filter((d) => d.conflicting);
   say(`merge: ${rep.records.length} points${rep.total !== null ? ` of ${rep.total}` : ""} from ${files.length} file${files.length === 1 ? "" : "s"} -> ${o.out}; missing ${rep.missing.length}, duplicates ${rep.duplicates.length}${conflicts.length ? ` (${conflicts.length} conflicting)` : ""}, errored ${rep.errored}`);
   if (rep.missing.length) say(`merge: missing points: ${listIndices(rep.missing)}`);
@@ -289,6 +293,11 @@ export function register(program: Command): void {
     .option("--metrics <list>", "comma-separated metrics to chart (default: all kept metrics)")
     .action(
       action(async (file: string, o: { out: string; x?: string; series?: string; metrics?: string }) => {
+        try {
+          assertNotBeingWritten(file, "report");
+        } catch (e) {
+          throw asUsage(e);
+        }
         const parsed = parseResults(readInput(file, "report"));
         if (parsed.records.length === 0) throw new UsageError(`${file}: no point records`);
         if (parsed.torn) say(`report: ${file}: partial last line left out`);
