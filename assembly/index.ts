@@ -51,6 +51,9 @@ export function packetsInUse(): u32 {
 /** Busy cycles of VCPU v's current job after cycle t (the host cuts jobs at interval edges). */
 export { vcpuBusyAfter } from "./cpu/vcpu";
 
+/** Time series: sampling at boundaries into a buffer the host drains (observe/sampler.ts). */
+export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from "./observe/sampler";
+
 export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
 
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---

@@ -3,6 +3,7 @@
 // JSONL, posted between workers and compared byte for byte.
 
 import type { ResolvedConfig } from "./config/schema.js";
+import type { TimeSeries } from "./run/timeseries.js";
 
 /** Why a run (or a chunk of it) stopped. */
 export type StopReason = "completed" | "aborted" | "errored";
@@ -63,4 +64,6 @@ export interface SimResult {
   /** Packet conservation over the whole run: injected = delivered + dropped + inFlight. */
   conservation: { injected: number; delivered: number; dropped: number; inFlight: number; ok: boolean };
   perf: { wallSeconds: number; simulatedSeconds: number; eventsProcessed: number; packetsSimulated: number };
+  /** Sampled series over the measured interval, when the run was asked for them (intervalMs). */
+  timeseries?: TimeSeries;
 }

@@ -541,3 +541,8 @@ export function netbackPendingCount(grp: u32): u32 {
 export function netbackVifStopped(vif: u32): bool {
   return unchecked(vifStopped[vif]) != 0;
 }
+
+/** Packets waiting in the vif's qdisc (tx_queue_len queue in front of netback), for time series. */
+export function netbackVifQueueLen(vif: u32): u32 {
+  return fifoLen(unchecked(vifQdisc[vif]));
+}

@@ -35,6 +35,7 @@ import { tcpInit, tcpStartAll, tcpHeldUnits } from "../traffic/tcp";
 import { udpInit, udpStartAll, udpOnEvent } from "../traffic/udp";
 import { pktUnits } from "../packet";
 import { dispatchInit, dispatchOnRebalance } from "../xen/dispatch";
+import { sampleNext, samplerTake } from "../observe/sampler";
 
 let ready: bool = false;
 let nLinks: u32 = 0;
@@ -113,14 +114,25 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
   let n: u32 = 0;
   let reason: u32 = <u32>L.STOP_LIMIT_EVENTS;
   let fp = statGet(L.ST_FINGERPRINT);
+  // The loop also stops at the next time-series boundary (u64.MAX when sampling is off), so
+  // sampling costs nothing per event and inserts no event (observe/sampler.ts).
+  let limit = untilCycle < sampleNext ? untilCycle : sampleNext;
   while (n < maxEvents) {
     if (eqSize == 0) {
       reason = <u32>L.STOP_IDLE;
       break;
     }
-    if (eqPeekTime() > untilCycle) {
-      reason = <u32>L.STOP_LIMIT_CYCLE;
-      break;
+    if (eqPeekTime() > limit) {
+      if (limit != sampleNext) {
+        reason = <u32>L.STOP_LIMIT_CYCLE;
+        break;
+      }
+      if (!samplerTake(n)) {
+        reason = <u32>L.STOP_SAMPLES_FULL;
+        break;
+      }
+      limit = untilCycle < sampleNext ? untilCycle : sampleNext;
+      continue;
     }
     eqPop();
     n++;

@@ -656,3 +656,7 @@ export function tcpSockBytes(f: u32): u32 {
 export function tcpCwnd(f: u32): u32 {
   return unchecked(sCwnd[f]);
 }
+/** Receive window the sender last heard from its peer, segments (time series). */
+export function tcpRwnd(f: u32): u32 {
+  return unchecked(sRwnd[f]);
+}

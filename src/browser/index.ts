@@ -6,6 +6,7 @@
 
 import { resolveConfig } from "../config/schema.js";
 import type { Progress, SimulateOptions } from "../run/simulate.js";
+import { checkInterval } from "../run/timeseries.js";
 import { SimulationError } from "../run/simulate.js";
 import type { SimResult } from "../result.js";
 import type { LiveSample } from "./live.js";
@@ -114,6 +115,7 @@ export interface BrowserSimulateOptions extends Omit<SimulateOptions, "onProgres
  */
 export async function simulate(config: unknown, opts: BrowserSimulateOptions = {}): Promise<SimResult> {
   const resolved = resolveConfig(config, opts.seed !== undefined ? { seed: opts.seed } : {});
+  if (opts.intervalMs !== undefined) checkInterval(opts.intervalMs, resolved);
   const module = opts.module ?? (await loadWasmModule(opts.wasmUrl));
   const workerUrl = opts.workerUrl ?? defaultWorkerUrl();
   // Written out literally so that bundlers that follow `new Worker(new URL(..., import.meta.url))`
@@ -158,6 +160,7 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
         config: resolved,
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         chunkEvents: opts.chunkEvents ?? DEFAULT_BROWSER_CHUNK_EVENTS,
+        ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
         live: opts.live ?? true,
       });
     } catch (e) {

@@ -13,6 +13,8 @@ export type ToWorker =
       config: ResolvedConfig;
       seed?: number;
       chunkEvents?: number;
+      /** Sample time series every this many simulated ms (result.timeseries). */
+      intervalMs?: number;
       /** Read live samples from the model's counters between chunks. */
       live: boolean;
     }

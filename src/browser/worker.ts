@@ -24,6 +24,7 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
     const result = await simulateOnModule(msg.module, msg.config, {
       ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
       ...(msg.chunkEvents !== undefined ? { chunkEvents: msg.chunkEvents } : {}),
+      ...(msg.intervalMs !== undefined ? { intervalMs: msg.intervalMs } : {}),
       signal: controller.signal,
       onProgress: (progress, ex) => {
         let live = null;

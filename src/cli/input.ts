@@ -1,7 +1,8 @@
 // Reading scenario inputs from the command line: a preset name or a JSON config file, plus
 // `--set path=value` overrides. Every failure is a UsageError or ConfigError naming what was wrong.
 
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
 import { UsageError } from "./errors.js";
 
@@ -57,4 +58,15 @@ export function numOption(name: string, v: string | undefined): number | undefin
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: ${JSON.stringify(v)} is not allowed; expected a number > 0`);
   return n;
+}
+
+/** Fails early (before a run) when `file` cannot be written: its directory is missing or it is a directory. */
+export function checkWritable(option: string, file: string): void {
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UsageError(`${option}: "${file}" is not allowed; expected a file in an existing directory (${dir} does not exist)`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new UsageError(`${option}: "${file}" is not allowed; expected a file name, not a directory`);
+  }
 }

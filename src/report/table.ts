@@ -1,6 +1,7 @@
 // Compact human-readable rendering of one SimResult (the `pvnetsim run` table).
 
 import type { SimResult } from "../result.js";
+import { sparklineBlock } from "./timeseries.js";
 
 /** Pads cells into aligned columns. */
 export function formatTable(rows: string[][], rightAlign: (col: number) => boolean = (c) => c > 0): string {
@@ -61,6 +62,7 @@ export function renderResult(r: SimResult): string {
   out.push(`latency NIC -> application: p50 ${l.p50Us.toFixed(1)} us, p99 ${l.p99Us.toFixed(1)} us, max ${l.maxUs.toFixed(1)} us (${l.count} packets)`);
   const k = r.conservation;
   out.push(`conservation: injected ${k.injected} = delivered ${k.delivered} + dropped ${k.dropped} + in flight ${k.inFlight}: ${k.ok ? "ok" : "FAILED"}`);
+  if (r.timeseries) out.push("", ...sparklineBlock(r.timeseries), "");
   const p = r.perf;
   out.push(
     `perf: ${p.simulatedSeconds.toFixed(3)} simulated s in ${p.wallSeconds.toFixed(3)} wall s, ${p.eventsProcessed} events, ` +

@@ -12,6 +12,7 @@ import { packConfig, derive } from "../config/pack.js";
 import { EVENT_COUNTERS, DROP_COUNTERS, COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
+import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
 
 /** The raw exports of build/pvnetsim.wasm (see assembly/index.ts). */
 export interface WasmExports {
@@ -28,6 +29,10 @@ export interface WasmExports {
   maxPendingEvents(): number;
   packetsInUse(): number;
   vcpuBusyAfter(v: number, t: bigint): bigint;
+  samplerInit(guests: number, interval: bigint, start: bigint, end: bigint, capacity: number): number;
+  samplerRecordWords(): number;
+  samplerCount(): number;
+  samplerDrained(): void;
 }
 
 export interface Progress {
@@ -52,6 +57,11 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** Events per chunk (default 2^20). Results do not depend on it. */
   chunkEvents?: number;
+  /**
+   * Sample time series every this many simulated ms of the measured interval (result.timeseries).
+   * Sampling inserts no event: results are the same with and without it.
+   */
+  intervalMs?: number;
   /** Which build the module is (reported in result.versions). */
   wasmBuild?: "release" | "debug";
 }
@@ -99,6 +109,7 @@ export async function simulateOnModule(
   const overrides: Record<string, unknown> = {};
   if (opts.seed !== undefined) overrides["seed"] = opts.seed;
   const r = resolveConfig(config, overrides);
+  if (opts.intervalMs !== undefined) checkInterval(opts.intervalMs, r);
   const wall0 = performance.now();
   const ex = await instantiate(module);
   const d = derive(r);
@@ -108,6 +119,7 @@ export async function simulateOnModule(
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
   const initCode = ex.simInit(ptr);
   if (initCode !== 0) return failed(r, ex, initCode, wall0, opts);
+  const series = opts.intervalMs !== undefined ? new TimeSeriesCollector(ex, r, d, opts.intervalMs) : undefined;
 
   const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const totalMs = r.warmupMs + r.durationMs;
@@ -135,6 +147,7 @@ export async function simulateOnModule(
       if (opts.signal?.aborted) return aborted(r, ex, wall0, opts, snapshot);
       const reason = ex.simRun(BigInt(until), chunk);
       if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts);
+      series?.drain(ex);
       progress();
       if (reason === L.STOP_IDLE) {
         // Traffic sources always have something scheduled (a send, a timer): an empty event
@@ -149,7 +162,9 @@ export async function simulateOnModule(
       busyCarriedIn = busyAfter(ex, r, d.warmupCycles);
     }
   }
-  return build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn);
+  const result = build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn);
+  if (series) result.timeseries = series.result();
+  return result;
 }
 
 /**

@@ -5,7 +5,10 @@ import { simulate } from "../../node.js";
 import { resolveConfig } from "../../config/schema.js";
 import { renderResult } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
-import { loadScenario, parseSets, intOption, numOption } from "../input.js";
+import { loadScenario, parseSets, intOption, numOption, checkWritable } from "../input.js";
+import { checkInterval } from "../../run/timeseries.js";
+import { timeSeriesCsv } from "../../report/timeseries.js";
+import { writeFileSync } from "node:fs";
 
 interface RunOpts {
   seed?: string;
@@ -14,6 +17,8 @@ interface RunOpts {
   set: string[];
   json?: boolean;
   debugBuild?: boolean;
+  intervalMs?: string;
+  timeseries?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -29,6 +34,8 @@ export function register(program: Command): void {
     .option("--set <path=value>", "override one parameter (repeatable), e.g. --set dom0.vcpus=8", collect, [])
     .option("--json", "print the result object as JSON on stdout and nothing else")
     .option("--debug-build", "use the debug Wasm build (assertions on)")
+    .option("--interval-ms <ms>", "sample time series every this many simulated ms (result.timeseries; sparklines in the table)")
+    .option("--timeseries <file>", "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)")
     .action(
       action(async (scenario: string, o: RunOpts) => {
         const input = loadScenario(scenario);
@@ -41,7 +48,12 @@ export function register(program: Command): void {
         if (dur !== undefined) overrides["durationMs"] = dur;
         if (warm !== undefined) overrides["warmupMs"] = warm;
         const config = resolveConfig(input, overrides);
-        const result = await simulate(config, { debugBuild: o.debugBuild === true });
+        let intervalMs = numOption("--interval-ms", o.intervalMs);
+        if (intervalMs === undefined && o.timeseries !== undefined) intervalMs = config.durationMs / 100;
+        if (intervalMs !== undefined) checkInterval(intervalMs, config);
+        if (o.timeseries !== undefined) checkWritable("--timeseries", o.timeseries);
+        const result = await simulate(config, { debugBuild: o.debugBuild === true, ...(intervalMs !== undefined ? { intervalMs } : {}) });
+        if (o.timeseries !== undefined && result.timeseries) writeFileSync(o.timeseries, timeSeriesCsv(result.timeseries));
         if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
         else process.stdout.write(renderResult(result) + "\n");
         if (result.state === "errored") {
