@@ -36,7 +36,7 @@ try {
     node: await import(dist("node.js")),
     sens: await import(dist("reproduce/sensitivity.js")),
     doc: await import(dist("reproduce/costdoc.js")),
-    progress: await import(dist("reproduce/progress.js")),
+    progress: await import(dist("cli/progress.js")),
   };
 } catch (e) {
   process.stderr.write(`gen-cost-docs: cannot load the compiled host code (${e.message}); run "npm run build" first\n`);
@@ -44,15 +44,15 @@ try {
 }
 
 const sensitivity = async (all) => {
-  const progress = mods.progress.progressLine(all ? "sensitivity (all costs)" : "sensitivity");
+  const progress = new mods.progress.ProgressReporter({ label: all ? "sensitivity (all costs)" : "sensitivity", unit: "runs" });
   const r = await mods.sens.runSensitivity({
     module: await mods.node.loadWasmModule(),
     seeds,
     allCosts: all,
     ...(durationMs !== undefined ? { durationMs: Number(durationMs) } : {}),
-    onProgress: progress.update,
+    onProgress: (p) => progress.update(p),
   });
-  progress.done();
+  progress.stop();
   return r;
 };
 const fitted = noSensitivity ? null : await sensitivity(false);

@@ -1,5 +1,5 @@
 // Every configuration parameter, declared once: path, type, default, unit, allowed range, help,
-// and where the default comes from (a calibration.md row, or the reason for the value).
+// and where the default comes from (a docs/sources.md row, or the reason for the value).
 // Defaults, validation, `pvnetsim params`, the JSON Schema and the cost documentation are all
 // generated from this table (ns-3 attributes / gem5 params style: no default without its unit
 // and its help text).
@@ -14,7 +14,7 @@ export interface ParamSpec {
   default: unknown;
   unit: string;
   help: string;
-  /** calibration.md row(s), or the reason for the default. */
+  /** docs/sources.md row(s), or the reason for the default. */
   source: string;
   min?: number;
   /** Exclusive lower bound (value must be greater). */
@@ -41,16 +41,16 @@ const c = (
 
 export const PARAMS: readonly ParamSpec[] = [
   // ---- run ----
-  { path: "seed", kind: "integer", default: 1, unit: "", min: 0, max: 4294967295, help: "PRNG seed (u32). Same config and seed give bit-identical results.", source: "design.md section 4" },
+  { path: "seed", kind: "integer", default: 1, unit: "", min: 0, max: 4294967295, help: "PRNG seed (u32). Same config and seed give bit-identical results.", source: "one PRNG seeds every random choice of the model" },
   { path: "durationMs", kind: "number", default: 1000, unit: "ms", gt: 0, max: 3_600_000, help: "Measured interval of simulated time (after the warm-up).", source: "one simulated second gives +-1% on throughput" },
   { path: "warmupMs", kind: "number", default: 200, unit: "ms", min: 0, max: 3_600_000, help: "Simulated time before measurement starts (TCP slow start, ITR and rx_target settle).", source: "slow start and queue fill take < 50 ms here; 200 ms leaves margin" },
   // ---- CPUs ----
-  { path: "cpu.frequencyGHz", kind: "number", default: 2.5, unit: "GHz", gt: 0, max: 10, help: "Clock of every PCPU; all costs are in cycles of this clock.", source: "calibration section 3: testbed clock unknown (2.0-3.0 GHz Xeon of 2010); 2.5 GHz middle" },
-  { path: "cpu.pcpus", kind: "integer", default: 8, unit: "PCPUs", min: 1, max: 4096, help: "Physical CPUs. Every VCPU is pinned 1:1 to its own PCPU.", source: "issue 2 preset: 4 dom0 + 4 guest VCPUs, each on its own PCPU" },
-  { path: "dom0.vcpus", kind: "integer", default: 4, unit: "VCPUs", min: 1, max: 1024, help: "dom0 VCPUs.", source: "calibration section 3: probably 4" },
+  { path: "cpu.frequencyGHz", kind: "number", default: 2.5, unit: "GHz", gt: 0, max: 10, help: "Clock of every PCPU; all costs are in cycles of this clock.", source: "T1: testbed clock unknown (2.0-3.0 GHz Xeon of 2010); 2.5 GHz middle" },
+  { path: "cpu.pcpus", kind: "integer", default: 8, unit: "PCPUs", min: 1, max: 4096, help: "Physical CPUs. Every VCPU is pinned 1:1 to its own PCPU.", source: "T2, T4: 4 dom0 + 4 guest VCPUs, each on its own PCPU" },
+  { path: "dom0.vcpus", kind: "integer", default: 4, unit: "VCPUs", min: 1, max: 1024, help: "dom0 VCPUs.", source: "T2: probably 4" },
   { path: "dom0.pcpus", kind: "intList", default: null, nullable: true, unit: "PCPU ids", help: "PCPU of each dom0 VCPU; null = 0..vcpus-1.", source: "pinned 1:1" },
-  { path: "guests.count", kind: "integer", default: 4, unit: "guests", min: 1, max: 4096, help: "Guest domains (domU), one vif each; guest i is bridged to port i % nic.ports.", source: "calibration section 3: probably 4, one per port" },
-  { path: "guests.vcpus", kind: "integer", default: 1, unit: "VCPUs", min: 1, max: 64, help: "VCPUs per guest. VCPU0 takes the vif interrupt; the application runs on the last VCPU.", source: "calibration section 3: likely 1" },
+  { path: "guests.count", kind: "integer", default: 4, unit: "guests", min: 1, max: 4096, help: "Guest domains (domU), one vif each; guest i is bridged to port i % nic.ports.", source: "T3: probably 4, one per port" },
+  { path: "guests.vcpus", kind: "integer", default: 1, unit: "VCPUs", min: 1, max: 64, help: "VCPUs per guest. VCPU0 takes the vif interrupt; the application runs on the last VCPU.", source: "T4: likely 1" },
   { path: "guests.pcpus", kind: "intListList", default: null, nullable: true, unit: "PCPU ids", help: "PCPUs of each guest's VCPUs; null = the PCPUs after dom0's, in order.", source: "pinned 1:1" },
   // ---- NIC and wire ----
   { path: "nic.ports", kind: "integer", default: 4, unit: "ports", min: 1, max: 1024, help: "Physical NIC ports.", source: "paper: quad-port 1 GbE" },
@@ -101,7 +101,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { path: "tcp.sack", kind: "boolean", default: true, unit: "", help: "Selective acknowledgements (RFC 2018) and SACK-based loss recovery; off: NewReno (RFC 6582).", source: "Linux net.ipv4.tcp_sack = 1 (default)" },
   { path: "tcp.dupAckThreshold", kind: "integer", default: 3, unit: "ACKs", min: 1, max: 100, help: "Duplicate ACKs that trigger fast retransmit.", source: "RFC 5681" },
   // ---- traffic ----
-  { path: "traffic.rxStreamsPerGuest", kind: "integer", default: 1, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from an external host into each guest.", source: "calibration section 3: netperf TCP_STREAM into the guests" },
+  { path: "traffic.rxStreamsPerGuest", kind: "integer", default: 1, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from an external host into each guest.", source: "T5: netperf TCP_STREAM into the guests" },
   { path: "traffic.txStreamsPerGuest", kind: "integer", default: 0, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from each guest to an external host.", source: "receive direction is the paper's case" },
   { path: "traffic.startJitterUs", kind: "number", default: 1000, unit: "us", min: 0, max: 1e6, help: "Each external TCP sender starts at a uniformly random time in [0, this), drawn from the seed: the one source of run-to-run variation in TCP scenarios (real senders never start in lock step).", source: "modelling choice" },
   { path: "traffic.udp", kind: "udpList", default: [], unit: "", help: "Open-loop UDP sources: [{guest, ratePps, process: 'constant'|'poisson', payloadBytes}].", source: "queueing checks" },
@@ -134,7 +134,7 @@ export const PARAMS: readonly ParamSpec[] = [
   c("netfrontTxPacketCycles", L.COST_NF_TX_PKT, 1500, "cycles/packet", "network_start_xmit: grant, ring slot.", "[I]"),
   c("netfrontTxGcPacketCycles", L.COST_NF_TX_GC_PKT, 400, "cycles/response", "Reclaiming one TX slot (end foreign access, free skb).", "[I]"),
   c("stackRxPacketCycles", L.COST_STACK_RX_PKT, 5000, "cycles/skb", "Guest IP+TCP receive per skb handed up (per aggregate with LRO).", "[I] K6: guest receive ~2.6x native per packet"),
-  c("stackRxPerByteCycles", L.COST_STACK_RX_PER_BYTE, 0, "cycles/byte", "Per payload byte in the guest stack (0: netfront marks checksums validated).", "D-rows: data_validated; copy is charged to the application"),
+  c("stackRxPerByteCycles", L.COST_STACK_RX_PER_BYTE, 0, "cycles/byte", "Per payload byte in the guest stack (0: netfront marks checksums validated).", "netfront marks RX checksums validated (NETRXF_data_validated); the copy is charged to the application"),
   c("stackTxPacketCycles", L.COST_STACK_TX_PKT, 3000, "cycles/packet", "Guest TCP/IP transmit of a segment or ACK.", "[I]"),
   c("stackTxPerByteCycles", L.COST_STACK_TX_PER_BYTE, 1.0, "cycles/byte", "Per payload byte the guest sends (copy from user, checksum).", "[I] ~2.5 GB/s"),
   c("appRecvCallCycles", L.COST_APP_RECV_CALL, 2000, "cycles/call", "One recv() system call in the guest.", "[I] PV syscall via Xen ~0.8 us"),

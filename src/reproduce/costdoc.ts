@@ -95,7 +95,7 @@ export function costModelMarkdown(s: SensitivityReport | null, all: SensitivityR
     `Every piece of simulated work charges CPU cycles from one table of constants, the same for every scenario. ` +
       `Costs are in cycles of \`cpu.frequencyGHz\` (default ${String(freq)} GHz) and are charged to the VCPU that does the work, ` +
       `per packet, per byte, per batch, per hypercall, per event sent, or per interrupt or upcall taken. ` +
-      `Source rows (A1, B10, K9, ...) refer to /work/shared/calibration.md; [I] marks a value inferred from reasoning, not read anywhere.`,
+      `Source rows (A1, B10, K9, ...) are rows of [sources.md](sources.md); [I] marks a value inferred from reasoning, not read anywhere.`,
   );
   out.push("");
   out.push(
