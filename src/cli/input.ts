@@ -1,4 +1,4 @@
-// Reading scenario inputs from the command line: a preset name or a JSON config file, plus
+// Reading scenario inputs from the command line: a preset name or a JSON or YAML config file, plus
 // `--set path=value` overrides. Every failure is a UsageError or ConfigError naming what was wrong.
 
 import { readFileSync, existsSync, statSync } from "node:fs";
@@ -6,8 +6,8 @@ import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
 import { UsageError } from "./errors.js";
 
-/** A preset name, or the parsed contents of a JSON file. */
-export function loadScenario(arg: string): unknown {
+/** A preset name, or the parsed contents of a JSON or YAML file (YAML: .yaml/.yml, or text that is not JSON). */
+export async function loadScenario(arg: string): Promise<unknown> {
   if (Object.hasOwn(PRESETS, arg)) return arg;
   if (!existsSync(arg)) {
     throw new UsageError(`scenario: "${arg}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor an existing config file`);
@@ -18,11 +18,27 @@ export function loadScenario(arg: string): unknown {
   } catch (e) {
     throw new UsageError(`${arg}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new UsageError(`${arg}: malformed JSON (${(e as Error).message}); expected a JSON config object`);
+  const yamlName = /\.ya?ml$/i.test(arg);
+  if (!yamlName && (/\.json$/i.test(arg) || /^\s*[{[]/.test(text))) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new UsageError(`${arg}: malformed JSON (${(e as Error).message}); expected a JSON config object`);
+    }
   }
+  // YAML is loaded only for YAML files: most runs name a preset or a JSON file.
+  const { parse } = await import("yaml");
+  let doc: unknown;
+  try {
+    doc = parse(text, { prettyErrors: false, uniqueKeys: true }) as unknown;
+  } catch (e) {
+    const first = ((e as Error).message ?? String(e)).split("\n")[0];
+    throw new UsageError(`${arg}: malformed YAML (${first}); expected a YAML or JSON config object`);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new UsageError(`${arg}: ${doc === null ? "empty document" : `a ${Array.isArray(doc) ? "list" : typeof doc}`} is not allowed; expected a YAML or JSON config object`);
+  }
+  return doc;
 }
 
 /** `--set a.b=value` pairs; the value is JSON when it parses as JSON, else a string. */

@@ -1,16 +1,44 @@
 #!/usr/bin/env node
 // The `pvnetsim` command. Each subcommand lives in src/cli/commands/<name>.ts and registers
 // itself here; errors end as one line on stderr (src/cli/errors.ts).
+//
+// Start-up time matters (a sweep or a shell loop starts the CLI many times): `--version` answers
+// before anything else is imported, only the module of the command being run is loaded, and the
+// chart stack (vega, vega-lite) is imported by the code that draws, when it draws.
 
-import { Command, CommanderError } from "commander";
 import { PVNETSIM_VERSION } from "../version.js";
-import { register as registerRun } from "./commands/run.js";
-import { register as registerInfo } from "./commands/info.js";
-import { register as registerReproduce } from "./commands/reproduce.js";
-import { register as registerSensitivity } from "./commands/sensitivity.js";
-import { register as registerSweep } from "./commands/sweep.js";
-import { register as registerServe } from "./commands/serve.js";
-import { die, UsageError } from "./errors.js";
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  process.stdout.write(`${PVNETSIM_VERSION}\n`);
+  process.exit(0);
+}
+
+// A closed stdout (`pvnetsim ... | head -1`) ends the process quietly, as `cat` does.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
+type Register = (program: import("commander").Command) => void;
+
+/** Command name -> the module that registers it (a module may register several commands). */
+const MODULES: Record<string, () => Promise<{ register: Register }>> = {
+  run: () => import("./commands/run.js"),
+  presets: () => import("./commands/info.js"),
+  params: () => import("./commands/info.js"),
+  schema: () => import("./commands/info.js"),
+  serve: () => import("./commands/serve.js"),
+  sweep: () => import("./commands/sweep.js"),
+  slurm: () => import("./commands/sweep.js"),
+  merge: () => import("./commands/sweep.js"),
+  report: () => import("./commands/sweep.js"),
+  reproduce: () => import("./commands/reproduce.js"),
+  sensitivity: () => import("./commands/sensitivity.js"),
+};
+
+const { Command, CommanderError } = await import("commander");
+const { die, UsageError } = await import("./errors.js");
 
 const program = new Command();
 program
@@ -21,7 +49,16 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error: ") ? `pvnetsim: ${s}` : s) });
 
-for (const register of [registerRun, registerInfo, registerServe, registerSweep, registerReproduce, registerSensitivity]) register(program);
+// The first word that is not an option names the command; anything else (no command, `help`, an
+// unknown word) registers every command so that help and "unknown command" list them all.
+const first = argv.find((a) => !a.startsWith("-"));
+const load = first !== undefined && Object.hasOwn(MODULES, first) ? [MODULES[first]!] : [...new Set(Object.values(MODULES))];
+const loaded = new Set<Register>();
+for (const mod of await Promise.all(load.map((f) => f()))) {
+  if (loaded.has(mod.register)) continue;
+  loaded.add(mod.register);
+  mod.register(program);
+}
 
 try {
   await program.parseAsync(process.argv);

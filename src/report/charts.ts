@@ -18,8 +18,34 @@
 // Each has a `...Spec` twin returning the Vega-Lite spec, for callers that embed interactive
 // charts (vega-embed) or want to adjust a spec before rendering it with `renderSvg`.
 
-import { compile, type TopLevelSpec } from "vega-lite";
-import { View, parse } from "vega";
+//
+// vega and vega-lite are loaded on the first render, not when this module is imported: they take
+// most of a second to load, and commands and library users that do not draw never need them. They
+// are optional dependencies of the package: an install without them (`npm install --omit=optional`)
+// runs everything but drawing, which fails with one line that says what to install.
+
+import type { TopLevelSpec } from "vega-lite";
+
+type ChartStack = { compile: typeof import("vega-lite").compile; View: typeof import("vega").View; parse: typeof import("vega").parse };
+let chartStack: Promise<ChartStack> | null = null;
+
+/** The versions the package pins (package.json optionalDependencies). */
+const CHART_PACKAGES = "vega@~6.4.0 vega-lite@~6.4.0";
+
+/** Imports vega and vega-lite once per process. */
+function loadChartStack(): Promise<ChartStack> {
+  chartStack ??= Promise.all([import("vega-lite"), import("vega")]).then(
+    ([vl, vg]) => ({ compile: vl.compile, View: vg.View, parse: vg.parse }),
+    (e: NodeJS.ErrnoException) => {
+      chartStack = null;
+      if (e.code === "ERR_MODULE_NOT_FOUND") {
+        throw new Error(`drawing charts needs the optional packages vega and vega-lite, which are not installed; run: npm install ${CHART_PACKAGES}`);
+      }
+      throw e;
+    },
+  );
+  return chartStack;
+}
 
 /** Vega-Lite spec as plain JSON (what the helpers build). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -138,6 +164,7 @@ const LEGEND_FIELD = "legend";
 
 /** Renders any Vega-Lite spec to an SVG string (headless). */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const { compile, View, parse } = await loadChartStack();
   const vg = compile(spec as unknown as TopLevelSpec).spec;
   const view = new View(parse(vg), { renderer: "none" });
   try {

@@ -3,7 +3,7 @@
 // per finished point, in completion order.
 
 import { availableParallelism } from "node:os";
-import { loadWasmModule } from "../node.js";
+import { loadWasmModule } from "../wasm-node.js";
 import { simulateOnModule } from "../run/simulate.js";
 import { planSweep, SpecError, type SweepPlan, type SweepPoint } from "./spec.js";
 import { shardPoints, type Shard } from "./shard.js";

@@ -2,9 +2,20 @@
 // array task runs one shard (pvnetsim reads SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) into its
 // own results file with --resume, so resubmitting the same script finishes only what is missing.
 
-import { copyFileSync, mkdirSync, writeFileSync, chmodSync } from "node:fs";
-import { basename, extname, join, resolve } from "node:path";
+//
+// Which pvnetsim the tasks run: the CLI of the package this file belongs to, named by its real
+// path (dist/src/cli/main.js resolved from this module, symlinks followed), never the path the
+// current process was started through, which under npx is a cache directory that npm may clear
+// and compute nodes do not have. A site that installs pvnetsim elsewhere on its nodes (or wants
+// `npx pvnetsim@<version>`) sets PVNETSIM_CLI to that command, when writing the job or when
+// submitting it. The job checks at its start that the CLI is there and answers, and otherwise
+// stops with one line saying what to set.
+
+import { copyFileSync, mkdirSync, realpathSync, writeFileSync, chmodSync } from "node:fs";
+import { basename, extname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { SweepPlan } from "./spec.js";
+import { PVNETSIM_VERSION } from "../version.js";
 
 export interface SlurmOptions {
   /** Array tasks (shards). Default: min(points, 32). */
@@ -13,10 +24,39 @@ export interface SlurmOptions {
   /** sbatch --time, e.g. "01:00:00". */
   time?: string;
   partition?: string;
-  /** Node binary and pvnetsim CLI the tasks run (default: the ones running now). */
+  /** Node binary the tasks run the CLI with (default: the one running now). */
   node?: string;
+  /** The pvnetsim CLI script (default: this package's dist/src/cli/main.js). */
   cli?: string;
+  /**
+   * A command line that runs pvnetsim on the compute nodes, e.g. "npx --yes pvnetsim@0.1.0" or
+   * "node /opt/pvnetsim/dist/src/cli/main.js"; replaces node + cli (default: PVNETSIM_CLI).
+   */
+  cliCommand?: string;
 }
+
+export class SlurmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SlurmError";
+  }
+}
+
+/** The CLI script of this package, by its real path (dist/src/sweep/slurm.js -> dist/src/cli/main.js). */
+export function packageCliPath(): string {
+  const p = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** True for a path inside npx's cache (`~/.npm/_npx/<hash>/...`), which may vanish at any time. */
+export function isNpxCachePath(p: string): boolean {
+  return p.split(sep).includes("_npx");
+}
+
 
 export interface SlurmJob {
   dir: string;
@@ -43,8 +83,16 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
   const spec = join(dir, `spec${ext}`);
   if (resolve(specFile) !== spec) copyFileSync(specFile, spec);
   const node = opts.node ?? process.execPath;
-  const cli = opts.cli ?? resolve(process.argv[1] ?? "pvnetsim");
+  const cliCommand = (opts.cliCommand ?? process.env["PVNETSIM_CLI"] ?? "").trim();
+  const cli = opts.cli ?? packageCliPath();
+  if (!cliCommand && isNpxCachePath(cli)) {
+    throw new SlurmError(
+      `pvnetsim runs from npx's cache (${cli}), which npm may clear and compute nodes do not have; install it where the nodes see it (npm install pvnetsim in a shared directory) and run that copy, or set PVNETSIM_CLI to the command the nodes should run, e.g. PVNETSIM_CLI="npx --yes pvnetsim@${PVNETSIM_VERSION}"`,
+    );
+  }
   const perTask = Math.ceil(n / tasks);
+  // What the tasks run, and how `merge` and `report` are run afterwards (on the login node).
+  const runHere = cliCommand || `${q(node)} ${q(cli)}`;
 
   const script = join(dir, "sweep.sbatch");
   const lines = [
@@ -59,13 +107,27 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
     ...(opts.time ? [`#SBATCH --time=${opts.time}`] : []),
     ...(opts.partition ? [`#SBATCH --partition=${opts.partition}`] : []),
     "set -euo pipefail",
-    "# Node and pvnetsim as installed where `pvnetsim slurm` ran; override on clusters where they differ.",
+    "# pvnetsim as installed where `pvnetsim slurm` ran. Where the compute nodes have it elsewhere, export",
+    "# PVNETSIM_CLI (a command line, e.g. \"npx --yes pvnetsim@VERSION\" or \"node /opt/pvnetsim/dist/src/cli/main.js\")",
+    "# or PVNETSIM_NODE (the node binary) before sbatch: sbatch passes the environment on.",
+    `DEFAULT_CLI=${q(cliCommand)}`,
+    `PVNETSIM_JS=${q(cli)}`,
     `NODE="\${PVNETSIM_NODE:-${node}}"`,
-    `PVNETSIM="\${PVNETSIM_CLI:-${cli}}"`,
     `DIR=${q(dir)}`,
+    'fail() { echo "pvnetsim job on $(hostname): error: $*" >&2; exit 2; }',
+    'CLI_LINE="${PVNETSIM_CLI:-$DEFAULT_CLI}"',
+    'if [ -n "$CLI_LINE" ]; then',
+    '  read -r -a PVNETSIM <<< "$CLI_LINE"',
+    "  command -v \"${PVNETSIM[0]}\" >/dev/null || fail \"PVNETSIM_CLI: ${PVNETSIM[0]} (from '$CLI_LINE') is not a command on this node\"",
+    "else",
+    '  [ -x "$NODE" ] || command -v "$NODE" >/dev/null || fail "node is not at $NODE on this node; export PVNETSIM_NODE=/path/to/node (Node >= 20) before sbatch"',
+    "  [ -f \"$PVNETSIM_JS\" ] || fail \"the pvnetsim CLI is not at $PVNETSIM_JS on this node; install pvnetsim on a path the nodes share, or export PVNETSIM_CLI='npx --yes pvnetsim@" + PVNETSIM_VERSION + "' (or another command that runs it) before sbatch\"",
+    '  PVNETSIM=("$NODE" "$PVNETSIM_JS")',
+    "fi",
+    "\"${PVNETSIM[@]}\" --version >/dev/null 2>&1 || fail \"'${PVNETSIM[*]} --version' failed; set PVNETSIM_CLI or PVNETSIM_NODE to a pvnetsim and a Node >= 20 that run on this node\"",
     "# The task's shard comes from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; --resume makes a",
     "# resubmitted task run only the points its results file lacks.",
-    `exec "$NODE" "$PVNETSIM" sweep "$DIR/${basename(spec)}" --out "$DIR/results/shard-$SLURM_ARRAY_TASK_ID.jsonl" --resume --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
+    `exec "\${PVNETSIM[@]}" sweep "$DIR/${basename(spec)}" --out "$DIR/results/shard-$SLURM_ARRAY_TASK_ID.jsonl" --resume --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
     "",
   ];
   writeFileSync(script, lines.join("\n"));
@@ -82,12 +144,13 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
     "If tasks failed or were cancelled, submit the same script again: each task resumes its shard and",
     "runs only the points its results file lacks (keep the task count; it defines the shards).",
     "Merge the shards (reports missing and duplicate points):",
-    `  ${q(node)} ${q(cli)} merge ${dir}/results/shard-*.jsonl --out ${dir}/all.jsonl`,
+    `  ${runHere} merge ${dir}/results/shard-*.jsonl --out ${dir}/all.jsonl`,
     "Report (CSV + HTML charts):",
-    `  ${q(node)} ${q(cli)} report ${dir}/all.jsonl --out ${dir}/report`,
+    `  ${runHere} report ${dir}/all.jsonl --out ${dir}/report`,
     "",
-    "Node or pvnetsim at another path on the compute nodes: export PVNETSIM_NODE=... PVNETSIM_CLI=... before sbatch",
-    "(sbatch passes the environment on).",
+    cliCommand ? `The tasks run: ${cliCommand} (from PVNETSIM_CLI).` : `The tasks run: ${node} ${cli}`,
+    "Node or pvnetsim at another path on the compute nodes: export PVNETSIM_NODE=/path/to/node, or",
+    "PVNETSIM_CLI=\"<command that runs pvnetsim>\", before sbatch (sbatch passes the environment on).",
   ].join("\n");
   const readme = join(dir, "README.md");
   writeFileSync(readme, `# ${plan.name}: Slurm job array\n\n\`\`\`\n${instructions}\n\`\`\`\n\nFiles: \`${basename(spec)}\` (the spec), \`sweep.sbatch\` (the job), \`results/shard-<task>.jsonl\`, \`logs/<job>_<task>.out\`.\n`);

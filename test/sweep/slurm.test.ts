@@ -4,10 +4,10 @@
 // (scripts/install-system-deps.sh, run by .ci/run); PVNETSIM_SKIP_SLURM=1 skips it elsewhere.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { byId, cli, readRecords, ROOT, tmp } from "./helpers.js";
+import { byId, cli, CLI, readRecords, ROOT, tmp } from "./helpers.js";
 
 const skip = process.env["PVNETSIM_SKIP_SLURM"] === "1";
 const START = join(ROOT, "scripts/slurm/start.sh");
@@ -35,6 +35,17 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Waits until no task of the array is pending or running. */
+async function waitForJob(jobId: string, env: Record<string, string>): Promise<void> {
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const q = spawnSync("squeue", ["-h", "-j", jobId, "-o", "%i %T"], { encoding: "utf8", env: { ...process.env, ...env } });
+    if (q.status === 0 && q.stdout.trim() === "") return;
+    if (Date.now() > deadline) throw new Error(`array ${jobId} still queued/running after 150 s:\n${q.stdout}${q.stderr}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 let dir = "";
@@ -68,19 +79,15 @@ describe.skipIf(skip)("Slurm job array", () => {
     expect(w.stdout).toContain(`sbatch ${join(job, "sweep.sbatch")}`);
     const script = readFileSync(join(job, "sweep.sbatch"), "utf8");
     expect(script).toContain("#SBATCH --array=0-3");
+    // The tasks run this package's CLI by its real path, never a path through npx's cache.
+    expect(script).toContain(`PVNETSIM_JS='${realpathSync(CLI)}'`);
+    expect(script).not.toMatch(/_npx|\.npm\//);
 
     const sub = spawnSync("sbatch", ["--parsable", join(job, "sweep.sbatch")], { encoding: "utf8", env: { ...process.env, ...env } });
     expect(sub.status, sub.stderr).toBe(0);
     const jobId = sub.stdout.trim().split(";")[0]!;
     expect(jobId).toMatch(/^\d+$/);
-    // Wait until no task of the array is pending or running.
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const q = spawnSync("squeue", ["-h", "-j", jobId, "-o", "%i %T"], { encoding: "utf8", env: { ...process.env, ...env } });
-      if (q.status === 0 && q.stdout.trim() === "") break;
-      if (Date.now() > deadline) throw new Error(`array ${jobId} still queued/running after 150 s:\n${q.stdout}${q.stderr}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForJob(jobId, env);
     const logs = readdirSync(join(job, "logs"));
     expect(logs.sort()).toEqual([0, 1, 2, 3].map((i) => `${jobId}_${i}.out`));
     for (const l of logs) expect(readFileSync(join(job, "logs", l), "utf8")).toMatch(/shard \d\/4 \(from SLURM_ARRAY_TASK_ID\): 3 points[\s\S]*sweep: done, 3 points/);
@@ -100,6 +107,15 @@ describe.skipIf(skip)("Slurm job array", () => {
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
     for (const [id, content] of a) expect(content).toBe(b.get(id));
     expect(readRecords(merged).map((r) => r.index)).toEqual([...Array(12).keys()]);
+
+    // A node without that CLI: the task stops at its start with one line saying what to set.
+    const bad = spawnSync("sbatch", ["--parsable", "--array=0", join(job, "sweep.sbatch")], { encoding: "utf8", env: { ...process.env, ...env, PVNETSIM_CLI: "/nonexistent/pvnetsim" } });
+    expect(bad.status, bad.stderr).toBe(0);
+    const badId = bad.stdout.trim().split(";")[0]!;
+    await waitForJob(badId, env);
+    const badLog = readFileSync(join(job, "logs", `${badId}_0.out`), "utf8");
+    expect(badLog).toMatch(/^pvnetsim job on \S+: error: PVNETSIM_CLI: \/nonexistent\/pvnetsim \(from '\/nonexistent\/pvnetsim'\) is not a command on this node$/m);
+    expect(badLog).not.toContain("sweep ");
     console.log(`slurm: 4-task array of 12 points, merged and compared in ${((performance.now() - t0) / 1e3).toFixed(1)} s (cluster start not included)`);
   });
 });

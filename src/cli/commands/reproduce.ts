@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { access, mkdir } from "node:fs/promises";
 import { constants } from "node:fs";
-import { loadWasmModule } from "../../node.js";
+import { loadWasmModule } from "../../wasm-node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
 import { ProgressReporter } from "../progress.js";

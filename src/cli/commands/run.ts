@@ -1,7 +1,7 @@
-// `pvnetsim run <preset|config.json>`: one simulation, printed as a table or as JSON.
+// `pvnetsim run <preset|config.yaml|config.json>`: one simulation, printed as a table or as JSON.
 
 import type { Command } from "commander";
-import { simulate } from "../../node.js";
+import { simulate } from "../../wasm-node.js";
 import { resolveConfig } from "../../config/schema.js";
 import { renderResult } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
@@ -26,8 +26,8 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 export function register(program: Command): void {
   program
     .command("run")
-    .description("run one simulation of a preset or a JSON config file")
-    .argument("<scenario>", "preset name (see `pvnetsim presets`) or path to a JSON config")
+    .description("run one simulation of a preset or a config file (YAML or JSON)")
+    .argument("<scenario>", "preset name (see `pvnetsim presets`) or path to a config file, YAML or JSON")
     .option("--seed <n>", "random seed (integer >= 0)")
     .option("--duration-ms <ms>", "measured interval, ms")
     .option("--warmup-ms <ms>", "warm-up before measuring, ms")
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option("--timeseries <file>", "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)")
     .action(
       action(async (scenario: string, o: RunOpts) => {
-        const input = loadScenario(scenario);
+        const input = await loadScenario(scenario);
         const overrides = parseSets(o.set);
         const seed = intOption("--seed", o.seed);
         if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is not allowed; expected an integer from 0 to 4294967295`);

@@ -2,7 +2,7 @@
 // constant moves by -20% and +20% (issue 3, cost-model documentation).
 
 import type { Command } from "commander";
-import { loadWasmModule } from "../../node.js";
+import { loadWasmModule } from "../../wasm-node.js";
 import { PRESETS } from "../../config/presets.js";
 import { runSensitivity } from "../../reproduce/sensitivity.js";
 import { sensitivityMarkdown, signedPct } from "../../reproduce/costdoc.js";

@@ -6,13 +6,13 @@ import type { Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
-import { loadWasmModule } from "../../node.js";
+import { loadWasmModule } from "../../wasm-node.js";
 import { parseSpecText, planSweep, SpecError, type SweepPlan } from "../../sweep/spec.js";
 import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
 import { checkMetrics, sweep } from "../../sweep/run.js";
 import { parseResults, recordLine, type PointRecord } from "../../sweep/records.js";
 import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
-import { writeSlurmJob, MAX_ARRAY_TASKS } from "../../sweep/slurm.js";
+import { writeSlurmJob, MAX_ARRAY_TASKS, SlurmError } from "../../sweep/slurm.js";
 import { writeReport, ReportError } from "../../sweep/report.js";
 import { assertNotBeingWritten, lockResults, LockError } from "../../sweep/lock.js";
 import { TargetError, writeFileAtomic } from "../../sweep/atomic.js";
@@ -26,7 +26,7 @@ const say = (line: string): void => {
 
 /** Errors of the sweep modules are bad input: one line, exit 2. */
 function asUsage(e: unknown): unknown {
-  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError || e instanceof TargetError) return new UsageError(e.message);
+  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError || e instanceof TargetError || e instanceof SlurmError) return new UsageError(e.message);
   return e;
 }
 
@@ -264,12 +264,17 @@ export function register(program: Command): void {
         const cpus = intOption("--cpus-per-task", o.cpusPerTask, 1);
         if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new UsageError(`--time: "${o.time}" is not allowed; expected a Slurm time such as 30:00 or 1-02:00:00`);
         if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(o.partition)) throw new UsageError(`--partition: "${o.partition}" is not allowed; expected a partition name`);
-        const job = writeSlurmJob(spec, plan, o.out, {
-          ...(tasks !== undefined ? { tasks } : {}),
-          ...(cpus !== undefined ? { cpusPerTask: cpus } : {}),
-          ...(o.time !== undefined ? { time: o.time } : {}),
-          ...(o.partition !== undefined ? { partition: o.partition } : {}),
-        });
+        let job;
+        try {
+          job = writeSlurmJob(spec, plan, o.out, {
+            ...(tasks !== undefined ? { tasks } : {}),
+            ...(cpus !== undefined ? { cpusPerTask: cpus } : {}),
+            ...(o.time !== undefined ? { time: o.time } : {}),
+            ...(o.partition !== undefined ? { partition: o.partition } : {}),
+          });
+        } catch (e) {
+          throw asUsage(e);
+        }
         say(describePlan(plan));
         process.stdout.write(`wrote ${job.script}\n\n${job.instructions}\n`);
       }),

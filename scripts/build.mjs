@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm run build`: builds what is out of date and says so in one line.
+//   wasm  build/*.wasm          from assembly/ and asconfig.json      (npm run build:wasm)
+//   host  dist/src, dist/bench  from src/, bench/ and tsconfig.json   (npm run build:ts)
+//   page  dist/web              from web/, src/ and the release wasm  (node scripts/build-web.mjs)
+// A step runs when one of its outputs is missing or one of its inputs is newer than the stamp it
+// wrote after its last success (modification times, as make does). A deleted source file is not
+// noticed: `npm run build -- --force` (or `node scripts/build.mjs --force`) rebuilds everything.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const force = process.argv.includes("--force");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** Newest modification time (ms) of the files under the given paths, and how many there are. */
+function newest(paths) {
+  let t = 0;
+  let n = 0;
+  const walk = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) if (e !== "node_modules") walk(join(p, e));
+      return;
+    }
+    n++;
+    if (st.mtimeMs > t) t = st.mtimeMs;
+  };
+  for (const p of paths) walk(join(root, p));
+  return { t, n };
+}
+
+const steps = [
+  {
+    name: "wasm",
+    inputs: ["assembly", "asconfig.json", "package-lock.json"],
+    outputs: ["build/pvnetsim.wasm", "build/pvnetsim.debug.wasm"],
+    stamp: "build/.stamp",
+    run: [npm, ["run", "-s", "build:wasm"]],
+  },
+  {
+    name: "host",
+    inputs: ["src", "bench", "tsconfig.json", "package-lock.json"],
+    outputs: ["dist/src/cli/main.js", "dist/src/node.js"],
+    stamp: "dist/.stamp-host",
+    run: [npm, ["run", "-s", "build:ts"]],
+  },
+  {
+    name: "page",
+    inputs: ["web", "src", "build/pvnetsim.wasm", "scripts/build-web.mjs", "package-lock.json"],
+    outputs: ["dist/web/index.html", "dist/web/app.js", "dist/web/worker.js", "dist/web/pvnetsim.wasm"],
+    stamp: "dist/web/.stamp",
+    run: [process.execPath, [join(root, "scripts/build-web.mjs")]],
+  },
+];
+
+const t0 = performance.now();
+const built = [];
+const current = [];
+for (const s of steps) {
+  const stamp = join(root, s.stamp);
+  const stale =
+    force ||
+    !existsSync(stamp) ||
+    s.outputs.some((o) => !existsSync(join(root, o))) ||
+    newest(s.inputs).t > statSync(stamp).mtimeMs;
+  if (!stale) {
+    current.push(s.name);
+    continue;
+  }
+  const [cmd, args] = s.run;
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  if (r.status !== 0) {
+    // tsc reports errors on stdout.
+    process.stderr.write(r.stdout ?? "");
+    console.error(`build: ${s.name} failed (exit ${r.status ?? r.signal}); see the messages above`);
+    process.exit(r.status || 1);
+  }
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  built.push(s.name);
+}
+const secs = ((performance.now() - t0) / 1e3).toFixed(1);
+const msg = built.length === 0
+  ? `build: up to date (${current.join(", ")})`
+  : `build: rebuilt ${built.join(", ")} in ${secs} s${current.length ? `; ${current.join(", ")} up to date` : ""}`;
+// On stderr, so that `npm start -- --json` and friends keep stdout to the result.
+console.error(msg);

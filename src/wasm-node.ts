@@ -1,0 +1,55 @@
+// Loading the simulator's .wasm from the package in Node, and `simulate` on it. Kept apart from
+// node.ts (the library entry, which also exports the sweep modules) so that the CLI's `run` loads
+// only what one run needs.
+//
+// The module is compiled once per process and shared (workers are posted the compiled module).
+// It is not cached on disk: Node 20 gives JavaScript no way to serialize compiled Wasm code
+// (v8.serialize of a WebAssembly.Module writes an in-process reference that another process
+// cannot read back, and V8's code cache for Wasm is only reachable from the embedder's streaming
+// API, which Node 20 does not wire up). Compiling this module takes a few milliseconds anyway:
+// V8 compiles functions lazily and tiers hot ones up in the background.
+
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { simulateOnModule, type SimulateOptions } from "./run/simulate.js";
+import type { SimResult } from "./result.js";
+
+const cache = new Map<string, Promise<WebAssembly.Module>>();
+
+/** Absolute path of a built Wasm module (dist/src/wasm-node.js -> ../../build/). */
+export function wasmPath(build: "release" | "debug" = "release"): string {
+  const file = build === "release" ? "pvnetsim.wasm" : "pvnetsim.debug.wasm";
+  return fileURLToPath(new URL(`../../build/${file}`, import.meta.url));
+}
+
+/** Compiles (once per process) and returns the simulator's Wasm module. */
+export function loadWasmModule(build: "release" | "debug" = "release"): Promise<WebAssembly.Module> {
+  let m = cache.get(build);
+  if (!m) {
+    const path = wasmPath(build);
+    m = readFile(path).then(
+      (bytes) => WebAssembly.compile(bytes),
+      (e: NodeJS.ErrnoException) => {
+        cache.delete(build);
+        throw new Error(`cannot read ${path} (${e.code ?? e.message}); run "npm run build" first`);
+      },
+    );
+    cache.set(build, m);
+  }
+  return m;
+}
+
+export interface NodeSimulateOptions extends SimulateOptions {
+  /** Use the debug build (assertions on) instead of the release build. */
+  debugBuild?: boolean;
+}
+
+/**
+ * Runs one simulation. `config`: a preset name, a (partial) config object, or a resolved config.
+ * Throws ConfigError for bad input; a model failure is returned as state "errored".
+ */
+export async function simulate(config: unknown, opts: NodeSimulateOptions = {}): Promise<SimResult> {
+  const build = opts.debugBuild ? "debug" : "release";
+  const module = await loadWasmModule(build);
+  return simulateOnModule(module, config, { ...opts, wasmBuild: build });
+}

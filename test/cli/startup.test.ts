@@ -1,0 +1,73 @@
+// What the CLI and the library load: `--version` nothing but itself, `run` no chart stack and no
+// sweep modules, the library import `pvnetsim` no chart stack, and the chart stack only when a
+// command draws. Checked by listing every module a fresh process resolves (a module.register
+// resolve hook), not by timing: timings belong in benchmarks.
+import { describe, it, expect, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { cli, root } from "../helpers.js";
+
+let dir = "";
+let hook = "";
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "pvnetsim-startup-"));
+  const hooks = join(dir, "hooks.mjs");
+  writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith("file:")) process._rawDebug("LOADED " + r.url); return r; }\n`);
+  hook = join(dir, "register.mjs");
+  writeFileSync(hook, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  return () => rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs node with the hook and returns the file modules it resolved (paths relative to the repository). */
+function loaded(args: string[]): { modules: string[]; stdout: string; code: number | null } {
+  const r = spawnSync(process.execPath, ["--import", hook, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  const modules = r.stderr
+    .split("\n")
+    .filter((l) => l.startsWith("LOADED "))
+    .map((l) => decodeURIComponent(l.slice(7)).replace(pathToFileURL(root).href, ""));
+  return { modules, stdout: r.stdout, code: r.status };
+}
+
+const chartStack = (ms: string[]): string[] => ms.filter((m) => /node_modules\/vega/.test(m));
+
+describe("start-up", () => {
+  it("--version loads only the entry and the version", () => {
+    const r = loaded([cli, "--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(r.modules.sort()).toEqual(["dist/src/cli/main.js", "dist/src/version.js"]);
+  });
+
+  it("run loads neither the chart stack nor the sweep, report-page or browser modules", () => {
+    const r = loaded([cli, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).state).toBe("completed");
+    expect(chartStack(r.modules)).toEqual([]);
+    expect(r.modules.filter((m) => /dist\/src\/(sweep|reproduce|browser)\/|report\/charts/.test(m))).toEqual([]);
+  });
+
+  it("the library import pvnetsim does not load the chart stack", () => {
+    const r = loaded(["--input-type=module", "-e", `const m = await import("pvnetsim"); console.log(typeof m.simulate, typeof m.planSweep);`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("function function");
+    expect(r.modules).toContain("dist/src/node.js");
+    expect(chartStack(r.modules)).toEqual([]);
+  });
+
+  it("help of every command loads no chart stack", () => {
+    const r = loaded([cli, "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/reproduce/);
+    expect(chartStack(r.modules)).toEqual([]);
+  });
+
+  it("drawing a chart loads the chart stack when it draws", () => {
+    const r = loaded(["--input-type=module", "-e", `const c = await import(${JSON.stringify(pathToFileURL(join(root, "dist/src/report/charts.js")).href)}); const svg = await c.lineChart({ title: "t", xTitle: "x", yTitle: "y", legendTitle: "s", data: [{ x: 1, series: "a", y: 2 }] }); console.log(svg.startsWith("<svg"));`]);
+    expect(r.stdout.trim()).toBe("true");
+    expect(chartStack(r.modules).length).toBeGreaterThan(0);
+  });
+});
