@@ -11,6 +11,7 @@ export {
   presetNames,
   packConfig,
   derive,
+  describe as describeParam,
 } from "./config/index.js";
 export type { ResolvedConfig, UdpSourceConfig, ParamSpec } from "./config/index.js";
 export { simulateOnModule, instantiate, SimulationError } from "./run/simulate.js";

@@ -9,6 +9,7 @@ import {
   PRESETS,
   presetNames,
   resolveConfig,
+  describeParam,
   loadWasm,
   simulate,
   type BrowserProgress,
@@ -46,6 +47,12 @@ const CONTROLS: Control[] = [
   { path: "cpu.pcpus", label: "PCPUs", group: "Host" },
   { path: "nic.ports", label: "NIC ports", group: "NIC" },
   { path: "nic.rateGbps", label: "Link rate per port, Gb/s", group: "NIC" },
+  { path: "links.rxLossRate", label: "Loss toward the host", group: "Links and clients" },
+  { path: "links.txLossRate", label: "Loss from the host", group: "Links and clients" },
+  { path: "nic.propagationDelayNs", label: "Wire delay, ns", group: "Links and clients" },
+  { path: "clients.perPort", label: "Clients per port (0 = one host)", group: "Links and clients" },
+  { path: "clients.accessRateGbps", label: "Client access link, Gb/s", group: "Links and clients" },
+  { path: "clients.switchBufferBytes", label: "Switch buffer per port, bytes", group: "Links and clients" },
   { path: "netback.mode", label: "Netback bottom halves", group: "Netback" },
   { path: "netback.groups", label: "Netback groups (0 = one per dom0 VCPU)", group: "Netback" },
   { path: "evtchn.dispatch", label: "Event-channel dispatch", group: "Events" },
@@ -124,7 +131,8 @@ function buildForm(): void {
       if (min !== undefined) input.setAttribute("min", String(min));
       if (spec.max !== undefined) input.setAttribute("max", String(spec.max));
     }
-    input.setAttribute("title", `${c.path}: ${spec.help}${spec.unit ? ` (${spec.unit})` : ""}`);
+    // The tooltip carries what `pvnetsim params` prints: help, unit, allowed range, source.
+    input.setAttribute("title", `${c.path}: ${spec.help}${spec.unit ? ` Unit: ${spec.unit}.` : ""} Allowed: ${describeParam(spec)}. Source: ${spec.source}.`);
     input.dataset["path"] = c.path;
     row.append(label, input);
     fs.append(row);

@@ -1,22 +1,45 @@
-// Ethernet links between each NIC port and the external host(s) behind it: one link per
-// direction. Link 2p carries external -> NIC port p, link 2p+1 carries NIC port p -> external.
+// Ethernet links between each NIC port and the world outside the host, one link per direction,
+// and optionally a switch with external clients behind their own access links.
 //
-// Models: serialization at the link rate of every frame's wire bytes (payload + TCP/IP headers
-// + Ethernet header 14 + FCS 4 + preamble/SFD 8 + inter-frame gap 12, padded to the 64-byte
-// minimum frame; calibration J1, J2), FIFO order, a fixed propagation delay. The transmit
-// schedule is work-conserving and known at enqueue: departure = max(now, previous departure) +
+// Without clients (the default) each port has one wire to one external host: link 2p carries
+// external -> NIC port p, link 2p+1 carries NIC port p -> external. With C clients per port
+// ("10 clients on 1 GbE into one 10 GbE port") the far end of port p's wire is an output-queued
+// switch: client c of port p has an access link pair, 2P + 2(pC+c) (client -> switch) and
+// 2P + 2(pC+c) + 1 (switch -> client). The switch forwards a frame arriving from a client onto
+// port p's wire, and a frame arriving from the NIC onto its client's access link; each switch
+// egress queue is drop-tail with a configurable byte buffer (the classic shared-memory switch
+// of the period, seen from one egress port). Store-and-forward: a frame is forwarded once it
+// has fully arrived.
+//
+// Models, per link: serialization at the link rate of every frame's wire bytes (payload + TCP/IP
+// headers + Ethernet header 14 + FCS 4 + preamble/SFD 8 + inter-frame gap 12, padded to the
+// 64-byte minimum frame; calibration J1, J2), FIFO order, a fixed propagation delay per link
+// (each port's wire its own, access links one shared value). The transmit schedule is
+// work-conserving and known at enqueue: departure = max(now, previous departure) +
 // serialization, arrival = departure + propagation. Serialization time in cycles is computed
 // exactly with the remainder carried from frame to frame, so long runs keep the exact line
 // rate (no rounding drift). One engine event per frame: the arrival of the head frame.
-// Left out: bit errors, PAUSE frames, the external hosts' own CPU and NIC limits.
+// A switch egress queue holds the bytes not yet serialized, which is exactly the link's
+// backlog in this schedule: a frame is dropped when backlog + the frame would exceed the buffer.
+//
+// Random loss: each port's wire loses each frame with a fixed probability per direction,
+// independently (Bernoulli), decided when the frame arrives; the draws come from the run's
+// seeded PRNG, on a stream of their own (sim/rng.ts), so a run without loss draws nothing and
+// keeps its bits. This is the loss process of Mathis et al. 1997 ("random, independent losses").
+// Left out: bit errors as a function of frame length, correlated (bursty) loss, PAUSE frames,
+// switch buffers shared between egress ports, cut-through forwarding, the external hosts' own
+// CPU and NIC limits.
 
 import { eqPush, eqNow } from "../sim/eventq";
 import { EV_LINK } from "../sim/targets";
 import { pow2ceil } from "../sim/fifo";
 import { pWire, pktDrop } from "../packet";
-import { ST_DROP_LINK_QUEUE } from "../../src/abi/layout";
+import { cfgTable } from "../config";
+import { CFG_OFF_PORT_DELAY } from "../../src/abi/layout";
+import { ST_DROP_LINK_QUEUE, ST_DROP_WIRE_LOSS, ST_DROP_SWITCH_BUFFER } from "../../src/abi/layout";
+import { rngLossUniform } from "../sim/rng";
 import { nicRxArrive } from "./nic";
-import { externalReceive } from "../traffic/external";
+import { externalReceive, pktClient } from "../traffic/external";
 
 let lBusyUntil = new StaticArray<u64>(0);
 let lRem = new StaticArray<u64>(0);
@@ -26,16 +49,35 @@ let lMask = new StaticArray<u32>(0);
 let lBase = new StaticArray<u32>(0);
 let flightPkt = new StaticArray<u32>(0);
 let flightAt = new StaticArray<u64>(0);
+let lRate = new StaticArray<u64>(0); // bit/s
+let lProp = new StaticArray<u64>(0); // propagation delay, cycles
+let lLoss = new StaticArray<f64>(0); // probability a frame is lost on this link
+let lBufBits = new StaticArray<f64>(0); // switch egress buffer, bits x cycles/s (0: not a switch egress)
 let bitsCyclesPerByte: u64 = 0; // 8 * cpuHz
-let rateBps: u64 = 1;
-let propCycles: u64 = 0;
-let nLinks: u32 = 0;
+let nPorts: u32 = 0;
+let clients: u32 = 0;
+export let nLinks: u32 = 0;
 
-/** Frames each link can hold in flight (sized by the host from windows and rates). */
-export function linksInit(ports: u32, cpuHz: u64, bps: u64, prop: u64, flightLimit: u32): void {
-  nLinks = ports * 2;
+/**
+ * Builds the links. Port p's wire runs at `bps` with propagation `portProp(p)` cycles and loses
+ * frames with probability lossRx (toward the NIC) or lossTx (from the NIC); with `perPort` > 0
+ * clients, each client's access links run at `accessBps` with `accessProp` cycles, and every
+ * switch egress (onto a port's wire toward the NIC, onto an access link toward a client) holds
+ * at most `switchBufBytes`. Each link holds up to `flightLimit` frames (sized by the host).
+ */
+export function linksInit(
+  ports: u32, cpuHz: u64, bps: u64, flightLimit: u32, lossRx: f64, lossTx: f64,
+  perPort: u32, accessBps: u64, accessProp: u64, switchBufBytes: f64,
+): void {
+  nPorts = ports;
+  clients = perPort;
+  nLinks = ports * 2 + ports * perPort * 2;
   let n = <i32>nLinks;
   let cap = pow2ceil(flightLimit);
+  lRate = new StaticArray<u64>(n);
+  lProp = new StaticArray<u64>(n);
+  lLoss = new StaticArray<f64>(n);
+  lBufBits = new StaticArray<f64>(n);
   lBusyUntil = new StaticArray<u64>(n);
   lRem = new StaticArray<u64>(n);
   lHead = new StaticArray<u32>(n);
@@ -49,8 +91,31 @@ export function linksInit(ports: u32, cpuHz: u64, bps: u64, prop: u64, flightLim
     unchecked((lBase[i] = <u32>i * cap));
   }
   bitsCyclesPerByte = 8 * cpuHz;
-  rateBps = bps;
-  propCycles = prop;
+  let bufBits = switchBufBytes * <f64>bitsCyclesPerByte;
+  for (let p: u32 = 0; p < ports; p++) {
+    let prop = <u64>cfgTable(CFG_OFF_PORT_DELAY, <i32>p);
+    for (let d: u32 = 0; d < 2; d++) {
+      let l = 2 * p + d;
+      unchecked((lRate[l] = bps));
+      unchecked((lProp[l] = prop));
+      unchecked((lLoss[l] = d == 0 ? lossRx : lossTx));
+      // The switch queues in front of port p's wire toward the NIC.
+      unchecked((lBufBits[l] = perPort > 0 && d == 0 ? bufBits : 0));
+    }
+  }
+  for (let l = ports * 2; l < nLinks; l++) {
+    unchecked((lRate[l] = accessBps));
+    unchecked((lProp[l] = accessProp));
+    // Frames toward a client (odd) leave from a switch egress queue.
+    unchecked((lBufBits[l] = (l & 1) == 1 ? bufBits : 0));
+  }
+}
+
+/** The link an external sender (client `client` of port `port`) transmits on: the port's wire,
+ *  or that client's access link. */
+// @ts-ignore: decorator
+@inline export function senderLink(port: u32, client: u32): u32 {
+  return clients == 0 ? port << 1 : (nPorts + port * clients + client) << 1;
 }
 
 export function inLink(port: u32): u32 {
@@ -89,12 +154,13 @@ export function linkSend(l: u32, p: u32): u64 {
   }
   let start = unchecked(lBusyUntil[l]);
   if (start < eqNow) start = eqNow;
+  let rate = unchecked(lRate[l]);
   let num = <u64>unchecked(pWire[p]) * bitsCyclesPerByte + unchecked(lRem[l]);
-  let ser = num / rateBps;
-  unchecked((lRem[l] = num - ser * rateBps));
+  let ser = num / rate;
+  unchecked((lRem[l] = num - ser * rate));
   let depart = start + ser;
   unchecked((lBusyUntil[l] = depart));
-  let arrive = depart + propCycles;
+  let arrive = depart + unchecked(lProp[l]);
   let slot = unchecked(lBase[l]) + (t & mask);
   unchecked((flightPkt[slot] = p));
   unchecked((flightAt[slot] = arrive));
@@ -112,7 +178,31 @@ export function linkOnArrival(l: u32): void {
   h += 1;
   unchecked((lHead[l] = h));
   if (h != unchecked(lTail[l])) eqPush(unchecked(flightAt[unchecked(lBase[l]) + (h & mask)]), EV_LINK | l);
-  let port = l >> 1;
-  if ((l & 1) == 0) nicRxArrive(port, p);
-  else externalReceive(port, p);
+  let loss = unchecked(lLoss[l]);
+  if (loss > 0 && rngLossUniform() < loss) {
+    pktDrop(ST_DROP_WIRE_LOSS, p);
+    return;
+  }
+  let wires = nPorts << 1;
+  if (l < wires) {
+    let port = l >> 1;
+    if ((l & 1) == 0) nicRxArrive(port, p);
+    else if (clients == 0) externalReceive(port, p);
+    else switchForward((wires + ((port * clients + pktClient(p)) << 1)) | 1, p);
+  } else {
+    let port = ((l - wires) >> 1) / clients;
+    if ((l & 1) == 0) switchForward(port << 1, p);
+    else externalReceive(port, p);
+  }
+}
+
+/** The switch puts packet p on egress link l, or drops it when l's buffer cannot take it. */
+function switchForward(l: u32, p: u32): void {
+  let backlogBits = <f64>linkBacklog(l) * <f64>unchecked(lRate[l]); // bits x cycles/s queued
+  let frameBits = <f64>unchecked(pWire[p]) * <f64>bitsCyclesPerByte;
+  if (backlogBits + frameBits > unchecked(lBufBits[l])) {
+    pktDrop(ST_DROP_SWITCH_BUFFER, p);
+    return;
+  }
+  linkSend(l, p);
 }

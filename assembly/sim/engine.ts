@@ -9,7 +9,7 @@
 import * as L from "../../src/abi/layout";
 import { cfgSetBase, cfgU32, cfgU64, cfg, cfgTable, loadCosts } from "../config";
 import { statsInit, statAdd, statGet, statSet } from "../stats";
-import { rngSeed } from "./rng";
+import { rngSeed, rngLossSeed } from "./rng";
 import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow, eqPush } from "./eventq";
 import { fifoInit, fifoOverflow, pow2ceil } from "./fifo";
 import {
@@ -24,7 +24,7 @@ import { napiInit } from "../kernel/napi";
 import { timersInit, timerOnEvent } from "../kernel/timers";
 import { evtchnInit, evtchnBind, pirqPort, nbPort, nPorts as nEvtPorts } from "../xen/evtchn";
 import { ringsInit } from "../xen/ring";
-import { linksInit, linkOnArrival, linkInFlight, linkFlightAt } from "../hw/link";
+import { linksInit, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
 import { nicInit, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
 import { bridgeInit, bridgeHeldUnits } from "../dom0/bridge";
 import { netbackInit, netbackHeldUnits } from "../netback/netback";
@@ -56,6 +56,7 @@ export function engineInit(base: usize): u32 {
   cfgSetBase(base);
   loadCosts();
   rngSeed(cfgU32(L.CFG_SEED));
+  rngLossSeed(cfgU32(L.CFG_SEED));
   let D = cfgU32(L.CFG_DOM0_VCPUS);
   let N = cfgU32(L.CFG_GUESTS);
   let gv = cfgU32(L.CFG_GUEST_VCPUS);
@@ -85,8 +86,11 @@ export function engineInit(base: usize): u32 {
   for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
   for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
   ringsInit(2 * N);
-  linksInit(P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU64(L.CFG_PROP_DELAY), cfgU32(L.CFG_LINK_FLIGHT));
-  nLinks = 2 * P;
+  linksInit(
+    P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU32(L.CFG_LINK_FLIGHT), cfg(L.CFG_LOSS_RX), cfg(L.CFG_LOSS_TX),
+    cfgU32(L.CFG_CLIENTS_PER_PORT), cfgU64(L.CFG_ACCESS_BPS), cfgU64(L.CFG_ACCESS_DELAY), cfg(L.CFG_SWITCH_BUF),
+  );
+  nLinks = linkCount;
   nicInit();
   bridgeInit(D);
   netbackInit();

@@ -48,3 +48,38 @@ export function rngUniform(): f64 {
 export function rngExp(mean: f64): f64 {
   return -Math.log(1.0 - rngUniform()) * mean;
 }
+
+// A second, independent stream for wire loss. Loss draws come from their own state so that a
+// run without loss draws exactly the numbers it always drew, and a run with loss keeps every
+// other random choice (start times, UDP gaps) unchanged: only the lost frames differ.
+let l0: u32 = 0;
+let l1: u32 = 0;
+let l2: u32 = 0;
+let l3: u32 = 0;
+
+export function rngLossSeed(seed: u32): void {
+  l0 = splitmix32(seed ^ 0x5bd1e995);
+  l1 = splitmix32(seed + 0x27d4eb2f);
+  l2 = splitmix32(seed + 0x165667b1);
+  l3 = splitmix32(seed + 0xd3a2646c);
+  if ((l0 | l1 | l2 | l3) == 0) l0 = 1;
+}
+
+/** Uniform double in [0, 1) from the wire-loss stream (xoshiro128**, 53 bits). */
+export function rngLossUniform(): f64 {
+  let hi = <u64>(lossNext() >> 5);
+  let lo = <u64>(lossNext() >> 6);
+  return <f64>((hi << 26) | lo) * (1.0 / 9007199254740992.0);
+}
+
+function lossNext(): u32 {
+  let result = rotl<u32>(l1 * 5, 7) * 9;
+  let t = l1 << 9;
+  l2 ^= l0;
+  l3 ^= l1;
+  l1 ^= l2;
+  l0 ^= l3;
+  l2 ^= t;
+  l3 = rotl<u32>(l3, 11);
+  return result;
+}

@@ -34,7 +34,8 @@ import {
   CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_START_JITTER, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
   COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_SEGS_SENT,
   ST_TCP_RETRANS, ST_TCP_FAST_RECOVERIES, ST_TCP_RTOS, ST_TCP_DUP_SEGS, ST_TCP_OOO_SEGS,
-  ST_ACKS_SENT, GS_TX_ACKED_BYTES, ST_DROP_GUEST_SOCKET,
+  ST_ACKS_SENT, GS_TX_ACKED_BYTES, ST_DROP_GUEST_SOCKET, ST_TCP_RWND_SUM, ST_TCP_RWND_ACKS,
+  ST_TCP_RTT_SUM, ST_TCP_RTT_SAMPLES,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cost } from "../config";
 import { rngUniform } from "../sim/rng";
@@ -47,9 +48,10 @@ import {
 } from "../packet";
 import { charge } from "../cpu/vcpu";
 import { timerNew, timerArm, timerCancel, timerPending, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../kernel/timers";
-import { linkSend, inLink } from "../hw/link";
+import { linkSend, senderLink } from "../hw/link";
 import { netfrontStage, netfrontVcpu } from "../netfront/netfront";
 import { guestPort } from "../dom0/bridge";
+import { flowClient } from "./external";
 import { stackMarkTxStart } from "../guest/stack";
 
 /** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (calibration J1). */
@@ -228,7 +230,7 @@ function sendSegment(f: u32, seq: u32, retx: bool): void {
   statInc(ST_TCP_SEGS_SENT);
   if (retx) statInc(ST_TCP_RETRANS);
   if (unchecked(flowRx[f])) {
-    linkSend(inLink(guestPort(unchecked(flowGuest[f]))), p);
+    linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   } else {
     charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
     charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
@@ -338,6 +340,8 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
   let una = unchecked(sUna[f]);
   let oldRwnd = unchecked(sRwnd[f]);
   unchecked((sRwnd[f] = win));
+  statAdd(ST_TCP_RWND_SUM, win);
+  statInc(ST_TCP_RWND_ACKS);
   if (ack > unchecked(sHigh[f])) return; // acks data never sent: ignore
   if (sack && sHi > sLo) sackMark(f, ack > una ? ack : una, sLo, sHi);
   if (ack > una) {
@@ -422,6 +426,8 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
 }
 
 function rttSample(f: u32, r: f64): void {
+  statAdd(ST_TCP_RTT_SUM, <u64>r);
+  statInc(ST_TCP_RTT_SAMPLES);
   let srtt = unchecked(sSrtt[f]);
   if (srtt == 0) {
     srtt = r;
@@ -507,7 +513,7 @@ function sendAck(f: u32): void {
     charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
     netfrontStage(unchecked(flowGuest[f]), p);
   } else {
-    linkSend(inLink(guestPort(unchecked(flowGuest[f]))), p);
+    linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   }
 }
 

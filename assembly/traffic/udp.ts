@@ -15,7 +15,8 @@ import { eqPush, eqNow } from "../sim/eventq";
 import { EV_UDP } from "../sim/targets";
 import { rngExp } from "../sim/rng";
 import { pktAlloc, pWire, PKT_NONE, KIND_UDP } from "../packet";
-import { linkSend, inLink, linkInFlight } from "../hw/link";
+import { linkSend, senderLink, linkInFlight } from "../hw/link";
+import { udpClient } from "./external";
 import { guestPort } from "../dom0/bridge";
 
 const UDP_MAX_BACKLOG_FRAMES: u32 = 1000;
@@ -66,7 +67,7 @@ export function udpGuest(i: u32): u32 {
 /** Engine event: source i emits a packet and schedules the next. */
 export function udpOnEvent(i: u32): void {
   let g = unchecked(uGuest[i]);
-  let l = inLink(guestPort(g));
+  let l = senderLink(guestPort(g), udpClient(i));
   if (linkInFlight(l) < UDP_MAX_BACKLOG_FRAMES) {
     let payload = unchecked(uPayload[i]);
     let frame = payload + UDP_IP_HDR + 18;

@@ -75,7 +75,15 @@ export const CFG_OFF_COST = 59; // [COST_COUNT] cost constants, cycles (or cycle
 export const CFG_TCP_SACK = 60; // 1: selective acknowledgements (RFC 2018) with SACK-based recovery
 export const CFG_START_JITTER = 61; // TCP flows start at a seeded uniform time in [0, this) cycles
 export const CFG_LINK_FLIGHT = 62; // frames a link can hold queued or in flight (host-computed bound, a power of two)
-export const CFG_COUNT = 63;
+// Links, loss and external clients (all off by default: 0 loss, no clients).
+export const CFG_LOSS_RX = 63; // probability a frame travelling toward a NIC port is lost on its wire
+export const CFG_LOSS_TX = 64; // probability a frame leaving a NIC port is lost on its wire
+export const CFG_CLIENTS_PER_PORT = 65; // external clients behind each port's switch (0: one external host on the wire)
+export const CFG_ACCESS_BPS = 66; // each client's access link rate, bit/s
+export const CFG_ACCESS_DELAY = 67; // each access link's propagation delay, cycles
+export const CFG_SWITCH_BUF = 68; // bytes each switch egress port can queue (drop-tail)
+export const CFG_OFF_PORT_DELAY = 69; // [ports] propagation delay of each port's wire, cycles
+export const CFG_COUNT = 70;
 
 // UDP source record fields.
 export const UDP_GUEST = 0;
@@ -197,7 +205,13 @@ export const ST_TASKLET_BUSY_ELSEWHERE = 67; // tasklet_action found the tasklet
 // Event-sequence fingerprint over the whole run (not a count: never taken as a delta). A hash of
 // (cycle, target) of every event executed, in order; see assembly/sim/engine.ts and docs/fingerprints.md.
 export const ST_FINGERPRINT = 68;
-export const ST_COUNT = 69;
+export const ST_DROP_WIRE_LOSS = 69; // frames lost on a lossy wire (Bernoulli per frame)
+export const ST_DROP_SWITCH_BUFFER = 70; // frames dropped at a full switch egress buffer
+export const ST_TCP_RWND_SUM = 71; // receive windows (segments) carried by the ACKs senders took, summed
+export const ST_TCP_RWND_ACKS = 72; // ACKs senders took (the count behind ST_TCP_RWND_SUM)
+export const ST_TCP_RTT_SUM = 73; // RTT samples taken by TCP senders, cycles, summed
+export const ST_TCP_RTT_SAMPLES = 74;
+export const ST_COUNT = 75;
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

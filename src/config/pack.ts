@@ -48,7 +48,10 @@ export function derive(r: ResolvedConfig): Derived {
   const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + r.traffic.udp.length + 8) + 1024;
   const guestsPerPort = Math.ceil(N / r.nic.ports);
   const flowsPerGuest = r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest;
-  const linkFlightFrames = pow2ceil(guestsPerPort * (flowsPerGuest * windowSegs + 2 * 256) + 2048);
+  // Windows bound what TCP puts on a port's wire and its clients' access links; UDP senders keep
+  // a bounded backlog; a switch buffer holds at most its bytes in minimum frames.
+  const switchFrames = r.clients.perPort > 0 ? Math.ceil(r.clients.switchBufferBytes / 84) : 0;
+  const linkFlightFrames = pow2ceil(guestsPerPort * (flowsPerGuest * windowSegs + 2 * 256) + 2048 + switchFrames);
   const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
   return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
@@ -84,6 +87,11 @@ export function bindings(r: ResolvedConfig): { pirqVcpu: number[]; vifVcpu: numb
   }
 }
 
+/** One-way propagation delay of each port's wire, ns. */
+export function portDelayNs(r: ResolvedConfig): number[] {
+  return r.links.portDelayNs ?? Array.from({ length: r.nic.ports }, () => r.nic.propagationDelayNs);
+}
+
 /** The packed buffer, ready to copy into Wasm memory. */
 export function packConfig(r: ResolvedConfig): Float64Array {
   const d = derive(r);
@@ -109,6 +117,7 @@ export function packConfig(r: ResolvedConfig): Float64Array {
     [L.CFG_OFF_GROUP_VCPU, r.netback.kthreadVcpus],
     [L.CFG_OFF_UDP, udp],
     [L.CFG_OFF_COST, costs],
+    [L.CFG_OFF_PORT_DELAY, portDelayNs(r).map((ns) => Math.round((ns / 1e9) * hz))],
   ];
   const total = L.CFG_COUNT + tables.reduce((a, [, t]) => a + t.length, 0);
   const b = new Float64Array(total);
@@ -181,5 +190,11 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   }[r.evtchn.dispatch];
   b[L.CFG_REBALANCE_PERIOD] = cyc(r.evtchn.rebalancePeriodMs / 1e3);
   b[L.CFG_WARMUP] = d.warmupCycles;
+  b[L.CFG_LOSS_RX] = r.links.rxLossRate;
+  b[L.CFG_LOSS_TX] = r.links.txLossRate;
+  b[L.CFG_CLIENTS_PER_PORT] = r.clients.perPort;
+  b[L.CFG_ACCESS_BPS] = Math.round(r.clients.accessRateGbps * 1e9);
+  b[L.CFG_ACCESS_DELAY] = cyc(r.clients.accessDelayNs / 1e9);
+  b[L.CFG_SWITCH_BUF] = r.clients.switchBufferBytes;
   return b;
 }

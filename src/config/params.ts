@@ -20,6 +20,8 @@ export interface ParamSpec {
   /** Exclusive lower bound (value must be greater). */
   gt?: number;
   max?: number;
+  /** Exclusive upper bound (value must be smaller). */
+  lt?: number;
   values?: readonly string[];
   /** Index into the cost table of the Wasm model, for costs.* parameters. */
   cost?: number;
@@ -63,6 +65,14 @@ export const PARAMS: readonly ParamSpec[] = [
   { path: "nic.itr.mode", kind: "enum", values: ["dynamic-conservative", "fixed", "off"], default: "dynamic-conservative", unit: "", help: "Interrupt moderation: e1000 InterruptThrottleRate=3, a fixed rate, or none.", source: "H1, H2" },
   { path: "nic.itr.fixedIntsPerSec", kind: "number", default: 20000, unit: "interrupts/s", gt: 0, max: 10_000_000, help: "Interrupt rate limit in fixed mode.", source: "H1: e1000 starts at 20000" },
   { path: "nic.propagationDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way wire + external host delay.", source: "[I] 100 m of cable plus switch; small against queueing" },
+  // ---- links, loss and external clients ----
+  { path: "links.portDelayNs", kind: "intList", default: null, nullable: true, unit: "ns", help: "One-way propagation delay of each port's wire (one value per port, both directions); null = nic.propagationDelayNs on every port. RTT = 2 x (this + clients.accessDelayNs when clients are on) + serialization and host time.", source: "per-link delay as in ns-3 PointToPointChannel Delay; sets the RTT of wide-area paths" },
+  { path: "links.rxLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame travelling toward a NIC port is lost on its wire, independently per frame (Bernoulli), drawn from the seeded PRNG on a stream of its own.", source: "Mathis et al. 1997 (random independent loss); 0 = lossless LAN" },
+  { path: "links.txLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame leaving a NIC port is lost on its wire (Bernoulli per frame, own PRNG stream).", source: "Mathis et al. 1997; 0 = lossless LAN" },
+  { path: "clients.perPort", kind: "integer", default: 0, unit: "clients", min: 0, max: 1024, help: "External clients behind a switch on each port, each on its own access link; a port's TCP flows and UDP sources are spread over them in order. 0 = one external host directly on the port's wire.", source: "testbeds with many load generators (e.g. 10 clients on 1 GbE into one 10 GbE port)" },
+  { path: "clients.accessRateGbps", kind: "number", default: 1, unit: "Gb/s", gt: 0, max: 10000, help: "Line rate of each client's access link.", source: "1 GbE client machines" },
+  { path: "clients.accessDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way propagation delay of each access link.", source: "[I] as nic.propagationDelayNs: cable plus switch latency" },
+  { path: "clients.switchBufferBytes", kind: "integer", default: 131072, unit: "bytes", min: 2048, max: 1_000_000_000, help: "Drop-tail buffer of each switch egress port (toward the NIC port, and toward each client).", source: "[I] shared-buffer top-of-rack switches of 2010 hold a few MB for 24-64 ports: ~100-200 KB per port" },
   // ---- Linux kernel ----
   { path: "kernel.napiWeight", kind: "integer", default: 64, unit: "packets", min: 1, max: 65536, help: "NAPI weight of dom0 NIC and backlog polls.", source: "G3" },
   { path: "kernel.netdevBudget", kind: "integer", default: 300, unit: "packets", min: 1, max: 1_000_000, help: "net_rx_action budget per softirq round.", source: "G3" },

@@ -30,6 +30,8 @@ export interface ResolvedConfig {
     itr: { mode: "dynamic-conservative" | "fixed" | "off"; fixedIntsPerSec: number };
     propagationDelayNs: number;
   };
+  links: { portDelayNs: number[] | null; rxLossRate: number; txLossRate: number };
+  clients: { perPort: number; accessRateGbps: number; accessDelayNs: number; switchBufferBytes: number };
   kernel: { napiWeight: number; netdevBudget: number; maxSoftirqRestart: number; netdevMaxBacklog: number };
   netback: {
     mode: "tasklet" | "kthread";
@@ -177,6 +179,7 @@ function checkValue(p: ParamSpec, v: unknown): void {
       if (p.min !== undefined && v < p.min) throw new ConfigError(f, v, describe(p));
       if (p.gt !== undefined && !(v > p.gt)) throw new ConfigError(f, v, describe(p));
       if (p.max !== undefined && v > p.max) throw new ConfigError(f, v, describe(p));
+      if (p.lt !== undefined && !(v < p.lt)) throw new ConfigError(f, v, describe(p));
       return;
     }
     case "boolean":
@@ -231,7 +234,7 @@ export function describe(p: ParamSpec): string {
   if (p.kind === "udpList") return "an array of UDP sources";
   const what = p.kind === "integer" ? "an integer" : "a number";
   const lo = p.gt !== undefined ? `> ${p.gt}` : p.min !== undefined ? `>= ${p.min}` : "";
-  const hi = p.max !== undefined ? `<= ${p.max}` : "";
+  const hi = p.lt !== undefined ? `< ${p.lt}` : p.max !== undefined ? `<= ${p.max}` : "";
   const range = [lo, hi].filter(Boolean).join(" and ");
   return `${what}${range ? " " + range : ""}${unit}${null_}`;
 }
@@ -342,6 +345,9 @@ function checkRelations(r: ResolvedConfig): void {
   if (r.netback.frontendCanQueue && nf.rxTargetMin < 2 * need) {
     throw new ConfigError("netfront.rxTargetMin", nf.rxTargetMin, `at least ${2 * need} when the vif queue can stop (netback.frontendCanQueue) and needs ${need} free requests`);
   }
+  if (r.links.portDelayNs !== null && r.links.portDelayNs.length !== r.nic.ports) {
+    throw new ConfigError("links.portDelayNs", r.links.portDelayNs, `${r.nic.ports} delays in ns (one per port, nic.ports) or null`);
+  }
   r.traffic.udp.forEach((s, i) => {
     if (s.guest >= N) throw new ConfigError(`traffic.udp[${i}].guest`, s.guest, `a guest index from 0 to ${N - 1}`);
   });
@@ -369,7 +375,7 @@ function specSchema(p: ParamSpec): Record<string, unknown> {
   const nullable = (t: string): string | string[] => (p.nullable ? [t, "null"] : t);
   switch (p.kind) {
     case "number":
-      return { ...base, type: nullable("number"), ...(p.min !== undefined ? { minimum: p.min } : {}), ...(p.gt !== undefined ? { exclusiveMinimum: p.gt } : {}), ...(p.max !== undefined ? { maximum: p.max } : {}) };
+      return { ...base, type: nullable("number"), ...(p.min !== undefined ? { minimum: p.min } : {}), ...(p.gt !== undefined ? { exclusiveMinimum: p.gt } : {}), ...(p.max !== undefined ? { maximum: p.max } : {}), ...(p.lt !== undefined ? { exclusiveMaximum: p.lt } : {}) };
     case "integer":
       return { ...base, type: nullable("integer"), ...(p.min !== undefined ? { minimum: p.min } : {}), ...(p.max !== undefined ? { maximum: p.max } : {}) };
     case "boolean":

@@ -74,6 +74,8 @@ export const DROP_COUNTERS: readonly CounterInfo[] = [
   { slot: L.ST_DROP_GUEST_QDISC, name: "guest_qdisc_full", unit: "segments", description: "Guest qdisc in front of netfront full." },
   { slot: L.ST_DROP_GUEST_SOCKET, name: "guest_socket_full", unit: "segments", description: "Guest socket buffer full." },
   { slot: L.ST_DROP_LINK_QUEUE, name: "link_queue_full", unit: "segments", description: "A sender's link queue (its qdisc) was full." },
+  { slot: L.ST_DROP_WIRE_LOSS, name: "wire_loss", unit: "segments", description: "Lost on a lossy wire (links.rxLossRate, links.txLossRate)." },
+  { slot: L.ST_DROP_SWITCH_BUFFER, name: "switch_buffer_full", unit: "segments", description: "A switch egress buffer was full (clients.switchBufferBytes)." },
 ];
 
 export const COMPONENT_NAMES: readonly string[] = (() => {

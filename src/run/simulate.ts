@@ -334,6 +334,10 @@ function build(
         : 0,
     stageWaitSamples: delta(L.ST_STAGE_WAIT_COUNT),
     maxPendingEvents: ex.maxPendingEvents(),
+    // Mean receive window (segments) the TCP senders were offered, over the ACKs they took.
+    tcpReceiveWindowMeanSegments: delta(L.ST_TCP_RWND_SUM) / Math.max(1, delta(L.ST_TCP_RWND_ACKS)),
+    // Mean RTT the TCP senders measured (timestamps: every ACK that is not for a retransmission).
+    tcpRttMeanUs: delta(L.ST_TCP_RTT_SAMPLES) > 0 ? (delta(L.ST_TCP_RTT_SUM) / delta(L.ST_TCP_RTT_SAMPLES) / d.cpuHz) * 1e6 : 0,
   };
 
   // The histogram records from the end of warm-up on (the model starts it at CFG_WARMUP).

@@ -230,7 +230,7 @@ function checkOwn(where: (path: string) => string, set: Record<string, unknown>)
       case "number":
       case "integer":
         if (typeof v !== "number" || !Number.isFinite(v) || (p.kind === "integer" && !Number.isInteger(v))) fail();
-        if ((p.min !== undefined && (v as number) < p.min) || (p.gt !== undefined && !((v as number) > p.gt)) || (p.max !== undefined && (v as number) > p.max)) fail();
+        if ((p.min !== undefined && (v as number) < p.min) || (p.gt !== undefined && !((v as number) > p.gt)) || (p.max !== undefined && (v as number) > p.max) || (p.lt !== undefined && !((v as number) < p.lt))) fail();
         break;
       case "boolean":
         if (typeof v !== "boolean") fail();
