@@ -4,6 +4,9 @@
 
 import type { ResolvedConfig } from "./config/schema.js";
 import type { TimeSeries } from "./run/timeseries.js";
+import type { Bottleneck } from "./report/bottleneck.js";
+
+export type { Bottleneck, BottleneckKind } from "./report/bottleneck.js";
 
 /** Why a run (or a chunk of it) stopped. */
 export type StopReason = "completed" | "aborted" | "errored";
@@ -63,6 +66,8 @@ export interface SimResult {
   latency: LatencySummary;
   /** Packet conservation over the whole run: injected = delivered + dropped + inFlight. */
   conservation: { injected: number; delivered: number; dropped: number; inFlight: number; ok: boolean };
+  /** What limits this run's throughput, with the evidence (src/report/bottleneck.ts). */
+  bottleneck: Bottleneck;
   perf: { wallSeconds: number; simulatedSeconds: number; eventsProcessed: number; packetsSimulated: number };
   /** Sampled series over the measured interval, when the run was asked for them (intervalMs). */
   timeseries?: TimeSeries;

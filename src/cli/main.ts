@@ -35,6 +35,7 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
   report: () => import("./commands/sweep.js"),
   reproduce: () => import("./commands/reproduce.js"),
   sensitivity: () => import("./commands/sensitivity.js"),
+  validate: () => import("./commands/validate.js"),
 };
 
 const { Command, CommanderError } = await import("commander");

@@ -2,6 +2,7 @@
 
 import type { SimResult } from "../result.js";
 import { sparklineBlock } from "./timeseries.js";
+import { bottleneckLine } from "./bottleneck.js";
 
 /** Pads cells into aligned columns. */
 export function formatTable(rows: string[][], rightAlign: (col: number) => boolean = (c) => c > 0): string {
@@ -56,6 +57,7 @@ export function renderResult(r: SimResult): string {
       `${d["nicInterruptsPerPacket"]!.toFixed(3)} NIC interrupts, ${d["hypercallsPerPacket"]!.toFixed(3)} hypercalls; ` +
       `${d["packetsPerNetbackRxRun"]!.toFixed(1)} packets per netback RX run; guest ${d["guestCyclesPerByte"]!.toFixed(2)} cycles/byte`,
   );
+  out.push(bottleneckLine(r.bottleneck));
   const drops = Object.entries(r.drops).filter(([, v]) => v > 0);
   out.push(`drops: ${drops.length ? drops.map(([k, v]) => `${k} ${v}`).join(", ") : "none"}`);
   const l = r.latency;

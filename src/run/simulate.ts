@@ -13,6 +13,7 @@ import { EVENT_COUNTERS, DROP_COUNTERS, COMPONENT_NAMES, STOP_REASONS, histogram
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
 import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
+import { diagnoseBottleneck } from "../report/bottleneck.js";
 
 /** The raw exports of build/pvnetsim.wasm (see assembly/index.ts). */
 export interface WasmExports {
@@ -375,6 +376,7 @@ function build(
     drops,
     latency,
     conservation: { injected, delivered, dropped, inFlight, ok },
+    bottleneck: { kind: "none", where: "", share: 0, evidence: "" },
     perf: {
       wallSeconds: (performance.now() - wall0) / 1e3,
       simulatedSeconds: now / d.cpuHz,
@@ -382,6 +384,7 @@ function build(
       packetsSimulated: Number(s[L.ST_PKTS_ALLOCATED]!),
     },
   };
+  result.bottleneck = diagnoseBottleneck(result);
   if (finalError !== undefined) result.error = finalError;
   return result;
 }

@@ -1,0 +1,88 @@
+// `pvnetsim validate`: runs the published-results suite (validation/*.json) over N seeds,
+// prints the table (or, with --json, the report as one JSON object and nothing else on stdout)
+// and writes validate.json, the simulated-against-published chart and index.html into --out.
+
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { access, mkdir } from "node:fs/promises";
+import { constants } from "node:fs";
+import { loadWasmModule } from "../../node.js";
+import { runValidation } from "../../validate/validate.js";
+import { renderValidateText, writeValidateOutputs } from "../../validate/render.js";
+import { SuiteError } from "../../validate/suite.js";
+import { progressLine } from "../../reproduce/progress.js";
+import { defaultThreads } from "../../reproduce/pool.js";
+import { action, UsageError } from "../errors.js";
+import { intOption, numOption } from "../input.js";
+
+interface ValidateOpts {
+  json?: boolean;
+  out: string;
+  seeds?: string;
+  durationMs?: string;
+  warmupMs?: string;
+  threads?: string;
+  suite?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command("validate")
+    .description("run the published-results suite (validation/*.json) x N seeds: table, JSON, chart and HTML report")
+    .option("--json", "print the report as one JSON object on stdout and nothing else")
+    .option("--out <dir>", "directory for validate.json, the chart and index.html", "out/validate")
+    .option("--seeds <n>", "seeds per scenario (1..n)", "3")
+    .option("--duration-ms <ms>", "measured interval per run, ms (default: the scenarios', 1000)")
+    .option("--warmup-ms <ms>", "warm-up per run, ms (default: the scenarios', 200)")
+    .option("--threads <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .option("--suite <dir>", "directory of result files (default: the package's validation/)")
+    .action(
+      action(async (o: ValidateOpts) => {
+        const seeds = intOption("--seeds", o.seeds, 1)!;
+        if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
+        const durationMs = numOption("--duration-ms", o.durationMs);
+        const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
+        if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
+          throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
+        }
+        const threads = intOption("--threads", o.threads, 1);
+        const dir = resolve(o.out);
+        try {
+          await mkdir(dir, { recursive: true });
+          await access(dir, constants.W_OK);
+        } catch (e) {
+          throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        const module = await loadWasmModule();
+        const progress = progressLine("validate");
+        let report;
+        try {
+          report = await runValidation({
+            module,
+            seeds,
+            ...(durationMs !== undefined ? { durationMs } : {}),
+            ...(warmupMs !== undefined ? { warmupMs } : {}),
+            ...(threads !== undefined ? { threads } : {}),
+            ...(o.suite !== undefined ? { dir: resolve(o.suite) } : {}),
+            onProgress: progress.update,
+          });
+        } catch (e) {
+          if (e instanceof SuiteError) throw new UsageError(e.message);
+          throw e;
+        } finally {
+          progress.done();
+        }
+        const files = await writeValidateOutputs(report, dir);
+        if (o.json) process.stdout.write(JSON.stringify(report) + "\n");
+        else {
+          process.stdout.write(renderValidateText(report) + "\n");
+          process.stdout.write(`\nwrote ${files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
+        }
+        const errored = report.rows.reduce((a, r) => a + r.erroredRuns, 0);
+        if (errored > 0) {
+          process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "rows" in ${resolve(dir, "validate.json")}\n`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+}

@@ -1,0 +1,126 @@
+// What limits a run's throughput, read off its result: one diagnosis per run, with the numbers
+// that support it. The checks go from the most direct evidence to the least:
+//
+//   1. a VCPU at least 95% busy (named with the component that takes most of its time);
+//   2. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU);
+//   3. a ring or queue that dropped packets while TCP retransmitted in the measured interval
+//      (loss keeps the senders' congestion windows below what the path could carry);
+//   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
+//      Little's law, reaches the advertised window (tcp.rcvBufBytes);
+//   5. none of these: the run is limited by the protocol's own pacing (event hand-offs, batching,
+//      timers); the evidence lists how far each resource was from its limit.
+//
+// What it leaves out: a VCPU that is the bottleneck below 95% (alternating bursts of two
+// half-busy VCPUs read as "none"); wire use in the reverse (ACK) direction; per-flow windows
+// that differ between flows (the mean is used).
+
+import type { SimResult } from "../result.js";
+
+export type BottleneckKind = "vcpu" | "wire" | "queue" | "window" | "none";
+
+export interface Bottleneck {
+  kind: BottleneckKind;
+  /** "dom0.0" for a VCPU, "port 0" for a wire, the drop stage for a queue, "rwnd" for a window, "" for none. */
+  where: string;
+  /** How close the resource is to its limit, 0..1: busy fraction, wire share, window use; for a queue, the loss rate (drops per packet injected). */
+  share: number;
+  /** One sentence with the numbers behind the diagnosis. */
+  evidence: string;
+}
+
+/** Threshold above which a VCPU or a wire counts as saturated. */
+export const SATURATED = 0.95;
+/** Window use (in-flight bytes over the advertised window) above which a flow counts as window-limited. */
+export const WINDOW_FULL = 0.85;
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** TCP goodput ceiling of one port, Gb/s: rate x MSS / wire bytes per frame (header 14, FCS 4, preamble 8, gap 12). */
+export function portGoodputCeilingGbps(rateGbps: number, mtuBytes: number, timestamps: boolean): number {
+  const mss = mtuBytes - 40 - (timestamps ? 12 : 0);
+  return (rateGbps * mss) / (mtuBytes + 38);
+}
+
+type BottleneckInput = Pick<SimResult, "config" | "cpu" | "throughput" | "drops" | "events" | "latency" | "conservation">;
+
+export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
+  const c = r.config;
+  // 1. Saturated VCPU.
+  const busiest = [...r.cpu].sort((a, b) => b.utilization - a.utilization)[0];
+  if (busiest && busiest.utilization >= SATURATED) {
+    const [comp, share] = Object.entries(busiest.breakdown).sort((a, b) => b[1] - a[1])[0] ?? ["?", 0];
+    return {
+      kind: "vcpu",
+      where: `${busiest.domain}.${busiest.vcpu}`,
+      share: busiest.utilization,
+      evidence: `${busiest.domain}.${busiest.vcpu} is ${pct(busiest.utilization)} busy; its largest component is ${comp} (${pct(share)} of the interval)`,
+    };
+  }
+  // 2. Saturated wire (receive direction of each port).
+  const ports = c.nic.ports;
+  const ceiling = portGoodputCeilingGbps(c.nic.rateGbps, c.tcp.mtuBytes, c.tcp.timestamps);
+  const perPort = new Array<number>(ports).fill(0);
+  for (const v of r.throughput.perVm) perPort[v.vm % ports]! += v.goodputGbps + v.udpGbps;
+  let wirePort = 0;
+  for (let p = 1; p < ports; p++) if (perPort[p]! > perPort[wirePort]!) wirePort = p;
+  const wireShare = ceiling > 0 ? perPort[wirePort]! / ceiling : 0;
+  if (wireShare >= SATURATED) {
+    return {
+      kind: "wire",
+      where: `port ${wirePort}`,
+      share: wireShare,
+      evidence: `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}`,
+    };
+  }
+  const context = `busiest VCPU ${busiest ? `${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : "none"}, busiest wire ${pct(wireShare)}`;
+  // 3. A queue that drops, with TCP loss recovery in the measured interval.
+  const retrans = r.events["tcpRetransmissions"] ?? 0;
+  const recoveries = (r.events["tcpFastRecoveries"] ?? 0) + (r.events["tcpTimeouts"] ?? 0);
+  const dropStages = Object.entries(r.drops).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  if (dropStages.length > 0 && retrans > 0) {
+    const [stage, n] = dropStages[0]!;
+    const lossRate = n / Math.max(1, r.conservation.injected);
+    return {
+      kind: "queue",
+      where: stage,
+      share: lossRate,
+      evidence:
+        `${n} drops at ${stage} (${(lossRate * 100).toFixed(2)}% of packets injected); ${recoveries} loss recoveries and ${retrans} retransmitted segments ` +
+        `in the measured interval keep the senders' congestion windows small; ${context}`,
+    };
+  }
+  // 4. Receive window: in-flight bytes per flow (goodput x RTT) against the advertised window.
+  const flows = r.throughput.perVm.length * c.traffic.rxStreamsPerGuest;
+  const rxGbps = r.throughput.perVm.reduce((s, v) => s + v.goodputGbps, 0);
+  if (flows > 0 && rxGbps > 0) {
+    // Round trip: data NIC -> application (measured) plus the wire both ways and the ACK's return,
+    // taken as one more propagation delay each way; the ACK path's queueing is not measured.
+    const rttUs = r.latency.meanUs + (4 * c.nic.propagationDelayNs) / 1e3;
+    const perFlowBytesPerUs = (rxGbps * 1e9) / 8 / flows / 1e6;
+    const inFlight = perFlowBytesPerUs * rttUs;
+    const use = inFlight / c.tcp.rcvBufBytes;
+    if (use >= WINDOW_FULL) {
+      return {
+        kind: "window",
+        where: "rwnd",
+        share: Math.min(1, use),
+        evidence:
+          `each of ${flows} flows keeps ~${(inFlight / 1024).toFixed(0)} KiB in flight (goodput x ${rttUs.toFixed(0)} us round trip), ` +
+          `${pct(use)} of its ${(c.tcp.rcvBufBytes / 1024).toFixed(0)} KiB receive window; ${context}`,
+      };
+    }
+    return {
+      kind: "none",
+      where: "",
+      share: busiest ? busiest.utilization : 0,
+      evidence: `protocol-limited: ${context}, no TCP loss recovery in the measured interval, receive window ${pct(use)} used (~${rttUs.toFixed(0)} us round trip)`,
+    };
+  }
+  return { kind: "none", where: "", share: busiest ? busiest.utilization : 0, evidence: `no TCP receive traffic; ${context}` };
+}
+
+/** The one-line form used by the run table. */
+export function bottleneckLine(b: Bottleneck): string {
+  const where = b.where ? ` ${b.where}` : "";
+  return `bottleneck: ${b.kind}${where} (${pct(b.share)}): ${b.evidence}`;
+}

@@ -1,0 +1,74 @@
+// The bottleneck diagnosis in every result: for every preset it names a resource at least 95%
+// busy (a VCPU or a wire) or one of the other kinds (a dropping queue, a full receive window,
+// none) with the numbers behind it; and the decision rules on hand-made results.
+import { describe, expect, it } from "vitest";
+import { run } from "../helpers.js";
+import { presetNames } from "../../dist/src/config/presets.js";
+import { diagnoseBottleneck, portGoodputCeilingGbps } from "../../dist/src/report/bottleneck.js";
+import { resolveConfig } from "../../dist/src/config/schema.js";
+
+describe("every preset's result carries a bottleneck with evidence", async () => {
+  for (const name of presetNames) {
+    it(name, async () => {
+      const r = await run(name, { durationMs: 300 });
+      const b = r.bottleneck;
+      expect(["vcpu", "wire", "queue", "window", "none"]).toContain(b.kind);
+      expect(b.evidence).toMatch(/\d/);
+      if (b.kind === "vcpu") {
+        const c = r.cpu.find((u) => `${u.domain}.${u.vcpu}` === b.where)!;
+        expect(c.utilization).toBeGreaterThanOrEqual(0.95);
+        expect(b.share).toBe(c.utilization);
+      } else if (b.kind === "wire") {
+        expect(b.share).toBeGreaterThanOrEqual(0.95);
+        expect(b.where).toMatch(/^port \d+$/);
+      } else {
+        for (const u of r.cpu) expect(u.utilization).toBeLessThan(0.95);
+        if (b.kind === "queue") expect(r.drops[b.where]).toBeGreaterThan(0);
+      }
+    });
+  }
+});
+
+describe("decision rules", () => {
+  const cfg = resolveConfig("single-guest", {});
+  const base = {
+    config: cfg,
+    cpu: [
+      { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } },
+      { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } },
+    ],
+    throughput: { aggregateGbps: 0.5, perVm: [{ vm: 0, goodputGbps: 0.5, txGoodputGbps: 0, udpGbps: 0 }] },
+    drops: { vif_qdisc_full: 0 },
+    events: { tcpRetransmissions: 0, tcpFastRecoveries: 0, tcpTimeouts: 0 },
+    latency: { count: 1, meanUs: 100, p50Us: 100, p99Us: 100, maxUs: 100 },
+    conservation: { injected: 1000, delivered: 1000, dropped: 0, inFlight: 0, ok: true },
+  };
+  it("a VCPU at 95% or more wins, with its largest component", () => {
+    const b = diagnoseBottleneck({ ...base, cpu: [{ ...base.cpu[0]!, utilization: 0.97 }, base.cpu[1]!] });
+    expect(b.kind).toBe("vcpu");
+    expect(b.where).toBe("dom0.0");
+    expect(b.evidence).toContain("netback");
+  });
+  it("a port at its TCP goodput ceiling is the wire", () => {
+    const ceil = portGoodputCeilingGbps(1, 1500, true);
+    expect(ceil).toBeCloseTo((1 * 1448) / 1538, 6);
+    const b = diagnoseBottleneck({ ...base, throughput: { aggregateGbps: ceil, perVm: [{ vm: 0, goodputGbps: ceil, txGoodputGbps: 0, udpGbps: 0 }] } });
+    expect(b.kind).toBe("wire");
+  });
+  it("drops with TCP retransmissions in the interval are a queue; drops without are not", () => {
+    const lossy = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 }, events: { ...base.events, tcpRetransmissions: 12, tcpFastRecoveries: 3 } });
+    expect(lossy.kind).toBe("queue");
+    expect(lossy.where).toBe("vif_qdisc_full");
+    expect(lossy.share).toBeCloseTo(0.04, 9);
+    const warmupOnly = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 } });
+    expect(warmupOnly.kind).not.toBe("queue");
+  });
+  it("in-flight bytes near the receive window are a window limit; far below it, none", () => {
+    // 0.5 Gb/s = 62.5 bytes/us; a 1 MiB window is full at ~16.8 ms of round trip.
+    const full = diagnoseBottleneck({ ...base, latency: { ...base.latency, meanUs: 16000 } });
+    expect(full.kind).toBe("window");
+    const idle = diagnoseBottleneck(base);
+    expect(idle.kind).toBe("none");
+    expect(idle.evidence).toContain("protocol-limited");
+  });
+});
