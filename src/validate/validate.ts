@@ -62,7 +62,7 @@ export interface ResultRow {
 
 export interface ValidateReport {
   versions: { pvnetsim: string; assemblyscript: string };
-  /** Fingerprints of the model's event sequence, one per distinct (configuration, seed) run, when the result carries one. */
+  /** One hash over the event-sequence fingerprints of every run, in task order (docs/fingerprints.md): equal values mean the model behaved identically on the whole suite. */
   modelFingerprint: string | null;
   seeds: number[];
   durationMs: number | null;
@@ -220,10 +220,10 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
   const numeric = ran.filter((r) => typeof r.simulated === "number" && typeof r.published === "number");
   const rms = (rs: ResultRow[]): number | null =>
     rs.length ? Math.sqrt(rs.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rs.length) : null;
-  const fps = results.map((r) => (r as unknown as { fingerprint?: unknown }).fingerprint).filter((f) => f !== undefined && f !== null);
+  const fps = results.map((r) => r.fingerprint).filter((f) => typeof f === "string" && f.length > 0);
   const report: ValidateReport = {
     versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION },
-    modelFingerprint: fps.length === results.length && fps.length > 0 ? combineFingerprints(fps.map(String)) : null,
+    modelFingerprint: fps.length === results.length && fps.length > 0 ? combineFingerprints(fps) : null,
     seeds,
     durationMs: opts.durationMs ?? null,
     warmupMs: opts.warmupMs ?? null,
