@@ -11,7 +11,7 @@
 
 import type { ResolvedConfig } from "../config/schema.js";
 import type { SimResult } from "../result.js";
-import { runPool, defaultThreads, type PoolProgress } from "../reproduce/pool.js";
+import { runPool, defaultThreads, type PoolProgress } from "../pool/pool.js";
 import { summarize } from "../reproduce/stats.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import { loadSuite, resolveScenario, type ValidationResult } from "./suite.js";
@@ -220,7 +220,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
   const numeric = ran.filter((r) => typeof r.simulated === "number" && typeof r.published === "number");
   const rms = (rs: ResultRow[]): number | null =>
     rs.length ? Math.sqrt(rs.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rs.length) : null;
-  const fps = results.map((r) => r.fingerprint).filter((f) => typeof f === "string" && f.length > 0);
+  const fps = results.map((r: SimResult) => r.fingerprint).filter((f: string) => typeof f === "string" && f.length > 0);
   const report: ValidateReport = {
     versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION },
     modelFingerprint: fps.length === results.length && fps.length > 0 ? combineFingerprints(fps) : null,

@@ -10,8 +10,8 @@ import { loadWasmModule } from "../../node.js";
 import { runValidation } from "../../validate/validate.js";
 import { renderValidateText, writeValidateOutputs } from "../../validate/render.js";
 import { SuiteError } from "../../validate/suite.js";
-import { progressLine } from "../../reproduce/progress.js";
-import { defaultThreads } from "../../reproduce/pool.js";
+import { ProgressReporter } from "../progress.js";
+import { defaultThreads } from "../../pool/pool.js";
 import { action, UsageError } from "../errors.js";
 import { intOption, numOption } from "../input.js";
 
@@ -54,7 +54,7 @@ export function register(program: Command): void {
           throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
         const module = await loadWasmModule();
-        const progress = progressLine("validate");
+        const progress = new ProgressReporter({ label: "validate", unit: "runs" });
         let report;
         try {
           report = await runValidation({
@@ -64,13 +64,13 @@ export function register(program: Command): void {
             ...(warmupMs !== undefined ? { warmupMs } : {}),
             ...(threads !== undefined ? { threads } : {}),
             ...(o.suite !== undefined ? { dir: resolve(o.suite) } : {}),
-            onProgress: progress.update,
+            onProgress: (p) => progress.update(p),
           });
         } catch (e) {
           if (e instanceof SuiteError) throw new UsageError(e.message);
           throw e;
         } finally {
-          progress.done();
+          progress.stop();
         }
         const files = await writeValidateOutputs(report, dir);
         if (o.json) process.stdout.write(JSON.stringify(report) + "\n");
