@@ -12,6 +12,7 @@ import * as L from "../abi/layout.js";
 import { derive } from "../config/pack.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { COMPONENT_NAMES } from "../report/stats.js";
+import { CounterLayout, CounterWindow, gbps } from "../report/counters.js";
 import type { WasmExports } from "../run/simulate.js";
 
 /** Utilization of one VCPU over a sample's window. */
@@ -47,7 +48,7 @@ export interface LiveSample {
 
 /** Reads window rates from a running model instance; call sample() between chunks. */
 export class LiveSampler {
-  private readonly r: ResolvedConfig;
+  private readonly layout: CounterLayout;
   private readonly ex: WasmExports;
   private readonly cpuHz: number;
   private readonly warmupCycles: number;
@@ -56,7 +57,7 @@ export class LiveSampler {
   private measureStart: BigUint64Array | null = null;
 
   constructor(r: ResolvedConfig, ex: WasmExports) {
-    this.r = r;
+    this.layout = new CounterLayout(r);
     this.ex = ex;
     const d = derive(r);
     this.cpuHz = d.cpuHz;
@@ -81,49 +82,39 @@ export class LiveSampler {
       this.prev = s;
       return null;
     }
-    const r = this.r;
-    const N = r.guests.count;
-    const D = r.dom0.vcpus;
-    const gv = r.guests.vcpus;
-    const guestBase = L.ST_COUNT;
-    const compBase = guestBase + N * L.GS_COUNT;
+    const layout = this.layout;
     const sec = cycles / this.cpuHz;
-    const windowDelta = (i: number): number => Number(s[i]! - this.prev[i]!);
+    const win = new CounterWindow(layout, s, this.prev);
 
     const perVmGbps: number[] = [];
     let aggregateGbps = 0;
     const mStart = now > this.warmupCycles ? this.measureStart : null;
+    const measuredWin = mStart !== null ? new CounterWindow(layout, s, mStart) : null;
     const mSec = Math.max(1, now - this.warmupCycles) / this.cpuHz;
     const measuredPerVm: number[] = [];
     let measured = 0;
-    for (let i = 0; i < N; i++) {
-      const slot = guestBase + i * L.GS_COUNT + L.GS_RX_APP_BYTES;
-      const g = (windowDelta(slot) * 8) / sec / 1e9;
+    for (let i = 0; i < layout.guests; i++) {
+      const g = gbps(win.guest(i, L.GS_RX_APP_BYTES), sec);
       perVmGbps.push(g);
       aggregateGbps += g;
-      if (mStart !== null) {
-        const m = (Number(s[slot]! - mStart[slot]!) * 8) / mSec / 1e9;
+      if (measuredWin !== null) {
+        const m = gbps(measuredWin.guest(i, L.GS_RX_APP_BYTES), mSec);
         measuredPerVm.push(m);
         measured += m;
       }
     }
 
     const cpu: LiveCpu[] = [];
-    for (let v = 0; v < D + N * gv; v++) {
-      const dom0 = v < D;
+    for (let v = 0; v < layout.vcpus; v++) {
       const breakdown: Record<string, number> = {};
       let busy = 0;
       for (let c = 0; c < L.COMP_COUNT; c++) {
-        const f = windowDelta(compBase + v * L.COMP_COUNT + c) / cycles;
+        const f = win.component(v, c) / cycles;
         breakdown[COMPONENT_NAMES[c]!] = f;
         busy += f;
       }
-      cpu.push({
-        domain: dom0 ? "dom0" : `domU${Math.floor((v - D) / gv)}`,
-        vcpu: dom0 ? v : (v - D) % gv,
-        utilization: busy,
-        breakdown,
-      });
+      const { domain, vcpu } = layout.vcpuIdentity(v);
+      cpu.push({ domain, vcpu, utilization: busy, breakdown });
     }
 
     const sample: LiveSample = {

@@ -9,7 +9,8 @@
 import * as L from "../abi/layout.js";
 import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import { packConfig, derive } from "../config/pack.js";
-import { EVENT_COUNTERS, DROP_COUNTERS, COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
+import { COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
+import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
 import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
@@ -239,33 +240,24 @@ function build(
 ): SimResult {
   const d = derive(r);
   const s = stats(ex);
-  const N = r.guests.count;
-  const D = r.dom0.vcpus;
-  const gv = r.guests.vcpus;
-  const V = D + N * gv;
+  const layout = new CounterLayout(r);
+  const w = new CounterWindow(layout, s, snap);
   const now = Number(ex.simNow());
   const start = state === "completed" ? d.warmupCycles : Math.min(now, d.warmupCycles);
   const measuredCycles = Math.max(1, (state === "completed" ? d.endCycles : now) - start);
   const measuredSec = measuredCycles / d.cpuHz;
-  const delta = (i: number): number => Number(s[i]! - snap[i]!);
-  const gbps = (bytes: number): number => (bytes * 8) / measuredSec / 1e9;
-
-  const guestBase = L.ST_COUNT;
-  const compBase = guestBase + N * L.GS_COUNT;
-  const latBase = compBase + V * L.COMP_COUNT;
 
   const perVm: VmThroughput[] = [];
   let aggregate = 0;
   let appBytes = 0;
-  for (let i = 0; i < N; i++) {
-    const g = guestBase + i * L.GS_COUNT;
-    const rx = delta(g + L.GS_RX_APP_BYTES);
+  for (let i = 0; i < layout.guests; i++) {
+    const rx = w.guest(i, L.GS_RX_APP_BYTES);
     appBytes += rx;
     const vm: VmThroughput = {
       vm: i,
-      goodputGbps: gbps(rx),
-      txGoodputGbps: gbps(delta(g + L.GS_TX_ACKED_BYTES)),
-      udpGbps: gbps(delta(g + L.GS_UDP_APP_BYTES)),
+      goodputGbps: gbps(rx, measuredSec),
+      txGoodputGbps: gbps(w.guest(i, L.GS_TX_ACKED_BYTES), measuredSec),
+      udpGbps: gbps(w.guest(i, L.GS_UDP_APP_BYTES), measuredSec),
     };
     aggregate += vm.goodputGbps;
     perVm.push(vm);
@@ -277,72 +269,42 @@ function build(
   // (the part after its start counts, the part after its end does not), spreading the
   // correction over components in proportion.
   const endCut = state === "completed" ? busyAfter(ex, r, d.endCycles) : undefined;
-  for (let v = 0; v < V; v++) {
-    const dom0 = v < D;
-    const gi = dom0 ? -1 : Math.floor((v - D) / gv);
-    const vcpu = dom0 ? v : (v - D) % gv;
+  for (let v = 0; v < layout.vcpus; v++) {
+    const { domain, vcpu, guest } = layout.vcpuIdentity(v);
     const breakdown: Record<string, number> = {};
-    let charged = 0;
-    for (let c = 0; c < L.COMP_COUNT; c++) charged += delta(compBase + v * L.COMP_COUNT + c);
+    const charged = w.charged(v);
     const edge = (busyCarriedIn?.[v] ?? 0) - (endCut?.[v] ?? 0);
     const scale = charged > 0 ? Math.max(0, charged + edge) / charged : 0;
     let busy = 0;
     for (let c = 0; c < L.COMP_COUNT; c++) {
-      const cyc = delta(compBase + v * L.COMP_COUNT + c) * scale;
+      const cyc = w.component(v, c) * scale;
       busy += cyc;
       breakdown[COMPONENT_NAMES[c]!] = cyc / measuredCycles;
     }
-    if (!dom0) guestBusy += busy;
+    if (guest >= 0) guestBusy += busy;
     cpu.push({
-      domain: dom0 ? "dom0" : `domU${gi}`,
+      domain,
       vcpu,
-      pcpu: dom0 ? r.dom0.pcpus[v]! : r.guests.pcpus[gi]![vcpu]!,
+      pcpu: guest < 0 ? r.dom0.pcpus[vcpu]! : r.guests.pcpus[guest]![vcpu]!,
       utilization: busy / measuredCycles,
       breakdown,
     });
   }
 
-  const events: Record<string, number> = {};
-  for (const c of EVENT_COUNTERS) events[c.name] = delta(c.slot);
-  const drops: Record<string, number> = {};
+  const events = w.events();
+  const drops = w.drops();
   let dropped = 0;
-  for (const c of DROP_COUNTERS) {
-    const n = Number(s[c.slot]!);
-    drops[c.name] = n;
-    dropped += n;
-  }
-
-  const rxPkts = Math.max(1, delta(L.ST_NB_RX_PKTS));
-  const notifications =
-    delta(L.ST_NOTIFY_NB_RX) + delta(L.ST_NOTIFY_NB_TX) + delta(L.ST_NOTIFY_NF_TX) + delta(L.ST_NOTIFY_NF_RX);
-  const derived: Record<string, number> = {
-    // Interdomain notifications (both directions, both rings) per packet netback delivered to guests.
-    notificationsPerPacket: notifications / rxPkts,
-    // Of those, the ones netback sends toward netfront (RX and TX responses): what the paper's
-    // "lower netback event frequency" reduces.
-    netbackNotificationsPerPacket: (delta(L.ST_NOTIFY_NB_RX) + delta(L.ST_NOTIFY_NB_TX)) / rxPkts,
-    evtchnSendsPerPacket: delta(L.ST_EVTCHN_SENT) / rxPkts,
-    upcallsPerPacket: delta(L.ST_UPCALLS) / rxPkts,
-    nicInterruptsPerPacket: delta(L.ST_NIC_IRQS) / rxPkts,
-    hypercallsPerPacket: delta(L.ST_HYPERCALLS) / rxPkts,
-    packetsPerNetbackRxRun: delta(L.ST_NB_RX_PKTS) / Math.max(1, delta(L.ST_NB_RX_RUNS)),
-    // Busy cycles of all guest VCPUs per payload byte delivered to guest applications.
-    guestCyclesPerByte: appBytes > 0 ? guestBusy / appBytes : 0,
-    segmentsPerLroAggregate: delta(L.ST_LRO_SEGMENTS) / Math.max(1, delta(L.ST_LRO_AGGREGATES)),
-    stageWaitMeanUs:
-      delta(L.ST_STAGE_WAIT_COUNT) > 0
-        ? (delta(L.ST_STAGE_WAIT_SUM) / delta(L.ST_STAGE_WAIT_COUNT) / d.cpuHz) * 1e6
-        : 0,
-    stageWaitSamples: delta(L.ST_STAGE_WAIT_COUNT),
+  for (const n of Object.values(drops)) dropped += n;
+  const derived = derivedMetrics({
+    w,
+    cpuHz: d.cpuHz,
+    guestBusyCycles: guestBusy,
+    appBytes,
     maxPendingEvents: ex.maxPendingEvents(),
-    // Mean receive window (segments) the TCP senders were offered, over the ACKs they took.
-    tcpReceiveWindowMeanSegments: delta(L.ST_TCP_RWND_SUM) / Math.max(1, delta(L.ST_TCP_RWND_ACKS)),
-    // Mean RTT the TCP senders measured (timestamps: every ACK that is not for a retransmission).
-    tcpRttMeanUs: delta(L.ST_TCP_RTT_SAMPLES) > 0 ? (delta(L.ST_TCP_RTT_SUM) / delta(L.ST_TCP_RTT_SAMPLES) / d.cpuHz) * 1e6 : 0,
-  };
+  });
 
   // The histogram records from the end of warm-up on (the model starts it at CFG_WARMUP).
-  const hist = s.subarray(latBase, latBase + L.LAT_BUCKETS);
+  const hist = w.latencyHistogram();
   const lcount = Number(s[L.ST_LAT_COUNT]!);
   const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
   const latency = {

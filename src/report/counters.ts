@@ -1,0 +1,257 @@
+// The one view of the model's counters and the one table of derived metrics.
+//
+// The model only increments numbered 64-bit slots in its stats region (src/abi/layout.ts): global
+// counters, then one block per guest, then per VCPU one busy-cycle counter per component, then the
+// latency histogram. CounterLayout says where each block starts for a given config; CounterWindow
+// reads the change of every counter between two snapshots (the measured interval of a result, the
+// window of a live sample). DERIVED_FORMULAS names every derived metric with its unit, meaning and
+// formula over the counters, in the manner of gem5's Stats::Formula: result.derived is computed
+// from this table alone, and `pvnetsim metrics` prints it.
+
+import * as L from "../abi/layout.js";
+import type { ResolvedConfig } from "../config/schema.js";
+import { DROP_COUNTERS, EVENT_COUNTERS } from "./stats.js";
+
+/** Where each block of counters sits in the stats region, for one config. */
+export class CounterLayout {
+  readonly guests: number;
+  readonly dom0Vcpus: number;
+  readonly guestVcpus: number;
+  /** Every VCPU: dom0's first, then each guest's in turn. */
+  readonly vcpus: number;
+  readonly guestBase = L.ST_COUNT;
+  readonly compBase: number;
+  readonly latBase: number;
+
+  constructor(r: ResolvedConfig) {
+    this.guests = r.guests.count;
+    this.dom0Vcpus = r.dom0.vcpus;
+    this.guestVcpus = r.guests.vcpus;
+    this.vcpus = this.dom0Vcpus + this.guests * this.guestVcpus;
+    this.compBase = this.guestBase + this.guests * L.GS_COUNT;
+    this.latBase = this.compBase + this.vcpus * L.COMP_COUNT;
+  }
+
+  /** Slot of guest i's counter gs (an L.GS_* index). */
+  guestSlot(i: number, gs: number): number {
+    return this.guestBase + i * L.GS_COUNT + gs;
+  }
+
+  /** Slot of VCPU v's busy cycles in component c (an L.COMP_* index). */
+  componentSlot(v: number, c: number): number {
+    return this.compBase + v * L.COMP_COUNT + c;
+  }
+
+  /** Who VCPU v (global index) is: "dom0" or "domU<guest>", its index there, and its guest (-1 for dom0). */
+  vcpuIdentity(v: number): { domain: string; vcpu: number; guest: number } {
+    if (v < this.dom0Vcpus) return { domain: "dom0", vcpu: v, guest: -1 };
+    const guest = Math.floor((v - this.dom0Vcpus) / this.guestVcpus);
+    return { domain: `domU${guest}`, vcpu: (v - this.dom0Vcpus) % this.guestVcpus, guest };
+  }
+}
+
+/** The change of every counter between two snapshots of the stats region. */
+export class CounterWindow {
+  constructor(
+    readonly layout: CounterLayout,
+    /** Counters at the end of the window. */
+    readonly now: BigUint64Array,
+    /** Counters at its start (all zero for "since the run began"). */
+    readonly base: BigUint64Array,
+  ) {}
+
+  /** Change of a global counter (an L.ST_* slot) over the window. */
+  delta(slot: number): number {
+    return Number(this.now[slot]! - this.base[slot]!);
+  }
+
+  /** A counter's value at the end of the window, counted since the run began. */
+  total(slot: number): number {
+    return Number(this.now[slot]!);
+  }
+
+  /** Change of guest i's counter gs over the window. */
+  guest(i: number, gs: number): number {
+    return this.delta(this.layout.guestSlot(i, gs));
+  }
+
+  /** Busy cycles VCPU v charged to component c over the window. */
+  component(v: number, c: number): number {
+    return this.delta(this.layout.componentSlot(v, c));
+  }
+
+  /** Busy cycles VCPU v charged to all components over the window. */
+  charged(v: number): number {
+    let sum = 0;
+    for (let c = 0; c < L.COMP_COUNT; c++) sum += this.component(v, c);
+    return sum;
+  }
+
+  /** The latency histogram at the end of the window (it counts from the end of warm-up on). */
+  latencyHistogram(): BigUint64Array {
+    return this.now.subarray(this.layout.latBase, this.layout.latBase + L.LAT_BUCKETS);
+  }
+
+  /** result.events: each reported event counter's change, by name. */
+  events(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of EVENT_COUNTERS) out[c.name] = this.delta(c.slot);
+    return out;
+  }
+
+  /** result.drops: each drop counter since the run began, by name. */
+  drops(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of DROP_COUNTERS) out[c.name] = this.total(c.slot);
+    return out;
+  }
+}
+
+/** Gb/s of `bytes` delivered in `seconds`. */
+export function gbps(bytes: number, seconds: number): number {
+  return (bytes * 8) / seconds / 1e9;
+}
+
+/** What the derived formulas read: the measured window and the few sums the result computes once. */
+export interface DerivedInputs {
+  w: CounterWindow;
+  cpuHz: number;
+  /** Busy cycles of all guest VCPUs over the window (jobs cut at the window's edges). */
+  guestBusyCycles: number;
+  /** Payload bytes delivered to guest applications over the window. */
+  appBytes: number;
+  /** Most events ever pending at once (a gauge of the run, not a counter). */
+  maxPendingEvents: number;
+}
+
+/** One derived metric: a named formula over counters with its unit and meaning. */
+export interface DerivedFormula {
+  name: string;
+  unit: string;
+  description: string;
+  /** The formula as text, over counter names (result.events) and the inputs above. */
+  formula: string;
+  compute: (x: DerivedInputs) => number;
+}
+
+/** Packets netback delivered to guests over the window, at least 1 (the per-packet denominator). */
+const rxPackets = (w: CounterWindow): number => Math.max(1, w.delta(L.ST_NB_RX_PKTS));
+
+/** result.derived, in this order. */
+export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
+  {
+    name: "notificationsPerPacket",
+    unit: "events/packet",
+    description: "Interdomain notifications (both directions, both rings) per packet netback delivered to guests.",
+    formula: "(notifyNetbackRx + notifyNetbackTx + notifyNetfrontTx + notifyNetfrontRx) / max(1, netbackRxPackets)",
+    compute: ({ w }) =>
+      (w.delta(L.ST_NOTIFY_NB_RX) + w.delta(L.ST_NOTIFY_NB_TX) + w.delta(L.ST_NOTIFY_NF_TX) + w.delta(L.ST_NOTIFY_NF_RX)) /
+      rxPackets(w),
+  },
+  {
+    name: "netbackNotificationsPerPacket",
+    unit: "events/packet",
+    description:
+      "Notifications netback sends toward netfront (RX and TX responses) per packet: what a lower netback " +
+      "event frequency reduces.",
+    formula: "(notifyNetbackRx + notifyNetbackTx) / max(1, netbackRxPackets)",
+    compute: ({ w }) => (w.delta(L.ST_NOTIFY_NB_RX) + w.delta(L.ST_NOTIFY_NB_TX)) / rxPackets(w),
+  },
+  {
+    name: "evtchnSendsPerPacket",
+    unit: "events/packet",
+    description: "evtchn_set_pending calls (notifications, PIRQs, IPIs) per packet.",
+    formula: "evtchnSent / max(1, netbackRxPackets)",
+    compute: ({ w }) => w.delta(L.ST_EVTCHN_SENT) / rxPackets(w),
+  },
+  {
+    name: "upcallsPerPacket",
+    unit: "upcalls/packet",
+    description: "Xen event upcalls taken by any VCPU per packet.",
+    formula: "upcalls / max(1, netbackRxPackets)",
+    compute: ({ w }) => w.delta(L.ST_UPCALLS) / rxPackets(w),
+  },
+  {
+    name: "nicInterruptsPerPacket",
+    unit: "interrupts/packet",
+    description: "Physical NIC interrupts per packet.",
+    formula: "nicInterrupts / max(1, netbackRxPackets)",
+    compute: ({ w }) => w.delta(L.ST_NIC_IRQS) / rxPackets(w),
+  },
+  {
+    name: "hypercallsPerPacket",
+    unit: "hypercalls/packet",
+    description: "Hypercalls (batched grant operations and event sends) per packet.",
+    formula: "hypercalls / max(1, netbackRxPackets)",
+    compute: ({ w }) => w.delta(L.ST_HYPERCALLS) / rxPackets(w),
+  },
+  {
+    name: "packetsPerNetbackRxRun",
+    unit: "packets/run",
+    description: "Packets netback copies to guests per net_rx_action run (the batch a run amortizes its costs over).",
+    formula: "netbackRxPackets / max(1, netbackRxRuns)",
+    compute: ({ w }) => w.delta(L.ST_NB_RX_PKTS) / Math.max(1, w.delta(L.ST_NB_RX_RUNS)),
+  },
+  {
+    name: "guestCyclesPerByte",
+    unit: "cycles/byte",
+    description: "Busy cycles of all guest VCPUs per payload byte delivered to guest applications.",
+    formula: "guestBusyCycles / appBytes (0 when no byte was delivered)",
+    compute: ({ guestBusyCycles, appBytes }) => (appBytes > 0 ? guestBusyCycles / appBytes : 0),
+  },
+  {
+    name: "segmentsPerLroAggregate",
+    unit: "segments/skb",
+    description: "TCP segments LRO folded into each skb it handed to the stack.",
+    formula: "lroSegments / max(1, lroAggregates)",
+    compute: ({ w }) => w.delta(L.ST_LRO_SEGMENTS) / Math.max(1, w.delta(L.ST_LRO_AGGREGATES)),
+  },
+  {
+    name: "stageWaitMeanUs",
+    unit: "us",
+    description: "Mean time a frame waited in a NIC RX ring, from its arrival to the dom0 driver's poll.",
+    formula: "ST_STAGE_WAIT_SUM / ST_STAGE_WAIT_COUNT / cpuHz * 1e6 (0 without samples)",
+    compute: ({ w, cpuHz }) => {
+      const n = w.delta(L.ST_STAGE_WAIT_COUNT);
+      return n > 0 ? (w.delta(L.ST_STAGE_WAIT_SUM) / n / cpuHz) * 1e6 : 0;
+    },
+  },
+  {
+    name: "stageWaitSamples",
+    unit: "frames",
+    description: "Frames the stage-wait mean is taken over.",
+    formula: "ST_STAGE_WAIT_COUNT",
+    compute: ({ w }) => w.delta(L.ST_STAGE_WAIT_COUNT),
+  },
+  {
+    name: "maxPendingEvents",
+    unit: "events",
+    description: "Most events pending in the event queue at once over the run (sizes the queue).",
+    formula: "maxPendingEvents",
+    compute: ({ maxPendingEvents }) => maxPendingEvents,
+  },
+  {
+    name: "tcpReceiveWindowMeanSegments",
+    unit: "segments",
+    description: "Mean receive window the TCP senders were offered, over the ACKs they took.",
+    formula: "ST_TCP_RWND_SUM / max(1, ST_TCP_RWND_ACKS)",
+    compute: ({ w }) => w.delta(L.ST_TCP_RWND_SUM) / Math.max(1, w.delta(L.ST_TCP_RWND_ACKS)),
+  },
+  {
+    name: "tcpRttMeanUs",
+    unit: "us",
+    description: "Mean RTT the TCP senders measured (timestamps: every ACK that is not for a retransmission).",
+    formula: "ST_TCP_RTT_SUM / ST_TCP_RTT_SAMPLES / cpuHz * 1e6 (0 without samples)",
+    compute: ({ w, cpuHz }) => {
+      const n = w.delta(L.ST_TCP_RTT_SAMPLES);
+      return n > 0 ? (w.delta(L.ST_TCP_RTT_SUM) / n / cpuHz) * 1e6 : 0;
+    },
+  },
+];
+
+/** result.derived: every formula of DERIVED_FORMULAS, by name, in table order. */
+export function derivedMetrics(x: DerivedInputs): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of DERIVED_FORMULAS) out[f.name] = f.compute(x);
+  return out;
+}
