@@ -53,6 +53,8 @@ export { vcpuBusyAfter } from "./cpu/vcpu";
 
 /** Time series: sampling at boundaries into a buffer the host drains (observe/sampler.ts). */
 export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from "./observe/sampler";
+/** Trace points (build/pvnetsim.trace.wasm only; observe/trace.ts). */
+export { traceInit, traceCount, traceLost, traceDrained, traceBuild } from "./observe/trace";
 
 export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
 

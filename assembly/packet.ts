@@ -9,6 +9,8 @@
 
 import { ST_PKTS_ALLOCATED } from "../src/abi/layout";
 import { statInc, statAdd } from "./stats";
+import { eqNow } from "./sim/eventq";
+import { traceDrop } from "./observe/trace";
 
 export const PKT_NONE: u32 = 0xffffffff;
 
@@ -92,6 +94,7 @@ export function pktFree(p: u32): void {
 
 /** Drops packet p at the stage whose counter is `stage` (counts its segments) and frees it. */
 export function pktDrop(stage: i32, p: u32): void {
+  traceDrop(stage, p, eqNow);
   statAdd(stage, <u64>pktUnits(p));
   pktFree(p);
 }

@@ -17,5 +17,6 @@ export type { ResolvedConfig, UdpSourceConfig, ParamSpec } from "./config/index.
 export { simulateOnModule, instantiate, SimulationError } from "./run/simulate.js";
 export type { SimulateOptions, Progress, WasmExports } from "./run/simulate.js";
 export type { TimeSeries, Series } from "./run/timeseries.js";
+export type { TraceOptions, TraceSummary } from "./trace/chrome.js";
 export type { SimResult, CpuUsage, VmThroughput, LatencySummary, StopReason } from "./result.js";
 export { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "./version.js";

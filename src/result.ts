@@ -7,6 +7,7 @@ import type { TimeSeries } from "./run/timeseries.js";
 import type { Bottleneck } from "./report/bottleneck.js";
 
 export type { Bottleneck, BottleneckKind } from "./report/bottleneck.js";
+import type { TraceSummary } from "./trace/chrome.js";
 
 /** Why a run (or a chunk of it) stopped. */
 export type StopReason = "completed" | "aborted" | "errored";
@@ -54,7 +55,7 @@ export interface SimResult {
    * the model's behaviour changes it (docs/fingerprints.md).
    */
   fingerprint: string;
-  versions: { pvnetsim: string; assemblyscript: string; wasmBuild: "release" | "debug" };
+  versions: { pvnetsim: string; assemblyscript: string; wasmBuild: "release" | "debug" | "trace" };
   throughput: { aggregateGbps: number; perVm: VmThroughput[] };
   cpu: CpuUsage[];
   /** Event and operation counts over the measured interval (names are documented in src/report/stats.ts). */
@@ -71,4 +72,6 @@ export interface SimResult {
   perf: { wallSeconds: number; simulatedSeconds: number; eventsProcessed: number; packetsSimulated: number };
   /** Sampled series over the measured interval, when the run was asked for them (intervalMs). */
   timeseries?: TimeSeries;
+  /** The timeline trace the run wrote, when asked for one (its window, size and events). */
+  trace?: TraceSummary;
 }

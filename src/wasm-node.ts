@@ -17,13 +17,13 @@ import type { SimResult } from "./result.js";
 const cache = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Absolute path of a built Wasm module (dist/src/wasm-node.js -> ../../build/). */
-export function wasmPath(build: "release" | "debug" = "release"): string {
-  const file = build === "release" ? "pvnetsim.wasm" : "pvnetsim.debug.wasm";
+export function wasmPath(build: "release" | "debug" | "trace" = "release"): string {
+  const file = build === "release" ? "pvnetsim.wasm" : `pvnetsim.${build}.wasm`;
   return fileURLToPath(new URL(`../../build/${file}`, import.meta.url));
 }
 
 /** Compiles (once per process) and returns the simulator's Wasm module. */
-export function loadWasmModule(build: "release" | "debug" = "release"): Promise<WebAssembly.Module> {
+export function loadWasmModule(build: "release" | "debug" | "trace" = "release"): Promise<WebAssembly.Module> {
   let m = cache.get(build);
   if (!m) {
     const path = wasmPath(build);
@@ -49,7 +49,8 @@ export interface NodeSimulateOptions extends SimulateOptions {
  * Throws ConfigError for bad input; a model failure is returned as state "errored".
  */
 export async function simulate(config: unknown, opts: NodeSimulateOptions = {}): Promise<SimResult> {
-  const build = opts.debugBuild ? "debug" : "release";
+  // The trace build is the release build with the trace points compiled in.
+  const build = opts.debugBuild ? "debug" : opts.trace ? "trace" : "release";
   const module = await loadWasmModule(build);
   return simulateOnModule(module, config, { ...opts, wasmBuild: build });
 }

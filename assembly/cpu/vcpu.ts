@@ -45,6 +45,7 @@ import { taskletStart, taskletFinish, taskletRunningElsewhere } from "../kernel/
 import { netfrontFlushStaged } from "../netfront/netfront";
 import { threadStart, threadFinish, threadRunnable } from "../kernel/threads";
 import { timerStart, timerFinish } from "../kernel/timers";
+import { traceJob } from "../observe/trace";
 
 // VCPU run states.
 const ST_IDLE: u8 = 0;
@@ -213,6 +214,7 @@ function startJob(v: u32, kind: u8, arg: u32): void {
   unchecked((vJobArg[v] = arg));
   unchecked((vJobEnd[v] = eqNow + jobCycles));
   unchecked((vState[v] = ST_BUSY));
+  traceJob(v, kind, arg, eqNow, jobCycles);
   eqPush(eqNow + jobCycles, EV_VCPU_DONE | v);
 }
 

@@ -28,6 +28,7 @@ import {
   tcpReceiverOnData, tcpSenderOnAck, tcpSocketQueue, tcpSocketConsumed, flowsPerGuest, rxPerGuest,
   flowGuest, tcpTxFlowStart,
 } from "../traffic/tcp";
+import { traceAppDelivery } from "../observe/trace";
 
 let nGuests: u32 = 0;
 let recvBytes: u32 = 65536;
@@ -157,6 +158,7 @@ export function appFinish(v: u32, g: u32): void {
   guestStatAdd(g, counter, unchecked(appBatchBytes[g]));
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(batch);
+    traceAppDelivery(v, p, eqNow);
     statAdd(ST_DELIVERED, pktUnits(p));
     let birth = unchecked(pBirth[p]);
     if (birth >= warmup) {

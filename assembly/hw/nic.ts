@@ -34,6 +34,7 @@ import { linkSend, outLink } from "./link";
 import { bridgeRx } from "../dom0/bridge";
 import { netbackTxRelease } from "../netback/netback";
 import { pktGuest, pktFlowHash } from "../traffic/external";
+import { traceNicArrival } from "../observe/trace";
 
 const NEVER: u64 = u64.MAX_VALUE;
 const ITR_LOWEST: u8 = 0;
@@ -216,6 +217,7 @@ export function nicRxArrive(port: u32, p: u32): void {
     return;
   }
   fifoPush(ring, p);
+  traceNicArrival(port, q, p, eqNow);
   unchecked((pBirth[p] = eqNow));
   statInc(ST_NIC_RX_FRAMES);
   maybeIrq(q);

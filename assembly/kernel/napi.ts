@@ -76,6 +76,15 @@ export function napiStart(v: u32, n: u32, budgetLeft: u32): u32 {
   return work;
 }
 
+/** Packets taken by the poll in progress on instance n (trace points). */
+export function napiWorkOf(n: u32): u32 {
+  return unchecked(nWork[n]);
+}
+/** Kind (NAPI_*) and argument (queue, VCPU, guest) of instance n, as kind << 24 | arg (trace points). */
+export function napiWhat(n: u32): u32 {
+  return (<u32>unchecked(nKind[n]) << 24) | (unchecked(nArg[n]) & 0xffffff);
+}
+
 /** Ends the poll: napi_complete, or stay scheduled and go to the list tail. */
 export function napiFinish(v: u32, n: u32): void {
   let kind = unchecked(nKind[n]);

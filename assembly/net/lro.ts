@@ -19,6 +19,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc } from "../stats";
 import { pFlow, pSeq, pSegs, pBytes, pktFree, PKT_NONE } from "../packet";
+import { traceLroMerge } from "../observe/trace";
 import { charge } from "../cpu/vcpu";
 import { stackDeliver } from "../guest/stack";
 
@@ -74,6 +75,7 @@ export function lroReceive(v: u32, g: u32, p: u32): void {
     unchecked((pSegs[head] = unchecked(pSegs[head]) + unchecked(pSegs[p])));
     unchecked((pBytes[head] = unchecked(pBytes[head]) + unchecked(pBytes[p])));
     unchecked((dNext[slot] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+    traceLroMerge(head, p);
     pktFree(p);
     if (unchecked(pSegs[head]) >= maxAggr) flush(v, g, slot, ST_LRO_FLUSH_MAX_AGGR);
     else if (unchecked(pBytes[head]) > maxLen) flush(v, g, slot, ST_LRO_FLUSH_64K);

@@ -36,6 +36,7 @@ import { udpInit, udpStartAll, udpOnEvent } from "../traffic/udp";
 import { pktUnits } from "../packet";
 import { dispatchInit, dispatchOnRebalance } from "../xen/dispatch";
 import { sampleNext, samplerTake } from "../observe/sampler";
+import { traceNeedsDrain } from "../observe/trace";
 
 let ready: bool = false;
 let nLinks: u32 = 0;
@@ -170,6 +171,10 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
         break;
       default:
         break;
+    }
+    if (traceNeedsDrain()) {
+      reason = <u32>L.STOP_TRACE_FULL;
+      break;
     }
     if (eqOverflow || pktExhausted || fifoOverflow || invariantError != 0) {
       reason = checkErrors();

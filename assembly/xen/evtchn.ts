@@ -23,6 +23,8 @@ import { pendingAdd, charge } from "../cpu/vcpu";
 import { nicIsr } from "../hw/nic";
 import { netbackInterrupt, netbackIpi } from "../netback/netback";
 import { netfrontInterruptStart, netfrontInterruptFinish } from "../netfront/netfront";
+import { eqNow } from "../sim/eventq";
+import { traceEvtchnSend } from "../observe/trace";
 
 export const PORT_PIRQ: u8 = 0;
 export const PORT_NB: u8 = 1; // backend end of a vif channel (dom0)
@@ -86,6 +88,7 @@ export function evtchnRebind(p: u32, v: u32): void {
 
 /** evtchn_set_pending on port p: merge if already pending, else queue an upcall on its VCPU. */
 export function evtchnSend(p: u32): void {
+  traceEvtchnSend(p, unchecked(portPending[p]) != 0, eqNow);
   statInc(ST_EVTCHN_SENT);
   if (unchecked(portPending[p])) {
     statInc(ST_EVTCHN_MERGED);
@@ -94,6 +97,11 @@ export function evtchnSend(p: u32): void {
   unchecked((portPending[p] = 1));
   unchecked((portLoad[p] = unchecked(portLoad[p]) + 1));
   pendingAdd(unchecked(portVcpu[p]), p);
+}
+
+/** Kind (PORT_*) of port p (trace points). */
+export function portKindOf(p: u32): u8 {
+  return unchecked(portKind[p]);
 }
 
 /** The upcall clears the pending bit before running the handler. */

@@ -95,7 +95,7 @@ export interface BrowserProgress extends Progress {
   live: LiveSample | null;
 }
 
-export interface BrowserSimulateOptions extends Omit<SimulateOptions, "onProgress" | "wasmBuild"> {
+export interface BrowserSimulateOptions extends Omit<SimulateOptions, "onProgress" | "wasmBuild" | "trace"> {
   /** Called after every chunk of events (on the page's thread). */
   onProgress?: (p: BrowserProgress) => void;
   /** Read live samples for progress events (default true). */

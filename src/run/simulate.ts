@@ -15,6 +15,7 @@ import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
 import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
 import { diagnoseBottleneck } from "../report/bottleneck.js";
+import { ChromeTraceWriter, type TraceOptions } from "../trace/chrome.js";
 
 /** The raw exports of build/pvnetsim.wasm (see assembly/index.ts). */
 export interface WasmExports {
@@ -35,6 +36,11 @@ export interface WasmExports {
   samplerRecordWords(): number;
   samplerCount(): number;
   samplerDrained(): void;
+  traceInit(guests: number, from: bigint, to: bigint, every: number, capacity: number): number;
+  traceCount(): number;
+  traceLost(): number;
+  traceDrained(): void;
+  traceBuild(): number;
 }
 
 export interface Progress {
@@ -64,8 +70,13 @@ export interface SimulateOptions {
    * Sampling inserts no event: results are the same with and without it.
    */
   intervalMs?: number;
+  /**
+   * Write a timeline trace (Chrome Trace Event JSON) of a window of the run through `trace.write`.
+   * Needs the trace build of the module (build/pvnetsim.trace.wasm); result.trace summarizes it.
+   */
+  trace?: TraceOptions;
   /** Which build the module is (reported in result.versions). */
-  wasmBuild?: "release" | "debug";
+  wasmBuild?: "release" | "debug" | "trace";
 }
 
 /** Thrown for a config the model cannot run (never for a model failure: that is state "errored"). */
@@ -112,6 +123,7 @@ export async function simulateOnModule(
   if (opts.seed !== undefined) overrides["seed"] = opts.seed;
   const r = resolveConfig(config, overrides);
   if (opts.intervalMs !== undefined) checkInterval(opts.intervalMs, r);
+  const tracer = opts.trace ? new ChromeTraceWriter(r, derive(r), opts.trace) : undefined;
   const wall0 = performance.now();
   const ex = await instantiate(module);
   const d = derive(r);
@@ -122,6 +134,7 @@ export async function simulateOnModule(
   const initCode = ex.simInit(ptr);
   if (initCode !== 0) return failed(r, ex, initCode, wall0, opts);
   const series = opts.intervalMs !== undefined ? new TimeSeriesCollector(ex, r, d, opts.intervalMs) : undefined;
+  tracer?.start(ex);
 
   const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const totalMs = r.warmupMs + r.durationMs;
@@ -150,6 +163,7 @@ export async function simulateOnModule(
       const reason = ex.simRun(BigInt(until), chunk);
       if (reason >= L.STOP_ERR_EVENTQ) return failed(r, ex, reason, wall0, opts);
       series?.drain(ex);
+      tracer?.drain(ex);
       progress();
       if (reason === L.STOP_IDLE) {
         // Traffic sources always have something scheduled (a send, a timer): an empty event
@@ -166,6 +180,15 @@ export async function simulateOnModule(
   }
   const result = build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn);
   if (series) result.timeseries = series.result();
+  if (tracer) {
+    result.trace = tracer.finish({
+      pvnetsim: PVNETSIM_VERSION,
+      scenario: r.preset ?? "(custom)",
+      seed: r.seed,
+      cpuHz: d.cpuHz,
+      busyMsPerVcpu: result.cpu.map((c) => (c.utilization * r.durationMs)),
+    });
+  }
   return result;
 }
 

@@ -8,7 +8,45 @@ import { action, UsageError } from "../errors.js";
 import { loadScenario, parseSets, intOption, numOption, checkWritable } from "../input.js";
 import { checkInterval } from "../../run/timeseries.js";
 import { timeSeriesCsv } from "../../report/timeseries.js";
-import { writeFileSync } from "node:fs";
+import { writeFileSync, createWriteStream, statSync } from "node:fs";
+import { createGzip } from "node:zlib";
+import { finished } from "node:stream/promises";
+import type { ResolvedConfig } from "../../config/schema.js";
+import { traceWindow, type TraceOptions } from "../../trace/chrome.js";
+
+/** Parses the trace options and opens the file (gzip for .gz); the writer streams into it. */
+function openTrace(file: string, window: string | undefined, sample: string | undefined, config: ResolvedConfig): { options: TraceOptions; close: () => Promise<void> } {
+  checkWritable("--trace", file);
+  let fromMs: number | undefined;
+  let toMs: number | undefined;
+  if (window !== undefined) {
+    const m = /^\s*([0-9.eE+-]+)\s*:\s*([0-9.eE+-]+)\s*$/.exec(window);
+    fromMs = m ? Number(m[1]) : NaN;
+    toMs = m ? Number(m[2]) : NaN;
+    const total = config.warmupMs + config.durationMs;
+    if (!m || !Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs < 0 || toMs <= fromMs || toMs > total) {
+      throw new UsageError(`--trace-window: ${JSON.stringify(window)} is not allowed; expected FROM:TO in simulated ms with 0 <= FROM < TO <= ${total} (warm-up + duration)`);
+    }
+  }
+  const every = intOption("--trace-sample", sample);
+  traceWindow({ ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) }, config);
+  const out = createWriteStream(file);
+  const gz = file.endsWith(".gz") ? createGzip() : null;
+  if (gz) gz.pipe(out);
+  const sink = gz ?? out;
+  return {
+    options: {
+      ...(fromMs !== undefined ? { fromMs } : {}),
+      ...(toMs !== undefined ? { toMs } : {}),
+      ...(every !== undefined ? { flowSampleEvery: every } : {}),
+      write: (s) => void sink.write(s),
+    },
+    close: async () => {
+      sink.end();
+      await finished(out);
+    },
+  };
+}
 
 interface RunOpts {
   seed?: string;
@@ -19,6 +57,9 @@ interface RunOpts {
   debugBuild?: boolean;
   intervalMs?: string;
   timeseries?: string;
+  trace?: string;
+  traceWindow?: string;
+  traceSample?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -36,6 +77,9 @@ export function register(program: Command): void {
     .option("--debug-build", "use the debug Wasm build (assertions on)")
     .option("--interval-ms <ms>", "sample time series every this many simulated ms (result.timeseries; sparklines in the table)")
     .option("--timeseries <file>", "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)")
+    .option("--trace <file>", "write a timeline trace (Chrome Trace Event JSON; gzip when the name ends in .gz)")
+    .option("--trace-window <from:to>", "trace only this window of simulated ms since the run began, e.g. 500:520")
+    .option("--trace-sample <n>", "follow one in n frames arriving at the NIC with flow arrows (default 64; 0: none)")
     .action(
       action(async (scenario: string, o: RunOpts) => {
         const input = await loadScenario(scenario);
@@ -52,7 +96,27 @@ export function register(program: Command): void {
         if (intervalMs === undefined && o.timeseries !== undefined) intervalMs = config.durationMs / 100;
         if (intervalMs !== undefined) checkInterval(intervalMs, config);
         if (o.timeseries !== undefined) checkWritable("--timeseries", o.timeseries);
-        const result = await simulate(config, { debugBuild: o.debugBuild === true, ...(intervalMs !== undefined ? { intervalMs } : {}) });
+        if ((o.traceWindow !== undefined || o.traceSample !== undefined) && o.trace === undefined) {
+          throw new UsageError(`${o.traceWindow !== undefined ? "--trace-window" : "--trace-sample"}: only allowed with --trace FILE`);
+        }
+        if (o.trace !== undefined && o.debugBuild) throw new UsageError("--trace: not allowed with --debug-build (tracing runs the trace build)");
+        const traceFile = o.trace;
+        const trace = traceFile === undefined ? undefined : openTrace(traceFile, o.traceWindow, o.traceSample, config);
+        const result = await simulate(config, {
+          debugBuild: o.debugBuild === true,
+          ...(intervalMs !== undefined ? { intervalMs } : {}),
+          ...(trace ? { trace: trace.options } : {}),
+        });
+        if (trace && traceFile !== undefined) {
+          await trace.close();
+          const t = result.trace;
+          if (t) {
+            process.stderr.write(
+              `trace: ${traceFile}: ${t.fromMs}..${t.toMs} ms, ${t.events} events, ${(t.bytes / 1e6).toFixed(2)} MB of JSON ` +
+                `(${(t.bytesPerSimulatedMs / 1e3).toFixed(1)} kB per simulated ms)${traceFile.endsWith(".gz") ? `, ${(statSync(traceFile).size / 1e6).toFixed(2)} MB gzipped` : ""}\n`,
+            );
+          }
+        }
         if (o.timeseries !== undefined && result.timeseries) writeFileSync(o.timeseries, timeSeriesCsv(result.timeseries));
         if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
         else process.stdout.write(renderResult(result) + "\n");
