@@ -40,4 +40,6 @@ await build({
 });
 for (const f of ["index.html", "style.css"]) await copyFile(join(root, "web", f), join(outdir, f));
 await copyFile(wasm, join(outdir, "pvnetsim.wasm"));
+// The trace build: the page's runs write a short timeline trace that the page draws.
+await copyFile(join(root, "build", "pvnetsim.trace.wasm"), join(outdir, "pvnetsim.trace.wasm"));
 console.log(`build-web: ${outdir} (${Math.round(performance.now() - t0)} ms)`);

@@ -51,8 +51,8 @@ const steps = [
   },
   {
     name: "page",
-    inputs: ["web", "src", "build/pvnetsim.wasm", "scripts/build-web.mjs", "package-lock.json"],
-    outputs: ["dist/web/index.html", "dist/web/app.js", "dist/web/worker.js", "dist/web/pvnetsim.wasm"],
+    inputs: ["web", "src", "build/pvnetsim.wasm", "build/pvnetsim.trace.wasm", "scripts/build-web.mjs", "package-lock.json"],
+    outputs: ["dist/web/index.html", "dist/web/app.js", "dist/web/worker.js", "dist/web/pvnetsim.wasm", "dist/web/pvnetsim.trace.wasm"],
     stamp: "dist/web/.stamp",
     run: [process.execPath, [join(root, "scripts/build-web.mjs")]],
   },

@@ -3,6 +3,7 @@
 // component as the run goes. Plain DOM and inline SVG. Test hooks: data-testid preset, run,
 // aggregate-gbps (data-value = full precision), status ("done" once a run has finished).
 
+import { drawSeries, Timeline } from "./observe.js";
 import {
   ConfigError,
   PARAMS,
@@ -413,6 +414,27 @@ function render(): void {
   drawTime(v);
   drawGuests(v);
   drawCpu(v);
+  drawLive(v);
+}
+
+/** Live series: goodput per guest and utilization per VCPU over simulated time. */
+function drawLive(v: RunView | null): void {
+  const samples = v?.samples ?? [];
+  const c = v?.config ?? null;
+  const guests = c ? Array.from({ length: c.guests.count }, (_, i) => `domU${i}`) : [];
+  drawSeries($("series-vm") as unknown as SVGSVGElement, c, samples, guests, (s) => s.perVmGbps, "Gb/s per guest", 0.1, (y) => y.toFixed(2));
+  const vcpus = samples[0]?.cpu.map((u) => `${u.domain}.${u.vcpu}`) ?? [];
+  drawSeries($("series-cpu") as unknown as SVGSVGElement, c, samples, vcpus, (s) => s.cpu.map((u) => u.utilization), "busy fraction", 1, (y) => `${Math.round(y * 100)}%`);
+}
+
+/** The timeline of the last run, and its trace for download. */
+let timeline: Timeline | null = null;
+const TIMELINE_BUTTONS = ["tl-in", "tl-out", "tl-left", "tl-right", "tl-reset", "trace-download"];
+function showTimeline(text: string | null): void {
+  timeline = text ? new Timeline($("timeline") as unknown as SVGSVGElement, text) : null;
+  if (timeline) timeline.draw();
+  else ($("timeline") as unknown as SVGSVGElement).replaceChildren();
+  for (const id of TIMELINE_BUTTONS) ($(id) as HTMLButtonElement).disabled = timeline === null;
 }
 const scheduleRender = (): void => {
   if (!frame) frame = requestAnimationFrame(render);
@@ -450,11 +472,16 @@ async function run(): Promise<void> {
   setStatus("loading");
   render();
   try {
-    const module = await wasm;
+    const module = await traceWasm;
     setStatus("running");
     const v = view;
+    showTimeline(null);
+    let traceText: string | null = null;
     const result = await simulate(config, {
       module,
+      // The first 2 ms of the measured interval, traced for the timeline (the trace build gives
+      // the same result as the release build).
+      trace: { fromMs: config.warmupMs, toMs: Math.min(config.warmupMs + 2, config.warmupMs + config.durationMs), flowSampleEvery: 16, onText: (t) => void (traceText = t) },
       workerUrl: new URL("./worker.js", document.baseURI),
       chunkEvents: CHUNK_EVENTS,
       signal: controller.signal,
@@ -468,6 +495,7 @@ async function run(): Promise<void> {
       },
     });
     v.result = result;
+    if (result.state === "completed") showTimeline(traceText);
     (window as unknown as { pvnetsim: { lastResult: SimResult | null } }).pvnetsim.lastResult = result;
     if (frame) cancelAnimationFrame(frame);
     render();
@@ -496,6 +524,27 @@ const wasm = loadWasm(new URL("./pvnetsim.wasm", document.baseURI)).then((w) => 
   if (w.fallbackReason) console.warn(`pvnetsim: compiled the .wasm from a buffer: ${w.fallbackReason}`);
   return w.module;
 });
+/** The trace build: the release code with trace points compiled in, used for the page's runs. */
+const traceWasm = loadWasm(new URL("./pvnetsim.trace.wasm", document.baseURI)).then((w) => w.module);
+traceWasm.catch((e: unknown) => {
+  $("run-error").textContent = `could not load the simulator: ${e instanceof Error ? e.message : String(e)}`;
+  setStatus("error");
+});
+$("tl-in").addEventListener("click", () => timeline?.zoom(0.5));
+$("tl-out").addEventListener("click", () => timeline?.zoom(2));
+$("tl-left").addEventListener("click", () => timeline?.pan(-0.5));
+$("tl-right").addEventListener("click", () => timeline?.pan(0.5));
+$("tl-reset").addEventListener("click", () => timeline?.reset());
+$("trace-download").addEventListener("click", () => {
+  if (!timeline) return;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([timeline.text], { type: "application/json" }));
+  a.download = `pvnetsim-${view?.config.preset ?? "run"}-seed${view?.config.seed ?? 0}-trace.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+});
 wasm.catch((e: unknown) => {
   $("run-error").textContent = `could not load the simulator: ${e instanceof Error ? e.message : String(e)}`;
   setStatus("error");
@@ -517,3 +566,4 @@ setStatus("idle");
 drawTime(null);
 drawGuests(null);
 drawCpu(null);
+drawLive(null);

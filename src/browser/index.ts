@@ -106,6 +106,11 @@ export interface BrowserSimulateOptions extends Omit<SimulateOptions, "onProgres
   wasmUrl?: string | URL;
   /** Where the worker script is (default: worker.js next to this module). */
   workerUrl?: string | URL;
+  /**
+   * Write a timeline trace (Chrome Trace Event JSON) of a window of the run; `onText` receives it
+   * when the run ends. Needs the trace build as `module` (build/pvnetsim.trace.wasm).
+   */
+  trace?: { fromMs?: number; toMs?: number; flowSampleEvery?: number; onText: (json: string) => void };
 }
 
 /**
@@ -137,6 +142,7 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
         opts.onProgress?.({ ...m.progress, live: m.live });
       } else if (m.type === "result") {
         finish();
+        if (m.traceText !== undefined) opts.trace?.onText(m.traceText);
         resolve(m.result);
       } else {
         finish();
@@ -161,6 +167,7 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         chunkEvents: opts.chunkEvents ?? DEFAULT_BROWSER_CHUNK_EVENTS,
         ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
+        ...(opts.trace ? { trace: { ...(opts.trace.fromMs !== undefined ? { fromMs: opts.trace.fromMs } : {}), ...(opts.trace.toMs !== undefined ? { toMs: opts.trace.toMs } : {}), ...(opts.trace.flowSampleEvery !== undefined ? { flowSampleEvery: opts.trace.flowSampleEvery } : {}) } } : {}),
         live: opts.live ?? true,
       });
     } catch (e) {

@@ -15,6 +15,8 @@ export type ToWorker =
       chunkEvents?: number;
       /** Sample time series every this many simulated ms (result.timeseries). */
       intervalMs?: number;
+      /** Write a timeline trace of this window (needs the trace build as `module`); sent back as text. */
+      trace?: { fromMs?: number; toMs?: number; flowSampleEvery?: number };
       /** Read live samples from the model's counters between chunks. */
       live: boolean;
     }
@@ -22,5 +24,5 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: "progress"; progress: Progress; live: LiveSample | null }
-  | { type: "result"; result: SimResult }
+  | { type: "result"; result: SimResult; traceText?: string }
   | { type: "error"; name: string; message: string };

@@ -20,11 +20,13 @@ let controller: AbortController | null = null;
 async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
   controller = new AbortController();
   let sampler: LiveSampler | null = null;
+  const traceParts: string[] = [];
   try {
     const result = await simulateOnModule(msg.module, msg.config, {
       ...(msg.seed !== undefined ? { seed: msg.seed } : {}),
       ...(msg.chunkEvents !== undefined ? { chunkEvents: msg.chunkEvents } : {}),
       ...(msg.intervalMs !== undefined ? { intervalMs: msg.intervalMs } : {}),
+      ...(msg.trace ? { trace: { ...msg.trace, write: (s: string) => void traceParts.push(s) } } : {}),
       signal: controller.signal,
       onProgress: (progress, ex) => {
         let live = null;
@@ -35,7 +37,7 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
         scope.postMessage({ type: "progress", progress, live });
       },
     });
-    scope.postMessage({ type: "result", result });
+    scope.postMessage(msg.trace && result.trace ? { type: "result", result, traceText: traceParts.join("") } : { type: "result", result });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     scope.postMessage({ type: "error", name: err.name, message: err.message });

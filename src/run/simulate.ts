@@ -353,7 +353,7 @@ function build(
     config: r,
     seed: r.seed,
     fingerprint: s[L.ST_FINGERPRINT]!.toString(16).padStart(16, "0"),
-    versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION, wasmBuild: opts.wasmBuild ?? "release" },
+    versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION, wasmBuild: opts.wasmBuild ?? (opts.trace ? "trace" : "release") },
     throughput: { aggregateGbps: aggregate, perVm },
     cpu,
     events,
