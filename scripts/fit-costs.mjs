@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // Fits the one fitted cost constant, costs.bridgePacketCycles, so that paper-baseline's mean
-// aggregate goodput over seeds 1..3 equals the paper's 2.2 Gb/s (calibration V1). Bisection:
+// aggregate goodput over seeds 1..3 equals the paper's baseline figure (src/paper.ts, docs/sources.md V1). Bisection:
 // baseline throughput falls monotonically as the bridge's per-packet cost rises, because dom0
 // VCPU0 is saturated. Prints every probe and the fitted value; the value is then written into
 // src/config/params.ts by hand (with this command in its `fitted` note) so that runs never
 // depend on a fit at run time.
 //
-//   npm run build && node scripts/fit-costs.mjs [--target 2.2] [--seeds 3]
+//   npm run build && node scripts/fit-costs.mjs [--target GBPS] [--seeds 3]
 
 import { simulate } from "../dist/src/node.js";
 import { resolveConfig } from "../dist/src/config/schema.js";
+import { PAPER_FIGURES } from "../dist/src/paper.js";
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
-const target = arg("--target", 2.2);
+const target = arg("--target", PAPER_FIGURES.baselineGbps.value);
 const seeds = arg("--seeds", 3);
 
 async function baseline(bridge) {

@@ -19,10 +19,12 @@ import {
   type SimResult,
   type ParamSpec,
 } from "../src/browser/index.js";
+import { PAPER_FIGURES } from "../src/paper.js";
+import { COMPONENT_COLORS, MARK_COLORS } from "../src/report/palette.js";
 
 // The paper's published aggregates (Zhang et al., CloudCom 2010), drawn on the throughput chart.
-const PAPER_BASELINE_GBPS = 2.2;
-const PAPER_ALL_FOUR_GBPS = 3.7;
+const PAPER_BASELINE_GBPS = PAPER_FIGURES.baselineGbps.value;
+const PAPER_ALL_FOUR_GBPS = PAPER_FIGURES.allFourGbps.value;
 /**
  * Events per chunk: about 20 simulated ms at 4 Gb/s, so a default run draws ~60 live updates.
  * Each chunk ends with a yield in the worker (a clamped timer, several ms): 8192 made a default
@@ -30,11 +32,13 @@ const PAPER_ALL_FOUR_GBPS = 3.7;
  */
 const CHUNK_EVENTS = 32768;
 
-const COMPONENT_COLORS: Record<string, string> = {
-  xen: "#6b7280", grant: "#d97706", nic: "#2563eb", bridge: "#7c3aed", netback: "#dc2626",
-  netfront: "#059669", stack: "#0891b2", lro: "#65a30d", app: "#db2777", softirq: "#a16207",
-};
 const COMPONENTS = Object.keys(COMPONENT_COLORS);
+
+// The page quotes the paper's figures from the one table (elements marked data-paper="<figure>").
+for (const el of document.querySelectorAll<HTMLElement>("[data-paper]")) {
+  const f = PAPER_FIGURES[el.dataset["paper"] as keyof typeof PAPER_FIGURES];
+  if (f) el.textContent = `${f.value} ${f.unit}`;
+}
 
 interface Control {
   path: string;
@@ -263,11 +267,11 @@ function drawTime(v: RunView | null): void {
     el.append(svg("line", { class: "paper", stroke: color, x1: L, x2: W - R, y1: y(g), y2: y(g) }));
     labels.push({ y: y(g) + 4, text: label, attrs: { fill: color } });
   };
-  ref(PAPER_BASELINE_GBPS, `paper baseline ${PAPER_BASELINE_GBPS}`, "#b45309");
-  ref(PAPER_ALL_FOUR_GBPS, `paper, all four ${PAPER_ALL_FOUR_GBPS}`, "#047857");
+  ref(PAPER_BASELINE_GBPS, `paper baseline ${PAPER_BASELINE_GBPS}`, MARK_COLORS.paper);
+  ref(PAPER_ALL_FOUR_GBPS, `paper, all four ${PAPER_ALL_FOUR_GBPS}`, MARK_COLORS.paper);
   if (lineRate <= yMax) {
-    el.append(svg("line", { class: "grid", "stroke-dasharray": "2 3", stroke: "#9aa5b1", x1: L, x2: W - R, y1: y(lineRate), y2: y(lineRate) }));
-    labels.push({ y: y(lineRate) + 4, text: `line rate ${fmt(lineRate, 1)}`, attrs: { fill: "#52606d" } });
+    el.append(svg("line", { class: "grid", "stroke-dasharray": "2 3", stroke: MARK_COLORS.ceiling, x1: L, x2: W - R, y1: y(lineRate), y2: y(lineRate) }));
+    labels.push({ y: y(lineRate) + 4, text: `line rate ${fmt(lineRate, 1)}`, attrs: { fill: MARK_COLORS.ceiling } });
   }
   if (v && v.samples.length > 0) {
     const pts: string[] = [];

@@ -6,6 +6,7 @@
 import { PARAMS, type ParamSpec } from "../config/params.js";
 import { PRESETS } from "../config/presets.js";
 import type { SensitivityReport } from "./sensitivity.js";
+import { PAPER_FIGURES } from "../paper.js";
 
 /** Escapes a table cell (pipes and newlines). */
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -113,7 +114,8 @@ export function costModelMarkdown(s: SensitivityReport | null, all: SensitivityR
     out.push("Not computed (generated with --no-sensitivity). Run `pvnetsim sensitivity` for the table.");
   } else {
     out.push(
-      `How the baseline (paper-baseline, paper: 2.2 Gb/s) and all four techniques (paper-lro, paper: 3.7 Gb/s) move when each ` +
+      `How the baseline (paper-baseline, paper: ${PAPER_FIGURES.baselineGbps.value} Gb/s) and all four techniques ` +
+        `(paper-lro, paper: ${PAPER_FIGURES.allFourGbps.value} Gb/s) move when each ` +
         `fitted constant moves by -${Math.round(s.settings.delta * 100)}% and +${Math.round(s.settings.delta * 100)}%, every other parameter at its default ` +
         `(\`pvnetsim sensitivity${s.settings.allCosts ? " --all-costs" : ""}\`, pvnetsim ${s.version}). ` +
         `A change inside the base point's CI is noise, not sensitivity.`,

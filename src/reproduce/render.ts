@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { formatTable } from "../report/table.js";
 import { barChart, stackedBarChart } from "../report/charts.js";
 import type { ReproduceReport, StepSummary } from "./reproduce.js";
+import { COMPONENT_COLORS, MARK_COLORS } from "../report/palette.js";
+import { PAPER_FIGURES } from "../paper.js";
 
 const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
 
@@ -54,25 +56,11 @@ export function renderReproduceText(r: ReproduceReport): string {
       "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte; p99 latency: NIC arrival to delivery to the guest application.",
   );
   out.push("");
-  out.push("checks (issue 3, Done when):");
+  out.push("checks:");
   for (const c of r.checks) out.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.description}: ${c.detail}`);
   out.push(`${r.checks.filter((c) => c.pass).length} of ${r.checks.length} checks pass`);
   return out.join("\n");
 }
-
-/** Colours of the CPU components (stable across charts). */
-export const COMPONENT_COLORS: Readonly<Record<string, string>> = {
-  xen: "#4e79a7",
-  grant: "#f28e2b",
-  nic: "#e15759",
-  bridge: "#76b7b2",
-  netback: "#59a14f",
-  netfront: "#edc948",
-  stack: "#b07aa1",
-  lro: "#ff9da7",
-  app: "#9c755f",
-  softirq: "#bab0ac",
-};
 
 export interface ChartFiles {
   /** File name of the throughput chart. */
@@ -108,9 +96,9 @@ export function throughputChart(r: ReproduceReport): Promise<string> {
     valueLabels: ".2f",
     yDomain: [0, 4.2],
     colors: {
-      [sim]: "#4e79a7",
-      "paper (abstract)": "#d62728",
-      [`TCP ceiling 4 x 1 GbE (${r.tcpCeilingGbps} Gb/s)`]: "#555555",
+      [sim]: MARK_COLORS.simulated,
+      "paper (abstract)": MARK_COLORS.paper,
+      [`TCP ceiling 4 x 1 GbE (${r.tcpCeilingGbps} Gb/s)`]: MARK_COLORS.ceiling,
     },
   });
 }
@@ -213,7 +201,7 @@ figcaption { font-size: 0.85em; color: #555; }
 <h1>Reproduction of Zhang et al., CloudCom 2010</h1>
 <p>${esc(r.paper)}.</p>
 <p>pvnetsim ${esc(r.version)}; ${st.seeds.length} seed(s) per step (${esc(st.seeds.join(", "))}); ${st.durationMs} ms measured after ${st.warmupMs} ms warm-up;
-mean over seeds with its 95% confidence interval (Student t). The paper's abstract publishes only the baseline (2.2 Gb/s) and the result with all four techniques (3.7 Gb/s).
+mean over seeds with its 95% confidence interval (Student t). The paper's abstract publishes only the baseline (${PAPER_FIGURES.baselineGbps.value} Gb/s) and the result with all four techniques (${PAPER_FIGURES.allFourGbps.value} Gb/s).
 Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
 <h2>Results</h2>
 <table id="results">
@@ -225,7 +213,7 @@ ${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
 <p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in parentheses).
 notif/pkt: interdomain notifications (both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet;
 guest cyc/B: guest busy cycles per received payload byte; p99 latency: 99th percentile of the delay from NIC arrival to delivery to the guest application.</p>
-<h2>Checks (issue 3): ${pass} of ${r.checks.length} pass</h2>
+<h2>Checks: ${pass} of ${r.checks.length} pass</h2>
 <ul id="checks">
 ${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ${esc(c.description)}: ${esc(c.detail)}</li>`).join("\n")}
 </ul>

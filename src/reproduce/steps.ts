@@ -1,7 +1,8 @@
-// The cumulative steps of Zhang et al., CloudCom 2010, and the numbers the paper publishes.
-// Only the abstract was available (calibration.md section 2, V1-V3): it states the baseline
-// (2.2 Gb/s) and the result with all four techniques (3.7 Gb/s); the intermediate steps are not
-// published, so their paperGbps is null.
+// The cumulative steps of Zhang et al., CloudCom 2010, with the figure the paper publishes for each
+// (src/paper.ts): the baseline and the result with all four techniques; the intermediate steps are
+// not published, so their paperGbps is null.
+
+import { PAPER_CITATION, PAPER_FIGURES, TCP_CEILING_4X1GBE_GBPS } from "../paper.js";
 
 export interface PaperStep {
   /** Preset name (src/config/presets.ts). */
@@ -13,15 +14,14 @@ export interface PaperStep {
 }
 
 export const PAPER_STEPS: readonly PaperStep[] = [
-  { name: "paper-baseline", label: "baseline", paperGbps: 2.2 },
+  { name: "paper-baseline", label: "baseline", paperGbps: PAPER_FIGURES.baselineGbps.value },
   { name: "paper-multi-tasklet", label: "+ multi-tasklet", paperGbps: null },
   { name: "paper-dispatch", label: "+ evtchn dispatch", paperGbps: null },
   { name: "paper-low-event", label: "+ low event freq.", paperGbps: null },
-  { name: "paper-lro", label: "+ LRO (all four)", paperGbps: 3.7 },
+  { name: "paper-lro", label: "+ LRO (all four)", paperGbps: PAPER_FIGURES.allFourGbps.value },
 ];
 
-/** TCP goodput ceiling of 4 x 1 GbE, MTU 1500 with timestamps (calibration V3, J6), Gb/s. */
-export const TCP_CEILING_GBPS = 3.766;
+/** TCP goodput ceiling of 4 x 1 GbE, MTU 1500 with timestamps (sources.md V3, J6), Gb/s. */
+export const TCP_CEILING_GBPS = TCP_CEILING_4X1GBE_GBPS;
 
-export const PAPER_CITATION =
-  'Zhang, Bai, Li, Du, Yang, "Achieving high throughput by transparent network interface virtualization on multi-core systems", IEEE CloudCom 2010, pp. 250-257, DOI 10.1109/CloudCom.2010.62';
+export { PAPER_CITATION };

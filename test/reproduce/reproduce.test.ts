@@ -68,7 +68,7 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
     expect(report.steps[0]!.diffFromPaperPct).toBeCloseTo(((report.steps[0]!.simulatedGbps - 2.2) / 2.2) * 100, 9);
   });
 
-  it("reports every check of the issue as pass/fail with its numbers", () => {
+  it("reports every check as pass/fail with its numbers", () => {
     const ids = report.checks.map((c) => c.id);
     for (const id of ["baseline-2.2", "all-four-3.7", "monotone", "dispatch-balance", "low-event-2x", "lro-guest-cycles"]) expect(ids).toContain(id);
     for (const c of report.checks) {
