@@ -125,7 +125,7 @@ export function dbgTaskletLastCpu(t: u32): u32 {
   return unchecked(_tLastCpu[t]);
 }
 
-// --- kernel benchmark (../shared/bench-kernel.md), run on the engine's own event queue ---
+// --- kernel benchmark (docs/bench-kernel.md), run on the engine's own event queue ---
 
 export {
   kbInit, kbRun, kbRunCounted, kbCsum, kbLatsum, kbCompleted, kbDrops, kbEvents, kbPendingSum,

@@ -1,5 +1,5 @@
 // Statistics counters: one flat region of u64 in linear memory, incremented at the point of
-// action and read by the host through a BigUint64Array view (design.md section 3).
+// action and read by the host through a BigUint64Array view (one Wasm instance is one simulation; see docs/architecture.md).
 //
 // Models: nothing; it is instrumentation. Names, units, descriptions and derived formulas
 // live in the host (src/report/stats.ts); here there are only slot numbers from

@@ -1,6 +1,6 @@
 /* The event heap and PRNG shared by the C benchmark twins (bench/kernel.c, bench/micro-c.c):
  * the layout of assembly/sim/eventq.ts (16-byte entries: u64 time, u32 seq, u32 target, ordered
- * by time then by wrap-aware seq) and the xorshift128 generator of ../shared/bench-kernel.md.
+ * by time then by wrap-aware seq) and the xorshift128 generator of docs/bench-kernel.md.
  * Included by each twin's single translation unit; gcc finds it beside the including file. */
 #ifndef PVNETSIM_BENCH_EVENTQ_H
 #define PVNETSIM_BENCH_EVENTQ_H

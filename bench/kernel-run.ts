@@ -1,4 +1,4 @@
-// Kernel benchmark runner (../shared/bench-kernel.md): the same packet-pipeline model in Wasm (the
+// Kernel benchmark runner (docs/bench-kernel.md): the same packet-pipeline model in Wasm (the
 // engine's own event queue, assembly/bench/kernel.ts), C (bench/kernel.c, gcc -O2) and plain
 // TypeScript (bench/kernel-ts.ts), run interleaved in one process, with checksums checked
 // against the table and ratios taken from the same run.

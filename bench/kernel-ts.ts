@@ -1,4 +1,4 @@
-// Kernel benchmark (../shared/bench-kernel.md) in plain TypeScript: the "plain JavaScript, typed
+// Kernel benchmark (docs/bench-kernel.md) in plain TypeScript: the "plain JavaScript, typed
 // arrays" row of that table, kept here as the reference the Wasm kernel is compared with.
 //
 // Same model and same binary heap as assembly/sim/eventq.ts, written the way a careful JS

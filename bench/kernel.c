@@ -1,4 +1,4 @@
-/* Kernel benchmark (../shared/bench-kernel.md) in C: the reference the Wasm kernel is measured
+/* Kernel benchmark (docs/bench-kernel.md) in C: the reference the Wasm kernel is measured
  * against. Same model, same binary min-heap layout as assembly/sim/eventq.ts (16-byte entries:
  * u64 time, u32 seq, u32 target; ordered by time then seq), same station rings.
  *

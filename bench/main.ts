@@ -35,7 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
     "pvnetsim benchmarks",
     envHeader(env),
     "",
-    "1. Kernel (shared/bench-kernel.md): events per second, Wasm on the engine's event queue vs C (gcc -O2) vs plain TS",
+    "1. Kernel (docs/bench-kernel.md): events per second, Wasm on the engine's event queue vs C (gcc -O2) vs plain TS",
     kernel.tiering,
     kernelTable(kernel),
     "",

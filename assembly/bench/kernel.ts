@@ -1,4 +1,4 @@
-// Kernel benchmark (../../../shared/bench-kernel.md): a packet pipeline of S sources, each
+// Kernel benchmark (docs/bench-kernel.md): a packet pipeline of S sources, each
 // feeding 4 FIFO single-server stations, driven by the engine's own event queue.
 //
 // Models: nothing of Xen. It exercises only what every simulation event pays for: one pop from

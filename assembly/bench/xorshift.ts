@@ -1,4 +1,4 @@
-// xorshift128 (Marsaglia), the generator of ../../../shared/bench-kernel.md, shared by the kernel
+// xorshift128 (Marsaglia), the generator of docs/bench-kernel.md, shared by the kernel
 // benchmark (kernel.ts) and the microbenchmark drivers (micro.ts). One state per module instance;
 // each benchmark reseeds before it runs, so their sequences do not depend on each other.
 

@@ -16,7 +16,7 @@
 //               (tasklet_action runs the tasklets queued at its start); up to
 //               MAX_SOFTIRQ_RESTART rounds, then the rest is deferred to ksoftirqd, which
 //               competes with other threads until the next hardirq exit runs softirqs again
-//               (2.6.x irq_exit behaviour; calibration G3, G4)
+//               (2.6.x irq_exit behaviour; sources.md G3, G4)
 //   5. THREADS  runnable threads round-robin, one job per turn: netback kthreads, the guest
 //               application, ksoftirqd
 //

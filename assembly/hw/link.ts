@@ -13,7 +13,7 @@
 //
 // Models, per link: serialization at the link rate of every frame's wire bytes (payload + TCP/IP
 // headers + Ethernet header 14 + FCS 4 + preamble/SFD 8 + inter-frame gap 12, padded to the
-// 64-byte minimum frame; calibration J1, J2), FIFO order, a fixed propagation delay per link
+// 64-byte minimum frame; sources.md J1, J2), FIFO order, a fixed propagation delay per link
 // (each port's wire its own, access links one shared value). The transmit schedule is
 // work-conserving and known at enqueue: departure = max(now, previous departure) +
 // serialization, arrival = departure + propagation. Serialization time in cycles is computed

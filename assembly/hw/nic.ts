@@ -1,4 +1,4 @@
-// Physical NIC ports (e1000/e1000e/igb class; calibration H1-H5, A/J for framing).
+// Physical NIC ports (e1000/e1000e/igb class; sources.md H1-H5, J1-J2 for framing).
 //
 // Models, per port: one or more RX queues (selected by RSS flow hash or VMDq destination guest),
 // each with its own descriptor ring (frames DMA'd in; drop when no descriptor is free), its own
@@ -105,7 +105,7 @@ export function nicInit(): void {
     unchecked((irqEventAt[q] = NEVER));
     unchecked((rxItrState[q] = ITR_LOW));
     unchecked((txItrState[q] = ITR_LOW));
-    // e1000 starts dynamic mode at 20000 ints/s (calibration H1).
+    // e1000 starts dynamic mode at 20000 ints/s (sources.md H1).
     let interval: u64 = 0;
     if (itrMode == ITR_MODE_FIXED) interval = cfgU64(CFG_ITR_FIXED_INTERVAL);
     else if (itrMode == ITR_MODE_DYNAMIC) {

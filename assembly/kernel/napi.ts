@@ -1,4 +1,4 @@
-// NAPI (net/core/dev.c; calibration G3, D1): interrupt-driven scheduling of batched polls.
+// NAPI (net/core/dev.c; sources.md G3, D1): interrupt-driven scheduling of batched polls.
 //
 // Models: napi_schedule sets NAPI_STATE_SCHED and puts the instance on the *current* CPU's
 // poll list (raising NET_RX); net_rx_action polls each listed instance with

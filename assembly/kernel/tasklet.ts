@@ -1,4 +1,4 @@
-// Linux tasklets (kernel/softirq.c; calibration G1, G2).
+// Linux tasklets (kernel/softirq.c; sources.md G1, G2).
 //
 // Models: tasklet_schedule appends the tasklet to the *calling* CPU's list unless
 // TASKLET_STATE_SCHED is already set; tasklet_action clears SCHED and runs the function under

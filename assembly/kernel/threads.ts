@@ -1,6 +1,6 @@
 // Kernel and user threads that compete for a VCPU below softirq level.
 //
-// Thread ids: [0, G) netback kthreads "netback/<g>" (pvops netback_kthread mode, calibration
+// Thread ids: [0, G) netback kthreads "netback/<g>" (pvops netback_kthread mode, sources.md
 // C3), [G, G+N) the application thread of guest g (recv() loop on its sockets), then one
 // ksoftirqd per VCPU (handled by the VCPU model itself).
 

@@ -1,5 +1,5 @@
 // Large receive offload in netfront (the paper's fourth technique; inet_lro semantics,
-// net/ipv4/inet_lro.c; calibration I1-I4, D12).
+// net/ipv4/inet_lro.c; sources.md I1-I4, D12).
 //
 // Models: per guest a fixed set of LRO descriptors (lro_mgr.max_desc), each aggregating one TCP
 // flow: an in-sequence segment of the same flow is merged into the descriptor's parent skb; the

@@ -2,7 +2,7 @@
 // multi-group variant generalises it.
 //
 // Models (linux-2.6.18-xen drivers/xen/netback/netback.c; pvops 2.6.32 multi-group netback;
-// calibration B1-B14, C1-C4, C9):
+// sources.md B1-B14, C1-C4, C9):
 //  - G netback groups (G = 1 is stock Xen: ONE net_rx_tasklet and ONE net_tx_tasklet for all
 //    vifs). Each group has its own rx_queue, pending ring (MAX_PENDING_REQS = 256), dealloc
 //    list and bottom halves; each vif belongs to one group (assignment done by the host).
@@ -64,7 +64,7 @@ import {
 import { backlogEnqueue } from "../dom0/bridge";
 import { pktGuest } from "../traffic/external";
 
-/** MAX_SKB_FRAGS on 4 KiB pages (calibration A7). */
+/** MAX_SKB_FRAGS on 4 KiB pages (sources.md A7). */
 const MAX_SKB_FRAGS: u32 = 18;
 /** MAX_PENDING_REQS (B8). */
 const MAX_PENDING_REQS: u32 = 256;

@@ -1,5 +1,5 @@
 // netfront: the guest's half of the split network driver (2.6.18-xen netfront.c and pvops
-// xen-netfront.c; calibration D1-D9).
+// xen-netfront.c; sources.md D1-D9).
 //
 // Models, per guest (one vif each):
 //  - interrupt (netif_int): reclaim TX slots (network_tx_buf_gc, which re-arms rsp_event at

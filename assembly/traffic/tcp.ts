@@ -1,6 +1,6 @@
 // Bulk TCP streams between external hosts and guests, both directions.
 //
-// Models, per flow (sequence numbers count full-sized segments of MSS bytes; calibration J4):
+// Models, per flow (sequence numbers count full-sized segments of MSS bytes; sources.md J4):
 //  - sender: Reno congestion control: slow start (cwnd += segments acked) up to ssthresh,
 //    congestion avoidance (+1 segment per cwnd acked), fast retransmit on the 3rd duplicate ACK
 //    with ssthresh = flight/2 (with SACK also when more than 3 segments above snd_una are SACKed:
@@ -54,7 +54,7 @@ import { guestPort } from "../dom0/bridge";
 import { flowClient } from "./external";
 import { stackMarkTxStart } from "../guest/stack";
 
-/** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (calibration J1). */
+/** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (sources.md J1). */
 const ETH_OVERHEAD: u32 = 38;
 const ETH_MIN_FRAME: u32 = 64; // incl. header and FCS
 const IP_HDR: u32 = 20;

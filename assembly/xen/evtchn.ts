@@ -1,6 +1,6 @@
 // Xen event channels: the virtual interrupts between domains and from physical IRQs.
 //
-// Models (xen/common/event_channel.c, drivers/xen/events.c; calibration F1-F5):
+// Models (xen/common/event_channel.c, drivers/xen/events.c; sources.md F1-F5):
 //  - one PIRQ port per NIC RX queue (physical interrupt -> send_guest_pirq to dom0),
 //  - one interdomain channel per vif: a backend port in dom0 and a frontend port in the guest;
 //    notify_remote_via_irq on one end makes the *other* end's port pending,

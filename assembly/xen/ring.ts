@@ -6,12 +6,12 @@
 //   +8   rsp_prod   (backend writes)
 //   +12  rsp_event  (frontend writes)
 //   +16  pad[48]
-//   +64  ring[256]  union { request, response }  (calibration A1-A5)
+//   +64  ring[256]  union { request, response }  (sources.md A1-A5)
 //
 // Indices are free-running u32, masked with size-1 on access and never reset on wrap; every
 // count is a difference of two indices, which stays right across wrap-around. Notification
 // follows ring.h exactly: after a push, notify iff the consumer's event index lies in the newly
-// pushed range, (new - event) < (new - old) (calibration E1); a consumer going idle re-arms with
+// pushed range, (new - event) < (new - old) (sources.md E1); a consumer going idle re-arms with
 // event = cons + 1 and re-checks (FINAL_CHECK, E2). Each slot holds a packet id: a TX request
 // names the packet the guest sends; an RX response names the packet netback copied in.
 // Left out: the grant references and offsets inside requests (no memory is modelled).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throw-away one-node Slurm cluster (munged + slurmctld + slurmd) on loopback for the sweep
 # tests, with every file (config, munge key and socket, state, spool, logs, pids) under DIR.
-# Adapted from the team recipe in shared/slurm/; differences:
+# A one-node cluster for tests; what it sets up beyond a stock slurm.conf:
 #   - ports come from SLURMCTLD_PORT / SLURMD_PORT (defaults 16817/16818) and are checked to be free,
 #     so a test can run its own cluster beside another one (tests pick free ports);
 #   - the first schedule is immediate (batch_sched_delay=0) and finished jobs are forgotten fast;

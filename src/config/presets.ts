@@ -1,5 +1,5 @@
 // Scenario presets. A preset changes mechanisms and topology, never costs: every preset runs
-// on the one cost model in params.ts (issue 3: no per-preset adjustments).
+// on the one cost model in params.ts: no per-preset adjustments.
 
 export interface Preset {
   description: string;

@@ -1,5 +1,5 @@
 // The kernel benchmark's three implementations do equal work: each must print the checksums of
-// ../shared/bench-kernel.md. Correctness only; timings are for `npm run bench:kernel`.
+// docs/bench-kernel.md. Correctness only; timings are for `npm run bench:kernel`.
 // Budget: about 10 s (Wasm and C run both full configs, TS runs config A in full and a 2M-event
 // prefix of B that is cross-checked against the Wasm kernel).
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// One test per mechanism the model claims to follow (calibration.md rows in brackets). Each test
+// One test per mechanism the model claims to follow (docs/sources.md rows in brackets). Each test
 // sets up a scenario where the mechanism must show in a counter or in model state.
 
 import { describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ describe("softirqs and ksoftirqd [G4]", () => {
   });
 });
 
-describe("NAPI [H1, H2]", () => {
+describe("NAPI [G3, D1]", () => {
   it("a poll that uses its whole weight stays scheduled and is polled again", async () => {
     const big = await run("paper-baseline", short);
     const small = await run("paper-baseline", { ...short, "kernel.napiWeight": 4 });
@@ -57,7 +57,7 @@ describe("NAPI [H1, H2]", () => {
   });
 });
 
-describe("NIC interrupt throttling (ITR) [A9]", () => {
+describe("NIC interrupt throttling (ITR) [H1-H5]", () => {
   it("fixed ITR spaces interrupts: never more than the configured rate per port", async () => {
     const r = await run("single-guest", { ...short, "nic.itr.mode": "fixed", "nic.itr.fixedIntsPerSec": 2000 });
     expect(r.events["nicInterrupts"]).toBeLessThanOrEqual(2000 * 0.2 + 1);
@@ -71,7 +71,7 @@ describe("NIC interrupt throttling (ITR) [A9]", () => {
   });
 });
 
-describe("TCP loss recovery [J4]", () => {
+describe("TCP loss recovery", () => {
   it("dropped segments are retransmitted and every byte reaches the application exactly once", async () => {
     const over = { ...short, "netback.queueLenPackets": 2 };
     const { w, cfg, L, stats, d } = await rawRun("paper-baseline", over);
@@ -122,7 +122,7 @@ describe("multi-group netback [C1-C4]", () => {
   });
 });
 
-describe("event-channel dispatch [E3-E5]", () => {
+describe("event-channel dispatch [F1, F2, F5]", () => {
   it("dynamic balancing rebinds ports away from VCPU0 and evens the load", async () => {
     const r = await run("paper-multi-tasklet", { durationMs: 200, warmupMs: 0, "evtchn.dispatch": "dynamic", "evtchn.rebalancePeriodMs": 10 });
     expect(r.events["evtchnRebinds"]).toBeGreaterThan(0);

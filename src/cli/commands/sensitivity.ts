@@ -1,5 +1,5 @@
 // `pvnetsim sensitivity`: baseline and all-four (paper-lro) throughput when each fitted cost
-// constant moves by -20% and +20% (issue 3, cost-model documentation).
+// constant moves by -20% and +20% (the sensitivity table of docs/cost-model.md).
 
 import type { Command } from "commander";
 import { loadWasmModule } from "../../wasm-node.js";
