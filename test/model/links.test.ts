@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { run, resolveConfig } from "../helpers.js";
 
-const MSS = 1448; // MTU 1500 with timestamps (calibration J4)
+const MSS = 1448; // MTU 1500 with timestamps (sources.md J4)
 const DELAY_NS = 5_000_000; // one-way delay of the single-guest port: RTT 10 ms
 const RTT_S = (2 * DELAY_NS) / 1e9;
 
@@ -107,7 +107,7 @@ describe("external clients on access links into a switch port", () => {
   it("10 clients on their own access links into one 10 GbE port: each flow is held to its access link's rate", async () => {
     const r = await run("paper-lro", { ...tenOnTen, "clients.accessRateGbps": 0.2 });
     expect(r.conservation.ok).toBe(true);
-    // MSS payload per 1538 wire bytes at 0.2 Gb/s (calibration J2), for every client's flow...
+    // MSS payload per 1538 wire bytes at 0.2 Gb/s (sources.md J2), for every client's flow...
     const accessGoodput = (0.2 * MSS) / 1538;
     for (const v of r.throughput.perVm) {
       expect(v.goodputGbps).toBeLessThanOrEqual(accessGoodput * 1.001);
