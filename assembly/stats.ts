@@ -13,16 +13,18 @@ let base: usize = 0;
 let guestBase: usize = 0;
 let compBase: usize = 0;
 let latBase: usize = 0;
+let rrLatBase: usize = 0;
 let totalWords: u32 = 0;
 
 /** Allocates the counters region for `guests` guests and `vcpus` VCPUs. */
 export function statsInit(guests: u32, vcpus: u32): void {
-  totalWords = <u32>ST_COUNT + guests * <u32>GS_COUNT + vcpus * <u32>COMP_COUNT + <u32>LAT_BUCKETS;
+  totalWords = <u32>ST_COUNT + guests * <u32>GS_COUNT + vcpus * <u32>COMP_COUNT + 2 * <u32>LAT_BUCKETS;
   base = heap.alloc(<usize>totalWords << 3);
   memory.fill(base, 0, <usize>totalWords << 3);
   guestBase = base + (<usize>ST_COUNT << 3);
   compBase = guestBase + (<usize>(guests * <u32>GS_COUNT) << 3);
   latBase = compBase + (<usize>(vcpus * <u32>COMP_COUNT) << 3);
+  rrLatBase = latBase + (<usize>LAT_BUCKETS << 3);
 }
 
 export function statsPtr(): usize {
@@ -86,5 +88,11 @@ export function recordLatency(c: u64): void {
   let mp = base + (<usize>ST_LAT_MAX << 3);
   if (c > load<u64>(mp)) store<u64>(mp, c);
   let p = latBase + (<usize>latBucket(c) << 3);
+  store<u64>(p, load<u64>(p) + 1);
+}
+
+/** Records one request/response transaction time (cycles) in the second histogram. */
+export function recordRrLatency(c: u64): void {
+  let p = rrLatBase + (<usize>latBucket(c) << 3);
   store<u64>(p, load<u64>(p) + 1);
 }

@@ -42,6 +42,21 @@ export interface LatencySummary {
   maxUs: number;
 }
 
+export interface RequestResponseSummary {
+  /** Request/response sessions in the run (traffic.profiles of kind "rr"). */
+  sessions: number;
+  /** Transactions whose request was sent in the measured interval and completed by its end. */
+  transactions: number;
+  transactionsPerSec: number;
+  /** Transaction time: request sent by the client to response fully received by it. */
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  /** Requests sent again after a retransmission timeout. */
+  retransmissions: number;
+}
+
 export interface SimResult {
   state: StopReason;
   /** Human-readable reason when state != "completed". */
@@ -65,6 +80,8 @@ export interface SimResult {
   /** Packets dropped over the whole run, by the stage that dropped them. */
   drops: Record<string, number>;
   latency: LatencySummary;
+  /** Request/response (netperf TCP_RR-like) sessions: transactions/s and transaction times. */
+  requestResponse: RequestResponseSummary;
   /** Packet conservation over the whole run: injected = delivered + dropped + inFlight. */
   conservation: { injected: number; delivered: number; dropped: number; inFlight: number; ok: boolean };
   /** What limits this run's throughput, with the evidence (src/report/bottleneck.ts). */

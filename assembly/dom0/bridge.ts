@@ -6,6 +6,9 @@
 // carries the frame. TX direction, netback's net_tx_action hands guest packets to netif_rx:
 // they wait in the current CPU's backlog (netdev_max_backlog, drop when full) until the
 // backlog NAPI (process_backlog, weight 64) runs the bridge and the physical driver's xmit.
+// A frame from one guest to another guest of the host (its destination MAC is behind another
+// vif in the FDB) is forwarded from the backlog straight to that vif's start_xmit: it never
+// reaches the physical driver, so it costs bridge work but no NIC xmit.
 // Left out: STP, FDB learning/ageing, netfilter, multicast flooding.
 
 import {
@@ -19,7 +22,8 @@ import { charge } from "../cpu/vcpu";
 import { napiAdd, napiSchedule, NAPI_BACKLOG } from "../kernel/napi";
 import { nicXmit } from "../hw/nic";
 import { netbackStartXmit, netbackTxRelease } from "../netback/netback";
-import { pktGuest } from "../traffic/external";
+import { pktGuest, pktGuestToGuest } from "../traffic/external";
+import { anyGuestToGuest } from "../traffic/tcp";
 
 let backlog = new StaticArray<i32>(0);
 let backlogNapi = new StaticArray<u32>(0);
@@ -68,7 +72,12 @@ export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
   let k = n < quota ? n : quota;
   charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
   charge(COMP_BRIDGE, <u64>(cost(COST_BRIDGE_PKT) * <f64>k));
-  charge(COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>k));
+  let toNic = k;
+  if (anyGuestToGuest) {
+    let b = unchecked(backlog[idx]);
+    for (let i: u32 = 0; i < k; i++) if (pktGuestToGuest(fifoAt(b, i))) toNic--;
+  }
+  charge(COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>toNic));
   return k;
 }
 
@@ -76,7 +85,8 @@ export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool):
   let b = unchecked(backlog[idx]);
   for (let i: u32 = 0; i < work; i++) {
     let p = fifoPop(b);
-    nicXmit(v, guestPort(pktGuest(p)), p);
+    if (anyGuestToGuest && pktGuestToGuest(p)) netbackStartXmit(v, pktGuest(p), p);
+    else nicXmit(v, guestPort(pktGuest(p)), p);
   }
   return !exhausted;
 }

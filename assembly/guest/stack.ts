@@ -25,10 +25,11 @@ import { pKind, pBytes, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_D
 import { charge, threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
 import {
-  tcpReceiverOnData, tcpSenderOnAck, tcpSocketQueue, tcpSocketConsumed, flowsPerGuest, rxPerGuest,
-  flowGuest, tcpTxFlowStart,
+  tcpReceiverOnData, tcpSenderOnAck, tcpSocketQueue, tcpSocketConsumed, guestFlow0, guestFlows,
+  guestRxFlows, flowGuest, tcpTxFlowStart,
 } from "../traffic/tcp";
 import { traceAppDelivery } from "../observe/trace";
+import { KIND_RR_REQ, rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 
 let nGuests: u32 = 0;
 let recvBytes: u32 = 65536;
@@ -88,6 +89,10 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
     tcpSenderOnAck(unchecked(pFlow[p]), p);
     return;
   }
+  if (kind == KIND_RR_REQ) {
+    rrServerReceive(g, p); // the poll's end wakes the application (appWake)
+    return;
+  }
   // UDP
   let s = unchecked(udpSock[g]);
   if (unchecked(udpSockBytes[g]) + bytes > udpRcvBuf || fifoFull(s)) {
@@ -105,8 +110,10 @@ export function appWake(g: u32): void {
 
 export function appHasWork(g: u32): bool {
   if (unchecked(appTxPending[g])) return true;
+  if (rrHasWork(g)) return true;
   if (fifoLen(unchecked(udpSock[g])) > 0) return true;
-  let f0 = g * flowsPerGuest;
+  let f0 = unchecked(guestFlow0[g]);
+  let rxPerGuest = unchecked(guestRxFlows[g]);
   for (let k: u32 = 0; k < rxPerGuest; k++) if (fifoLen(tcpSocketQueue(f0 + k)) > 0) return true;
   return false;
 }
@@ -117,14 +124,22 @@ export function appStart(v: u32, g: u32): bool {
     // The application's first write()s: the TCP senders fill their initial windows.
     unchecked((appTxPending[g] = 0));
     charge(COMP_APP, <u64>cost(COST_APP_RECV_CALL));
-    let f0 = g * flowsPerGuest;
-    for (let k = rxPerGuest; k < flowsPerGuest; k++) tcpTxFlowStart(f0 + k);
+    let f0 = unchecked(guestFlow0[g]);
+    for (let k = unchecked(guestRxFlows[g]); k < unchecked(guestFlows[g]); k++) tcpTxFlowStart(f0 + k);
     unchecked((appBatchBytes[g] = 0));
     return true;
   }
+  // A request/response server answers its complete requests first (netperf's server loop:
+  // recv() the request, send() the response).
+  if (rrHasWork(g)) {
+    unchecked((appBatchBytes[g] = 0));
+    rrServe(g);
+    return true;
+  }
   // Round-robin over the guest's sockets: its RX flows, then its UDP socket.
+  let rxPerGuest = unchecked(guestRxFlows[g]);
   let nSock = rxPerGuest + 1;
-  let f0 = g * flowsPerGuest;
+  let f0 = unchecked(guestFlow0[g]);
   let start = unchecked(appRr[g]);
   let batch = unchecked(appBatch[g]);
   for (let k: u32 = 0; k < nSock; k++) {

@@ -8,7 +8,7 @@
 // 2P + 2(pC+c) + 1 (switch -> client). The switch forwards a frame arriving from a client onto
 // port p's wire, and a frame arriving from the NIC onto its client's access link; each switch
 // egress queue is drop-tail with a configurable byte buffer (the classic shared-memory switch
-// of the period, seen from one egress port). Store-and-forward: a frame is forwarded once it
+// of the period, seen from one egress port; default size sources.md N5). Store-and-forward: a frame is forwarded once it
 // has fully arrived.
 //
 // Models, per link: serialization at the link rate of every frame's wire bytes (payload + TCP/IP
@@ -25,7 +25,7 @@
 // Random loss: each port's wire loses each frame with a fixed probability per direction,
 // independently (Bernoulli), decided when the frame arrives; the draws come from the run's
 // seeded PRNG, on a stream of their own (sim/rng.ts), so a run without loss draws nothing and
-// keeps its bits. This is the loss process of Mathis et al. 1997 ("random, independent losses").
+// keeps its bits. This is the loss process of Mathis et al. 1997 (sources.md N1).
 // Left out: bit errors as a function of frame length, correlated (bursty) loss, PAUSE frames,
 // switch buffers shared between egress ports, cut-through forwarding, the external hosts' own
 // CPU and NIC limits.

@@ -51,7 +51,7 @@ import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
 import { statInc, statAdd } from "../stats";
 import { eqNow } from "../sim/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
-import { pAux, pWire, pktDrop, pktUnits } from "../packet";
+import { pAux, pWire, pktDrop, pktUnits, PKT_NONE } from "../packet";
 import { charge, chargeLate, outboxAdd, threadQueue, setInvariantError } from "../cpu/vcpu";
 import { taskletSchedule, rxTasklet, txTasklet } from "../kernel/tasklet";
 import { kthreadId } from "../kernel/threads";
@@ -257,6 +257,7 @@ export function netbackStartXmit(v: u32, vif: u32, p: u32): void {
   let qd = unchecked(vifQdisc[vif]);
   if (unchecked(vifStopped[vif]) || fifoLen(qd) > 0) {
     if (fifoFull(qd)) {
+      releaseGuestPage(v, p);
       pktDrop(ST_DROP_VIF_QDISC, p);
       return;
     }
@@ -270,11 +271,13 @@ export function netbackStartXmit(v: u32, vif: u32, p: u32): void {
 function startXmitOne(v: u32, vif: u32, p: u32): void {
   let r = rxRingOf(vif);
   if (!canQueue && queueFull(vif)) {
+    releaseGuestPage(v, p);
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
     return;
   }
   if (unchecked(reqProd[r]) == unchecked(vifPeek[vif])) {
     // No request at all is posted: even a queueing frontend cannot take this packet.
+    releaseGuestPage(v, p);
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
     return;
   }
@@ -334,6 +337,17 @@ export function netbackRxStart(v: u32, grp: u32): void {
   charge(COMP_NETBACK, <u64>(cost(COST_NB_RX_PKT) * <f64>n));
 }
 
+/** A packet from another guest's TX ring still holds that guest's page (mapped by net_tx_action):
+ *  freeing its skb, after the copy into this guest or on a drop, releases the pending slot. */
+// @ts-ignore: decorator
+@inline function releaseGuestPage(v: u32, p: u32): void {
+  let aux = unchecked(pAux[p]);
+  if (aux != PKT_NONE) {
+    unchecked((pAux[p] = PKT_NONE));
+    netbackTxRelease(v, aux);
+  }
+}
+
 /** net_rx_action, second half: responses, notifications, queue wake-ups, self-reschedule. */
 export function netbackRxFinish(v: u32, grp: u32): void {
   let batch = unchecked(gRxBatch[grp]);
@@ -341,6 +355,7 @@ export function netbackRxFinish(v: u32, grp: u32): void {
   let n = fifoLen(batch);
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(batch);
+    releaseGuestPage(v, p);
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
     let idx = unchecked(rspProdPvt[r]);

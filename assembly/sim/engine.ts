@@ -14,8 +14,9 @@ import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow, eqPush 
 import { fifoInit, fifoOverflow, pow2ceil } from "./fifo";
 import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
-  EV_TIMER, EV_UDP, EV_REBALANCE,
+  EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR,
 } from "./targets";
+import { rrInit, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { pktInit, pktExhausted } from "../packet";
 import { vcpuInit, vcpuOnDone, vcpuOnWake, invariantError, nVcpus } from "../cpu/vcpu";
 import { threadIdsInit, threadCount } from "../kernel/threads";
@@ -65,8 +66,8 @@ export function engineInit(base: usize): u32 {
   let nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
   let G = cfgU32(L.CFG_NETBACK_GROUPS);
   let V = D + N * gv;
-  let flowsPerGuest = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
-  let flows = N * flowsPerGuest;
+  let flows: u32 = 0;
+  for (let i: u32 = 0; i < 3 * N; i++) flows += <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>i); // per guest: rx, tx, guest-to-guest in
   let udp = cfgU32(L.CFG_UDP_SOURCES);
 
   fifoInit(<i32>(8 * (V + nq + P + G + N + flows + D) + 64));
@@ -100,9 +101,11 @@ export function engineInit(base: usize): u32 {
   stackInit();
   tcpInit();
   udpInit();
+  rrInit(N);
   dispatchInit();
   tcpStartAll();
   udpStartAll();
+  rrStartAll();
   ready = true;
   return checkErrors();
 }
@@ -168,6 +171,9 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
         break;
       case EV_REBALANCE >> EV_KIND_SHIFT:
         dispatchOnRebalance();
+        break;
+      case EV_RR >> EV_KIND_SHIFT:
+        rrOnEvent(idx);
         break;
       default:
         break;

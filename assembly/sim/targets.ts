@@ -12,3 +12,4 @@ export const EV_NIC_TXDONE: u32 = 5 << 24; // port i's oldest TX descriptor comp
 export const EV_TIMER: u32 = 6 << 24; // timer slot i may have expired
 export const EV_UDP: u32 = 7 << 24; // UDP source i emits its next packet
 export const EV_REBALANCE: u32 = 8 << 24; // periodic event-channel rebalancing
+export const EV_RR: u32 = 9 << 24; // request/response client i sends, or its retransmission timer expires

@@ -29,7 +29,7 @@
 // in this short-RTT, loss-driven setting both keep the bottleneck busy).
 
 import {
-  CFG_GUESTS, CFG_RX_STREAMS_PER_GUEST, CFG_TX_STREAMS_PER_GUEST, CFG_MSS, CFG_TCP_HDR,
+  CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
   CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_START_JITTER, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
   COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_SEGS_SENT,
@@ -37,7 +37,7 @@ import {
   ST_ACKS_SENT, GS_TX_ACKED_BYTES, ST_DROP_GUEST_SOCKET, ST_TCP_RWND_SUM, ST_TCP_RWND_ACKS,
   ST_TCP_RTT_SUM, ST_TCP_RTT_SAMPLES,
 } from "../../src/abi/layout";
-import { cfgU32, cfgU64, cost } from "../config";
+import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { rngUniform } from "../sim/rng";
 import { statInc, statAdd, guestStatAdd } from "../stats";
 import { eqNow } from "../sim/eventq";
@@ -60,8 +60,18 @@ const ETH_MIN_FRAME: u32 = 64; // incl. header and FCS
 const IP_HDR: u32 = 20;
 
 export let nFlows: u32 = 0;
-export let flowsPerGuest: u32 = 0;
-export let rxPerGuest: u32 = 0;
+/** Flows of guest g are [guestFlow0[g], guestFlow0[g] + guestFlows[g]): its received streams
+ *  first (guestRxFlows[g] of them), then the streams it sends. */
+export let guestFlow0 = new StaticArray<u32>(0);
+export let guestFlows = new StaticArray<u32>(0);
+export let guestRxFlows = new StaticArray<u32>(0);
+/** Sending guest of a guest-to-guest flow (received by flowGuest[f]), or NO_GUEST. */
+export const NO_GUEST: u32 = 0xffffffff;
+export let flowSender = new StaticArray<u32>(0);
+/** Whether any flow runs between two guests (the bridge then looks at each packet's destination). */
+export let anyGuestToGuest: bool = false;
+/** Position of flow f among the flows of its guest's port, in flow order (picks its client). */
+export let flowPortIndex = new StaticArray<u32>(0);
 export let flowGuest = new StaticArray<u32>(0);
 let flowRx = new StaticArray<u8>(0); // 1: external -> guest, 0: guest -> external
 let W: u32 = 64; // per-flow window arrays (power of two)
@@ -113,9 +123,19 @@ let rSockBytes = new StaticArray<u32>(0);
 
 export function tcpInit(): void {
   let guests = cfgU32(CFG_GUESTS);
-  rxPerGuest = cfgU32(CFG_RX_STREAMS_PER_GUEST);
-  flowsPerGuest = rxPerGuest + cfgU32(CFG_TX_STREAMS_PER_GUEST);
-  nFlows = guests * flowsPerGuest;
+  guestFlow0 = new StaticArray<u32>(<i32>guests);
+  guestFlows = new StaticArray<u32>(<i32>guests);
+  guestRxFlows = new StaticArray<u32>(<i32>guests);
+  nFlows = 0;
+  for (let g: u32 = 0; g < guests; g++) {
+    let rx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g));
+    let tx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 1));
+    let g2g = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
+    unchecked((guestFlow0[g] = nFlows));
+    unchecked((guestRxFlows[g] = rx + g2g));
+    unchecked((guestFlows[g] = rx + g2g + tx));
+    nFlows += rx + g2g + tx;
+  }
   W = cfgU32(CFG_TCP_WINDOW_SEGS);
   mss = cfgU32(CFG_MSS);
   let hdr = cfgU32(CFG_TCP_HDR);
@@ -131,6 +151,10 @@ export function tcpInit(): void {
   sack = cfgU32(CFG_TCP_SACK) == 1;
   let n = <i32>nFlows;
   flowGuest = new StaticArray<u32>(n);
+  flowSender = new StaticArray<u32>(n);
+  flowPortIndex = new StaticArray<u32>(n);
+  let ports = cfgU32(CFG_PORTS);
+  let portFlows = new StaticArray<u32>(<i32>ports);
   flowRx = new StaticArray<u8>(n);
   sUna = new StaticArray<u32>(n);
   sNxt = new StaticArray<u32>(n);
@@ -161,9 +185,22 @@ export function tcpInit(): void {
   rSock = new StaticArray<i32>(n);
   rSockBytes = new StaticArray<u32>(n);
   for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
+  let g: u32 = 0;
+  let nextSender = 0;
   for (let f: u32 = 0; f < nFlows; f++) {
-    let g = f / flowsPerGuest;
-    let rx = f % flowsPerGuest < rxPerGuest;
+    while (f >= unchecked(guestFlow0[g]) + unchecked(guestFlows[g])) g++;
+    let k = f - unchecked(guestFlow0[g]);
+    let rx = k < unchecked(guestRxFlows[g]);
+    // A guest's received flows: from external hosts first, then from other guests (in order).
+    let sender = NO_GUEST;
+    if (rx && k >= <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g))) {
+      sender = <u32>cfgTable(CFG_OFF_G2G_SENDER, nextSender++);
+      anyGuestToGuest = true;
+    }
+    unchecked((flowSender[f] = sender));
+    let port = g % ports;
+    unchecked((flowPortIndex[f] = unchecked(portFlows[port])));
+    unchecked((portFlows[port] = unchecked(portFlows[port]) + 1));
     unchecked((flowGuest[f] = g));
     unchecked((flowRx[f] = rx ? 1 : 0));
     unchecked((sCwnd[f] = initCwnd));
@@ -172,7 +209,8 @@ export function tcpInit(): void {
     unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
     let gv = netfrontVcpu(g);
     // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
-    unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, rx ? TIMER_NO_VCPU : gv)));
+    let senderTimerVcpu = !rx ? gv : sender != NO_GUEST ? netfrontVcpu(sender) : TIMER_NO_VCPU;
+    unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, senderTimerVcpu)));
     unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, rx ? gv : TIMER_NO_VCPU)));
     unchecked((rSock[f] = rx ? fifoNew(W) : -1));
     unchecked((rLastWin[f] = advertisedWindow(f)));
@@ -181,12 +219,14 @@ export function tcpInit(): void {
 
 /** Starts every flow at cycle 0: external senders transmit now, guest applications get a turn. */
 export function tcpStartAll(): void {
-  let started = new StaticArray<u8>(<i32>(nFlows / (flowsPerGuest > 0 ? flowsPerGuest : 1) + 1));
+  let started = new StaticArray<u8>(<i32>cfgU32(CFG_GUESTS));
   let jitter = <f64>cfgU64(CFG_START_JITTER);
   for (let f: u32 = 0; f < nFlows; f++) {
     if (unchecked(flowRx[f])) {
       // The sender's first transmission waits on its RTO timer until a seeded start time.
       let at = <u64>(rngUniform() * jitter);
+      // A sending guest starts from its own VCPU (a timer there), never from init.
+      if (at == 0 && unchecked(flowSender[f]) != NO_GUEST) at = 1;
       if (at == 0) {
         unchecked((sStarted[f] = 1));
         senderPush(f);
@@ -201,7 +241,15 @@ export function tcpStartAll(): void {
   }
 }
 
-/** Whether flow f is received by its guest (external sender). */
+/** Guest a packet of flow f is addressed to: the receiver for data, the sender for ACKs; for
+ *  flows with an external end, the flow's guest either way. */
+// @ts-ignore: decorator
+@inline export function flowDestGuest(f: u32, ack: bool): u32 {
+  let s = unchecked(flowSender[f]);
+  return ack && s != NO_GUEST ? s : unchecked(flowGuest[f]);
+}
+
+/** Whether flow f is received by its guest (external or guest sender). */
 // @ts-ignore: decorator
 @inline export function flowDirRx(f: u32): bool {
   return unchecked(flowRx[f]) != 0;
@@ -229,12 +277,13 @@ function sendSegment(f: u32, seq: u32, retx: bool): void {
   statInc(ST_INJECTED);
   statInc(ST_TCP_SEGS_SENT);
   if (retx) statInc(ST_TCP_RETRANS);
-  if (unchecked(flowRx[f])) {
+  let sender = unchecked(flowSender[f]);
+  if (unchecked(flowRx[f]) && sender == NO_GUEST) {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   } else {
     charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
     charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
-    netfrontStage(unchecked(flowGuest[f]), p);
+    netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
   }
 }
 
@@ -353,6 +402,7 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
     unchecked((sUna[f] = ack));
     if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
     if (!unchecked(flowRx[f])) guestStatAdd(unchecked(flowGuest[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+    else if (unchecked(flowSender[f]) != NO_GUEST) guestStatAdd(unchecked(flowSender[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
     if (unchecked(sInRecovery[f])) {
       if (ack >= unchecked(sRecover[f])) {
         // Full ACK: leave recovery with the window deflated to ssthresh.

@@ -48,8 +48,8 @@ export const CFG_TCP_RTO_MIN = 33; // cycles
 export const CFG_TCP_DELACK = 34; // delayed-ACK timeout, cycles
 export const CFG_TCP_DUPTHRESH = 35;
 export const CFG_TCP_WINDOW_SEGS = 36; // power of two >= max window in segments (sizes per-flow arrays)
-export const CFG_RX_STREAMS_PER_GUEST = 37;
-export const CFG_TX_STREAMS_PER_GUEST = 38;
+export const CFG_RX_STREAMS_PER_GUEST = 37; // most TCP streams any guest receives (per guest: CFG_OFF_GUEST_STREAMS)
+export const CFG_TX_STREAMS_PER_GUEST = 38; // most TCP streams any guest sends
 export const CFG_UDP_SOURCES = 39;
 export const CFG_APP_RECV_BYTES = 40; // bytes per recv() call of the guest application
 export const CFG_UDP_RCVBUF = 41; // guest UDP socket buffer, bytes
@@ -83,7 +83,18 @@ export const CFG_ACCESS_BPS = 66; // each client's access link rate, bit/s
 export const CFG_ACCESS_DELAY = 67; // each access link's propagation delay, cycles
 export const CFG_SWITCH_BUF = 68; // bytes each switch egress port can queue (drop-tail)
 export const CFG_OFF_PORT_DELAY = 69; // [ports] propagation delay of each port's wire, cycles
-export const CFG_COUNT = 70;
+export const CFG_OFF_GUEST_STREAMS = 70; // [guests*3] TCP streams of each guest: received from external hosts, sent to them, received from other guests
+export const CFG_OFF_G2G_SENDER = 71; // [guest-to-guest flows] sending guest of each, in receiving-guest order
+export const CFG_RR_SESSIONS = 72; // request/response sessions (external client -> guest server)
+export const CFG_OFF_RR = 73; // [sessions * RR_REC] session records
+export const CFG_COUNT = 74;
+
+// Request/response session record fields.
+export const RR_GUEST = 0;
+export const RR_REQ_BYTES = 1;
+export const RR_RSP_BYTES = 2;
+export const RR_THINK = 3; // cycles between a response and the next request
+export const RR_REC = 4;
 
 // UDP source record fields.
 export const UDP_GUEST = 0;
@@ -211,7 +222,10 @@ export const ST_TCP_RWND_SUM = 71; // receive windows (segments) carried by the 
 export const ST_TCP_RWND_ACKS = 72; // ACKs senders took (the count behind ST_TCP_RWND_SUM)
 export const ST_TCP_RTT_SUM = 73; // RTT samples taken by TCP senders, cycles, summed
 export const ST_TCP_RTT_SAMPLES = 74;
-export const ST_COUNT = 75;
+export const ST_RR_TRANSACTIONS = 75; // request/response transactions completed (requests sent after warm-up)
+export const ST_RR_LAT_SUM = 76; // their transaction times, cycles
+export const ST_RR_RETRANS = 77; // requests sent again after a retransmission timeout
+export const ST_COUNT = 78;
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application
@@ -234,7 +248,8 @@ export const COMP_APP = 8; // guest application (recv/copy)
 export const COMP_SOFTIRQ = 9; // softirq/NAPI/tasklet/timer framework overhead
 export const COMP_COUNT = 10;
 
-// Latency histogram: log-linear buckets over cycles (LAT_SUB sub-buckets per power of two).
+// Latency histograms: log-linear buckets over cycles (LAT_SUB sub-buckets per power of two); the
+// packet latency histogram, then the request/response transaction-time histogram.
 export const LAT_SUB_BITS = 4;
 export const LAT_BUCKETS = 1024;
 

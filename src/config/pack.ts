@@ -6,7 +6,7 @@
 import * as L from "../abi/layout.js";
 import * as E from "../abi/enums.js";
 import { PARAMS } from "./params.js";
-import type { ResolvedConfig } from "./schema.js";
+import type { ResolvedConfig, UdpSourceConfig } from "./schema.js";
 
 /** Sizes the model derives from the configuration (also reported in results). */
 export interface Derived {
@@ -16,6 +16,10 @@ export interface Derived {
   windowSegs: number;
   poolPackets: number;
   eventqCapacity: number;
+  /** TCP flows in the run (every guest's received and sent streams). */
+  flows: number;
+  /** Links: two per port, and two per client when clients are on. */
+  links: number;
   /** Frames one link can hold queued or in flight: every window on its port, both rings' worth, slack. */
   linkFlightFrames: number;
   rxQueues: number;
@@ -26,13 +30,47 @@ export interface Derived {
 
 const pow2ceil = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)));
 
+/** What each guest runs: TCP streams it receives and sends, and every UDP source (the uniform
+ *  traffic.* counts for every guest plus what traffic.profiles adds to the guests it names). */
+export interface RrSession {
+  guest: number;
+  requestBytes: number;
+  responseBytes: number;
+  thinkUs: number;
+}
+
+export function guestTraffic(r: ResolvedConfig): { rx: number[]; tx: number[]; g2gSenders: number[][]; udp: UdpSourceConfig[]; rr: RrSession[] } {
+  const N = r.guests.count;
+  const rx = Array.from({ length: N }, () => r.traffic.rxStreamsPerGuest);
+  const tx = Array.from({ length: N }, () => r.traffic.txStreamsPerGuest);
+  // For each receiving guest, the sending guest of each of its guest-to-guest flows.
+  const g2gSenders = Array.from({ length: N }, (): number[] => []);
+  const udp = [...r.traffic.udp];
+  const rr: RrSession[] = [];
+  for (const p of r.traffic.profiles) {
+    for (const g of p.guests) {
+      if (p.kind === "tcp-rx") rx[g]! += p.streams!;
+      else if (p.kind === "tcp-tx") tx[g]! += p.streams!;
+      else if (p.kind === "tcp-to-guest") for (let k = 0; k < p.streams!; k++) g2gSenders[p.peer!]!.push(g);
+      else if (p.kind === "udp-rx") udp.push({ guest: g, ratePps: p.ratePps!, process: p.process!, payloadBytes: p.payloadBytes! });
+      else if (p.kind === "rr") {
+        for (let k = 0; k < p.streams!; k++) rr.push({ guest: g, requestBytes: p.requestBytes!, responseBytes: p.responseBytes!, thinkUs: p.thinkUs! });
+      }
+    }
+  }
+  return { rx, tx, g2gSenders, udp, rr };
+}
+
 export function derive(r: ResolvedConfig): Derived {
   const cpuHz = r.cpu.frequencyGHz * 1e9;
   const tcpHeaderBytes = 20 + (r.tcp.timestamps ? 12 : 0);
   const mssBytes = r.tcp.mtuBytes - 20 - tcpHeaderBytes;
   const windowSegs = pow2ceil(Math.max(64, 2 * Math.ceil(r.tcp.rcvBufBytes / mssBytes) + 2));
   const N = r.guests.count;
-  const flows = N * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
+  const t = guestTraffic(r);
+  const flowsOf = (g: number): number => t.rx[g]! + t.tx[g]! + t.g2gSenders[g]!.length;
+  let flows = 0;
+  for (let g = 0; g < N; g++) flows += flowsOf(g);
   const rxQueues = r.nic.ports * r.nic.rxQueuesPerPort;
   const vcpusTotal = r.dom0.vcpus + N * r.guests.vcpus;
   // Upper bound on packets alive at once: every queue full and every window in flight.
@@ -42,19 +80,23 @@ export function derive(r: ResolvedConfig): Derived {
     r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) +
     r.dom0.vcpus * r.kernel.netdevMaxBacklog +
     N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets) +
-    r.traffic.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) +
+    t.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) +
+    t.rr.reduce((a, x) => a + 2 * (Math.ceil(x.requestBytes / mssBytes) + Math.ceil(x.responseBytes / mssBytes)), 0) +
     4096;
   const timers = flows * 2 + N;
-  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + r.traffic.udp.length + 8) + 1024;
-  const guestsPerPort = Math.ceil(N / r.nic.ports);
-  const flowsPerGuest = r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest;
+  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) + 1024;
+  // The port whose guests hold the most: their windows and rings (guest g is on port g % ports).
+  const perPort = new Array<number>(r.nic.ports).fill(0);
+  for (let g = 0; g < N; g++) perPort[g % r.nic.ports]! += flowsOf(g) * windowSegs + 2 * 256;
+  const portLoad = Math.max(...perPort);
   // Windows bound what TCP puts on a port's wire and its clients' access links; UDP senders keep
   // a bounded backlog; a switch buffer holds at most its bytes in minimum frames.
   const switchFrames = r.clients.perPort > 0 ? Math.ceil(r.clients.switchBufferBytes / 84) : 0;
-  const linkFlightFrames = pow2ceil(guestsPerPort * (flowsPerGuest * windowSegs + 2 * 256) + 2048 + switchFrames);
+  const linkFlightFrames = pow2ceil(portLoad + 2048 + switchFrames);
+  const links = 2 * r.nic.ports * (1 + r.clients.perPort);
   const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
-  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
+  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
 }
 
 /** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */
@@ -99,8 +141,9 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   const N = r.guests.count;
   const G = r.netback.groups;
   const { pirqVcpu, vifVcpu } = bindings(r);
+  const traffic = guestTraffic(r);
   const udp: number[] = [];
-  for (const s of r.traffic.udp) {
+  for (const s of traffic.udp) {
     const rec = new Array<number>(L.UDP_REC).fill(0);
     rec[L.UDP_GUEST] = s.guest;
     rec[L.UDP_MEAN_GAP] = hz / s.ratePps;
@@ -118,6 +161,16 @@ export function packConfig(r: ResolvedConfig): Float64Array {
     [L.CFG_OFF_UDP, udp],
     [L.CFG_OFF_COST, costs],
     [L.CFG_OFF_PORT_DELAY, portDelayNs(r).map((ns) => Math.round((ns / 1e9) * hz))],
+    [L.CFG_OFF_GUEST_STREAMS, traffic.rx.flatMap((n, g) => [n, traffic.tx[g]!, traffic.g2gSenders[g]!.length])],
+    [L.CFG_OFF_G2G_SENDER, traffic.g2gSenders.flat()],
+    [L.CFG_OFF_RR, traffic.rr.flatMap((x) => {
+      const rec = new Array<number>(L.RR_REC).fill(0);
+      rec[L.RR_GUEST] = x.guest;
+      rec[L.RR_REQ_BYTES] = x.requestBytes;
+      rec[L.RR_RSP_BYTES] = x.responseBytes;
+      rec[L.RR_THINK] = Math.round((x.thinkUs / 1e6) * hz);
+      return rec;
+    })],
   ];
   const total = L.CFG_COUNT + tables.reduce((a, [, t]) => a + t.length, 0);
   const b = new Float64Array(total);
@@ -168,9 +221,13 @@ export function packConfig(r: ResolvedConfig): Float64Array {
   b[L.CFG_TCP_SACK] = r.tcp.sack ? 1 : 0;
   b[L.CFG_START_JITTER] = cyc(r.traffic.startJitterUs / 1e6);
   b[L.CFG_TCP_WINDOW_SEGS] = d.windowSegs;
-  b[L.CFG_RX_STREAMS_PER_GUEST] = r.traffic.rxStreamsPerGuest;
-  b[L.CFG_TX_STREAMS_PER_GUEST] = r.traffic.txStreamsPerGuest;
-  b[L.CFG_UDP_SOURCES] = r.traffic.udp.length;
+  b[L.CFG_RX_STREAMS_PER_GUEST] = Math.max(...traffic.rx.map((n, g) => n + traffic.g2gSenders[g]!.length));
+  // Streams each guest sends: to external hosts and to other guests (they share its netfront).
+  const sends = traffic.tx.slice();
+  for (const senders of traffic.g2gSenders) for (const g of senders) sends[g]!++;
+  b[L.CFG_TX_STREAMS_PER_GUEST] = Math.max(...sends);
+  b[L.CFG_UDP_SOURCES] = traffic.udp.length;
+  b[L.CFG_RR_SESSIONS] = traffic.rr.length;
   b[L.CFG_APP_RECV_BYTES] = r.app.recvBytes;
   b[L.CFG_UDP_RCVBUF] = r.app.udpRcvBufBytes;
   b[L.CFG_POOL_PACKETS] = d.poolPackets;

@@ -6,7 +6,7 @@
 
 import * as L from "../abi/layout.js";
 
-export type ParamKind = "number" | "integer" | "boolean" | "enum" | "intList" | "intListList" | "udpList";
+export type ParamKind = "number" | "integer" | "boolean" | "enum" | "intList" | "intListList" | "udpList" | "profileList";
 
 export interface ParamSpec {
   path: string;
@@ -67,12 +67,12 @@ export const PARAMS: readonly ParamSpec[] = [
   { path: "nic.propagationDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way wire + external host delay.", source: "[I] 100 m of cable plus switch; small against queueing" },
   // ---- links, loss and external clients ----
   { path: "links.portDelayNs", kind: "intList", default: null, nullable: true, unit: "ns", help: "One-way propagation delay of each port's wire (one value per port, both directions); null = nic.propagationDelayNs on every port. RTT = 2 x (this + clients.accessDelayNs when clients are on) + serialization and host time.", source: "per-link delay as in ns-3 PointToPointChannel Delay; sets the RTT of wide-area paths" },
-  { path: "links.rxLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame travelling toward a NIC port is lost on its wire, independently per frame (Bernoulli), drawn from the seeded PRNG on a stream of its own.", source: "Mathis et al. 1997 (random independent loss); 0 = lossless LAN" },
-  { path: "links.txLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame leaving a NIC port is lost on its wire (Bernoulli per frame, own PRNG stream).", source: "Mathis et al. 1997; 0 = lossless LAN" },
+  { path: "links.rxLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame travelling toward a NIC port is lost on its wire, independently per frame (Bernoulli), drawn from the seeded PRNG on a stream of its own.", source: "N1 (Mathis et al. 1997: random independent loss); 0 = lossless LAN" },
+  { path: "links.txLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame leaving a NIC port is lost on its wire (Bernoulli per frame, own PRNG stream).", source: "N1; 0 = lossless LAN" },
   { path: "clients.perPort", kind: "integer", default: 0, unit: "clients", min: 0, max: 1024, help: "External clients behind a switch on each port, each on its own access link; a port's TCP flows and UDP sources are spread over them in order. 0 = one external host directly on the port's wire.", source: "testbeds with many load generators (e.g. 10 clients on 1 GbE into one 10 GbE port)" },
   { path: "clients.accessRateGbps", kind: "number", default: 1, unit: "Gb/s", gt: 0, max: 10000, help: "Line rate of each client's access link.", source: "1 GbE client machines" },
   { path: "clients.accessDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way propagation delay of each access link.", source: "[I] as nic.propagationDelayNs: cable plus switch latency" },
-  { path: "clients.switchBufferBytes", kind: "integer", default: 131072, unit: "bytes", min: 2048, max: 1_000_000_000, help: "Drop-tail buffer of each switch egress port (toward the NIC port, and toward each client).", source: "[I] shared-buffer top-of-rack switches of 2010 hold a few MB for 24-64 ports: ~100-200 KB per port" },
+  { path: "clients.switchBufferBytes", kind: "integer", default: 131072, unit: "bytes", min: 2048, max: 1_000_000_000, help: "Drop-tail buffer of each switch egress port (toward the NIC port, and toward each client).", source: "N5 [I]: shared-buffer top-of-rack switches of 2010 hold a few MB for 24-64 ports" },
   // ---- Linux kernel ----
   { path: "kernel.napiWeight", kind: "integer", default: 64, unit: "packets", min: 1, max: 65536, help: "NAPI weight of dom0 NIC and backlog polls.", source: "G3" },
   { path: "kernel.netdevBudget", kind: "integer", default: 300, unit: "packets", min: 1, max: 1_000_000, help: "net_rx_action budget per softirq round.", source: "G3" },
@@ -115,6 +115,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { path: "traffic.txStreamsPerGuest", kind: "integer", default: 0, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from each guest to an external host.", source: "receive direction is the paper's case" },
   { path: "traffic.startJitterUs", kind: "number", default: 1000, unit: "us", min: 0, max: 1e6, help: "Each external TCP sender starts at a uniformly random time in [0, this), drawn from the seed: the one source of run-to-run variation in TCP scenarios (real senders never start in lock step).", source: "modelling choice" },
   { path: "traffic.udp", kind: "udpList", default: [], unit: "", help: "Open-loop UDP sources: [{guest, ratePps, process: 'constant'|'poisson', payloadBytes}].", source: "queueing checks" },
+  { path: "traffic.profiles", kind: "profileList", default: [], unit: "", help: "Traffic per guest or group of guests, added to the uniform counts above: [{guests: [ids], kind: 'tcp-rx' (bulk TCP into the guests; streams), 'tcp-tx' (bulk TCP from the guests; streams), 'tcp-to-guest' (bulk TCP from each listed guest to guest `peer` through netback TX, the dom0 bridge and netback RX, never the NIC; streams, peer), 'udp-rx' (UDP at a rate into each guest; ratePps, payloadBytes, process), 'rr' (netperf TCP_RR-like request/response from an external client to a server in each guest; streams = sessions, requestBytes, responseBytes, thinkUs; result.requestResponse reports transactions/s and transaction-time percentiles) or 'idle' (nothing)}]. Guests no profile names run only the uniform traffic.", source: "netperf/iperf testbeds with differing guests (one busy guest among idle ones, mixed workloads); rr as netperf TCP_RR (N3)" },
   { path: "app.recvBytes", kind: "integer", default: 65536, unit: "bytes", min: 1, max: 16777216, help: "Bytes one recv() call of the guest application asks for.", source: "netperf default receive size (socket buffer sized)" },
   { path: "app.udpRcvBufBytes", kind: "integer", default: 212992, unit: "bytes", min: 1024, max: 268435456, help: "Guest UDP socket buffer.", source: "Linux rmem_default" },
   // ---- costs (cycles at cpu.frequencyGHz) ----

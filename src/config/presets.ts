@@ -47,4 +47,44 @@ export const PRESETS: Record<string, Preset> = {
   },
 };
 
+// Testbeds beyond the paper's: guests that differ.
+const idleGuests = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+PRESETS["one-busy-eight-idle"] = {
+  description:
+    "One guest receiving bulk TCP on a 10 GbE port among 8 idle guests on the same port; multi-tasklet netback (4 groups) with group-affine dispatch: the busy vif gets what its netback group's dom0 VCPU can do.",
+  config: {
+    ...dispatch,
+    cpu: { pcpus: 13 },
+    guests: { count: 9, vcpus: 1 },
+    nic: { ports: 1, rateGbps: 10 },
+    traffic: {
+      rxStreamsPerGuest: 0,
+      txStreamsPerGuest: 0,
+      profiles: [
+        { guests: [0], kind: "tcp-rx", streams: 1 },
+        { guests: idleGuests(1, 9), kind: "idle" },
+      ],
+    },
+  },
+};
+
+PRESETS["mixed-workload"] = {
+  description:
+    "Four guests on 4 x 1 GbE with multi-tasklet netback and group-affine dispatch, each doing something else: bulk TCP in, bulk TCP out, 20k UDP packets/s of 512 B in, and request/response (netperf TCP_RR defaults: 1-byte messages, 4 sessions).",
+  config: {
+    ...dispatch,
+    traffic: {
+      rxStreamsPerGuest: 0,
+      txStreamsPerGuest: 0,
+      profiles: [
+        { guests: [0], kind: "tcp-rx", streams: 1 },
+        { guests: [1], kind: "tcp-tx", streams: 1 },
+        { guests: [2], kind: "udp-rx", ratePps: 20000, process: "poisson", payloadBytes: 512 },
+        { guests: [3], kind: "rr", streams: 4 },
+      ],
+    },
+  },
+};
+
 export const presetNames: readonly string[] = Object.keys(PRESETS);

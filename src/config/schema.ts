@@ -12,6 +12,27 @@ export interface UdpSourceConfig {
   payloadBytes: number;
 }
 
+export type ProfileKind = "tcp-rx" | "tcp-tx" | "tcp-to-guest" | "udp-rx" | "rr" | "idle";
+export const PROFILE_KINDS: readonly ProfileKind[] = ["tcp-rx", "tcp-tx", "tcp-to-guest", "udp-rx", "rr", "idle"];
+
+/** Traffic of a group of guests (traffic.profiles[]); fields not used by its kind stay absent. */
+export interface TrafficProfile {
+  guests: number[];
+  kind: ProfileKind;
+  /** tcp-rx, tcp-tx, tcp-to-guest: streams per guest; rr: sessions per guest (filled with 1 when absent). */
+  streams?: number;
+  /** rr: request and response payload bytes, client think time between transactions. */
+  requestBytes?: number;
+  responseBytes?: number;
+  thinkUs?: number;
+  /** tcp-to-guest: the guest every listed guest sends to (through the dom0 bridge). */
+  peer?: number;
+  /** udp-rx: packets/s per guest, process, payload bytes. */
+  ratePps?: number;
+  process?: "constant" | "poisson";
+  payloadBytes?: number;
+}
+
 export interface ResolvedConfig {
   seed: number;
   durationMs: number;
@@ -63,7 +84,7 @@ export interface ResolvedConfig {
     dupAckThreshold: number;
     sack: boolean;
   };
-  traffic: { rxStreamsPerGuest: number; txStreamsPerGuest: number; startJitterUs: number; udp: UdpSourceConfig[] };
+  traffic: { rxStreamsPerGuest: number; txStreamsPerGuest: number; startJitterUs: number; udp: UdpSourceConfig[]; profiles: TrafficProfile[] };
   app: { recvBytes: number; udpRcvBufBytes: number };
   costs: Record<string, number>;
   /** Name of the preset the config started from, if any. */
@@ -207,6 +228,61 @@ function checkValue(p: ParamSpec, v: unknown): void {
       if (!Array.isArray(v)) throw new ConfigError(f, v, "an array of UDP sources");
       v.forEach((s, i) => checkUdp(`${f}[${i}]`, s));
       return;
+    case "profileList":
+      if (!Array.isArray(v)) throw new ConfigError(f, v, "an array of traffic profiles");
+      v.forEach((s, i) => checkProfile(`${f}[${i}]`, s));
+      return;
+  }
+}
+
+const PROFILE_KEYS = ["guests", "kind", "streams", "peer", "ratePps", "process", "payloadBytes", "requestBytes", "responseBytes", "thinkUs"];
+const RR_KEYS = ["requestBytes", "responseBytes", "thinkUs"];
+/** Checks one traffic profile and fills its defaults (streams = 1 for TCP kinds). */
+function checkProfile(f: string, s: unknown): void {
+  if (s === null || typeof s !== "object" || Array.isArray(s)) throw new ConfigError(f, s, "an object {guests, kind, ...}");
+  const o = s as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!PROFILE_KEYS.includes(k)) throw new ConfigError(`${f}.${k}`, o[k], `a known field (allowed: ${PROFILE_KEYS.join(", ")})`);
+  if (!Array.isArray(o.guests) || o.guests.length === 0) throw new ConfigError(`${f}.guests`, o.guests, "a non-empty array of guest indices");
+  o.guests.forEach((g, j) => {
+    if (typeof g !== "number" || !Number.isInteger(g) || g < 0) throw new ConfigError(`${f}.guests[${j}]`, g, "a guest index (integer >= 0)");
+  });
+  if (typeof o.kind !== "string" || !(PROFILE_KINDS as readonly string[]).includes(o.kind)) {
+    throw new ConfigError(`${f}.kind`, o.kind, `one of ${PROFILE_KINDS.map((x) => `"${x}"`).join(", ")}`);
+  }
+  const unused = (k: string): void => {
+    if (o[k] !== undefined) throw new ConfigError(`${f}.${k}`, o[k], `no value: kind "${o.kind as string}" does not use ${k}`);
+  };
+  if (o.kind !== "rr") RR_KEYS.forEach(unused);
+  if (o.kind === "rr") {
+    // netperf TCP_RR defaults: 1-byte request and response, no think time, one transaction in flight.
+    if (o.streams === undefined) o.streams = 1;
+    if (typeof o.streams !== "number" || !Number.isInteger(o.streams) || o.streams < 1 || o.streams > 1024) {
+      throw new ConfigError(`${f}.streams`, o.streams, "an integer from 1 to 1024 sessions per guest");
+    }
+    for (const k of ["requestBytes", "responseBytes"]) {
+      if (o[k] === undefined) o[k] = 1;
+      const v = o[k];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 1_048_576) throw new ConfigError(`${f}.${k}`, v, "an integer from 1 to 1048576 bytes");
+    }
+    if (o.thinkUs === undefined) o.thinkUs = 0;
+    if (typeof o.thinkUs !== "number" || !Number.isFinite(o.thinkUs) || o.thinkUs < 0 || o.thinkUs > 1e7) throw new ConfigError(`${f}.thinkUs`, o.thinkUs, "a time from 0 to 1e7 us");
+    ["peer", "ratePps", "process", "payloadBytes"].forEach(unused);
+  } else if (o.kind === "tcp-rx" || o.kind === "tcp-tx" || o.kind === "tcp-to-guest") {
+    if (o.streams === undefined) o.streams = 1;
+    if (typeof o.streams !== "number" || !Number.isInteger(o.streams) || o.streams < 1 || o.streams > 1024) {
+      throw new ConfigError(`${f}.streams`, o.streams, "an integer from 1 to 1024 flows per guest");
+    }
+    ["ratePps", "process", "payloadBytes"].forEach(unused);
+    if (o.kind === "tcp-to-guest") {
+      if (typeof o.peer !== "number" || !Number.isInteger(o.peer) || o.peer < 0) throw new ConfigError(`${f}.peer`, o.peer, "the index of the receiving guest (integer >= 0)");
+      if ((o.guests as number[]).includes(o.peer)) throw new ConfigError(`${f}.peer`, o.peer, "a guest other than the senders in guests (a guest does not send to itself)");
+    } else unused("peer");
+  } else if (o.kind === "udp-rx") {
+    checkUdp(f, { guest: 0, ratePps: o.ratePps, process: o.process, payloadBytes: o.payloadBytes });
+    unused("streams");
+    unused("peer");
+  } else {
+    ["streams", "peer", "ratePps", "process", "payloadBytes"].forEach(unused);
   }
 }
 
@@ -232,6 +308,7 @@ export function describe(p: ParamSpec): string {
   if (p.kind === "intList") return `an array of integers${null_}`;
   if (p.kind === "intListList") return `an array of integer arrays${null_}`;
   if (p.kind === "udpList") return "an array of UDP sources";
+  if (p.kind === "profileList") return "an array of traffic profiles";
   const what = p.kind === "integer" ? "an integer" : "a number";
   const lo = p.gt !== undefined ? `> ${p.gt}` : p.min !== undefined ? `>= ${p.min}` : "";
   const hi = p.lt !== undefined ? `< ${p.lt}` : p.max !== undefined ? `<= ${p.max}` : "";
@@ -352,7 +429,16 @@ function checkRelations(r: ResolvedConfig): void {
     if (s.guest >= N) throw new ConfigError(`traffic.udp[${i}].guest`, s.guest, `a guest index from 0 to ${N - 1}`);
   });
   if (r.tcp.mtuBytes - 40 - (r.tcp.timestamps ? 12 : 0) < 1) throw new ConfigError("tcp.mtuBytes", r.tcp.mtuBytes, "an MTU leaving room for TCP payload");
-  if (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest + r.traffic.udp.length === 0) {
+  r.traffic.profiles.forEach((p, i) =>
+    p.guests.forEach((g, j) => {
+      if (g >= N) throw new ConfigError(`traffic.profiles[${i}].guests[${j}]`, g, `a guest index from 0 to ${N - 1}`);
+    }),
+  );
+  r.traffic.profiles.forEach((p, i) => {
+    if (p.peer !== undefined && p.peer >= N) throw new ConfigError(`traffic.profiles[${i}].peer`, p.peer, `a guest index from 0 to ${N - 1}`);
+  });
+  const profiled = r.traffic.profiles.some((p) => p.kind !== "idle");
+  if (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest + r.traffic.udp.length === 0 && !profiled) {
     throw new ConfigError("traffic", r.traffic, "at least one TCP stream or UDP source");
   }
 }
@@ -386,6 +472,28 @@ function specSchema(p: ParamSpec): Record<string, unknown> {
       return { ...base, type: nullable("array"), items: { type: "integer", minimum: 0 } };
     case "intListList":
       return { ...base, type: nullable("array"), items: { type: "array", items: { type: "integer", minimum: 0 } } };
+    case "profileList":
+      return {
+        ...base,
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["guests", "kind"],
+          properties: {
+            guests: { type: "array", minItems: 1, items: { type: "integer", minimum: 0 } },
+            kind: { enum: PROFILE_KINDS },
+            streams: { type: "integer", minimum: 1, maximum: 1024, description: "tcp-rx, tcp-tx, tcp-to-guest: flows per guest (default 1)." },
+            peer: { type: "integer", minimum: 0, description: "tcp-to-guest: the receiving guest." },
+            requestBytes: { type: "integer", minimum: 1, maximum: 1048576, description: "rr: request payload bytes (default 1)." },
+            responseBytes: { type: "integer", minimum: 1, maximum: 1048576, description: "rr: response payload bytes (default 1)." },
+            thinkUs: { type: "number", minimum: 0, maximum: 1e7, description: "rr: client think time between a response and the next request, us (default 0)." },
+            ratePps: { type: "number", exclusiveMinimum: 0, description: "udp-rx: packets/s into each guest." },
+            process: { enum: ["constant", "poisson"], description: "udp-rx: inter-packet gaps." },
+            payloadBytes: { type: "integer", minimum: 1, maximum: 65507, description: "udp-rx: UDP payload bytes." },
+          },
+        },
+      };
     case "udpList":
       return {
         ...base,

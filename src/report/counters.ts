@@ -92,6 +92,11 @@ export class CounterWindow {
     return this.now.subarray(this.layout.latBase, this.layout.latBase + L.LAT_BUCKETS);
   }
 
+  /** The request/response transaction-time histogram (after the latency one; from the end of warm-up on). */
+  rrHistogram(): BigUint64Array {
+    return this.now.subarray(this.layout.latBase + L.LAT_BUCKETS, this.layout.latBase + 2 * L.LAT_BUCKETS);
+  }
+
   /** result.events: each reported event counter's change, by name. */
   events(): Record<string, number> {
     const out: Record<string, number> = {};

@@ -62,6 +62,13 @@ export function renderResult(r: SimResult): string {
   out.push(`drops: ${drops.length ? drops.map(([k, v]) => `${k} ${v}`).join(", ") : "none"}`);
   const l = r.latency;
   out.push(`latency NIC -> application: p50 ${l.p50Us.toFixed(1)} us, p99 ${l.p99Us.toFixed(1)} us, max ${l.maxUs.toFixed(1)} us (${l.count} packets)`);
+  const q = r.requestResponse;
+  if (q.sessions > 0) {
+    out.push(
+      `request/response: ${q.sessions} sessions, ${q.transactionsPerSec.toFixed(0)} transactions/s, transaction time mean ${q.meanUs.toFixed(1)} us, ` +
+        `p50 ${q.p50Us.toFixed(1)} us, p90 ${q.p90Us.toFixed(1)} us, p99 ${q.p99Us.toFixed(1)} us (${q.transactions} transactions, ${q.retransmissions} requests sent again)`,
+    );
+  }
   const k = r.conservation;
   out.push(`conservation: injected ${k.injected} = delivered ${k.delivered} + dropped ${k.dropped} + in flight ${k.inFlight}: ${k.ok ? "ok" : "FAILED"}`);
   if (r.timeseries) out.push("", ...sparklineBlock(r.timeseries), "");

@@ -8,7 +8,7 @@
 
 import * as L from "../abi/layout.js";
 import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
-import { packConfig, derive } from "../config/pack.js";
+import { packConfig, derive, guestTraffic } from "../config/pack.js";
 import { COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
@@ -199,12 +199,12 @@ export async function simulateOnModule(
  * estimate only has to be close: any shortfall is still grown on demand.
  */
 export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive> = derive(r)): void {
-  const flows = r.guests.count * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
+  const flows = d.flows;
   // 15% over the sum of the large arrays: falling short makes the stub runtime double memory.
   const allocated =
     d.poolPackets * 56 + // packet records (structure of arrays)
     flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
-    2 * r.nic.ports * d.linkFlightFrames * 12 + // frames in flight per link
+    d.links * d.linkFlightFrames * 12 + // frames in flight per link
     d.eventqCapacity * 16 +
     r.guests.count * 2 * 256 * 4 * 2 + // rings
     (1 << 20); // queues, counters, everything else
@@ -338,6 +338,20 @@ function build(
     maxUs: us(Number(s[L.ST_LAT_MAX]!)),
   };
 
+  // Transactions count from the end of warm-up (the model records requests sent after it).
+  const rrHist = w.rrHistogram();
+  const rrCount = Number(s[L.ST_RR_TRANSACTIONS]!);
+  const requestResponse = {
+    sessions: guestTraffic(r).rr.length,
+    transactions: rrCount,
+    transactionsPerSec: rrCount / measuredSec,
+    meanUs: rrCount > 0 ? us(Number(s[L.ST_RR_LAT_SUM]!) / rrCount) : 0,
+    p50Us: us(histogramQuantile(rrHist, 0.5)),
+    p90Us: us(histogramQuantile(rrHist, 0.9)),
+    p99Us: us(histogramQuantile(rrHist, 0.99)),
+    retransmissions: w.delta(L.ST_RR_RETRANS),
+  };
+
   const injected = Number(s[L.ST_INJECTED]!);
   const delivered = Number(s[L.ST_DELIVERED]!);
   const inFlight = Number(ex.inFlightUnits());
@@ -360,6 +374,7 @@ function build(
     derived,
     drops,
     latency,
+    requestResponse,
     conservation: { injected, delivered, dropped, inFlight, ok },
     bottleneck: { kind: "none", where: "", share: 0, evidence: "" },
     perf: {

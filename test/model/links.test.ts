@@ -15,10 +15,10 @@ describe("TCP over a lossy long path: Mathis et al. 1997", () => {
   // acknowledges every second segment, which with per-ACK window growth gives b = 2 and
   // C = sqrt(3/4) = 0.87. This model's sender grows cwnd by the segments an ACK covers (byte
   // counting, RFC 3465), so delayed ACKs do not slow its growth: b = 1 and C = sqrt(3/2) = 1.22,
-  // the constant of the law checked here. Mathis et al. also report that random (not periodic)
-  // loss raises C by about 7% (1.31), and SACK recovery keeps timeouts rare, so the ratio should
-  // sit a little above 1; below 0.6 or above 1.3 would mean the recovery or the loss process is
-  // wrong. The delay makes the RTT (10 ms) so that neither the 1 GbE wire (85x the p = 1e-4 rate)
+  // the constant of the law checked here. The law assumes periodic loss and no timeouts: random
+  // loss sometimes lets the window grow past the periodic maximum (raising the mean a little),
+  // and SACK recovery keeps timeouts rare, so the ratio should sit near or a little above 1;
+  // below 0.6 or above 1.3 would mean the recovery or the loss process is wrong (sources.md N1). The delay makes the RTT (10 ms) so that neither the 1 GbE wire (85x the p = 1e-4 rate)
   // nor the 1 MB receive buffer (4x the largest window) bounds the flow.
   const mathisGbps = (p: number): number => ((MSS * 8) / RTT_S) * Math.sqrt(3 / 2) / Math.sqrt(p) / 1e9;
   it.each([
