@@ -132,7 +132,7 @@ export const PARAMS: readonly ParamSpec[] = [
   c("nicTxPacketCycles", L.COST_NIC_TX_PKT, 1200, "cycles/frame", "Driver xmit (descriptor setup, doorbell).", "[I]"),
   c("nicTxCleanPacketCycles", L.COST_NIC_TX_CLEAN_PKT, 400, "cycles/frame", "Driver TX completion clean, skb free.", "[I]"),
   c("napiPollCycles", L.COST_NAPI_POLL, 400, "cycles/poll", "One NAPI poll call: list handling, re-enable.", "[I]"),
-  c("bridgePacketCycles", L.COST_BRIDGE_PKT, 1390, "cycles/packet", "Software bridge per packet: br_handle_frame, FDB lookup, netfilter hooks, forward.", "[I] K9: bridge demux a major overhead", "paper-baseline mean aggregate goodput over seeds 1-3 = 2.2 Gb/s (V1), by bisection: node scripts/fit-costs.mjs"),
+  c("bridgePacketCycles", L.COST_BRIDGE_PKT, 1390, "cycles/packet", "Software bridge per packet: br_handle_frame, FDB lookup, netfilter hooks, forward.", "[I] K9: bridge demux a major overhead", "paper-baseline mean aggregate goodput over seeds 1-3 = 2.2 Gb/s (V1; the validation suite's training result zhang2010-baseline), least squares over log-errors: node scripts/fit-costs.mjs"),
   c("netbackStartXmitCycles", L.COST_NB_START_XMIT, 800, "cycles/packet", "netif_be_start_xmit and the vif qdisc.", "[I]"),
   c("netbackRxPacketCycles", L.COST_NB_RX_PKT, 1500, "cycles/packet", "net_rx_action per packet: copy-op build, response, kfree_skb.", "[I]"),
   c("netbackTxPacketCycles", L.COST_NB_TX_PKT, 2000, "cycles/request", "net_tx_action per request: skb alloc, 64-byte header copy, netif_rx.", "[I] B10"),

@@ -1,8 +1,9 @@
 // What limits a run's throughput, read off its result: one diagnosis per run, with the numbers
 // that support it. The checks go from the most direct evidence to the least:
 //
-//   1. a VCPU at least 95% busy (named with the component that takes most of its time);
-//   2. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU);
+//   1. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU):
+//      goodput at the wire's ceiling cannot rise whatever else is busy;
+//   2. a VCPU at least 95% busy (named with the component that takes most of its time);
 //   3. a ring or queue that dropped packets while TCP retransmitted in the measured interval
 //      (loss keeps the senders' congestion windows below what the path could carry);
 //   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
@@ -41,22 +42,15 @@ export function portGoodputCeilingGbps(rateGbps: number, mtuBytes: number, times
   return (rateGbps * mss) / (mtuBytes + 38);
 }
 
-type BottleneckInput = Pick<SimResult, "config" | "cpu" | "throughput" | "drops" | "events" | "latency" | "conservation">;
+type BottleneckInput = Pick<SimResult, "config" | "cpu" | "throughput" | "drops" | "events" | "latency" | "conservation"> & {
+  derived?: Record<string, number>;
+};
 
 export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const c = r.config;
-  // 1. Saturated VCPU.
   const busiest = [...r.cpu].sort((a, b) => b.utilization - a.utilization)[0];
-  if (busiest && busiest.utilization >= SATURATED) {
-    const [comp, share] = Object.entries(busiest.breakdown).sort((a, b) => b[1] - a[1])[0] ?? ["?", 0];
-    return {
-      kind: "vcpu",
-      where: `${busiest.domain}.${busiest.vcpu}`,
-      share: busiest.utilization,
-      evidence: `${busiest.domain}.${busiest.vcpu} is ${pct(busiest.utilization)} busy; its largest component is ${comp} (${pct(share)} of the interval)`,
-    };
-  }
-  // 2. Saturated wire (receive direction of each port).
+  // 1. Saturated wire (receive direction of each port): when the goodput is at the wire's ceiling
+  //    nothing else can raise it, whatever else is busy.
   const ports = c.nic.ports;
   const ceiling = portGoodputCeilingGbps(c.nic.rateGbps, c.tcp.mtuBytes, c.tcp.timestamps);
   const perPort = new Array<number>(ports).fill(0);
@@ -69,7 +63,19 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
       kind: "wire",
       where: `port ${wirePort}`,
       share: wireShare,
-      evidence: `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}`,
+      evidence:
+        `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}` +
+        (busiest ? `; busiest VCPU ${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : ""),
+    };
+  }
+  // 2. Saturated VCPU.
+  if (busiest && busiest.utilization >= SATURATED) {
+    const [comp, share] = Object.entries(busiest.breakdown).sort((a, b) => b[1] - a[1])[0] ?? ["?", 0];
+    return {
+      kind: "vcpu",
+      where: `${busiest.domain}.${busiest.vcpu}`,
+      share: busiest.utilization,
+      evidence: `${busiest.domain}.${busiest.vcpu} is ${pct(busiest.utilization)} busy; its largest component is ${comp} (${pct(share)} of the interval)`,
     };
   }
   const context = `busiest VCPU ${busiest ? `${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : "none"}, busiest wire ${pct(wireShare)}`;
@@ -93,12 +99,18 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const flows = r.throughput.perVm.length * c.traffic.rxStreamsPerGuest;
   const rxGbps = r.throughput.perVm.reduce((s, v) => s + v.goodputGbps, 0);
   if (flows > 0 && rxGbps > 0) {
-    // Round trip: data NIC -> application (measured) plus the wire both ways and the ACK's return,
-    // taken as one more propagation delay each way; the ACK path's queueing is not measured.
-    const rttUs = r.latency.meanUs + (4 * c.nic.propagationDelayNs) / 1e3;
+    // Round trip: the senders' own RTT samples when the run has them; otherwise data NIC ->
+    // application (measured) plus the wire both ways and the ACK's return, taken as one more
+    // propagation delay each way (the ACK path's queueing is then not counted).
+    const measuredRtt = r.derived?.["tcpRttMeanUs"] ?? 0;
+    const rttUs = measuredRtt > 0 ? measuredRtt : r.latency.meanUs + (4 * c.nic.propagationDelayNs) / 1e3;
+    // Window: the mean receive window the senders were offered, else the socket buffer.
+    const mss = c.tcp.mtuBytes - 40 - (c.tcp.timestamps ? 12 : 0);
+    const offered = (r.derived?.["tcpReceiveWindowMeanSegments"] ?? 0) * mss;
+    const window = offered > 0 ? offered : c.tcp.rcvBufBytes;
     const perFlowBytesPerUs = (rxGbps * 1e9) / 8 / flows / 1e6;
     const inFlight = perFlowBytesPerUs * rttUs;
-    const use = inFlight / c.tcp.rcvBufBytes;
+    const use = inFlight / window;
     if (use >= WINDOW_FULL) {
       return {
         kind: "window",
@@ -106,7 +118,7 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
         share: Math.min(1, use),
         evidence:
           `each of ${flows} flows keeps ~${(inFlight / 1024).toFixed(0)} KiB in flight (goodput x ${rttUs.toFixed(0)} us round trip), ` +
-          `${pct(use)} of its ${(c.tcp.rcvBufBytes / 1024).toFixed(0)} KiB receive window; ${context}`,
+          `${pct(use)} of its ${(window / 1024).toFixed(0)} KiB receive window; ${context}`,
       };
     }
     return {

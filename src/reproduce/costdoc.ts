@@ -22,15 +22,25 @@ export function presetsTouchingCosts(): string[] {
     .map(([k]) => k);
 }
 
+/**
+ * How a cost constant's value was obtained: "fitted" (jointly, to the validation suite's training
+ * results: scripts/fit-costs.mjs), "derived" (from a published per-component measurement, cited in
+ * its source), or "judgement" (reasoned, not measured; its weight shows in the sensitivity tables).
+ */
+export function costBasis(p: ParamSpec): "fitted" | "derived" | "judgement" {
+  if (p.fitted) return "fitted";
+  return /\[I\]/.test(p.source) || !/\[R\]|\[D\]/.test(p.source) ? "judgement" : "derived";
+}
+
 /** Markdown table of every cost constant. */
 export function costTableMarkdown(params: readonly ParamSpec[] = costParams()): string {
   const rows = [
-    "| parameter | value | unit | what it charges | source row or reason | fitted |",
-    "|---|---:|---|---|---|---|",
+    "| parameter | value | unit | what it charges | source row or reason | basis | fitted |",
+    "|---|---:|---|---|---|---|---|",
   ];
   for (const p of params) {
     rows.push(
-      `| \`${p.path}\` | ${String(p.default)} | ${cell(p.unit)} | ${cell(p.help)} | ${cell(p.source)} | ${p.fitted ? `yes: ${cell(p.fitted.replace(/^fitted:?\s*/i, ""))}` : "no"} |`,
+      `| \`${p.path}\` | ${String(p.default)} | ${cell(p.unit)} | ${cell(p.help)} | ${cell(p.source)} | ${costBasis(p)} | ${p.fitted ? `yes: ${cell(p.fitted.replace(/^fitted:?\s*/i, ""))}` : "no"} |`,
     );
   }
   return rows.join("\n");
@@ -104,7 +114,17 @@ export function costModelMarkdown(s: SensitivityReport | null, all: SensitivityR
       `(checked from src/config/presets.ts when this file was generated).`,
   );
   out.push("");
-  out.push(`## Constants (${params.length}; ${fitted.length} fitted)`);
+  const basis = (b: string): number => params.filter((p) => costBasis(p) === b).length;
+  out.push(`## Constants (${params.length}; ${basis("fitted")} fitted, ${basis("derived")} derived, ${basis("judgement")} judgement)`);
+  out.push("");
+  out.push(
+    "Basis: *fitted* constants are fitted jointly, by least squares over log-errors, to the training results of the validation " +
+      "suite (`validation/*.json` with `\"role\": \"training\"`; `node scripts/fit-costs.mjs` does the fit and prints the training " +
+      "and held-out errors apart); *derived* constants come from a published per-component measurement cited in their source; " +
+      "*judgement* constants are reasoned values that no published breakdown available to this project measures " +
+      "(the per-component cycle counts of Santos et al. 2008 and Menon et al. 2005/2006 are in figures of papers whose full text was " +
+      "not available). Their weight on the published points shows in the sensitivity tables below.",
+  );
   out.push("");
   out.push(costTableMarkdown(params));
   out.push("");

@@ -56,6 +56,29 @@ export function renderReproduceText(r: ReproduceReport): string {
       "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte; p99 latency: NIC arrival to delivery to the guest application.",
   );
   out.push("");
+  out.push("bottleneck of each step (most frequent over the seeds):");
+  for (const s of r.steps) out.push(`  ${s.name}: ${s.bottleneck}: ${s.bottleneckEvidence}`);
+  if (r.ablation) {
+    out.push("");
+    out.push("each technique alone on the baseline:");
+    const base = r.ablation[0]!;
+    out.push(
+      formatTable(
+        [
+          ["variant", "Gb/s (95% CI)", "vs baseline", "bottleneck"],
+          ...r.ablation.map((a) => [
+            a.label,
+            `${f3(a.simulatedGbps)} +- ${a.ci95Gbps === null ? "n/a" : a.ci95Gbps.toFixed(3)}`,
+            a === base ? "-" : `${a.diffFromBaselinePct >= 0 ? "+" : ""}${a.diffFromBaselinePct.toFixed(1)}%`,
+            a.bottleneck,
+          ]),
+        ],
+        (c) => c === 1 || c === 2,
+      ),
+    );
+    for (const a of r.ablation.slice(1)) out.push(`  ${a.label}: ${a.mechanism}`);
+  }
+  out.push("");
   out.push("checks:");
   for (const c of r.checks) out.push(`  ${c.pass ? "PASS" : "FAIL"}  ${c.description}: ${c.detail}`);
   out.push(`${r.checks.filter((c) => c.pass).length} of ${r.checks.length} checks pass`);
@@ -213,6 +236,11 @@ ${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
 <p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in parentheses).
 notif/pkt: interdomain notifications (both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet;
 guest cyc/B: guest busy cycles per received payload byte; p99 latency: 99th percentile of the delay from NIC arrival to delivery to the guest application.</p>
+<h2>Bottleneck of each step</h2>
+<ul id="bottlenecks">
+${r.steps.map((s) => `<li><b>${esc(s.name)}</b>: ${esc(s.bottleneck)}: ${esc(s.bottleneckEvidence)}</li>`).join("\n")}
+</ul>
+${ablationHtml(r)}
 <h2>Checks: ${pass} of ${r.checks.length} pass</h2>
 <ul id="checks">
 ${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ${esc(c.description)}: ${esc(c.detail)}</li>`).join("\n")}
@@ -225,6 +253,28 @@ ${r.steps.map((s) => figure(charts.cpu[s.name]!, `${s.name}: per-VCPU busy time 
 </body>
 </html>
 `;
+}
+
+/** Each technique alone: table and one mechanism sentence per variant. */
+function ablationHtml(r: ReproduceReport): string {
+  if (!r.ablation) return "";
+  const base = r.ablation[0]!;
+  const rows = r.ablation
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.label)}</td><td>${esc(`${f3(a.simulatedGbps)} +- ${a.ci95Gbps === null ? "n/a" : a.ci95Gbps.toFixed(3)}`)}</td>` +
+        `<td>${a === base ? "-" : esc(`${a.diffFromBaselinePct >= 0 ? "+" : ""}${a.diffFromBaselinePct.toFixed(1)}%`)}</td><td>${esc(a.bottleneck)}</td>` +
+        `<td style="text-align:left">${esc(a.mechanism)}</td></tr>`,
+    )
+    .join("\n");
+  return `<h2>Each technique alone</h2>
+<p>Each technique applied to the baseline on its own (not cumulatively), ${r.settings.seeds.length} seed(s) each. Event dispatch alone spreads events round-robin over dom0 VCPUs, since stock netback has one group to bind to.</p>
+<table id="ablation">
+<thead><tr><th>variant</th><th>Gb/s (95% CI)</th><th>vs baseline</th><th>bottleneck</th><th>mechanism</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
 }
 
 /** Where writeReproduceOutputs put things. */

@@ -11,6 +11,7 @@ import { runPool, defaultThreads, type PoolProgress } from "../pool/pool.js";
 import { summarize, mean } from "./stats.js";
 import { PAPER_STEPS, TCP_CEILING_GBPS, PAPER_CITATION, type PaperStep } from "./steps.js";
 import { PAPER_FIGURES } from "../paper.js";
+import type { AblationRow } from "./ablation.js";
 
 export interface ReproduceOptions {
   module: WebAssembly.Module;
@@ -78,6 +79,9 @@ export interface StepSummary {
   latencyP99Us: number;
   /** Every VCPU (dom0 first, then the guests), mean over seeds. */
   vcpus: VcpuSummary[];
+  /** The most frequent bottleneck diagnosis over the seeds ("vcpu dom0.0", "wire port 3", ...) and its evidence. */
+  bottleneck: string;
+  bottleneckEvidence: string;
   runs: StepRun[];
   erroredRuns: number;
 }
@@ -102,6 +106,8 @@ export interface ReproduceReport {
   steps: StepSummary[];
   checks: Check[];
   allChecksPass: boolean;
+  /** Each technique alone on the baseline (src/reproduce/ablation.ts); absent when not run. */
+  ablation?: AblationRow[];
   wallSeconds: number;
 }
 
@@ -164,6 +170,11 @@ export function summarizeStep(step: PaperStep, description: string, runs: readon
   const nbWork = (v: VcpuSummary): number => (v.breakdown["netback"] ?? 0) + (v.breakdown["grant"] ?? 0);
   const nbTotal = dom0.reduce((a, v) => a + nbWork(v), 0);
   const ci = s.ciHalfWidth;
+  const labels = ok.map((r) => `${r.bottleneck.kind}${r.bottleneck.where ? ` ${r.bottleneck.where}` : ""}`);
+  const tally = new Map<string, number>();
+  for (const l of labels) tally.set(l, (tally.get(l) ?? 0) + 1);
+  const bottleneck = [...tally.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "n/a";
+  const bottleneckEvidence = ok[labels.indexOf(bottleneck)]?.bottleneck.evidence ?? "";
   return {
     name: step.name,
     label: step.label,
@@ -186,6 +197,8 @@ export function summarizeStep(step: PaperStep, description: string, runs: readon
     latencyP50Us: avg((r) => r.latency.p50Us),
     latencyP99Us: avg((r) => r.latency.p99Us),
     vcpus,
+    bottleneck,
+    bottleneckEvidence,
     runs: runs.map((r) => ({
       seed: r.seed,
       state: r.state,

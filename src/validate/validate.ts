@@ -24,6 +24,10 @@ export interface ValidateOptions {
   durationMs?: number;
   warmupMs?: number;
   dir?: string;
+  /** Parameter overrides applied to every scenario and reference (dotted paths), e.g. fitted cost constants under trial. */
+  overrides?: Record<string, unknown>;
+  /** Run only the results this accepts (the others are listed as not run). */
+  only?: (v: ValidationResult) => boolean;
   onProgress?: (p: PoolProgress) => void;
   signal?: AbortSignal;
 }
@@ -120,7 +124,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
   const nSeeds = opts.seeds ?? 3;
   if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
-  const runOverrides: Record<string, unknown> = {};
+  const runOverrides: Record<string, unknown> = { ...(opts.overrides ?? {}) };
   if (opts.durationMs !== undefined) runOverrides["durationMs"] = opts.durationMs;
   if (opts.warmupMs !== undefined) runOverrides["warmupMs"] = opts.warmupMs;
 
@@ -138,7 +142,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
     }
     return i;
   };
-  const runnable = suite.filter((v) => v.status === "runnable");
+  const runnable = suite.filter((v) => v.status === "runnable" && (opts.only ? opts.only(v) : true));
   const plan = runnable.map((v) => ({ v, scen: configOf(v, "scenario"), ref: v.reference ? configOf(v, "reference") : null }));
   const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));
   const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), tasks.length));
@@ -216,7 +220,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
     row.within = Math.abs(row.error) <= v.tolerance.relative + 1e-12;
   }
 
-  const ran = rows.filter((r) => r.status === "runnable");
+  const ran = rows.filter((r) => r.status === "runnable" && r.within !== null);
   const numeric = ran.filter((r) => typeof r.simulated === "number" && typeof r.published === "number");
   const rms = (rs: ResultRow[]): number | null =>
     rs.length ? Math.sqrt(rs.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rs.length) : null;

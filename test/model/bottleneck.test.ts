@@ -42,6 +42,7 @@ describe("decision rules", () => {
     events: { tcpRetransmissions: 0, tcpFastRecoveries: 0, tcpTimeouts: 0 },
     latency: { count: 1, meanUs: 100, p50Us: 100, p99Us: 100, maxUs: 100 },
     conservation: { injected: 1000, delivered: 1000, dropped: 0, inFlight: 0, ok: true },
+    derived: {},
   };
   it("a VCPU at 95% or more wins, with its largest component", () => {
     const b = diagnoseBottleneck({ ...base, cpu: [{ ...base.cpu[0]!, utilization: 0.97 }, base.cpu[1]!] });
@@ -69,6 +70,10 @@ describe("decision rules", () => {
     expect(full.kind).toBe("window");
     const idle = diagnoseBottleneck(base);
     expect(idle.kind).toBe("none");
+    // The senders' measured RTT and offered window, when the run has them, take precedence.
+    const measured = diagnoseBottleneck({ ...base, derived: { tcpRttMeanUs: 20000, tcpReceiveWindowMeanSegments: 800 } });
+    expect(measured.kind).toBe("window");
+    expect(measured.evidence).toContain("20000 us");
     expect(idle.evidence).toContain("protocol-limited");
   });
 });

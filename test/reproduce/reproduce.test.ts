@@ -68,6 +68,28 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
     expect(report.steps[0]!.diffFromPaperPct).toBeCloseTo(((report.steps[0]!.simulatedGbps - 2.2) / 2.2) * 100, 9);
   });
 
+  it("names each step's bottleneck with its evidence", () => {
+    for (const s of report.steps) {
+      expect(s.bottleneck).toMatch(/^(vcpu|wire|queue|window|none)/);
+      expect(s.bottleneckEvidence).toMatch(/\d/);
+    }
+  });
+
+  it("runs each technique alone on the baseline and states the mechanism behind each difference", () => {
+    const ab = report.ablation!;
+    expect(ab.map((a) => a.name)).toEqual(["baseline", "multi-tasklet-alone", "dispatch-alone", "low-event-alone", "lro-alone"]);
+    for (const a of ab) {
+      expect(a.erroredRuns).toBe(0);
+      expect(a.simulatedGbps).toBeGreaterThan(0);
+      expect(a.bottleneck).toMatch(/^(vcpu|wire|queue|window|none)/);
+      expect(a.mechanism.split(/[.!?] /).length).toBeLessThanOrEqual(2); // one sentence
+      expect(a.mechanism).toMatch(/\d/);
+    }
+    expect(ab[0]!.diffFromBaselinePct).toBe(0);
+    expect(ab.find((a) => a.name === "lro-alone")!.mechanism).toMatch(/ACKs per segment/);
+    expect(ab.find((a) => a.name === "low-event-alone")!.mechanism).toMatch(/notifications fall/);
+  });
+
   it("reports every check as pass/fail with its numbers", () => {
     const ids = report.checks.map((c) => c.id);
     for (const id of ["baseline-2.2", "all-four-3.7", "monotone", "dispatch-balance", "low-event-2x", "lro-guest-cycles"]) expect(ids).toContain(id);

@@ -38,6 +38,10 @@ describe("the suite's files", () => {
       for (const t of v.testbed) expect(["stated", "assumed"]).toContain(t.status);
     }
   });
+  it("cites rows that docs/sources.md defines", () => {
+    const sources = readFileSync(join(root, "docs/sources.md"), "utf8");
+    for (const v of suite) expect(sources, `${v.id}: ${v.source.row}`).toContain(`id="${v.source.row}"`);
+  });
   it("marks the paper's baseline as fitted (training) and the all-four result as held out", () => {
     const base = suite.find((v) => v.id === "zhang2010-baseline")!;
     expect(base.fitted).toBe("costs.bridgePacketCycles");

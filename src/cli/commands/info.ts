@@ -8,6 +8,7 @@ import { configJsonSchema, describe } from "../../config/schema.js";
 import { formatTable } from "../../report/table.js";
 import { DROP_COUNTERS, EVENT_COUNTERS } from "../../report/stats.js";
 import { DERIVED_FORMULAS } from "../../report/counters.js";
+import { costBasis } from "../../reproduce/costdoc.js";
 import { action } from "../errors.js";
 
 export function register(program: Command): void {
@@ -31,7 +32,8 @@ export function register(program: Command): void {
     .action(
       action((o: { json?: boolean }) => {
         if (o.json) {
-          process.stdout.write(JSON.stringify(PARAMS, null, 2) + "\n");
+          const withBasis = PARAMS.map((p) => (p.path.startsWith("costs.") ? { ...p, basis: costBasis(p) } : p));
+          process.stdout.write(JSON.stringify(withBasis, null, 2) + "\n");
           return;
         }
         const rows = [["parameter", "default", "unit", "allowed", "help (source)"]];
@@ -41,7 +43,7 @@ export function register(program: Command): void {
             JSON.stringify(p.default),
             p.unit,
             describe(p),
-            `${p.help} (${p.source}${p.fitted ? `; fitted to ${p.fitted}` : ""})`,
+            `${p.help} (${p.source}${p.fitted ? `; fitted to ${p.fitted}` : ""}${p.path.startsWith("costs.") ? `; basis: ${costBasis(p)}` : ""})`,
           ]);
         }
         process.stdout.write(formatTable(rows, () => false) + "\n");

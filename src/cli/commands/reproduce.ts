@@ -8,6 +8,7 @@ import { access, mkdir } from "node:fs/promises";
 import { constants } from "node:fs";
 import { loadWasmModule } from "../../wasm-node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
+import { runAblation } from "../../reproduce/ablation.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
 import { ProgressReporter } from "../progress.js";
 import { defaultThreads } from "../../pool/pool.js";
@@ -62,13 +63,23 @@ export function register(program: Command): void {
           onProgress: (p) => progress.update(p),
         });
         progress.stop();
+        const ablationProgress = new ProgressReporter({ label: "reproduce (each technique alone)", unit: "runs" });
+        report.ablation = await runAblation({
+          module,
+          seeds,
+          ...(durationMs !== undefined ? { durationMs } : {}),
+          ...(warmupMs !== undefined ? { warmupMs } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+          onProgress: (p) => ablationProgress.update(p),
+        });
+        ablationProgress.stop();
         const written = await writeReproduceOutputs(report, dir);
         if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {
           process.stdout.write(renderReproduceText(report) + "\n");
           process.stdout.write(`\nwrote ${written.files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
         }
-        const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0);
+        const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0) + report.ablation.reduce((a, s) => a + s.erroredRuns, 0);
         if (errored > 0) {
           process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "runs" in ${resolve(dir, "reproduce.json")}\n`);
           process.exitCode = 1;
