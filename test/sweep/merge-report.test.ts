@@ -69,9 +69,16 @@ describe("report", () => {
     expect(csv).toHaveLength(19);
     expect(csv[0]).toBe("index,id,rep,seed,state,error,nic.itr.fixedIntsPerSec,lro,throughput.aggregateGbps,derived.notificationsPerPacket,wallSeconds");
     const html = readFileSync(join(out, "index.html"), "utf8");
-    expect(html.match(/<svg/g)).toHaveLength(2);
-    expect(html).toContain("one line per lro");
-    expect(html).toContain("95&nbsp;% CI");
+    // The main-effects heat map and one chart per metric.
+    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html).toContain("one colour per lro (lines)");
+    expect(html).toContain("n = 3 per point: mean and 95% CI");
+    expect(html).toContain("nic.itr.fixedIntsPerSec (interrupts/s)");
+    expect(html).toContain("<h2>Main effects</h2>");
+    const long = readFileSync(join(out, "results-long.csv"), "utf8").trim().split("\n");
+    expect(long[0]).toBe("index,id,rep,seed,nic.itr.fixedIntsPerSec,lro,metric,value,unit");
+    expect(long).toHaveLength(1 + 18 * 2);
+    expect(long[1]).toMatch(/^0,[0-9a-f]{16},0,\d+,5000,off,throughput\.aggregateGbps,[0-9.]+,Gb\/s$/);
     const bad = cli(["report", full, "--out", out, "--x", "nope"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe('pvnetsim: error: --x: "nope" is not an axis of the results; they have: nic.itr.fixedIntsPerSec, lro');
