@@ -305,6 +305,13 @@ export function kernelTable(rep: KernelReport): string {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(
+      "usage: node dist/bench/kernel-run.js [--json] [--reps N] [--configs A,B] [--events N] [--chunk N] [--no-warmup]\n" +
+        "The packet-pipeline kernel in Wasm, C (gcc -O2) and plain TypeScript, interleaved in one process; ratios from the same run.\n",
+    );
+    return;
+  }
   const json = argv.includes("--json");
   const reps = Number(argValue(argv, "reps") ?? 5);
   const configs = argValue(argv, "configs")?.split(",");

@@ -12,7 +12,20 @@ import { kernelTable, runKernelBench } from "./kernel-run.js";
 import { microTable, runMicroBench } from "./micro.js";
 import { runSimBench, simTable } from "./sim.js";
 
+const USAGE = `usage: node dist/bench/main.js [--quick] [--kernel-reps N] [--micro-rounds N] [--sim-reps N] [--clock cpu|wall]
+Runs every benchmark (kernel Wasm/C/TS, microbenchmarks, simulator) and writes bench/results/latest.json.
+  --quick           1 kernel repetition on 5M events (checksums not checked), 1 micro round, 1 sim round
+  --kernel-reps N   kernel repetitions (default 3)
+  --micro-rounds N  microbenchmark rounds (default 3)
+  --sim-reps N      simulator repetitions (default 5)
+  --clock cpu       time microbenchmarks on process CPU time (default wall)
+`;
+
 async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const quick = argv.includes("--quick");
   const kernelReps = Number(argValue(argv, "kernel-reps") ?? (quick ? 1 : 3));
   const microRounds = Number(argValue(argv, "micro-rounds") ?? (quick ? 1 : 3));

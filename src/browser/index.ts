@@ -70,7 +70,14 @@ export async function loadWasmModule(url?: string | URL): Promise<WebAssembly.Mo
 
 async function compileFrom(url: string | URL): Promise<LoadedWasm> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot load ${String(url)}: HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok) {
+    // The default URL points into the package; a bundled page has to copy the .wasm and say where.
+    throw new Error(
+      `cannot load the simulator's .wasm from ${String(url)}: HTTP ${res.status} ${res.statusText}; ` +
+        `copy pvnetsim/wasm (the package's build/pvnetsim.wasm) next to your page and pass its URL as wasmUrl, ` +
+        `and bundle pvnetsim/browser/worker and pass its URL as workerUrl (docs/embedding.md, "Serving and bundling")`,
+    );
+  }
   if (typeof WebAssembly.compileStreaming !== "function") {
     return { module: await WebAssembly.compile(await res.arrayBuffer()), method: "arrayBuffer", fallbackReason: "no WebAssembly.compileStreaming" };
   }
@@ -153,7 +160,7 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
     });
     worker.addEventListener("error", (e: ErrorEvent) => {
       finish();
-      reject(new Error(`pvnetsim worker failed (${String(workerUrl)}): ${e.message || "could not load the script"}`));
+      reject(new Error(`pvnetsim worker failed (${String(workerUrl)}): ${e.message || "could not load the script"}; a bundled page passes the URL of its bundled pvnetsim/browser/worker as workerUrl (docs/embedding.md)`));
     });
     worker.addEventListener("messageerror", () => {
       finish();

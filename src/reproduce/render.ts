@@ -3,12 +3,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatTable } from "../report/table.js";
+import { signedPct } from "./costdoc.js";
 import { barChart, stackedBarChart } from "../report/charts.js";
 import type { ReproduceReport, StepSummary } from "./reproduce.js";
 import { COMPONENT_COLORS, MARK_COLORS } from "../report/palette.js";
 import { PAPER_FIGURES } from "../paper.js";
 
 const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
+/** The 95 % CI half-width; one that rounds to zero says so instead of printing "+- 0.000". */
+const ciText = (h: number | null): string => (h === null || !Number.isFinite(h) ? "+- n/a" : h < 0.0005 ? "+- <0.001" : `+- ${h.toFixed(3)}`);
 
 /** The table's header and rows as plain strings (shared by the text and HTML renderings). */
 export function tableRows(r: ReproduceReport): { header: string[]; rows: string[][] } {
@@ -27,8 +30,8 @@ export function tableRows(r: ReproduceReport): { header: string[]; rows: string[
   const rows = r.steps.map((s) => [
     s.name,
     s.paperGbps === null ? "not published" : s.paperGbps.toFixed(1),
-    `${f3(s.simulatedGbps)} +- ${s.ci95Gbps === null ? "n/a" : s.ci95Gbps.toFixed(3)}`,
-    s.diffFromPaperPct === null ? "-" : `${s.diffFromPaperPct >= 0 ? "+" : ""}${s.diffFromPaperPct.toFixed(1)}%`,
+    `${f3(s.simulatedGbps)} ${ciText(s.ci95Gbps)}`,
+    s.diffFromPaperPct === null ? "-" : signedPct(s.diffFromPaperPct),
     s.dom0Utilization.map((u) => (u * 100).toFixed(0)).join("/") + " %",
     s.dom0NetbackBusyRatio === null ? "-" : `${s.dom0NetbackBusyRatio.toFixed(2)} (${s.dom0NetbackVcpus.length})`,
     s.notificationsPerPacket.toFixed(3),

@@ -211,7 +211,11 @@ export function summarizeStep(step: PaperStep, description: string, runs: readon
 }
 
 const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
-const pctStr = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`;
+/** Signed percent, one decimal; what rounds to zero prints as "0.0%", never "-0.0%". */
+const pctStr = (x: number): string => {
+  const t = x.toFixed(1);
+  return t === "0.0" || t === "-0.0" ? "0.0%" : `${x > 0 ? "+" : ""}${t}%`;
+};
 
 /** The acceptance checks, evaluated on the summaries (steps in PAPER_STEPS order). */
 export function evaluateChecks(steps: readonly StepSummary[]): Check[] {

@@ -71,3 +71,38 @@ describe("start-up", () => {
     expect(chartStack(r.modules).length).toBeGreaterThan(0);
   });
 });
+
+describe("CLI manners", () => {
+  it("a closed stdout ends the command quietly (sweep --dry-run | head -1)", () => {
+    const spec = join(root, "examples", "sweeps", "dom0-vcpu-scaling.yaml");
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${cli}" sweep "${spec}" --out "${join(dir, "never.jsonl")}" --dry-run | head -1`], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
+  });
+
+  it("--help works for every command and for the benchmarks, without running them", () => {
+    for (const c of ["run", "presets", "params", "schema", "serve", "sweep", "slurm", "merge", "report", "reproduce", "sensitivity"]) {
+      const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
+      expect(r.status, c).toBe(0);
+      expect(r.stdout, c).toMatch(new RegExp(`^Usage: pvnetsim ${c}`));
+    }
+    for (const b of ["dist/bench/main.js", "dist/bench/kernel-run.js"]) {
+      const r = spawnSync(process.execPath, [join(root, b), "--help"], { encoding: "utf8", timeout: 60_000 });
+      expect(r.status, b).toBe(0);
+      expect(r.stdout, b).toMatch(/^usage: node dist\/bench\//);
+      expect(r.stderr, b).toBe("");
+    }
+  });
+
+  it("one name for parallelism: --workers, with the old names kept as aliases", () => {
+    for (const c of ["sweep", "slurm", "reproduce", "sensitivity"]) {
+      const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
+      expect(r.stdout, c).toMatch(/--workers <n>/);
+      expect(r.stdout, c).not.toMatch(/--threads|--cpus-per-task <n>/);
+    }
+    const bad = spawnSync(process.execPath, [cli, "reproduce", "--threads", "0"], { encoding: "utf8", timeout: 60_000 });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('pvnetsim: error: --threads: "0" is not allowed; expected an integer >= 1');
+  });
+});

@@ -23,14 +23,17 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
   let dir = "";
   let stdout = "";
   let stderr = "";
+  let exitCode = -1;
   let report: ReproduceReport & { charts?: unknown };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "pvnetsim-reproduce-"));
+    // Short runs need not pass the checks: a failed check exits 1 (the report is still written).
     const r = await run(process.execPath, [cli, "reproduce", "--json", "--seeds", "2", "--duration-ms", "60", "--warmup-ms", "60", "--out", dir], {
       cwd: root,
       maxBuffer: 64 << 20,
-    });
+    }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    exitCode = "code" in r && typeof r.code === "number" ? r.code : 0;
     stdout = r.stdout;
     stderr = r.stderr;
     report = JSON.parse(stdout) as ReproduceReport;
@@ -98,6 +101,21 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
       expect(c.detail).toMatch(/\d/);
     }
     expect(report.allChecksPass).toBe(report.checks.every((c) => c.pass));
+    // Exit 1 exactly when a check fails, with one line naming the failed checks.
+    expect(exitCode).toBe(report.allChecksPass ? 0 : 1);
+    if (!report.allChecksPass) expect(stderr).toMatch(/^pvnetsim: error: \d+ of \d+ checks of the reproduction failed \(.+\); --allow-fail exits 0 anyway$/m);
+  });
+
+  it("--allow-fail exits 0 whatever the checks say", async () => {
+    const d = mkdtempSync(join(tmpdir(), "pvnetsim-reproduce-allow-"));
+    try {
+      const r = await run(process.execPath, [cli, "reproduce", "--json", "--allow-fail", "--seeds", "1", "--duration-ms", "20", "--warmup-ms", "10", "--workers", "2", "--out", d], { cwd: root, maxBuffer: 64 << 20 });
+      const rep = JSON.parse(r.stdout) as ReproduceReport;
+      expect(rep.checks.length).toBeGreaterThan(0);
+      expect(r.stderr).not.toMatch(/pvnetsim: error/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it("writes reproduce.json, the SVG charts and index.html", () => {

@@ -2,7 +2,7 @@
 // table (or, with --json, one JSON object and nothing else on stdout) and writes reproduce.json,
 // SVG charts and index.html into --out.
 
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { access, mkdir } from "node:fs/promises";
 import { constants } from "node:fs";
@@ -22,6 +22,8 @@ interface ReproduceOpts {
   durationMs?: string;
   warmupMs?: string;
   threads?: string;
+  workers?: string;
+  allowFail?: boolean;
 }
 
 export function register(program: Command): void {
@@ -33,7 +35,9 @@ export function register(program: Command): void {
     .option("--seeds <n>", "seeds per step (1..n)", "5")
     .option("--duration-ms <ms>", "measured interval per run, ms (default: the presets', 1000)")
     .option("--warmup-ms <ms>", "warm-up per run, ms (default: the presets', 200)")
-    .option("--threads <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .option("--workers <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .addOption(new Option("--threads <n>", "same as --workers").hideHelp())
+    .option("--allow-fail", "exit 0 even when a check of the reproduction fails (the report says which)")
     .action(
       action(async (o: ReproduceOpts) => {
         const seeds = intOption("--seeds", o.seeds, 1)!;
@@ -43,7 +47,7 @@ export function register(program: Command): void {
         if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
           throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
         }
-        const threads = intOption("--threads", o.threads, 1);
+        const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
         // Fail before simulating anything if the report cannot be written.
         const dir = resolve(o.out);
         try {
@@ -82,6 +86,11 @@ export function register(program: Command): void {
         const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0) + report.ablation.reduce((a, s) => a + s.erroredRuns, 0);
         if (errored > 0) {
           process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "runs" in ${resolve(dir, "reproduce.json")}\n`);
+          process.exitCode = 1;
+        }
+        const failed = report.checks.filter((c) => !c.pass);
+        if (failed.length > 0 && !o.allowFail) {
+          process.stderr.write(`pvnetsim: error: ${failed.length} of ${report.checks.length} checks of the reproduction failed (${failed.map((c) => c.description).join("; ")}); --allow-fail exits 0 anyway\n`);
           process.exitCode = 1;
         }
       }),

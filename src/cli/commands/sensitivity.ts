@@ -1,7 +1,7 @@
 // `pvnetsim sensitivity`: baseline and all-four (paper-lro) throughput when each fitted cost
 // constant moves by -20% and +20% (the sensitivity table of docs/cost-model.md).
 
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { loadWasmModule } from "../../wasm-node.js";
 import { PRESETS } from "../../config/presets.js";
 import { runSensitivity } from "../../reproduce/sensitivity.js";
@@ -21,6 +21,7 @@ interface SensitivityOpts {
   allCosts?: boolean;
   preset: string[];
   threads?: string;
+  workers?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -37,7 +38,8 @@ export function register(program: Command): void {
     .option("--delta <fraction>", "relative move of each constant", "0.2")
     .option("--all-costs", "move every costs.* constant, not only the fitted ones")
     .option("--preset <name>", "scenario (repeatable; default paper-baseline and paper-lro)", collect, [])
-    .option("--threads <n>", "worker threads (default: the number of cores)")
+    .option("--workers <n>", "worker threads (default: the number of cores)")
+    .addOption(new Option("--threads <n>", "same as --workers").hideHelp())
     .action(
       action(async (o: SensitivityOpts) => {
         const seeds = intOption("--seeds", o.seeds, 1)!;
@@ -48,7 +50,7 @@ export function register(program: Command): void {
         }
         const delta = numOption("--delta", o.delta)!;
         if (delta >= 1) throw new UsageError(`--delta: ${delta} is not allowed; expected a fraction in (0, 1)`);
-        const threads = intOption("--threads", o.threads, 1);
+        const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
         for (const p of o.preset) {
           if (!Object.hasOwn(PRESETS, p)) throw new UsageError(`--preset: "${p}" is not allowed; expected one of ${Object.keys(PRESETS).join(", ")}`);
         }

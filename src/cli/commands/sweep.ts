@@ -2,7 +2,7 @@
 // results, shards for Slurm job arrays and Kubernetes Indexed Jobs, merging and reports.
 // See docs/sweeps.md.
 
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
@@ -250,18 +250,19 @@ export function register(program: Command): void {
     .argument("<spec>", "sweep spec, JSON or YAML")
     .requiredOption("--out <dir>", "directory for the script, a copy of the spec, results and logs")
     .option("--tasks <n>", "array tasks (default: min(points, 32))")
-    .option("--cpus-per-task <n>", "CPUs (= workers) per task (default 1)")
+    .option("--workers <n>", "CPUs (= workers) per array task, sbatch --cpus-per-task (default 1)")
+    .addOption(new Option("--cpus-per-task <n>", "same as --workers").hideHelp())
     .option("--time <limit>", "sbatch --time, e.g. 02:00:00")
     .option("--partition <name>", "sbatch --partition")
     .action(
-      action(async (spec: string, o: { out: string; tasks?: string; cpusPerTask?: string; time?: string; partition?: string }) => {
+      action(async (spec: string, o: { out: string; tasks?: string; workers?: string; cpusPerTask?: string; time?: string; partition?: string }) => {
         const plan = loadPlan(spec);
         const n = plan.points.length;
         const tasks = intOption("--tasks", o.tasks, 1);
         if (tasks !== undefined && tasks > Math.min(n, MAX_ARRAY_TASKS)) {
           throw new UsageError(`--tasks: ${tasks} is not allowed; expected 1 to ${Math.min(n, MAX_ARRAY_TASKS)} (${n} points; Slurm's default MaxArraySize allows ${MAX_ARRAY_TASKS} tasks)`);
         }
-        const cpus = intOption("--cpus-per-task", o.cpusPerTask, 1);
+        const cpus = intOption(o.workers !== undefined ? "--workers" : "--cpus-per-task", o.workers ?? o.cpusPerTask, 1);
         if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new UsageError(`--time: "${o.time}" is not allowed; expected a Slurm time such as 30:00 or 1-02:00:00`);
         if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(o.partition)) throw new UsageError(`--partition: "${o.partition}" is not allowed; expected a partition name`);
         let job;
