@@ -82,7 +82,7 @@ describe("CLI manners", () => {
   });
 
   it("--help works for every command and for the benchmarks, without running them", () => {
-    for (const c of ["run", "presets", "params", "schema", "serve", "sweep", "slurm", "merge", "report", "reproduce", "sensitivity"]) {
+    for (const c of ["run", "presets", "params", "schema", "serve", "sweep", "slurm", "merge", "report", "reproduce", "sensitivity", "validate"]) {
       const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
       expect(r.status, c).toBe(0);
       expect(r.stdout, c).toMatch(new RegExp(`^Usage: pvnetsim ${c}`));
