@@ -96,7 +96,7 @@ describe("CLI manners", () => {
   });
 
   it("one name for parallelism: --workers, with the old names kept as aliases", () => {
-    for (const c of ["sweep", "slurm", "reproduce", "sensitivity"]) {
+    for (const c of ["sweep", "slurm", "reproduce", "sensitivity", "validate"]) {
       const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
       expect(r.stdout, c).toMatch(/--workers <n>/);
       expect(r.stdout, c).not.toMatch(/--threads|--cpus-per-task <n>/);

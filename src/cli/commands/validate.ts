@@ -2,7 +2,7 @@
 // prints the table (or, with --json, the report as one JSON object and nothing else on stdout)
 // and writes validate.json, the simulated-against-published chart and index.html into --out.
 
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { resolve } from "node:path";
 import { access, mkdir } from "node:fs/promises";
 import { constants } from "node:fs";
@@ -22,6 +22,7 @@ interface ValidateOpts {
   durationMs?: string;
   warmupMs?: string;
   threads?: string;
+  workers?: string;
   suite?: string;
 }
 
@@ -34,7 +35,8 @@ export function register(program: Command): void {
     .option("--seeds <n>", "seeds per scenario (1..n)", "3")
     .option("--duration-ms <ms>", "measured interval per run, ms (default: the scenarios', 1000)")
     .option("--warmup-ms <ms>", "warm-up per run, ms (default: the scenarios', 200)")
-    .option("--threads <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .option("--workers <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .addOption(new Option("--threads <n>", "same as --workers").hideHelp())
     .option("--suite <dir>", "directory of result files (default: the package's validation/)")
     .action(
       action(async (o: ValidateOpts) => {
@@ -45,7 +47,7 @@ export function register(program: Command): void {
         if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
           throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
         }
-        const threads = intOption("--threads", o.threads, 1);
+        const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
         const dir = resolve(o.out);
         try {
           await mkdir(dir, { recursive: true });
