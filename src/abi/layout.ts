@@ -7,6 +7,10 @@
 //
 // Config buffer: Float64 values. Slots [0, CFG_COUNT) are scalars. Per-entity tables follow;
 // their start offsets (in f64 slots) are written into the CFG_OFF_* scalar slots by the host.
+// The host sizes the scalar region from the CFG_* constants below, not from CFG_COUNT, so a
+// table never overlaps a slot; it fills the buffer with NaN and refuses to hand over a buffer
+// with a slot nobody wrote. A new CFG_* slot is written either by the one parameter in
+// src/config/params.ts that names it (`slot`, `encoding`) or by the derived slots in pack.ts.
 // All times and costs in the buffer are already converted to CPU cycles by the host (units
 // are resolved in one place: src/config/pack.ts).
 
@@ -28,7 +32,7 @@ export const CFG_PROP_DELAY = 13; // wire propagation delay, cycles
 export const CFG_NETBACK_GROUPS = 14;
 export const CFG_NETBACK_QUEUE_LEN = 15; // vif tx_queue_len (qdisc in front of netback), packets
 export const CFG_NETBACK_CAN_QUEUE = 16; // 1: stop vif queue when ring full (feature-rx-notify); 0: drop
-export const CFG_NETBACK_RX_SLOTS_NEEDED = 17; // MAX_SKB_FRAGS+2 with SG (20), else 1
+export const CFG_NETBACK_SG = 17; // 1: scatter-gather negotiated (a stop needs MAX_SKB_FRAGS+2 free requests, else 1)
 export const CFG_NAPI_WEIGHT = 18; // dom0 NIC and backlog NAPI weight
 export const CFG_NETDEV_BUDGET = 19; // net_rx_action budget
 export const CFG_MAX_SOFTIRQ_RESTART = 20;
@@ -64,7 +68,7 @@ export const CFG_COALESCE_TIME = 49; // ... or after this many cycles (0 = no ti
 export const CFG_DISPATCH = 50; // 0 vcpu0, 1 round-robin, 2 group-affine, 3 dynamic (static ones are resolved by the host)
 export const CFG_REBALANCE_PERIOD = 51; // cycles
 export const CFG_WARMUP = 52; // cycles (latency recording starts here)
-export const CFG_LAT_SAMPLE_SHIFT = 53; // unused by the model; reserved for the host
+export const CFG_LINK_FLIGHT = 53; // frames a link can hold queued or in flight (host-computed bound, a power of two)
 // Offsets of per-entity tables (in f64 slots from the start of the buffer).
 export const CFG_OFF_PIRQ_VCPU = 54; // [ports*rxqPerPort] dom0 VCPU each NIC queue's PIRQ is bound to
 export const CFG_OFF_VIF_VCPU = 55; // [guests] dom0 VCPU each vif's backend event port is bound to
@@ -74,20 +78,19 @@ export const CFG_OFF_UDP = 58; // [udpSources * UDP_REC] UDP source records
 export const CFG_OFF_COST = 59; // [COST_COUNT] cost constants, cycles (or cycles per byte * 1)
 export const CFG_TCP_SACK = 60; // 1: selective acknowledgements (RFC 2018) with SACK-based recovery
 export const CFG_START_JITTER = 61; // TCP flows start at a seeded uniform time in [0, this) cycles
-export const CFG_LINK_FLIGHT = 62; // frames a link can hold queued or in flight (host-computed bound, a power of two)
 // Links, loss and external clients (all off by default: 0 loss, no clients).
-export const CFG_LOSS_RX = 63; // probability a frame travelling toward a NIC port is lost on its wire
-export const CFG_LOSS_TX = 64; // probability a frame leaving a NIC port is lost on its wire
-export const CFG_CLIENTS_PER_PORT = 65; // external clients behind each port's switch (0: one external host on the wire)
-export const CFG_ACCESS_BPS = 66; // each client's access link rate, bit/s
-export const CFG_ACCESS_DELAY = 67; // each access link's propagation delay, cycles
-export const CFG_SWITCH_BUF = 68; // bytes each switch egress port can queue (drop-tail)
-export const CFG_OFF_PORT_DELAY = 69; // [ports] propagation delay of each port's wire, cycles
-export const CFG_OFF_GUEST_STREAMS = 70; // [guests*3] TCP streams of each guest: received from external hosts, sent to them, received from other guests
-export const CFG_OFF_G2G_SENDER = 71; // [guest-to-guest flows] sending guest of each, in receiving-guest order
-export const CFG_RR_SESSIONS = 72; // request/response sessions (external client -> guest server)
-export const CFG_OFF_RR = 73; // [sessions * RR_REC] session records
-export const CFG_COUNT = 74;
+export const CFG_LOSS_RX = 62; // probability a frame travelling toward a NIC port is lost on its wire
+export const CFG_LOSS_TX = 63; // probability a frame leaving a NIC port is lost on its wire
+export const CFG_CLIENTS_PER_PORT = 64; // external clients behind each port's switch (0: one external host on the wire)
+export const CFG_ACCESS_BPS = 65; // each client's access link rate, bit/s
+export const CFG_ACCESS_DELAY = 66; // each access link's propagation delay, cycles
+export const CFG_SWITCH_BUF = 67; // bytes each switch egress port can queue (drop-tail)
+export const CFG_OFF_PORT_DELAY = 68; // [ports] propagation delay of each port's wire, cycles
+export const CFG_OFF_GUEST_STREAMS = 69; // [guests*3] TCP streams of each guest: received from external hosts, sent to them, received from other guests
+export const CFG_OFF_G2G_SENDER = 70; // [guest-to-guest flows] sending guest of each, in receiving-guest order
+export const CFG_RR_SESSIONS = 71; // request/response sessions (external client -> guest server)
+export const CFG_OFF_RR = 72; // [sessions * RR_REC] session records
+export const CFG_COUNT = 73;
 
 // Request/response session record fields.
 export const RR_GUEST = 0;

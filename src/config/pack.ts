@@ -5,7 +5,7 @@
 
 import * as L from "../abi/layout.js";
 import * as E from "../abi/enums.js";
-import { PARAMS } from "./params.js";
+import { PARAMS, type ParamSpec } from "./params.js";
 import type { ResolvedConfig, UdpSourceConfig } from "./schema.js";
 
 /** Sizes the model derives from the configuration (also reported in results). */
@@ -134,25 +134,102 @@ export function portDelayNs(r: ResolvedConfig): number[] {
   return r.links.portDelayNs ?? Array.from({ length: r.nic.ports }, () => r.nic.propagationDelayNs);
 }
 
-/** The packed buffer, ready to copy into Wasm memory. */
-export function packConfig(r: ResolvedConfig): Float64Array {
+/** Every scalar config slot of src/abi/layout.ts by name (the CFG_* constants but CFG_COUNT). */
+export const CFG_SLOTS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(L).filter(([k, v]) => k.startsWith("CFG_") && k !== "CFG_COUNT" && typeof v === "number"),
+) as Record<string, number>;
+
+/** Seconds per unit of the time units a parameter with the "cycles" encoding may have. */
+const UNITS_PER_SECOND: Readonly<Record<string, number>> = { s: 1, ms: 1e3, us: 1e6, ns: 1e9 };
+
+type GuestTraffic = ReturnType<typeof guestTraffic>;
+
+/** Streams each guest sends: to external hosts and to other guests (they share its netfront). */
+function sendsPerGuest(t: GuestTraffic): number[] {
+  const sends = t.tx.slice();
+  for (const senders of t.g2gSenders) for (const g of senders) sends[g]!++;
+  return sends;
+}
+
+/** Slots the host computes from several parameters (sizes and bounds the model allocates by,
+ *  and the traffic every guest runs, uniform counts and profiles together). */
+export const DERIVED_SLOTS: ReadonlyArray<readonly [slot: number, value: (d: Derived, t: GuestTraffic) => number]> = [
+  [L.CFG_MSS, (d) => d.mssBytes],
+  [L.CFG_TCP_HDR, (d) => d.tcpHeaderBytes],
+  [L.CFG_TCP_WINDOW_SEGS, (d) => d.windowSegs],
+  [L.CFG_POOL_PACKETS, (d) => d.poolPackets],
+  [L.CFG_EVENTQ_CAP, (d) => d.eventqCapacity],
+  [L.CFG_LINK_FLIGHT, (d) => d.linkFlightFrames],
+  [L.CFG_RX_STREAMS_PER_GUEST, (_, t) => Math.max(...t.rx.map((n, g) => n + t.g2gSenders[g]!.length))],
+  [L.CFG_TX_STREAMS_PER_GUEST, (_, t) => Math.max(...sendsPerGuest(t))],
+  [L.CFG_UDP_SOURCES, (_, t) => t.udp.length],
+  [L.CFG_RR_SESSIONS, (_, t) => t.rr.length],
+];
+
+/** A parameter's value, encoded for its slot (see Encoding in params.ts). */
+export function encodeParam(p: ParamSpec, value: unknown, cpuHz: number): number {
+  const e = p.encoding ?? "number";
+  const bad = (what: string): never => {
+    throw new Error(`cannot encode ${p.path} = ${JSON.stringify(value)} for its config slot: ${what}`);
+  };
+  if (typeof e === "object") {
+    const code = typeof value === "string" && Object.hasOwn(e.codes, value) ? e.codes[value] : undefined;
+    return code ?? bad(`no code for this value (codes: ${Object.keys(e.codes).join(", ")})`);
+  }
+  switch (e) {
+    case "flag":
+      return typeof value === "boolean" ? (value ? 1 : 0) : bad("expected a boolean");
+    case "length":
+      return Array.isArray(value) ? value.length : bad("expected a list");
+    case "number":
+    case "cycles":
+    case "period":
+    case "hz":
+    case "bps": {
+      if (typeof value !== "number") return bad("expected a number");
+      if (e === "number") return value;
+      if (e === "hz") return value * 1e9;
+      if (e === "bps") return Math.round(value * 1e9);
+      if (e === "period") return Math.round(cpuHz / value);
+      const units = Object.keys(UNITS_PER_SECOND).join(", ");
+      const perSecond = UNITS_PER_SECOND[p.unit] ?? bad(`unit "${p.unit}" is not a time unit (${units})`);
+      return Math.round((value / perSecond) * cpuHz);
+    }
+  }
+}
+
+/** The value at a dotted parameter path of a resolved configuration. */
+function valueAt(r: ResolvedConfig, path: string): unknown {
+  let node: unknown = r;
+  for (const k of path.split(".")) node = (node as Record<string, unknown>)[k];
+  return node;
+}
+
+/**
+ * The packed buffer, ready to copy into Wasm memory. The scalar region is sized from the CFG_*
+ * slots themselves, the tables follow it, and the buffer starts as NaN: a slot that no parameter,
+ * derived value or table offset wrote is an error here, not a silent 0 in the model. `params` and
+ * `slots` are the tables of params.ts and layout.ts (parameters for tests that prove the check).
+ */
+export function packConfig(
+  r: ResolvedConfig,
+  params: readonly ParamSpec[] = PARAMS,
+  slots: Readonly<Record<string, number>> = CFG_SLOTS,
+): Float64Array {
   const d = derive(r);
-  const hz = d.cpuHz;
-  const N = r.guests.count;
-  const G = r.netback.groups;
   const { pirqVcpu, vifVcpu } = bindings(r);
   const traffic = guestTraffic(r);
   const udp: number[] = [];
   for (const s of traffic.udp) {
-    const rec = new Array<number>(L.UDP_REC).fill(0);
+    const rec = new Array<number>(L.UDP_REC).fill(NaN);
     rec[L.UDP_GUEST] = s.guest;
-    rec[L.UDP_MEAN_GAP] = hz / s.ratePps;
+    rec[L.UDP_MEAN_GAP] = d.cpuHz / s.ratePps;
     rec[L.UDP_PROCESS] = s.process === "poisson" ? E.UDP_PROCESS_POISSON : E.UDP_PROCESS_CONSTANT;
     rec[L.UDP_PAYLOAD] = s.payloadBytes;
     udp.push(...rec);
   }
-  const costs = new Array<number>(L.COST_COUNT).fill(0);
-  for (const p of PARAMS) if (p.cost !== undefined) costs[p.cost] = r.costs[p.path.slice("costs.".length)]!;
+  const costs = new Array<number>(L.COST_COUNT).fill(NaN);
+  for (const p of params) if (p.cost !== undefined) costs[p.cost] = r.costs[p.path.slice("costs.".length)]!;
   const tables: Array<[number, number[]]> = [
     [L.CFG_OFF_PIRQ_VCPU, pirqVcpu],
     [L.CFG_OFF_VIF_VCPU, vifVcpu],
@@ -160,98 +237,46 @@ export function packConfig(r: ResolvedConfig): Float64Array {
     [L.CFG_OFF_GROUP_VCPU, r.netback.kthreadVcpus],
     [L.CFG_OFF_UDP, udp],
     [L.CFG_OFF_COST, costs],
-    [L.CFG_OFF_PORT_DELAY, portDelayNs(r).map((ns) => Math.round((ns / 1e9) * hz))],
+    [L.CFG_OFF_PORT_DELAY, portDelayNs(r).map((ns) => Math.round((ns / 1e9) * d.cpuHz))],
     [L.CFG_OFF_GUEST_STREAMS, traffic.rx.flatMap((n, g) => [n, traffic.tx[g]!, traffic.g2gSenders[g]!.length])],
     [L.CFG_OFF_G2G_SENDER, traffic.g2gSenders.flat()],
-    [L.CFG_OFF_RR, traffic.rr.flatMap((x) => {
-      const rec = new Array<number>(L.RR_REC).fill(0);
-      rec[L.RR_GUEST] = x.guest;
-      rec[L.RR_REQ_BYTES] = x.requestBytes;
-      rec[L.RR_RSP_BYTES] = x.responseBytes;
-      rec[L.RR_THINK] = Math.round((x.thinkUs / 1e6) * hz);
-      return rec;
-    })],
+    [
+      L.CFG_OFF_RR,
+      traffic.rr.flatMap((x) => {
+        const rec = new Array<number>(L.RR_REC).fill(NaN);
+        rec[L.RR_GUEST] = x.guest;
+        rec[L.RR_REQ_BYTES] = x.requestBytes;
+        rec[L.RR_RSP_BYTES] = x.responseBytes;
+        rec[L.RR_THINK] = Math.round((x.thinkUs / 1e6) * d.cpuHz);
+        return rec;
+      }),
+    ],
   ];
-  const total = L.CFG_COUNT + tables.reduce((a, [, t]) => a + t.length, 0);
-  const b = new Float64Array(total);
-  let off = L.CFG_COUNT;
+  const scalars = Math.max(...Object.values(slots)) + 1;
+  const b = new Float64Array(scalars + tables.reduce((a, [, t]) => a + t.length, 0)).fill(NaN);
+  const put = (slot: number, v: number, by: string): void => {
+    if (!Number.isNaN(b[slot]!)) throw new Error(`config slot ${slot} is written twice (again by ${by})`);
+    b[slot] = v;
+  };
+  for (const p of params) if (p.slot !== undefined) put(p.slot, encodeParam(p, valueAt(r, p.path), d.cpuHz), p.path);
+  for (const [slot, value] of DERIVED_SLOTS) put(slot, value(d, traffic), "DERIVED_SLOTS");
+  let off = scalars;
   for (const [slot, t] of tables) {
-    b[slot] = off;
+    put(slot, off, "a table offset");
     b.set(t, off);
     off += t.length;
   }
-  const cyc = (seconds: number): number => Math.round(seconds * hz);
-  b[L.CFG_SEED] = r.seed;
-  b[L.CFG_CPU_HZ] = hz;
-  b[L.CFG_DOM0_VCPUS] = r.dom0.vcpus;
-  b[L.CFG_GUESTS] = N;
-  b[L.CFG_GUEST_VCPUS] = r.guests.vcpus;
-  b[L.CFG_PORTS] = r.nic.ports;
-  b[L.CFG_LINK_BPS] = Math.round(r.nic.rateGbps * 1e9);
-  b[L.CFG_RXQ_PER_PORT] = r.nic.rxQueuesPerPort;
-  b[L.CFG_QUEUE_SELECT] = r.nic.queueSelect === "rss" ? E.QUEUE_SELECT_RSS : E.QUEUE_SELECT_VMDQ;
-  b[L.CFG_NIC_RX_RING] = r.nic.rxRingDescriptors;
-  b[L.CFG_NIC_TX_RING] = r.nic.txRingDescriptors;
-  b[L.CFG_ITR_MODE] =
-    r.nic.itr.mode === "off" ? E.ITR_MODE_OFF : r.nic.itr.mode === "fixed" ? E.ITR_MODE_FIXED : E.ITR_MODE_DYNAMIC;
-  b[L.CFG_ITR_FIXED_INTERVAL] = Math.round(hz / r.nic.itr.fixedIntsPerSec);
-  b[L.CFG_PROP_DELAY] = cyc(r.nic.propagationDelayNs / 1e9);
-  b[L.CFG_NETBACK_GROUPS] = G;
-  b[L.CFG_NETBACK_QUEUE_LEN] = r.netback.queueLenPackets;
-  b[L.CFG_NETBACK_CAN_QUEUE] = r.netback.frontendCanQueue ? 1 : 0;
-  b[L.CFG_NETBACK_RX_SLOTS_NEEDED] = r.netback.scatterGather ? 20 : 1;
-  b[L.CFG_NAPI_WEIGHT] = r.kernel.napiWeight;
-  b[L.CFG_NETDEV_BUDGET] = r.kernel.netdevBudget;
-  b[L.CFG_MAX_SOFTIRQ_RESTART] = r.kernel.maxSoftirqRestart;
-  b[L.CFG_DOM0_BACKLOG_MAX] = r.kernel.netdevMaxBacklog;
-  b[L.CFG_NIC_QDISC_LEN] = r.nic.txQueueLenPackets;
-  b[L.CFG_NF_WEIGHT] = r.netfront.napiWeight;
-  b[L.CFG_NF_RX_TARGET_MIN] = r.netfront.rxTargetMin;
-  b[L.CFG_NF_RX_TARGET_DEFAULT] = r.netfront.rxTargetDefault;
-  b[L.CFG_NF_RX_TARGET_MAX] = r.netfront.rxTargetMax;
-  b[L.CFG_GUEST_QDISC_LEN] = r.netfront.txQueueLenPackets;
-  b[L.CFG_MTU] = r.tcp.mtuBytes;
-  b[L.CFG_MSS] = d.mssBytes;
-  b[L.CFG_TCP_HDR] = d.tcpHeaderBytes;
-  b[L.CFG_TCP_INIT_CWND] = r.tcp.initialCwndSegments;
-  b[L.CFG_TCP_RCVBUF] = r.tcp.rcvBufBytes;
-  b[L.CFG_TCP_RTO_MIN] = cyc(r.tcp.rtoMinMs / 1e3);
-  b[L.CFG_TCP_DELACK] = cyc(r.tcp.delayedAckMs / 1e3);
-  b[L.CFG_TCP_DUPTHRESH] = r.tcp.dupAckThreshold;
-  b[L.CFG_TCP_SACK] = r.tcp.sack ? 1 : 0;
-  b[L.CFG_START_JITTER] = cyc(r.traffic.startJitterUs / 1e6);
-  b[L.CFG_TCP_WINDOW_SEGS] = d.windowSegs;
-  b[L.CFG_RX_STREAMS_PER_GUEST] = Math.max(...traffic.rx.map((n, g) => n + traffic.g2gSenders[g]!.length));
-  // Streams each guest sends: to external hosts and to other guests (they share its netfront).
-  const sends = traffic.tx.slice();
-  for (const senders of traffic.g2gSenders) for (const g of senders) sends[g]!++;
-  b[L.CFG_TX_STREAMS_PER_GUEST] = Math.max(...sends);
-  b[L.CFG_UDP_SOURCES] = traffic.udp.length;
-  b[L.CFG_RR_SESSIONS] = traffic.rr.length;
-  b[L.CFG_APP_RECV_BYTES] = r.app.recvBytes;
-  b[L.CFG_UDP_RCVBUF] = r.app.udpRcvBufBytes;
-  b[L.CFG_POOL_PACKETS] = d.poolPackets;
-  b[L.CFG_EVENTQ_CAP] = d.eventqCapacity;
-  b[L.CFG_LINK_FLIGHT] = d.linkFlightFrames;
-  b[L.CFG_LRO_ENABLED] = r.netfront.lro.enabled ? 1 : 0;
-  b[L.CFG_LRO_MAX_AGGR] = r.netfront.lro.maxAggr;
-  b[L.CFG_LRO_DESCRIPTORS] = r.netfront.lro.descriptors;
-  b[L.CFG_NETBACK_MODE] = r.netback.mode === "kthread" ? E.NETBACK_MODE_KTHREAD : E.NETBACK_MODE_TASKLET;
-  b[L.CFG_COALESCE_COUNT] = r.netback.coalesce.count;
-  b[L.CFG_COALESCE_TIME] = cyc(r.netback.coalesce.timeUs / 1e6);
-  b[L.CFG_DISPATCH] = {
-    vcpu0: E.DISPATCH_VCPU0,
-    "round-robin": E.DISPATCH_ROUND_ROBIN,
-    "group-affine": E.DISPATCH_GROUP_AFFINE,
-    dynamic: E.DISPATCH_DYNAMIC,
-  }[r.evtchn.dispatch];
-  b[L.CFG_REBALANCE_PERIOD] = cyc(r.evtchn.rebalancePeriodMs / 1e3);
-  b[L.CFG_WARMUP] = d.warmupCycles;
-  b[L.CFG_LOSS_RX] = r.links.rxLossRate;
-  b[L.CFG_LOSS_TX] = r.links.txLossRate;
-  b[L.CFG_CLIENTS_PER_PORT] = r.clients.perPort;
-  b[L.CFG_ACCESS_BPS] = Math.round(r.clients.accessRateGbps * 1e9);
-  b[L.CFG_ACCESS_DELAY] = cyc(r.clients.accessDelayNs / 1e9);
-  b[L.CFG_SWITCH_BUF] = r.clients.switchBufferBytes;
+  const unset = b.findIndex(Number.isNaN);
+  if (unset >= 0) {
+    const name = (i: number): string => Object.keys(slots).find((k) => slots[k] === i) ?? "";
+    if (unset < scalars) {
+      throw new Error(
+        `config slot ${unset} (${name(unset) || "no CFG_* name"}) was not written: give the parameter it holds ` +
+          "`slot` and `encoding` in src/config/params.ts, or add it to DERIVED_SLOTS in src/config/pack.ts",
+      );
+    }
+    const [slot] = tables.filter(([sl]) => b[sl]! <= unset).at(-1)!;
+    throw new Error(`config table ${name(slot)} entry ${unset - b[slot]!} was not written`);
+  }
   return b;
 }
