@@ -3,11 +3,14 @@
 // slot moves the tables instead of overwriting them, and enum codes come from src/abi/enums.ts.
 
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as L from "../dist/src/abi/layout.js";
 import * as E from "../dist/src/abi/enums.js";
 import { PARAMS, type ParamSpec } from "../dist/src/config/params.js";
 import { packConfig, CFG_SLOTS, DERIVED_SLOTS, encodeParam } from "../dist/src/config/pack.js";
-import { resolveConfig } from "./helpers.js";
+import { resolveConfig, root } from "./helpers.js";
 
 const TABLE_OFFSETS = Object.entries(CFG_SLOTS).filter(([k]) => k.startsWith("CFG_OFF_"));
 
@@ -114,5 +117,21 @@ describe("packConfig", () => {
     expect(b[next]).toBe(cfg.tcp.mtuBytes);
     for (const [name, slot] of TABLE_OFFSETS) expect(b[slot], name).toBe(a[slot]! + 1);
     expect(Array.from(b.subarray(next + 1))).toEqual(Array.from(a.subarray(next)));
+  });
+});
+
+describe("WasmExports", () => {
+  it("is generated from what asc emitted, and names exactly what both builds export", async () => {
+    const gen = join(root, "scripts", "gen-wasm-exports.mjs");
+    const check = spawnSync(process.execPath, [gen, "--check"], { encoding: "utf8" });
+    expect(check.stderr).toBe("");
+    expect(check.status).toBe(0);
+    const source = readFileSync(join(root, "src", "abi", "wasm-exports.ts"), "utf8");
+    const declared = [...source.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]).sort();
+    expect(declared).toContain("simRun");
+    for (const file of ["pvnetsim.wasm", "pvnetsim.debug.wasm"]) {
+      const mod = await WebAssembly.compile(readFileSync(join(root, "build", file)));
+      expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort(), file).toEqual(declared);
+    }
   });
 });

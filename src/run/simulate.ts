@@ -16,32 +16,10 @@ import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
 import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
 import { diagnoseBottleneck } from "../report/bottleneck.js";
 import { ChromeTraceWriter, type TraceOptions } from "../trace/chrome.js";
+import type { WasmExports } from "../abi/wasm-exports.js";
 
-/** The raw exports of build/pvnetsim.wasm (see assembly/index.ts). */
-export interface WasmExports {
-  memory: WebAssembly.Memory;
-  cfgAlloc(slots: number): number;
-  simInit(ptr: number): number;
-  simRun(untilCycle: bigint, maxEvents: number): number;
-  simNow(): bigint;
-  statsPtr(): number;
-  statsWords(): number;
-  inFlightUnits(): bigint;
-  invariantCode(): number;
-  pendingEvents(): number;
-  maxPendingEvents(): number;
-  packetsInUse(): number;
-  vcpuBusyAfter(v: number, t: bigint): bigint;
-  samplerInit(guests: number, interval: bigint, start: bigint, end: bigint, capacity: number): number;
-  samplerRecordWords(): number;
-  samplerCount(): number;
-  samplerDrained(): void;
-  traceInit(guests: number, from: bigint, to: bigint, every: number, capacity: number): number;
-  traceCount(): number;
-  traceLost(): number;
-  traceDrained(): void;
-  traceBuild(): number;
-}
+// The exports' type is generated from what asc emits for assembly/index.ts (never a hand copy).
+export type { WasmExports };
 
 export interface Progress {
   /** Simulated time reached, ms (warm-up included). */
