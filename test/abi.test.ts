@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as L from "../dist/src/abi/layout.js";
 import * as E from "../dist/src/abi/enums.js";
@@ -132,6 +132,62 @@ describe("WasmExports", () => {
     for (const file of ["pvnetsim.wasm", "pvnetsim.debug.wasm"]) {
       const mod = await WebAssembly.compile(readFileSync(join(root, "build", file)));
       expect(WebAssembly.Module.exports(mod).map((e) => e.name).sort(), file).toEqual(declared);
+    }
+  });
+});
+
+/** The model's source (assembly/ without the benchmark drivers), imports and comments removed. */
+function modelSource(): string {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && e.name !== "bench") walk(p);
+      else if (e.isFile() && e.name.endsWith(".ts")) files.push(p);
+    }
+  };
+  walk(join(root, "assembly"));
+  return files
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\/\/.*$/gm, "")
+    .replace(/import\s*\{[^}]*\}\s*from\s*"[^"]*";/g, "");
+}
+
+const layoutNames = (prefix: string): string[] =>
+  Object.keys(L).filter((k) => k.startsWith(prefix) && k !== `${prefix}COUNT`);
+const uses = (src: string, name: string): number => src.match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0;
+
+describe("costs and counters", () => {
+  const model = modelSource();
+
+  it("each cost has one parameter and is charged by the model, always through cost(COST_*)", () => {
+    for (const name of layoutNames("COST_")) {
+      const idx = (L as Record<string, unknown>)[name] as number;
+      expect(PARAMS.filter((p) => p.cost === idx).map((p) => p.path), name).toHaveLength(1);
+      expect(model.match(new RegExp(`\\bcost\\(${name}\\)`, "g"))?.length ?? 0, `${name} is never charged`).toBeGreaterThan(0);
+    }
+    // A cost read with a computed index would escape the check above.
+    const reads = [...model.matchAll(/\bcost\(([^)]*)\)/g)].map((m) => m[1]!.trim());
+    expect(reads.filter((a) => !/^COST_[A-Z0-9_]+$/.test(a) && a !== "i: i32")).toEqual([]);
+  });
+
+  it("each counter is kept by the model and either reported in the result or marked internal", async () => {
+    const { EVENT_COUNTERS, DROP_COUNTERS, INTERNAL_COUNTERS, COMPONENT_NAMES } = await import("../dist/src/report/stats.js");
+    const builder = readFileSync(join(root, "src", "run", "simulate.ts"), "utf8");
+    const tabled = new Set([...EVENT_COUNTERS, ...DROP_COUNTERS].map((c) => c.slot));
+    const internal = new Set(INTERNAL_COUNTERS.map((c) => c.slot));
+    for (const name of [...layoutNames("ST_"), ...layoutNames("GS_")]) {
+      const slot = (L as Record<string, unknown>)[name] as number;
+      expect(uses(model, name), `${name} is never written by the model`).toBeGreaterThan(0);
+      const reported = (name.startsWith("ST_") && tabled.has(slot)) || uses(builder, `L\\.${name}`) > 0;
+      const marked = name.startsWith("ST_") && internal.has(slot);
+      expect(reported !== marked, `${name}: ${reported ? "reported and marked internal" : "neither reported nor marked internal"}`).toBe(true);
+    }
+    for (const name of layoutNames("COMP_")) {
+      expect(uses(model, name), `${name} is never charged`).toBeGreaterThan(0);
+      expect(COMPONENT_NAMES[(L as Record<string, unknown>)[name] as number], name).toBeTruthy();
     }
   });
 });

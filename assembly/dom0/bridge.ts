@@ -13,9 +13,10 @@
 
 import {
   CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_PORTS, COMP_BRIDGE, COMP_NIC, COMP_SOFTIRQ,
-  COST_BRIDGE_PKT, COST_NIC_TX_PKT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG,
+  COST_BRIDGE_PKT, COST_NIC_TX_PKT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
+import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
 import { pAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
 import { charge } from "../cpu/vcpu";
@@ -68,6 +69,7 @@ export function backlogEnqueue(v: u32, p: u32): void {
 }
 
 export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
+  statInc(ST_NAPI_POLLS_DOM0);
   let n = fifoLen(unchecked(backlog[idx]));
   let k = n < quota ? n : quota;
   charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));

@@ -18,7 +18,7 @@ import {
   CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, COMP_NIC, COMP_BRIDGE,
   COMP_NETBACK, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_BRIDGE_PKT, COST_NB_START_XMIT,
   COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
-  ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT,
+  ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cost } from "../config";
 import { statInc, statAdd } from "../stats";
@@ -230,6 +230,7 @@ export function nicIsr(v: u32, q: u32): void {
 
 /** e1000_clean start: decides the batch and charges it. Returns RX frames taken. */
 export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
+  statInc(ST_NAPI_POLLS_DOM0);
   let ring = unchecked(rxRing[q]);
   let n = fifoLen(ring);
   let k = n < quota ? n : quota;

@@ -44,7 +44,7 @@ import {
   ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS, ST_HYPERCALLS, ST_GRANT_COPY_OPS,
   ST_GRANT_MAP_OPS, ST_GRANT_UNMAP_OPS, ST_NB_RX_RUNS, ST_NB_TX_RUNS, ST_NB_RX_PKTS, ST_NB_TX_PKTS,
   ST_NOTIFY_NB_RX, ST_NOTIFY_NB_RX_SUPPRESSED, ST_NOTIFY_NB_TX, ST_NOTIFY_NB_TX_SUPPRESSED,
-  ST_NB_RX_RESPONSES, ST_KTHREAD_WAKEUPS, ST_COALESCE_TIMER_FIRES,
+  ST_KTHREAD_WAKEUPS, ST_COALESCE_TIMER_FIRES,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
@@ -362,7 +362,6 @@ export function netbackRxFinish(v: u32, grp: u32): void {
     let idx = unchecked(rspProdPvt[r]);
     ringSlotSet(r, idx, p);
     unchecked((rspProdPvt[r] = idx + 1));
-    statInc(ST_NB_RX_RESPONSES);
     let want = ringPushResponses(r);
     // A produced response frees ring space a stopped queue may be waiting for.
     if (unchecked(vifStopped[vif])) maybeWake(v, vif);

@@ -207,7 +207,9 @@ export const ST_LRO_FLUSH_OUT_OF_ORDER = 55;
 export const ST_LRO_FLUSH_NO_DESCRIPTOR = 56;
 export const ST_STAGE_WAIT_SUM = 57; // dom0 NIC poll: cycles from NIC arrival to start of driver service
 export const ST_STAGE_WAIT_COUNT = 58;
-export const ST_NB_RX_RESPONSES = 59;
+// Event-sequence fingerprint over the whole run (not a count: never taken as a delta). A hash of
+// (cycle, target) of every event executed, in order; see assembly/sim/engine.ts and docs/fingerprints.md.
+export const ST_FINGERPRINT = 59;
 export const ST_GUEST_STACK_RX_BYTES = 60; // payload bytes handed to guest stacks
 export const ST_KTHREAD_WAKEUPS = 61;
 export const ST_REBINDS = 62;
@@ -216,19 +218,16 @@ export const ST_FINAL_CHECK_REPOLLS = 64; // ring final checks that found new wo
 export const ST_UDP_SENT = 65;
 export const ST_DROP_LINK_QUEUE = 66; // frames a sender could not queue on its full link (sender qdisc)
 export const ST_TASKLET_BUSY_ELSEWHERE = 67; // tasklet_action found the tasklet running on another CPU
-// Event-sequence fingerprint over the whole run (not a count: never taken as a delta). A hash of
-// (cycle, target) of every event executed, in order; see assembly/sim/engine.ts and docs/fingerprints.md.
-export const ST_FINGERPRINT = 68;
-export const ST_DROP_WIRE_LOSS = 69; // frames lost on a lossy wire (Bernoulli per frame)
-export const ST_DROP_SWITCH_BUFFER = 70; // frames dropped at a full switch egress buffer
-export const ST_TCP_RWND_SUM = 71; // receive windows (segments) carried by the ACKs senders took, summed
-export const ST_TCP_RWND_ACKS = 72; // ACKs senders took (the count behind ST_TCP_RWND_SUM)
-export const ST_TCP_RTT_SUM = 73; // RTT samples taken by TCP senders, cycles, summed
-export const ST_TCP_RTT_SAMPLES = 74;
-export const ST_RR_TRANSACTIONS = 75; // request/response transactions completed (requests sent after warm-up)
-export const ST_RR_LAT_SUM = 76; // their transaction times, cycles
-export const ST_RR_RETRANS = 77; // requests sent again after a retransmission timeout
-export const ST_COUNT = 78;
+export const ST_DROP_WIRE_LOSS = 68; // frames lost on a lossy wire (Bernoulli per frame)
+export const ST_DROP_SWITCH_BUFFER = 69; // frames dropped at a full switch egress buffer
+export const ST_TCP_RWND_SUM = 70; // receive windows (segments) carried by the ACKs senders took, summed
+export const ST_TCP_RWND_ACKS = 71; // ACKs senders took (the count behind ST_TCP_RWND_SUM)
+export const ST_TCP_RTT_SUM = 72; // RTT samples taken by TCP senders, cycles, summed
+export const ST_TCP_RTT_SAMPLES = 73;
+export const ST_RR_TRANSACTIONS = 74; // request/response transactions completed (requests sent after warm-up)
+export const ST_RR_LAT_SUM = 75; // their transaction times, cycles
+export const ST_RR_RETRANS = 76; // requests sent again after a retransmission timeout
+export const ST_COUNT = 77;
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

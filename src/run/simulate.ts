@@ -259,6 +259,8 @@ function build(
       goodputGbps: gbps(rx, measuredSec),
       txGoodputGbps: gbps(w.guest(i, L.GS_TX_ACKED_BYTES), measuredSec),
       udpGbps: gbps(w.guest(i, L.GS_UDP_APP_BYTES), measuredSec),
+      rxPackets: w.guest(i, L.GS_RX_PKTS),
+      eventsIn: w.guest(i, L.GS_EVENTS_IN),
     };
     aggregate += vm.goodputGbps;
     perVm.push(vm);
