@@ -1,13 +1,25 @@
 // Shared test helpers. Tests run after `npm run build` (pretest), against the compiled Wasm in
 // build/ and the compiled host in dist/ (the same files users run).
 
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { simulate } from "../dist/src/node.js";
+import { simulate as simulateNode, loadWasmModule } from "../dist/src/node.js";
+import { instantiate } from "../dist/src/run/simulate.js";
 import { resolveConfig } from "../dist/src/config/schema.js";
 import type { SimResult } from "../dist/src/result.js";
+import type { WasmExports } from "../dist/src/abi/wasm-exports.js";
 
-export { simulate, resolveConfig };
+export { resolveConfig };
+
+/**
+ * The Wasm build the model tests run on: the release build, or the debug build (assertions on
+ * ring order, queue bounds, the job owner and conservation at chunk ends) when the environment
+ * sets PVNETSIM_TEST_WASM=debug, as the "debug" test project does (vitest.config.ts).
+ */
+export const wasmBuild: "release" | "debug" = process.env["PVNETSIM_TEST_WASM"] === "debug" ? "debug" : "release";
+
+/** simulate() of the library, on the build the tests run on. */
+export const simulate: typeof simulateNode = (config, opts = {}) =>
+  simulateNode(config, { debugBuild: wasmBuild === "debug", ...opts });
 export type { SimResult };
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
@@ -18,11 +30,10 @@ export function run(preset: string, overrides: Record<string, unknown> = {}, see
   return simulate(resolveConfig(preset, overrides), seed === undefined ? {} : { seed });
 }
 
-/** A fresh instance of the release module, for tests that drive exports directly. */
-export async function rawInstance(): Promise<Record<string, any>> {
-  const bytes = readFileSync(new URL("../build/pvnetsim.wasm", import.meta.url));
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error("abort"); } } });
-  return instance.exports as Record<string, any>;
+/** A fresh instance of the module the tests run on, for tests that drive exports directly. An
+ *  assertion failure in the debug build throws with its message, file and line. */
+export async function rawInstance(): Promise<WasmExports> {
+  return instantiate(await loadWasmModule(wasmBuild));
 }
 
 export const dom0 = (r: SimResult) => r.cpu.filter((c) => c.domain === "dom0");

@@ -103,6 +103,12 @@ let maxRestart: u32 = 10;
 export let curV: u32 = 0;
 /** Cycles charged so far to the job being started. */
 let jobCycles: u64 = 0;
+/**
+ * Debug builds only: whether a job of curV is being composed. charge() adds to that job (its
+ * cycles delay curV's next completion), so it is legal only between picking curV's next job and
+ * starting it; work done while a job finishes, or for another VCPU, goes through chargeLate.
+ */
+let jobOpen: bool = false;
 
 export function vcpuInit(dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, ksoftirqdBase: u32): void {
   nDom0Vcpus = dom0Vcpus;
@@ -154,6 +160,7 @@ export function guestVcpuBase(g: u32, guestVcpus: u32): u32 {
 /** Charges `cycles` of the job being started to component `comp` of the current VCPU. */
 // @ts-ignore: decorator
 @inline export function charge(comp: i32, cycles: u64): void {
+  if (!ASC_NO_ASSERT) assert(jobOpen, "charge() outside a job being started on curV (use chargeLate)");
   jobCycles += cycles;
   chargeVcpu(curV, comp, cycles);
 }
@@ -161,6 +168,7 @@ export function guestVcpuBase(g: u32, guestVcpus: u32): u32 {
 /** Charges a fractional cost (cycles, possibly per byte times bytes), rounded to whole cycles. */
 // @ts-ignore: decorator
 @inline export function chargeF(comp: i32, cycles: f64): void {
+  if (!ASC_NO_ASSERT) assert(jobOpen, "chargeF() outside a job being started on curV (use chargeLate)");
   let c = <u64>(cycles + 0.5);
   jobCycles += c;
   chargeVcpu(curV, comp, c);
@@ -191,6 +199,7 @@ export function vcpuKick(v: u32): void {
 export function vcpuOnWake(v: u32): void {
   statInc(ST_VCPU_WAKEUPS);
   curV = v;
+  if (!ASC_NO_ASSERT) jobOpen = true;
   jobCycles = 0;
   charge(COMP_XEN, <u64>cost(COST_VCPU_WAKE));
   startJob(v, J_WAKE, 0);
@@ -199,6 +208,7 @@ export function vcpuOnWake(v: u32): void {
 /** Event handler: the job running on v has finished. */
 export function vcpuOnDone(v: u32): void {
   curV = v;
+  if (!ASC_NO_ASSERT) jobOpen = false;
   let kind = unchecked(vJob[v]);
   let arg = unchecked(vJobArg[v]);
   unchecked((vJob[v] = J_NONE));
@@ -210,6 +220,10 @@ export function vcpuOnDone(v: u32): void {
 }
 
 function startJob(v: u32, kind: u8, arg: u32): void {
+  if (!ASC_NO_ASSERT) {
+    assert(jobOpen && v == curV, "startJob: not the VCPU whose job is being composed");
+    jobOpen = false;
+  }
   unchecked((vJob[v] = kind));
   unchecked((vJobArg[v] = arg));
   unchecked((vJobEnd[v] = eqNow + jobCycles));
@@ -350,6 +364,7 @@ function chargeEntry(v: u32): void {
 /** Picks and starts v's next job, or leaves v idle. */
 function dispatch(v: u32): void {
   curV = v;
+  if (!ASC_NO_ASSERT) jobOpen = true;
   // Work charged at the end of the previous job (e.g. a qdisc drain) runs first.
   jobCycles = unchecked(vDebt[v]);
   unchecked((vDebt[v] = 0));
@@ -430,6 +445,7 @@ function dispatch(v: u32): void {
   }
   // Nothing to do: block (SCHEDOP_block); the next event wakes the VCPU.
   unchecked((vState[v] = ST_IDLE));
+  if (!ASC_NO_ASSERT) jobOpen = false;
 }
 
 // ---- work arrival helpers used by components ------------------------------------------------------

@@ -189,7 +189,18 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
   }
   statAdd(L.ST_EVENTS, n);
   statSet(L.ST_FINGERPRINT, fp);
+  if (!ASC_NO_ASSERT && reason < <u32>L.STOP_ERR_EVENTQ) checkConservation();
   return reason;
+}
+
+/** Debug builds only: at every chunk end, each injected segment is delivered, dropped or held. */
+function checkConservation(): void {
+  let dropped =
+    statGet(L.ST_DROP_NIC_RX_RING) + statGet(L.ST_DROP_VIF_QDISC) + statGet(L.ST_DROP_NETBACK_NO_SLOT) +
+    statGet(L.ST_DROP_DOM0_BACKLOG) + statGet(L.ST_DROP_NIC_QDISC) + statGet(L.ST_DROP_GUEST_QDISC) +
+    statGet(L.ST_DROP_GUEST_SOCKET) + statGet(L.ST_DROP_LINK_QUEUE);
+  let accounted = statGet(L.ST_DELIVERED) + dropped + engineInFlightUnits();
+  assert(statGet(L.ST_INJECTED) == accounted, "packet conservation failed at a chunk end: injected != delivered + dropped + in flight");
 }
 
 export function engineNow(): u64 {

@@ -33,9 +33,15 @@ export function pow2ceil(n: u32): u32 {
   return <u32>1 << (32 - clz<u32>(n - 1));
 }
 
-/** Creates a FIFO holding at most `limit` entries. Returns its id, or -1 if the table is full. */
+/** Creates a FIFO holding at most `limit` entries and returns its id. Called at init only. A full
+ *  table is a sizing bug: flagged like an overflow (init then fails with a model error) and id 0
+ *  returned, so that no caller ever indexes with -1. */
 export function fifoNew(limit: u32): i32 {
-  if (count >= fBuf.length) return -1;
+  if (count >= fBuf.length) {
+    assert(false, "fifo: table full (fifoInit sized it too small)");
+    fifoOverflow = true;
+    return 0;
+  }
   let size = pow2ceil(limit);
   let q = count++;
   unchecked((fBuf[q] = heap.alloc(<usize>size << 2)));
@@ -48,6 +54,19 @@ export function fifoNew(limit: u32): i32 {
 
 export function fifoCount(): i32 {
   return count;
+}
+
+/** Debug builds only: q names a queue that was created. */
+function fifoCheckId(q: i32): void {
+  assert(q >= 0 && q < count, "fifo: no such queue (an id from a failed fifoNew, or never created)");
+}
+
+/** Debug builds only: entry i (0 = head) exists, and the queue holds no more than its limit. */
+function fifoCheckAt(q: i32, i: u32): void {
+  fifoCheckId(q);
+  let len = unchecked(fTail[q]) - unchecked(fHead[q]);
+  assert(len <= unchecked(fLimit[q]), "fifo: more entries than its limit");
+  assert(i < len, "fifo: read past the tail (pop, peek or at on too short a queue)");
 }
 
 // @ts-ignore: decorator
@@ -69,8 +88,10 @@ export function fifoCount(): i32 {
  *  queue is refused and flagged (fifoOverflow), which the engine reports as a model error. */
 // @ts-ignore: decorator
 @inline export function fifoPush(q: i32, v: u32): void {
+  if (!ASC_NO_ASSERT) fifoCheckId(q);
   let t = unchecked(fTail[q]);
   if (t - unchecked(fHead[q]) >= unchecked(fLimit[q])) {
+    assert(false, "fifo: push onto a full queue");
     fifoOverflow = true;
     return;
   }
@@ -84,6 +105,7 @@ export let fifoOverflow: bool = false;
 /** Removes and returns the head. The caller checks fifoLen first. */
 // @ts-ignore: decorator
 @inline export function fifoPop(q: i32): u32 {
+  if (!ASC_NO_ASSERT) fifoCheckAt(q, 0);
   let h = unchecked(fHead[q]);
   let v = load<u32>(unchecked(fBuf[q]) + (<usize>(h & unchecked(fMask[q])) << 2));
   unchecked((fHead[q] = h + 1));
@@ -93,11 +115,13 @@ export let fifoOverflow: bool = false;
 /** The head without removing it. */
 // @ts-ignore: decorator
 @inline export function fifoPeek(q: i32): u32 {
+  if (!ASC_NO_ASSERT) fifoCheckAt(q, 0);
   return load<u32>(unchecked(fBuf[q]) + (<usize>(unchecked(fHead[q]) & unchecked(fMask[q])) << 2));
 }
 
 /** Entry i counted from the head (0 = head). */
 // @ts-ignore: decorator
 @inline export function fifoAt(q: i32, i: u32): u32 {
+  if (!ASC_NO_ASSERT) fifoCheckAt(q, i);
   return load<u32>(unchecked(fBuf[q]) + (<usize>((unchecked(fHead[q]) + i) & unchecked(fMask[q])) << 2));
 }

@@ -56,8 +56,30 @@ export function ringsInit(n: u32): void {
   return unchecked(slots[(r << 8) + (idx & RING_MASK)]);
 }
 
+/**
+ * Debug builds only (compiled out when assertions are off): the order ring.h keeps between the
+ * eight indices of ring r, all free-running, so compared by distance:
+ *   rsp_cons <= rsp_prod <= rsp_prod_pvt <= req_cons <= req_prod <= req_prod_pvt <= rsp_cons + size
+ * (the frontend never has more requests outstanding than slots; the backend never responds to a
+ * request it has not consumed, nor consumes one not yet published).
+ */
+export function ringCheckOrder(r: u32): void {
+  let rc = unchecked(rspCons[r]);
+  let rp = unchecked(rspProd[r]);
+  let rpp = unchecked(rspProdPvt[r]);
+  let qc = unchecked(reqCons[r]);
+  let qp = unchecked(reqProd[r]);
+  let qpp = unchecked(reqProdPvt[r]);
+  let span = qpp - rc; // requests the frontend has outstanding
+  assert(span <= RING_SIZE, "ring: more requests outstanding than slots (req_prod_pvt - rsp_cons > RING_SIZE)");
+  // Each step is at most the span, and the steps add up to it: the indices are in order.
+  let steps = <u64>(rp - rc) + <u64>(rpp - rp) + <u64>(qc - rpp) + <u64>(qp - qc) + <u64>(qpp - qp);
+  assert(steps == <u64>span, "ring: indices out of order (rsp_cons <= rsp_prod <= rsp_prod_pvt <= req_cons <= req_prod <= req_prod_pvt)");
+}
+
 /** RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish req_prod_pvt; true if the backend must be notified. */
 export function ringPushRequests(r: u32): bool {
+  if (!ASC_NO_ASSERT) ringCheckOrder(r);
   let old = unchecked(reqProd[r]);
   let nw = unchecked(reqProdPvt[r]);
   unchecked((reqProd[r] = nw));
@@ -66,6 +88,7 @@ export function ringPushRequests(r: u32): bool {
 
 /** RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: publish rsp_prod_pvt; true if the frontend must be notified. */
 export function ringPushResponses(r: u32): bool {
+  if (!ASC_NO_ASSERT) ringCheckOrder(r);
   let old = unchecked(rspProd[r]);
   let nw = unchecked(rspProdPvt[r]);
   unchecked((rspProd[r] = nw));
@@ -87,6 +110,7 @@ export function ringUnconsumedRequests(r: u32): u32 {
 
 /** RING_FINAL_CHECK_FOR_REQUESTS (backend going idle). True if work remains. */
 export function ringFinalCheckRequests(r: u32): bool {
+  if (!ASC_NO_ASSERT) ringCheckOrder(r);
   if (ringUnconsumedRequests(r) > 0) return true;
   unchecked((reqEvent[r] = unchecked(reqCons[r]) + 1));
   // mb(): the event index is visible before prod is read again.
@@ -95,6 +119,7 @@ export function ringFinalCheckRequests(r: u32): bool {
 
 /** RING_FINAL_CHECK_FOR_RESPONSES (frontend going idle). True if work remains. */
 export function ringFinalCheckResponses(r: u32): bool {
+  if (!ASC_NO_ASSERT) ringCheckOrder(r);
   if (ringUnconsumedResponses(r) > 0) return true;
   unchecked((rspEvent[r] = unchecked(rspCons[r]) + 1));
   return ringUnconsumedResponses(r) > 0;
