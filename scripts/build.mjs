@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run build`: builds what is out of date and says so in one line.
-//   wasm  build/*.wasm          from assembly/ and asconfig.json      (npm run build:wasm; release, debug, trace)
+//   wasm  build/*.wasm          from assembly/, src/abi/, asconfig.json (npm run build:wasm; release, debug, trace)
 //   host  dist/src, dist/bench  from src/, bench/ and tsconfig.json   (npm run build:ts)
 //   page  dist/web              from web/, src/ and the release wasm  (node scripts/build-web.mjs)
 // A step runs when one of its outputs is missing or one of its inputs is newer than the stamp it
@@ -37,7 +37,8 @@ function newest(paths) {
 const steps = [
   {
     name: "wasm",
-    inputs: ["assembly", "asconfig.json", "package-lock.json"],
+    // src/abi: the slot and enum constants the model is compiled with.
+    inputs: ["assembly", "src/abi", "asconfig.json", "package-lock.json", "scripts/gen-wasm-exports.mjs"],
     outputs: ["build/pvnetsim.wasm", "build/pvnetsim.debug.wasm", "build/pvnetsim.trace.wasm"],
     stamp: "build/.stamp",
     run: [npm, ["run", "-s", "build:wasm"]],
