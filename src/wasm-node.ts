@@ -13,6 +13,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { simulateOnModule, type SimulateOptions } from "./run/simulate.js";
 import type { SimResult } from "./result.js";
+import { decodeWasmSourceMap, modelStack, type WasmSourceMap } from "./run/wasm-stack.js";
 
 const cache = new Map<string, Promise<WebAssembly.Module>>();
 
@@ -52,5 +53,28 @@ export async function simulate(config: unknown, opts: NodeSimulateOptions = {}):
   // The trace build is the release build with the trace points compiled in.
   const build = opts.debugBuild ? "debug" : opts.trace ? "trace" : "release";
   const module = await loadWasmModule(build);
-  return simulateOnModule(module, config, { ...opts, wasmBuild: build });
+  if (build === "release") return simulateOnModule(module, config, { ...opts, wasmBuild: build });
+  try {
+    return await simulateOnModule(module, config, { ...opts, wasmBuild: build });
+  } catch (e) {
+    throw await withModelStack(e);
+  }
+}
+
+let debugMap: Promise<WasmSourceMap | null> | undefined;
+
+/**
+ * A failure inside the debug build (a failed assertion, a trap), with the model frames of its
+ * stack appended as source lines from the build's source map. Any other error is returned as is.
+ */
+export async function withModelStack(e: unknown): Promise<unknown> {
+  if (!(e instanceof Error) || !e.stack?.includes("wasm-function[")) return e;
+  debugMap ??= readFile(`${wasmPath("debug")}.map`, "utf8").then(
+    (text) => decodeWasmSourceMap(JSON.parse(text) as { sources: string[]; mappings: string }),
+    () => null,
+  );
+  const map = await debugMap;
+  const frames = map ? modelStack(e.stack, map) : [];
+  if (frames.length > 0) e.message += `\n  model stack: ${frames.join(" <- ")}`;
+  return e;
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadWasmModule } from "../dist/src/node.js";
+import { withModelStack } from "../dist/src/wasm-node.js";
 import { instantiate } from "../dist/src/run/simulate.js";
 import { root, simulate } from "./helpers.js";
 
@@ -30,6 +31,17 @@ describe("debug build", () => {
   it("stops on a broken ring index order with the check's message and model source line", async () => {
     await expect(pushOnBrokenRing("debug")).rejects.toThrow(
       /wasm abort: ring: indices out of order .* at assembly\/xen\/ring\.ts:\d+:\d+/,
+    );
+  });
+
+  it("a failure's model frames are mapped to source lines through the source map", async () => {
+    const e = await pushOnBrokenRing("debug").then(
+      () => new Error("no failure"),
+      (x: unknown) => x,
+    );
+    const mapped = (await withModelStack(e)) as Error;
+    expect(mapped.message).toMatch(
+      /model stack: assembly\/xen\/ring\.ts:\d+ \(ringCheckOrder\) <- assembly\/xen\/ring\.ts:\d+ \(ringPushRequests\)/,
     );
   });
 

@@ -4,6 +4,7 @@
 import { fileURLToPath } from "node:url";
 import { simulate as simulateNode, loadWasmModule } from "../dist/src/node.js";
 import { instantiate } from "../dist/src/run/simulate.js";
+import { withModelStack } from "../dist/src/wasm-node.js";
 import { resolveConfig } from "../dist/src/config/schema.js";
 import type { SimResult } from "../dist/src/result.js";
 import type { WasmExports } from "../dist/src/abi/wasm-exports.js";
@@ -51,10 +52,14 @@ export async function rawRun(preset: string, overrides: Record<string, unknown> 
   const buf = packConfig(cfg);
   const ptr = w.cfgAlloc(buf.length);
   new Float64Array(w.memory.buffer, ptr, buf.length).set(buf);
-  expect0(w.simInit(ptr), "simInit");
   let reason = 0;
-  do reason = w.simRun(BigInt(d.endCycles), 1 << 22);
-  while (reason === L.STOP_LIMIT_EVENTS);
+  try {
+    expect0(w.simInit(ptr), "simInit");
+    do reason = w.simRun(BigInt(d.endCycles), 1 << 22);
+    while (reason === L.STOP_LIMIT_EVENTS);
+  } catch (e) {
+    throw await withModelStack(e); // debug build: where in the model it failed
+  }
   if (reason >= L.STOP_ERR_EVENTQ) throw new Error(`model stopped with reason ${reason}`);
   const stats = () => new BigUint64Array(w.memory.buffer, w.statsPtr(), w.statsWords());
   return { w, cfg, d, L, stats };
