@@ -186,6 +186,11 @@ describe("costs and counters", () => {
       const marked = name.startsWith("ST_") && internal.has(slot);
       expect(reported !== marked, `${name}: ${reported ? "reported and marked internal" : "neither reported nor marked internal"}`).toBe(true);
     }
+    // The debug build's conservation check at chunk ends counts the same drops as the result.
+    const engine = readFileSync(join(root, "assembly", "sim", "engine.ts"), "utf8");
+    const check = engine.slice(engine.indexOf("function checkConservation"));
+    const modelDrops = [...check.matchAll(/L\.(ST_DROP_\w+)/g)].map((m) => (L as Record<string, unknown>)[m[1]!]);
+    expect(new Set(modelDrops)).toEqual(new Set(DROP_COUNTERS.map((c) => c.slot)));
     for (const name of layoutNames("COMP_")) {
       expect(uses(model, name), `${name} is never charged`).toBeGreaterThan(0);
       expect(COMPONENT_NAMES[(L as Record<string, unknown>)[name] as number], name).toBeTruthy();

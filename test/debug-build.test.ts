@@ -62,7 +62,11 @@ describe("debug build", () => {
   });
 
   it("runs a whole simulation with every check on, and says so in the result", async () => {
-    const r = await simulate({ preset: "paper-lro", durationMs: 100, warmupMs: 50 }, { debugBuild: true, seed: 2 });
+    const r = await simulate(
+      { preset: "paper-lro", durationMs: 100, warmupMs: 50, links: { rxLossRate: 0.001 } },
+      { debugBuild: true, seed: 2 },
+    );
+    expect(r.drops["wire_loss"]).toBeGreaterThan(0);
     expect(r.state).toBe("completed");
     expect(r.versions.wasmBuild).toBe("debug");
     expect(r.conservation.ok).toBe(true);

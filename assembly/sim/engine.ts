@@ -198,7 +198,8 @@ function checkConservation(): void {
   let dropped =
     statGet(L.ST_DROP_NIC_RX_RING) + statGet(L.ST_DROP_VIF_QDISC) + statGet(L.ST_DROP_NETBACK_NO_SLOT) +
     statGet(L.ST_DROP_DOM0_BACKLOG) + statGet(L.ST_DROP_NIC_QDISC) + statGet(L.ST_DROP_GUEST_QDISC) +
-    statGet(L.ST_DROP_GUEST_SOCKET) + statGet(L.ST_DROP_LINK_QUEUE);
+    statGet(L.ST_DROP_GUEST_SOCKET) + statGet(L.ST_DROP_LINK_QUEUE) + statGet(L.ST_DROP_WIRE_LOSS) +
+    statGet(L.ST_DROP_SWITCH_BUFFER);
   let accounted = statGet(L.ST_DELIVERED) + dropped + engineInFlightUnits();
   assert(statGet(L.ST_INJECTED) == accounted, "packet conservation failed at a chunk end: injected != delivered + dropped + in flight");
 }
