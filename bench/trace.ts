@@ -3,7 +3,7 @@
 //  - Off: whole simulations on the release build of this tree against release builds of other
 //    trees given with --module name=path.wasm (e.g. the commit before the instrumentation was
 //    added), interleaved round by round in one process so that machine noise hits every build
-//    alike; medians and their ratio to this tree's build.
+//    alike; medians of process CPU time and their ratio to this tree's build.
 //  - On: the trace build writing a trace of the whole run (to a sink that only counts) against the
 //    release build, and the extra wall time per trace record the model wrote.
 //
@@ -39,8 +39,12 @@ export async function runTraceBench(opts: { reps?: number; durationMs?: number; 
       // Rotate the order each round so that no build always runs first.
       for (let k = 0; k < builds.length; k++) {
         const bi = (k + r) % builds.length;
-        const res = await simulateOnModule(builds[bi]!.module, cfg(c));
-        wall[bi]![ci]!.push(res.perf.wallSeconds);
+        // Process CPU time (user + system) of the run: on a shared machine it moves less than
+        // wall time when other processes compete for the cores.
+        const c0 = process.cpuUsage();
+        await simulateOnModule(builds[bi]!.module, cfg(c));
+        const c1 = process.cpuUsage(c0);
+        wall[bi]![ci]!.push((c1.user + c1.system) / 1e6);
       }
       const rel = await simulateOnModule(builds[0]!.module, cfg(c));
       let bytes = 0;
@@ -69,7 +73,7 @@ export async function runTraceBench(opts: { reps?: number; durationMs?: number; 
 
 export function traceTable(r: TraceBenchResult): string {
   const off = table(
-    ["build (tracing and sampling off)", ...r.cases.map((c) => `${c} wall s`), ...r.cases.map((c) => `${c} / this tree`)],
+    ["build (tracing and sampling off)", ...r.cases.map((c) => `${c} CPU s`), ...r.cases.map((c) => `${c} / this tree`)],
     r.off.map((o) => [o.name, ...o.medianWallSeconds.map((s) => s.toFixed(3)), ...o.ratioToThisTree.map((x) => x.toFixed(4))]),
   );
   const on = table(

@@ -27,7 +27,7 @@ import { cfgU32 } from "../config";
 import { fifoLen, fifoAt } from "../sim/fifo";
 import { pKind, pWire, pktUnits, KIND_DATA } from "../packet";
 import { vJobItems, vOutbox } from "../cpu/vcpu";
-import { portKindOf } from "../xen/evtchn";
+import { portKindOf, portIsPending } from "../xen/evtchn";
 import { napiWorkOf, napiWhat } from "../kernel/napi";
 import { reqProd, reqCons, rspProd, rspCons } from "../xen/ring";
 import { txRingOf, rxRingOf, netbackVifQueueLen } from "../netback/netback";
@@ -215,9 +215,9 @@ function traceJobPoint(v: u32, kind: u8, arg: u32, t: u64, cycles: u64): void {
 
 /** Point `evtchn.send`: an event-channel send to port `port` (merged when already pending). */
 // @ts-ignore: decorator
-@inline export function traceEvtchnSend(port: u32, merged: bool, t: u64): void {
+@inline export function traceEvtchnSend(port: u32, t: u64): void {
   if (TRACING) {
-    if (inWindow(t)) put(t, TR_NOTIFY, port, merged ? 1 : 0, 0, 0);
+    if (inWindow(t)) put(t, TR_NOTIFY, port, portIsPending(port) ? 1 : 0, 0, 0);
   }
 }
 

@@ -88,7 +88,7 @@ export function evtchnRebind(p: u32, v: u32): void {
 
 /** evtchn_set_pending on port p: merge if already pending, else queue an upcall on its VCPU. */
 export function evtchnSend(p: u32): void {
-  traceEvtchnSend(p, unchecked(portPending[p]) != 0, eqNow);
+  traceEvtchnSend(p, eqNow);
   statInc(ST_EVTCHN_SENT);
   if (unchecked(portPending[p])) {
     statInc(ST_EVTCHN_MERGED);
@@ -102,6 +102,10 @@ export function evtchnSend(p: u32): void {
 /** Kind (PORT_*) of port p (trace points). */
 export function portKindOf(p: u32): u8 {
   return unchecked(portKind[p]);
+}
+/** Whether port p is pending (trace points). */
+export function portIsPending(p: u32): bool {
+  return unchecked(portPending[p]) != 0;
 }
 
 /** The upcall clears the pending bit before running the handler. */
