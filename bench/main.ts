@@ -4,6 +4,8 @@
 //   node dist/bench/main.js [--quick] [--kernel-reps N] [--micro-rounds N] [--sim-reps N]
 //   --quick: 1 kernel repetition on 5M events (checksums not checked), 1 micro round, 1 sim round.
 //   --clock cpu: microbenchmarks timed on process CPU time (kernel and sim always report both).
+//   --module name=path.wasm (repeatable): also time these release builds against this tree's with
+//   tracing and sampling off (section 4), e.g. a build of the commit before a change.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +13,7 @@ import { argValue, benchEnv, envHeader, repoRoot } from "./common.js";
 import { kernelTable, runKernelBench } from "./kernel-run.js";
 import { microTable, runMicroBench } from "./micro.js";
 import { runSimBench, simTable } from "./sim.js";
+import { runTraceBench, traceTable } from "./trace.js";
 
 const USAGE = `usage: node dist/bench/main.js [--quick] [--kernel-reps N] [--micro-rounds N] [--sim-reps N] [--clock cpu|wall]
 Runs every benchmark (kernel Wasm/C/TS, microbenchmarks, simulator) and writes bench/results/latest.json.
@@ -44,6 +47,16 @@ async function main(argv: readonly string[]): Promise<void> {
     sim = { error: e instanceof Error ? e.message : String(e) };
   }
 
+  const modules: Array<{ name: string; path: string }> = [];
+  argv.forEach((a, i) => {
+    if (a !== "--module") return;
+    const spec = argv[i + 1] ?? "";
+    const eq = spec.indexOf("=");
+    if (eq <= 0) throw new Error(`--module: ${JSON.stringify(spec)} is not allowed; expected name=path.wasm`);
+    modules.push({ name: spec.slice(0, eq), path: spec.slice(eq + 1) });
+  });
+  const trace = await runTraceBench({ reps: quick ? 1 : 5, durationMs: quick ? 200 : 1000, modules, log });
+
   const out = [
     "pvnetsim benchmarks",
     envHeader(env),
@@ -58,6 +71,9 @@ async function main(argv: readonly string[]): Promise<void> {
     "",
     "3. Whole simulation",
     "error" in sim ? `not run: ${sim.error}` : sim.policy + "\n" + simTable(sim),
+    "",
+    "4. Time series and trace points: off (release builds interleaved, process CPU time) and on (whole run traced)",
+    traceTable(trace),
   ];
   if (!("error" in sim)) for (const r of sim.results) if (r.error) out.push(`${r.name}: ${r.error}`);
   console.log(out.join("\n"));
@@ -67,7 +83,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const file = join(dir, "latest.json");
   writeFileSync(
     file,
-    JSON.stringify({ env, wallSeconds: (performance.now() - t0) / 1000, kernel, micro, sim }, null, 2) + "\n",
+    JSON.stringify({ env, wallSeconds: (performance.now() - t0) / 1000, kernel, micro, sim, trace }, null, 2) + "\n",
   );
   console.log(`\nwritten: ${file}`);
   if (kernel.results.some((r) => r.match === false) || micro.results.some((r) => !r.checksumsMatch)) process.exitCode = 1;
