@@ -96,7 +96,7 @@ export class TimeSeriesCollector {
     const D = r.dom0.vcpus;
     const gv = r.guests.vcpus;
     this.V = D + this.N * gv;
-    this.flowsN = this.N * (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest);
+    this.flowsN = d.flows;
     this.nq = r.nic.ports * r.nic.rxQueuesPerPort;
     this.ports = r.nic.ports;
     this.vcpuNames = Array.from({ length: this.V }, (_, v) =>
@@ -186,13 +186,10 @@ export class TimeSeriesCollector {
       add(`nic.rxq${q}.ring`, "descriptors", `NIC RX queue ${q}: descriptors holding a frame the driver has not cleaned`, gauge(lay.nicRx + q));
     }
     for (let p = 0; p < this.ports; p++) add(`nic.port${p}.txQdisc`, "packets", `packets queued in front of NIC port ${p}'s TX ring`, gauge(lay.nicTx + p));
-    const perGuest = r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest;
+    // Flows are numbered per guest, in the model's flow table order.
     for (let f = 0; f < this.flowsN; f++) {
-      const g = Math.floor(f / perGuest);
-      const k = f % perGuest;
-      const what = k < r.traffic.rxStreamsPerGuest ? `external -> domU${g} stream ${k}` : `domU${g} -> external stream ${k - r.traffic.rxStreamsPerGuest}`;
-      add(`flow${f}.cwnd`, "segments", `congestion window of TCP flow ${f} (${what})`, gauge(lay.flows + 2 * f));
-      add(`flow${f}.rwnd`, "segments", `receive window flow ${f}'s sender last heard (${what})`, gauge(lay.flows + 2 * f + 1));
+      add(`flow${f}.cwnd`, "segments", `congestion window of TCP flow ${f}`, gauge(lay.flows + 2 * f));
+      add(`flow${f}.rwnd`, "segments", `receive window TCP flow ${f}'s sender last heard`, gauge(lay.flows + 2 * f + 1));
     }
     // Drops by stage and event rates.
     for (const c of DROP_COUNTERS) add(`drops.${c.name}`, "segments/s", c.description, rate(lay.counters + c.slot));

@@ -94,8 +94,6 @@ export class ChromeTraceWriter {
   private readonly G: number;
   private readonly N: number;
   private readonly nq: number;
-  private readonly rxPerGuest: number;
-  private readonly perGuest: number;
   private readonly ports: number;
   private readonly fromMs: number;
   private readonly toMs: number;
@@ -122,8 +120,6 @@ export class ChromeTraceWriter {
     this.linkBps = r.nic.rateGbps * 1e9;
     this.nq = r.nic.ports * r.nic.rxQueuesPerPort;
     this.ports = r.nic.ports;
-    this.rxPerGuest = r.traffic.rxStreamsPerGuest;
-    this.perGuest = r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest;
     this.fromMs = w.fromMs;
     this.toMs = w.toMs;
     this.from = Math.round((w.fromMs * d.cpuHz) / 1e3);
@@ -299,12 +295,8 @@ export class ChromeTraceWriter {
       case 3: return c(1, `vif${idx} TX ring: pending requests`, "slots");
       case 4: return c(1, `vif${idx} qdisc`, "packets");
       case 5: return c(NIC_PID, `NIC RX queue ${idx} ring`, "descriptors");
-      case 6: {
-        const g = Math.floor(idx / this.perGuest);
-        const k = idx % this.perGuest;
-        const dir = k < this.rxPerGuest ? `-> domU${g}` : `domU${g} ->`;
-        return c(NIC_PID, `flow${idx} cwnd (${dir})`, "segments");
-      }
+      case 6:
+        return c(NIC_PID, `flow${idx} cwnd`, "segments");
       default:
         throw new Error(`unknown trace counter class ${cls}`);
     }

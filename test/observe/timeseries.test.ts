@@ -85,6 +85,13 @@ describe("time series", () => {
     expect(weightedMean(a, "events.engine") * 0.04).toBeGreaterThan(0);
   });
 
+  it("works with per-guest traffic profiles (flows from the model's flow table)", async () => {
+    const r = await simulate(resolveConfig("mixed-workload", { durationMs: 20, warmupMs: 10 }), { intervalMs: 5 });
+    expect(r.state).toBe("completed");
+    expect(r.timeseries!.timeMs).toHaveLength(4);
+    expect(Object.keys(r.timeseries!.series).some((k) => /^flow\d+\.cwnd$/.test(k))).toBe(true);
+  });
+
   it("an interval that does not divide the measured interval ends with a shorter one", async () => {
     const r = await simulate(resolveConfig("paper-baseline", { durationMs: 25, warmupMs: 10 }), { intervalMs: 10 });
     expect(r.timeseries!.timeMs).toEqual([20, 30, 35]);
