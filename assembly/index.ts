@@ -2,9 +2,9 @@
 // the host allocates the config buffer here, writes it once, calls simInit, then simRun in
 // chunks, reading counters through a view on statsPtr().
 
-import { engineInit, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./sim/engine";
+import { engineInit, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
 import { statsPtr as sp, statsWords as sw } from "./stats";
-import { eqMaxSize, eqSize } from "./sim/eventq";
+import { eqMaxSize, eqSize } from "./base/eventq";
 import { pktInUse } from "./packet";
 
 /** Allocates room for a config buffer of `slots` f64 values; returns its address. */
@@ -56,11 +56,11 @@ export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from ".
 /** Trace points (build/pvnetsim.trace.wasm only; observe/trace.ts). */
 export { traceInit, traceCount, traceLost, traceDrained, traceBuild } from "./observe/trace";
 
-export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./sim/eventq";
+export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./base/eventq";
 
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---
 import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
-import { tcpRcvNxt, tcpSockBytes } from "./traffic/tcp";
+import { tcpRcvNxt, tcpSockBytes } from "./traffic/tcp/receiver";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {

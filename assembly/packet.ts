@@ -9,7 +9,7 @@
 
 import { ST_PKTS_ALLOCATED } from "../src/abi/layout";
 import { statInc, statAdd } from "./stats";
-import { eqNow } from "./sim/eventq";
+import { eqNow } from "./base/eventq";
 import { traceDrop } from "./observe/trace";
 
 export const PKT_NONE: u32 = 0xffffffff;
@@ -17,6 +17,8 @@ export const PKT_NONE: u32 = 0xffffffff;
 export const KIND_DATA: u8 = 0; // TCP data segment(s)
 export const KIND_ACK: u8 = 1; // pure TCP ACK
 export const KIND_UDP: u8 = 2;
+export const KIND_RR_REQ: u8 = 3; // request/response: a request frame (traffic/rr.ts)
+export const KIND_RR_RSP: u8 = 4; // ... a response frame
 
 export let pFlow = new StaticArray<u32>(0); // TCP flow id, or UDP source id
 export let pSeq = new StaticArray<u32>(0); // first segment number (DATA) or cumulative ACK (ACK)

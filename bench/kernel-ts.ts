@@ -1,7 +1,7 @@
 // Kernel benchmark (docs/bench-kernel.md) in plain TypeScript: the "plain JavaScript, typed
 // arrays" row of that table, kept here as the reference the Wasm kernel is compared with.
 //
-// Same model and same binary heap as assembly/sim/eventq.ts, written the way a careful JS
+// Same model and same binary heap as assembly/base/eventq.ts, written the way a careful JS
 // programmer would: times as exact-integer doubles (picoseconds stay below 2^53 in these
 // configurations; in plain JS f64 beats BigInt and u64 emulation, toolchain.md), the heap as
 // parallel typed arrays, xorshift128 on 32-bit words with `>>> 0`. The two 64-bit checksums are

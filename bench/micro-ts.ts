@@ -26,7 +26,7 @@ class Xorshift {
   }
 }
 
-/** A FIFO of u32 in a power-of-two window with free-running head/tail (assembly/sim/fifo.ts). */
+/** A FIFO of u32 in a power-of-two window with free-running head/tail (assembly/base/fifo.ts). */
 class Fifo {
   private readonly buf: Uint32Array;
   private readonly mask: number;

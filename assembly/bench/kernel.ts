@@ -2,7 +2,7 @@
 // feeding 4 FIFO single-server stations, driven by the engine's own event queue.
 //
 // Models: nothing of Xen. It exercises only what every simulation event pays for: one pop from
-// the engine's pending-event set (assembly/sim/eventq.ts, the module engineRun pops from, not a
+// the engine's pending-event set (assembly/base/eventq.ts, the module engineRun pops from, not a
 // copy), a decode of the u32 target into (component, kind) as engineRun's dispatch does, a few
 // FIFO ring operations and one or two pushes. The C (bench/kernel.c) and plain TypeScript
 // (bench/kernel-ts.ts) versions do the same work and must print the same checksums.
@@ -15,7 +15,7 @@
 // The host calls kbRun in chunks of about a million events so that V8 can swap in optimized
 // code between calls (toolchain.md, "V8 tiering"). Time is u64 picoseconds.
 
-import { eqInit, eqReset, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../sim/eventq";
+import { eqInit, eqReset, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 const STATIONS: u32 = 4;

@@ -13,39 +13,44 @@
 // What is the engine's own code and what is a replica:
 //  - ring:    assembly/xen/ring.ts itself (ringsInit, slot access, RING_PUSH_*_AND_CHECK_NOTIFY,
 //             RING_FINAL_CHECK_*), driven as netfront (producer) and netback (consumer) drive it.
-//  - eventq:  assembly/sim/eventq.ts itself, ns-3 "hold" model at a constant pending count.
+//  - eventq:  assembly/base/eventq.ts itself, ns-3 "hold" model at a constant pending count.
 //  - evtchn:  assembly/xen/evtchn.ts evtchnSend itself (merge test, per-port load, pending list
-//             of the bound VCPU via vcpu.ts pendingAdd/vcpuKick and the engine's fifo.ts);
+//             of the bound VCPU via cpu/vcpu.ts pendingAdd/vcpuKick and the engine's fifo.ts);
 //             dispatch = what the upcall does before calling handlers: pop the VCPU's pending
-//             list, clear the pending bit (portPendingClear). Handlers are not run (they charge
-//             the cost model and enter netback/netfront, which need a full simInit).
-//  - tasklet: a replica of assembly/kernel/tasklet.ts's SCHED/RUN state machine (the real
-//             taskletStart enters netback, which needs a full simInit), on the engine's fifo.ts
-//             per-CPU lists, as vcpu.ts keeps them.
-//  - lro:     a replica of assembly/net/lro.ts lroReceive/lroFlushAll (the real flush enters the
-//             guest TCP stack) on the engine's own packet pool (assembly/packet.ts).
+//             list, clear the pending bit (portPendingClear). Handlers are not run: they are the
+//             clients' code, reached through model/ops.ts.
+//  - tasklet: assembly/kernel/tasklet.ts itself (taskletSchedule, taskletTryRun, taskletDone) on
+//             the per-VCPU tasklet lists of cpu/vcpu.ts; the tasklet function is empty (the
+//             clients' functions are reached through model/ops.ts).
+//  - lro:     assembly/net/lro.ts itself (lroReceive, lroFlushAll, its output queue) on the
+//             engine's packet pool; what it passes up is counted and freed instead of entering
+//             the guest stack.
 
-import { CFG_COUNT } from "../../src/abi/layout";
+import { CFG_COUNT, CFG_LRO_MAX_AGGR, CFG_LRO_DESCRIPTORS, CFG_MTU, CFG_GUESTS, CFG_MSS } from "../../src/abi/layout";
 import { cfgSetBase } from "../config";
 import { statsInit } from "../stats";
-import { eqInit, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../sim/eventq";
-import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../sim/fifo";
+import { eqInit, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
+import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import {
   ringsInit, ringSlotSet, ringSlotGet, ringPushRequests, ringPushResponses, ringUnconsumedRequests,
   ringFinalCheckRequests, ringFinalCheckResponses, ringFreeRequests, reqProdPvt, reqCons, rspProdPvt,
   rspProd, rspCons,
 } from "../xen/ring";
-import { vcpuInit, vPending } from "../cpu/vcpu";
+import { accountInit, jobBegin } from "../cpu/account";
+import { vcpuInit, vcpuStartJob, vPending, vTasklets } from "../cpu/vcpu";
+import { taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, TASKLET_NB_RX } from "../kernel/tasklet";
+import { lroInit, lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { evtchnInit, evtchnBind, evtchnSend, portPendingClear, nPorts } from "../xen/evtchn";
-import { pktInit, pktAlloc, pktFree, pFlow, pSeq, pSegs, pBytes, KIND_DATA, PKT_NONE } from "../packet";
+import { pktInit, pktAlloc, pktFree, pSegs, KIND_DATA } from "../packet";
 import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 /** The model's common scaffolding for drivers that use real model modules: a zeroed config
  *  buffer (every slot 0), the counters region, the fifo table and a small event queue. */
+let cfgBuf: usize = 0;
 function baseInit(vcpus: u32, fifos: i32): void {
-  let cfg = heap.alloc(<usize>CFG_COUNT << 3);
-  memory.fill(cfg, 0, <usize>CFG_COUNT << 3);
-  cfgSetBase(cfg);
+  cfgBuf = heap.alloc(<usize>CFG_COUNT << 3);
+  memory.fill(cfgBuf, 0, <usize>CFG_COUNT << 3);
+  cfgSetBase(cfgBuf);
   statsInit(0, vcpus);
   fifoInit(fifos);
   eqInit(64);
@@ -112,48 +117,31 @@ export function mbEqHold(n: u32): u32 {
   return x + eqSize;
 }
 
-// ---- tasklet: schedule and run (replica of tasklet.ts on fifo.ts lists) -------------------------
+// ---- tasklet: schedule and run (kernel/tasklet.ts on cpu/vcpu.ts lists) -------------------------
 const TASKLETS: u32 = 16;
 const TASKLET_CPUS: u32 = 2;
 const TASKLET_BATCH: u32 = 8;
-let tSched = new StaticArray<u8>(0);
-let tRunning = new StaticArray<u8>(0);
-let tRuns = new StaticArray<u32>(0);
-let tList = new StaticArray<i32>(0);
 
 export function mbTaskletInit(): void {
-  fifoInit(<i32>TASKLET_CPUS);
-  xsSeed();
-  tSched = new StaticArray<u8>(<i32>TASKLETS);
-  tRunning = new StaticArray<u8>(<i32>TASKLETS);
-  tRuns = new StaticArray<u32>(<i32>TASKLETS);
-  tList = new StaticArray<i32>(<i32>TASKLET_CPUS);
-  for (let v: u32 = 0; v < TASKLET_CPUS; v++) unchecked((tList[v] = fifoNew(TASKLETS)));
+  baseInit(TASKLET_CPUS, 16);
+  accountInit(TASKLET_CPUS);
+  vcpuInit(TASKLET_CPUS, 0, 1, 1, 1, TASKLETS, TASKLET_CPUS, 1, 0);
+  // Both CPUs are busy, so a tasklet_schedule only lists the tasklet (no wake-up event).
+  for (let v: u32 = 0; v < TASKLET_CPUS; v++) vcpuStartJob(v, 0, 0, 1000000);
+  taskletsInit(TASKLETS);
+  for (let t: u32 = 0; t < TASKLETS; t++) taskletAdd(TASKLET_NB_RX, t);
 }
 
-// @ts-ignore: decorator
-@inline function taskletSchedule(t: u32, v: u32): void {
-  if (unchecked(tSched[t])) return; // TASKLET_STATE_SCHED already set: merged
-  unchecked((tSched[t] = 1));
-  fifoPush(unchecked(tList[v]), t);
-}
-
-/** tasklet_action on v: runs the tasklets queued at its start. Returns how many ran. */
+/** tasklet_action on v: runs the tasklets listed at its start. Returns how many ran. */
 function taskletAction(v: u32): u32 {
-  let q = unchecked(tList[v]);
+  let q = unchecked(vTasklets[v]);
   let m = fifoLen(q);
   let ran: u32 = 0;
   for (let j: u32 = 0; j < m; j++) {
     let t = fifoPop(q);
-    if (unchecked(tRunning[t])) {
-      fifoPush(q, t); // running elsewhere: try again on a later round
-      continue;
-    }
-    unchecked((tSched[t] = 0));
-    unchecked((tRunning[t] = 1));
-    unchecked((tRuns[t] = unchecked(tRuns[t]) + 1));
+    if (!taskletTryRun(v, t)) continue; // running elsewhere: it comes back when that run ends
     ran++;
-    unchecked((tRunning[t] = 0));
+    taskletDone(t);
   }
   return ran;
 }
@@ -207,79 +195,40 @@ export function mbEvtchn(n: u32): u32 {
   return delivered;
 }
 
-// ---- LRO: merge and flush (replica of lro.ts on the engine's packet pool) -----------------------
+// ---- LRO: merge and flush (net/lro.ts itself) ---------------------------------------------------
 const LRO_DESC: u32 = 8; // lro_mgr.max_desc (params.ts default)
 const LRO_MAX_AGGR: u32 = 64; // lro_mgr.max_aggr (params.ts default)
-const LRO_MAX_LEN: u32 = 65535 - 1500;
 const LRO_FLOWS: u32 = 4;
 const LRO_POLL: u32 = 64; // segments per NAPI poll: lro_flush_all after each
 const LRO_MSS: u32 = 1448;
-let dHead = new StaticArray<u32>(0);
-let dNext = new StaticArray<u32>(0);
 let flowSeq = new StaticArray<u32>(0);
 let lroAggregates: u32 = 0;
 let lroSegments: u32 = 0;
 
 export function mbLroInit(): void {
   baseInit(1, 8);
+  store<f64>(cfgBuf + (<usize>CFG_LRO_MAX_AGGR << 3), <f64>LRO_MAX_AGGR);
+  store<f64>(cfgBuf + (<usize>CFG_LRO_DESCRIPTORS << 3), <f64>LRO_DESC);
+  store<f64>(cfgBuf + (<usize>CFG_MTU << 3), 1500);
+  store<f64>(cfgBuf + (<usize>CFG_MSS << 3), <f64>LRO_MSS);
+  store<f64>(cfgBuf + (<usize>CFG_GUESTS << 3), 1);
   pktInit(1024);
-  dHead = new StaticArray<u32>(<i32>LRO_DESC);
-  dNext = new StaticArray<u32>(<i32>LRO_DESC);
+  accountInit(1);
+  jobBegin(0, 0); // LRO charges the NAPI poll job it runs in
+  lroInit();
   flowSeq = new StaticArray<u32>(<i32>LRO_FLOWS);
-  for (let d: u32 = 0; d < LRO_DESC; d++) unchecked((dHead[d] = PKT_NONE));
   lroAggregates = 0;
   lroSegments = 0;
 }
 
-/** The stack takes an aggregate (or a lone segment): count it and free the record. */
-// @ts-ignore: decorator
-@inline function deliver(p: u32): void {
-  lroAggregates++;
-  lroSegments += unchecked(pSegs[p]);
-  pktFree(p);
-}
-
-function lroReceive(p: u32): void {
-  let f = unchecked(pFlow[p]);
-  let free: u32 = PKT_NONE;
-  for (let d: u32 = 0; d < LRO_DESC; d++) {
-    let head = unchecked(dHead[d]);
-    if (head == PKT_NONE) {
-      if (free == PKT_NONE) free = d;
-      continue;
-    }
-    if (unchecked(pFlow[head]) != f) continue;
-    if (unchecked(pSeq[p]) != unchecked(dNext[d])) {
-      unchecked((dHead[d] = PKT_NONE));
-      deliver(head);
-      deliver(p);
-      return;
-    }
-    unchecked((pSegs[head] = unchecked(pSegs[head]) + unchecked(pSegs[p])));
-    unchecked((pBytes[head] = unchecked(pBytes[head]) + unchecked(pBytes[p])));
-    unchecked((dNext[d] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+/** The stack takes what LRO passed up (aggregates, lone segments): count and free them. */
+function passUp(): void {
+  let q = lroOutput(0);
+  while (fifoLen(q) > 0) {
+    let p = fifoPop(q);
+    lroAggregates++;
+    lroSegments += unchecked(pSegs[p]);
     pktFree(p);
-    if (unchecked(pSegs[head]) >= LRO_MAX_AGGR || unchecked(pBytes[head]) > LRO_MAX_LEN) {
-      unchecked((dHead[d] = PKT_NONE));
-      deliver(head);
-    }
-    return;
-  }
-  if (free == PKT_NONE) {
-    deliver(p);
-    return;
-  }
-  unchecked((dHead[free] = p));
-  unchecked((dNext[free] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
-}
-
-function lroFlushAll(): void {
-  for (let d: u32 = 0; d < LRO_DESC; d++) {
-    let head = unchecked(dHead[d]);
-    if (head != PKT_NONE) {
-      unchecked((dHead[d] = PKT_NONE));
-      deliver(head);
-    }
   }
 }
 
@@ -292,9 +241,12 @@ export function mbLro(n: u32): u32 {
     let r = rnd();
     let s = unchecked(flowSeq[f]) + ((r & 63) == 0 ? 2 : 1);
     unchecked((flowSeq[f] = s));
-    let p = pktAlloc(KIND_DATA, f, s, LRO_MSS, LRO_MSS + 90);
-    lroReceive(p);
-    if ((i & (LRO_POLL - 1)) == LRO_POLL - 1) lroFlushAll();
+    lroReceive(0, pktAlloc(KIND_DATA, f, s, LRO_MSS, LRO_MSS + 90));
+    passUp();
+    if ((i & (LRO_POLL - 1)) == LRO_POLL - 1) {
+      lroFlushAll(0);
+      passUp();
+    }
   }
   return (lroAggregates << 16) + lroSegments;
 }

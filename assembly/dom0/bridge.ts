@@ -12,28 +12,27 @@
 // Left out: STP, FDB learning/ageing, netfilter, multicast flooding.
 
 import {
-  CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_PORTS, COMP_BRIDGE, COMP_NIC, COMP_SOFTIRQ,
+  CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, COMP_BRIDGE, COMP_NIC, COMP_SOFTIRQ,
   COST_BRIDGE_PKT, COST_NIC_TX_PKT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc } from "../stats";
-import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
 import { pAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
-import { charge } from "../cpu/vcpu";
+import { charge } from "../cpu/account";
 import { napiAdd, napiSchedule, NAPI_BACKLOG } from "../kernel/napi";
 import { nicXmit } from "../hw/nic";
-import { netbackStartXmit, netbackTxRelease } from "../netback/netback";
-import { pktGuest, pktGuestToGuest } from "../traffic/external";
-import { anyGuestToGuest } from "../traffic/tcp";
+import { guestPort } from "../hw/link";
+import { netbackStartXmit, netbackStartXmitCharge } from "../netback/rx";
+import { netbackTxRelease } from "../netback/common";
+import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
 
 let backlog = new StaticArray<i32>(0);
 let backlogNapi = new StaticArray<u32>(0);
-let nPorts: u32 = 1;
 let nDom0: u32 = 0;
 
 export function bridgeInit(dom0Vcpus: u32): void {
   nDom0 = dom0Vcpus;
-  nPorts = cfgU32(CFG_PORTS);
   backlog = new StaticArray<i32>(<i32>dom0Vcpus);
   backlogNapi = new StaticArray<u32>(<i32>dom0Vcpus);
   let lim = cfgU32(CFG_DOM0_BACKLOG_MAX);
@@ -44,10 +43,12 @@ export function bridgeInit(dom0Vcpus: u32): void {
   }
 }
 
-/** Physical port the guest's traffic uses. */
-// @ts-ignore: decorator
-@inline export function guestPort(g: u32): u32 {
-  return g % nPorts;
+/** Charges the bridge's (and netback's start_xmit) per-frame work for `k` frames of a NIC poll
+ *  on the current VCPU. Returns the cycles each frame adds to the poll. */
+export function bridgeRxCharge(k: u32): u64 {
+  let brPer = <u64>cost(COST_BRIDGE_PKT);
+  charge(COMP_BRIDGE, brPer * <u64>k);
+  return brPer + netbackStartXmitCharge(k);
 }
 
 /** br_handle_frame -> br_forward -> dev_queue_xmit(vif): a frame from `port` to its guest. */

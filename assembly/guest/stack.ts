@@ -2,7 +2,7 @@
 // application thread that drains the sockets.
 //
 // Models: per skb handed up by netfront (or LRO), IP+TCP (or UDP) receive at a per-packet plus
-// per-byte cost; TCP data goes through the receiver (traffic/tcp.ts: ordering, delayed ACKs, the
+// per-byte cost; TCP data goes through the receiver (traffic/tcp/receiver.ts: ordering, delayed ACKs, the
 // ACKs it sends back through netfront), TCP ACKs go to the guest's senders, UDP lands in a socket
 // buffer (dropped when full). One application thread per guest runs recv() in a loop on the
 // guest's last VCPU: each call takes up to `appRecvBytes` from one socket (round-robin) at a
@@ -19,17 +19,17 @@ import {
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cost } from "../config";
 import { statAdd, guestStatAdd, recordLatency } from "../stats";
-import { eqNow } from "../sim/eventq";
-import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../sim/fifo";
-import { pKind, pBytes, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK } from "../packet";
-import { charge, threadQueue, nDom0Vcpus } from "../cpu/vcpu";
+import { eqNow } from "../base/eventq";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
+import { pKind, pBytes, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK, KIND_RR_REQ } from "../packet";
+import { charge } from "../cpu/account";
+import { threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
-import {
-  tcpReceiverOnData, tcpSenderOnAck, tcpSocketQueue, tcpSocketConsumed, guestFlow0, guestFlows,
-  guestRxFlows, flowGuest, tcpTxFlowStart,
-} from "../traffic/tcp";
+import { guestFlow0, guestFlows, guestRxFlows } from "../traffic/tcp/common";
+import { tcpSenderOnAck, tcpTxFlowStart } from "../traffic/tcp/sender";
+import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
+import { rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 import { traceAppDelivery } from "../observe/trace";
-import { KIND_RR_REQ, rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 
 let nGuests: u32 = 0;
 let recvBytes: u32 = 65536;

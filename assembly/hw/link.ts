@@ -8,7 +8,7 @@
 // 2P + 2(pC+c) + 1 (switch -> client). The switch forwards a frame arriving from a client onto
 // port p's wire, and a frame arriving from the NIC onto its client's access link; each switch
 // egress queue is drop-tail with a configurable byte buffer (the classic shared-memory switch
-// of the period, seen from one egress port; default size sources.md N5). Store-and-forward: a frame is forwarded once it
+// of the period, seen from one egress port). Store-and-forward: a frame is forwarded once it
 // has fully arrived.
 //
 // Models, per link: serialization at the link rate of every frame's wire bytes (payload + TCP/IP
@@ -24,22 +24,23 @@
 //
 // Random loss: each port's wire loses each frame with a fixed probability per direction,
 // independently (Bernoulli), decided when the frame arrives; the draws come from the run's
-// seeded PRNG, on a stream of their own (sim/rng.ts), so a run without loss draws nothing and
-// keeps its bits. This is the loss process of Mathis et al. 1997 (sources.md N1).
+// seeded PRNG, on a stream of their own (base/rng.ts), so a run without loss draws nothing and
+// keeps its bits. This is the loss process of Mathis et al. 1997 ("random, independent losses").
 // Left out: bit errors as a function of frame length, correlated (bursty) loss, PAUSE frames,
 // switch buffers shared between egress ports, cut-through forwarding, the external hosts' own
 // CPU and NIC limits.
 
-import { eqPush, eqNow } from "../sim/eventq";
-import { EV_LINK } from "../sim/targets";
-import { pow2ceil } from "../sim/fifo";
+import { eqPush, eqNow } from "../base/eventq";
+import { EV_LINK } from "../base/targets";
+import { pow2ceil } from "../base/fifo";
 import { pWire, pktDrop } from "../packet";
 import { cfgTable } from "../config";
 import { CFG_OFF_PORT_DELAY } from "../../src/abi/layout";
 import { ST_DROP_LINK_QUEUE, ST_DROP_WIRE_LOSS, ST_DROP_SWITCH_BUFFER } from "../../src/abi/layout";
-import { rngLossUniform } from "../sim/rng";
+import { rngLossUniform } from "../base/rng";
 import { nicRxArrive } from "./nic";
-import { externalReceive, pktClient } from "../traffic/external";
+import { pktClient } from "../flows";
+import { externalReceive } from "../traffic/external";
 
 let lBusyUntil = new StaticArray<u64>(0);
 let lRem = new StaticArray<u64>(0);
@@ -118,15 +119,18 @@ export function linksInit(
   return clients == 0 ? port << 1 : (nPorts + port * clients + client) << 1;
 }
 
-export function inLink(port: u32): u32 {
-  return port << 1;
+/** Physical port a guest's traffic uses (the bridge puts guest g behind port g % ports). */
+// @ts-ignore: decorator
+@inline export function guestPort(g: u32): u32 {
+  return g % nPorts;
 }
+
 export function outLink(port: u32): u32 {
   return (port << 1) | 1;
 }
 
 /** Cycles of transmit backlog on link l (how long a new frame would wait to start). */
-export function linkBacklog(l: u32): u64 {
+function linkBacklog(l: u32): u64 {
   let b = unchecked(lBusyUntil[l]);
   return b > eqNow ? b - eqNow : 0;
 }

@@ -1,66 +1,52 @@
-// Physical NIC ports (e1000/e1000e/igb class; sources.md H1-H5, J1-J2 for framing).
+// Physical NIC ports (e1000/e1000e/igb class; sources.md H1-H5, A/J for framing).
 //
 // Models, per port: one or more RX queues (selected by RSS flow hash or VMDq destination guest),
 // each with its own descriptor ring (frames DMA'd in; drop when no descriptor is free), its own
 // MSI-X interrupt delivered through Xen as a PIRQ event to the dom0 VCPU the port is bound to,
 // its own NAPI instance; a TX descriptor ring with a qdisc (txqueuelen) in front of it; TX
 // completions cleaned in the poll of the port's first queue (e1000_clean: TX clean, then RX).
-// Interrupt moderation (ITR) is a minimum spacing between interrupts: off, a fixed rate, or
-// e1000's dynamic conservative mode (itr=3): e1000_update_itr classifies the traffic seen since
-// the last NAPI completion as lowest/low/bulk latency, conservative mode never uses lowest, and
-// e1000_set_itr moves the rate to 20000 / 4000 ints/s (increases smoothed by +1/4 steps).
+// Interrupt moderation (ITR, itr.ts) is a minimum spacing between interrupts: off, a fixed
+// rate, or e1000's dynamic conservative mode, updated at each NAPI completion.
 // The interrupt is masked from the moment it fires until napi_complete re-enables it.
 // Left out: descriptor write-back delays (RxIntDelay/RADV), TSO/GSO, hardware LRO, flow control,
 // the cost Xen spends on the physical interrupt itself.
 
 import {
   CFG_PORTS, CFG_RXQ_PER_PORT, CFG_QUEUE_SELECT, CFG_NIC_RX_RING, CFG_NIC_TX_RING, CFG_ITR_MODE,
-  CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, COMP_NIC, COMP_BRIDGE,
-  COMP_NETBACK, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_BRIDGE_PKT, COST_NB_START_XMIT,
-  COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
+  CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, COMP_NIC,
+  COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_NIC_IRQ, COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
   ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cost } from "../config";
 import { statInc, statAdd } from "../stats";
-import { eqPush, eqNow } from "../sim/eventq";
-import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../sim/targets";
-import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../sim/fifo";
+import { eqPush, eqNow } from "../base/eventq";
+import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../base/fifo";
 import { pBirth, pWire, pAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
-import { charge, chargeLate } from "../cpu/vcpu";
-import { ITR_MODE_FIXED, ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
+import { charge, chargeLate } from "../cpu/account";
+import { ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
 import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
 import { evtchnSend, pirqPort } from "../xen/evtchn";
 import { linkSend, outLink } from "./link";
-import { bridgeRx } from "../dom0/bridge";
-import { netbackTxRelease } from "../netback/netback";
-import { pktGuest, pktFlowHash } from "../traffic/external";
+import { itrInit, itrSpacing, itrCountRx, itrCountTx, itrUpdate, itrMode } from "./itr";
+import { bridgeRx, bridgeRxCharge } from "../dom0/bridge";
+import { netbackTxRelease } from "../netback/common";
+import { pktGuest, pktFlowHash } from "../flows";
 import { traceNicArrival } from "../observe/trace";
 
 const NEVER: u64 = u64.MAX_VALUE;
-const ITR_LOWEST: u8 = 0;
-const ITR_LOW: u8 = 1;
-const ITR_BULK: u8 = 2;
 
 export let nPorts: u32 = 0;
 export let qPerPort: u32 = 1;
 let queueSelect: u32 = 0;
-let cpuHz: u64 = 0;
-let itrMode: u32 = 0;
 
 // RX queues
 export let rxRing = new StaticArray<i32>(0);
-export let rxNapi = new StaticArray<u32>(0);
+let rxNapi = new StaticArray<u32>(0);
 let irqEnabled = new StaticArray<u8>(0);
 let irqEventAt = new StaticArray<u64>(0);
 let lastIrq = new StaticArray<u64>(0);
-let itrInterval = new StaticArray<u64>(0);
-let itrRate = new StaticArray<u32>(0);
-let rxItrState = new StaticArray<u8>(0);
-let txItrState = new StaticArray<u8>(0);
-let rxPktsSince = new StaticArray<u32>(0);
-let rxBytesSince = new StaticArray<u32>(0);
 let pollClean = new StaticArray<u32>(0); // TX descriptors the current poll cleans
-export let irqCount = new StaticArray<u32>(0);
 
 // TX (per port)
 let txCap: u32 = 0;
@@ -72,15 +58,11 @@ let txBytesArr = new StaticArray<u32>(0);
 let txLimit: u32 = 0;
 export let txQdisc = new StaticArray<i32>(0);
 let txDoneAt = new StaticArray<u64>(0);
-let txPktsSince = new StaticArray<u32>(0);
-let txBytesSince = new StaticArray<u32>(0);
 
 export function nicInit(): void {
   nPorts = cfgU32(CFG_PORTS);
   qPerPort = cfgU32(CFG_RXQ_PER_PORT);
   queueSelect = cfgU32(CFG_QUEUE_SELECT);
-  cpuHz = cfgU64(CFG_CPU_HZ);
-  itrMode = cfgU32(CFG_ITR_MODE);
   let nq = <i32>(nPorts * qPerPort);
   let np = <i32>nPorts;
   rxRing = new StaticArray<i32>(nq);
@@ -88,14 +70,8 @@ export function nicInit(): void {
   irqEnabled = new StaticArray<u8>(nq);
   irqEventAt = new StaticArray<u64>(nq);
   lastIrq = new StaticArray<u64>(nq);
-  itrInterval = new StaticArray<u64>(nq);
-  itrRate = new StaticArray<u32>(nq);
-  rxItrState = new StaticArray<u8>(nq);
-  txItrState = new StaticArray<u8>(nq);
-  rxPktsSince = new StaticArray<u32>(nq);
-  rxBytesSince = new StaticArray<u32>(nq);
   pollClean = new StaticArray<u32>(nq);
-  irqCount = new StaticArray<u32>(nq);
+  itrInit(<u32>nq, <u32>np, cfgU32(CFG_ITR_MODE), cfgU64(CFG_ITR_FIXED_INTERVAL), cfgU64(CFG_CPU_HZ));
   let ringLen = cfgU32(CFG_NIC_RX_RING);
   let weight = cfgU32(CFG_NAPI_WEIGHT);
   for (let q = 0; q < nq; q++) {
@@ -103,16 +79,6 @@ export function nicInit(): void {
     unchecked((rxNapi[q] = napiAdd(NAPI_NIC, <u32>q, weight)));
     unchecked((irqEnabled[q] = 1));
     unchecked((irqEventAt[q] = NEVER));
-    unchecked((rxItrState[q] = ITR_LOW));
-    unchecked((txItrState[q] = ITR_LOW));
-    // e1000 starts dynamic mode at 20000 ints/s (sources.md H1).
-    let interval: u64 = 0;
-    if (itrMode == ITR_MODE_FIXED) interval = cfgU64(CFG_ITR_FIXED_INTERVAL);
-    else if (itrMode == ITR_MODE_DYNAMIC) {
-      unchecked((itrRate[q] = 20000));
-      interval = cpuHz / 20000;
-    }
-    unchecked((itrInterval[q] = interval));
   }
   txLimit = cfgU32(CFG_NIC_TX_RING);
   txCap = pow2ceil(txLimit);
@@ -123,8 +89,6 @@ export function nicInit(): void {
   txBytesArr = new StaticArray<u32>(np * <i32>txCap);
   txQdisc = new StaticArray<i32>(np);
   txDoneAt = new StaticArray<u64>(np);
-  txPktsSince = new StaticArray<u32>(np);
-  txBytesSince = new StaticArray<u32>(np);
   let qlen = cfgU32(CFG_NIC_QDISC_LEN);
   for (let p = 0; p < np; p++) {
     unchecked((txQdisc[p] = fifoNew(qlen)));
@@ -133,7 +97,7 @@ export function nicInit(): void {
 }
 
 /** The RX queue a frame arriving on `port` lands in: RSS by flow hash, or VMDq by guest. */
-function rxQueueFor(port: u32, p: u32): u32 {
+export function nicRxQueueFor(port: u32, p: u32): u32 {
   if (qPerPort == 1) return port;
   let i: u32;
   if (queueSelect == QUEUE_SELECT_RSS) i = pktFlowHash(p) % qPerPort;
@@ -184,7 +148,7 @@ function maybeIrq(q: u32): void {
     }
     return;
   }
-  let t = unchecked(lastIrq[q]) + unchecked(itrInterval[q]);
+  let t = unchecked(lastIrq[q]) + itrSpacing(<u32>q);
   if (t < eqNow) t = eqNow;
   unchecked((irqEventAt[q] = t));
   eqPush(t, EV_NIC_IRQ | q);
@@ -196,7 +160,6 @@ export function nicOnIrqEvent(q: u32): void {
   if (!unchecked(irqEnabled[q]) || !irqCause(q)) return;
   unchecked((lastIrq[q] = eqNow));
   unchecked((irqEnabled[q] = 0));
-  unchecked((irqCount[q] = unchecked(irqCount[q]) + 1));
   statInc(ST_NIC_IRQS);
   // Xen's physical IRQ handler: send_guest_pirq to the dom0 VCPU the port is bound to.
   evtchnSend(pirqPort(q));
@@ -210,7 +173,7 @@ export function nicOnTxDone(port: u32): void {
 
 /** A frame from the wire reaches port `port`: DMA into a free RX descriptor, or drop. */
 export function nicRxArrive(port: u32, p: u32): void {
-  let q = rxQueueFor(port, p);
+  let q = nicRxQueueFor(port, p);
   let ring = unchecked(rxRing[q]);
   if (fifoFull(ring)) {
     pktDrop(ST_DROP_NIC_RX_RING, p);
@@ -221,6 +184,11 @@ export function nicRxArrive(port: u32, p: u32): void {
   unchecked((pBirth[p] = eqNow));
   statInc(ST_NIC_RX_FRAMES);
   maybeIrq(q);
+}
+
+/** The upcall on v takes queue q's interrupt: e1000_intr's cost. */
+export function nicIrqStart(v: u32, q: u32): void {
+  charge(COMP_NIC, <u64>cost(COST_NIC_IRQ));
 }
 
 /** e1000_intr on VCPU v (end of the upcall): schedule the queue's NAPI here. */
@@ -242,12 +210,9 @@ export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
   charge(COMP_SOFTIRQ, pollCost);
   charge(COMP_NIC, cleanCost);
   let rxPer = <u64>cost(COST_NIC_RX_PKT);
-  let brPer = <u64>cost(COST_BRIDGE_PKT);
-  let nbPer = <u64>cost(COST_NB_START_XMIT);
-  let per = rxPer + brPer + nbPer;
   charge(COMP_NIC, rxPer * <u64>k);
-  charge(COMP_BRIDGE, brPer * <u64>k);
-  charge(COMP_NETBACK, nbPer * <u64>k);
+  // The bridge and netback's start_xmit run inside this poll for each frame (bridgeRx below).
+  let per = rxPer + bridgeRxCharge(k);
   // Waiting time at this stage: from DMA to the start of the driver's work on the frame.
   let begin = eqNow + pollCost + cleanCost;
   let waitSum: u64 = 0;
@@ -269,8 +234,7 @@ export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool 
     bytes += unchecked(pWire[p]);
     bridgeRx(v, q / qPerPort, p);
   }
-  unchecked((rxPktsSince[q] = unchecked(rxPktsSince[q]) + work));
-  unchecked((rxBytesSince[q] = unchecked(rxBytesSince[q]) + bytes));
+  itrCountRx(q, work, bytes);
   let c = unchecked(pollClean[q]);
   if (c > 0) {
     let port = q / qPerPort;
@@ -283,71 +247,15 @@ export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool 
       if (aux != PKT_NONE) netbackTxRelease(v, aux);
     }
     unchecked((txHead[port] = h + c));
-    unchecked((txPktsSince[port] = unchecked(txPktsSince[port]) + c));
-    unchecked((txBytesSince[port] = unchecked(txBytesSince[port]) + cb));
+    itrCountTx(port, c, cb);
     drainQdisc(v, port);
   }
   if (exhausted) return false;
   // napi_complete: update ITR from what was seen, unmask, and re-raise if work arrived meanwhile.
-  if (itrMode == ITR_MODE_DYNAMIC) itrUpdate(q);
+  if (itrMode == ITR_MODE_DYNAMIC) itrUpdate(q, q / qPerPort, q % qPerPort == 0);
   unchecked((irqEnabled[q] = 1));
   maybeIrq(q);
   return true;
-}
-
-/** e1000_update_itr: the latency class for the traffic seen since the last update. */
-function classify(state: u8, packets: u32, bytes: u32): u8 {
-  if (packets == 0) return state;
-  let per = bytes / packets;
-  let r = state;
-  if (state == ITR_LOWEST) {
-    if (per > 8000) r = ITR_BULK;
-    else if (packets < 5 && bytes > 512) r = ITR_LOW;
-  } else if (state == ITR_LOW) {
-    if (bytes > 10000) {
-      if (per > 8000) r = ITR_BULK;
-      else if (packets < 10 || per > 1200) r = ITR_BULK;
-      else if (packets > 35) r = ITR_LOWEST;
-    } else if (per > 2000) r = ITR_BULK;
-    else if (packets <= 2 && bytes < 512) r = ITR_LOWEST;
-  } else {
-    if (bytes > 25000) {
-      if (packets > 35) r = ITR_LOW;
-    } else if (bytes < 6000) r = ITR_LOW;
-  }
-  return r;
-}
-
-/** e1000_set_itr (conservative mode, itr=3). */
-function itrUpdate(q: u32): void {
-  let port = q / qPerPort;
-  let rs = classify(unchecked(rxItrState[q]), unchecked(rxPktsSince[q]), unchecked(rxBytesSince[q]));
-  let ts = unchecked(txItrState[q]);
-  if (q % qPerPort == 0) ts = classify(ts, unchecked(txPktsSince[port]), unchecked(txBytesSince[port]));
-  unchecked((rxItrState[q] = rs));
-  unchecked((txItrState[q] = ts));
-  unchecked((rxPktsSince[q] = 0));
-  unchecked((rxBytesSince[q] = 0));
-  if (q % qPerPort == 0) {
-    unchecked((txPktsSince[port] = 0));
-    unchecked((txBytesSince[port] = 0));
-  }
-  let cur = rs > ts ? rs : ts;
-  if (cur == ITR_LOWEST) cur = ITR_LOW; // conservative mode eliminates lowest_latency (H2)
-  let target: u32 = cur == ITR_LOW ? 20000 : 4000;
-  let old = unchecked(itrRate[q]);
-  let rate = target;
-  if (target != old && target > old) {
-    let step = old + (target >> 2);
-    rate = step < target ? step : target;
-  }
-  unchecked((itrRate[q] = rate));
-  unchecked((itrInterval[q] = cpuHz / <u64>rate));
-}
-
-/** Current interrupt rate limit of queue q, ints/s (0 when ITR is off or fixed). */
-export function nicItrRate(q: u32): u32 {
-  return unchecked(itrRate[q]);
 }
 
 /** dev_queue_xmit to physical port `port` from VCPU v: TX ring, or qdisc while the ring is full. */

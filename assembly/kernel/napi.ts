@@ -6,18 +6,17 @@
 // the list tail (list_move_tail); one that did less calls napi_complete and re-enables its
 // interrupt. Instances here: each NIC RX queue (e1000 poll: RX clean + TX clean), dom0's
 // per-CPU backlog (process_backlog: packets netback TX hands to netif_rx), and each netfront.
+// The poll functions are reached through model/ops.ts.
 // Left out: GRO, busy polling, threaded NAPI.
 
 import { ST_NAPI_BUDGET_EXHAUSTED } from "../../src/abi/layout";
 import { statInc } from "../stats";
 import { pollListAdd, pollListRequeue } from "../cpu/vcpu";
-import { nicPollStart, nicPollFinish } from "../hw/nic";
-import { backlogPollStart, backlogPollFinish } from "../dom0/bridge";
-import { netfrontPollStart, netfrontPollFinish } from "../netfront/netfront";
 
-export const NAPI_NIC: u8 = 0;
-export const NAPI_BACKLOG: u8 = 1;
-export const NAPI_NETFRONT: u8 = 2;
+/** Poll functions (the `poll` pointer of struct napi_struct); model/ops.ts calls them. */
+export const NAPI_NIC: u8 = 0; // e1000_clean of a NIC RX queue
+export const NAPI_BACKLOG: u8 = 1; // process_backlog of a dom0 CPU
+export const NAPI_NETFRONT: u8 = 2; // netfront's poll
 
 let nKind = new StaticArray<u8>(0);
 let nArg = new StaticArray<u32>(0);
@@ -25,7 +24,6 @@ let nSched = new StaticArray<u8>(0);
 let nWeight = new StaticArray<u32>(0); // weight of this instance
 let nQuota = new StaticArray<u32>(0); // quota of the poll in progress
 let nWork = new StaticArray<u32>(0); // packets taken by the poll in progress
-export let nPolls = new StaticArray<u32>(0);
 let count: u32 = 0;
 
 export function napiInit(n: u32): void {
@@ -35,7 +33,6 @@ export function napiInit(n: u32): void {
   nWeight = new StaticArray<u32>(<i32>n);
   nQuota = new StaticArray<u32>(<i32>n);
   nWork = new StaticArray<u32>(<i32>n);
-  nPolls = new StaticArray<u32>(<i32>n);
   count = 0;
 }
 
@@ -56,24 +53,45 @@ export function napiSchedule(n: u32, v: u32): bool {
   return true;
 }
 
+/** Whether n is scheduled (NAPI_STATE_SCHED). */
 export function napiScheduled(n: u32): bool {
   return unchecked(nSched[n]) != 0;
 }
 
-/** Starts one poll of n on v with at most `budgetLeft` packets. Returns the packets it takes. */
-export function napiStart(v: u32, n: u32, budgetLeft: u32): u32 {
+/** Poll function and its argument of instance n. */
+// @ts-ignore: decorator
+@inline export function napiKind(n: u32): u8 {
+  return unchecked(nKind[n]);
+}
+// @ts-ignore: decorator
+@inline export function napiArg(n: u32): u32 {
+  return unchecked(nArg[n]);
+}
+
+/** Quota of a poll of n with `budgetLeft` of netdev_budget left: min(weight, budget). */
+// @ts-ignore: decorator
+@inline export function napiQuota(n: u32, budgetLeft: u32): u32 {
   let w = unchecked(nWeight[n]);
-  let quota = w < budgetLeft ? w : budgetLeft;
-  let kind = unchecked(nKind[n]);
-  let arg = unchecked(nArg[n]);
-  let work: u32 = 0;
-  if (kind == NAPI_NIC) work = nicPollStart(v, arg, quota);
-  else if (kind == NAPI_BACKLOG) work = backlogPollStart(v, arg, quota);
-  else work = netfrontPollStart(v, arg, quota);
+  return w < budgetLeft ? w : budgetLeft;
+}
+
+/** A poll of n started with `quota` and took `work` packets. */
+// @ts-ignore: decorator
+@inline export function napiPollBegin(n: u32, quota: u32, work: u32): void {
   unchecked((nQuota[n] = quota));
   unchecked((nWork[n] = work));
-  unchecked((nPolls[n] = unchecked(nPolls[n]) + 1));
-  return work;
+}
+
+/** Packets the poll in progress took. */
+// @ts-ignore: decorator
+@inline export function napiPollWork(n: u32): u32 {
+  return unchecked(nWork[n]);
+}
+
+/** A poll that used its whole quota has more to do (or ran out of budget). */
+// @ts-ignore: decorator
+@inline export function napiPollExhausted(n: u32): bool {
+  return unchecked(nWork[n]) >= unchecked(nQuota[n]);
 }
 
 /** Packets taken by the poll in progress on instance n (trace points). */
@@ -85,27 +103,13 @@ export function napiWhat(n: u32): u32 {
   return (<u32>unchecked(nKind[n]) << 24) | (unchecked(nArg[n]) & 0xffffff);
 }
 
-/** Ends the poll: napi_complete, or stay scheduled and go to the list tail. */
-export function napiFinish(v: u32, n: u32): void {
-  let kind = unchecked(nKind[n]);
-  let arg = unchecked(nArg[n]);
-  let quota = unchecked(nQuota[n]);
-  let work = unchecked(nWork[n]);
-  // A poll that used its whole quota has more to do (or ran out of budget): keep it scheduled.
-  let exhausted = work >= quota;
-  let complete = false;
-  if (kind == NAPI_NIC) complete = nicPollFinish(v, arg, work, exhausted);
-  else if (kind == NAPI_BACKLOG) complete = backlogPollFinish(v, arg, work, exhausted);
-  else complete = netfrontPollFinish(v, arg, work, exhausted);
+/** Ends the poll on v: napi_complete when the poll function completed, else stay scheduled and
+ *  go to the list tail (list_move_tail). */
+export function napiPollEnd(v: u32, n: u32, complete: bool): void {
   if (complete) {
     unchecked((nSched[n] = 0));
   } else {
-    if (exhausted) statInc(ST_NAPI_BUDGET_EXHAUSTED);
+    if (napiPollExhausted(n)) statInc(ST_NAPI_BUDGET_EXHAUSTED);
     pollListRequeue(v, n);
   }
-}
-
-/** Whether instance n has packets waiting (used by invariants and tests). */
-export function napiHasWork(n: u32): bool {
-  return unchecked(nSched[n]) != 0;
 }

@@ -3,18 +3,23 @@
 // Models: tasklet_schedule appends the tasklet to the *calling* CPU's list unless
 // TASKLET_STATE_SCHED is already set; tasklet_action clears SCHED and runs the function under
 // TASKLET_STATE_RUN, so a tasklet never runs on two CPUs at once, and one scheduled while it
-// runs elsewhere runs again after that instance ends. Here the tasklets are netback's: an RX
-// tasklet (net_rx_action) and a TX tasklet (net_tx_action) per netback group.
+// runs elsewhere runs again after that instance ends. The tasklets here are netback's (an RX and a TX tasklet
+// per netback group); their functions are reached through model/ops.ts.
 // Left out: the busy re-raise loop a CPU spins in while the tasklet runs elsewhere (the CPU
 // instead waits for the running instance to end; its spin time is not charged), HI tasklets.
 
 import { ST_TASKLET_SCHEDULES, ST_TASKLET_BUSY_ELSEWHERE } from "../../src/abi/layout";
 import { statInc } from "../stats";
 import { taskletListAdd } from "../cpu/vcpu";
-import { netbackRxStart, netbackRxFinish, netbackTxStart, netbackTxFinish } from "../netback/netback";
+
+/** Tasklet functions (the `func` of struct tasklet_struct); model/ops.ts calls them. */
+export const TASKLET_NB_RX: u8 = 0; // netback's net_rx_action
+export const TASKLET_NB_TX: u8 = 1; // netback's net_tx_action
 
 const NONE: u32 = 0xffffffff;
 
+let tFunc = new StaticArray<u8>(0);
+let tArg = new StaticArray<u32>(0);
 let tSched = new StaticArray<u8>(0);
 let tRunning = new StaticArray<u8>(0);
 let tWaitCpu = new StaticArray<u32>(0);
@@ -22,24 +27,36 @@ let tWaitCpu = new StaticArray<u32>(0);
 export let tRuns = new StaticArray<u32>(0);
 /** VCPU of each tasklet's most recent run. */
 export let tLastCpu = new StaticArray<u32>(0);
+let count: u32 = 0;
 
 export function taskletsInit(n: u32): void {
+  tFunc = new StaticArray<u8>(<i32>n);
+  tArg = new StaticArray<u32>(<i32>n);
   tSched = new StaticArray<u8>(<i32>n);
   tRunning = new StaticArray<u8>(<i32>n);
   tWaitCpu = new StaticArray<u32>(<i32>n);
   tRuns = new StaticArray<u32>(<i32>n);
   tLastCpu = new StaticArray<u32>(<i32>n);
   for (let i: u32 = 0; i < n; i++) unchecked((tWaitCpu[i] = NONE));
+  count = 0;
 }
 
-/** Tasklet ids: 2*group is the group's RX tasklet, 2*group+1 its TX tasklet. */
+/** tasklet_init: returns the new tasklet's id. */
+export function taskletAdd(func: u8, arg: u32): u32 {
+  let t = count++;
+  unchecked((tFunc[t] = func));
+  unchecked((tArg[t] = arg));
+  return t;
+}
+
+/** Function and argument of tasklet t. */
 // @ts-ignore: decorator
-@inline export function rxTasklet(grp: u32): u32 {
-  return grp << 1;
+@inline export function taskletFunc(t: u32): u8 {
+  return unchecked(tFunc[t]);
 }
 // @ts-ignore: decorator
-@inline export function txTasklet(grp: u32): u32 {
-  return (grp << 1) | 1;
+@inline export function taskletArg(t: u32): u32 {
+  return unchecked(tArg[t]);
 }
 
 /** tasklet_schedule(t) called on VCPU v. */
@@ -50,8 +67,9 @@ export function taskletSchedule(t: u32, v: u32): void {
   taskletListAdd(v, t);
 }
 
-/** tasklet_action picked t on v: false if it is running elsewhere (it then runs on v later). */
-export function taskletStart(v: u32, t: u32): bool {
+/** tasklet_action picked t on v: claims it (clears SCHED, sets RUN) and returns true, or false
+ *  if it is running elsewhere (it then runs on v after that instance ends). */
+export function taskletTryRun(v: u32, t: u32): bool {
   if (unchecked(tRunning[t])) {
     statInc(ST_TASKLET_BUSY_ELSEWHERE);
     unchecked((tWaitCpu[t] = v));
@@ -61,16 +79,11 @@ export function taskletStart(v: u32, t: u32): bool {
   unchecked((tRunning[t] = 1));
   unchecked((tRuns[t] = unchecked(tRuns[t]) + 1));
   unchecked((tLastCpu[t] = v));
-  let grp = t >> 1;
-  if ((t & 1) == 0) netbackRxStart(v, grp);
-  else netbackTxStart(v, grp);
   return true;
 }
 
-export function taskletFinish(v: u32, t: u32): void {
-  let grp = t >> 1;
-  if ((t & 1) == 0) netbackRxFinish(v, grp);
-  else netbackTxFinish(v, grp);
+/** t's function returned: clear RUN; a CPU that found it busy gets it back on its list. */
+export function taskletDone(t: u32): void {
   unchecked((tRunning[t] = 0));
   let w = unchecked(tWaitCpu[t]);
   if (w != NONE) {
@@ -84,7 +97,3 @@ export function taskletRunningElsewhere(t: u32): bool {
   return unchecked(tRunning[t]) != 0;
 }
 
-/** Whether tasklet t is queued (SCHED) or running. */
-export function taskletBusy(t: u32): bool {
-  return unchecked(tSched[t]) != 0 || unchecked(tRunning[t]) != 0;
-}

@@ -7,14 +7,14 @@
 // flood the event queue. An expired timer of a guest or dom0 runs on its VCPU in TIMER softirq
 // context (charged COST_TIMER plus whatever its handler does); timers of external hosts run
 // instantly (those hosts have no CPU model).
+// The timer functions are reached through model/ops.ts.
 // Left out: timer-wheel granularity (jiffies); deadlines are exact cycles.
 
-import { eqPush, eqNow } from "../sim/eventq";
-import { EV_TIMER } from "../sim/targets";
+import { eqPush, eqNow } from "../base/eventq";
+import { EV_TIMER } from "../base/targets";
 import { timerListAdd } from "../cpu/vcpu";
-import { tcpTimerStart, tcpTimerFinish, tcpTimerExternal } from "../traffic/tcp";
-import { netbackCoalesceTimerFinish } from "../netback/netback";
 
+/** Timer functions (the `function` of struct timer_list); model/ops.ts calls them. */
 export const TM_TCP_RTO: u8 = 0;
 export const TM_TCP_DELACK: u8 = 1;
 export const TM_NB_COALESCE: u8 = 2;
@@ -67,40 +67,32 @@ export function timerPending(t: u32): bool {
   return unchecked(tmDeadline[t]) != NEVER;
 }
 
-export function timerDeadline(t: u32): u64 {
-  return unchecked(tmDeadline[t]);
+/** Function and argument of timer slot t. */
+// @ts-ignore: decorator
+@inline export function timerKind(t: u32): u8 {
+  return unchecked(tmKind[t]);
+}
+// @ts-ignore: decorator
+@inline export function timerArg(t: u32): u32 {
+  return unchecked(tmArg[t]);
 }
 
-/** Engine event for slot t. */
-export function timerOnEvent(t: u32): void {
-  if (eqNow != unchecked(tmEventAt[t])) return; // superseded by an earlier re-arm
+/** Engine event for slot t. An expired timer of a VCPU goes to its TIMER softirq list; true
+ *  means an external host's timer expired and its function runs now. */
+export function timerOnEvent(t: u32): bool {
+  if (eqNow != unchecked(tmEventAt[t])) return false; // superseded by an earlier re-arm
   unchecked((tmEventAt[t] = NEVER));
   let d = unchecked(tmDeadline[t]);
-  if (d == NEVER) return; // cancelled
+  if (d == NEVER) return false; // cancelled
   if (d > eqNow) {
     // re-armed later meanwhile: follow the deadline
     unchecked((tmEventAt[t] = d));
     eqPush(d, EV_TIMER | t);
-    return;
+    return false;
   }
   unchecked((tmDeadline[t] = NEVER));
   let v = unchecked(tmVcpu[t]);
-  if (v == TIMER_NO_VCPU) {
-    tcpTimerExternal(unchecked(tmKind[t]), unchecked(tmArg[t]));
-    return;
-  }
+  if (v == TIMER_NO_VCPU) return true;
   timerListAdd(v, t);
-}
-
-/** TIMER softirq on v starts handling expired slot t (charges the handler's work). */
-export function timerStart(v: u32, t: u32): void {
-  let k = unchecked(tmKind[t]);
-  if (k == TM_TCP_RTO || k == TM_TCP_DELACK) tcpTimerStart(v, k, unchecked(tmArg[t]));
-}
-
-/** ... and applies its effects when the job ends. */
-export function timerFinish(v: u32, t: u32): void {
-  let k = unchecked(tmKind[t]);
-  if (k == TM_NB_COALESCE) netbackCoalesceTimerFinish(v, unchecked(tmArg[t]));
-  else tcpTimerFinish(v, k, unchecked(tmArg[t]));
+  return false;
 }

@@ -9,6 +9,8 @@
 // When no descriptor is free a segment is passed up unaggregated. Only TCP data segments of flows
 // received by the guest are aggregated; ACKs and UDP bypass LRO. The stack then sees one skb per
 // aggregate, so it pays per-packet costs (and sends delayed ACKs) per aggregate, not per segment.
+// Aggregates and lone segments leave through a per-guest output queue that netfront passes up
+// the stack right after each call, in order, so LRO itself never calls the stack.
 // Left out: header checks (TCP flags/options, checksum, IP fragments), timestamps in aggregates.
 
 import {
@@ -18,39 +20,49 @@ import {
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc } from "../stats";
-import { pFlow, pSeq, pSegs, pBytes, pktFree, PKT_NONE } from "../packet";
+import { fifoNew, fifoPush, fifoLen, fifoAt } from "../base/fifo";
+import { pFlow, pSeq, pSegs, pBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
+import { charge } from "../cpu/account";
 import { traceLroMerge } from "../observe/trace";
-import { charge } from "../cpu/vcpu";
-import { stackDeliver } from "../guest/stack";
 
 let maxAggr: u32 = 1;
 let nDesc: u32 = 1;
 let maxLen: u32 = 65535;
 let dHead = new StaticArray<u32>(0); // [guest * nDesc + d] parent packet or PKT_NONE
 let dNext = new StaticArray<u32>(0); // next expected sequence number of the parent's flow
+let out = new StaticArray<i32>(0); // per guest: skbs for the stack, in order
 
 export function lroInit(): void {
   maxAggr = cfgU32(CFG_LRO_MAX_AGGR);
   nDesc = cfgU32(CFG_LRO_DESCRIPTORS);
   maxLen = 65535 - cfgU32(CFG_MTU);
-  let n = <i32>(cfgU32(CFG_GUESTS) * nDesc);
+  let guests = <i32>cfgU32(CFG_GUESTS);
+  let n = guests * <i32>nDesc;
   dHead = new StaticArray<u32>(n);
   dNext = new StaticArray<u32>(n);
   for (let i = 0; i < n; i++) unchecked((dHead[i] = PKT_NONE));
+  out = new StaticArray<i32>(guests);
+  // One call passes up at most every descriptor, or a flushed parent and a lone segment.
+  for (let g = 0; g < guests; g++) unchecked((out[g] = fifoNew(nDesc + 2)));
   // Segments this large cannot be merged at all: nothing to aggregate.
   if (cfgU32(CFG_MSS) > maxLen) maxAggr = 1;
 }
 
-function flush(v: u32, g: u32, slot: u32, stat: i32): void {
+/** Guest g's queue of skbs LRO passes up (netfront drains it after each call). */
+export function lroOutput(g: u32): i32 {
+  return unchecked(out[g]);
+}
+
+function flush(g: u32, slot: u32, stat: i32): void {
   let head = unchecked(dHead[slot]);
   unchecked((dHead[slot] = PKT_NONE));
   statInc(stat);
   statInc(ST_LRO_AGGREGATES);
-  stackDeliver(v, g, head);
+  fifoPush(unchecked(out[g]), head);
 }
 
-/** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll on v. */
-export function lroReceive(v: u32, g: u32, p: u32): void {
+/** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll. */
+export function lroReceive(g: u32, p: u32): void {
   charge(COMP_LRO, <u64>cost(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
   let f = unchecked(pFlow[p]);
@@ -66,9 +78,9 @@ export function lroReceive(v: u32, g: u32, p: u32): void {
     if (unchecked(pFlow[head]) != f) continue;
     if (unchecked(pSeq[p]) != unchecked(dNext[slot])) {
       // Out of sequence (a retransmission or a hole): flush, pass this one up alone.
-      flush(v, g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
+      flush(g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
       statInc(ST_LRO_AGGREGATES);
-      stackDeliver(v, g, p);
+      fifoPush(unchecked(out[g]), p);
       return;
     }
     // lro_add_packet: merge into the parent and release the merged skb's header.
@@ -77,14 +89,14 @@ export function lroReceive(v: u32, g: u32, p: u32): void {
     unchecked((dNext[slot] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
     traceLroMerge(head, p);
     pktFree(p);
-    if (unchecked(pSegs[head]) >= maxAggr) flush(v, g, slot, ST_LRO_FLUSH_MAX_AGGR);
-    else if (unchecked(pBytes[head]) > maxLen) flush(v, g, slot, ST_LRO_FLUSH_64K);
+    if (unchecked(pSegs[head]) >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
+    else if (unchecked(pBytes[head]) > maxLen) flush(g, slot, ST_LRO_FLUSH_64K);
     return;
   }
   if (free == PKT_NONE || maxAggr <= 1) {
     statInc(ST_LRO_FLUSH_NO_DESCRIPTOR);
     statInc(ST_LRO_AGGREGATES);
-    stackDeliver(v, g, p);
+    fifoPush(unchecked(out[g]), p);
     return;
   }
   unchecked((dHead[free] = p));
@@ -92,19 +104,24 @@ export function lroReceive(v: u32, g: u32, p: u32): void {
 }
 
 /** lro_flush_all at the end of netfront's poll. */
-export function lroFlushAll(v: u32, g: u32): void {
+export function lroFlushAll(g: u32): void {
   let base = g * nDesc;
   for (let d: u32 = 0; d < nDesc; d++) {
-    if (unchecked(dHead[base + d]) != PKT_NONE) flush(v, g, base + d, ST_LRO_FLUSH_END_OF_POLL);
+    if (unchecked(dHead[base + d]) != PKT_NONE) flush(g, base + d, ST_LRO_FLUSH_END_OF_POLL);
   }
 }
 
-/** Segments held in LRO descriptors (always 0 between polls; for the conservation walk). */
+/** Segments held in LRO descriptors and output queues (always 0 between polls; for the
+ *  conservation walk). */
 export function lroHeldUnits(): u64 {
   let s: u64 = 0;
   for (let i = 0; i < dHead.length; i++) {
     let h = unchecked(dHead[i]);
     if (h != PKT_NONE) s += unchecked(pSegs[h]);
+  }
+  for (let g = 0; g < out.length; g++) {
+    let q = unchecked(out[g]);
+    for (let i: u32 = 0; i < fifoLen(q); i++) s += pktUnits(fifoAt(q, i));
   }
   return s;
 }

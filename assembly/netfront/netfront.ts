@@ -22,26 +22,25 @@ import {
   CFG_GUESTS, CFG_GUEST_VCPUS, CFG_NF_WEIGHT, CFG_NF_RX_TARGET_MIN, CFG_NF_RX_TARGET_DEFAULT,
   CFG_NF_RX_TARGET_MAX, CFG_GUEST_QDISC_LEN, CFG_LRO_ENABLED, CFG_TCP_WINDOW_SEGS,
   CFG_TX_STREAMS_PER_GUEST, COMP_NETFRONT, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NF_RX_PKT,
-  COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT,
+  COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT, COST_NF_IRQ,
   ST_NOTIFY_NF_TX, ST_NOTIFY_NF_TX_SUPPRESSED, ST_NOTIFY_NF_RX, ST_NOTIFY_NF_RX_SUPPRESSED,
   ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc, guestStatAdd } from "../stats";
-import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../sim/fifo";
-import { pKind, pktDrop, pktUnits, KIND_DATA } from "../packet";
-import { charge, chargeLate, outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
+import { pKind, pFlow, pktDrop, pktUnits, KIND_DATA } from "../packet";
+import { flowDirRx } from "../flows";
+import { charge, chargeLate } from "../cpu/account";
+import { outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
 import { napiAdd, napiSchedule, NAPI_NETFRONT } from "../kernel/napi";
 import { nbPort, evtchnBind, nfPort } from "../xen/evtchn";
 import {
   RING_SIZE, reqProd, reqProdPvt, rspProd, rspCons, rspEvent, ringSlotSet, ringSlotGet,
-  ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses, ringFreeRequests,
+  reqCons, ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses, txRingOf, rxRingOf,
 } from "../xen/ring";
-import { txRingOf, rxRingOf } from "../netback/netback";
-import { lroReceive, lroFlushAll } from "../net/lro";
+import { lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { stackDeliver, appWake } from "../guest/stack";
-import { flowDirRx } from "../traffic/tcp";
-import { pFlow } from "../packet";
 
 /** MAX_SKB_FRAGS + 2: slots one maximal packet may need (D7). */
 const TX_SLOTS_RESERVE: u32 = 20;
@@ -52,7 +51,7 @@ let rxTargetMin: u32 = 8;
 let rxTargetMax: u32 = 256;
 let nfNapi = new StaticArray<u32>(0);
 let nfVcpu = new StaticArray<u32>(0);
-export let rxTarget = new StaticArray<u32>(0);
+let rxTarget = new StaticArray<u32>(0);
 let txStopped = new StaticArray<u8>(0);
 let txQdisc = new StaticArray<i32>(0);
 let staged = new StaticArray<i32>(0);
@@ -98,10 +97,12 @@ export function netfrontVcpu(g: u32): u32 {
 
 // ---- interrupt and TX completion -----------------------------------------------------------------
 
-/** Start of netif_int: how many TX responses it will reclaim (charged by the caller). */
-export function netfrontInterruptStart(v: u32, g: u32): u32 {
+/** Start of netif_int on v: its cost and the TX responses it will reclaim. */
+export function netfrontInterruptStart(v: u32, g: u32): void {
+  charge(COMP_NETFRONT, <u64>cost(COST_NF_IRQ));
   let r = txRingOf(g);
-  return unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  let gc = unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  charge(COMP_NETFRONT, <u64>(cost(COST_NF_TX_GC_PKT) * <f64>gc));
 }
 
 export function netfrontInterruptFinish(v: u32, g: u32): void {
@@ -197,31 +198,45 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   let cons = unchecked(rspCons[r]);
   for (let i: u32 = 0; i < k; i++) {
     let p = ringSlotGet(r, cons + i);
-    if (lro && unchecked(pKind[p]) == KIND_DATA && flowDirRx(unchecked(pFlow[p]))) lroReceive(v, g, p);
-    else stackDeliver(v, g, p);
+    if (lro && unchecked(pKind[p]) == KIND_DATA && flowDirRx(unchecked(pFlow[p]))) {
+      lroReceive(g, p);
+      lroPassUp(v, g);
+    } else stackDeliver(v, g, p);
   }
   unchecked((rspCons[r] = cons + k));
   guestStatAdd(g, GS_RX_PKTS, k);
-  if (lro) lroFlushAll(v, g);
-  // rx_target: linear decrease when plenty is outstanding (D4)...
-  let target = unchecked(rxTarget[g]);
-  if (unchecked(reqProdPvt[r]) - unchecked(rspProd[r]) > (3 * target) / 4) {
-    target = target > rxTargetMin ? target - 1 : rxTargetMin;
+  if (lro) {
+    lroFlushAll(g);
+    lroPassUp(v, g);
   }
-  // ...network_alloc_rx_buffers: refill only a batch worth the effort (D3)...
-  let outstanding = unchecked(reqProdPvt[r]) - unchecked(rspCons[r]);
-  let batch: u32 = target > outstanding ? target - outstanding : 0;
-  if (batch < target / 2) batch = 0;
-  if (batch > 0) {
-    // ...and exponential increase when the ring nearly ran dry.
-    if (unchecked(reqProdPvt[r]) - unchecked(rspProd[r]) < target / 4) {
-      target = target * 2 < rxTargetMax ? target * 2 : rxTargetMax;
-    }
-    charge(COMP_NETFRONT, <u64>(cost(COST_NF_REFILL_BUF) * <f64>batch));
-  }
+  let a = rxTargetAdapt(unchecked(rxTarget[g]), rxTargetMin, rxTargetMax, unchecked(reqProdPvt[r]), unchecked(rspProd[r]), unchecked(rspCons[r]));
+  let target = <u32>(a >> 32);
+  let batch = <u32>a;
+  if (batch > 0) charge(COMP_NETFRONT, <u64>(cost(COST_NF_REFILL_BUF) * <f64>batch));
   unchecked((rxTarget[g] = target));
   unchecked((pollRefill[g] = batch));
   return k;
+}
+
+/** What LRO flushed (aggregates, lone segments) goes up the guest stack, in order. */
+function lroPassUp(v: u32, g: u32): void {
+  let q = lroOutput(g);
+  while (fifoLen(q) > 0) stackDeliver(v, g, fifoPop(q));
+}
+
+/** rx_target adaptation at the end of a poll, with `posted` requests (req_prod_pvt), `produced`
+ *  responses (rsp_prod) and `consumed` responses (rsp_cons, after this poll). Returns the new
+ *  target << 32 | the refill batch (0: not worth a refill yet). */
+export function rxTargetAdapt(target: u32, min: u32, max: u32, posted: u32, produced: u32, consumed: u32): u64 {
+  // Linear decrease when plenty is outstanding (D4)...
+  if (posted - produced > (3 * target) / 4) target = target > min ? target - 1 : min;
+  // ...network_alloc_rx_buffers: refill only a batch worth the effort (D3)...
+  let outstanding = posted - consumed;
+  let batch: u32 = target > outstanding ? target - outstanding : 0;
+  if (batch < target / 2) batch = 0;
+  // ...and exponential increase when the ring nearly ran dry.
+  if (batch > 0 && posted - produced < target / 4) target = target * 2 < max ? target * 2 : max;
+  return (<u64>target << 32) | <u64>batch;
 }
 
 export function netfrontPollFinish(v: u32, g: u32, work: u32, exhausted: bool): bool {
@@ -254,14 +269,9 @@ export function netfrontHeldUnits(): u64 {
     let qd = unchecked(txQdisc[g]);
     for (let i: u32 = 0; i < fifoLen(qd); i++) s += pktUnits(fifoAt(qd, i));
     let tr = txRingOf(g);
-    for (let i = reqConsOf(tr); i != unchecked(reqProd[tr]); i++) s += pktUnits(ringSlotGet(tr, i));
+    for (let i = unchecked(reqCons[tr]); i != unchecked(reqProd[tr]); i++) s += pktUnits(ringSlotGet(tr, i));
     let rr = rxRingOf(g);
     for (let i = unchecked(rspCons[rr]); i != unchecked(rspProd[rr]); i++) s += pktUnits(ringSlotGet(rr, i));
   }
   return s;
-}
-
-import { reqCons } from "../xen/ring";
-function reqConsOf(r: u32): u32 {
-  return unchecked(reqCons[r]);
 }

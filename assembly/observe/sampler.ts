@@ -28,14 +28,15 @@
 
 import { ST_COUNT, ST_EVENTS, GS_COUNT, COMP_COUNT } from "../../src/abi/layout";
 import { statsPtr } from "../stats";
-import { eqSize } from "../sim/eventq";
-import { fifoLen } from "../sim/fifo";
+import { eqSize } from "../base/eventq";
+import { fifoLen } from "../base/fifo";
 import { pktInUse } from "../packet";
 import { nVcpus, vcpuBusyAfter } from "../cpu/vcpu";
-import { reqProd, reqCons, rspProd, rspCons } from "../xen/ring";
-import { txRingOf, rxRingOf, netbackVifQueueLen } from "../netback/netback";
+import { reqProd, reqCons, rspProd, rspCons, txRingOf, rxRingOf } from "../xen/ring";
+import { netbackVifQueueLen } from "../netback/rx";
 import { nPorts, qPerPort, rxRing, txQdisc } from "../hw/nic";
-import { nFlows, tcpCwnd, tcpRwnd } from "../traffic/tcp";
+import { nFlows } from "../traffic/tcp/common";
+import { tcpCwnd, tcpRwnd } from "../traffic/tcp/sender";
 
 /** Next boundary to sample at; u64.MAX when sampling is off or done (read by the engine loop). */
 export let sampleNext: u64 = u64.MAX_VALUE;

@@ -24,15 +24,16 @@
 import { statGet } from "../stats";
 import { ST_NB_RX_PKTS, ST_NB_TX_PKTS, CFG_POOL_PACKETS } from "../../src/abi/layout";
 import { cfgU32 } from "../config";
-import { fifoLen, fifoAt } from "../sim/fifo";
+import { fifoLen, fifoAt } from "../base/fifo";
 import { pKind, pWire, pktUnits, KIND_DATA } from "../packet";
 import { vJobItems, vOutbox } from "../cpu/vcpu";
 import { portKindOf, portIsPending } from "../xen/evtchn";
 import { napiWorkOf, napiWhat } from "../kernel/napi";
-import { reqProd, reqCons, rspProd, rspCons } from "../xen/ring";
-import { txRingOf, rxRingOf, netbackVifQueueLen } from "../netback/netback";
+import { reqProd, reqCons, rspProd, rspCons, txRingOf, rxRingOf } from "../xen/ring";
+import { netbackVifQueueLen } from "../netback/rx";
 import { nPorts, qPerPort, rxRing } from "../hw/nic";
-import { nFlows, tcpCwnd } from "../traffic/tcp";
+import { nFlows } from "../traffic/tcp/common";
+import { tcpCwnd } from "../traffic/tcp/sender";
 
 // @ts-ignore: compile-time constant set by `asc --use PVNETSIM_TRACE=1` (the trace target)
 export const TRACING: bool = isDefined(PVNETSIM_TRACE);

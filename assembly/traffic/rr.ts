@@ -6,7 +6,7 @@
 // netperf reports, and transactions/s its result.
 //
 // Models: messages cut into MSS-sized frames (the last one shorter) with TCP/IP and Ethernet
-// overhead on the wire (calibration J1, J4); ACKs ride on the next message in the other
+// overhead on the wire (sources.md J1, J4); ACKs ride on the next message in the other
 // direction, as with netperf's back-to-back transactions (a request acknowledges the previous
 // response, a response its request). Guest costs as for any TCP segment: stack receive per
 // frame and byte (charged by the stack when the frame arrives), one recv() call plus the copy
@@ -29,17 +29,15 @@ import {
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { statInc, statAdd, recordRrLatency } from "../stats";
-import { eqNow, eqPush } from "../sim/eventq";
-import { EV_RR } from "../sim/targets";
-import { rngUniform } from "../sim/rng";
-import { pktAlloc, pktFree, pktUnits, pSeq, pFlow, pWin, PKT_NONE } from "../packet";
-import { charge } from "../cpu/vcpu";
-import { linkSend, senderLink } from "../hw/link";
+import { eqNow, eqPush } from "../base/eventq";
+import { EV_RR } from "../base/targets";
+import { rngUniform } from "../base/rng";
+import { pktAlloc, pktFree, pktUnits, pSeq, pFlow, pWin, PKT_NONE, KIND_RR_REQ, KIND_RR_RSP } from "../packet";
+import { rrGuest, rrClient } from "../flows";
+import { charge } from "../cpu/account";
+import { linkSend, senderLink, guestPort } from "../hw/link";
 import { netfrontStage } from "../netfront/netfront";
-import { guestPort } from "../dom0/bridge";
 
-export const KIND_RR_REQ: u8 = 3;
-export const KIND_RR_RSP: u8 = 4;
 
 const ETH_OVERHEAD: u32 = 38;
 const IP_HDR: u32 = 20;
@@ -47,7 +45,6 @@ const MIN_WIRE: u32 = 84; // 64-byte minimum frame + preamble/SFD + inter-frame 
 const RTO_MAX_BACKOFF: u32 = 10;
 
 export let nSessions: u32 = 0;
-let sGuest = new StaticArray<u32>(0);
 let sReq = new StaticArray<u32>(0); // request bytes
 let sRsp = new StaticArray<u32>(0); // response bytes
 let sThink = new StaticArray<u64>(0); // cycles
@@ -59,7 +56,6 @@ let sRtoAt = new StaticArray<u64>(0); // client: retransmission deadline while w
 let sBackoff = new StaticArray<u32>(0);
 let sSrvTxn = new StaticArray<u32>(0); // server: next transaction it expects
 let sSrvGot = new StaticArray<u32>(0); // server: request frames of that transaction received
-let sClient = new StaticArray<u32>(0);
 /** Per guest: sessions whose request is complete and waits for the application (a FIFO ring). */
 let readyQ = new StaticArray<u32>(0);
 let readyHead = new StaticArray<u32>(0);
@@ -94,7 +90,6 @@ export function rrInit(guests: u32): void {
   warmup = cfgU64(CFG_WARMUP);
   jiffy = cfgU64(CFG_CPU_HZ) / 1000;
   let n = <i32>nSessions;
-  sGuest = new StaticArray<u32>(n);
   sReq = new StaticArray<u32>(n);
   sRsp = new StaticArray<u32>(n);
   sThink = new StaticArray<u64>(n);
@@ -106,7 +101,6 @@ export function rrInit(guests: u32): void {
   sBackoff = new StaticArray<u32>(n);
   sSrvTxn = new StaticArray<u32>(n);
   sSrvGot = new StaticArray<u32>(n);
-  sClient = new StaticArray<u32>(n);
   readyCap = nSessions + 1;
   readyQ = new StaticArray<u32>(<i32>(guests * readyCap));
   readyHead = new StaticArray<u32>(<i32>guests);
@@ -115,11 +109,11 @@ export function rrInit(guests: u32): void {
   let c = cfgU32(CFG_CLIENTS_PER_PORT);
   for (let s: u32 = 0; s < nSessions; s++) {
     let o = <i32>(s * <u32>RR_REC);
-    unchecked((sGuest[s] = <u32>cfgTable(CFG_OFF_RR, o + RR_GUEST)));
+    unchecked((rrGuest[s] = <u32>cfgTable(CFG_OFF_RR, o + RR_GUEST)));
     unchecked((sReq[s] = <u32>cfgTable(CFG_OFF_RR, o + RR_REQ_BYTES)));
     unchecked((sRsp[s] = <u32>cfgTable(CFG_OFF_RR, o + RR_RSP_BYTES)));
     unchecked((sThink[s] = <u64>cfgTable(CFG_OFF_RR, o + RR_THINK)));
-    unchecked((sClient[s] = c == 0 ? 0 : s % c));
+    unchecked((rrClient[s] = c == 0 ? 0 : s % c));
   }
 }
 
@@ -130,19 +124,13 @@ export function rrStartAll(): void {
   if (nSessions > 0) eqPush(jiffy, EV_RR | RR_SCAN);
 }
 
-export function rrGuest(s: u32): u32 {
-  return unchecked(sGuest[s]);
-}
-export function rrClient(s: u32): u32 {
-  return unchecked(sClient[s]);
-}
 
 /** The client puts request `txn` of session s on its wire (first time or again). */
 function clientSend(s: u32): void {
-  let g = unchecked(sGuest[s]);
+  let g = unchecked(rrGuest[s]);
   let bytes = unchecked(sReq[s]);
   let n = framesOf(bytes);
-  let l = senderLink(guestPort(g), unchecked(sClient[s]));
+  let l = senderLink(guestPort(g), unchecked(rrClient[s]));
   for (let i: u32 = 0; i < n; i++) {
     let b = frameBytes(bytes, i);
     let p = pktAlloc(KIND_RR_REQ, s, unchecked(sTxn[s]), b, wireOf(b));
@@ -249,7 +237,7 @@ export function rrServe(g: u32): void {
 }
 
 function sendResponse(s: u32, txn: u32): void {
-  let g = unchecked(sGuest[s]);
+  let g = unchecked(rrGuest[s]);
   let bytes = unchecked(sRsp[s]);
   let n = framesOf(bytes);
   for (let i: u32 = 0; i < n; i++) {

@@ -11,20 +11,17 @@ import { CFG_UDP_SOURCES, CFG_OFF_UDP, UDP_REC, UDP_GUEST, UDP_MEAN_GAP, UDP_PRO
 import { UDP_PROCESS_POISSON } from "../../src/abi/enums";
 import { cfgU32, cfgTable } from "../config";
 import { statInc } from "../stats";
-import { eqPush, eqNow } from "../sim/eventq";
-import { EV_UDP } from "../sim/targets";
-import { rngExp } from "../sim/rng";
+import { eqPush, eqNow } from "../base/eventq";
+import { EV_UDP } from "../base/targets";
+import { rngExp } from "../base/rng";
 import { pktAlloc, pWire, PKT_NONE, KIND_UDP } from "../packet";
-import { linkSend, senderLink, linkInFlight } from "../hw/link";
-import { udpClient } from "./external";
-import { guestPort } from "../dom0/bridge";
+import { linkSend, senderLink, linkInFlight, guestPort } from "../hw/link";
+import { udpGuest, udpClient } from "../flows";
 
 const UDP_MAX_BACKLOG_FRAMES: u32 = 1000;
 const UDP_IP_HDR: u32 = 28;
-const ETH_OVERHEAD: u32 = 38;
 
 let nSrc: u32 = 0;
-let uGuest = new StaticArray<u32>(0);
 let uGap = new StaticArray<f64>(0);
 let uPoisson = new StaticArray<u8>(0);
 let uPayload = new StaticArray<u32>(0);
@@ -33,14 +30,13 @@ let uNext = new StaticArray<f64>(0);
 export function udpInit(): void {
   nSrc = cfgU32(CFG_UDP_SOURCES);
   let n = <i32>nSrc;
-  uGuest = new StaticArray<u32>(n);
   uGap = new StaticArray<f64>(n);
   uPoisson = new StaticArray<u8>(n);
   uPayload = new StaticArray<u32>(n);
   uNext = new StaticArray<f64>(n);
   for (let i = 0; i < n; i++) {
     let b = i * UDP_REC;
-    unchecked((uGuest[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_GUEST)));
+    unchecked((udpGuest[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_GUEST)));
     unchecked((uGap[i] = cfgTable(CFG_OFF_UDP, b + UDP_MEAN_GAP)));
     unchecked((uPoisson[i] = <u8>(<u32>cfgTable(CFG_OFF_UDP, b + UDP_PROCESS) == UDP_PROCESS_POISSON)));
     unchecked((uPayload[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_PAYLOAD)));
@@ -60,13 +56,9 @@ function nextGap(i: u32): f64 {
   return unchecked(uPoisson[i]) ? rngExp(m) : m;
 }
 
-export function udpGuest(i: u32): u32 {
-  return unchecked(uGuest[i]);
-}
-
 /** Engine event: source i emits a packet and schedules the next. */
 export function udpOnEvent(i: u32): void {
-  let g = unchecked(uGuest[i]);
+  let g = unchecked(udpGuest[i]);
   let l = senderLink(guestPort(g), udpClient(i));
   if (linkInFlight(l) < UDP_MAX_BACKLOG_FRAMES) {
     let payload = unchecked(uPayload[i]);

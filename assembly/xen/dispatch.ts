@@ -11,10 +11,10 @@
 import { CFG_DISPATCH, CFG_REBALANCE_PERIOD, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_PORTS, CFG_RXQ_PER_PORT, ST_REBINDS } from "../../src/abi/layout";
 import { cfgU32, cfgU64 } from "../config";
 import { statInc } from "../stats";
-import { eqPush, eqNow } from "../sim/eventq";
-import { EV_REBALANCE } from "../sim/targets";
+import { eqPush, eqNow } from "../base/eventq";
+import { EV_REBALANCE } from "../base/targets";
 import { portLoad, portVcpu, evtchnBind, pirqPort, nbPort } from "./evtchn";
-import { chargeLate } from "../cpu/vcpu";
+import { chargeLate } from "../cpu/account";
 import { COMP_XEN, COST_REBIND } from "../../src/abi/layout";
 import { cost } from "../config";
 import { DISPATCH_DYNAMIC } from "../../src/abi/enums";

@@ -13,36 +13,30 @@
 // Left out: event masking by the guest, the 2-level pending bitmap scan order (ports are
 // handled in the order they became pending), per-port priorities, FIFO ABI.
 
-import {
-  ST_EVTCHN_SENT, ST_EVTCHN_MERGED, COMP_NIC, COMP_NETBACK, COMP_NETFRONT, COMP_XEN,
-  COST_NIC_IRQ, COST_NB_INT, COST_NF_IRQ, COST_NF_TX_GC_PKT, COST_KTHREAD_WAKE, ST_REBINDS, COST_REBIND,
-} from "../../src/abi/layout";
+import { ST_EVTCHN_SENT, ST_EVTCHN_MERGED } from "../../src/abi/layout";
 import { statInc } from "../stats";
-import { cost } from "../config";
-import { pendingAdd, charge } from "../cpu/vcpu";
-import { nicIsr } from "../hw/nic";
-import { netbackInterrupt, netbackIpi } from "../netback/netback";
-import { netfrontInterruptStart, netfrontInterruptFinish } from "../netfront/netfront";
-import { eqNow } from "../sim/eventq";
+import { pendingAdd } from "../cpu/vcpu";
+import { eqNow } from "../base/eventq";
 import { traceEvtchnSend } from "../observe/trace";
 
+/** Port kinds; model/ops.ts calls each kind's handler. */
 export const PORT_PIRQ: u8 = 0;
 export const PORT_NB: u8 = 1; // backend end of a vif channel (dom0)
 export const PORT_NF: u8 = 2; // frontend end of a vif channel (guest)
 export const PORT_IPI: u8 = 3; // dom0 VCPU IPI
 
-export let portKind = new StaticArray<u8>(0);
-export let portArg = new StaticArray<u32>(0);
+let portKind = new StaticArray<u8>(0);
+let portArg = new StaticArray<u32>(0);
 export let portVcpu = new StaticArray<u32>(0);
 let portPending = new StaticArray<u8>(0);
 /** Events delivered per port since the last rebalance (dynamic dispatch reads and clears it). */
 export let portLoad = new StaticArray<u32>(0);
 
 export let nPorts: u32 = 0;
-export let firstPirq: u32 = 0;
-export let firstNb: u32 = 0;
-export let firstNf: u32 = 0;
-export let firstIpi: u32 = 0;
+let firstPirq: u32 = 0;
+let firstNb: u32 = 0;
+let firstNf: u32 = 0;
+let firstIpi: u32 = 0;
 
 export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32): void {
   firstPirq = 0;
@@ -78,14 +72,6 @@ export function evtchnBind(p: u32, v: u32): void {
   unchecked((portVcpu[p] = v));
 }
 
-/** Rebinding at run time (dynamic dispatch): counted and charged to the VCPU doing it. */
-export function evtchnRebind(p: u32, v: u32): void {
-  if (unchecked(portVcpu[p]) == v) return;
-  unchecked((portVcpu[p] = v));
-  statInc(ST_REBINDS);
-  charge(COMP_XEN, <u64>cost(COST_REBIND));
-}
-
 /** evtchn_set_pending on port p: merge if already pending, else queue an upcall on its VCPU. */
 export function evtchnSend(p: u32): void {
   traceEvtchnSend(p, eqNow);
@@ -99,10 +85,6 @@ export function evtchnSend(p: u32): void {
   pendingAdd(unchecked(portVcpu[p]), p);
 }
 
-/** Kind (PORT_*) of port p (trace points). */
-export function portKindOf(p: u32): u8 {
-  return unchecked(portKind[p]);
-}
 /** Whether port p is pending (trace points). */
 export function portIsPending(p: u32): bool {
   return unchecked(portPending[p]) != 0;
@@ -113,27 +95,14 @@ export function portPendingClear(p: u32): void {
   unchecked((portPending[p] = 0));
 }
 
-/** Charges the handler of port p at the start of an upcall job on v. */
-export function portHandlerStart(v: u32, p: u32): void {
-  let k = unchecked(portKind[p]);
-  let a = unchecked(portArg[p]);
-  if (k == PORT_PIRQ) charge(COMP_NIC, <u64>cost(COST_NIC_IRQ));
-  else if (k == PORT_NB) charge(COMP_NETBACK, <u64>cost(COST_NB_INT));
-  else if (k == PORT_NF) {
-    charge(COMP_NETFRONT, <u64>cost(COST_NF_IRQ));
-    let gc = netfrontInterruptStart(v, a);
-    charge(COMP_NETFRONT, <u64>(cost(COST_NF_TX_GC_PKT) * <f64>gc));
-  } else charge(COMP_XEN, <u64>cost(COST_KTHREAD_WAKE));
+/** Kind and argument (queue, vif or VCPU) of port p. */
+// @ts-ignore: decorator
+@inline export function portKindOf(p: u32): u8 {
+  return unchecked(portKind[p]);
 }
-
-/** Runs the handler of port p at the end of an upcall job on v. */
-export function portHandlerFinish(v: u32, p: u32): void {
-  let k = unchecked(portKind[p]);
-  let a = unchecked(portArg[p]);
-  if (k == PORT_PIRQ) nicIsr(v, a);
-  else if (k == PORT_NB) netbackInterrupt(v, a);
-  else if (k == PORT_NF) netfrontInterruptFinish(v, a);
-  else netbackIpi(v);
+// @ts-ignore: decorator
+@inline export function portArgOf(p: u32): u32 {
+  return unchecked(portArg[p]);
 }
 
 // @ts-ignore: decorator

@@ -29,6 +29,16 @@ export let rspProdPvt = new StaticArray<u32>(0); // back
 export let reqCons = new StaticArray<u32>(0); // back
 let slots = new StaticArray<u32>(0);
 
+/** Rings of vif v: 2v its TX ring (guest -> dom0 requests), 2v+1 its RX ring. */
+// @ts-ignore: decorator
+@inline export function txRingOf(vif: u32): u32 {
+  return vif << 1;
+}
+// @ts-ignore: decorator
+@inline export function rxRingOf(vif: u32): u32 {
+  return (vif << 1) | 1;
+}
+
 export function ringsInit(n: u32): void {
   let m = <i32>n;
   reqProd = new StaticArray<u32>(m);

@@ -205,28 +205,28 @@ export interface WasmExports {
    */
   traceBuild(): number;
   /**
-   * assembly/sim/eventq/eqPush
+   * assembly/base/eventq/eqPush
    * @param time `u64`
    * @param target `u32`
    */
   eqPush(time: bigint, target: number): void;
   /**
-   * assembly/sim/eventq/eqPop
+   * assembly/base/eventq/eqPop
    * @returns `bool`
    */
   eqPop(): boolean;
   /**
-   * assembly/sim/eventq/eqPeekTime
+   * assembly/base/eventq/eqPeekTime
    * @returns `u64`
    */
   eqPeekTime(): bigint;
   /**
-   * assembly/sim/eventq/eqInit
+   * assembly/base/eventq/eqInit
    * @param capacity `u32`
    */
   eqInit(capacity: number): void;
   /**
-   * assembly/sim/eventq/eqReset
+   * assembly/base/eventq/eqReset
    */
   eqReset(): void;
   /**

@@ -25,7 +25,7 @@ export function rngSeed(seed: u32): void {
 }
 
 /** Next 32 random bits. */
-export function rngNext(): u32 {
+function rngNext(): u32 {
   let result = rotl<u32>(s1 * 5, 7) * 9;
   let t = s1 << 9;
   s2 ^= s0;

@@ -1,5 +1,7 @@
-// The engine: builds every component from the packed configuration, runs the event loop in
-// chunks, and checks packet conservation.
+// The engine: builds every component from the packed configuration (the init order below fixes
+// every id a component hands out: NAPI instances, tasklets, timers, FIFOs), runs the event loop
+// in chunks dispatching each event kind (base/targets.ts) to its handler, and sums the packets
+// every component holds for the conservation check.
 //
 // Models: nothing physical. One Wasm instance is one simulation: init() once, then run()
 // repeatedly (each call returns a stop reason) so the host can report progress, cancel, and let
@@ -9,35 +11,45 @@
 import * as L from "../../src/abi/layout";
 import { cfgSetBase, cfgU32, cfgU64, cfg, cfgTable, loadCosts } from "../config";
 import { statsInit, statAdd, statGet, statSet } from "../stats";
-import { rngSeed, rngLossSeed } from "./rng";
-import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow, eqPush } from "./eventq";
-import { fifoInit, fifoOverflow, pow2ceil } from "./fifo";
+import { rngSeed, rngLossSeed } from "../base/rng";
+import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow } from "../base/eventq";
+import { fifoInit, fifoOverflow } from "../base/fifo";
 import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
   EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR,
-} from "./targets";
-import { rrInit, rrStartAll, rrOnEvent } from "../traffic/rr";
-import { pktInit, pktExhausted } from "../packet";
-import { vcpuInit, vcpuOnDone, vcpuOnWake, invariantError, nVcpus } from "../cpu/vcpu";
+} from "../base/targets";
+import { pktInit, pktExhausted, pktUnits } from "../packet";
+import { flowsInit, flowDirRx, flowGuest } from "../flows";
+import { accountInit, invariantError } from "../cpu/account";
+import { vcpuInit } from "../cpu/vcpu";
 import { threadIdsInit, threadCount } from "../kernel/threads";
 import { taskletsInit } from "../kernel/tasklet";
 import { napiInit } from "../kernel/napi";
+import { softirqInit } from "../kernel/softirq";
 import { timersInit, timerOnEvent } from "../kernel/timers";
-import { evtchnInit, evtchnBind, pirqPort, nbPort, nPorts as nEvtPorts } from "../xen/evtchn";
+import { evtchnInit, evtchnBind, pirqPort, nbPort } from "../xen/evtchn";
 import { ringsInit } from "../xen/ring";
 import { linksInit, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
 import { nicInit, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
 import { bridgeInit, bridgeHeldUnits } from "../dom0/bridge";
-import { netbackInit, netbackHeldUnits } from "../netback/netback";
+import { netbackCommonInit } from "../netback/common";
+import { coalesceInit } from "../netback/coalesce";
+import { netbackRxInit, netbackRxHeldUnits } from "../netback/rx";
+import { netbackTxInit, netbackTxHeldUnits } from "../netback/tx";
+import { netbackKthreadInit } from "../netback/kthread";
 import { netfrontInit, netfrontHeldUnits } from "../netfront/netfront";
 import { lroInit, lroHeldUnits } from "../net/lro";
-import { stackInit, stackHeldUnits } from "../guest/stack";
-import { tcpInit, tcpStartAll, tcpHeldUnits } from "../traffic/tcp";
+import { stackInit, stackHeldUnits, stackMarkTxStart } from "../guest/stack";
+import { tcpInit } from "../traffic/tcp/common";
+import { tcpStartRx } from "../traffic/tcp/sender";
+import { tcpReceiverInit, tcpHeldUnits } from "../traffic/tcp/receiver";
 import { udpInit, udpStartAll, udpOnEvent } from "../traffic/udp";
-import { pktUnits } from "../packet";
+import { rrInit, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { dispatchInit, dispatchOnRebalance } from "../xen/dispatch";
 import { sampleNext, samplerTake } from "../observe/sampler";
 import { traceNeedsDrain } from "../observe/trace";
+import { vcpuOnDone, vcpuOnWake } from "./sched";
+import { opsTimerExternal } from "./ops";
 
 let ready: bool = false;
 let nLinks: u32 = 0;
@@ -79,8 +91,11 @@ export function engineInit(base: usize): u32 {
 
   let portsTotal = nq + 2 * N + D;
   let napis = nq + D + N;
+  flowsInit(flows, udp, cfgU32(L.CFG_RR_SESSIONS));
   threadIdsInit(G, N);
+  accountInit(V);
   vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N);
+  softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
   taskletsInit(2 * G);
   napiInit(napis);
   timersInit(timers);
@@ -95,19 +110,41 @@ export function engineInit(base: usize): u32 {
   nLinks = linkCount;
   nicInit();
   bridgeInit(D);
-  netbackInit();
+  netbackCommonInit();
+  netbackRxInit();
+  netbackTxInit();
+  coalesceInit();
+  netbackKthreadInit();
   netfrontInit();
   lroInit();
   stackInit();
   tcpInit();
+  tcpReceiverInit();
   udpInit();
   rrInit(N);
   dispatchInit();
-  tcpStartAll();
+  startFlows(N, flows);
   udpStartAll();
   rrStartAll();
   ready = true;
   return checkErrors();
+}
+
+/** Every flow starts at cycle 0, in flow order: external senders transmit (or wait for their
+ *  seeded start), and each guest with flows to send gives its application a first turn. */
+function startFlows(guests: u32, flows: u32): void {
+  let started = new StaticArray<u8>(<i32>guests + 1);
+  for (let f: u32 = 0; f < flows; f++) {
+    if (flowDirRx(f)) {
+      tcpStartRx(f);
+      continue;
+    }
+    let g = unchecked(flowGuest[f]);
+    if (!unchecked(started[g])) {
+      unchecked((started[g] = 1));
+      stackMarkTxStart(g);
+    }
+  }
 }
 
 function checkErrors(): u32 {
@@ -161,7 +198,7 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
         nicOnIrqEvent(idx);
         break;
       case EV_TIMER >> EV_KIND_SHIFT:
-        timerOnEvent(idx);
+        if (timerOnEvent(idx)) opsTimerExternal(idx);
         break;
       case EV_NIC_TXDONE >> EV_KIND_SHIFT:
         nicOnTxDone(idx);
@@ -217,7 +254,8 @@ export function engineInFlightUnits(): u64 {
   }
   s += nicHeldUnits();
   s += bridgeHeldUnits();
-  s += netbackHeldUnits();
+  s += netbackRxHeldUnits();
+  s += netbackTxHeldUnits();
   s += netfrontHeldUnits();
   s += lroHeldUnits();
   s += tcpHeldUnits();

@@ -52,10 +52,6 @@ export function fifoNew(limit: u32): i32 {
   return q;
 }
 
-export function fifoCount(): i32 {
-  return count;
-}
-
 /** Debug builds only: q names a queue that was created. */
 function fifoCheckId(q: i32): void {
   assert(q >= 0 && q < count, "fifo: no such queue (an id from a failed fifoNew, or never created)");
@@ -72,11 +68,6 @@ function fifoCheckAt(q: i32, i: u32): void {
 // @ts-ignore: decorator
 @inline export function fifoLen(q: i32): u32 {
   return unchecked(fTail[q]) - unchecked(fHead[q]);
-}
-
-// @ts-ignore: decorator
-@inline export function fifoLimit(q: i32): u32 {
-  return unchecked(fLimit[q]);
 }
 
 // @ts-ignore: decorator

@@ -1,0 +1,172 @@
+// __do_softirq rounds (kernel/softirq.c, net/core/dev.c; sources.md G3, G4): which softirq work
+// item a VCPU runs next, with the net_rx_action budget and the restart limit.
+//
+// Models: a round starts with a fresh `netdev_budget`; NET_RX polls the listed NAPI instances
+// while budget is left (each poll is one job; its quota is min(weight, budget left)), then
+// TASKLET runs the tasklets that were listed when tasklet_action started (one tasklet running on
+// another CPU is skipped and comes back when that instance ends). A round that ends with more
+// raised restarts, up to MAX_SOFTIRQ_RESTART rounds; then the rest is handed to ksoftirqd
+// (wakeup_softirqd), which competes with other threads until the next hardirq exit runs
+// softirqs inline again (2.6.x irq_exit behaviour).
+//
+// This file only decides: softirqNext names the next item (a NAPI instance or a tasklet that
+// was claimed with taskletTryRun) and the caller runs it through model/ops.ts. The caller also
+// reports how much budget a poll used (softirqBudgetUse).
+// Left out: the 2-jiffy time bound of net_rx_action, HI_SOFTIRQ, NET_TX (its work is modelled
+// inside the NIC poll and charged late).
+
+import { COMP_SOFTIRQ, COST_SOFTIRQ_ENTRY, ST_SOFTIRQ_DEFERRED } from "../../src/abi/layout";
+import { cost } from "../config";
+import { statInc } from "../stats";
+import { fifoLen, fifoPop, fifoAt } from "../base/fifo";
+import { charge } from "../cpu/account";
+import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
+import { taskletTryRun, taskletRunningElsewhere } from "./tasklet";
+
+/** softirqNext results. */
+export const SQ_NONE: u32 = 0;
+export const SQ_NAPI: u32 = 1;
+export const SQ_TASKLET: u32 = 2;
+
+// Round phases.
+const SP_NONE: u8 = 0;
+const SP_NETRX: u8 = 1;
+const SP_TASKLET: u8 = 2;
+
+let netdevBudget: i32 = 300;
+let maxRestart: u32 = 10;
+let sPhase = new StaticArray<u8>(0);
+let sBudget = new StaticArray<i32>(0);
+let sTaskletsLeft = new StaticArray<u32>(0);
+let sRestarts = new StaticArray<u32>(0);
+let sDeferred = new StaticArray<u8>(0); // softirqs handed to ksoftirqd
+let sEntryPending = new StaticArray<u8>(0); // a round just started: charge its entry once
+
+/** The NAPI instance or tasklet softirqNext chose. */
+export let softirqItem: u32 = 0;
+
+export function softirqInit(vcpus: u32, budget: u32, restarts: u32): void {
+  let n = <i32>vcpus;
+  netdevBudget = <i32>budget;
+  maxRestart = restarts;
+  sPhase = new StaticArray<u8>(n);
+  sBudget = new StaticArray<i32>(n);
+  sTaskletsLeft = new StaticArray<u32>(n);
+  sRestarts = new StaticArray<u32>(n);
+  sDeferred = new StaticArray<u8>(n);
+  sEntryPending = new StaticArray<u8>(n);
+}
+
+// @ts-ignore: decorator
+@inline function pending(v: u32): bool {
+  return fifoLen(unchecked(vPollList[v])) > 0 || fifoLen(unchecked(vTasklets[v])) > 0;
+}
+
+/** Whether some tasklet on v's list is not running elsewhere (so a new round can make progress). */
+function anyTaskletRunnable(v: u32): bool {
+  let tl = unchecked(vTasklets[v]);
+  let n = fifoLen(tl);
+  for (let i: u32 = 0; i < n; i++) if (!taskletRunningElsewhere(fifoAt(tl, i))) return true;
+  return false;
+}
+
+/** Picks v's next softirq item of the current round (SQ_NAPI or SQ_TASKLET, the item in
+ *  softirqItem), or SQ_NONE when the round ended with nothing runnable here (maybe deferring
+ *  the rest to ksoftirqd). A tasklet it returns is already claimed (TASKLET_STATE_RUN). */
+export function softirqNext(v: u32): u32 {
+  while (true) {
+    if (!pending(v)) {
+      unchecked((sPhase[v] = SP_NONE));
+      unchecked((sRestarts[v] = 0));
+      return SQ_NONE;
+    }
+    let phase = unchecked(sPhase[v]);
+    if (phase == SP_NONE) {
+      // __do_softirq entry: a new round with a fresh net_rx_action budget.
+      unchecked((sPhase[v] = SP_NETRX));
+      unchecked((sBudget[v] = netdevBudget));
+      unchecked((sEntryPending[v] = 1));
+      phase = SP_NETRX;
+    }
+    if (phase == SP_NETRX) {
+      let pl = unchecked(vPollList[v]);
+      if (fifoLen(pl) > 0 && unchecked(sBudget[v]) > 0) {
+        softirqItem = fifoPop(pl);
+        return SQ_NAPI;
+      }
+      unchecked((sPhase[v] = SP_TASKLET));
+      unchecked((sTaskletsLeft[v] = fifoLen(unchecked(vTasklets[v]))));
+    }
+    // SP_TASKLET: tasklet_action runs the tasklets that were listed when it started.
+    let tl = unchecked(vTasklets[v]);
+    if (unchecked(sTaskletsLeft[v]) > 0 && fifoLen(tl) > 0) {
+      unchecked((sTaskletsLeft[v] = unchecked(sTaskletsLeft[v]) - 1));
+      let t = fifoPop(tl);
+      if (taskletTryRun(v, t)) {
+        softirqItem = t;
+        return SQ_TASKLET;
+      }
+      // Running on another CPU: it comes back to this list when that instance ends.
+      continue;
+    }
+    // End of a round: restart while more was raised, up to MAX_SOFTIRQ_RESTART rounds.
+    unchecked((sPhase[v] = SP_NONE));
+    if (!pending(v)) {
+      unchecked((sRestarts[v] = 0));
+      return SQ_NONE;
+    }
+    let r = unchecked(sRestarts[v]) + 1;
+    unchecked((sRestarts[v] = r));
+    if (r >= maxRestart) {
+      // wakeup_softirqd(): the rest runs at thread level, competing with other threads.
+      statInc(ST_SOFTIRQ_DEFERRED);
+      unchecked((sDeferred[v] = 1));
+      unchecked((sRestarts[v] = 0));
+      threadQueue(v, unchecked(vKsoftirqd[v]));
+      return SQ_NONE;
+    }
+    // Only tasklets busy elsewhere remain listed: nothing runnable here now.
+    if (fifoLen(unchecked(vPollList[v])) == 0 && !anyTaskletRunnable(v)) return SQ_NONE;
+  }
+  return SQ_NONE;
+}
+
+/** net_rx_action budget left in v's round (the quota limit of the next poll). */
+// @ts-ignore: decorator
+@inline export function softirqBudget(v: u32): u32 {
+  return <u32>unchecked(sBudget[v]);
+}
+
+/** A poll on v took `used` packets of the round's budget. */
+// @ts-ignore: decorator
+@inline export function softirqBudgetUse(v: u32, used: u32): void {
+  unchecked((sBudget[v] = unchecked(sBudget[v]) - <i32>used));
+}
+
+/** Charges __do_softirq's entry to the job being started, once per round. */
+export function softirqChargeEntry(v: u32): void {
+  if (unchecked(sEntryPending[v])) {
+    unchecked((sEntryPending[v] = 0));
+    charge(COMP_SOFTIRQ, <u64>cost(COST_SOFTIRQ_ENTRY));
+  }
+}
+
+/** Whether v's softirqs are deferred to ksoftirqd. */
+// @ts-ignore: decorator
+@inline export function softirqDeferred(v: u32): bool {
+  return unchecked(sDeferred[v]) != 0;
+}
+
+/** ksoftirqd's turn ended the deferral (its round finished without hitting the limit again). */
+export function softirqUndefer(v: u32): void {
+  unchecked((sDeferred[v] = 0));
+}
+
+/** irq_exit on v: pending softirqs run inline again even if ksoftirqd had them (2.6.x). */
+export function softirqIrqExit(v: u32): void {
+  if (unchecked(sDeferred[v])) {
+    unchecked((sDeferred[v] = 0));
+    unchecked((sRestarts[v] = 0));
+    unchecked((sPhase[v] = SP_NONE));
+  }
+}

@@ -1,0 +1,219 @@
+// VCPU job selection: what a virtual CPU runs next, in Linux priority order.
+//
+// Models: on a VCPU, work runs as non-preemptible *jobs* whose cost in cycles comes from the
+// cost model; when one ends, the next is chosen in this order:
+//
+//   1. NOTIFY   event-channel sends queued by the previous job (notify_remote_via_irq is the
+//               last thing net_rx_action / xennet_poll do; modelled as its own short job so
+//               its hypercall cost lands after the work that decided it)
+//   2. UPCALL   pending event-channel ports: Xen upcall + each port's handler (hardirq level:
+//               NIC PIRQ -> e1000 ISR, vif port -> netif_be_int / netfront interrupt, IPI)
+//   3. TIMER    expired timers (TIMER_SOFTIRQ runs before NET_RX: softirq bit order)
+//   4. SOFTIRQ  __do_softirq rounds (kernel/softirq.ts): NAPI polls within netdev_budget, then
+//               tasklets; after MAX_SOFTIRQ_RESTART rounds the rest goes to ksoftirqd
+//   5. THREADS  runnable threads round-robin, one job per turn: netback kthreads, the guest
+//               application, ksoftirqd
+//
+// Why jobs and not per-instruction preemption: a hardirq arriving during a softirq job is taken
+// at the job's end. Softirq handlers never nest on one CPU, so what a hardirq can start (a NAPI
+// schedule, a tasklet) could not have run earlier anyway; only the handler's own start is
+// delayed, by at most one job (one NAPI poll or one netback batch).
+//
+// Each job has a start (decides and charges its work) and a finish (applies its effects at the
+// job's end); the work itself is reached through model/ops.ts.
+// Left out: hardirq nesting, CFS weights between threads (turns are round-robin per job).
+
+import {
+  COMP_XEN, COMP_SOFTIRQ, COST_VCPU_WAKE, ST_VCPU_WAKEUPS, ST_UPCALLS, COST_XEN_UPCALL, COST_TIMER,
+  COST_EVTCHN_SEND, ST_HYPERCALLS, GS_EVENTS_IN,
+} from "../../src/abi/layout";
+import { cost } from "../config";
+import { statInc, statAdd, guestStatAdd } from "../stats";
+import { fifoLen, fifoPush, fifoPop } from "../base/fifo";
+import { charge, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
+import {
+  vJob, vJobArg, vDomain, vPending, vOutbox, vTimers, vThreads, vJobItems, vKsoftirqd, thrQueued,
+  vcpuStartJob, vcpuBlock, threadQueue,
+} from "../cpu/vcpu";
+import { evtchnSend, portPendingClear } from "../xen/evtchn";
+import {
+  softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqChargeEntry, softirqDeferred,
+  softirqUndefer, softirqIrqExit, SQ_NONE, SQ_NAPI,
+} from "../kernel/softirq";
+import {
+  opsIrqStart, opsIrqFinish, opsTimerStart, opsTimerFinish, opsNapiPoll, opsNapiFinish, opsTaskletRun,
+  opsTaskletFinish, opsThreadStart, opsThreadFinish, opsThreadRunnable, opsJobEnd,
+} from "./ops";
+
+// Job kinds.
+const J_NONE: u8 = 0;
+const J_WAKE: u8 = 1;
+const J_NOTIFY: u8 = 2;
+const J_UPCALL: u8 = 3;
+const J_TIMER: u8 = 4;
+const J_NAPI: u8 = 5;
+const J_TASKLET: u8 = 6;
+const J_THREAD: u8 = 7;
+
+// @ts-ignore: decorator
+@inline function startJob(v: u32, kind: u8, arg: u32): void {
+  jobClose(v);
+  vcpuStartJob(v, kind, arg, jobCycles);
+}
+
+/** Event handler: a blocked VCPU is scheduled in (Xen wakes it and switches to it). */
+export function vcpuOnWake(v: u32): void {
+  statInc(ST_VCPU_WAKEUPS);
+  jobBegin(v, 0);
+  charge(COMP_XEN, <u64>cost(COST_VCPU_WAKE));
+  startJob(v, J_WAKE, 0);
+}
+
+/** Event handler: the job running on v has finished. */
+export function vcpuOnDone(v: u32): void {
+  jobOwner(v);
+  let kind = unchecked(vJob[v]);
+  let arg = unchecked(vJobArg[v]);
+  unchecked((vJob[v] = J_NONE));
+  finishJob(v, kind, arg);
+  opsJobEnd(v, unchecked(vDomain[v]));
+  dispatch(v);
+}
+
+function finishJob(v: u32, kind: u8, arg: u32): void {
+  switch (kind) {
+    case J_NOTIFY: {
+      let ob = unchecked(vOutbox[v]);
+      let n = fifoLen(ob);
+      for (let i: u32 = 0; i < n; i++) evtchnSend(fifoPop(ob));
+      break;
+    }
+    case J_UPCALL: {
+      let items = unchecked(vJobItems[v]);
+      let n = fifoLen(items);
+      for (let i: u32 = 0; i < n; i++) opsIrqFinish(v, fifoPop(items));
+      softirqIrqExit(v);
+      break;
+    }
+    case J_TIMER: {
+      let items = unchecked(vJobItems[v]);
+      let n = fifoLen(items);
+      for (let i: u32 = 0; i < n; i++) opsTimerFinish(v, fifoPop(items));
+      break;
+    }
+    case J_NAPI:
+      opsNapiFinish(v, arg);
+      break;
+    case J_TASKLET:
+      opsTaskletFinish(v, arg);
+      break;
+    case J_THREAD: {
+      opsThreadFinish(v, arg);
+      // Round-robin: back to the tail if it still has work.
+      if (opsThreadRunnable(arg)) threadQueue(v, arg);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+/** Starts the next softirq job of v's current __do_softirq round; false when there is none. */
+function startSoftirqJob(v: u32): bool {
+  let k = softirqNext(v);
+  if (k == SQ_NONE) return false;
+  let item = softirqItem;
+  softirqChargeEntry(v);
+  if (k == SQ_NAPI) {
+    softirqBudgetUse(v, opsNapiPoll(v, item, softirqBudget(v)));
+    startJob(v, J_NAPI, item);
+  } else {
+    opsTaskletRun(v, item);
+    startJob(v, J_TASKLET, item);
+  }
+  return true;
+}
+
+/** Picks and starts v's next job, or leaves v idle. */
+function dispatch(v: u32): void {
+  // Work charged at the end of the previous job (e.g. a qdisc drain) runs first.
+  jobBegin(v, debtTake(v));
+  // 1. event sends decided by the job that just ended
+  let ob = unchecked(vOutbox[v]);
+  let nOut = fifoLen(ob);
+  if (nOut > 0) {
+    charge(COMP_XEN, <u64>(cost(COST_EVTCHN_SEND) * <f64>nOut));
+    statAdd(ST_HYPERCALLS, nOut);
+    startJob(v, J_NOTIFY, 0);
+    return;
+  }
+  // 2. hardirq level: pending event-channel ports
+  let pend = unchecked(vPending[v]);
+  let nPend = fifoLen(pend);
+  if (nPend > 0) {
+    statInc(ST_UPCALLS);
+    let dom = unchecked(vDomain[v]);
+    if (dom > 0) guestStatAdd(dom - 1, GS_EVENTS_IN, 1);
+    charge(COMP_XEN, <u64>cost(COST_XEN_UPCALL));
+    let items = unchecked(vJobItems[v]);
+    for (let i: u32 = 0; i < nPend; i++) {
+      let p = fifoPop(pend);
+      portPendingClear(p);
+      fifoPush(items, p);
+      opsIrqStart(v, p);
+    }
+    startJob(v, J_UPCALL, 0);
+    return;
+  }
+  // 3. expired timers (TIMER_SOFTIRQ)
+  let tm = unchecked(vTimers[v]);
+  let nT = fifoLen(tm);
+  if (nT > 0) {
+    let items = unchecked(vJobItems[v]);
+    for (let i: u32 = 0; i < nT; i++) {
+      let it = fifoPop(tm);
+      fifoPush(items, it);
+      charge(COMP_SOFTIRQ, <u64>cost(COST_TIMER));
+      opsTimerStart(v, it);
+    }
+    startJob(v, J_TIMER, 0);
+    return;
+  }
+  // 4. softirqs, unless deferred to ksoftirqd
+  if (!softirqDeferred(v) && startSoftirqJob(v)) return;
+  // 5. threads, round-robin, one job per turn. A pass can re-queue ksoftirqd (a round that hit
+  // MAX_SOFTIRQ_RESTART again defers again) while v still counts as busy, so its kick is not
+  // seen: a second pass picks it up instead of blocking with work queued (a lost wake-up).
+  let th = unchecked(vThreads[v]);
+  for (let pass = 0; pass < 2; pass++) {
+    let nTh = fifoLen(th);
+    for (let i: u32 = 0; i < nTh; i++) {
+      let t = fifoPop(th);
+      unchecked((thrQueued[t] = 0));
+      if (t == unchecked(vKsoftirqd[v])) {
+        if (!softirqDeferred(v)) continue;
+        if (startSoftirqJob(v)) {
+          threadQueue(v, t); // keeps its place in the rotation while softirqs stay pending
+          return;
+        }
+        // The round ended. If it hit MAX_SOFTIRQ_RESTART again it re-queued ksoftirqd and stays
+        // deferred (the next turn starts a new round); otherwise softirqs run inline again.
+        if (!unchecked(thrQueued[t])) softirqUndefer(v);
+        continue;
+      }
+      if (opsThreadStart(v, t)) {
+        startJob(v, J_THREAD, t);
+        return;
+      }
+    }
+    if (fifoLen(th) == 0) break;
+  }
+  if (jobCycles > 0) {
+    // Only late-charged work: spend it, then look again.
+    startJob(v, J_NONE, 0);
+    return;
+  }
+  // Nothing to do: block (SCHEDOP_block); the next event wakes the VCPU.
+  vcpuBlock(v);
+  if (!ASC_NO_ASSERT) jobOwner(v);
+}

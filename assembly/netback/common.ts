@@ -1,0 +1,158 @@
+// netback: dom0's half of the split network driver, as classic Xen ships it and as the
+// multi-group variant generalises it. This file: groups, vifs, and how bottom halves are run.
+//
+// Models (linux-2.6.18-xen drivers/xen/netback/netback.c; pvops 2.6.32 multi-group netback;
+// sources.md B1-B14, C1-C4, C9):
+//  - G netback groups (G = 1 is stock Xen: ONE net_rx_tasklet and ONE net_tx_tasklet for all
+//    vifs). Each group has its own rx_queue, pending ring (MAX_PENDING_REQS = 256), dealloc
+//    list and bottom halves; each vif belongs to one group (assignment done by the host).
+//  - Bottom halves run as tasklets (on the VCPU that scheduled them) or as one kernel thread
+//    per group bound to a dom0 VCPU (netback_kthread=1), woken by an IPI from other VCPUs
+//    (kthread.ts runs its loop).
+// The guest-RX half (start_xmit, net_rx_action) is rx.ts, the guest-TX half (netif_be_int,
+// net_tx_action, dealloc) tx.ts, notification coalescing toward netfront coalesce.ts. Calls go
+// tx -> rx -> coalesce -> common and kthread -> {rx, tx}, never back.
+// Left out: page flipping (rx-copy only), GSO/multi-slot packets (every frame takes one slot),
+// credit-based rate limiting (default unlimited, B13), the 500 ms queue-restart timer (netfront
+// here always refills, which wakes the queue), smart-poll.
+
+import {
+  CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_NETBACK_MODE, COMP_NETBACK,
+  COMP_XEN, COMP_SOFTIRQ, COST_TASKLET_RUN, COST_KTHREAD_WAKE, ST_KTHREAD_WAKEUPS,
+} from "../../src/abi/layout";
+import { cfgU32, cfgTable, cost } from "../config";
+import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
+import { statInc } from "../stats";
+import { fifoNew, fifoLen, fifoPush, fifoAt } from "../base/fifo";
+import { pAux, pktUnits, PKT_NONE } from "../packet";
+import { charge, chargeLate } from "../cpu/account";
+import { outboxAdd, threadQueue } from "../cpu/vcpu";
+import { taskletAdd, taskletSchedule, TASKLET_NB_RX, TASKLET_NB_TX } from "../kernel/tasklet";
+import { kthreadId } from "../kernel/threads";
+import { ipiPort } from "../xen/evtchn";
+
+/** MAX_SKB_FRAGS on 4 KiB pages (sources.md A7). */
+export const MAX_SKB_FRAGS: u32 = 18;
+/** MAX_PENDING_REQS (B8). */
+export const MAX_PENDING_REQS: u32 = 256;
+
+export let nGroups: u32 = 1;
+export let nVifs: u32 = 0;
+let kthreadMode: bool = false;
+
+/** Group of each vif, and how many vifs each group serves. */
+export let vifGroup = new StaticArray<u32>(0);
+let gVifs = new StaticArray<u32>(0);
+let gKtVcpu = new StaticArray<u32>(0);
+let gKtIpiWanted = new StaticArray<u8>(0);
+let gRxTasklet = new StaticArray<u32>(0);
+let gTxTasklet = new StaticArray<u32>(0);
+/** Per group: pending-ring slots of freed TX skbs, for the TX action to unmap (tx.ts). */
+export let gDealloc = new StaticArray<i32>(0);
+
+export function netbackCommonInit(): void {
+  nGroups = cfgU32(CFG_NETBACK_GROUPS);
+  nVifs = cfgU32(CFG_GUESTS);
+  kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
+  let G = <i32>nGroups;
+  let N = <i32>nVifs;
+  vifGroup = new StaticArray<u32>(N);
+  gVifs = new StaticArray<u32>(G);
+  for (let i = 0; i < N; i++) {
+    let g = <u32>cfgTable(CFG_OFF_VIF_GROUP, i);
+    unchecked((vifGroup[i] = g));
+    unchecked((gVifs[g] = unchecked(gVifs[g]) + 1));
+  }
+  gKtVcpu = new StaticArray<u32>(G);
+  gKtIpiWanted = new StaticArray<u8>(G);
+  gRxTasklet = new StaticArray<u32>(G);
+  gTxTasklet = new StaticArray<u32>(G);
+  gDealloc = new StaticArray<i32>(G);
+  for (let g = 0; g < G; g++) {
+    unchecked((gKtVcpu[g] = <u32>cfgTable(CFG_OFF_GROUP_VCPU, g)));
+    unchecked((gRxTasklet[g] = taskletAdd(TASKLET_NB_RX, <u32>g)));
+    unchecked((gTxTasklet[g] = taskletAdd(TASKLET_NB_TX, <u32>g)));
+    unchecked((gDealloc[g] = fifoNew(MAX_PENDING_REQS)));
+  }
+}
+
+/** Vifs group g serves (at least 1, for sizing). */
+export function groupVifs(g: u32): u32 {
+  let n = unchecked(gVifs[g]);
+  return n > 0 ? n : 1;
+}
+
+// ---- bottom-half scheduling ------------------------------------------------------------------------
+
+/** Schedules group grp's RX bottom half from VCPU v. */
+export function scheduleRx(v: u32, grp: u32): void {
+  if (kthreadMode) kthreadWake(v, grp);
+  else taskletSchedule(unchecked(gRxTasklet[grp]), v);
+}
+
+/** Schedules group grp's TX bottom half from VCPU v. */
+export function scheduleTx(v: u32, grp: u32): void {
+  if (kthreadMode) kthreadWake(v, grp);
+  else taskletSchedule(unchecked(gTxTasklet[grp]), v);
+}
+
+/** wake_up(&netbk->wq) from VCPU v: direct if the kthread lives here, else a reschedule IPI. */
+function kthreadWake(v: u32, grp: u32): void {
+  let kv = unchecked(gKtVcpu[grp]);
+  if (kv == v) {
+    threadQueue(v, kthreadId(grp));
+    return;
+  }
+  if (unchecked(gKtIpiWanted[grp])) return;
+  unchecked((gKtIpiWanted[grp] = 1));
+  statInc(ST_KTHREAD_WAKEUPS);
+  chargeLate(v, COMP_NETBACK, <u64>cost(COST_KTHREAD_WAKE));
+  outboxAdd(v, ipiPort(kv));
+}
+
+/** netif_idx_release from VCPU v: a guest TX skb was freed (by the NIC, a drop, or netback RX
+ *  after copying it into another guest); its pending slot goes to the dealloc list. */
+export function netbackTxRelease(v: u32, aux: u32): void {
+  let grp = aux >> 16;
+  fifoPush(unchecked(gDealloc[grp]), (aux & 0xffff));
+  scheduleTx(v, grp);
+}
+
+/** A packet from another guest's TX ring still holds that guest's page (mapped by net_tx_action):
+ *  freeing its skb, after the copy into this guest or on a drop, releases the pending slot. */
+// @ts-ignore: decorator
+@inline export function releaseGuestPage(v: u32, p: u32): void {
+  let aux = unchecked(pAux[p]);
+  if (aux != PKT_NONE) {
+    unchecked((pAux[p] = PKT_NONE));
+    netbackTxRelease(v, aux);
+  }
+}
+
+/** The upcall on v takes the reschedule IPI: its cost. */
+export function netbackIpiStart(v: u32): void {
+  charge(COMP_XEN, <u64>cost(COST_KTHREAD_WAKE));
+}
+
+/** Reschedule-IPI handler on dom0 VCPU v: make woken kthreads bound here runnable. */
+export function netbackIpi(v: u32): void {
+  for (let g: u32 = 0; g < nGroups; g++) {
+    if (unchecked(gKtVcpu[g]) == v && unchecked(gKtIpiWanted[g])) {
+      unchecked((gKtIpiWanted[g] = 0));
+      threadQueue(v, kthreadId(g));
+    }
+  }
+}
+
+/** A bottom half starts a run: the tasklet (or kthread turn) overhead. */
+export function bottomHalfCharge(): void {
+  charge(COMP_SOFTIRQ, <u64>cost(COST_TASKLET_RUN));
+}
+
+/** Segments of the packets queued in FIFO q (conservation walk). */
+export function sumUnits(q: i32): u64 {
+  let s: u64 = 0;
+  let n = fifoLen(q);
+  for (let i: u32 = 0; i < n; i++) s += pktUnits(fifoAt(q, i));
+  return s;
+}

@@ -1,0 +1,235 @@
+// netback, guest-RX half: start_xmit from the bridge and net_rx_action (see common.ts for the
+// groups and bottom halves).
+//
+// Models (sources.md B2-B7, B14):
+//  - start_xmit (netif_be_start_xmit): reserves RX request slots (rx_req_cons_peek), queues the
+//    skb on the group's rx_queue, schedules the RX bottom half on the current VCPU; when fewer
+//    than MAX_SKB_FRAGS+2 requests remain it stops the vif queue and sets req_event so netfront
+//    notifies when it refills (packets then wait in the vif qdisc, tx_queue_len 32, and are
+//    dropped beyond it); a frontend that cannot queue gets drops instead (B7, B14).
+//  - net_rx_action: dequeues until count + MAX_SKB_FRAGS >= NET_RX_RING_SIZE (<= 238 MTU
+//    frames, B2), one grant-copy op per frame in ONE multicall hypercall (B3, B4), then a
+//    response per frame with RING_PUSH_RESPONSES_AND_CHECK_NOTIFY and at most one event per vif
+//    per run (B5); reschedules itself while rx_queue is non-empty (B6).
+// Left out: see common.ts.
+
+import {
+  CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, COMP_NETBACK,
+  COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
+  ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED,
+} from "../../src/abi/layout";
+import { cfgU32, cost } from "../config";
+import { statInc, statAdd } from "../stats";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
+import { pWire, pktDrop } from "../packet";
+import { pktGuest } from "../flows";
+import { charge, chargeLate, setInvariantError } from "../cpu/account";
+import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPushResponses, rxRingOf } from "../xen/ring";
+import { grantCopyBatch } from "../xen/grant";
+import { MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage } from "./common";
+import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
+
+/** Frame bytes a grant copy moves: wire bytes less preamble/SFD, IFG and FCS. */
+const WIRE_NOT_COPIED: u32 = 24;
+
+let canQueue: bool = true;
+let slotsNeeded: u32 = 20;
+// per group
+let gRxQueue = new StaticArray<i32>(0);
+let gRxBatch = new StaticArray<i32>(0);
+let gNotify = new StaticArray<i32>(0);
+// per vif
+let vifStopped = new StaticArray<u8>(0);
+let vifQdisc = new StaticArray<i32>(0);
+let vifPeek = new StaticArray<u32>(0); // rx_req_cons_peek
+let vifRxNotify = new StaticArray<u8>(0);
+
+export function netbackRxInit(): void {
+  canQueue = cfgU32(CFG_NETBACK_CAN_QUEUE) == 1;
+  // A stopped vif wakes when a maximal skb fits: MAX_SKB_FRAGS + 2 requests with SG, else 1.
+  slotsNeeded = cfgU32(CFG_NETBACK_SG) == 1 ? MAX_SKB_FRAGS + 2 : 1;
+  let G = <i32>nGroups;
+  let N = <i32>cfgU32(CFG_GUESTS);
+  gRxQueue = new StaticArray<i32>(G);
+  gRxBatch = new StaticArray<i32>(G);
+  gNotify = new StaticArray<i32>(G);
+  for (let g = 0; g < G; g++) {
+    let m = groupVifs(<u32>g);
+    // At most RING_SIZE reserved requests per vif can be queued at once.
+    unchecked((gRxQueue[g] = fifoNew(m * RING_SIZE)));
+    unchecked((gRxBatch[g] = fifoNew(RING_SIZE)));
+    unchecked((gNotify[g] = fifoNew(m)));
+  }
+  let qlen = cfgU32(CFG_NETBACK_QUEUE_LEN);
+  vifStopped = new StaticArray<u8>(N);
+  vifQdisc = new StaticArray<i32>(N);
+  vifPeek = new StaticArray<u32>(N);
+  vifRxNotify = new StaticArray<u8>(N);
+  for (let i = 0; i < N; i++) unchecked((vifQdisc[i] = fifoNew(qlen > 0 ? qlen : 1)));
+}
+
+/** Whether group grp has packets queued for its RX bottom half. */
+export function rxQueued(grp: u32): bool {
+  return fifoLen(unchecked(gRxQueue[grp])) > 0;
+}
+
+/** netbk_queue_full: fewer free RX requests than one maximal packet needs. */
+function queueFull(vif: u32): bool {
+  let r = rxRingOf(vif);
+  let peek = unchecked(vifPeek[vif]);
+  return unchecked(reqProd[r]) - peek < slotsNeeded || unchecked(rspProdPvt[r]) + RING_SIZE - peek < slotsNeeded;
+}
+
+/** Charges start_xmit's per-frame cost for `k` frames of a NIC poll on the current VCPU (the
+ *  bridge calls it for the frames it forwards). Returns the cycles per frame. */
+export function netbackStartXmitCharge(k: u32): u64 {
+  let per = <u64>cost(COST_NB_START_XMIT);
+  charge(COMP_NETBACK, per * <u64>k);
+  return per;
+}
+
+/** dev_queue_xmit(vif dev) from the bridge on VCPU v: qdisc while stopped, else start_xmit. */
+export function netbackStartXmit(v: u32, vif: u32, p: u32): void {
+  let qd = unchecked(vifQdisc[vif]);
+  if (unchecked(vifStopped[vif]) || fifoLen(qd) > 0) {
+    if (fifoFull(qd)) {
+      releaseGuestPage(v, p);
+      pktDrop(ST_DROP_VIF_QDISC, p);
+      return;
+    }
+    fifoPush(qd, p);
+    return;
+  }
+  startXmitOne(v, vif, p);
+}
+
+/** netif_be_start_xmit. */
+function startXmitOne(v: u32, vif: u32, p: u32): void {
+  let r = rxRingOf(vif);
+  if (!canQueue && queueFull(vif)) {
+    releaseGuestPage(v, p);
+    pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
+    return;
+  }
+  if (unchecked(reqProd[r]) == unchecked(vifPeek[vif])) {
+    // No request at all is posted: even a queueing frontend cannot take this packet.
+    releaseGuestPage(v, p);
+    pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
+    return;
+  }
+  unchecked((vifPeek[vif] = unchecked(vifPeek[vif]) + 1));
+  let grp = unchecked(vifGroup[vif]);
+  fifoPush(unchecked(gRxQueue[grp]), p);
+  scheduleRx(v, grp);
+  if (canQueue && queueFull(vif)) {
+    unchecked((vifStopped[vif] = 1));
+    statInc(ST_VIF_QUEUE_STOPS);
+    // Ask netfront to notify once enough requests are posted again.
+    unchecked((reqEvent[r] = unchecked(vifPeek[vif]) + slotsNeeded));
+  }
+}
+
+/** netif_wake_queue when requests are available again: drain the qdisc into start_xmit. */
+export function maybeWake(v: u32, vif: u32): void {
+  if (!unchecked(vifStopped[vif]) || queueFull(vif)) return;
+  unchecked((vifStopped[vif] = 0));
+  let qd = unchecked(vifQdisc[vif]);
+  let moved: u32 = 0;
+  while (fifoLen(qd) > 0 && !unchecked(vifStopped[vif])) {
+    startXmitOne(v, vif, fifoPop(qd));
+    moved++;
+  }
+  if (moved > 0) chargeLate(v, COMP_NETBACK, <u64>(cost(COST_NB_START_XMIT) * <f64>moved));
+}
+
+/** net_rx_action, first half: take the batch, build the copy ops, issue the multicall. */
+export function netbackRxStart(v: u32, grp: u32): void {
+  bottomHalfCharge();
+  statInc(ST_NB_RX_RUNS);
+  let q = unchecked(gRxQueue[grp]);
+  let batch = unchecked(gRxBatch[grp]);
+  let n: u32 = 0;
+  let bytes: u64 = 0;
+  while (n + MAX_SKB_FRAGS < RING_SIZE && fifoLen(q) > 0) {
+    let p = fifoPop(q);
+    let vif = pktGuest(p);
+    let r = rxRingOf(vif);
+    if (unchecked(reqCons[r]) == unchecked(reqProd[r])) {
+      setInvariantError(1); // start_xmit reserved a request that is not there
+      pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
+      continue;
+    }
+    unchecked((reqCons[r] = unchecked(reqCons[r]) + 1));
+    fifoPush(batch, p);
+    bytes += <u64>(unchecked(pWire[p]) - WIRE_NOT_COPIED);
+    n++;
+  }
+  if (n == 0) return;
+  grantCopyBatch(n, bytes);
+  statAdd(ST_NB_RX_PKTS, n);
+  charge(COMP_NETBACK, <u64>(cost(COST_NB_RX_PKT) * <f64>n));
+}
+
+/** net_rx_action, second half: responses, notifications, queue wake-ups, self-reschedule. */
+export function netbackRxFinish(v: u32, grp: u32): void {
+  let batch = unchecked(gRxBatch[grp]);
+  let notify = unchecked(gNotify[grp]);
+  let n = fifoLen(batch);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoPop(batch);
+    releaseGuestPage(v, p);
+    let vif = pktGuest(p);
+    let r = rxRingOf(vif);
+    let idx = unchecked(rspProdPvt[r]);
+    ringSlotSet(r, idx, p);
+    unchecked((rspProdPvt[r] = idx + 1));
+    let want = ringPushResponses(r);
+    // A produced response frees ring space a stopped queue may be waiting for.
+    if (unchecked(vifStopped[vif])) maybeWake(v, vif);
+    if (coalescing) {
+      if (!coalesceDue(vif, want)) {
+        statInc(ST_NOTIFY_NB_RX_SUPPRESSED);
+        continue;
+      }
+      want = true;
+    }
+    if (!want) {
+      statInc(ST_NOTIFY_NB_RX_SUPPRESSED);
+      continue;
+    }
+    if (!unchecked(vifRxNotify[vif])) {
+      unchecked((vifRxNotify[vif] = 1));
+      fifoPush(notify, vif);
+    } else {
+      statInc(ST_NOTIFY_NB_RX_SUPPRESSED); // at most one event per vif per run
+    }
+  }
+  let m = fifoLen(notify);
+  for (let i: u32 = 0; i < m; i++) {
+    let vif = fifoPop(notify);
+    unchecked((vifRxNotify[vif] = 0));
+    sendRxNotify(v, vif);
+  }
+  if (fifoLen(unchecked(gRxQueue[grp])) > 0) scheduleRx(v, grp);
+}
+
+/** Packets the RX half holds (rx_queue, the batch in progress, vif qdiscs), for conservation. */
+export function netbackRxHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let g: u32 = 0; g < nGroups; g++) {
+    s += sumUnits(unchecked(gRxQueue[g]));
+    s += sumUnits(unchecked(gRxBatch[g]));
+  }
+  for (let i: u32 = 0; i < nVifs; i++) s += sumUnits(unchecked(vifQdisc[i]));
+  return s;
+}
+
+/** Whether vif's queue is stopped (netif_stop_queue). */
+export function netbackVifStopped(vif: u32): bool {
+  return unchecked(vifStopped[vif]) != 0;
+}
+
+/** Packets waiting in the vif's qdisc (tx_queue_len queue in front of netback), for time series. */
+export function netbackVifQueueLen(vif: u32): u32 {
+  return fifoLen(unchecked(vifQdisc[vif]));
+}

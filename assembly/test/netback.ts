@@ -1,0 +1,141 @@
+// Mechanism test module: netback's vif queue stop/wake (start_xmit, net_rx_action, netif_be_int)
+// and its pending ring (net_tx_action, netif_idx_release, dealloc), on the real netback/ files
+// with one vif in one group (tasklet mode). Driven by test/assembly/netback.test.ts.
+
+import {
+  CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG,
+  CFG_COALESCE_COUNT, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_OFF_VIF_VCPU, CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT,
+  ST_DROP_VIF_QDISC, ST_VIF_QUEUE_STOPS,
+} from "../../src/abi/layout";
+import { fifoLen, fifoPop } from "../base/fifo";
+import { pktAlloc, pAux, KIND_DATA } from "../packet";
+import { flowsInit } from "../flows";
+import { accountInit, jobBegin } from "../cpu/account";
+import { vcpuInit, vcpuStartJob, vTasklets } from "../cpu/vcpu";
+import { taskletsInit, taskletTryRun, taskletDone } from "../kernel/tasklet";
+import { napiInit } from "../kernel/napi";
+import { threadIdsInit } from "../kernel/threads";
+import { evtchnInit } from "../xen/evtchn";
+import { ringsInit, reqProd, reqProdPvt, reqCons, reqEvent, rspProdPvt, ringSlotSet, txRingOf, rxRingOf } from "../xen/ring";
+import { bridgeInit } from "../dom0/bridge";
+import { netbackCommonInit } from "../netback/common";
+import { coalesceInit } from "../netback/coalesce";
+import { netbackRxInit, netbackStartXmit, netbackRxStart, netbackRxFinish, netbackVifStopped, netbackVifQueueLen } from "../netback/rx";
+import { netbackTxInit, netbackInterrupt, netbackTxStart, netbackTxFinish, netbackPendingCount } from "../netback/tx";
+import { netbackTxRelease } from "../netback/common";
+import { worldInit, cfgPut, cfgTableFill, counter } from "./world";
+
+let posted = new StaticArray<u32>(512); // TX packets the guest posted, in order
+let nPosted: u32 = 0;
+let seq: u32 = 0;
+
+/** dom0 VCPU 0 (busy, so work queues without wake-ups) and guest 0's VCPU 1; one vif. */
+export function setup(qdiscLen: u32): void {
+  worldInit(1, 2);
+  cfgPut(CFG_NETBACK_GROUPS, 1);
+  cfgPut(CFG_GUESTS, 1);
+  cfgPut(CFG_NETBACK_QUEUE_LEN, qdiscLen);
+  cfgPut(CFG_NETBACK_CAN_QUEUE, 1);
+  cfgPut(CFG_NETBACK_SG, 1);
+  cfgPut(CFG_COALESCE_COUNT, 1);
+  cfgPut(CFG_DOM0_BACKLOG_MAX, 1000);
+  cfgPut(CFG_NAPI_WEIGHT, 64);
+  cfgTableFill(CFG_OFF_VIF_GROUP, 1, 0);
+  cfgTableFill(CFG_OFF_GROUP_VCPU, 1, 0);
+  cfgTableFill(CFG_OFF_VIF_VCPU, 1, 0);
+  flowsInit(1, 0, 0); // TCP flow 0 belongs to guest 0
+  accountInit(2);
+  threadIdsInit(1, 1);
+  vcpuInit(1, 1, 1, 8, 4, 2, 8, 8, 2);
+  vcpuStartJob(0, 0, 0, 1000000);
+  taskletsInit(2);
+  napiInit(1);
+  evtchnInit(0, 1, 1);
+  ringsInit(2);
+  bridgeInit(1);
+  netbackCommonInit();
+  netbackRxInit();
+  netbackTxInit();
+  coalesceInit();
+  nPosted = 0;
+}
+
+// ---- guest RX: the frontend posts RX requests, the bridge forwards frames ----
+export function postRx(n: u32): void {
+  let r = rxRingOf(0);
+  unchecked((reqProdPvt[r] = unchecked(reqProdPvt[r]) + n));
+  unchecked((reqProd[r] = unchecked(reqProdPvt[r])));
+}
+export function xmit(n: u32): void {
+  for (let i: u32 = 0; i < n; i++) netbackStartXmit(0, 0, pktAlloc(KIND_DATA, 0, seq++, 1448, 1538));
+}
+/** net_rx_action on dom0 VCPU 0. Returns RX responses produced so far. */
+export function rxAction(): u32 {
+  jobBegin(0, 0); // the tasklet job being composed on dom0 VCPU 0
+  netbackRxStart(0, 0);
+  netbackRxFinish(0, 0);
+  return unchecked(rspProdPvt[rxRingOf(0)]);
+}
+export function stopped(): u32 {
+  return netbackVifStopped(0) ? 1 : 0;
+}
+export function qdiscLen(): u32 {
+  return netbackVifQueueLen(0);
+}
+export function rxReqEvent(): u32 {
+  return unchecked(reqEvent[rxRingOf(0)]);
+}
+export function qdiscDrops(): u64 {
+  return counter(ST_DROP_VIF_QDISC);
+}
+export function queueStops(): u64 {
+  return counter(ST_VIF_QUEUE_STOPS);
+}
+
+// ---- guest TX: the frontend posts TX requests and notifies ----
+export function postTx(n: u32): void {
+  let r = txRingOf(0);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = pktAlloc(KIND_DATA, 0, seq++, 1448, 1538);
+    unchecked((posted[nPosted++] = p));
+    let idx = unchecked(reqProdPvt[r]);
+    ringSlotSet(r, idx, p);
+    unchecked((reqProdPvt[r] = idx + 1));
+  }
+  unchecked((reqProd[r] = unchecked(reqProdPvt[r])));
+}
+/** netif_be_int on dom0 VCPU 0 (the frontend's notification). */
+export function interrupt(): void {
+  netbackInterrupt(0, 0);
+}
+/** Tasklets listed on dom0 VCPU 0 (the TX or RX bottom half was scheduled). */
+export function bottomHalvesListed(): u32 {
+  return fifoLen(unchecked(vTasklets[0]));
+}
+/** tasklet_action on dom0 VCPU 0 runs the listed TX tasklet (net_tx_action) once; 0 if none
+ *  was listed. */
+export function txAction(): u32 {
+  let tl = unchecked(vTasklets[0]);
+  if (fifoLen(tl) == 0) return 0;
+  let t = fifoPop(tl);
+  taskletTryRun(0, t);
+  jobBegin(0, 0);
+  netbackTxStart(0, 0);
+  netbackTxFinish(0, 0);
+  taskletDone(t);
+  return 1;
+}
+export function pending(): u32 {
+  return netbackPendingCount(0);
+}
+export function txUnconsumed(): u32 {
+  let r = txRingOf(0);
+  return unchecked(reqProd[r]) - unchecked(reqCons[r]);
+}
+export function txResponses(): u32 {
+  return unchecked(rspProdPvt[txRingOf(0)]);
+}
+/** The NIC freed the skbs of posted packets [from, from + n): netif_idx_release. */
+export function release(from: u32, n: u32): void {
+  for (let i = from; i < from + n; i++) netbackTxRelease(0, unchecked(pAux[unchecked(posted[i])]));
+}

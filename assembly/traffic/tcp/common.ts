@@ -1,0 +1,211 @@
+// Bulk TCP streams between external hosts and guests, both directions. This file: per-flow
+// configuration and sender state, segment framing and transmission, the RTO interval. The
+// sender is sender.ts (with SACK recovery in sack.ts and the timeout in rto.ts), the receiver
+// receiver.ts; calls go rto -> sender -> sack -> common and receiver -> common.
+//
+// Models, per flow (sequence numbers count full-sized segments of MSS bytes; sources.md J4):
+//  - sender: Reno congestion control: slow start (cwnd += segments acked) up to ssthresh,
+//    congestion avoidance (+1 segment per cwnd acked), fast retransmit on the 3rd duplicate ACK
+//    with ssthresh = flight/2 (with SACK also when more than 3 segments above snd_una are SACKed:
+//    FACK's trigger). Loss recovery is SACK-based by default (Linux tcp_sack = 1): a
+//    scoreboard of SACKed segments, RFC 6675's `pipe` (segments in flight) with every hole below
+//    the highest SACK taken as lost (FACK's rule, Linux 2.6 default): pipe = segments sent above
+//    the highest SACK + retransmitted holes not yet SACKed or acknowledged; while pipe < cwnd
+//    (= ssthresh) the next hole is retransmitted, else new data is sent; with tcp.sack off it is NewReno (window inflation,
+//    one hole retransmitted per partial ACK, RFC 6582). RTO with Jacobson/Karels RTT
+//    estimation (timestamps on: every ACK samples the RTT of the segment it acknowledges),
+//    exponential back-off and go-back-N, window probes when the receiver window is zero;
+//    effective window min(cwnd, rwnd);
+//  - receiver: in-order delivery to the socket (guest) or the application (external host), an
+//    out-of-order buffer with one slot per sequence number in the window, immediate duplicate
+//    ACKs for out-of-order and duplicate segments (carrying, with SACK, the block of the segment
+//    that triggered them: RFC 2018's first block; the sender's scoreboard accumulates the rest
+//    from earlier ACKs, which is exact while no ACK is lost), an ACK for every second full segment (or per
+//    skb covering more, as after LRO), a delayed-ACK timer otherwise (ATO), the advertised window
+//    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
+//    application frees space.
+// Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
+// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; external ends cost nothing and
+// use the wire directly (their hosts are not the object of study).
+// Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
+// connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
+// in this short-RTT, loss-driven setting both keep the bottleneck busy).
+
+import {
+  CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
+  CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
+  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
+  COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
+} from "../../../src/abi/layout";
+import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
+import { statInc } from "../../stats";
+import { eqNow } from "../../base/eventq";
+import { pktAlloc, PKT_NONE, KIND_DATA } from "../../packet";
+import { charge } from "../../cpu/account";
+import { flowGuest, flowRx, flowClient, flowSender, flowPortIndex, flowsMarkGuestToGuest, NO_GUEST } from "../../flows";
+import { timerNew, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../../kernel/timers";
+import { linkSend, senderLink, guestPort } from "../../hw/link";
+import { netfrontStage, netfrontVcpu } from "../../netfront/netfront";
+
+/** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (sources.md J1). */
+const ETH_OVERHEAD: u32 = 38;
+const ETH_MIN_FRAME: u32 = 64; // incl. header and FCS
+const IP_HDR: u32 = 20;
+
+export let nFlows: u32 = 0;
+/** Flows of guest g are [guestFlow0[g], guestFlow0[g] + guestFlows[g]): its received streams
+ *  first (guestRxFlows[g] of them: from external hosts, then from other guests), then the
+ *  streams it sends. */
+export let guestFlow0 = new StaticArray<u32>(0);
+export let guestFlows = new StaticArray<u32>(0);
+export let guestRxFlows = new StaticArray<u32>(0);
+export let W: u32 = 64; // per-flow window arrays (power of two)
+export let mss: u32 = 1448;
+let dataWire: u32 = 1538;
+export let ackWire: u32 = 90;
+let initCwnd: u32 = 3;
+export let rcvBuf: u32 = 0;
+export let rtoMin: f64 = 0;
+let rtoMax: f64 = 0;
+export let delack: u64 = 0;
+export let dupThresh: u32 = 3;
+export let sack: bool = true;
+
+// sender
+export let sUna = new StaticArray<u32>(0);
+export let sNxt = new StaticArray<u32>(0);
+export let sHigh = new StaticArray<u32>(0); // highest sequence ever sent + 1
+export let sCwnd = new StaticArray<u32>(0);
+export let sCwndCnt = new StaticArray<u32>(0);
+export let sSsthresh = new StaticArray<u32>(0);
+export let sDupacks = new StaticArray<u32>(0);
+export let sRecover = new StaticArray<u32>(0);
+export let sInRecovery = new StaticArray<u8>(0);
+export let sRwnd = new StaticArray<u32>(0);
+export let sSrtt = new StaticArray<f64>(0);
+export let sRttvar = new StaticArray<f64>(0);
+export let sRto = new StaticArray<f64>(0);
+export let sBackoff = new StaticArray<u32>(0);
+export let sRtoTimer = new StaticArray<u32>(0);
+export let sSendTime = new StaticArray<u64>(0); // [f*W + seq&(W-1)]
+export let sRetx = new StaticArray<u8>(0); // [f*W + seq&(W-1)] retransmitted: no RTT sample (Karn)
+export let sSacked = new StaticArray<u32>(0); // [f*W + seq&(W-1)] seq+1 when seq is SACKed, else stale
+export let sHighSack = new StaticArray<u32>(0); // highest SACKed sequence + 1
+export let sStarted = new StaticArray<u8>(0); // external senders: first transmission happened
+export let sRetxNxt = new StaticArray<u32>(0); // [f*W + seq&(W-1)] snd_nxt when seq was last retransmitted
+/** Delayed-ACK timer of each flow's receiver (created here, in flow order, with the RTO timer). */
+export let rDelackTimer = new StaticArray<u32>(0);
+
+/** Reads the configuration, sets up every flow and its two timers (RTO, delayed ACK). */
+export function tcpInit(): void {
+  let guests = cfgU32(CFG_GUESTS);
+  guestFlow0 = new StaticArray<u32>(<i32>guests);
+  guestFlows = new StaticArray<u32>(<i32>guests);
+  guestRxFlows = new StaticArray<u32>(<i32>guests);
+  nFlows = 0;
+  for (let g: u32 = 0; g < guests; g++) {
+    let rx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g));
+    let tx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 1));
+    let g2g = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
+    unchecked((guestFlow0[g] = nFlows));
+    unchecked((guestRxFlows[g] = rx + g2g));
+    unchecked((guestFlows[g] = rx + g2g + tx));
+    nFlows += rx + g2g + tx;
+  }
+  W = cfgU32(CFG_TCP_WINDOW_SEGS);
+  mss = cfgU32(CFG_MSS);
+  let hdr = cfgU32(CFG_TCP_HDR);
+  dataWire = mss + hdr + IP_HDR + ETH_OVERHEAD;
+  let ackFrame = hdr + IP_HDR + 18;
+  ackWire = (ackFrame < ETH_MIN_FRAME ? ETH_MIN_FRAME : ackFrame) + 20;
+  initCwnd = cfgU32(CFG_TCP_INIT_CWND);
+  rcvBuf = cfgU32(CFG_TCP_RCVBUF);
+  rtoMin = <f64>cfgU64(CFG_TCP_RTO_MIN);
+  rtoMax = <f64>cfgU64(CFG_CPU_HZ) * 120.0; // TCP_RTO_MAX 120 s
+  delack = cfgU64(CFG_TCP_DELACK);
+  dupThresh = cfgU32(CFG_TCP_DUPTHRESH);
+  sack = cfgU32(CFG_TCP_SACK) == 1;
+  let n = <i32>nFlows;
+  sUna = new StaticArray<u32>(n);
+  sNxt = new StaticArray<u32>(n);
+  sHigh = new StaticArray<u32>(n);
+  sCwnd = new StaticArray<u32>(n);
+  sCwndCnt = new StaticArray<u32>(n);
+  sSsthresh = new StaticArray<u32>(n);
+  sDupacks = new StaticArray<u32>(n);
+  sRecover = new StaticArray<u32>(n);
+  sInRecovery = new StaticArray<u8>(n);
+  sRwnd = new StaticArray<u32>(n);
+  sSrtt = new StaticArray<f64>(n);
+  sRttvar = new StaticArray<f64>(n);
+  sRto = new StaticArray<f64>(n);
+  sBackoff = new StaticArray<u32>(n);
+  sRtoTimer = new StaticArray<u32>(n);
+  sSendTime = new StaticArray<u64>(n * <i32>W);
+  sRetx = new StaticArray<u8>(n * <i32>W);
+  sSacked = new StaticArray<u32>(n * <i32>W);
+  sHighSack = new StaticArray<u32>(n);
+  sRetxNxt = new StaticArray<u32>(n * <i32>W);
+  sStarted = new StaticArray<u8>(n);
+  rDelackTimer = new StaticArray<u32>(n);
+  let ports = cfgU32(CFG_PORTS);
+  let portFlows = new StaticArray<u32>(<i32>ports);
+  let g: u32 = 0;
+  let nextSender = 0;
+  for (let f: u32 = 0; f < nFlows; f++) {
+    while (f >= unchecked(guestFlow0[g]) + unchecked(guestFlows[g])) g++;
+    let k = f - unchecked(guestFlow0[g]);
+    let rx = k < unchecked(guestRxFlows[g]);
+    // A guest's received flows: from external hosts first, then from other guests (in order).
+    let sender = NO_GUEST;
+    if (rx && k >= <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g))) {
+      sender = <u32>cfgTable(CFG_OFF_G2G_SENDER, nextSender++);
+      flowsMarkGuestToGuest();
+    }
+    unchecked((flowSender[f] = sender));
+    let port = g % ports;
+    unchecked((flowPortIndex[f] = unchecked(portFlows[port])));
+    unchecked((portFlows[port] = unchecked(portFlows[port]) + 1));
+    unchecked((flowGuest[f] = g));
+    unchecked((flowRx[f] = rx ? 1 : 0));
+    unchecked((sCwnd[f] = initCwnd));
+    unchecked((sSsthresh[f] = W / 2));
+    unchecked((sRwnd[f] = W / 2 - 1));
+    unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
+    let gv = netfrontVcpu(g);
+    // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
+    let senderTimerVcpu = !rx ? gv : sender != NO_GUEST ? netfrontVcpu(sender) : TIMER_NO_VCPU;
+    unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, senderTimerVcpu)));
+    unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, rx ? gv : TIMER_NO_VCPU)));
+  }
+}
+
+// ---- sending ----------------------------------------------------------------------------------
+
+/** Transmits segment `seq` of flow f from wherever the sender lives. */
+export function sendSegment(f: u32, seq: u32, retx: bool): void {
+  let p = pktAlloc(KIND_DATA, f, seq, mss, dataWire);
+  if (p == PKT_NONE) return;
+  let slot = (f * W) + (seq & (W - 1));
+  unchecked((sSendTime[slot] = eqNow));
+  unchecked((sRetx[slot] = retx ? 1 : 0));
+  if (retx) unchecked((sRetxNxt[slot] = unchecked(sNxt[f])));
+  statInc(ST_INJECTED);
+  statInc(ST_TCP_SEGS_SENT);
+  if (retx) statInc(ST_TCP_RETRANS);
+  let sender = unchecked(flowSender[f]);
+  if (unchecked(flowRx[f]) && sender == NO_GUEST) {
+    linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
+  } else {
+    charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
+    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
+    netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
+  }
+}
+
+/** Current retransmission timeout of flow f with back-off, cycles. */
+export function rtoCycles(f: u32): u64 {
+  let r = unchecked(sRto[f]) * <f64>(<u32>1 << unchecked(sBackoff[f]));
+  if (r > rtoMax) r = rtoMax;
+  return <u64>r;
+}

@@ -1,0 +1,221 @@
+// TCP receiver (see common.ts for the flow model): in-order delivery to the guest socket or the
+// external application, the out-of-order buffer, immediate duplicate ACKs carrying the SACK
+// block of the segment that triggered them, ACK every second full segment or delayed-ACK timer,
+// the advertised window from free socket space, and tcp_cleanup_rbuf's window-update ACK.
+
+import {
+  COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
+  ST_TCP_OOO_SEGS, ST_ACKS_SENT, ST_DROP_GUEST_SOCKET,
+} from "../../../src/abi/layout";
+import { cost } from "../../config";
+import { statInc, statAdd } from "../../stats";
+import { eqNow } from "../../base/eventq";
+import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../../base/fifo";
+import { pktAlloc, pktFree, pktDrop, pSeq, pSegs, pBytes, pWin, pktUnits, PKT_NONE, KIND_ACK, pSackLo, pSackHi } from "../../packet";
+import { charge } from "../../cpu/account";
+import { flowGuest, flowRx, flowClient } from "../../flows";
+import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
+import { linkSend, senderLink, guestPort } from "../../hw/link";
+import { netfrontStage } from "../../netfront/netfront";
+import { nFlows, W, mss, ackWire, rcvBuf, delack, sack, rDelackTimer } from "./common";
+
+// SACK block of the segment that triggered the next ACK (set by the receiver just before sendAck).
+let ackSackLo: u32 = 0;
+let ackSackHi: u32 = 0;
+
+// receiver
+let rNxt = new StaticArray<u32>(0);
+let rUnacked = new StaticArray<u32>(0);
+let rLastWin = new StaticArray<u32>(0);
+let rOoo = new StaticArray<u32>(0); // [f*W + seq&(W-1)] held out-of-order packet or PKT_NONE
+let rSock = new StaticArray<i32>(0); // guest receivers: socket receive queue
+let rSockBytes = new StaticArray<u32>(0);
+
+/** Allocates the receivers' state (after tcpInit). */
+export function tcpReceiverInit(): void {
+  let n = <i32>nFlows;
+  rNxt = new StaticArray<u32>(n);
+  rUnacked = new StaticArray<u32>(n);
+  rLastWin = new StaticArray<u32>(n);
+  rOoo = new StaticArray<u32>(n * <i32>W);
+  rSock = new StaticArray<i32>(n);
+  rSockBytes = new StaticArray<u32>(n);
+  for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
+  for (let f: u32 = 0; f < nFlows; f++) {
+    unchecked((rSock[f] = unchecked(flowRx[f]) ? fifoNew(W) : -1));
+    unchecked((rLastWin[f] = advertisedWindow(f)));
+  }
+}
+
+
+export function tcpSocketQueue(f: u32): i32 {
+  return unchecked(rSock[f]);
+}
+
+
+/** Free receive buffer, in segments, capped to what the out-of-order window can hold. */
+function advertisedWindow(f: u32): u32 {
+  let cap = W / 2 - 1;
+  if (!unchecked(flowRx[f])) return cap; // external application reads instantly
+  let used = unchecked(rSockBytes[f]);
+  let free: u32 = used >= rcvBuf ? 0 : (rcvBuf - used) / mss;
+  return free < cap ? free : cap;
+}
+
+function sendAck(f: u32): void {
+  let win = advertisedWindow(f);
+  let p = pktAlloc(KIND_ACK, f, unchecked(rNxt[f]), 0, ackWire);
+  if (p == PKT_NONE) return;
+  unchecked((pWin[p] = win));
+  if (sack) {
+    unchecked((pSackLo[p] = ackSackLo));
+    unchecked((pSackHi[p] = ackSackHi));
+    ackSackLo = 0;
+    ackSackHi = 0;
+  }
+  unchecked((rUnacked[f] = 0));
+  unchecked((rLastWin[f] = win));
+  timerCancel(unchecked(rDelackTimer[f]));
+  statInc(ST_INJECTED);
+  statInc(ST_ACKS_SENT);
+  if (unchecked(flowRx[f])) {
+    charge(COMP_STACK, <u64>cost(COST_STACK_TX_PKT));
+    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
+    netfrontStage(unchecked(flowGuest[f]), p);
+  } else {
+    linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
+  }
+}
+
+/** In-order data reaches the end: the guest socket, or the external application. */
+function deliverInOrder(f: u32, p: u32): void {
+  if (unchecked(flowRx[f])) {
+    let s = unchecked(rSock[f]);
+    if (fifoFull(s)) {
+      pktDrop(ST_DROP_GUEST_SOCKET, p); // cannot happen with a window-limited sender; counted if it does
+      return;
+    }
+    fifoPush(s, p);
+    unchecked((rSockBytes[f] = unchecked(rSockBytes[f]) + unchecked(pBytes[p])));
+  } else {
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+  }
+}
+
+/** Drops held out-of-order packets now covered by rcv_nxt (they were duplicates). */
+function discardCovered(f: u32, from: u32, to: u32): void {
+  for (let s = from; s < to; s++) {
+    let slot = f * W + (s & (W - 1));
+    let q = unchecked(rOoo[slot]);
+    if (q != PKT_NONE && unchecked(pSeq[q]) == s) {
+      unchecked((rOoo[slot] = PKT_NONE));
+      statAdd(ST_TCP_DUP_SEGS, unchecked(pSegs[q]));
+      statAdd(ST_DELIVERED, pktUnits(q));
+      pktFree(q);
+    }
+  }
+}
+
+/** tcp_rcv_established for data packet p (one or more segments) of flow f. */
+export function tcpReceiverOnData(f: u32, p: u32): void {
+  let seq = unchecked(pSeq[p]);
+  let segs = unchecked(pSegs[p]);
+  let nxt = unchecked(rNxt[f]);
+  if (seq + segs <= nxt) {
+    // Entirely old: a duplicate (DSACK-style immediate ACK).
+    statAdd(ST_TCP_DUP_SEGS, segs);
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+    sendAck(f);
+    return;
+  }
+  if (seq <= nxt) {
+    // In order (possibly overlapping old data at its start).
+    if (seq < nxt) {
+      statAdd(ST_TCP_DUP_SEGS, nxt - seq);
+      unchecked((pBytes[p] = (seq + segs - nxt) * mss));
+    }
+    let newNxt = seq + segs;
+    discardCovered(f, nxt, newNxt);
+    deliverInOrder(f, p);
+    nxt = newNxt;
+    let filled = false;
+    // Pull what the out-of-order buffer now continues.
+    while (true) {
+      let slot = f * W + (nxt & (W - 1));
+      let q = unchecked(rOoo[slot]);
+      if (q == PKT_NONE || unchecked(pSeq[q]) != nxt) break;
+      unchecked((rOoo[slot] = PKT_NONE));
+      let qn = nxt + unchecked(pSegs[q]);
+      discardCovered(f, nxt + 1, qn);
+      deliverInOrder(f, q);
+      nxt = qn;
+      filled = true;
+    }
+    unchecked((rNxt[f] = nxt));
+    let un = unchecked(rUnacked[f]) + segs;
+    unchecked((rUnacked[f] = un));
+    // __tcp_ack_snd_check: more than one full segment unacknowledged, or a hole was filled.
+    if (un >= 2 || filled) sendAck(f);
+    else {
+      let t = unchecked(rDelackTimer[f]);
+      if (!timerPending(t)) timerArm(t, eqNow + delack);
+    }
+    return;
+  }
+  // Out of order: hold it if the window slot is free, and send a duplicate ACK now, whose SACK
+  // block reports this segment.
+  statAdd(ST_TCP_OOO_SEGS, segs);
+  ackSackLo = seq;
+  ackSackHi = seq + segs;
+  let slot = f * W + (seq & (W - 1));
+  if (seq - nxt < W && unchecked(rOoo[slot]) == PKT_NONE) unchecked((rOoo[slot] = p));
+  else {
+    statAdd(ST_TCP_DUP_SEGS, segs);
+    statAdd(ST_DELIVERED, pktUnits(p));
+    pktFree(p);
+  }
+  sendAck(f);
+}
+
+/** The guest application took `bytes` from flow f's socket: maybe a window update. */
+export function tcpSocketConsumed(f: u32, bytes: u32): void {
+  let b = unchecked(rSockBytes[f]);
+  unchecked((rSockBytes[f] = b > bytes ? b - bytes : 0));
+  // tcp_cleanup_rbuf: advertise when the window at least doubles from a half-closed one.
+  let last = unchecked(rLastWin[f]);
+  let clamp = W / 2 - 1;
+  let now = advertisedWindow(f);
+  if (last * 2 <= clamp && now >= last * 2 && now > last) sendAck(f);
+}
+
+// ---- timers ----------------------------------------------------------------------------------------
+
+/** The delayed-ACK timer of flow f expired: ACK what is still unacknowledged. */
+export function tcpDelackFire(f: u32): void {
+  if (unchecked(rUnacked[f]) > 0) sendAck(f);
+}
+
+/** Packets held by TCP receivers: sockets and out-of-order buffers (conservation walk). */
+export function tcpHeldUnits(): u64 {
+  let s: u64 = 0;
+  for (let f: u32 = 0; f < nFlows; f++) {
+    let q = unchecked(rSock[f]);
+    if (q >= 0) for (let i: u32 = 0; i < fifoLen(q); i++) s += pktUnits(fifoAt(q, i));
+    for (let i: u32 = 0; i < W; i++) {
+      let h = unchecked(rOoo[f * W + i]);
+      if (h != PKT_NONE) s += pktUnits(h);
+    }
+  }
+  return s;
+}
+
+/** Receiver's next expected segment (tests). */
+export function tcpRcvNxt(f: u32): u32 {
+  return unchecked(rNxt[f]);
+}
+/** Payload bytes waiting in flow f's guest socket (tests). */
+export function tcpSockBytes(f: u32): u32 {
+  return unchecked(rSockBytes[f]);
+}

@@ -1,0 +1,185 @@
+// TCP sender (see common.ts for the flow model): tcp_write_xmit within min(cwnd, rwnd), tcp_ack
+// with Reno congestion control, fast retransmit and recovery (SACK-based, sack.ts, or NewReno),
+// and Jacobson/Karels RTT estimation from timestamps with Karn's rule.
+
+import {
+  CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, ST_TCP_RWND_SUM, ST_TCP_RWND_ACKS,
+  ST_TCP_RTT_SUM, ST_TCP_RTT_SAMPLES,
+} from "../../../src/abi/layout";
+import { cfgU64 } from "../../config";
+import { rngUniform } from "../../base/rng";
+import { statInc, statAdd, guestStatAdd } from "../../stats";
+import { eqNow } from "../../base/eventq";
+import { pktFree, pSeq, pWin, pktUnits, pSackLo, pSackHi } from "../../packet";
+import { flowGuest, flowRx, flowSender, NO_GUEST } from "../../flows";
+import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
+import {
+  sUna, sNxt, sHigh, sCwnd, sCwndCnt, sSsthresh, sDupacks, sRecover, sInRecovery, sRwnd, sSrtt, sRttvar,
+  sRto, sBackoff, sRtoTimer, sSendTime, sRetx, sHighSack, sStarted, W, mss, rtoMin, dupThresh, sack,
+  sendSegment, rtoCycles,
+} from "./common";
+import { isSacked, sackMark, sackSend } from "./sack";
+
+/** Starts external sender f at cycle 0: its first transmission waits on its RTO timer until a
+ *  seeded start time (the guest-side senders start when their application first runs). */
+export function tcpStartRx(f: u32): void {
+  let at = <u64>(rngUniform() * <f64>cfgU64(CFG_START_JITTER));
+  // A sending guest starts from its own VCPU (a timer there), never from init.
+  if (at == 0 && unchecked(flowSender[f]) != NO_GUEST) at = 1;
+  if (at == 0) {
+    unchecked((sStarted[f] = 1));
+    senderPush(f);
+  } else timerArm(unchecked(sRtoTimer[f]), at);
+}
+
+/** A guest TX flow's application starts writing. */
+export function tcpTxFlowStart(f: u32): void {
+  senderPush(f);
+}
+
+/** Sends what the window allows (tcp_write_xmit), arms the RTO. */
+export function senderPush(f: u32): void {
+  let una = unchecked(sUna[f]);
+  let cwnd = unchecked(sCwnd[f]);
+  let rwnd = unchecked(sRwnd[f]);
+  let wnd = cwnd < rwnd ? cwnd : rwnd;
+  let limit = una + wnd;
+  let nxt = unchecked(sNxt[f]);
+  while (nxt < limit) {
+    // After an RTO (go-back-N) segments the receiver SACKed are not sent again.
+    if (!(sack && nxt < unchecked(sHigh[f]) && isSacked(f, nxt))) sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
+    nxt++;
+  }
+  unchecked((sNxt[f] = nxt));
+  if (nxt > unchecked(sHigh[f])) unchecked((sHigh[f] = nxt));
+  let t = unchecked(sRtoTimer[f]);
+  if (nxt != una) {
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  } else if (rwnd == 0) {
+    // Zero window, nothing in flight: the persist timer probes later.
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  }
+}
+
+/** tcp_ack for the ACK packet p of flow f (frees p). */
+export function tcpSenderOnAck(f: u32, p: u32): void {
+  let ack = unchecked(pSeq[p]);
+  let win = unchecked(pWin[p]);
+  statAdd(ST_DELIVERED, pktUnits(p));
+  pktFree(p);
+  let sLo = unchecked(pSackLo[p]);
+  let sHi = unchecked(pSackHi[p]);
+  let una = unchecked(sUna[f]);
+  let oldRwnd = unchecked(sRwnd[f]);
+  unchecked((sRwnd[f] = win));
+  statAdd(ST_TCP_RWND_SUM, win);
+  statInc(ST_TCP_RWND_ACKS);
+  if (ack > unchecked(sHigh[f])) return; // acks data never sent: ignore
+  if (sack && sHi > sLo) sackMark(f, ack > una ? ack : una, sLo, sHi);
+  if (ack > una) {
+    let acked = ack - una;
+    // RTT sample (timestamps: the echoed segment's send time), Karn's rule for retransmissions.
+    let slot = (f * W) + ((ack - 1) & (W - 1));
+    if (!unchecked(sRetx[slot])) rttSample(f, <f64>(eqNow - unchecked(sSendTime[slot])));
+    unchecked((sBackoff[f] = 0));
+    unchecked((sUna[f] = ack));
+    if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
+    if (!unchecked(flowRx[f])) guestStatAdd(unchecked(flowGuest[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+    else if (unchecked(flowSender[f]) != NO_GUEST) guestStatAdd(unchecked(flowSender[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+    if (unchecked(sInRecovery[f])) {
+      if (ack >= unchecked(sRecover[f])) {
+        // Full ACK: leave recovery with the window deflated to ssthresh.
+        unchecked((sInRecovery[f] = 0));
+        unchecked((sCwnd[f] = unchecked(sSsthresh[f])));
+      } else if (sack) {
+        // Partial ACK: sackSend below recomputes pipe from the scoreboard.
+      } else {
+        // Partial ACK: retransmit the next hole, deflate by the amount acked.
+        sendSegment(f, ack, true);
+        let c = unchecked(sCwnd[f]);
+        unchecked((sCwnd[f] = c > acked ? c - acked + 1 : 1));
+      }
+    } else {
+      let c = unchecked(sCwnd[f]);
+      let ss = unchecked(sSsthresh[f]);
+      if (c < ss) {
+        c += acked;
+        if (c > ss) c = ss;
+      } else {
+        let cnt = unchecked(sCwndCnt[f]) + acked;
+        while (cnt >= c) {
+          cnt -= c;
+          c++;
+        }
+        unchecked((sCwndCnt[f] = cnt));
+      }
+      let cap = W / 2;
+      unchecked((sCwnd[f] = c < cap ? c : cap));
+    }
+    unchecked((sDupacks[f] = 0));
+    let t = unchecked(sRtoTimer[f]);
+    if (unchecked(sNxt[f]) == ack) timerCancel(t);
+    else timerArm(t, eqNow + rtoCycles(f));
+  } else if (ack == una && unchecked(sNxt[f]) != una && win == oldRwnd) {
+    let d = unchecked(sDupacks[f]) + 1;
+    unchecked((sDupacks[f] = d));
+    if (unchecked(sInRecovery[f])) {
+      if (!sack) unchecked((sCwnd[f] = unchecked(sCwnd[f]) + 1)); // window inflation
+    } else if (sack && una >= unchecked(sRecover[f]) && (d >= dupThresh || unchecked(sHighSack[f]) > una + dupThresh)) {
+      // With SACK, recovery starts on the 3rd duplicate ACK or as soon as more than dupThresh
+      // segments above snd_una are SACKed (FACK: fackets_out > reordering, as Linux 2.6 does),
+      // which matters when LRO or delayed ACKs fold many out-of-order segments into few ACKs.
+      statInc(ST_TCP_FAST_RECOVERIES);
+      let flight = unchecked(sNxt[f]) - una;
+      let ss = flight / 2;
+      if (ss < 2) ss = 2;
+      unchecked((sSsthresh[f] = ss));
+      unchecked((sRecover[f] = unchecked(sNxt[f])));
+      unchecked((sInRecovery[f] = 1));
+      unchecked((sCwnd[f] = ss));
+      sendSegment(f, una, true); // the first hole goes at once (fast retransmit)
+    } else if (d == dupThresh && una >= unchecked(sRecover[f])) {
+      // Fast retransmit; NewReno's `recover` avoids re-entering for the same window.
+      statInc(ST_TCP_FAST_RECOVERIES);
+      let flight = unchecked(sNxt[f]) - una;
+      let ss = flight / 2;
+      if (ss < 2) ss = 2;
+      unchecked((sSsthresh[f] = ss));
+      unchecked((sRecover[f] = unchecked(sNxt[f])));
+      unchecked((sInRecovery[f] = 1));
+      unchecked((sCwnd[f] = ss + dupThresh));
+      sendSegment(f, una, true);
+    }
+  }
+  if (sack && unchecked(sInRecovery[f])) {
+    sackSend(f);
+    let t = unchecked(sRtoTimer[f]);
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  } else senderPush(f);
+}
+
+function rttSample(f: u32, r: f64): void {
+  statAdd(ST_TCP_RTT_SUM, <u64>r);
+  statInc(ST_TCP_RTT_SAMPLES);
+  let srtt = unchecked(sSrtt[f]);
+  if (srtt == 0) {
+    srtt = r;
+    unchecked((sRttvar[f] = r / 2));
+  } else {
+    let d = srtt > r ? srtt - r : r - srtt;
+    unchecked((sRttvar[f] = 0.75 * unchecked(sRttvar[f]) + 0.25 * d));
+    srtt = 0.875 * srtt + 0.125 * r;
+  }
+  unchecked((sSrtt[f] = srtt));
+  let rto = srtt + 4 * unchecked(sRttvar[f]);
+  unchecked((sRto[f] = rto < rtoMin ? rtoMin : rto));
+}
+
+/** Sender's congestion window, segments (time series). */
+export function tcpCwnd(f: u32): u32 {
+  return unchecked(sCwnd[f]);
+}
+/** Receive window the sender last heard from its peer, segments (time series). */
+export function tcpRwnd(f: u32): u32 {
+  return unchecked(sRwnd[f]);
+}
