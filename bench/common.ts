@@ -64,7 +64,7 @@ export function benchEnv(): BenchEnv {
   let cpu = cpus()[0]?.model ?? "unknown";
   try {
     const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
-    if (m && m[1]) cpu = m[1].trim();
+    if (m?.[1]) cpu = m[1].trim();
   } catch {
     // not Linux: os.cpus() it is
   }

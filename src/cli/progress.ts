@@ -56,7 +56,9 @@ export class ProgressReporter {
     if (this.stream.isTTY !== true || this.bar) return;
     this.bar = new SingleBar(
       {
-        format: `${this.opts.label} |{bar}| {done}/{count} ${this.opts.unit} | {percentage}% | {rateText} | ETA {etaText}{failedText}`,
+        format:
+          `${this.opts.label} |{bar}| {done}/{count} ${this.opts.unit} | {percentage}% | {rateText} | ` +
+          "ETA {etaText}{failedText}",
         hideCursor: true,
         stream: this.stream,
         // Redraws per second at most, whatever the update rate.
@@ -140,6 +142,7 @@ export class ProgressReporter {
     const p = this.payload();
     const pct = Math.floor(fraction * 100);
     const tail = failed > 0 ? `, ${failed} failed` : "";
-    return `${this.opts.label}: ${done}/${this.total} ${this.opts.unit} done (${pct}%), ${p["rateText"]}, ETA ${p["etaText"]}${tail}`;
+    const head = `${this.opts.label}: ${done}/${this.total} ${this.opts.unit} done (${pct}%)`;
+    return `${head}, ${p["rateText"]}, ETA ${p["etaText"]}${tail}`;
   }
 }

@@ -22,7 +22,8 @@ const lro = { ...lowEvent, netfront: { lro: { enabled: true } } };
 
 export const PRESETS: Record<string, Preset> = {
   "paper-baseline": {
-    description: "Zhang et al. baseline: 4 x 1 GbE, 4 one-VCPU guests, dom0 with 4 VCPUs, stock netback (one tasklet pair), every event on dom0 VCPU0.",
+    description:
+      "Zhang et al. baseline: 4 x 1 GbE, 4 one-VCPU guests, dom0 with 4 VCPUs, stock netback (one tasklet pair), every event on dom0 VCPU0.",
     config: paperBase,
   },
   "paper-multi-tasklet": {
@@ -30,7 +31,8 @@ export const PRESETS: Record<string, Preset> = {
     config: multiTasklet,
   },
   "paper-dispatch": {
-    description: "+ event-channel dispatch: each vif's event channel and its port's PIRQ bound to its group's dom0 VCPU.",
+    description:
+      "+ event-channel dispatch: each vif's event channel and its port's PIRQ bound to its group's dom0 VCPU.",
     config: dispatch,
   },
   "paper-low-event": {

@@ -254,6 +254,8 @@ export function runPool(tasks: readonly PoolTask[], opts: RunPoolOptions): Promi
         : {}),
     });
     opts.signal?.addEventListener("abort", onAbort, { once: true });
-    tasks.forEach((t, task) => pool.submit({ task, config: t.config, ...(t.seed !== undefined ? { seed: t.seed } : {}) }));
+    tasks.forEach((t, task) =>
+      pool.submit({ task, config: t.config, ...(t.seed !== undefined ? { seed: t.seed } : {}) }),
+    );
   });
 }

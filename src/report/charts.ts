@@ -189,6 +189,14 @@ function colorScale(domain: readonly string[], colors?: Readonly<Record<string, 
   return scale;
 }
 
+/** The colour encoding every chart uses: one legend on the right for series and reference marks. */
+function legendColor(o: ChartBase & { colors?: Readonly<Record<string, string>> }, domain: readonly string[]) {
+  const scale = colorScale(domain, o.colors);
+  return { field: LEGEND_FIELD, type: "nominal", title: o.legendTitle, scale, legend: LEGEND };
+}
+
+const LEGEND = { orient: "right", labelLimit: 320, titleLimit: 320 };
+
 function yScale(o: ChartBase): Record<string, unknown> {
   return o.yDomain ? { domain: o.yDomain, zero: false, nice: false } : { zero: true };
 }
@@ -210,13 +218,7 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
   const series = uniq(rows.map((r) => r[LEGEND_FIELD]));
   const refs = o.references ?? [];
   const refLabels = uniq(refs.map((r) => r.label));
-  const color = {
-    field: LEGEND_FIELD,
-    type: "nominal",
-    title: o.legendTitle,
-    scale: colorScale([...series, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
-  };
+  const color = legendColor(o, [...series, ...refLabels]);
   const grouped = series.length > 1;
   const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: 0, labelLimit: 140 } };
   const y = { field: "value", type: "quantitative", title: o.yTitle, scale: yScale(o), axis: yAxis(o) };
@@ -294,13 +296,7 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
   const refLabels = uniq(refs.map((r) => r.label));
   const order = new Map(stacks.map((s, i) => [s, i]));
   const rows = o.data.map((d) => ({ ...d, [LEGEND_FIELD]: d.stack, stackIndex: order.get(d.stack) ?? stacks.length }));
-  const color = {
-    field: LEGEND_FIELD,
-    type: "nominal",
-    title: o.legendTitle,
-    scale: colorScale([...stacks, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
-  };
+  const color = legendColor(o, [...stacks, ...refLabels]);
   const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: o.panelTitle === undefined ? 0 : -90 } };
   const layers: Record<string, unknown>[] = [
     {
@@ -355,13 +351,7 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   const refs = o.references ?? [];
   const refLabels = uniq(refs.map((r) => r.label));
   const rows = o.data.map((d) => ({ ...d, x: quantitative ? d.x : String(d.x), [LEGEND_FIELD]: d.series }));
-  const color = {
-    field: LEGEND_FIELD,
-    type: "nominal",
-    title: o.legendTitle,
-    scale: colorScale([...series, ...refLabels], o.colors),
-    legend: { orient: "right", labelLimit: 320, titleLimit: 320 },
-  };
+  const color = legendColor(o, [...series, ...refLabels]);
   const xScale: Record<string, unknown> = o.xLog ? { type: "log" } : { zero: false };
   if (o.xDomain) xScale["domain"] = o.xDomain;
   const x = quantitative

@@ -142,6 +142,12 @@ export interface DerivedFormula {
 /** Packets netback delivered to guests over the window, at least 1 (the per-packet denominator). */
 const rxPackets = (w: CounterWindow): number => Math.max(1, w.delta(L.ST_NB_RX_PKTS));
 
+/** Mean of a sum over its count, converted from cycles to us; 0 without samples. */
+const meanUs = (w: CounterWindow, sum: number, count: number, cpuHz: number): number => {
+  const n = w.delta(count);
+  return n > 0 ? (w.delta(sum) / n / cpuHz) * 1e6 : 0;
+};
+
 /** result.derived, in this order. */
 export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
   {
@@ -150,7 +156,10 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
     description: "Interdomain notifications (both directions, both rings) per packet netback delivered to guests.",
     formula: "(notifyNetbackRx + notifyNetbackTx + notifyNetfrontTx + notifyNetfrontRx) / max(1, netbackRxPackets)",
     compute: ({ w }) =>
-      (w.delta(L.ST_NOTIFY_NB_RX) + w.delta(L.ST_NOTIFY_NB_TX) + w.delta(L.ST_NOTIFY_NF_TX) + w.delta(L.ST_NOTIFY_NF_RX)) /
+      (w.delta(L.ST_NOTIFY_NB_RX) +
+        w.delta(L.ST_NOTIFY_NB_TX) +
+        w.delta(L.ST_NOTIFY_NF_TX) +
+        w.delta(L.ST_NOTIFY_NF_RX)) /
       rxPackets(w),
   },
   {
@@ -216,10 +225,7 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
     unit: "us",
     description: "Mean time a frame waited in a NIC RX ring, from its arrival to the dom0 driver's poll.",
     formula: "ST_STAGE_WAIT_SUM / ST_STAGE_WAIT_COUNT / cpuHz * 1e6 (0 without samples)",
-    compute: ({ w, cpuHz }) => {
-      const n = w.delta(L.ST_STAGE_WAIT_COUNT);
-      return n > 0 ? (w.delta(L.ST_STAGE_WAIT_SUM) / n / cpuHz) * 1e6 : 0;
-    },
+    compute: ({ w, cpuHz }) => meanUs(w, L.ST_STAGE_WAIT_SUM, L.ST_STAGE_WAIT_COUNT, cpuHz),
   },
   {
     name: "stageWaitSamples",
@@ -247,10 +253,7 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
     unit: "us",
     description: "Mean RTT the TCP senders measured (timestamps: every ACK that is not for a retransmission).",
     formula: "ST_TCP_RTT_SUM / ST_TCP_RTT_SAMPLES / cpuHz * 1e6 (0 without samples)",
-    compute: ({ w, cpuHz }) => {
-      const n = w.delta(L.ST_TCP_RTT_SAMPLES);
-      return n > 0 ? (w.delta(L.ST_TCP_RTT_SUM) / n / cpuHz) * 1e6 : 0;
-    },
+    compute: ({ w, cpuHz }) => meanUs(w, L.ST_TCP_RTT_SUM, L.ST_TCP_RTT_SAMPLES, cpuHz),
   },
 ];
 

@@ -8,7 +8,9 @@ export function timeSeriesCsv(ts: TimeSeries): string {
   const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [["timeMs", ...names.map((n) => `${n} [${ts.series[n]!.unit}]`)].map(quote).join(",")];
   for (let k = 0; k < ts.timeMs.length; k++) {
-    lines.push([ts.timeMs[k]!, ...names.map((n) => ts.series[n]!.values[k]!)].map((v) => String(+v.toPrecision(9))).join(","));
+    lines.push(
+      [ts.timeMs[k]!, ...names.map((n) => ts.series[n]!.values[k]!)].map((v) => String(+v.toPrecision(9))).join(","),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -38,18 +40,30 @@ export function sparkline(values: readonly number[], lo: number, hi: number, wid
 /** The main series of a run as labelled sparklines with their range. */
 export function sparklineBlock(ts: TimeSeries): string[] {
   const rows: string[][] = [];
-  const line = (label: string, name: string, lo: number | null, hi: number | null, fmt: (x: number) => string, unit?: string): void => {
+  const line = (
+    label: string,
+    name: string,
+    lo: number | null,
+    hi: number | null,
+    fmt: (x: number) => string,
+    unit?: string,
+  ): void => {
     const s = ts.series[name];
     if (!s || s.values.length === 0) return;
     const min = Math.min(...s.values);
     const max = Math.max(...s.values);
-    rows.push([label, sparkline(s.values, lo ?? min, hi ?? max), `${fmt(min)} .. ${fmt(max)} ${unit ?? s.unit}`.trimEnd()]);
+    rows.push([
+      label,
+      sparkline(s.values, lo ?? min, hi ?? max),
+      `${fmt(min)} .. ${fmt(max)} ${unit ?? s.unit}`.trimEnd(),
+    ]);
   };
   const gb = (x: number): string => x.toFixed(3);
   const pc = (x: number): string => `${(x * 100).toFixed(0)}%`;
   const n = (x: number): string => x.toFixed(0);
   let maxVm = 0;
-  for (const k of Object.keys(ts.series)) if (/^vm\d+\.goodputGbps$/.test(k)) maxVm = Math.max(maxVm, ...ts.series[k]!.values);
+  for (const k of Object.keys(ts.series))
+    if (/^vm\d+\.goodputGbps$/.test(k)) maxVm = Math.max(maxVm, ...ts.series[k]!.values);
   line("aggregate", "aggregateGbps", 0, null, gb);
   for (const k of Object.keys(ts.series)) {
     const m = /^vm(\d+)\.goodputGbps$/.exec(k);

@@ -18,7 +18,10 @@ export function costParams(): ParamSpec[] {
 /** Presets that set any costs.* value (should be none: presets change mechanisms, never costs). */
 export function presetsTouchingCosts(): string[] {
   return Object.entries(PRESETS)
-    .filter(([, p]) => JSON.stringify(p.config).includes('"costs"') || Object.keys(p.config).some((k) => k.startsWith("costs")))
+    .filter(
+      ([, p]) =>
+        JSON.stringify(p.config).includes('"costs"') || Object.keys(p.config).some((k) => k.startsWith("costs")),
+    )
     .map(([k]) => k);
 }
 
@@ -63,11 +66,14 @@ export function sensitivityMarkdown(s: SensitivityReport): string {
   out.push(
     `Throughput (aggregate TCP goodput, Gb/s; mean of seeds ${s.settings.seeds.join(", ")} with its 95% CI, ` +
       `${s.settings.durationMs} ms measured after ${s.settings.warmupMs} ms warm-up) with every constant at its default: ` +
-      presets.map((p) => `${p} ${g3(s.base[p]!.gbps)}${ci(s.base[p]!.ci95Gbps)}`).join(", ") + ".",
+      presets.map((p) => `${p} ${g3(s.base[p]!.gbps)}${ci(s.base[p]!.ci95Gbps)}`).join(", ") +
+      ".",
   );
   out.push("");
   if (s.rows.length === 0) {
-    out.push(s.settings.allCosts ? "No cost parameters." : "No cost constant is marked as fitted in src/config/params.ts.");
+    out.push(
+      s.settings.allCosts ? "No cost parameters." : "No cost constant is marked as fitted in src/config/params.ts.",
+    );
     return out.join("\n");
   }
   const head = ["constant", "default"];

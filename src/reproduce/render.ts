@@ -108,15 +108,22 @@ export function throughputChart(r: ReproduceReport): Promise<string> {
     legendTitle: "series",
     seriesLabel: sim,
     categories: r.steps.map((s) => s.label),
-    data: r.steps.filter((s) => Number.isFinite(s.simulatedGbps)).map((s) => ({
-      category: s.label,
-      value: s.simulatedGbps,
-      ...(s.ci95RangeGbps ? { low: s.ci95RangeGbps[0], high: s.ci95RangeGbps[1] } : {}),
-    })),
+    data: r.steps
+      .filter((s) => Number.isFinite(s.simulatedGbps))
+      .map((s) => ({
+        category: s.label,
+        value: s.simulatedGbps,
+        ...(s.ci95RangeGbps ? { low: s.ci95RangeGbps[0], high: s.ci95RangeGbps[1] } : {}),
+      })),
     references: [
       ...r.steps
         .filter((s) => s.paperGbps !== null)
-        .map((s) => ({ label: "paper (abstract)", category: s.label, value: s.paperGbps!, text: `paper ${s.paperGbps!.toFixed(1)}` })),
+        .map((s) => ({
+          label: "paper (abstract)",
+          category: s.label,
+          value: s.paperGbps!,
+          text: `paper ${s.paperGbps!.toFixed(1)}`,
+        })),
       { label: `TCP ceiling 4 x 1 GbE (${r.tcpCeilingGbps} Gb/s)`, value: r.tcpCeilingGbps },
     ],
     valueLabels: ".2f",

@@ -122,7 +122,8 @@ export function stepConfigs(opts: { durationMs?: number; warmupMs?: number }): R
 /** Runs 5 steps x N seeds on a worker pool and summarizes them. */
 export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceReport> {
   const nSeeds = opts.seeds ?? 5;
-  if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
+  if (!Number.isInteger(nSeeds) || nSeeds < 1)
+    throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
   const configs = stepConfigs(opts);
   const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));
@@ -160,7 +161,13 @@ export function summarizeStep(step: PaperStep, description: string, runs: readon
     first.cpu.forEach((c, i) => {
       const breakdown: Record<string, number> = {};
       for (const k of Object.keys(c.breakdown)) breakdown[k] = avg((r) => r.cpu[i]?.breakdown[k] ?? 0);
-      vcpus.push({ id: `${c.domain}.${c.vcpu}`, domain: c.domain, vcpu: c.vcpu, utilization: avg((r) => r.cpu[i]?.utilization ?? 0), breakdown });
+      vcpus.push({
+        id: `${c.domain}.${c.vcpu}`,
+        domain: c.domain,
+        vcpu: c.vcpu,
+        utilization: avg((r) => r.cpu[i]?.utilization ?? 0),
+        breakdown,
+      });
     });
   }
   const dom0 = vcpus.filter((v) => v.domain === "dom0");
@@ -266,13 +273,15 @@ export function evaluateChecks(steps: readonly StepSummary[]): Check[] {
       const hiB = b.simulatedGbps + (b.ci95Gbps ?? 0);
       const loA = a.simulatedGbps - (a.ci95Gbps ?? 0);
       const ok = hiB >= loA;
-      const pm = (x: StepSummary): string => `${f3(x.simulatedGbps)}${x.ci95Gbps === null ? "" : ` +- ${f3(x.ci95Gbps)}`}`;
+      const pm = (x: StepSummary): string =>
+        `${f3(x.simulatedGbps)}${x.ci95Gbps === null ? "" : ` +- ${f3(x.ci95Gbps)}`}`;
       parts.push(`${b.name} ${pm(b)} vs ${pm(a)}: ${ok ? "ok" : "slower"}`);
       if (!ok) bad.push(b.name);
     }
     checks.push({
       id: "monotone",
-      description: "each step at least as fast as the one before within the 95% CIs (step's upper bound >= previous step's lower bound)",
+      description:
+        "each step at least as fast as the one before within the 95% CIs (step's upper bound >= previous step's lower bound)",
       pass: bad.length === 0,
       detail: parts.join("; ") + (bad.length ? `; slower: ${bad.join(", ")}` : ""),
       values: Object.fromEntries(steps.map((s) => [s.name, s.simulatedGbps])),
@@ -327,7 +336,8 @@ export function evaluateChecks(steps: readonly StepSummary[]): Check[] {
       id: "runs-completed",
       description: "every run completed (packet conservation held)",
       pass: errored === 0,
-      detail: errored === 0 ? `${steps.reduce((a, s) => a + s.runs.length, 0)} runs completed` : `${errored} run(s) errored`,
+      detail:
+        errored === 0 ? `${steps.reduce((a, s) => a + s.runs.length, 0)} runs completed` : `${errored} run(s) errored`,
       values: { errored },
     });
   }

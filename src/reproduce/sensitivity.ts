@@ -45,7 +45,14 @@ export interface SensitivityRow {
 export interface SensitivityReport {
   tool: "pvnetsim sensitivity";
   version: string;
-  settings: { presets: string[]; delta: number; seeds: number[]; durationMs: number; warmupMs: number; allCosts: boolean };
+  settings: {
+    presets: string[];
+    delta: number;
+    seeds: number[];
+    durationMs: number;
+    warmupMs: number;
+    allCosts: boolean;
+  };
   /** Throughput of each preset with every cost at its default. */
   base: Record<string, { gbps: number; ci95Gbps: number | null }>;
   rows: SensitivityRow[];
@@ -68,7 +75,11 @@ export async function runSensitivity(opts: SensitivityOptions): Promise<Sensitiv
   if (opts.warmupMs !== undefined) run["warmupMs"] = opts.warmupMs;
 
   // Point list: per preset, the default, then each param at (1 - delta) and (1 + delta).
-  interface Point { preset: string; path: string | null; value: number | null }
+  interface Point {
+    preset: string;
+    path: string | null;
+    value: number | null;
+  }
   const points: Point[] = [];
   for (const preset of presets) {
     points.push({ preset, path: null, value: null });
@@ -89,13 +100,20 @@ export async function runSensitivity(opts: SensitivityOptions): Promise<Sensitiv
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
   const errored = results.filter((r) => r.state !== "completed");
-  if (errored.length) throw new Error(`sensitivity: ${errored.length} run(s) failed, e.g. ${errored[0]!.error ?? errored[0]!.state}`);
+  if (errored.length)
+    throw new Error(`sensitivity: ${errored.length} run(s) failed, e.g. ${errored[0]!.error ?? errored[0]!.state}`);
   const stat = (i: number): { gbps: number; ci95Gbps: number | null } => {
     const s = summarize(results.slice(i * nSeeds, (i + 1) * nSeeds).map((r) => r.throughput.aggregateGbps));
     return { gbps: s.mean, ci95Gbps: s.ciHalfWidth };
   };
   const base: SensitivityReport["base"] = {};
-  const rows: SensitivityRow[] = params.map((p) => ({ path: p.path, unit: p.unit, default: p.default as number, fitted: p.fitted ?? null, presets: {} }));
+  const rows: SensitivityRow[] = params.map((p) => ({
+    path: p.path,
+    unit: p.unit,
+    default: p.default as number,
+    fitted: p.fitted ?? null,
+    presets: {},
+  }));
   points.forEach((pt, i) => {
     const s = stat(i);
     if (pt.path === null) base[pt.preset] = s;
@@ -105,7 +123,12 @@ export async function runSensitivity(opts: SensitivityOptions): Promise<Sensitiv
     const row = rows.find((r) => r.path === pt.path)!;
     const b = base[pt.preset]!;
     const s = stat(i);
-    const point: SensitivityPoint = { value: pt.value!, gbps: s.gbps, ci95Gbps: s.ci95Gbps, changePct: ((s.gbps - b.gbps) / b.gbps) * 100 };
+    const point: SensitivityPoint = {
+      value: pt.value!,
+      gbps: s.gbps,
+      ci95Gbps: s.ci95Gbps,
+      changePct: ((s.gbps - b.gbps) / b.gbps) * 100,
+    };
     const entry = (row.presets[pt.preset] ??= {
       minus: point,
       base: { value: row.default, gbps: b.gbps, ci95Gbps: b.ci95Gbps, changePct: 0 },
@@ -117,7 +140,14 @@ export async function runSensitivity(opts: SensitivityOptions): Promise<Sensitiv
   return {
     tool: "pvnetsim sensitivity",
     version: PVNETSIM_VERSION,
-    settings: { presets, delta, seeds, durationMs: first.durationMs, warmupMs: first.warmupMs, allCosts: opts.allCosts === true },
+    settings: {
+      presets,
+      delta,
+      seeds,
+      durationMs: first.durationMs,
+      warmupMs: first.warmupMs,
+      allCosts: opts.allCosts === true,
+    },
     base,
     rows,
     wallSeconds: (performance.now() - t0) / 1e3,

@@ -1,5 +1,14 @@
 // Parameter sweeps: specs, the worker-pool runner, shards, results files, merge and reports.
-export { planSweep, parseSpecText, pointId, deriveSeed, canonicalJson, SpecError, DEFAULT_METRICS, METRIC_SECTIONS } from "./spec.js";
+export {
+  planSweep,
+  parseSpecText,
+  pointId,
+  deriveSeed,
+  canonicalJson,
+  SpecError,
+  DEFAULT_METRICS,
+  METRIC_SECTIONS,
+} from "./spec.js";
 export type { SweepSpec, AxisSpec, ParamAxis, ZipAxis, CasesAxis, SweepPlan, SweepPoint, AxisInfo } from "./spec.js";
 export { sweep, checkMetrics, pendingPoints } from "./run.js";
 export type { SweepOptions, SweepProgress } from "./run.js";

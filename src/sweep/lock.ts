@@ -60,7 +60,8 @@ function readInfo(path: string): LockInfo | null | "corrupt" {
     const x = JSON.parse(text) as Partial<LockInfo>;
     if (typeof x.pid === "number" && typeof x.host === "string" && typeof x.started === "string") {
       // Locks written before tokens existed are named by their pid.
-      const token = typeof x.token === "string" && /^[0-9a-f]{1,64}$/.test(x.token) ? x.token : `pid${Math.trunc(x.pid)}`;
+      const token =
+        typeof x.token === "string" && /^[0-9a-f]{1,64}$/.test(x.token) ? x.token : `pid${Math.trunc(x.pid)}`;
       return { pid: x.pid, host: x.host, started: x.started, token };
     }
   } catch {
@@ -142,17 +143,27 @@ function takeOver(path: string, stale: LockInfo, right: string, me: LockInfo, de
 /** Takes the lock of `file`; returns the function that releases it, and a note if a stale lock was replaced. */
 export function lockResults(file: string): { release: () => void; note: string | null } {
   const path = `${file}.lock`;
-  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), token: randomBytes(8).toString("hex") };
+  const me: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    token: randomBytes(8).toString("hex"),
+  };
   let note: string | null = null;
   for (let attempt = 0; attempt < 200; attempt++) {
     let mine = createExclusive(path, me);
     if (!mine) {
       const other = readInfo(path);
       if (other === null) continue; // released meanwhile
-      if (other === "corrupt") throw new LockError(`${path} exists but is not a lock this program wrote; remove it if no sweep is writing ${file}`);
+      if (other === "corrupt")
+        throw new LockError(
+          `${path} exists but is not a lock this program wrote; remove it if no sweep is writing ${file}`,
+        );
       if (!isStale(other, me.host)) {
         const where = other.host === me.host ? `pid ${other.pid}` : `pid ${other.pid} on host ${other.host}`;
-        throw new LockError(`${file} is being written by another sweep (${where}, since ${other.started}); wait for it, or remove ${path} if that run is gone`);
+        throw new LockError(
+          `${file} is being written by another sweep (${where}, since ${other.started}); wait for it, or remove ${path} if that run is gone`,
+        );
       }
       mine = takeOver(path, other, other.token, me, 0);
       if (!mine) {
@@ -186,8 +197,13 @@ export function assertNotBeingWritten(file: string, what: string): void {
   const path = `${file}.lock`;
   const other = readInfo(path);
   if (other === null) return;
-  if (other === "corrupt") throw new LockError(`${what}: ${path} exists but is not a lock this program wrote; remove it if no sweep is writing ${file}`);
+  if (other === "corrupt")
+    throw new LockError(
+      `${what}: ${path} exists but is not a lock this program wrote; remove it if no sweep is writing ${file}`,
+    );
   if (isStale(other, hostname())) return;
   const where = other.host === hostname() ? `pid ${other.pid}` : `pid ${other.pid} on host ${other.host}`;
-  throw new LockError(`${what}: ${file} is being written by a sweep (${where}, since ${other.started}); wait for it to finish (or stop it), then run this again`);
+  throw new LockError(
+    `${what}: ${file} is being written by a sweep (${where}, since ${other.started}); wait for it to finish (or stop it), then run this again`,
+  );
 }

@@ -36,7 +36,16 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeReport {
   const byId = new Map<string, PointRecord>();
   const copies = new Map<string, { n: number; conflicting: boolean }>();
   const sweeps = new Map<string, string>();
-  const report: MergeReport = { records: [], inputs: [], duplicates: [], missing: [], total: null, sweep: null, name: null, errored: 0 };
+  const report: MergeReport = {
+    records: [],
+    inputs: [],
+    duplicates: [],
+    missing: [],
+    total: null,
+    sweep: null,
+    name: null,
+    errored: 0,
+  };
   for (const inp of inputs) {
     const parsed = parseResults(inp.data);
     report.inputs.push({ name: inp.name, records: parsed.records.length, torn: parsed.torn, bad: parsed.bad });
@@ -55,12 +64,16 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeReport {
   }
   if (sweeps.size > 1) {
     const list = [...sweeps].map(([id, file]) => `${id} (first in ${file})`).join(", ");
-    throw new MergeError(`inputs belong to ${sweeps.size} different sweeps: ${list}; merge the shards of one sweep at a time`);
+    throw new MergeError(
+      `inputs belong to ${sweeps.size} different sweeps: ${list}; merge the shards of one sweep at a time`,
+    );
   }
   if (byId.size === 0) {
     const firstBad = report.inputs.find((i) => i.bad.length > 0);
     const why = firstBad ? `; ${firstBad.name}:${firstBad.bad[0]!.line}: ${firstBad.bad[0]!.why}` : "";
-    throw new MergeError(`no point records in ${inputs.map((i) => i.name).join(", ")}${why}; expected the results files a sweep wrote`);
+    throw new MergeError(
+      `no point records in ${inputs.map((i) => i.name).join(", ")}${why}; expected the results files a sweep wrote`,
+    );
   }
   report.records = [...byId.values()].sort((a, b) => a.index - b.index);
   const first = report.records[0];
@@ -71,7 +84,8 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeReport {
     const have = new Set(report.records.map((r) => r.index));
     for (let i = 0; i < first.of; i++) if (!have.has(i)) report.missing.push(i);
   }
-  for (const [id, c] of copies) report.duplicates.push({ id, index: byId.get(id)!.index, copies: c.n, conflicting: c.conflicting });
+  for (const [id, c] of copies)
+    report.duplicates.push({ id, index: byId.get(id)!.index, copies: c.n, conflicting: c.conflicting });
   report.duplicates.sort((a, b) => a.index - b.index);
   report.errored = report.records.filter((r) => r.state !== "completed").length;
   return report;
@@ -79,6 +93,9 @@ export function mergeResults(inputs: readonly MergeInput[]): MergeReport {
 
 /** "#3, #7, #12 ... (and 40 more)" */
 export function listIndices(xs: readonly number[], max = 10): string {
-  const head = xs.slice(0, max).map((i) => `#${i}`).join(", ");
+  const head = xs
+    .slice(0, max)
+    .map((i) => `#${i}`)
+    .join(", ");
   return xs.length > max ? `${head} ... (and ${xs.length - max} more)` : head;
 }

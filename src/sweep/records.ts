@@ -70,7 +70,13 @@ export function badMetrics(r: SimResult, metrics: readonly string[]): string[] {
 }
 
 /** The record of a finished point. */
-export function makeRecord(plan: SweepPlan, p: SweepPoint, result: SimResult | null, error: string | null, wallSeconds: number): PointRecord {
+export function makeRecord(
+  plan: SweepPlan,
+  p: SweepPoint,
+  result: SimResult | null,
+  error: string | null,
+  wallSeconds: number,
+): PointRecord {
   const metrics: Record<string, number | null> = {};
   if (result) {
     const s = summaryOf(result);
@@ -116,13 +122,25 @@ const MAX_RECORD_POINTS = 1_000_000;
 function notARecord(x: unknown): string | null {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return "not a sweep point record";
   const r = x as Record<string, unknown>;
-  if (!(typeof r.id === "string" && typeof r.sweep === "string" && typeof r.index === "number" && typeof r.of === "number" && (r.state === "completed" || r.state === "errored"))) {
+  if (
+    !(
+      typeof r.id === "string" &&
+      typeof r.sweep === "string" &&
+      typeof r.index === "number" &&
+      typeof r.of === "number" &&
+      (r.state === "completed" || r.state === "errored")
+    )
+  ) {
     return "not a sweep point record";
   }
-  if (!Number.isInteger(r.of) || r.of < 1 || r.of > MAX_RECORD_POINTS) return `"of": ${JSON.stringify(r.of)} is not allowed; expected an integer from 1 to ${MAX_RECORD_POINTS}`;
-  if (!Number.isInteger(r.index) || r.index < 0 || r.index >= r.of) return `"index": ${JSON.stringify(r.index)} is not allowed; expected an integer from 0 to ${r.of - 1}`;
-  if (r.metrics !== undefined && (r.metrics === null || typeof r.metrics !== "object" || Array.isArray(r.metrics))) return `"metrics" is not an object`;
-  if (r.axes !== undefined && (r.axes === null || typeof r.axes !== "object" || Array.isArray(r.axes))) return `"axes" is not an object`;
+  if (!Number.isInteger(r.of) || r.of < 1 || r.of > MAX_RECORD_POINTS)
+    return `"of": ${JSON.stringify(r.of)} is not allowed; expected an integer from 1 to ${MAX_RECORD_POINTS}`;
+  if (!Number.isInteger(r.index) || r.index < 0 || r.index >= r.of)
+    return `"index": ${JSON.stringify(r.index)} is not allowed; expected an integer from 0 to ${r.of - 1}`;
+  if (r.metrics !== undefined && (r.metrics === null || typeof r.metrics !== "object" || Array.isArray(r.metrics)))
+    return `"metrics" is not an object`;
+  if (r.axes !== undefined && (r.axes === null || typeof r.axes !== "object" || Array.isArray(r.axes)))
+    return `"axes" is not an object`;
   return null;
 }
 

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { loadWasmModule } from "../wasm-node.js";
 import { simulateOnModule } from "../run/simulate.js";
+import type { SimResult } from "../result.js";
 import { planSweep, SpecError, type SweepPlan, type SweepPoint } from "./spec.js";
 import { shardPoints, type Shard } from "./shard.js";
 import { badMetrics, makeRecord, summaryOf, type PointRecord } from "./records.js";
@@ -39,7 +40,11 @@ export interface SweepOptions {
   module?: WebAssembly.Module;
 }
 
-const isPlan = (x: unknown): x is SweepPlan => x !== null && typeof x === "object" && Array.isArray((x as SweepPlan).points) && typeof (x as SweepPlan).sweepId === "string";
+const isPlan = (x: unknown): x is SweepPlan =>
+  x !== null &&
+  typeof x === "object" &&
+  Array.isArray((x as SweepPlan).points) &&
+  typeof (x as SweepPlan).sweepId === "string";
 
 /**
  * Checks that every metric of the plan names a number in a result, on a very short probe run of
@@ -49,7 +54,7 @@ export async function checkMetrics(module: WebAssembly.Module, plan: SweepPlan):
   const first = plan.points[0];
   if (!first) return;
   const probe = { ...first.config, durationMs: 0.01, warmupMs: 0 };
-  let r;
+  let r: SimResult;
   try {
     r = await simulateOnModule(module, probe, { seed: first.seed });
   } catch {
@@ -60,13 +65,24 @@ export async function checkMetrics(module: WebAssembly.Module, plan: SweepPlan):
     const i = plan.metrics.indexOf(bad[0]!);
     const head = bad[0]!.split(".")[0]!;
     const section = (r as unknown as Record<string, unknown>)[head];
-    const known = head === "summary" ? Object.keys(summaryOf(r)).join(", ") : section && typeof section === "object" && !Array.isArray(section) ? Object.keys(section).join(", ") : "";
-    throw new SpecError(`spec.metrics[${i}]: "${bad[0]}" is not a numeric result field${known ? `; ${head}.* has: ${known}` : ""}`);
+    const known =
+      head === "summary"
+        ? Object.keys(summaryOf(r)).join(", ")
+        : section && typeof section === "object" && !Array.isArray(section)
+          ? Object.keys(section).join(", ")
+          : "";
+    throw new SpecError(
+      `spec.metrics[${i}]: "${bad[0]}" is not a numeric result field${known ? `; ${head}.* has: ${known}` : ""}`,
+    );
   }
 }
 
 /** The points a call runs: the shard's, minus the skipped ones. */
-export function pendingPoints(plan: SweepPlan, shard: Shard | null | undefined, skip: Iterable<string> | undefined): { points: SweepPoint[]; skipped: number } {
+export function pendingPoints(
+  plan: SweepPlan,
+  shard: Shard | null | undefined,
+  skip: Iterable<string> | undefined,
+): { points: SweepPoint[]; skipped: number } {
   const inShard = shardPoints(plan, shard ?? null);
   const done = new Set(skip ?? []);
   const points = inShard.filter((p) => !done.has(p.id));

@@ -37,7 +37,10 @@ export function parseShard(text: string, source = "--shard"): Shard {
  * SLURM_ARRAY_TASK_MIN, of SLURM_ARRAY_TASK_COUNT); else a Kubernetes Indexed Job
  * (JOB_COMPLETION_INDEX of PVNETSIM_SHARD_COUNT, which the Job sets to its completions); else null.
  */
-export function resolveShard(flag: string | undefined, env: Record<string, string | undefined> = process.env): Shard | null {
+export function resolveShard(
+  flag: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): Shard | null {
   if (flag !== undefined) return parseShard(flag);
   const id = int(env["SLURM_ARRAY_TASK_ID"]);
   if (env["SLURM_ARRAY_TASK_ID"] !== undefined) {
@@ -45,16 +48,25 @@ export function resolveShard(flag: string | undefined, env: Record<string, strin
     const min = int(env["SLURM_ARRAY_TASK_MIN"]) ?? 0;
     const step = int(env["SLURM_ARRAY_TASK_STEP"]) ?? 1;
     if (id === null || count === null) {
-      throw new ShardError(`SLURM_ARRAY_TASK_ID=${env["SLURM_ARRAY_TASK_ID"]} / SLURM_ARRAY_TASK_COUNT=${env["SLURM_ARRAY_TASK_COUNT"]} are not allowed; expected integers (or pass --shard i/n)`);
+      throw new ShardError(
+        `SLURM_ARRAY_TASK_ID=${env["SLURM_ARRAY_TASK_ID"]} / SLURM_ARRAY_TASK_COUNT=${env["SLURM_ARRAY_TASK_COUNT"]} are not allowed; expected integers (or pass --shard i/n)`,
+      );
     }
-    if (step < 1 || (id - min) % step !== 0) throw new ShardError(`SLURM_ARRAY_TASK_ID=${id}: not on the array's step ${step} from ${min}; use --array=0-<n-1> or pass --shard i/n`);
+    if (step < 1 || (id - min) % step !== 0)
+      throw new ShardError(
+        `SLURM_ARRAY_TASK_ID=${id}: not on the array's step ${step} from ${min}; use --array=0-<n-1> or pass --shard i/n`,
+      );
     return parseShard(`${(id - min) / step}/${count}`, "SLURM_ARRAY_TASK_ID");
   }
   if (env["JOB_COMPLETION_INDEX"] !== undefined) {
     const idx = int(env["JOB_COMPLETION_INDEX"]);
     const count = int(env["PVNETSIM_SHARD_COUNT"]);
-    if (idx === null) throw new ShardError(`JOB_COMPLETION_INDEX=${env["JOB_COMPLETION_INDEX"]} is not allowed; expected an integer`);
-    if (count === null) throw new ShardError(`JOB_COMPLETION_INDEX is set but PVNETSIM_SHARD_COUNT=${env["PVNETSIM_SHARD_COUNT"] ?? "(unset)"} is not; set it to the Job's completions, or pass --shard i/n`);
+    if (idx === null)
+      throw new ShardError(`JOB_COMPLETION_INDEX=${env["JOB_COMPLETION_INDEX"]} is not allowed; expected an integer`);
+    if (count === null)
+      throw new ShardError(
+        `JOB_COMPLETION_INDEX is set but PVNETSIM_SHARD_COUNT=${env["PVNETSIM_SHARD_COUNT"] ?? "(unset)"} is not; set it to the Job's completions, or pass --shard i/n`,
+      );
     return parseShard(`${idx}/${count}`, "JOB_COMPLETION_INDEX");
   }
   return null;

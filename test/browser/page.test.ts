@@ -57,7 +57,7 @@ async function openPage(): Promise<Page> {
   const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  (page as Page & { uncaughtErrors?: string[] }).uncaughtErrors = errors;
   await page.goto(baseUrl);
   await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
   return page;
@@ -95,7 +95,7 @@ describe("demo page in Chromium", () => {
       return { ...rest, versions, perf: { ...(r as { perf: object }).perf, wallSeconds: 0 } };
     };
     expect(strip(browserResult)).toEqual(strip(node));
-    expect((page as Page & { pageErrors?: string[] }).pageErrors).toEqual([]);
+    expect((page as Page & { uncaughtErrors?: string[] }).uncaughtErrors).toEqual([]);
     await page.close();
   });
 

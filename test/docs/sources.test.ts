@@ -32,11 +32,15 @@ function citedIds(text: string): string[] {
   return out;
 }
 
-const rows = new Set([...readFileSync(join(root, "docs/sources.md"), "utf8").matchAll(/<a id="([A-Z]\d+)"><\/a>/g)].map((m) => m[1]!));
+const rows = new Set(
+  [...readFileSync(join(root, "docs/sources.md"), "utf8").matchAll(/<a id="([A-Z]\d+)"><\/a>/g)].map((m) => m[1]!),
+);
 
 describe("docs/sources.md", () => {
   it("has a row with an anchor for each id, every id once", () => {
-    const anchors = [...readFileSync(join(root, "docs/sources.md"), "utf8").matchAll(/<a id="([A-Z]\d+)"><\/a>/g)].map((m) => m[1]!);
+    const anchors = [...readFileSync(join(root, "docs/sources.md"), "utf8").matchAll(/<a id="([A-Z]\d+)"><\/a>/g)].map(
+      (m) => m[1]!,
+    );
     expect(anchors.length).toBeGreaterThan(80);
     expect(new Set(anchors).size).toBe(anchors.length);
   });
@@ -56,7 +60,8 @@ describe("docs/sources.md", () => {
         .forEach((line, i) => {
           // A citation: a line naming sources.md, or a bracketed list of ids such as [G1, G2].
           if (/sources\.md/.test(line)) check(`${f}:${i + 1}`, line.replace(/.*?sources\.md/, ""));
-          for (const m of line.matchAll(/\[([A-KTV]\d{1,2}(?:(?:, |-)[A-KTV]\d{1,2})*)\]/g)) check(`${f}:${i + 1}`, m[1]!);
+          for (const m of line.matchAll(/\[([A-KTV]\d{1,2}(?:(?:, |-)[A-KTV]\d{1,2})*)\]/g))
+            check(`${f}:${i + 1}`, m[1]!);
         });
     }
     for (const p of PARAMS) check(`parameter ${p.path}`, `${p.source} ${p.fitted ?? ""}`);
@@ -66,13 +71,16 @@ describe("docs/sources.md", () => {
   });
 
   it("nothing in the product points at files outside the repository", () => {
-    const outside = /calibration\.md|\bcalibration [A-K]\d|design\.md|\.\.\/shared\/|\bshared\/(bench|slurm|calibration)/;
+    const outside =
+      /calibration\.md|\bcalibration [A-K]\d|design\.md|\.\.\/shared\/|\bshared\/(bench|slurm|calibration)/;
     const hits = SCANNED.flatMap(files)
       .filter((f) => TEXT.test(f))
       .flatMap((f) =>
         readFileSync(join(root, f), "utf8")
           .split("\n")
-          .map((line, i) => (outside.test(line) && !line.includes("outside = /") ? `${relative(root, join(root, f))}:${i + 1}` : null))
+          .map((line, i) =>
+            outside.test(line) && !line.includes("outside = /") ? `${relative(root, join(root, f))}:${i + 1}` : null,
+          )
           .filter((x): x is string => x !== null),
       );
     expect(hits).toEqual([]);

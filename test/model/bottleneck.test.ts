@@ -34,8 +34,8 @@ describe("decision rules", () => {
   const base = {
     config: cfg,
     cpu: [
-      { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } },
-      { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } },
+      { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } as Record<string, number> },
+      { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } as Record<string, number> },
     ],
     throughput: { aggregateGbps: 0.5, perVm: [{ vm: 0, goodputGbps: 0.5, txGoodputGbps: 0, udpGbps: 0 }] },
     drops: { vif_qdisc_full: 0 },

@@ -27,7 +27,7 @@ describe("regression fingerprints", () => {
   it("changes when one cost changes by one cycle, and not with the chunk size", async () => {
     const o = { warmupMs: 10, durationMs: 20 };
     const a = await run("paper-baseline", o);
-    const b = await run("paper-baseline", { ...o, "costs.bridgePacketCycles": a.config.costs.bridgePacketCycles + 1 });
+    const b = await run("paper-baseline", { ...o, "costs.bridgePacketCycles": a.config.costs.bridgePacketCycles! + 1 });
     expect(b.fingerprint).not.toBe(a.fingerprint);
     const { simulate, resolveConfig } = await import("../helpers.js");
     const c = await simulate(resolveConfig("paper-baseline", o), { chunkEvents: 1000 });

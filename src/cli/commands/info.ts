@@ -22,7 +22,12 @@ export function register(program: Command): void {
           process.stdout.write(JSON.stringify(PRESETS, null, 2) + "\n");
           return;
         }
-        process.stdout.write(formatTable(Object.entries(PRESETS).map(([k, p]) => [k, p.description]), () => false) + "\n");
+        process.stdout.write(
+          formatTable(
+            Object.entries(PRESETS).map(([k, p]) => [k, p.description]),
+            () => false,
+          ) + "\n",
+        );
       }),
     );
   program
@@ -63,8 +68,14 @@ export function register(program: Command): void {
     .option("--json", "print as JSON")
     .action(
       action((o: { json?: boolean }) => {
-        const counters = (list: typeof EVENT_COUNTERS) => list.map(({ name, unit, description }) => ({ name, unit, description }));
-        const derived = DERIVED_FORMULAS.map(({ name, unit, description, formula }) => ({ name, unit, description, formula }));
+        const counters = (list: typeof EVENT_COUNTERS) =>
+          list.map(({ name, unit, description }) => ({ name, unit, description }));
+        const derived = DERIVED_FORMULAS.map(({ name, unit, description, formula }) => ({
+          name,
+          unit,
+          description,
+          formula,
+        }));
         if (o.json) {
           const all = { events: counters(EVENT_COUNTERS), drops: counters(DROP_COUNTERS), derived };
           process.stdout.write(JSON.stringify(all, null, 2) + "\n");
@@ -73,7 +84,10 @@ export function register(program: Command): void {
         const table = (head: string, list: typeof EVENT_COUNTERS): string =>
           formatTable([[head, "unit", "meaning"], ...list.map((c) => [c.name, c.unit, c.description])], () => false);
         const formulas = formatTable(
-          [["derived.*", "unit", "formula", "meaning"], ...derived.map((f) => [f.name, f.unit, f.formula, f.description])],
+          [
+            ["derived.*", "unit", "formula", "meaning"],
+            ...derived.map((f) => [f.name, f.unit, f.formula, f.description]),
+          ],
           () => false,
         );
         const text = [

@@ -42,10 +42,14 @@ function ensureWebAssets(dir: string): void {
   const script = join(packageRoot, "scripts", "build-web.mjs");
   const howTo = `run "npm run build" (or "node scripts/build-web.mjs") in ${packageRoot}`;
   if (dir !== DEFAULT_WEB_DIR) throw new UsageError(`--dir: ${dir} has no index.html; build the page there first`);
-  if (!existsSync(script)) throw new Error(`the demo page is not built (${dir} is missing) and scripts/build-web.mjs is not available; ${howTo}`);
+  if (!existsSync(script))
+    throw new Error(
+      `the demo page is not built (${dir} is missing) and scripts/build-web.mjs is not available; ${howTo}`,
+    );
   process.stderr.write(`pvnetsim serve: ${dir} is missing; building it with scripts/build-web.mjs\n`);
   const r = spawnSync(process.execPath, [script], { stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0 || !existsSync(join(dir, "index.html"))) throw new Error(`building the demo page failed; ${howTo}`);
+  if (r.status !== 0 || !existsSync(join(dir, "index.html")))
+    throw new Error(`building the demo page failed; ${howTo}`);
 }
 
 /**
@@ -90,7 +94,14 @@ function statusOf(e: unknown): number {
   return 500;
 }
 
-const REASONS: Readonly<Record<number, string>> = { 400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed", 421: "misdirected request", 500: "internal error" };
+const REASONS: Readonly<Record<number, string>> = {
+  400: "bad request",
+  403: "forbidden",
+  404: "not found",
+  405: "method not allowed",
+  421: "misdirected request",
+  500: "internal error",
+};
 
 /**
  * Serves the files under `dir`; resolves once listening. Only GET and HEAD; no directory listings;
@@ -101,7 +112,8 @@ export function startServer(dir: string, port: number, listenHost: string = HOST
   const root = resolve(dir);
   const realRoot = realpathSync(root);
   const hosts = allowedHosts(listenHost);
-  const within = (p: string, base: string): boolean => p === base || p.startsWith(base.endsWith(sep) ? base : base + sep);
+  const within = (p: string, base: string): boolean =>
+    p === base || p.startsWith(base.endsWith(sep) ? base : base + sep);
   const server = createServer((req, res) => {
     const send = (code: number, text: string = REASONS[code] ?? "error"): void => {
       if (res.headersSent) {
@@ -113,7 +125,8 @@ export function startServer(dir: string, port: number, listenHost: string = HOST
     };
     const answer = async (): Promise<void> => {
       const host = req.headers.host;
-      if (host === undefined || !hosts.has(hostOf(host))) return send(421, `misdirected request: this server answers to ${[...hosts].join(", ")}`);
+      if (host === undefined || !hosts.has(hostOf(host)))
+        return send(421, `misdirected request: this server answers to ${[...hosts].join(", ")}`);
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.setHeader("Allow", "GET, HEAD");
         return send(405);
@@ -182,7 +195,10 @@ export function register(program: Command): void {
     .command("serve")
     .description("serve the demo page (run simulations in the browser) on 127.0.0.1")
     .option("--port <n>", `TCP port (0 = any free port; default ${DEFAULT_PORT})`)
-    .option("--host <address>", `address to listen on, and the one host name besides localhost that requests may name (default ${HOST})`)
+    .option(
+      "--host <address>",
+      `address to listen on, and the one host name besides localhost that requests may name (default ${HOST})`,
+    )
     .option("--dir <path>", "directory of a built page (default: the package's dist/web)")
     .action(
       action(async (o: ServeOpts) => {
@@ -191,7 +207,10 @@ export function register(program: Command): void {
         const dir = o.dir === undefined ? DEFAULT_WEB_DIR : resolve(o.dir);
         ensureWebAssets(dir);
         const host = o.host ?? HOST;
-        if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host)) throw new UsageError(`--host: ${JSON.stringify(host.slice(0, 80))} is not allowed; expected an address or host name such as 127.0.0.1`);
+        if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host))
+          throw new UsageError(
+            `--host: ${JSON.stringify(host.slice(0, 80))} is not allowed; expected an address or host name such as 127.0.0.1`,
+          );
         const server = await startServer(dir, port, host);
         const addr = server.address();
         const actual = addr !== null && typeof addr === "object" ? addr.port : port;
