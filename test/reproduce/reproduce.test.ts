@@ -199,7 +199,7 @@ describe("reproduce checks (synthetic summaries)", () => {
     runs: [],
     erroredRuns: 0,
     ...over,
-  });
+  }) as StepSummary;
   const good = (): StepSummary[] => [
     step(0, 2.2, 0.01),
     step(1, 2.25, 0.01),

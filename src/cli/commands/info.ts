@@ -48,7 +48,8 @@ export function register(program: Command): void {
             JSON.stringify(p.default),
             p.unit,
             describe(p),
-            `${p.help} (${p.source}${p.fitted ? `; fitted to ${p.fitted}` : ""}${p.path.startsWith("costs.") ? `; basis: ${costBasis(p)}` : ""})`,
+            `${p.help} (${p.source}${p.fitted ? `; fitted to ${p.fitted}` : ""}` +
+              `${p.path.startsWith("costs.") ? `; basis: ${costBasis(p)}` : ""})`,
           ]);
         }
         process.stdout.write(formatTable(rows, () => false) + "\n");

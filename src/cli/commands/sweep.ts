@@ -201,7 +201,7 @@ async function runMerge(files: string[], o: { out: string; strict?: boolean }): 
   if (files.length === 0) throw new UsageError("merge: give at least one results file");
   if (existsSync(o.out) && statSync(o.out).isDirectory()) throw new UsageError(`--out: ${o.out} is a directory; expected a file path for the merged results`);
   let lock: { release: () => void } | null = null;
-  let rep;
+  let rep: ReturnType<typeof mergeResults>;
   try {
     // A file a live sweep is writing is neither read (its points are not all there) nor replaced
     // (the sweep would go on writing to the replaced file's inode, and its points would be lost).
@@ -265,7 +265,7 @@ export function register(program: Command): void {
         const cpus = intOption(o.workers !== undefined ? "--workers" : "--cpus-per-task", o.workers ?? o.cpusPerTask, 1);
         if (o.time !== undefined && !/^[0-9:-]+$/.test(o.time)) throw new UsageError(`--time: "${o.time}" is not allowed; expected a Slurm time such as 30:00 or 1-02:00:00`);
         if (o.partition !== undefined && !/^[A-Za-z0-9_.,-]+$/.test(o.partition)) throw new UsageError(`--partition: "${o.partition}" is not allowed; expected a partition name`);
-        let job;
+        let job: ReturnType<typeof writeSlurmJob>;
         try {
           job = writeSlurmJob(spec, plan, o.out, {
             ...(tasks !== undefined ? { tasks } : {}),
@@ -309,7 +309,11 @@ export function register(program: Command): void {
         if (parsed.torn) say(`report: ${file}: partial last line left out`);
         // Several copies of a point (an unmerged concatenation): report each point once.
         const seen = new Set<string>();
-        const records = parsed.records.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+        const records = parsed.records.filter((r) => {
+          if (seen.has(r.id)) return false;
+          seen.add(r.id);
+          return true;
+        });
         try {
           const files = await writeReport(records, o.out, {
             ...(o.x !== undefined ? { x: o.x } : {}),
