@@ -37,7 +37,7 @@ describe("decision rules", () => {
       { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } as Record<string, number> },
       { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } as Record<string, number> },
     ],
-    throughput: { aggregateGbps: 0.5, perVm: [{ vm: 0, goodputGbps: 0.5, txGoodputGbps: 0, udpGbps: 0 }] },
+    throughput: { aggregateGbps: 0.5, perVm: [{ vm: 0, goodputGbps: 0.5, txGoodputGbps: 0, udpGbps: 0, rxPackets: 0, eventsIn: 0 }] },
     drops: { vif_qdisc_full: 0 },
     events: { tcpRetransmissions: 0, tcpFastRecoveries: 0, tcpTimeouts: 0 },
     latency: { count: 1, meanUs: 100, p50Us: 100, p99Us: 100, maxUs: 100 },
@@ -53,7 +53,7 @@ describe("decision rules", () => {
   it("a port at its TCP goodput ceiling is the wire", () => {
     const ceil = portGoodputCeilingGbps(1, 1500, true);
     expect(ceil).toBeCloseTo((1 * 1448) / 1538, 6);
-    const b = diagnoseBottleneck({ ...base, throughput: { aggregateGbps: ceil, perVm: [{ vm: 0, goodputGbps: ceil, txGoodputGbps: 0, udpGbps: 0 }] } });
+    const b = diagnoseBottleneck({ ...base, throughput: { aggregateGbps: ceil, perVm: [{ vm: 0, goodputGbps: ceil, txGoodputGbps: 0, udpGbps: 0, rxPackets: 0, eventsIn: 0 }] } });
     expect(b.kind).toBe("wire");
   });
   it("drops with TCP retransmissions in the interval are a queue; drops without are not", () => {
