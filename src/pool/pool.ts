@@ -41,6 +41,11 @@ export interface PoolJob {
   config: unknown;
   /** Overrides the config's seed. */
   seed?: number;
+  /**
+   * Wall-time limit, ms: past it the job's worker is terminated (which stops even a run stuck
+   * inside one chunk) and the job fails with a reason naming the limit. Default: none.
+   */
+  timeoutMs?: number;
 }
 
 export interface PoolOutcome {
@@ -84,7 +89,14 @@ interface Slot {
   worker: Worker;
   job: PoolJob | null;
   t0: number;
+  /** The job's wall-time limit timer, while it runs. */
+  timer: NodeJS.Timeout | null;
+  /** Set when the limit stopped the job (its worker was terminated). */
+  timedOut: boolean;
 }
+
+/** "90 s", "2 h" */
+const fmtLimit = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -99,7 +111,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(workerScript(), { workerData: this.init satisfies WorkerInit });
-    const slot: Slot = { worker, job: null, t0: 0 };
+    const slot: Slot = { worker, job: null, t0: 0, timer: null, timedOut: false };
     worker.on("message", (m: FromWorker) => {
       const job = slot.job;
       if (!job || job.task !== m.task) return;
@@ -108,6 +120,8 @@ export class WorkerPool {
         return;
       }
       slot.job = null;
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
       this.opts.onOutcome(
         m.type === "result"
           ? { task: m.task, result: m.result, error: null, wallSeconds: m.wallSeconds }
@@ -122,12 +136,15 @@ export class WorkerPool {
       if (i < 0) return;
       const job = slot.job;
       slot.job = null;
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.timer = null;
       if (this.closed) return;
       const fresh = this.spawn();
       this.slots[i] = fresh;
       if (job) {
         const wallSeconds = (performance.now() - slot.t0) / 1e3;
-        this.opts.onOutcome({ task: job.task, result: null, error: `worker died: ${why}`, wallSeconds });
+        const error = slot.timedOut && job.timeoutMs !== undefined ? `stopped after the time limit of ${fmtLimit(job.timeoutMs)} per point (--point-timeout)` : `worker died: ${why}`;
+        this.opts.onOutcome({ task: job.task, result: null, error, wallSeconds });
       }
       this.next(fresh);
     };
@@ -142,6 +159,12 @@ export class WorkerPool {
     if (!job) return;
     slot.job = job;
     slot.t0 = performance.now();
+    if (job.timeoutMs !== undefined && job.timeoutMs > 0) {
+      slot.timer = setTimeout(() => {
+        slot.timedOut = true;
+        void slot.worker.terminate();
+      }, job.timeoutMs);
+    }
     const msg: ToWorker = {
       type: "run",
       task: job.task,

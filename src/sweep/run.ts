@@ -38,6 +38,8 @@ export interface SweepOptions {
   skip?: Iterable<string>;
   /** A compiled module to use (default: the release build, compiled once). */
   module?: WebAssembly.Module;
+  /** Wall-time limit per point, ms (default: none); a point past it is recorded as errored. */
+  pointTimeoutMs?: number;
 }
 
 const isPlan = (x: unknown): x is SweepPlan =>
@@ -161,7 +163,8 @@ export async function* sweep(spec: unknown, opts: SweepOptions = {}): AsyncGener
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    points.forEach((p, task) => pool.submit({ task, config: p.config, seed: p.seed }));
+    const timeout = opts.pointTimeoutMs !== undefined && opts.pointTimeoutMs > 0 ? { timeoutMs: opts.pointTimeoutMs } : {};
+    points.forEach((p, task) => pool.submit({ task, config: p.config, seed: p.seed, ...timeout }));
     for (;;) {
       while (out.length > 0) yield out.shift()!;
       if (outstanding <= 0) break;

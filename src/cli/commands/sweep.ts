@@ -58,12 +58,26 @@ function describePlan(plan: SweepPlan): string {
 interface SweepCliOpts {
   out: string;
   workers?: string;
+  pointTimeout?: string;
   resume?: boolean;
   shard?: string;
   dryRun?: boolean;
 }
 
+/** Default wall-time limit per point, s: far above any point of the allowed range on one core. */
+const DEFAULT_POINT_TIMEOUT_S = 6 * 3600;
+
+/** --point-timeout in ms (undefined = no limit); throws UsageError for a bad value. */
+function pointTimeoutMs(v: string | undefined): number | undefined {
+  const s = v === undefined ? DEFAULT_POINT_TIMEOUT_S : v.trim() === "" ? NaN : Number(v);
+  if (!Number.isFinite(s) || s < 0 || s > 2_000_000) {
+    throw new UsageError(`--point-timeout: ${JSON.stringify(String(v).slice(0, 40))} is not allowed; expected seconds from 0 (no limit) to 2000000`);
+  }
+  return s === 0 ? undefined : Math.max(1, Math.round(s * 1000));
+}
+
 async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
+  pointTimeoutMs(o.pointTimeout);
   const plan = loadPlan(specFile);
   let shard: Shard | null;
   try {
@@ -163,7 +177,7 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
   let failed = 0;
   const first: PointRecord[] = [];
   try {
-    for await (const rec of sweep(plan, { workers: nWorkers, shard, skip, signal: ctrl.signal, module })) {
+    for await (const rec of sweep(plan, { workers: nWorkers, shard, skip, signal: ctrl.signal, module, pointTimeoutMs: pointTimeoutMs(o.pointTimeout) })) {
       // Durable before it is reported: a point counted as done survives a crash right after.
       writeSync(fd, recordLine(rec));
       fsyncSync(fd);
@@ -239,6 +253,7 @@ export function register(program: Command): void {
     .argument("<spec>", "sweep spec, JSON or YAML (see docs/sweeps.md)")
     .requiredOption("--out <file>", "results file (JSONL, appended and fsynced point by point)")
     .option("--workers <n>", "worker threads (default: SLURM_CPUS_PER_TASK, else the number of cores)")
+    .option("--point-timeout <seconds>", `wall-time limit per point; a point past it is recorded as errored (default ${DEFAULT_POINT_TIMEOUT_S}; 0 = none)`)
     .option("--resume", "continue an interrupted sweep: run only points missing from --out")
     .option("--shard <i/n>", "run shard i of n (0-based); default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + PVNETSIM_SHARD_COUNT")
     .option("--dry-run", "validate and list the points (index, id, seed, axes) without running")
