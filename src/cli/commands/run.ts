@@ -7,6 +7,7 @@ import { renderResult } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
 import { loadScenario, parseSets, intOption, numOption, checkWritable } from "../input.js";
 import { checkInterval } from "../../run/timeseries.js";
+import { runProgress } from "../run-progress.js";
 import { timeSeriesCsv } from "../../report/timeseries.js";
 import { writeFileSync, createWriteStream, statSync } from "node:fs";
 import { createGzip } from "node:zlib";
@@ -60,6 +61,7 @@ interface RunOpts {
   trace?: string;
   traceWindow?: string;
   traceSample?: string;
+  quiet?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -75,6 +77,7 @@ export function register(program: Command): void {
     .option("--set <path=value>", "override one parameter (repeatable), e.g. --set dom0.vcpus=8", collect, [])
     .option("--json", "print the result object as JSON on stdout and nothing else")
     .option("--debug-build", "use the debug Wasm build (assertions on)")
+    .option("--quiet", "no progress display (shown on stderr for runs that take over 2 s)")
     .option("--interval-ms <ms>", "sample time series every this many simulated ms (result.timeseries; sparklines in the table)")
     .option("--timeseries <file>", "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)")
     .option("--trace <file>", "write a timeline trace (Chrome Trace Event JSON; gzip when the name ends in .gz)")
@@ -102,11 +105,14 @@ export function register(program: Command): void {
         if (o.trace !== undefined && o.debugBuild) throw new UsageError("--trace: not allowed with --debug-build (tracing runs the trace build)");
         const traceFile = o.trace;
         const trace = traceFile === undefined ? undefined : openTrace(traceFile, o.traceWindow, o.traceSample, config);
+        const progress = o.quiet ? null : runProgress("run");
         const result = await simulate(config, {
           debugBuild: o.debugBuild === true,
           ...(intervalMs !== undefined ? { intervalMs } : {}),
           ...(trace ? { trace: trace.options } : {}),
+          ...(progress ? { onProgress: progress.onProgress } : {}),
         });
+        progress?.stop(result.state === "completed");
         if (trace && traceFile !== undefined) {
           await trace.close();
           const t = result.trace;
