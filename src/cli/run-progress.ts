@@ -14,7 +14,10 @@ export interface RunProgress {
   stop: (completed: boolean) => void;
 }
 
-export function runProgress(label: string, opts: { afterMs?: number; stream?: NodeJS.WriteStream; plainIntervalMs?: number } = {}): RunProgress {
+export function runProgress(
+  label: string,
+  opts: { afterMs?: number; stream?: NodeJS.WriteStream; plainIntervalMs?: number } = {},
+): RunProgress {
   const t0 = performance.now();
   const after = opts.afterMs ?? RUN_PROGRESS_AFTER_MS;
   let reporter: ProgressReporter | null = null;

@@ -96,7 +96,10 @@ interface Slot {
 }
 
 /** "90 s", "2 h" */
-const fmtLimit = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+const fmtLimit = (ms: number): string => {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+};
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
@@ -143,7 +146,10 @@ export class WorkerPool {
       this.slots[i] = fresh;
       if (job) {
         const wallSeconds = (performance.now() - slot.t0) / 1e3;
-        const error = slot.timedOut && job.timeoutMs !== undefined ? `stopped after the time limit of ${fmtLimit(job.timeoutMs)} per point (--point-timeout)` : `worker died: ${why}`;
+        const error =
+          slot.timedOut && job.timeoutMs !== undefined
+            ? `stopped after the time limit of ${fmtLimit(job.timeoutMs)} per point (--point-timeout)`
+            : `worker died: ${why}`;
         this.opts.onOutcome({ task: job.task, result: null, error, wallSeconds });
       }
       this.next(fresh);

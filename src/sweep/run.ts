@@ -163,7 +163,8 @@ export async function* sweep(spec: unknown, opts: SweepOptions = {}): AsyncGener
   };
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const timeout = opts.pointTimeoutMs !== undefined && opts.pointTimeoutMs > 0 ? { timeoutMs: opts.pointTimeoutMs } : {};
+    const limited = opts.pointTimeoutMs !== undefined && opts.pointTimeoutMs > 0;
+    const timeout = limited ? { timeoutMs: opts.pointTimeoutMs } : {};
     points.forEach((p, task) => pool.submit({ task, config: p.config, seed: p.seed, ...timeout }));
     for (;;) {
       while (out.length > 0) yield out.shift()!;

@@ -9,7 +9,16 @@ import { cli, readRecords, tmp } from "./helpers.js";
 it("--point-timeout stops a long point and records why; the other points complete", () => {
   const dir = tmp("timeout");
   const spec = join(dir, "spec.json");
-  writeFileSync(spec, JSON.stringify({ name: "timeout", base: "single-guest", set: { warmupMs: 1 }, axes: { durationMs: [600000, 1, 2] }, metrics: ["throughput.aggregateGbps"] }));
+  writeFileSync(
+    spec,
+    JSON.stringify({
+      name: "timeout",
+      base: "single-guest",
+      set: { warmupMs: 1 },
+      axes: { durationMs: [600000, 1, 2] },
+      metrics: ["throughput.aggregateGbps"],
+    }),
+  );
   const out = join(dir, "out.jsonl");
   const r = cli(["sweep", spec, "--out", out, "--workers", "1", "--point-timeout", "2"]);
   expect(r.code, r.stderr).toBe(1);
@@ -20,5 +29,7 @@ it("--point-timeout stops a long point and records why; the other points complet
   expect(recs[0]!.wallSeconds).toBeLessThan(30);
   const bad = cli(["sweep", spec, "--out", join(dir, "x.jsonl"), "--point-timeout", "-1"]);
   expect(bad.code).toBe(2);
-  expect(bad.stderr.trim()).toBe('pvnetsim: error: --point-timeout: "-1" is not allowed; expected seconds from 0 (no limit) to 2000000');
+  expect(bad.stderr.trim()).toBe(
+    'pvnetsim: error: --point-timeout: "-1" is not allowed; expected seconds from 0 (no limit) to 2000000',
+  );
 });
