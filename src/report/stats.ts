@@ -111,8 +111,12 @@ export const STOP_REASONS: Record<number, string> = {
   [L.STOP_ERR_INVARIANT]: "a model invariant failed",
 };
 
-/** Latency percentile from the log-linear histogram (bucket midpoint), in cycles. */
-export function histogramQuantile(h: BigUint64Array | number[], q: number): number {
+/**
+ * Latency percentile from the log-linear histogram (bucket midpoint), in cycles. `maxCycles`, the
+ * largest sample when it is known, bounds the answer: the midpoint of the top bucket can lie above
+ * every sample in it, and no percentile exceeds the maximum.
+ */
+export function histogramQuantile(h: BigUint64Array | number[], q: number, maxCycles = Infinity): number {
   let total = 0;
   for (const x of h) total += Number(x);
   if (total === 0) return 0;
@@ -122,7 +126,7 @@ export function histogramQuantile(h: BigUint64Array | number[], q: number): numb
     acc += Number(h[b]!);
     if (acc >= target) {
       const [lo, hi] = bucketRange(b);
-      return (lo + hi) / 2;
+      return Math.min((lo + hi) / 2, maxCycles);
     }
   }
   return 0;

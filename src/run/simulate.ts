@@ -310,12 +310,13 @@ function build(
   const hist = w.latencyHistogram();
   const lcount = Number(s[L.ST_LAT_COUNT]!);
   const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
+  const maxCycles = Number(s[L.ST_LAT_MAX]!);
   const latency = {
     count: lcount,
     meanUs: lcount > 0 ? us(Number(s[L.ST_LAT_SUM]!) / lcount) : 0,
-    p50Us: us(histogramQuantile(hist, 0.5)),
-    p99Us: us(histogramQuantile(hist, 0.99)),
-    maxUs: us(Number(s[L.ST_LAT_MAX]!)),
+    p50Us: us(histogramQuantile(hist, 0.5, maxCycles)),
+    p99Us: us(histogramQuantile(hist, 0.99, maxCycles)),
+    maxUs: us(maxCycles),
   };
 
   // Transactions count from the end of warm-up (the model records requests sent after it).
