@@ -208,7 +208,7 @@ export const ST_LRO_FLUSH_NO_DESCRIPTOR = 56;
 export const ST_STAGE_WAIT_SUM = 57; // dom0 NIC poll: cycles from NIC arrival to start of driver service
 export const ST_STAGE_WAIT_COUNT = 58;
 // Event-sequence fingerprint over the whole run (not a count: never taken as a delta). A hash of
-// (cycle, target) of every event executed, in order; see assembly/sim/engine.ts and docs/fingerprints.md.
+// (cycle, target) of every event executed, in order; see assembly/model/engine.ts and docs/fingerprints.md.
 export const ST_FINGERPRINT = 59;
 export const ST_GUEST_STACK_RX_BYTES = 60; // payload bytes handed to guest stacks
 export const ST_KTHREAD_WAKEUPS = 61;
