@@ -62,6 +62,25 @@ export function senderPush(f: u32): void {
 }
 
 /** tcp_ack for the ACK packet p of flow f (frees p). */
+/**
+ * Enters loss recovery at snd_una `una`: ssthresh = max(flight / 2, 2), `recover` = snd_nxt (so
+ * the same window is not entered twice), cwnd = ssthresh + `cwndExtra` (NewReno inflates by the
+ * duplicate ACKs that left the network; SACK counts the pipe instead), and retransmits the first
+ * hole at once (fast retransmit).
+ */
+// @ts-ignore: decorator
+@inline function enterRecovery(f: u32, una: u32, cwndExtra: u32): void {
+  statInc(ST_TCP_FAST_RECOVERIES);
+  let flight = unchecked(sNxt[f]) - una;
+  let ss = flight / 2;
+  if (ss < 2) ss = 2;
+  unchecked((sSsthresh[f] = ss));
+  unchecked((sRecover[f] = unchecked(sNxt[f])));
+  unchecked((sInRecovery[f] = 1));
+  unchecked((sCwnd[f] = ss + cwndExtra));
+  sendSegment(f, una, true);
+}
+
 export function tcpSenderOnAck(f: u32, p: u32): void {
   let ack = unchecked(pSeq[p]);
   let win = unchecked(pWin[p]);
@@ -129,26 +148,10 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
       // With SACK, recovery starts on the 3rd duplicate ACK or as soon as more than dupThresh
       // segments above snd_una are SACKed (FACK: fackets_out > reordering, as Linux 2.6 does),
       // which matters when LRO or delayed ACKs fold many out-of-order segments into few ACKs.
-      statInc(ST_TCP_FAST_RECOVERIES);
-      let flight = unchecked(sNxt[f]) - una;
-      let ss = flight / 2;
-      if (ss < 2) ss = 2;
-      unchecked((sSsthresh[f] = ss));
-      unchecked((sRecover[f] = unchecked(sNxt[f])));
-      unchecked((sInRecovery[f] = 1));
-      unchecked((sCwnd[f] = ss));
-      sendSegment(f, una, true); // the first hole goes at once (fast retransmit)
+      enterRecovery(f, una, 0);
     } else if (d == dupThresh && una >= unchecked(sRecover[f])) {
       // Fast retransmit; NewReno's `recover` avoids re-entering for the same window.
-      statInc(ST_TCP_FAST_RECOVERIES);
-      let flight = unchecked(sNxt[f]) - una;
-      let ss = flight / 2;
-      if (ss < 2) ss = 2;
-      unchecked((sSsthresh[f] = ss));
-      unchecked((sRecover[f] = unchecked(sNxt[f])));
-      unchecked((sInRecovery[f] = 1));
-      unchecked((sCwnd[f] = ss + dupThresh));
-      sendSegment(f, una, true);
+      enterRecovery(f, una, dupThresh);
     }
   }
   if (sack && unchecked(sInRecovery[f])) {
