@@ -1,7 +1,8 @@
 // Reading scenario inputs from the command line: a preset name or a JSON or YAML config file, plus
 // `--set path=value` overrides. Every failure is a UsageError or ConfigError naming what was wrong.
 
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, existsSync, statSync, constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
 import { UsageError } from "./errors.js";
@@ -85,4 +86,36 @@ export function checkWritable(option: string, file: string): void {
   if (existsSync(file) && statSync(file).isDirectory()) {
     throw new UsageError(`${option}: "${file}" is not allowed; expected a file name, not a directory`);
   }
+}
+
+/** The options the batch commands (reproduce, validate) share, checked: seeds, run lengths, workers. */
+export function batchOptions(o: {
+  seeds?: string;
+  durationMs?: string;
+  warmupMs?: string;
+  workers?: string;
+  threads?: string;
+}): { seeds: number; durationMs: number | undefined; warmupMs: number | undefined; threads: number | undefined } {
+  const seeds = intOption("--seeds", o.seeds, 1)!;
+  if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
+  const durationMs = numOption("--duration-ms", o.durationMs);
+  const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
+  if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
+    throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
+  }
+  const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
+  return { seeds, durationMs, warmupMs, threads };
+}
+
+/** Makes the output directory and checks it is writable, before anything is simulated. */
+export async function writableDir(out: string): Promise<string> {
+  const dir = resolve(out);
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UsageError(`--out: cannot write to ${JSON.stringify(out)} (${why})`);
+  }
+  return dir;
 }

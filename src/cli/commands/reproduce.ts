@@ -4,16 +4,14 @@
 
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
-import { access, mkdir } from "node:fs/promises";
-import { constants } from "node:fs";
 import { loadWasmModule } from "../../wasm-node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { runAblation } from "../../reproduce/ablation.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
 import { ProgressReporter } from "../progress.js";
 import { defaultThreads } from "../../pool/pool.js";
-import { action, UsageError } from "../errors.js";
-import { intOption, numOption } from "../input.js";
+import { action } from "../errors.js";
+import { batchOptions, writableDir } from "../input.js";
 
 interface ReproduceOpts {
   json?: boolean;
@@ -40,22 +38,9 @@ export function register(program: Command): void {
     .option("--allow-fail", "exit 0 even when a check of the reproduction fails (the report says which)")
     .action(
       action(async (o: ReproduceOpts) => {
-        const seeds = intOption("--seeds", o.seeds, 1)!;
-        if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
-        const durationMs = numOption("--duration-ms", o.durationMs);
-        const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
-        if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
-          throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
-        }
-        const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
+        const { seeds, durationMs, warmupMs, threads } = batchOptions(o);
         // Fail before simulating anything if the report cannot be written.
-        const dir = resolve(o.out);
-        try {
-          await mkdir(dir, { recursive: true });
-          await access(dir, constants.W_OK);
-        } catch (e) {
-          throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-        }
+        const dir = await writableDir(o.out);
         const module = await loadWasmModule();
         const progress = new ProgressReporter({ label: "reproduce", unit: "runs" });
         const report = await runReproduce({

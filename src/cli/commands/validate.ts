@@ -4,16 +4,14 @@
 
 import { Option, type Command } from "commander";
 import { resolve } from "node:path";
-import { access, mkdir } from "node:fs/promises";
-import { constants } from "node:fs";
-import { loadWasmModule } from "../../node.js";
+import { loadWasmModule } from "../../wasm-node.js";
 import { runValidation } from "../../validate/validate.js";
 import { renderValidateText, writeValidateOutputs } from "../../validate/render.js";
 import { SuiteError } from "../../validate/suite.js";
 import { ProgressReporter } from "../progress.js";
 import { defaultThreads } from "../../pool/pool.js";
 import { action, UsageError } from "../errors.js";
-import { intOption, numOption } from "../input.js";
+import { batchOptions, writableDir } from "../input.js";
 
 interface ValidateOpts {
   json?: boolean;
@@ -40,21 +38,8 @@ export function register(program: Command): void {
     .option("--suite <dir>", "directory of result files (default: the package's validation/)")
     .action(
       action(async (o: ValidateOpts) => {
-        const seeds = intOption("--seeds", o.seeds, 1)!;
-        if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
-        const durationMs = numOption("--duration-ms", o.durationMs);
-        const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
-        if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
-          throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
-        }
-        const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
-        const dir = resolve(o.out);
-        try {
-          await mkdir(dir, { recursive: true });
-          await access(dir, constants.W_OK);
-        } catch (e) {
-          throw new UsageError(`--out: cannot write to ${JSON.stringify(o.out)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-        }
+        const { seeds, durationMs, warmupMs, threads } = batchOptions(o);
+        const dir = await writableDir(o.out);
         const module = await loadWasmModule();
         const progress = new ProgressReporter({ label: "validate", unit: "runs" });
         let report;
