@@ -31,6 +31,8 @@ export interface ProgressState {
   fraction?: number;
   /** Items that finished with an error. */
   failed?: number;
+  /** Items under way, whose part of the work `fraction` counts (for the text: "2 running"). */
+  running?: number;
   /** Items to do, when the reporter was made without it. */
   total?: number;
 }
@@ -41,7 +43,12 @@ export class ProgressReporter {
   private readonly plainIntervalMs: number;
   private bar: SingleBar | null = null;
   private lastPlain = -Infinity;
-  private state: { done: number; fraction: number; failed: number } = { done: 0, fraction: 0, failed: 0 };
+  private state: { done: number; fraction: number; failed: number; running: number } = {
+    done: 0,
+    fraction: 0,
+    failed: 0,
+    running: 0,
+  };
   private printedLast = false;
   private total: number;
 
@@ -56,9 +63,7 @@ export class ProgressReporter {
     if (this.stream.isTTY !== true || this.bar) return;
     this.bar = new SingleBar(
       {
-        format:
-          `${this.opts.label} |{bar}| {done}/{count} ${this.opts.unit} | {percentage}% | {rateText} | ` +
-          "ETA {etaText}{failedText}",
+        format: `${this.opts.label} |{bar}| {countsText} | {rateText} | ETA {etaText}{failedText}`,
         hideCursor: true,
         stream: this.stream,
         // Redraws per second at most, whatever the update rate.
@@ -92,10 +97,16 @@ export class ProgressReporter {
       this.startBar();
     }
     const total = this.total;
+    const running = Math.max(0, s.running ?? 0);
+    // The fraction may count the running items' part, never less than what is done nor more than
+    // what is done plus running: the counts and the percentage never contradict each other.
+    const least = total > 0 ? Math.min(1, s.done / total) : 1;
+    const most = total > 0 && s.fraction !== undefined ? Math.min(1, (s.done + running) / total) : least;
     this.state = {
       done: s.done,
-      fraction: Math.min(1, Math.max(0, s.fraction ?? (total > 0 ? s.done / total : 1))),
+      fraction: Math.min(most, Math.max(least, s.fraction ?? least)),
       failed: s.failed ?? 0,
+      running,
     };
     if (this.bar) {
       this.bar.update(this.state.fraction * total, this.payload());
@@ -127,10 +138,9 @@ export class ProgressReporter {
   }
 
   private payload(): Record<string, string | number> {
-    const { done, failed } = this.state;
+    const { failed } = this.state;
     return {
-      done,
-      count: this.total,
+      countsText: progressCounts(this.state, this.total, this.opts.unit),
       rateText: `${this.perMinute.toFixed(1)} ${this.opts.unit}/min`,
       etaText: fmtDuration(this.etaSeconds),
       failedText: failed > 0 ? ` | ${failed} failed` : "",
@@ -138,11 +148,26 @@ export class ProgressReporter {
   }
 
   private line(): string {
-    const { done, fraction, failed } = this.state;
+    const { failed } = this.state;
     const p = this.payload();
-    const pct = Math.floor(fraction * 100);
     const tail = failed > 0 ? `, ${failed} failed` : "";
-    const head = `${this.opts.label}: ${done}/${this.total} ${this.opts.unit} done (${pct}%)`;
-    return `${head}, ${p["rateText"]}, ETA ${p["etaText"]}${tail}`;
+    return `${this.opts.label}: ${p["countsText"]}, ${p["rateText"]}, ETA ${p["etaText"]}${tail}`;
   }
+}
+
+/**
+ * "23/25 runs done (92%)" when the percentage is the finished share; "23/25 runs done, 2 running:
+ * 98% of the work" when it also counts the running items' part, so that the two never read as one
+ * contradicting the other. The percentage is rounded down: 100% only when everything is done.
+ */
+export function progressCounts(
+  s: { done: number; fraction: number; running: number },
+  total: number,
+  unit: string,
+): string {
+  const pct = Math.floor(s.fraction * 100 + 1e-9);
+  const head = `${s.done}/${total} ${unit} done`;
+  const finishedPct = total > 0 ? Math.floor((s.done / total) * 100 + 1e-9) : 100;
+  if (s.running > 0 && pct !== finishedPct) return `${head}, ${s.running} running: ${pct}% of the work`;
+  return `${head} (${pct}%)`;
 }

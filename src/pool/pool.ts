@@ -217,6 +217,8 @@ export interface PoolProgress {
   total: number;
   /** Fraction of all simulated work done, 0..1 (finished tasks plus the running ones' progress). */
   fraction: number;
+  /** Tasks under way that have reported progress (their part is in `fraction`). */
+  running: number;
 }
 
 export interface RunPoolOptions {
@@ -248,7 +250,7 @@ export function runPool(tasks: readonly PoolTask[], opts: RunPoolOptions): Promi
       if (!opts.onProgress) return;
       let partial = 0;
       for (const f of running.values()) partial += f;
-      opts.onProgress({ done, total, fraction: (done + partial) / total });
+      opts.onProgress({ done, total, fraction: (done + partial) / total, running: running.size });
     };
     const settle = (error: Error | null): void => {
       if (finished) return;
