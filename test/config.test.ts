@@ -30,7 +30,7 @@ describe("config validation", () => {
     const e = bad("paper-baseline", { "nic.rateGbps": -1 });
     expect(e.field).toBe("nic.rateGbps");
     expect(e.message).toContain("-1");
-    expect(e.message).toMatch(/> 0/);
+    expect(e.message).toMatch(/>= 0.000001 and <= 10000 Gb\/s/);
   });
   it("rejects a VCPU pinned to a missing PCPU", () => {
     const e = bad("paper-baseline", { "dom0.pcpus": [0, 1, 2, 42] });

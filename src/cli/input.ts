@@ -56,7 +56,8 @@ export function parseSets(sets: readonly string[]): Record<string, unknown> {
     } catch {
       value = raw;
     }
-    out[path] = value;
+    // defineProperty: a path named "__proto__" stays a key (and is then rejected as unknown).
+    Object.defineProperty(out, path, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -64,16 +65,30 @@ export function parseSets(sets: readonly string[]): Record<string, unknown> {
 /** Parses a non-negative integer option. */
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: ${JSON.stringify(v)} is not allowed; expected an integer >= ${min}`);
+  const n = toNumber(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected an integer >= ${min}`);
   return n;
 }
+
+/** An option's text as a number; an empty or blank value is no number (Number("") would be 0). */
+const toNumber = (v: string): number => (v.trim() === "" ? NaN : Number(v));
+
+/** An option's value as an error line shows it (bounded: a megabyte argument gives a short line). */
+const showOption = (v: string): string => JSON.stringify(v.length > 80 ? v.slice(0, 77) + "..." : v);
 
 /** Parses a positive number option. */
 export function numOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: ${JSON.stringify(v)} is not allowed; expected a number > 0`);
+  const n = toNumber(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number > 0`);
+  return n;
+}
+
+/** Parses a number option that may be 0 (an empty value is not 0). */
+export function nonNegOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = toNumber(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number >= 0`);
   return n;
 }
 
@@ -99,10 +114,7 @@ export function batchOptions(o: {
   const seeds = intOption("--seeds", o.seeds, 1)!;
   if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
   const durationMs = numOption("--duration-ms", o.durationMs);
-  const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
-  if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
-    throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
-  }
+  const warmupMs = nonNegOption("--warmup-ms", o.warmupMs);
   const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
   return { seeds, durationMs, warmupMs, threads };
 }

@@ -229,7 +229,7 @@ export function packConfig(
     udp.push(...rec);
   }
   const costs = new Array<number>(L.COST_COUNT).fill(NaN);
-  for (const p of params) if (p.cost !== undefined) costs[p.cost] = r.costs[p.path.slice("costs.".length)]!;
+  for (const p of params) if (p.cost !== undefined) costs[p.cost] = (r.costs as Record<string, number>)[p.path.slice("costs.".length)]!;
   const tables: Array<[number, number[]]> = [
     [L.CFG_OFF_PIRQ_VCPU, pirqVcpu],
     [L.CFG_OFF_VIF_VCPU, vifVcpu],

@@ -67,23 +67,35 @@ export interface ParamSpec {
   nullable?: boolean;
 }
 
-const c = (
-  name: string,
+const c = <N extends string>(
+  name: N,
   index: number,
   def: number,
   unit: string,
   help: string,
   source: string,
   fitted?: string,
-): ParamSpec => ({ path: `costs.${name}`, kind: "number", default: def, unit, help, source, min: 0, max: 1e9, cost: index, ...(fitted ? { fitted } : {}) });
+): ParamSpec & { path: `costs.${N}`; kind: "number" } => ({
+  path: `costs.${name}`,
+  kind: "number",
+  default: def,
+  unit,
+  help,
+  source,
+  min: 0,
+  max: 1e9,
+  cost: index,
+  ...(fitted ? { fitted } : {}),
+});
 
-export const PARAMS: readonly ParamSpec[] = [
+/** The table with its literal types (paths, kinds, enum values): ResolvedConfig is derived from it. */
+export const PARAM_TABLE = [
   // ---- run ----
   { path: "seed", kind: "integer", default: 1, unit: "", min: 0, max: 4294967295, help: "PRNG seed (u32). Same config and seed give bit-identical results.", source: "one PRNG seeds every random choice of the model", slot: L.CFG_SEED },
   { path: "durationMs", kind: "number", default: 1000, unit: "ms", gt: 0, max: 3_600_000, help: "Measured interval of simulated time (after the warm-up).", source: "one simulated second gives +-1% on throughput", via: "derived" },
   { path: "warmupMs", kind: "number", default: 200, unit: "ms", min: 0, max: 3_600_000, help: "Simulated time before measurement starts (TCP slow start, ITR and rx_target settle).", source: "slow start and queue fill take < 50 ms here; 200 ms leaves margin", slot: L.CFG_WARMUP, encoding: "cycles" },
   // ---- CPUs ----
-  { path: "cpu.frequencyGHz", kind: "number", default: 2.5, unit: "GHz", gt: 0, max: 10, help: "Clock of every PCPU; all costs are in cycles of this clock.", source: "T1: testbed clock unknown (2.0-3.0 GHz Xeon of 2010); 2.5 GHz middle", slot: L.CFG_CPU_HZ, encoding: "hz" },
+  { path: "cpu.frequencyGHz", kind: "number", default: 2.5, unit: "GHz", min: 0.01, max: 10, help: "Clock of every PCPU; all costs are in cycles of this clock.", source: "T1: testbed clock unknown (2.0-3.0 GHz Xeon of 2010); 2.5 GHz middle", slot: L.CFG_CPU_HZ, encoding: "hz" },
   { path: "cpu.pcpus", kind: "integer", default: 8, unit: "PCPUs", min: 1, max: 4096, help: "Physical CPUs. Every VCPU is pinned 1:1 to its own PCPU.", source: "T2, T4: 4 dom0 + 4 guest VCPUs, each on its own PCPU", via: "host" },
   { path: "dom0.vcpus", kind: "integer", default: 4, unit: "VCPUs", min: 1, max: 1024, help: "dom0 VCPUs.", source: "T2: probably 4", slot: L.CFG_DOM0_VCPUS },
   { path: "dom0.pcpus", kind: "intList", default: null, nullable: true, unit: "PCPU ids", help: "PCPU of each dom0 VCPU; null = 0..vcpus-1.", source: "pinned 1:1", via: "host" },
@@ -92,21 +104,21 @@ export const PARAMS: readonly ParamSpec[] = [
   { path: "guests.pcpus", kind: "intListList", default: null, nullable: true, unit: "PCPU ids", help: "PCPUs of each guest's VCPUs; null = the PCPUs after dom0's, in order.", source: "pinned 1:1", via: "host" },
   // ---- NIC and wire ----
   { path: "nic.ports", kind: "integer", default: 4, unit: "ports", min: 1, max: 1024, help: "Physical NIC ports.", source: "paper: quad-port 1 GbE", slot: L.CFG_PORTS },
-  { path: "nic.rateGbps", kind: "number", default: 1, unit: "Gb/s", gt: 0, max: 10000, help: "Line rate of each port.", source: "paper: 1 GbE", slot: L.CFG_LINK_BPS, encoding: "bps" },
+  { path: "nic.rateGbps", kind: "number", default: 1, unit: "Gb/s", min: 1e-6, max: 10000, help: "Line rate of each port.", source: "paper: 1 GbE", slot: L.CFG_LINK_BPS, encoding: "bps" },
   { path: "nic.rxQueuesPerPort", kind: "integer", default: 1, unit: "queues", min: 1, max: 64, help: "RX queues per port, each with its own ring, interrupt (PIRQ) and NAPI.", source: "e1000-class: 1", slot: L.CFG_RXQ_PER_PORT },
   { path: "nic.queueSelect", kind: "enum", values: ["rss", "vmdq"], default: "rss", unit: "", help: "How frames pick an RX queue: RSS flow hash or VMDq destination guest.", source: "RSS is the multi-queue default", slot: L.CFG_QUEUE_SELECT, encoding: { codes: { rss: E.QUEUE_SELECT_RSS, vmdq: E.QUEUE_SELECT_VMDQ } } },
   { path: "nic.rxRingDescriptors", kind: "integer", default: 256, unit: "descriptors", min: 8, max: 65536, help: "RX descriptor ring size per queue.", source: "H4", slot: L.CFG_NIC_RX_RING },
   { path: "nic.txRingDescriptors", kind: "integer", default: 256, unit: "descriptors", min: 8, max: 65536, help: "TX descriptor ring size per port.", source: "H4", slot: L.CFG_NIC_TX_RING },
   { path: "nic.txQueueLenPackets", kind: "integer", default: 1000, unit: "packets", min: 1, max: 1_000_000, help: "txqueuelen of each physical port's qdisc.", source: "Linux default txqueuelen 1000", slot: L.CFG_NIC_QDISC_LEN },
   { path: "nic.itr.mode", kind: "enum", values: ["dynamic-conservative", "fixed", "off"], default: "dynamic-conservative", unit: "", help: "Interrupt moderation: e1000 InterruptThrottleRate=3, a fixed rate, or none.", source: "H1, H2", slot: L.CFG_ITR_MODE, encoding: { codes: { "dynamic-conservative": E.ITR_MODE_DYNAMIC, fixed: E.ITR_MODE_FIXED, off: E.ITR_MODE_OFF } } },
-  { path: "nic.itr.fixedIntsPerSec", kind: "number", default: 20000, unit: "interrupts/s", gt: 0, max: 10_000_000, help: "Interrupt rate limit in fixed mode.", source: "H1: e1000 starts at 20000", slot: L.CFG_ITR_FIXED_INTERVAL, encoding: "period" },
+  { path: "nic.itr.fixedIntsPerSec", kind: "number", default: 20000, unit: "interrupts/s", min: 1, max: 10_000_000, help: "Interrupt rate limit in fixed mode.", source: "H1: e1000 starts at 20000", slot: L.CFG_ITR_FIXED_INTERVAL, encoding: "period" },
   { path: "nic.propagationDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way wire + external host delay.", source: "[I] 100 m of cable plus switch; small against queueing", slot: L.CFG_PROP_DELAY, encoding: "cycles" },
   // ---- links, loss and external clients ----
   { path: "links.portDelayNs", kind: "intList", default: null, nullable: true, unit: "ns", help: "One-way propagation delay of each port's wire (one value per port, both directions); null = nic.propagationDelayNs on every port. RTT = 2 x (this + clients.accessDelayNs when clients are on) + serialization and host time.", source: "per-link delay as in ns-3 PointToPointChannel Delay; sets the RTT of wide-area paths", via: "table" },
   { path: "links.rxLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame travelling toward a NIC port is lost on its wire, independently per frame (Bernoulli), drawn from the seeded PRNG on a stream of its own.", source: "N1 (Mathis et al. 1997: random independent loss); 0 = lossless LAN", slot: L.CFG_LOSS_RX },
   { path: "links.txLossRate", kind: "number", default: 0, unit: "probability", min: 0, lt: 1, help: "Probability that a frame leaving a NIC port is lost on its wire (Bernoulli per frame, own PRNG stream).", source: "N1; 0 = lossless LAN", slot: L.CFG_LOSS_TX },
   { path: "clients.perPort", kind: "integer", default: 0, unit: "clients", min: 0, max: 1024, help: "External clients behind a switch on each port, each on its own access link; a port's TCP flows and UDP sources are spread over them in order. 0 = one external host directly on the port's wire.", source: "testbeds with many load generators (e.g. 10 clients on 1 GbE into one 10 GbE port)", slot: L.CFG_CLIENTS_PER_PORT },
-  { path: "clients.accessRateGbps", kind: "number", default: 1, unit: "Gb/s", gt: 0, max: 10000, help: "Line rate of each client's access link.", source: "1 GbE client machines", slot: L.CFG_ACCESS_BPS, encoding: "bps" },
+  { path: "clients.accessRateGbps", kind: "number", default: 1, unit: "Gb/s", min: 1e-6, max: 10000, help: "Line rate of each client's access link.", source: "1 GbE client machines", slot: L.CFG_ACCESS_BPS, encoding: "bps" },
   { path: "clients.accessDelayNs", kind: "number", default: 500, unit: "ns", min: 0, max: 1e9, help: "One-way propagation delay of each access link.", source: "[I] as nic.propagationDelayNs: cable plus switch latency", slot: L.CFG_ACCESS_DELAY, encoding: "cycles" },
   { path: "clients.switchBufferBytes", kind: "integer", default: 131072, unit: "bytes", min: 2048, max: 1_000_000_000, help: "Drop-tail buffer of each switch egress port (toward the NIC port, and toward each client).", source: "N5 [I]: shared-buffer top-of-rack switches of 2010 hold a few MB for 24-64 ports", slot: L.CFG_SWITCH_BUF },
   // ---- Linux kernel ----
@@ -191,6 +203,8 @@ export const PARAMS: readonly ParamSpec[] = [
   c("timerCycles", L.COST_TIMER, 500, "cycles/timer", "One timer expiry in TIMER softirq.", "[I]"),
   c("kthreadWakeCycles", L.COST_KTHREAD_WAKE, 1500, "cycles/wake-up", "Waking a kernel thread (runqueue, IPI send, or the IPI handler).", "[I]"),
   c("rebindCycles", L.COST_REBIND, 5000, "cycles/port", "Rebinding one event channel (EVTCHNOP_bind_vcpu + IRQ affinity).", "[I] F5"),
-];
+] as const satisfies readonly ParamSpec[];
+
+export const PARAMS: readonly ParamSpec[] = PARAM_TABLE;
 
 export const PARAM_BY_PATH: ReadonlyMap<string, ParamSpec> = new Map(PARAMS.map((p) => [p.path, p]));

@@ -7,7 +7,7 @@
 // V8 tier up the module between calls; no host call happens per simulated event.
 
 import * as L from "../abi/layout.js";
-import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
+import { ConfigError, resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import { packConfig, derive, guestTraffic } from "../config/pack.js";
 import { COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
@@ -66,6 +66,8 @@ export class SimulationError extends Error {
 }
 
 const DEFAULT_CHUNK_EVENTS = 1 << 20;
+/** Largest chunk simRun takes (its event count is a u32). */
+const MAX_CHUNK_EVENTS = 4294967295;
 
 /** Instantiates the module with the one import it needs (AssemblyScript's abort). */
 export async function instantiate(module: WebAssembly.Module): Promise<WasmExports> {
@@ -101,6 +103,11 @@ export async function simulateOnModule(
   if (opts.seed !== undefined) overrides["seed"] = opts.seed;
   const r = resolveConfig(config, overrides);
   if (opts.intervalMs !== undefined) checkInterval(opts.intervalMs, r);
+  const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
+  // A chunk of 0 (or NaN) events would never advance and never return to the caller.
+  if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1 || chunk > MAX_CHUNK_EVENTS) {
+    throw new ConfigError("chunkEvents", chunk, `an integer from 1 to ${MAX_CHUNK_EVENTS} events`);
+  }
   const tracer = opts.trace ? new ChromeTraceWriter(r, derive(r), opts.trace) : undefined;
   const wall0 = performance.now();
   const ex = await instantiate(module);
@@ -114,7 +121,6 @@ export async function simulateOnModule(
   const series = opts.intervalMs !== undefined ? new TimeSeriesCollector(ex, r, d, opts.intervalMs) : undefined;
   tracer?.start(ex);
 
-  const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   const totalMs = r.warmupMs + r.durationMs;
   const progress = (): void =>
     opts.onProgress?.(

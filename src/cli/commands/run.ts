@@ -5,7 +5,7 @@ import { simulate } from "../../wasm-node.js";
 import { resolveConfig } from "../../config/schema.js";
 import { renderResult } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
-import { loadScenario, parseSets, intOption, numOption, checkWritable } from "../input.js";
+import { loadScenario, parseSets, intOption, numOption, nonNegOption, checkWritable } from "../input.js";
 import { checkInterval } from "../../run/timeseries.js";
 import { runProgress } from "../run-progress.js";
 import { timeSeriesCsv } from "../../report/timeseries.js";
@@ -90,7 +90,7 @@ export function register(program: Command): void {
         const seed = intOption("--seed", o.seed);
         if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is not allowed; expected an integer from 0 to 4294967295`);
         const dur = numOption("--duration-ms", o.durationMs);
-        const warm = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
+        const warm = nonNegOption("--warmup-ms", o.warmupMs);
         if (seed !== undefined) overrides["seed"] = seed;
         if (dur !== undefined) overrides["durationMs"] = dur;
         if (warm !== undefined) overrides["warmupMs"] = warm;

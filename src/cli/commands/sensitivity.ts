@@ -9,7 +9,7 @@ import { sensitivityMarkdown, signedPct } from "../../reproduce/costdoc.js";
 import { ProgressReporter } from "../progress.js";
 import { formatTable } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
-import { intOption, numOption } from "../input.js";
+import { intOption, numOption, nonNegOption } from "../input.js";
 
 interface SensitivityOpts {
   json?: boolean;
@@ -44,10 +44,7 @@ export function register(program: Command): void {
       action(async (o: SensitivityOpts) => {
         const seeds = intOption("--seeds", o.seeds, 1)!;
         const durationMs = numOption("--duration-ms", o.durationMs);
-        const warmupMs = o.warmupMs === undefined ? undefined : Number(o.warmupMs);
-        if (warmupMs !== undefined && !(Number.isFinite(warmupMs) && warmupMs >= 0)) {
-          throw new UsageError(`--warmup-ms: ${JSON.stringify(o.warmupMs)} is not allowed; expected a number >= 0`);
-        }
+        const warmupMs = nonNegOption("--warmup-ms", o.warmupMs);
         const delta = numOption("--delta", o.delta)!;
         if (delta >= 1) throw new UsageError(`--delta: ${delta} is not allowed; expected a fraction in (0, 1)`);
         const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);

@@ -1,0 +1,137 @@
+// Relations between fields that no single field's range can express: enough PCPUs for every
+// VCPU, pinning (explicit or filled in, each PCPU used once), netback groups and their placement,
+// netfront's rx_target bounds, per-port lists as long as the ports, guest indices in range.
+// Computed fields (pinning, group map, kthread VCPUs, groups = 0) are filled in here.
+
+import { ConfigError } from "./error.js";
+import { fillProfileDefaults } from "./items.js";
+import type { ResolvedConfig } from "./types.js";
+
+export function checkRelations(r: ResolvedConfig): void {
+  if (r.links.portDelayNs !== null && r.links.portDelayNs.length !== r.nic.ports) {
+    const allowed = `${r.nic.ports} delays in ns (one per port, nic.ports) or null`;
+    throw new ConfigError("links.portDelayNs", r.links.portDelayNs, allowed);
+  }
+  checkPinning(r);
+  checkNetback(r);
+  const nf = r.netfront;
+  if (!(nf.rxTargetMin <= nf.rxTargetDefault && nf.rxTargetDefault <= nf.rxTargetMax)) {
+    const allowed =
+      `a value between netfront.rxTargetMin (${nf.rxTargetMin}) ` + `and netfront.rxTargetMax (${nf.rxTargetMax})`;
+    throw new ConfigError("netfront.rxTargetDefault", nf.rxTargetDefault, allowed);
+  }
+  // A stopped vif queue restarts only when netfront refills at least MAX_SKB_FRAGS+2 requests, and
+  // netfront refills only batches >= rx_target/2 (D3). With a floor below 2 x 20 both can wait on
+  // each other forever; Linux breaks that with netback's 500 ms queue timer, which is not modelled.
+  const need = r.netback.scatterGather ? 20 : 1;
+  if (r.netback.frontendCanQueue && nf.rxTargetMin < 2 * need) {
+    const allowed =
+      `at least ${2 * need} when the vif queue can stop (netback.frontendCanQueue) ` +
+      `and needs ${need} free requests`;
+    throw new ConfigError("netfront.rxTargetMin", nf.rxTargetMin, allowed);
+  }
+  if (r.tcp.mtuBytes - 40 - (r.tcp.timestamps ? 12 : 0) < 1) {
+    throw new ConfigError("tcp.mtuBytes", r.tcp.mtuBytes, "an MTU leaving room for TCP payload");
+  }
+  checkTraffic(r);
+}
+
+function checkPinning(r: ResolvedConfig): void {
+  const D = r.dom0.vcpus;
+  const N = r.guests.count;
+  const P = r.cpu.pcpus;
+  const totalVcpus = D + N * r.guests.vcpus;
+  if (totalVcpus > P) {
+    const allowed =
+      `at least ${totalVcpus} (dom0.vcpus + guests.count * guests.vcpus; ` + "every VCPU is pinned to its own PCPU)";
+    throw new ConfigError("cpu.pcpus", P, allowed);
+  }
+  // Pinning: explicit or sequential, every PCPU used once.
+  if (r.dom0.pcpus === null) r.dom0.pcpus = Array.from({ length: D }, (_, i) => i);
+  if (r.dom0.pcpus.length !== D) throw new ConfigError("dom0.pcpus", r.dom0.pcpus, `${D} PCPU ids (one per dom0 VCPU)`);
+  if (r.guests.pcpus === null) {
+    let next = 0;
+    const used = new Set(r.dom0.pcpus);
+    r.guests.pcpus = Array.from({ length: N }, () =>
+      Array.from({ length: r.guests.vcpus }, () => {
+        while (used.has(next)) next++;
+        used.add(next);
+        return next++;
+      }),
+    );
+  }
+  if (r.guests.pcpus.length !== N) throw new ConfigError("guests.pcpus", r.guests.pcpus, `${N} arrays (one per guest)`);
+  const seen = new Map<number, string>();
+  const pin = (field: string, pc: number): void => {
+    if (pc >= P) throw new ConfigError(field, pc, `a PCPU id from 0 to ${P - 1} (cpu.pcpus = ${P})`);
+    const other = seen.get(pc);
+    if (other) throw new ConfigError(field, pc, `a PCPU not already used by ${other} (VCPUs are pinned 1:1)`);
+    seen.set(pc, field);
+  };
+  r.dom0.pcpus.forEach((pc, i) => pin(`dom0.pcpus[${i}]`, pc));
+  r.guests.pcpus.forEach((row, g) => {
+    if (row.length !== r.guests.vcpus) {
+      throw new ConfigError(`guests.pcpus[${g}]`, row, `${r.guests.vcpus} PCPU ids (guests.vcpus)`);
+    }
+    row.forEach((pc, j) => pin(`guests.pcpus[${g}][${j}]`, pc));
+  });
+}
+
+/** Netback groups and their placement. */
+function checkNetback(r: ResolvedConfig): void {
+  const D = r.dom0.vcpus;
+  const N = r.guests.count;
+  const G = r.netback.groups === 0 ? D : r.netback.groups;
+  r.netback.groups = G;
+  if (r.netback.assignment === "explicit") {
+    const m = r.netback.groupMap;
+    if (m === null || m.length !== N) {
+      throw new ConfigError(
+        "netback.groupMap",
+        m,
+        `${N} group ids (one per guest) when netback.assignment is "explicit"`,
+      );
+    }
+    m.forEach((g, i) => {
+      if (g >= G)
+        throw new ConfigError(`netback.groupMap[${i}]`, g, `a group id from 0 to ${G - 1} (netback.groups = ${G})`);
+    });
+  } else {
+    // Least-loaded at connect time with vifs connecting in order (C4) and round-robin both give i % G.
+    r.netback.groupMap = Array.from({ length: N }, (_, i) => i % G);
+  }
+  if (r.netback.kthreadVcpus === null) r.netback.kthreadVcpus = Array.from({ length: G }, (_, g) => g % D);
+  if (r.netback.kthreadVcpus.length !== G) {
+    throw new ConfigError("netback.kthreadVcpus", r.netback.kthreadVcpus, `${G} dom0 VCPU ids (one per group)`);
+  }
+  r.netback.kthreadVcpus.forEach((v, i) => {
+    if (v >= D) throw new ConfigError(`netback.kthreadVcpus[${i}]`, v, `a dom0 VCPU id from 0 to ${D - 1}`);
+  });
+  if (r.netback.coalesce.count > 1 && r.netback.coalesce.timeUs <= 0) {
+    const allowed = "a time > 0 us when netback.coalesce.count > 1 (a held notification needs a timer)";
+    throw new ConfigError("netback.coalesce.timeUs", r.netback.coalesce.timeUs, allowed);
+  }
+}
+
+/** Guest indices of UDP sources and profiles in range; some traffic at all. */
+function checkTraffic(r: ResolvedConfig): void {
+  const N = r.guests.count;
+  const guest = (field: string, g: number): void => {
+    if (g >= N) throw new ConfigError(field, g, `a guest index from 0 to ${N - 1}`);
+  };
+  r.traffic.udp.forEach((s, i) => guest(`traffic.udp[${i}].guest`, s.guest));
+  r.traffic.profiles.forEach((p, i) => {
+    fillProfileDefaults(p);
+    p.guests.forEach((g, j) => guest(`traffic.profiles[${i}].guests[${j}]`, g));
+    if (p.peer === undefined) return;
+    if (p.guests.includes(p.peer)) {
+      const allowed = "a guest other than the senders in guests (a guest does not send to itself)";
+      throw new ConfigError(`traffic.profiles[${i}].peer`, p.peer, allowed);
+    }
+    guest(`traffic.profiles[${i}].peer`, p.peer);
+  });
+  const profiled = r.traffic.profiles.some((p) => p.kind !== "idle");
+  if (r.traffic.rxStreamsPerGuest + r.traffic.txStreamsPerGuest + r.traffic.udp.length === 0 && !profiled) {
+    throw new ConfigError("traffic", r.traffic, "at least one TCP stream or UDP source");
+  }
+}
