@@ -51,7 +51,7 @@ describe("timeline trace", () => {
   const file = join(dir, "t.json.gz");
 
   beforeAll(() => {
-    const out = spawnSync("node", [cli, "run", "paper-lro", "--trace", file, "--trace-window", "500:520", "--json"], { encoding: "utf8" });
+    const out = spawnSync("node", [cli, "run", "paper-lro", "--trace", file, "--trace-window", "500:520", "--json", "--quiet"], { encoding: "utf8" });
     expect(out.status, out.stderr).toBe(0);
     result = JSON.parse(out.stdout) as SimResult;
     expect(out.stderr).toMatch(/^trace: .*t\.json\.gz: 500\.\.520 ms, \d+ events, [\d.]+ MB of JSON \([\d.]+ kB per simulated ms\), [\d.]+ MB gzipped\n$/);

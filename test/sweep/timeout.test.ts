@@ -15,18 +15,18 @@ it("--point-timeout stops a long point and records why; the other points complet
       name: "timeout",
       base: "single-guest",
       set: { warmupMs: 1 },
-      axes: { durationMs: [600000, 1, 2] },
+      axes: { durationMs: [3600000, 1, 2] },
       metrics: ["throughput.aggregateGbps"],
     }),
   );
   const out = join(dir, "out.jsonl");
-  const r = cli(["sweep", spec, "--out", out, "--workers", "1", "--point-timeout", "2"]);
+  const r = cli(["sweep", spec, "--out", out, "--workers", "1", "--point-timeout", "20"]);
   expect(r.code, r.stderr).toBe(1);
   const recs = readRecords(out).sort((a, b) => a.index - b.index);
   expect(recs.map((x) => x.state)).toEqual(["errored", "completed", "completed"]);
-  expect(recs[0]!.error).toBe("stopped after the time limit of 2 s per point (--point-timeout)");
-  expect(recs[0]!.wallSeconds).toBeGreaterThanOrEqual(2);
-  expect(recs[0]!.wallSeconds).toBeLessThan(30);
+  expect(recs[0]!.error).toBe("stopped after the time limit of 20 s per point (--point-timeout)");
+  expect(recs[0]!.wallSeconds).toBeGreaterThanOrEqual(20);
+  expect(recs[0]!.wallSeconds).toBeLessThan(60);
   const bad = cli(["sweep", spec, "--out", join(dir, "x.jsonl"), "--point-timeout", "-1"]);
   expect(bad.code).toBe(2);
   expect(bad.stderr.trim()).toBe(
