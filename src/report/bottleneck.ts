@@ -5,7 +5,9 @@
 //      goodput at the wire's ceiling cannot rise whatever else is busy;
 //   2. a VCPU at least 95% busy (named with the component that takes most of its time);
 //   3. a ring or queue that dropped packets while TCP retransmitted in the measured interval
-//      (loss keeps the senders' congestion windows below what the path could carry);
+//      (loss keeps the senders' congestion windows below what the path could carry); when the
+//      drops are at the vif qdisc and netback stopped the vif queue at least once per ring's
+//      worth of frames, the evidence names the request hand-off that stops it (below);
 //   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
 //      Little's law, reaches the advertised window (tcp.rcvBufBytes);
 //   5. none of these: the run is limited by the protocol's own pacing (event hand-offs, batching,
@@ -35,6 +37,42 @@ export const SATURATED = 0.95;
 export const WINDOW_FULL = 0.85;
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Frames per vif queue stop at or below which the netback/netfront request hand-off paces the
+ *  guest's receive path: netback ran out of posted requests at least once per ring's worth of
+ *  frames (NET_RX_RING_SIZE, sources.md A5). */
+export const HANDOFF_FRAMES_PER_STOP = 256;
+/** MAX_SKB_FRAGS (sources.md A7). */
+const MAX_SKB_FRAGS = 18;
+
+/** When netback's vif queue stops often, why: the sentence that names the protocol limit
+ *  (sources.md B7, D2-D4, D13: netbk_queue_full keeps MAX_SKB_FRAGS + 2 of netfront's posted
+ *  requests in reserve; netfront posts rx_target of them and doubles rx_target only when fewer
+ *  than rx_target / 4 are unanswered at a refill) with the run's numbers; "" when the queue
+ *  rarely stops. */
+export function handoffEvidence(r: Pick<SimResult, "config" | "cpu" | "events">): string {
+  const stops = r.events["vifQueueStops"] ?? 0;
+  const frames = r.events["netbackRxPackets"] ?? 0;
+  if (stops <= 0 || frames <= 0 || frames / stops > HANDOFF_FRAMES_PER_STOP) return "";
+  const c = r.config;
+  const reserve = c.netback.scatterGather ? MAX_SKB_FRAGS + 2 : 1;
+  const target = c.netfront.rxTargetDefault;
+  // Netback stops with reserve - 1 requests unanswered, so a refill never sees fewer than that.
+  const stuck = reserve - 1 >= Math.floor(target / 4);
+  const dom0 = r.cpu.filter((u) => u.domain === "dom0").sort((a, b) => b.utilization - a.utilization)[0];
+  const guest = r.cpu.filter((u) => u.domain !== "dom0").sort((a, b) => b.utilization - a.utilization)[0];
+  const turns =
+    dom0 && guest
+      ? `; dom0 and the guest take turns on it (${dom0.domain}.${dom0.vcpu} ${pct(dom0.utilization)}, ` +
+        `${guest.domain}.${guest.vcpu} ${pct(guest.utilization)})`
+      : "";
+  return (
+    `netback stopped the vif queue ${stops} times (every ${(frames / stops).toFixed(0)} frames): it keeps ${reserve} ` +
+    `of the requests netfront posts in reserve (netbk_queue_full), netfront posts rx_target = ${target}` +
+    (stuck ? ` and doubles it only when fewer than ${Math.floor(target / 4)} are unanswered at a refill, which the reserve prevents,` : "") +
+    ` so at most ${Math.max(1, target - reserve + 1)} frames cross per refill${turns}`
+  );
+}
 
 /** TCP goodput ceiling of one port, Gb/s: rate x MSS / wire bytes per frame (header 14, FCS 4, preamble 8, gap 12). */
 export function portGoodputCeilingGbps(rateGbps: number, mtuBytes: number, timestamps: boolean): number {
@@ -86,11 +124,13 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   if (dropStages.length > 0 && retrans > 0) {
     const [stage, n] = dropStages[0]!;
     const lossRate = n / Math.max(1, r.conservation.injected);
+    const handoff = stage === "vif_qdisc_full" ? handoffEvidence(r) : "";
     return {
       kind: "queue",
       where: stage,
       share: lossRate,
       evidence:
+        (handoff ? `${handoff}; frames arriving meanwhile wait in the vif qdisc: ` : "") +
         `${n} drops at ${stage} (${(lossRate * 100).toFixed(2)}% of packets injected); ${recoveries} loss recoveries and ${retrans} retransmitted segments ` +
         `in the measured interval keep the senders' congestion windows small; ${context}`,
     };

@@ -64,6 +64,25 @@ describe("decision rules", () => {
     const warmupOnly = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 } });
     expect(warmupOnly.kind).not.toBe("queue");
   });
+  it("vif qdisc drops behind a vif queue that stops every few dozen frames name the request hand-off", () => {
+    const events = { ...base.events, tcpRetransmissions: 12, tcpFastRecoveries: 3, vifQueueStops: 100, netbackRxPackets: 8500 };
+    const b = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 }, events });
+    expect(b.kind).toBe("queue");
+    expect(b.where).toBe("vif_qdisc_full");
+    // 64 posted, 20 in reserve: 45 frames per refill, and the reserve keeps rx_target from doubling.
+    expect(b.evidence).toContain("every 85 frames");
+    expect(b.evidence).toContain("keeps 20 of the requests");
+    expect(b.evidence).toContain("at most 45 frames cross per refill");
+    expect(b.evidence).toContain("fewer than 16 are unanswered");
+    expect(b.evidence).toContain("dom0.0 50.0%, domU0.0 40.0%");
+    // rx_target 80 (the pvops default) can double past the reserve; a queue that rarely stops is not named.
+    const pvops = resolveConfig("single-guest", { "netfront.rxTargetMin": 80, "netfront.rxTargetDefault": 80 });
+    const b80 = diagnoseBottleneck({ ...base, config: pvops, drops: { vif_qdisc_full: 40 }, events });
+    expect(b80.evidence).toContain("at most 61 frames cross per refill");
+    expect(b80.evidence).not.toContain("unanswered");
+    const rare = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 }, events: { ...events, vifQueueStops: 10 } });
+    expect(rare.evidence).not.toContain("netbk_queue_full");
+  });
   it("in-flight bytes near the receive window are a window limit; far below it, none", () => {
     // 0.5 Gb/s = 62.5 bytes/us; a 1 MiB window is full at ~16.8 ms of round trip.
     const full = diagnoseBottleneck({ ...base, latency: { ...base.latency, meanUs: 16000 } });
