@@ -3,7 +3,7 @@
 //
 // Imports only point down, through these layers (each may import the ones above it in the list):
 //
-//   base/         eventq, fifo, rng, targets (the event-kind table): no model knowledge
+//   base/         eventq, fifo, memory (the allocation tally), rng, targets (the event-kind table): no model knowledge
 //   data          config.ts, stats.ts, packet.ts, flows.ts (the host boundary, counters, skbs,
 //                 which guest a flow belongs to), and src/abi/layout.ts
 //   cpu/          account.ts (charging cycles), vcpu.ts (run state, per-VCPU work lists)

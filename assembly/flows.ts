@@ -14,6 +14,8 @@
 import { CFG_CLIENTS_PER_PORT } from "../src/abi/layout";
 import { cfgU32 } from "./config";
 import { pFlow, pKind, KIND_ACK, KIND_UDP, KIND_RR_REQ } from "./packet";
+import { MEM_OTHER } from "../src/abi/layout";
+import { memArrays, freshArray } from "./base/memory";
 
 /** Guest of each TCP flow (its receiver for a guest-to-guest flow). */
 export let flowGuest = new StaticArray<u32>(0);
@@ -36,15 +38,23 @@ let clients: u32 = 0; // external clients per port (0: one external host per por
 
 export function flowsInit(tcpFlows: u32, udpSources: u32, rrSessions: u32): void {
   clients = cfgU32(CFG_CLIENTS_PER_PORT);
-  flowGuest = new StaticArray<u32>(<i32>tcpFlows);
-  flowRx = new StaticArray<u8>(<i32>tcpFlows);
-  flowSender = new StaticArray<u32>(<i32>tcpFlows);
-  flowPortIndex = new StaticArray<u32>(<i32>tcpFlows);
+  flowGuest = freshArray<u32>(<i32>tcpFlows);
+  flowRx = freshArray<u8>(<i32>tcpFlows);
+  flowSender = freshArray<u32>(<i32>tcpFlows);
+  flowPortIndex = freshArray<u32>(<i32>tcpFlows);
   for (let f: u32 = 0; f < tcpFlows; f++) unchecked((flowSender[f] = NO_GUEST));
-  udpGuest = new StaticArray<u32>(<i32>udpSources);
-  rrGuest = new StaticArray<u32>(<i32>rrSessions);
-  rrClient = new StaticArray<u32>(<i32>rrSessions);
+  udpGuest = freshArray<u32>(<i32>udpSources);
+  rrGuest = freshArray<u32>(<i32>rrSessions);
+  rrClient = freshArray<u32>(<i32>rrSessions);
   anyGuestToGuest = false;
+}
+
+/** Tallies the bytes flowsInit(tcpFlows, udpSources, rrSessions) allocates. */
+export function flowsMemory(tcpFlows: u64, udpSources: u64, rrSessions: u64): void {
+  memArrays(MEM_OTHER, tcpFlows, 4, 3);
+  memArrays(MEM_OTHER, tcpFlows, 1);
+  memArrays(MEM_OTHER, udpSources, 4);
+  memArrays(MEM_OTHER, rrSessions, 4, 2);
 }
 
 /** Some flow runs between two guests. */

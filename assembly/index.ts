@@ -2,14 +2,33 @@
 // the host allocates the config buffer here, writes it once, calls simInit, then simRun in
 // chunks, reading counters through a view on statsPtr().
 
-import { engineInit, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
+import { engineInit, engineMemoryBytes, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
 import { statsPtr as sp, statsWords as sw } from "./stats";
 import { eqMaxSize, eqSize } from "./base/eventq";
 import { pktInUse } from "./packet";
+import { memPart, memLargestBlock, heapTop } from "./base/memory";
 
 /** Allocates room for a config buffer of `slots` f64 values; returns its address. */
 export function cfgAlloc(slots: u32): usize {
   return heap.alloc(<usize>slots << 3);
+}
+
+/** Bytes simInit will allocate for the config at `ptr` (the exact layout; allocates nothing). */
+export function simMemoryBytes(ptr: usize): f64 {
+  return <f64>engineMemoryBytes(ptr);
+}
+/** After simMemoryBytes: the bytes of contributor `part` (MEM_* in src/abi/layout.ts). */
+export function simMemoryPart(part: i32): f64 {
+  return <f64>memPart(part);
+}
+/** After simMemoryBytes: the largest single block, bytes (the runtime allows at most 1 GiB). */
+export function simMemoryLargestBlock(): f64 {
+  return <f64>memLargestBlock;
+}
+
+/** Address one past the last allocated byte (tests compare it around simInit with the layout). */
+export function heapTopNow(): usize {
+  return heapTop();
 }
 
 /** Builds the simulation from the config at `ptr`. 0 = ok, else a STOP_ERR_* code. */

@@ -11,6 +11,8 @@ import { ST_PKTS_ALLOCATED } from "../src/abi/layout";
 import { statInc, statAdd } from "./stats";
 import { eqNow } from "./base/eventq";
 import { traceDrop } from "./observe/trace";
+import { MEM_PACKETS } from "../src/abi/layout";
+import { memArrays, freshArray } from "./base/memory";
 
 export const PKT_NONE: u32 = 0xffffffff;
 
@@ -38,22 +40,29 @@ export let pktInUse: u32 = 0;
 export let pktExhausted: bool = false;
 
 export function pktInit(n: u32): void {
-  pFlow = new StaticArray<u32>(n);
-  pSeq = new StaticArray<u32>(n);
-  pSegs = new StaticArray<u32>(n);
-  pWin = new StaticArray<u32>(n);
-  pBytes = new StaticArray<u32>(n);
-  pWire = new StaticArray<u32>(n);
-  pKind = new StaticArray<u8>(n);
-  pBirth = new StaticArray<u64>(n);
-  pAux = new StaticArray<u32>(n);
-  pSackLo = new StaticArray<u32>(n);
-  pSackHi = new StaticArray<u32>(n);
-  pNext = new StaticArray<u32>(n);
+  pFlow = freshArray<u32>(n);
+  pSeq = freshArray<u32>(n);
+  pSegs = freshArray<u32>(n);
+  pWin = freshArray<u32>(n);
+  pBytes = freshArray<u32>(n);
+  pWire = freshArray<u32>(n);
+  pKind = freshArray<u8>(n);
+  pBirth = freshArray<u64>(n);
+  pAux = freshArray<u32>(n);
+  pSackLo = freshArray<u32>(n);
+  pSackHi = freshArray<u32>(n);
+  pNext = freshArray<u32>(n);
   for (let i: u32 = 0; i < n; i++) unchecked((pNext[i] = i + 1 < n ? i + 1 : PKT_NONE));
   freeHead = n > 0 ? 0 : PKT_NONE;
   pktInUse = 0;
   pktExhausted = false;
+}
+
+/** Tallies the bytes pktInit(n) allocates. */
+export function pktMemory(n: u64): void {
+  memArrays(MEM_PACKETS, n, 4, 10);
+  memArrays(MEM_PACKETS, n, 1);
+  memArrays(MEM_PACKETS, n, 8);
 }
 
 /** Takes a packet record from the pool; PKT_NONE (and pktExhausted) if the pool is empty. */

@@ -8,6 +8,8 @@
 import {
   ST_COUNT, GS_COUNT, COMP_COUNT, LAT_BUCKETS, LAT_SUB_BITS, ST_LAT_COUNT, ST_LAT_SUM, ST_LAT_MAX,
 } from "../src/abi/layout";
+import { MEM_OTHER } from "../src/abi/layout";
+import { memAdd, rawBytes } from "./base/memory";
 
 let base: usize = 0;
 let guestBase: usize = 0;
@@ -25,6 +27,11 @@ export function statsInit(guests: u32, vcpus: u32): void {
   compBase = guestBase + (<usize>(guests * <u32>GS_COUNT) << 3);
   latBase = compBase + (<usize>(vcpus * <u32>COMP_COUNT) << 3);
   rrLatBase = latBase + (<usize>LAT_BUCKETS << 3);
+}
+
+/** Tallies the bytes statsInit(guests, vcpus) allocates. */
+export function statsMemory(guests: u64, vcpus: u64): void {
+  memAdd(MEM_OTHER, rawBytes((<u64>ST_COUNT + guests * <u64>GS_COUNT + vcpus * <u64>COMP_COUNT + 2 * <u64>LAT_BUCKETS) << 3));
 }
 
 export function statsPtr(): usize {

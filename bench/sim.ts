@@ -14,7 +14,7 @@
 
 import { pathToFileURL } from "node:url";
 import { simulate, loadWasmModule, instantiate, resolveConfig, packConfig, derive } from "../src/node.js";
-import { preGrowMemory } from "../src/run/simulate.js";
+import { DEFAULT_MEMORY_LIMIT_BYTES, reserveModelMemory } from "../src/run/memory.js";
 import * as L from "../src/abi/layout.js";
 import { argValue, benchEnv, envHeader, fmtRate, median, table } from "./common.js";
 
@@ -112,9 +112,9 @@ async function probe(config: unknown): Promise<{
   const t0 = performance.now();
   const ex = await instantiate(mod);
   const buf = packConfig(r);
-  preGrowMemory(ex, r); // as simulate() does
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
+  reserveModelMemory(ex, ptr, r, DEFAULT_MEMORY_LIMIT_BYTES); // as simulate() does
   const code = ex.simInit(ptr);
   const t1 = performance.now();
   const memInit = ex.memory.buffer.byteLength;

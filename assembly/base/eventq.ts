@@ -19,6 +19,8 @@
 // Left out: cancellation. Components that need to cancel (timers) keep their own "armed at"
 // field and ignore stale firings (gem5's scheduled() guard does the same job).
 
+import { memAdd, rawBytes } from "./memory";
+
 let heapBase: usize = 0;
 let heapCap: u32 = 0;
 let nextSeq: u32 = 0;
@@ -44,6 +46,11 @@ export function eqInit(capacity: u32): void {
   eqTarget = 0;
   eqOverflow = false;
   eqMaxSize = 0;
+}
+
+/** Tallies the bytes eqInit(capacity) allocates. */
+export function eqMemory(part: i32, capacity: u64): void {
+  memAdd(part, rawBytes(capacity << 4));
 }
 
 /** Empties the queue and restarts the sequence numbers (keeps the allocation). */

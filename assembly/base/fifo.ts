@@ -7,6 +7,8 @@
 // convention: never reset on wrap, so tail - head is the occupancy even across wrap-around).
 // The logical limit may be smaller than the window (a 1000-packet backlog in a 1024 window).
 
+import { memArrays, freshArray } from "./memory";
+
 const MAX_FIFOS: i32 = 1 << 20;
 
 let count: i32 = 0;
@@ -20,11 +22,16 @@ let fTail = new StaticArray<u32>(0);
 export function fifoInit(maxFifos: i32): void {
   if (maxFifos > MAX_FIFOS) maxFifos = MAX_FIFOS;
   count = 0;
-  fBuf = new StaticArray<usize>(maxFifos);
-  fMask = new StaticArray<u32>(maxFifos);
-  fLimit = new StaticArray<u32>(maxFifos);
-  fHead = new StaticArray<u32>(maxFifos);
-  fTail = new StaticArray<u32>(maxFifos);
+  fBuf = freshArray<usize>(maxFifos);
+  fMask = freshArray<u32>(maxFifos);
+  fLimit = freshArray<u32>(maxFifos);
+  fHead = freshArray<u32>(maxFifos);
+  fTail = freshArray<u32>(maxFifos);
+}
+
+/** Tallies the bytes fifoInit(maxFifos) allocates (the queues' windows are counted where each is created). */
+export function fifoTableMemory(part: i32, maxFifos: u64): void {
+  memArrays(part, maxFifos < <u64>MAX_FIFOS ? maxFifos : <u64>MAX_FIFOS, 4, 5);
 }
 
 /** Rounds up to a power of two (>= 1). */

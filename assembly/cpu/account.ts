@@ -7,6 +7,8 @@
 // Left out: cache and TLB effects, cost variance (every charge is the constant's mean).
 
 import { chargeVcpu } from "../stats";
+import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** VCPU whose job is being started or finished. */
 export let curV: u32 = 0;
@@ -21,9 +23,14 @@ let vDebt = new StaticArray<u64>(0); // cycles charged after a job ended, spent 
 let jobOpen: bool = false;
 
 export function accountInit(vcpus: u32): void {
-  vDebt = new StaticArray<u64>(<i32>vcpus);
+  vDebt = freshArray<u64>(<i32>vcpus);
   curV = 0;
   jobCycles = 0;
+}
+
+/** Tallies the bytes accountInit(vcpus) allocates. */
+export function accountMemory(vcpus: u64): void {
+  memArrays(MEM_PART, vcpus, 8);
 }
 
 /** Charges from now on go to v (a job on v is finishing). */

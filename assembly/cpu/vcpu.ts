@@ -13,6 +13,8 @@ import { eqPush, eqNow } from "../base/eventq";
 import { fifoNew, fifoPush } from "../base/fifo";
 import { EV_VCPU_DONE, EV_VCPU_WAKE } from "../base/targets";
 import { traceJob } from "../observe/trace";
+import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 // VCPU run states.
 const ST_IDLE: u8 = 0;
@@ -42,35 +44,97 @@ export let vKsoftirqd = new StaticArray<u32>(0);
 /** Whether thread t is on its VCPU's runnable list. */
 export let thrQueued = new StaticArray<u8>(0);
 
-export function vcpuInit(dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, ksoftirqdBase: u32): void {
+// Limits of the work lists. Each entry is on a list at most once (a pending port until its
+// upcall, a scheduled NAPI instance or tasklet, a queued thread, an expired timer slot), so a
+// list holds at most what can be bound to its VCPU. dom0 VCPUs may get any dom0 port, NAPI
+// instance, tasklet, kthread or timer (dynamic dispatch moves ports among them); a guest VCPU
+// only its own guest's: the frontend port, the netfront NAPI, the application thread and
+// ksoftirqd, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
+// sends). A guest job notifies only its vif's backend port, at most once per ring (the ring's
+// event index cannot move while the job is composed). Sized per VCPU, not by the model's total:
+// thousands of guests would otherwise cost memory quadratic in their number.
+let dom0Ports: u32 = 0;
+let dom0Napis: u32 = 0;
+let dom0Tasklets: u32 = 0;
+let dom0Threads: u32 = 0;
+let dom0Items: u32 = 0;
+let guestItems: u32 = 0;
+const GUEST_PORTS: u32 = 1;
+const GUEST_NOTIFIES: u32 = 2;
+const GUEST_NAPIS: u32 = 1;
+const GUEST_TASKLETS: u32 = 0;
+const GUEST_THREADS: u32 = 2;
+
+function setLimits(portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32): void {
+  dom0Ports = portsTotal;
+  dom0Napis = napis;
+  dom0Tasklets = tasklets;
+  dom0Threads = threads;
+  dom0Items = jobItemLimit;
+  guestItems = guestTimers > GUEST_PORTS ? guestTimers : GUEST_PORTS;
+}
+
+/** Builds the VCPUs. `guestTimers` bounds the timer slots of one guest's TCP ends. */
+export function vcpuInit(
+  dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
+  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32,
+): void {
   nDom0Vcpus = dom0Vcpus;
   nVcpus = dom0Vcpus + guests * guestVcpus;
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers);
   let n = <i32>nVcpus;
-  vState = new StaticArray<u8>(n);
-  vJob = new StaticArray<u8>(n);
-  vJobArg = new StaticArray<u32>(n);
-  vJobEnd = new StaticArray<u64>(n);
-  vDomain = new StaticArray<u32>(n);
-  vPending = new StaticArray<i32>(n);
-  vOutbox = new StaticArray<i32>(n);
-  vPollList = new StaticArray<i32>(n);
-  vTasklets = new StaticArray<i32>(n);
-  vTimers = new StaticArray<i32>(n);
-  vThreads = new StaticArray<i32>(n);
-  vJobItems = new StaticArray<i32>(n);
-  vKsoftirqd = new StaticArray<u32>(n);
-  thrQueued = new StaticArray<u8>(<i32>threads);
+  vState = freshArray<u8>(n);
+  vJob = freshArray<u8>(n);
+  vJobArg = freshArray<u32>(n);
+  vJobEnd = freshArray<u64>(n);
+  vDomain = freshArray<u32>(n);
+  vPending = freshArray<i32>(n);
+  vOutbox = freshArray<i32>(n);
+  vPollList = freshArray<i32>(n);
+  vTasklets = freshArray<i32>(n);
+  vTimers = freshArray<i32>(n);
+  vThreads = freshArray<i32>(n);
+  vJobItems = freshArray<i32>(n);
+  vKsoftirqd = freshArray<u32>(n);
+  thrQueued = freshArray<u8>(<i32>threads);
   for (let v: u32 = 0; v < nVcpus; v++) {
-    unchecked((vDomain[v] = v < dom0Vcpus ? 0 : 1 + (v - dom0Vcpus) / guestVcpus));
+    let d0 = v < dom0Vcpus;
+    unchecked((vDomain[v] = d0 ? 0 : 1 + (v - dom0Vcpus) / guestVcpus));
     unchecked((vKsoftirqd[v] = ksoftirqdBase + v));
-    unchecked((vPending[v] = fifoNew(portsTotal)));
-    unchecked((vOutbox[v] = fifoNew(portsTotal)));
-    unchecked((vPollList[v] = fifoNew(napis)));
-    unchecked((vTasklets[v] = fifoNew(tasklets)));
-    unchecked((vTimers[v] = fifoNew(jobItemLimit)));
-    unchecked((vThreads[v] = fifoNew(threads)));
-    unchecked((vJobItems[v] = fifoNew(jobItemLimit)));
+    unchecked((vPending[v] = fifoNew(d0 ? dom0Ports : GUEST_PORTS)));
+    unchecked((vOutbox[v] = fifoNew(d0 ? dom0Ports : GUEST_NOTIFIES)));
+    unchecked((vPollList[v] = fifoNew(d0 ? dom0Napis : GUEST_NAPIS)));
+    unchecked((vTasklets[v] = fifoNew(d0 ? dom0Tasklets : GUEST_TASKLETS)));
+    unchecked((vTimers[v] = fifoNew(d0 ? dom0Items : guestItems)));
+    unchecked((vThreads[v] = fifoNew(d0 ? dom0Threads : GUEST_THREADS)));
+    unchecked((vJobItems[v] = fifoNew(d0 ? dom0Items : guestItems)));
   }
+}
+
+/** Tallies the bytes vcpuInit allocates (same arguments but ksoftirqdBase). */
+export function vcpuMemory(
+  dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
+  jobItemLimit: u32, guestTimers: u32,
+): void {
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers);
+  let n = <u64>dom0Vcpus + <u64>guests * <u64>guestVcpus;
+  let d = <u64>dom0Vcpus;
+  let gn = n - d;
+  memArrays(MEM_PART, n, 1, 2);
+  memArrays(MEM_PART, n, 4, 10);
+  memArrays(MEM_PART, n, 8);
+  memArrays(MEM_PART, <u64>threads, 1);
+  memFifos(MEM_PART, <u64>dom0Ports, 2 * d);
+  memFifos(MEM_PART, <u64>dom0Napis, d);
+  memFifos(MEM_PART, <u64>dom0Tasklets, d);
+  memFifos(MEM_PART, <u64>dom0Items, 2 * d);
+  memFifos(MEM_PART, <u64>dom0Threads, d);
+  memFifos(MEM_PART, <u64>GUEST_PORTS, gn);
+  memFifos(MEM_PART, <u64>GUEST_NOTIFIES, gn);
+  memFifos(MEM_PART, <u64>GUEST_NAPIS, gn);
+  memFifos(MEM_PART, <u64>GUEST_TASKLETS, gn);
+  memFifos(MEM_PART, <u64>guestItems, 2 * gn);
+  memFifos(MEM_PART, <u64>GUEST_THREADS, gn);
 }
 
 // ---- running ---------------------------------------------------------------------------------

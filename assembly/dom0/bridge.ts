@@ -26,6 +26,8 @@ import { guestPort } from "../hw/link";
 import { netbackStartXmit, netbackStartXmitCharge } from "../netback/rx";
 import { netbackTxRelease } from "../netback/common";
 import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
+import { MEM_OTHER } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 let backlog = new StaticArray<i32>(0);
 let backlogNapi = new StaticArray<u32>(0);
@@ -33,14 +35,20 @@ let nDom0: u32 = 0;
 
 export function bridgeInit(dom0Vcpus: u32): void {
   nDom0 = dom0Vcpus;
-  backlog = new StaticArray<i32>(<i32>dom0Vcpus);
-  backlogNapi = new StaticArray<u32>(<i32>dom0Vcpus);
+  backlog = freshArray<i32>(<i32>dom0Vcpus);
+  backlogNapi = freshArray<u32>(<i32>dom0Vcpus);
   let lim = cfgU32(CFG_DOM0_BACKLOG_MAX);
   let w = cfgU32(CFG_NAPI_WEIGHT);
   for (let v: u32 = 0; v < dom0Vcpus; v++) {
     unchecked((backlog[v] = fifoNew(lim)));
     unchecked((backlogNapi[v] = napiAdd(NAPI_BACKLOG, v, w)));
   }
+}
+
+/** Tallies the bytes bridgeInit(dom0Vcpus) allocates. */
+export function bridgeMemory(dom0Vcpus: u64): void {
+  memArrays(MEM_OTHER, dom0Vcpus, 4, 2);
+  memFifos(MEM_OTHER, <u64>cfgU32(CFG_DOM0_BACKLOG_MAX), dom0Vcpus);
 }
 
 /** Charges the bridge's (and netback's start_xmit) per-frame work for `k` frames of a NIC poll

@@ -17,7 +17,7 @@ import {
   COST_STACK_RX_PKT, COST_STACK_RX_PER_BYTE, COST_APP_RECV_CALL, COST_APP_COPY_PER_BYTE,
   ST_DROP_GUEST_SOCKET, ST_DELIVERED, ST_GUEST_STACK_RX_BYTES, GS_RX_APP_BYTES, GS_UDP_APP_BYTES,
 } from "../../src/abi/layout";
-import { cfgU32, cfgU64, cost } from "../config";
+import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { statAdd, guestStatAdd, recordLatency } from "../stats";
 import { eqNow } from "../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
@@ -30,6 +30,9 @@ import { tcpSenderOnAck, tcpTxFlowStart } from "../traffic/tcp/sender";
 import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
 import { rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 import { traceAppDelivery } from "../observe/trace";
+import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
+import { CFG_UDP_SOURCES, CFG_OFF_UDP, UDP_REC, UDP_GUEST } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 let nGuests: u32 = 0;
 let recvBytes: u32 = 65536;
@@ -52,21 +55,42 @@ export function stackInit(): void {
   udpRcvBuf = cfgU32(CFG_UDP_RCVBUF);
   warmup = cfgU64(CFG_WARMUP);
   let n = <i32>nGuests;
-  appVcpu = new StaticArray<u32>(n);
-  udpSock = new StaticArray<i32>(n);
-  udpSockBytes = new StaticArray<u32>(n);
-  appBatch = new StaticArray<i32>(n);
-  appRr = new StaticArray<u32>(n);
-  appTxPending = new StaticArray<u8>(n);
-  appBatchKind = new StaticArray<u8>(n);
-  appBatchFlow = new StaticArray<u32>(n);
-  appBatchBytes = new StaticArray<u32>(n);
+  appVcpu = freshArray<u32>(n);
+  udpSock = freshArray<i32>(n);
+  udpSockBytes = freshArray<u32>(n);
+  appBatch = freshArray<i32>(n);
+  appRr = freshArray<u32>(n);
+  appTxPending = freshArray<u8>(n);
+  appBatchKind = freshArray<u8>(n);
+  appBatchFlow = freshArray<u32>(n);
+  appBatchBytes = freshArray<u32>(n);
+  // Guests no UDP source sends to share one empty socket that holds nothing.
+  let none = fifoNew(0);
   for (let g: u32 = 0; g < nGuests; g++) {
     unchecked((appVcpu[g] = nDom0Vcpus + g * gv + gv - 1));
     // A UDP socket holds at most rcvbuf bytes; 64-byte payloads bound its packet count.
-    unchecked((udpSock[g] = fifoNew(udpRcvBuf / 64 + 16)));
+    unchecked((udpSock[g] = guestHasUdp(g) ? fifoNew(udpRcvBuf / 64 + 16) : none));
     unchecked((appBatch[g] = fifoNew(recvBytes / 64 + 64)));
   }
+}
+
+/** Whether a UDP source sends to guest g (by the configuration's table). */
+function guestHasUdp(g: u32): bool {
+  let n = cfgU32(CFG_UDP_SOURCES);
+  for (let i: u32 = 0; i < n; i++) if (<u32>cfgTable(CFG_OFF_UDP, <i32>(i * <u32>UDP_REC + <u32>UDP_GUEST)) == g) return true;
+  return false;
+}
+
+/** Tallies the bytes stackInit() allocates. */
+export function stackMemory(): void {
+  let n = <u64>cfgU32(CFG_GUESTS);
+  memArrays(MEM_PART, n, 4, 7);
+  memArrays(MEM_PART, n, 1, 2);
+  let withUdp: u64 = 0;
+  for (let g: u32 = 0; g < <u32>n; g++) if (guestHasUdp(g)) withUdp++;
+  memFifos(MEM_PART, 0);
+  memFifos(MEM_PART, <u64>cfgU32(CFG_UDP_RCVBUF) / 64 + 16, withUdp);
+  memFifos(MEM_PART, <u64>cfgU32(CFG_APP_RECV_BYTES) / 64 + 64, n);
 }
 
 /** Guest g's application has TX flows to start (called once at init). */

@@ -11,6 +11,8 @@
 // older parts.
 
 import { ITR_MODE_FIXED, ITR_MODE_DYNAMIC } from "../../src/abi/enums";
+import { MEM_NIC as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 const ITR_LOWEST: u8 = 0;
 const ITR_LOW: u8 = 1;
@@ -33,14 +35,14 @@ export function itrInit(queues: u32, ports: u32, mode: u32, fixedInterval: u64, 
   cpuHz = hz;
   itrMode = mode;
   let nq = <i32>queues;
-  itrInterval = new StaticArray<u64>(nq);
-  itrRate = new StaticArray<u32>(nq);
-  rxItrState = new StaticArray<u8>(nq);
-  txItrState = new StaticArray<u8>(nq);
-  rxPktsSince = new StaticArray<u32>(nq);
-  rxBytesSince = new StaticArray<u32>(nq);
-  txPktsSince = new StaticArray<u32>(<i32>ports);
-  txBytesSince = new StaticArray<u32>(<i32>ports);
+  itrInterval = freshArray<u64>(nq);
+  itrRate = freshArray<u32>(nq);
+  rxItrState = freshArray<u8>(nq);
+  txItrState = freshArray<u8>(nq);
+  rxPktsSince = freshArray<u32>(nq);
+  rxBytesSince = freshArray<u32>(nq);
+  txPktsSince = freshArray<u32>(<i32>ports);
+  txBytesSince = freshArray<u32>(<i32>ports);
   for (let q = 0; q < nq; q++) {
     unchecked((rxItrState[q] = ITR_LOW));
     unchecked((txItrState[q] = ITR_LOW));
@@ -53,6 +55,14 @@ export function itrInit(queues: u32, ports: u32, mode: u32, fixedInterval: u64, 
     }
     unchecked((itrInterval[q] = interval));
   }
+}
+
+/** Tallies the bytes itrInit(queues, ports, ...) allocates. */
+export function itrMemory(queues: u64, ports: u64): void {
+  memArrays(MEM_PART, queues, 8);
+  memArrays(MEM_PART, queues, 4, 3);
+  memArrays(MEM_PART, queues, 1, 2);
+  memArrays(MEM_PART, ports, 4, 2);
 }
 
 /** Minimum cycles between two interrupts of queue q. */

@@ -41,6 +41,8 @@ import { rngLossUniform } from "../base/rng";
 import { nicRxArrive } from "./nic";
 import { pktClient } from "../flows";
 import { externalReceive } from "../traffic/external";
+import { MEM_LINKS as MEM_PART } from "../../src/abi/layout";
+import { memArrays, pow2ceil64, freshArray } from "../base/memory";
 
 let lBusyUntil = new StaticArray<u64>(0);
 let lRem = new StaticArray<u64>(0);
@@ -75,18 +77,18 @@ export function linksInit(
   nLinks = ports * 2 + ports * perPort * 2;
   let n = <i32>nLinks;
   let cap = pow2ceil(flightLimit);
-  lRate = new StaticArray<u64>(n);
-  lProp = new StaticArray<u64>(n);
-  lLoss = new StaticArray<f64>(n);
-  lBufBits = new StaticArray<f64>(n);
-  lBusyUntil = new StaticArray<u64>(n);
-  lRem = new StaticArray<u64>(n);
-  lHead = new StaticArray<u32>(n);
-  lTail = new StaticArray<u32>(n);
-  lMask = new StaticArray<u32>(n);
-  lBase = new StaticArray<u32>(n);
-  flightPkt = new StaticArray<u32>(n * <i32>cap);
-  flightAt = new StaticArray<u64>(n * <i32>cap);
+  lRate = freshArray<u64>(n);
+  lProp = freshArray<u64>(n);
+  lLoss = freshArray<f64>(n);
+  lBufBits = freshArray<f64>(n);
+  lBusyUntil = freshArray<u64>(n);
+  lRem = freshArray<u64>(n);
+  lHead = freshArray<u32>(n);
+  lTail = freshArray<u32>(n);
+  lMask = freshArray<u32>(n);
+  lBase = freshArray<u32>(n);
+  flightPkt = freshArray<u32>(n * <i32>cap);
+  flightAt = freshArray<u64>(n * <i32>cap);
   for (let i = 0; i < n; i++) {
     unchecked((lMask[i] = cap - 1));
     unchecked((lBase[i] = <u32>i * cap));
@@ -110,6 +112,16 @@ export function linksInit(
     // Frames toward a client (odd) leave from a switch egress queue.
     unchecked((lBufBits[l] = (l & 1) == 1 ? bufBits : 0));
   }
+}
+
+/** Tallies the bytes linksInit(ports, ..., flightLimit, ..., perPort, ...) allocates. */
+export function linksMemory(ports: u64, flightLimit: u64, perPort: u64): void {
+  let n = ports * 2 + ports * perPort * 2;
+  let cap = pow2ceil64(flightLimit);
+  memArrays(MEM_PART, n, 8, 6);
+  memArrays(MEM_PART, n, 4, 4);
+  memArrays(MEM_PART, n * cap, 4);
+  memArrays(MEM_PART, n * cap, 8);
 }
 
 /** The link an external sender (client `client` of port `port`) transmits on: the port's wire,

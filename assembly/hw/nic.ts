@@ -33,6 +33,9 @@ import { bridgeRx, bridgeRxCharge } from "../dom0/bridge";
 import { netbackTxRelease } from "../netback/common";
 import { pktGuest, pktFlowHash } from "../flows";
 import { traceNicArrival } from "../observe/trace";
+import { MEM_NIC as MEM_PART } from "../../src/abi/layout";
+import { itrMemory } from "./itr";
+import { memArrays, memFifos, pow2ceil64, freshArray } from "../base/memory";
 
 const NEVER: u64 = u64.MAX_VALUE;
 
@@ -65,12 +68,12 @@ export function nicInit(): void {
   queueSelect = cfgU32(CFG_QUEUE_SELECT);
   let nq = <i32>(nPorts * qPerPort);
   let np = <i32>nPorts;
-  rxRing = new StaticArray<i32>(nq);
-  rxNapi = new StaticArray<u32>(nq);
-  irqEnabled = new StaticArray<u8>(nq);
-  irqEventAt = new StaticArray<u64>(nq);
-  lastIrq = new StaticArray<u64>(nq);
-  pollClean = new StaticArray<u32>(nq);
+  rxRing = freshArray<i32>(nq);
+  rxNapi = freshArray<u32>(nq);
+  irqEnabled = freshArray<u8>(nq);
+  irqEventAt = freshArray<u64>(nq);
+  lastIrq = freshArray<u64>(nq);
+  pollClean = freshArray<u32>(nq);
   itrInit(<u32>nq, <u32>np, cfgU32(CFG_ITR_MODE), cfgU64(CFG_ITR_FIXED_INTERVAL), cfgU64(CFG_CPU_HZ));
   let ringLen = cfgU32(CFG_NIC_RX_RING);
   let weight = cfgU32(CFG_NAPI_WEIGHT);
@@ -82,18 +85,35 @@ export function nicInit(): void {
   }
   txLimit = cfgU32(CFG_NIC_TX_RING);
   txCap = pow2ceil(txLimit);
-  txHead = new StaticArray<u32>(np);
-  txTail = new StaticArray<u32>(np);
-  txDepart = new StaticArray<u64>(np * <i32>txCap);
-  txAuxArr = new StaticArray<u32>(np * <i32>txCap);
-  txBytesArr = new StaticArray<u32>(np * <i32>txCap);
-  txQdisc = new StaticArray<i32>(np);
-  txDoneAt = new StaticArray<u64>(np);
+  txHead = freshArray<u32>(np);
+  txTail = freshArray<u32>(np);
+  txDepart = freshArray<u64>(np * <i32>txCap);
+  txAuxArr = freshArray<u32>(np * <i32>txCap);
+  txBytesArr = freshArray<u32>(np * <i32>txCap);
+  txQdisc = freshArray<i32>(np);
+  txDoneAt = freshArray<u64>(np);
   let qlen = cfgU32(CFG_NIC_QDISC_LEN);
   for (let p = 0; p < np; p++) {
     unchecked((txQdisc[p] = fifoNew(qlen)));
     unchecked((txDoneAt[p] = NEVER));
   }
+}
+
+/** Tallies the bytes nicInit() allocates. */
+export function nicMemory(): void {
+  let np = <u64>cfgU32(CFG_PORTS);
+  let nq = np * <u64>cfgU32(CFG_RXQ_PER_PORT);
+  memArrays(MEM_PART, nq, 4, 3);
+  memArrays(MEM_PART, nq, 1);
+  memArrays(MEM_PART, nq, 8, 2);
+  itrMemory(nq, np);
+  memFifos(MEM_PART, <u64>cfgU32(CFG_NIC_RX_RING), nq);
+  let cap = pow2ceil64(<u64>cfgU32(CFG_NIC_TX_RING));
+  memArrays(MEM_PART, np, 4, 3);
+  memArrays(MEM_PART, np * cap, 8);
+  memArrays(MEM_PART, np * cap, 4, 2);
+  memArrays(MEM_PART, np, 8);
+  memFifos(MEM_PART, <u64>cfgU32(CFG_NIC_QDISC_LEN), np);
 }
 
 /** The RX queue a frame arriving on `port` lands in: RSS by flow hash, or VMDq by guest. */

@@ -12,6 +12,8 @@
 import { ST_NAPI_BUDGET_EXHAUSTED } from "../../src/abi/layout";
 import { statInc } from "../stats";
 import { pollListAdd, pollListRequeue } from "../cpu/vcpu";
+import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** Poll functions (the `poll` pointer of struct napi_struct); model/ops.ts calls them. */
 export const NAPI_NIC: u8 = 0; // e1000_clean of a NIC RX queue
@@ -27,13 +29,19 @@ let nWork = new StaticArray<u32>(0); // packets taken by the poll in progress
 let count: u32 = 0;
 
 export function napiInit(n: u32): void {
-  nKind = new StaticArray<u8>(<i32>n);
-  nArg = new StaticArray<u32>(<i32>n);
-  nSched = new StaticArray<u8>(<i32>n);
-  nWeight = new StaticArray<u32>(<i32>n);
-  nQuota = new StaticArray<u32>(<i32>n);
-  nWork = new StaticArray<u32>(<i32>n);
+  nKind = freshArray<u8>(<i32>n);
+  nArg = freshArray<u32>(<i32>n);
+  nSched = freshArray<u8>(<i32>n);
+  nWeight = freshArray<u32>(<i32>n);
+  nQuota = freshArray<u32>(<i32>n);
+  nWork = freshArray<u32>(<i32>n);
   count = 0;
+}
+
+/** Tallies the bytes napiInit(n) allocates. */
+export function napiMemory(n: u64): void {
+  memArrays(MEM_PART, n, 1, 2);
+  memArrays(MEM_PART, n, 4, 4);
 }
 
 /** netif_napi_add: returns the new instance's id. */

@@ -22,6 +22,8 @@ import { fifoLen, fifoPop, fifoAt } from "../base/fifo";
 import { charge } from "../cpu/account";
 import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
 import { taskletTryRun, taskletRunningElsewhere } from "./tasklet";
+import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** softirqNext results. */
 export const SQ_NONE: u32 = 0;
@@ -49,12 +51,18 @@ export function softirqInit(vcpus: u32, budget: u32, restarts: u32): void {
   let n = <i32>vcpus;
   netdevBudget = <i32>budget;
   maxRestart = restarts;
-  sPhase = new StaticArray<u8>(n);
-  sBudget = new StaticArray<i32>(n);
-  sTaskletsLeft = new StaticArray<u32>(n);
-  sRestarts = new StaticArray<u32>(n);
-  sDeferred = new StaticArray<u8>(n);
-  sEntryPending = new StaticArray<u8>(n);
+  sPhase = freshArray<u8>(n);
+  sBudget = freshArray<i32>(n);
+  sTaskletsLeft = freshArray<u32>(n);
+  sRestarts = freshArray<u32>(n);
+  sDeferred = freshArray<u8>(n);
+  sEntryPending = freshArray<u8>(n);
+}
+
+/** Tallies the bytes softirqInit(vcpus, ...) allocates. */
+export function softirqMemory(vcpus: u64): void {
+  memArrays(MEM_PART, vcpus, 1, 3);
+  memArrays(MEM_PART, vcpus, 4, 3);
 }
 
 // @ts-ignore: decorator

@@ -11,6 +11,8 @@
 import { ST_TASKLET_SCHEDULES, ST_TASKLET_BUSY_ELSEWHERE } from "../../src/abi/layout";
 import { statInc } from "../stats";
 import { taskletListAdd } from "../cpu/vcpu";
+import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** Tasklet functions (the `func` of struct tasklet_struct); model/ops.ts calls them. */
 export const TASKLET_NB_RX: u8 = 0; // netback's net_rx_action
@@ -30,15 +32,21 @@ export let tLastCpu = new StaticArray<u32>(0);
 let count: u32 = 0;
 
 export function taskletsInit(n: u32): void {
-  tFunc = new StaticArray<u8>(<i32>n);
-  tArg = new StaticArray<u32>(<i32>n);
-  tSched = new StaticArray<u8>(<i32>n);
-  tRunning = new StaticArray<u8>(<i32>n);
-  tWaitCpu = new StaticArray<u32>(<i32>n);
-  tRuns = new StaticArray<u32>(<i32>n);
-  tLastCpu = new StaticArray<u32>(<i32>n);
+  tFunc = freshArray<u8>(<i32>n);
+  tArg = freshArray<u32>(<i32>n);
+  tSched = freshArray<u8>(<i32>n);
+  tRunning = freshArray<u8>(<i32>n);
+  tWaitCpu = freshArray<u32>(<i32>n);
+  tRuns = freshArray<u32>(<i32>n);
+  tLastCpu = freshArray<u32>(<i32>n);
   for (let i: u32 = 0; i < n; i++) unchecked((tWaitCpu[i] = NONE));
   count = 0;
+}
+
+/** Tallies the bytes taskletsInit(n) allocates. */
+export function taskletsMemory(n: u64): void {
+  memArrays(MEM_PART, n, 1, 3);
+  memArrays(MEM_PART, n, 4, 4);
 }
 
 /** tasklet_init: returns the new tasklet's id. */

@@ -13,6 +13,8 @@
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_TIMER } from "../base/targets";
 import { timerListAdd } from "../cpu/vcpu";
+import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** Timer functions (the `function` of struct timer_list); model/ops.ts calls them. */
 export const TM_TCP_RTO: u8 = 0;
@@ -30,12 +32,19 @@ let tmEventAt = new StaticArray<u64>(0);
 let count: u32 = 0;
 
 export function timersInit(n: u32): void {
-  tmKind = new StaticArray<u8>(<i32>n);
-  tmArg = new StaticArray<u32>(<i32>n);
-  tmVcpu = new StaticArray<u32>(<i32>n);
-  tmDeadline = new StaticArray<u64>(<i32>n);
-  tmEventAt = new StaticArray<u64>(<i32>n);
+  tmKind = freshArray<u8>(<i32>n);
+  tmArg = freshArray<u32>(<i32>n);
+  tmVcpu = freshArray<u32>(<i32>n);
+  tmDeadline = freshArray<u64>(<i32>n);
+  tmEventAt = freshArray<u64>(<i32>n);
   count = 0;
+}
+
+/** Tallies the bytes timersInit(n) allocates. */
+export function timersMemory(n: u64): void {
+  memArrays(MEM_PART, n, 1);
+  memArrays(MEM_PART, n, 4, 2);
+  memArrays(MEM_PART, n, 8, 2);
 }
 
 /** Creates a timer slot; `vcpu` is where it runs (TIMER_NO_VCPU for external hosts). */

@@ -10,42 +10,43 @@
 
 import * as L from "../../src/abi/layout";
 import { cfgSetBase, cfgU32, cfgU64, cfg, cfgTable, loadCosts } from "../config";
-import { statsInit, statAdd, statGet, statSet } from "../stats";
+import { statsInit, statsMemory, statAdd, statGet, statSet } from "../stats";
+import { memReset, memTotal, memAdd, arrayBytes, heapTop, memLargestBlock, BLOCK_MAX_BYTES, freshArray } from "../base/memory";
 import { rngSeed, rngLossSeed } from "../base/rng";
-import { eqInit, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow } from "../base/eventq";
-import { fifoInit, fifoOverflow } from "../base/fifo";
+import { eqInit, eqMemory, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow } from "../base/eventq";
+import { fifoInit, fifoTableMemory, fifoOverflow } from "../base/fifo";
 import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
   EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR,
 } from "../base/targets";
-import { pktInit, pktExhausted, pktUnits } from "../packet";
-import { flowsInit, flowDirRx, flowGuest } from "../flows";
-import { accountInit, invariantError } from "../cpu/account";
-import { vcpuInit } from "../cpu/vcpu";
+import { pktInit, pktMemory, pktExhausted, pktUnits } from "../packet";
+import { flowsInit, flowsMemory, flowDirRx, flowGuest } from "../flows";
+import { accountInit, accountMemory, invariantError, setInvariantError } from "../cpu/account";
+import { vcpuInit, vcpuMemory } from "../cpu/vcpu";
 import { threadIdsInit, threadCount } from "../kernel/threads";
-import { taskletsInit } from "../kernel/tasklet";
-import { napiInit } from "../kernel/napi";
-import { softirqInit } from "../kernel/softirq";
-import { timersInit, timerOnEvent } from "../kernel/timers";
-import { evtchnInit, evtchnBind, pirqPort, nbPort } from "../xen/evtchn";
-import { ringsInit } from "../xen/ring";
-import { linksInit, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
-import { nicInit, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
-import { bridgeInit, bridgeHeldUnits } from "../dom0/bridge";
-import { netbackCommonInit } from "../netback/common";
-import { coalesceInit } from "../netback/coalesce";
-import { netbackRxInit, netbackRxHeldUnits } from "../netback/rx";
-import { netbackTxInit, netbackTxHeldUnits } from "../netback/tx";
-import { netbackKthreadInit } from "../netback/kthread";
-import { netfrontInit, netfrontHeldUnits } from "../netfront/netfront";
-import { lroInit, lroHeldUnits } from "../net/lro";
-import { stackInit, stackHeldUnits, stackMarkTxStart } from "../guest/stack";
-import { tcpInit } from "../traffic/tcp/common";
+import { taskletsInit, taskletsMemory } from "../kernel/tasklet";
+import { napiInit, napiMemory } from "../kernel/napi";
+import { softirqInit, softirqMemory } from "../kernel/softirq";
+import { timersInit, timersMemory, timerOnEvent } from "../kernel/timers";
+import { evtchnInit, evtchnMemory, evtchnBind, pirqPort, nbPort } from "../xen/evtchn";
+import { ringsInit, ringsMemory } from "../xen/ring";
+import { linksInit, linksMemory, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
+import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
+import { bridgeInit, bridgeMemory, bridgeHeldUnits } from "../dom0/bridge";
+import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
+import { coalesceInit, coalesceMemory } from "../netback/coalesce";
+import { netbackRxInit, netbackRxMemory, netbackRxHeldUnits } from "../netback/rx";
+import { netbackTxInit, netbackTxMemory, netbackTxHeldUnits } from "../netback/tx";
+import { netbackKthreadInit, netbackKthreadMemory } from "../netback/kthread";
+import { netfrontInit, netfrontMemory, netfrontHeldUnits } from "../netfront/netfront";
+import { lroInit, lroMemory, lroHeldUnits } from "../net/lro";
+import { stackInit, stackMemory, stackHeldUnits, stackMarkTxStart } from "../guest/stack";
+import { tcpInit, tcpMemory } from "../traffic/tcp/common";
 import { tcpStartRx } from "../traffic/tcp/sender";
-import { tcpReceiverInit, tcpHeldUnits } from "../traffic/tcp/receiver";
-import { udpInit, udpStartAll, udpOnEvent } from "../traffic/udp";
-import { rrInit, rrStartAll, rrOnEvent } from "../traffic/rr";
-import { dispatchInit, dispatchOnRebalance } from "../xen/dispatch";
+import { tcpReceiverInit, tcpReceiverMemory, tcpHeldUnits } from "../traffic/tcp/receiver";
+import { udpInit, udpMemory, udpStartAll, udpOnEvent } from "../traffic/udp";
+import { rrInit, rrMemory, rrStartAll, rrOnEvent } from "../traffic/rr";
+import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispatch";
 import { sampleNext, samplerTake } from "../observe/sampler";
 import { traceNeedsDrain } from "../observe/trace";
 import { vcpuOnDone, vcpuOnWake } from "./sched";
@@ -65,36 +66,129 @@ let nLinks: u32 = 0;
   return rotl<u64>((h ^ x) * FP_PRIME, 29);
 }
 
+// Sizes every init below derives from the configuration; computed in one place (readSizes) for
+// both the memory layout and init, so the two cannot disagree on a count.
+let D: u32 = 0; // dom0 VCPUs
+let N: u32 = 0; // guests
+let gv: u32 = 0; // VCPUs per guest
+let P: u32 = 0; // NIC ports
+let nq: u32 = 0; // NIC RX queues
+let G: u32 = 0; // netback groups
+let V: u32 = 0; // VCPUs
+let flows: u32 = 0; // TCP flows (per guest: received from outside, sent, received from guests)
+let rxFlows: u32 = 0; // of them received by a guest
+let udp: u32 = 0;
+let timers: u32 = 0;
+let portsTotal: u32 = 0;
+let napis: u32 = 0;
+let fifos: u32 = 0;
+let guestTimers: u32 = 0;
+
+function readSizes(): void {
+  D = cfgU32(L.CFG_DOM0_VCPUS);
+  N = cfgU32(L.CFG_GUESTS);
+  gv = cfgU32(L.CFG_GUEST_VCPUS);
+  P = cfgU32(L.CFG_PORTS);
+  nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
+  G = cfgU32(L.CFG_NETBACK_GROUPS);
+  V = D + N * gv;
+  flows = 0;
+  rxFlows = 0;
+  for (let g: u32 = 0; g < N; g++) {
+    let rx = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g));
+    let tx = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 1));
+    let g2g = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
+    flows += rx + tx + g2g;
+    rxFlows += rx + g2g;
+  }
+  udp = cfgU32(L.CFG_UDP_SOURCES);
+  timers = flows * 2 + N;
+  portsTotal = nq + 2 * N + D;
+  napis = nq + D + N;
+  fifos = 8 * (V + nq + P + G + N + flows + D) + 64;
+  // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
+  guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
+}
+
+/** The configuration's packet pool, event-queue capacity and link flight limit. */
+function pool(): u32 {
+  return cfgU32(L.CFG_POOL_PACKETS);
+}
+
+/**
+ * The memory layout: tallies (base/memory.ts) the bytes engineInit will allocate for the config
+ * at `base`, part by part, in init's order, and returns the total. Allocates nothing. The host
+ * asks it for its estimate and its bound (simMemoryBytes), engineInit grows memory to it once
+ * and checks afterwards that it allocated exactly this much.
+ */
+export function engineMemoryBytes(base: usize): u64 {
+  cfgSetBase(base);
+  readSizes();
+  memReset();
+  fifoTableMemory(L.MEM_OTHER, <u64>fifos);
+  statsMemory(<u64>N, <u64>V);
+  pktMemory(<u64>pool());
+  eqMemory(L.MEM_EVENTQ, <u64>cfgU32(L.CFG_EVENTQ_CAP));
+  flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
+  accountMemory(<u64>V);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + V, portsTotal + timers + 8, guestTimers);
+  softirqMemory(<u64>V);
+  taskletsMemory(<u64>(2 * G));
+  napiMemory(<u64>napis);
+  timersMemory(<u64>timers);
+  evtchnMemory(<u64>nq, <u64>N, <u64>D);
+  ringsMemory(<u64>(2 * N));
+  linksMemory(<u64>P, <u64>cfgU32(L.CFG_LINK_FLIGHT), <u64>cfgU32(L.CFG_CLIENTS_PER_PORT));
+  nicMemory();
+  bridgeMemory(<u64>D);
+  netbackCommonMemory();
+  netbackRxMemory();
+  netbackTxMemory();
+  coalesceMemory();
+  netbackKthreadMemory();
+  netfrontMemory();
+  lroMemory();
+  stackMemory();
+  tcpMemory(<u64>flows);
+  tcpReceiverMemory(<u64>flows, <u64>rxFlows);
+  udpMemory();
+  rrMemory(<u64>N);
+  dispatchMemory();
+  memAdd(L.MEM_OTHER, arrayBytes(<u64>N + 1, 1)); // startFlows
+  return memTotal();
+}
+
+/** Linear memory Wasm32 can address. */
+const WASM32_BYTES: u64 = <u64>1 << 32;
+/** Invariant code: init allocated other than its memory layout said. */
+export const INVARIANT_MEMORY_LAYOUT: u32 = 2;
+
 /** Builds the model from the config buffer at `base`. Returns 0, or an error code. */
 export function engineInit(base: usize): u32 {
+  // Memory first: everything init allocates, grown once (one more 16-byte block for heapTop's
+  // probe at the end); a model that cannot fit allocates nothing.
+  let need = engineMemoryBytes(base);
+  let top0 = heapTop();
+  if (memLargestBlock > BLOCK_MAX_BYTES || <u64>top0 + need + 16 > WASM32_BYTES) return <u32>L.STOP_ERR_MEMORY;
+  let want = <u64>top0 + need + 16;
+  let have = <u64>memory.size() << 16;
+  if (want > have && memory.grow(<i32>((want - have + 0xffff) >> 16)) < 0) return <u32>L.STOP_ERR_MEMORY;
+
   cfgSetBase(base);
   loadCosts();
   rngSeed(cfgU32(L.CFG_SEED));
   rngLossSeed(cfgU32(L.CFG_SEED));
-  let D = cfgU32(L.CFG_DOM0_VCPUS);
-  let N = cfgU32(L.CFG_GUESTS);
-  let gv = cfgU32(L.CFG_GUEST_VCPUS);
-  let P = cfgU32(L.CFG_PORTS);
-  let nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
-  let G = cfgU32(L.CFG_NETBACK_GROUPS);
-  let V = D + N * gv;
-  let flows: u32 = 0;
-  for (let i: u32 = 0; i < 3 * N; i++) flows += <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>i); // per guest: rx, tx, guest-to-guest in
-  let udp = cfgU32(L.CFG_UDP_SOURCES);
-
-  fifoInit(<i32>(8 * (V + nq + P + G + N + flows + D) + 64));
+  readSizes();
+  fifoInit(<i32>fifos);
   statsInit(N, V);
   statSet(L.ST_FINGERPRINT, 0xcbf29ce484222325); // FNV-1a offset basis: a non-zero start
-  pktInit(cfgU32(L.CFG_POOL_PACKETS));
-  let timers = flows * 2 + N;
+  pktInit(pool());
   eqInit(cfgU32(L.CFG_EVENTQ_CAP));
 
-  let portsTotal = nq + 2 * N + D;
-  let napis = nq + D + N;
   flowsInit(flows, udp, cfgU32(L.CFG_RR_SESSIONS));
   threadIdsInit(G, N);
   accountInit(V);
-  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N);
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N, guestTimers);
   softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
   taskletsInit(2 * G);
   napiInit(napis);
@@ -126,6 +220,7 @@ export function engineInit(base: usize): u32 {
   startFlows(N, flows);
   udpStartAll();
   rrStartAll();
+  if (<u64>(heapTop() - top0) != need) setInvariantError(INVARIANT_MEMORY_LAYOUT);
   ready = true;
   return checkErrors();
 }
@@ -133,7 +228,7 @@ export function engineInit(base: usize): u32 {
 /** Every flow starts at cycle 0, in flow order: external senders transmit (or wait for their
  *  seeded start), and each guest with flows to send gives its application a first turn. */
 function startFlows(guests: u32, flows: u32): void {
-  let started = new StaticArray<u8>(<i32>guests + 1);
+  let started = freshArray<u8>(<i32>guests + 1);
   for (let f: u32 = 0; f < flows; f++) {
     if (flowDirRx(f)) {
       tcpStartRx(f);

@@ -24,6 +24,8 @@ import { fifoNew, fifoPush, fifoLen, fifoAt } from "../base/fifo";
 import { pFlow, pSeq, pSegs, pBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
 import { charge } from "../cpu/account";
 import { traceLroMerge } from "../observe/trace";
+import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 let maxAggr: u32 = 1;
 let nDesc: u32 = 1;
@@ -38,14 +40,23 @@ export function lroInit(): void {
   maxLen = 65535 - cfgU32(CFG_MTU);
   let guests = <i32>cfgU32(CFG_GUESTS);
   let n = guests * <i32>nDesc;
-  dHead = new StaticArray<u32>(n);
-  dNext = new StaticArray<u32>(n);
+  dHead = freshArray<u32>(n);
+  dNext = freshArray<u32>(n);
   for (let i = 0; i < n; i++) unchecked((dHead[i] = PKT_NONE));
-  out = new StaticArray<i32>(guests);
+  out = freshArray<i32>(guests);
   // One call passes up at most every descriptor, or a flushed parent and a lone segment.
   for (let g = 0; g < guests; g++) unchecked((out[g] = fifoNew(nDesc + 2)));
   // Segments this large cannot be merged at all: nothing to aggregate.
   if (cfgU32(CFG_MSS) > maxLen) maxAggr = 1;
+}
+
+/** Tallies the bytes lroInit() allocates. */
+export function lroMemory(): void {
+  let guests = <u64>cfgU32(CFG_GUESTS);
+  let nDesc = <u64>cfgU32(CFG_LRO_DESCRIPTORS);
+  memArrays(MEM_PART, guests * nDesc, 4, 2);
+  memArrays(MEM_PART, guests, 4);
+  memFifos(MEM_PART, nDesc + 2, guests);
 }
 
 /** Guest g's queue of skbs LRO passes up (netfront drains it after each call). */

@@ -18,6 +18,8 @@ import { eqNow } from "../base/eventq";
 import { outboxAdd } from "../cpu/vcpu";
 import { timerNew, timerArm, timerCancel, timerPending, TM_NB_COALESCE } from "../kernel/timers";
 import { nfPort } from "../xen/evtchn";
+import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 const NO_TIMER: u32 = 0xffffffff;
 
@@ -34,12 +36,19 @@ export function coalesceInit(): void {
   coalesceTime = cfgU64(CFG_COALESCE_TIME);
   coalescing = coalesceCount > 1 || coalesceTime > 0;
   let N = <i32>cfgU32(CFG_GUESTS);
-  vifOwed = new StaticArray<u8>(N);
-  vifSince = new StaticArray<u32>(N);
-  vifTimer = new StaticArray<u32>(N);
+  vifOwed = freshArray<u8>(N);
+  vifSince = freshArray<u32>(N);
+  vifTimer = freshArray<u32>(N);
   for (let i = 0; i < N; i++) {
     unchecked((vifTimer[i] = coalesceTime > 0 ? timerNew(TM_NB_COALESCE, <u32>i, <u32>cfgTable(CFG_OFF_VIF_VCPU, i)) : NO_TIMER));
   }
+}
+
+/** Tallies the bytes coalesceInit() allocates. */
+export function coalesceMemory(): void {
+  let N = <u64>cfgU32(CFG_GUESTS);
+  memArrays(MEM_PART, N, 1);
+  memArrays(MEM_PART, N, 4, 2);
 }
 
 /** A response was pushed on one of vif's rings; `want` is what the push's check said. Returns

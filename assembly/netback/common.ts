@@ -30,6 +30,8 @@ import { outboxAdd, threadQueue } from "../cpu/vcpu";
 import { taskletAdd, taskletSchedule, TASKLET_NB_RX, TASKLET_NB_TX } from "../kernel/tasklet";
 import { kthreadId } from "../kernel/threads";
 import { ipiPort } from "../xen/evtchn";
+import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 /** MAX_SKB_FRAGS on 4 KiB pages (sources.md A7). */
 export const MAX_SKB_FRAGS: u32 = 18;
@@ -56,24 +58,41 @@ export function netbackCommonInit(): void {
   kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
   let G = <i32>nGroups;
   let N = <i32>nVifs;
-  vifGroup = new StaticArray<u32>(N);
-  gVifs = new StaticArray<u32>(G);
+  vifGroup = freshArray<u32>(N);
+  gVifs = freshArray<u32>(G);
   for (let i = 0; i < N; i++) {
     let g = <u32>cfgTable(CFG_OFF_VIF_GROUP, i);
     unchecked((vifGroup[i] = g));
     unchecked((gVifs[g] = unchecked(gVifs[g]) + 1));
   }
-  gKtVcpu = new StaticArray<u32>(G);
-  gKtIpiWanted = new StaticArray<u8>(G);
-  gRxTasklet = new StaticArray<u32>(G);
-  gTxTasklet = new StaticArray<u32>(G);
-  gDealloc = new StaticArray<i32>(G);
+  gKtVcpu = freshArray<u32>(G);
+  gKtIpiWanted = freshArray<u8>(G);
+  gRxTasklet = freshArray<u32>(G);
+  gTxTasklet = freshArray<u32>(G);
+  gDealloc = freshArray<i32>(G);
   for (let g = 0; g < G; g++) {
     unchecked((gKtVcpu[g] = <u32>cfgTable(CFG_OFF_GROUP_VCPU, g)));
     unchecked((gRxTasklet[g] = taskletAdd(TASKLET_NB_RX, <u32>g)));
     unchecked((gTxTasklet[g] = taskletAdd(TASKLET_NB_TX, <u32>g)));
     unchecked((gDealloc[g] = fifoNew(MAX_PENDING_REQS)));
   }
+}
+
+/** Tallies the bytes netbackCommonInit() allocates. */
+export function netbackCommonMemory(): void {
+  let G = <u64>cfgU32(CFG_NETBACK_GROUPS);
+  memArrays(MEM_PART, <u64>cfgU32(CFG_GUESTS), 4);
+  memArrays(MEM_PART, G, 4, 5);
+  memArrays(MEM_PART, G, 1);
+  memFifos(MEM_PART, <u64>MAX_PENDING_REQS, G);
+}
+
+/** Vifs group g serves by the configuration, before init (as groupVifs; for the memory layout). */
+export function groupVifsOf(g: u32): u32 {
+  let N = cfgU32(CFG_GUESTS);
+  let n: u32 = 0;
+  for (let i: u32 = 0; i < N; i++) if (<u32>cfgTable(CFG_OFF_VIF_GROUP, <i32>i) == g) n++;
+  return n > 0 ? n : 1;
 }
 
 /** Vifs group g serves (at least 1, for sizing). */

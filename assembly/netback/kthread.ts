@@ -7,11 +7,20 @@
 import { nGroups } from "./common";
 import { rxQueued, netbackRxStart, netbackRxFinish } from "./rx";
 import { txWorkAvailable, netbackTxStart, netbackTxFinish } from "./tx";
+import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
+import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
+import { cfgU32 } from "../config";
+import { memArrays, freshArray } from "../base/memory";
 
 let gKtJob = new StaticArray<u8>(0); // action of the turn in progress: 0 RX, 1 TX
 
 export function netbackKthreadInit(): void {
-  gKtJob = new StaticArray<u8>(<i32>nGroups);
+  gKtJob = freshArray<u8>(<i32>nGroups);
+}
+
+/** Tallies the bytes netbackKthreadInit() allocates. */
+export function netbackKthreadMemory(): void {
+  memArrays(MEM_PART, <u64>cfgU32(CFG_NETBACK_GROUPS), 1);
 }
 
 export function netbackKthreadHasWork(grp: u32): bool {

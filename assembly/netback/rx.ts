@@ -28,6 +28,10 @@ import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPus
 import { grantCopyBatch } from "../xen/grant";
 import { MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage } from "./common";
 import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
+import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
+import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
+import { groupVifsOf } from "./common";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 /** Frame bytes a grant copy moves: wire bytes less preamble/SFD, IFG and FCS. */
 const WIRE_NOT_COPIED: u32 = 24;
@@ -50,9 +54,9 @@ export function netbackRxInit(): void {
   slotsNeeded = cfgU32(CFG_NETBACK_SG) == 1 ? MAX_SKB_FRAGS + 2 : 1;
   let G = <i32>nGroups;
   let N = <i32>cfgU32(CFG_GUESTS);
-  gRxQueue = new StaticArray<i32>(G);
-  gRxBatch = new StaticArray<i32>(G);
-  gNotify = new StaticArray<i32>(G);
+  gRxQueue = freshArray<i32>(G);
+  gRxBatch = freshArray<i32>(G);
+  gNotify = freshArray<i32>(G);
   for (let g = 0; g < G; g++) {
     let m = groupVifs(<u32>g);
     // At most RING_SIZE reserved requests per vif can be queued at once.
@@ -61,11 +65,28 @@ export function netbackRxInit(): void {
     unchecked((gNotify[g] = fifoNew(m)));
   }
   let qlen = cfgU32(CFG_NETBACK_QUEUE_LEN);
-  vifStopped = new StaticArray<u8>(N);
-  vifQdisc = new StaticArray<i32>(N);
-  vifPeek = new StaticArray<u32>(N);
-  vifRxNotify = new StaticArray<u8>(N);
+  vifStopped = freshArray<u8>(N);
+  vifQdisc = freshArray<i32>(N);
+  vifPeek = freshArray<u32>(N);
+  vifRxNotify = freshArray<u8>(N);
   for (let i = 0; i < N; i++) unchecked((vifQdisc[i] = fifoNew(qlen > 0 ? qlen : 1)));
+}
+
+/** Tallies the bytes netbackRxInit() allocates. */
+export function netbackRxMemory(): void {
+  let G = <u64>cfgU32(CFG_NETBACK_GROUPS);
+  let N = <u64>cfgU32(CFG_GUESTS);
+  memArrays(MEM_PART, G, 4, 3);
+  for (let g: u32 = 0; g < <u32>G; g++) {
+    let m = <u64>groupVifsOf(g);
+    memFifos(MEM_PART, m * <u64>RING_SIZE);
+    memFifos(MEM_PART, <u64>RING_SIZE);
+    memFifos(MEM_PART, m);
+  }
+  let qlen = <u64>cfgU32(CFG_NETBACK_QUEUE_LEN);
+  memArrays(MEM_PART, N, 1, 2);
+  memArrays(MEM_PART, N, 4, 2);
+  memFifos(MEM_PART, qlen > 0 ? qlen : 1, N);
 }
 
 /** Whether group grp has packets queued for its RX bottom half. */

@@ -30,6 +30,10 @@ import { backlogEnqueue } from "../dom0/bridge";
 import { MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits, gDealloc } from "./common";
 import { coalescing, coalesceDue, coalesceReset } from "./coalesce";
 import { maybeWake } from "./rx";
+import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
+import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
+import { groupVifsOf } from "./common";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 // per group
 let gSched = new StaticArray<i32>(0);
@@ -43,12 +47,12 @@ let vifOnSched = new StaticArray<u8>(0);
 
 export function netbackTxInit(): void {
   let G = <i32>nGroups;
-  gSched = new StaticArray<i32>(G);
-  gDeallocBatch = new StaticArray<i32>(G);
-  gTxBatch = new StaticArray<i32>(G);
-  gPendingFree = new StaticArray<i32>(G);
-  gPendingCount = new StaticArray<u32>(G);
-  gPendingVif = new StaticArray<u32>(G * <i32>MAX_PENDING_REQS);
+  gSched = freshArray<i32>(G);
+  gDeallocBatch = freshArray<i32>(G);
+  gTxBatch = freshArray<i32>(G);
+  gPendingFree = freshArray<i32>(G);
+  gPendingCount = freshArray<u32>(G);
+  gPendingVif = freshArray<u32>(G * <i32>MAX_PENDING_REQS);
   for (let g = 0; g < G; g++) {
     unchecked((gSched[g] = fifoNew(groupVifs(<u32>g))));
     unchecked((gDeallocBatch[g] = fifoNew(MAX_PENDING_REQS)));
@@ -57,7 +61,17 @@ export function netbackTxInit(): void {
     unchecked((gPendingFree[g] = fr));
     for (let i: u32 = 0; i < MAX_PENDING_REQS; i++) fifoPush(fr, i);
   }
-  vifOnSched = new StaticArray<u8>(<i32>cfgU32(CFG_GUESTS));
+  vifOnSched = freshArray<u8>(<i32>cfgU32(CFG_GUESTS));
+}
+
+/** Tallies the bytes netbackTxInit() allocates. */
+export function netbackTxMemory(): void {
+  let G = <u64>cfgU32(CFG_NETBACK_GROUPS);
+  memArrays(MEM_PART, G, 4, 5);
+  memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 4);
+  for (let g: u32 = 0; g < <u32>G; g++) memFifos(MEM_PART, <u64>groupVifsOf(g));
+  memFifos(MEM_PART, <u64>MAX_PENDING_REQS, 3 * G);
+  memArrays(MEM_PART, <u64>cfgU32(CFG_GUESTS), 1);
 }
 
 /** Whether group grp's TX bottom half has work it can do now. */

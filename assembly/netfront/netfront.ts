@@ -41,6 +41,8 @@ import {
 } from "../xen/ring";
 import { lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { stackDeliver, appWake } from "../guest/stack";
+import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
+import { memArrays, memFifos, freshArray } from "../base/memory";
 
 /** MAX_SKB_FRAGS + 2: slots one maximal packet may need (D7). */
 const TX_SLOTS_RESERVE: u32 = 20;
@@ -64,13 +66,13 @@ export function netfrontInit(): void {
   rxTargetMin = cfgU32(CFG_NF_RX_TARGET_MIN);
   rxTargetMax = cfgU32(CFG_NF_RX_TARGET_MAX);
   let n = <i32>nGuests;
-  nfNapi = new StaticArray<u32>(n);
-  nfVcpu = new StaticArray<u32>(n);
-  rxTarget = new StaticArray<u32>(n);
-  txStopped = new StaticArray<u8>(n);
-  txQdisc = new StaticArray<i32>(n);
-  staged = new StaticArray<i32>(n);
-  pollRefill = new StaticArray<u32>(n);
+  nfNapi = freshArray<u32>(n);
+  nfVcpu = freshArray<u32>(n);
+  rxTarget = freshArray<u32>(n);
+  txStopped = freshArray<u8>(n);
+  txQdisc = freshArray<i32>(n);
+  staged = freshArray<i32>(n);
+  pollRefill = freshArray<u32>(n);
   let weight = cfgU32(CFG_NF_WEIGHT);
   let qlen = cfgU32(CFG_GUEST_QDISC_LEN);
   let stageLimit = cfgU32(CFG_TCP_WINDOW_SEGS) * (1 + cfgU32(CFG_TX_STREAMS_PER_GUEST)) + 2 * RING_SIZE;
@@ -88,6 +90,16 @@ export function netfrontInit(): void {
     unchecked((reqProdPvt[r] = target));
     ringPushRequests(r);
   }
+}
+
+/** Tallies the bytes netfrontInit() allocates. */
+export function netfrontMemory(): void {
+  let n = <u64>cfgU32(CFG_GUESTS);
+  memArrays(MEM_PART, n, 4, 6);
+  memArrays(MEM_PART, n, 1);
+  memFifos(MEM_PART, <u64>cfgU32(CFG_GUEST_QDISC_LEN), n);
+  let stageLimit = <u64>cfgU32(CFG_TCP_WINDOW_SEGS) * (1 + <u64>cfgU32(CFG_TX_STREAMS_PER_GUEST)) + 2 * <u64>RING_SIZE;
+  memFifos(MEM_PART, stageLimit, n);
 }
 
 /** Guest VCPU that runs netfront's interrupt and NAPI for guest g. */

@@ -34,6 +34,7 @@ import { netbackVifQueueLen } from "../netback/rx";
 import { nPorts, qPerPort, rxRing } from "../hw/nic";
 import { nFlows } from "../traffic/tcp/common";
 import { tcpCwnd } from "../traffic/tcp/sender";
+import { freshArray } from "../base/memory";
 
 // @ts-ignore: compile-time constant set by `asc --use PVNETSIM_TRACE=1` (the trace target)
 export const TRACING: bool = isDefined(PVNETSIM_TRACE);
@@ -88,7 +89,7 @@ export function traceInit(nGuests: u32, from: u64, to: u64, every: u32, capacity
   winFrom = from;
   winTo = to;
   sampleEvery = every;
-  pktId = new StaticArray<u32>(<i32>cfgU32(CFG_POOL_PACKETS));
+  pktId = freshArray<u32>(<i32>cfgU32(CFG_POOL_PACKETS));
   let nq = nPorts * qPerPort;
   offRxPosted = 0;
   offRxUnc = offRxPosted + nGuests;
@@ -96,7 +97,7 @@ export function traceInit(nGuests: u32, from: u64, to: u64, every: u32, capacity
   offQdisc = offTxPend + nGuests;
   offNic = offQdisc + nGuests;
   offCwnd = offNic + nq;
-  lastVal = new StaticArray<u32>(<i32>(offCwnd + nFlows));
+  lastVal = freshArray<u32>(<i32>(offCwnd + nFlows));
   for (let i = 0; i < lastVal.length; i++) unchecked((lastVal[i] = u32.MAX_VALUE));
   lastNbRx = statGet(ST_NB_RX_PKTS);
   lastNbTx = statGet(ST_NB_TX_PKTS);

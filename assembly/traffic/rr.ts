@@ -37,6 +37,8 @@ import { rrGuest, rrClient } from "../flows";
 import { charge } from "../cpu/account";
 import { linkSend, senderLink, guestPort } from "../hw/link";
 import { netfrontStage } from "../netfront/netfront";
+import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 
 const ETH_OVERHEAD: u32 = 38;
@@ -90,22 +92,22 @@ export function rrInit(guests: u32): void {
   warmup = cfgU64(CFG_WARMUP);
   jiffy = cfgU64(CFG_CPU_HZ) / 1000;
   let n = <i32>nSessions;
-  sReq = new StaticArray<u32>(n);
-  sRsp = new StaticArray<u32>(n);
-  sThink = new StaticArray<u64>(n);
-  sTxn = new StaticArray<u32>(n);
-  sSent = new StaticArray<u64>(n);
-  sRspGot = new StaticArray<u32>(n);
-  sWaiting = new StaticArray<u8>(n);
-  sRtoAt = new StaticArray<u64>(n);
-  sBackoff = new StaticArray<u32>(n);
-  sSrvTxn = new StaticArray<u32>(n);
-  sSrvGot = new StaticArray<u32>(n);
+  sReq = freshArray<u32>(n);
+  sRsp = freshArray<u32>(n);
+  sThink = freshArray<u64>(n);
+  sTxn = freshArray<u32>(n);
+  sSent = freshArray<u64>(n);
+  sRspGot = freshArray<u32>(n);
+  sWaiting = freshArray<u8>(n);
+  sRtoAt = freshArray<u64>(n);
+  sBackoff = freshArray<u32>(n);
+  sSrvTxn = freshArray<u32>(n);
+  sSrvGot = freshArray<u32>(n);
   readyCap = nSessions + 1;
-  readyQ = new StaticArray<u32>(<i32>(guests * readyCap));
-  readyHead = new StaticArray<u32>(<i32>guests);
-  readyTail = new StaticArray<u32>(<i32>guests);
-  guestFirst = new StaticArray<u32>(<i32>guests);
+  readyQ = freshArray<u32>(<i32>(guests * readyCap));
+  readyHead = freshArray<u32>(<i32>guests);
+  readyTail = freshArray<u32>(<i32>guests);
+  guestFirst = freshArray<u32>(<i32>guests);
   let c = cfgU32(CFG_CLIENTS_PER_PORT);
   for (let s: u32 = 0; s < nSessions; s++) {
     let o = <i32>(s * <u32>RR_REC);
@@ -115,6 +117,16 @@ export function rrInit(guests: u32): void {
     unchecked((sThink[s] = <u64>cfgTable(CFG_OFF_RR, o + RR_THINK)));
     unchecked((rrClient[s] = c == 0 ? 0 : s % c));
   }
+}
+
+/** Tallies the bytes rrInit(guests) allocates. */
+export function rrMemory(guests: u64): void {
+  let n = <u64>cfgU32(CFG_RR_SESSIONS);
+  memArrays(MEM_PART, n, 4, 7);
+  memArrays(MEM_PART, n, 8, 3);
+  memArrays(MEM_PART, n, 1);
+  memArrays(MEM_PART, guests * (n + 1), 4);
+  memArrays(MEM_PART, guests, 4, 3);
 }
 
 /** Every session's client starts at a seeded time in [0, startJitter). */

@@ -17,6 +17,8 @@ import { rngExp } from "../base/rng";
 import { pktAlloc, pWire, PKT_NONE, KIND_UDP } from "../packet";
 import { linkSend, senderLink, linkInFlight, guestPort } from "../hw/link";
 import { udpGuest, udpClient } from "../flows";
+import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 const UDP_MAX_BACKLOG_FRAMES: u32 = 1000;
 const UDP_IP_HDR: u32 = 28;
@@ -30,10 +32,10 @@ let uNext = new StaticArray<f64>(0);
 export function udpInit(): void {
   nSrc = cfgU32(CFG_UDP_SOURCES);
   let n = <i32>nSrc;
-  uGap = new StaticArray<f64>(n);
-  uPoisson = new StaticArray<u8>(n);
-  uPayload = new StaticArray<u32>(n);
-  uNext = new StaticArray<f64>(n);
+  uGap = freshArray<f64>(n);
+  uPoisson = freshArray<u8>(n);
+  uPayload = freshArray<u32>(n);
+  uNext = freshArray<f64>(n);
   for (let i = 0; i < n; i++) {
     let b = i * UDP_REC;
     unchecked((udpGuest[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_GUEST)));
@@ -41,6 +43,14 @@ export function udpInit(): void {
     unchecked((uPoisson[i] = <u8>(<u32>cfgTable(CFG_OFF_UDP, b + UDP_PROCESS) == UDP_PROCESS_POISSON)));
     unchecked((uPayload[i] = <u32>cfgTable(CFG_OFF_UDP, b + UDP_PAYLOAD)));
   }
+}
+
+/** Tallies the bytes udpInit() allocates. */
+export function udpMemory(): void {
+  let n = <u64>cfgU32(CFG_UDP_SOURCES);
+  memArrays(MEM_PART, n, 8, 2);
+  memArrays(MEM_PART, n, 1);
+  memArrays(MEM_PART, n, 4);
 }
 
 export function udpStartAll(): void {

@@ -18,6 +18,8 @@ import { chargeLate } from "../cpu/account";
 import { COMP_XEN, COST_REBIND } from "../../src/abi/layout";
 import { cost } from "../config";
 import { DISPATCH_DYNAMIC } from "../../src/abi/enums";
+import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 let period: u64 = 0;
 let nDom0: u32 = 0;
@@ -33,12 +35,20 @@ export function dispatchInit(): void {
   let nq = cfgU32(CFG_PORTS) * cfgU32(CFG_RXQ_PER_PORT);
   let nv = cfgU32(CFG_GUESTS);
   nPortsDyn = nq + nv;
-  ports = new StaticArray<u32>(<i32>nPortsDyn);
-  order = new StaticArray<u32>(<i32>nPortsDyn);
-  vcpuLoad = new StaticArray<u64>(<i32>nDom0);
+  ports = freshArray<u32>(<i32>nPortsDyn);
+  order = freshArray<u32>(<i32>nPortsDyn);
+  vcpuLoad = freshArray<u64>(<i32>nDom0);
   for (let i: u32 = 0; i < nq; i++) unchecked((ports[i] = pirqPort(i)));
   for (let i: u32 = 0; i < nv; i++) unchecked((ports[nq + i] = nbPort(i)));
   if (period > 0) eqPush(eqNow + period, EV_REBALANCE);
+}
+
+/** Tallies the bytes dispatchInit() allocates. */
+export function dispatchMemory(): void {
+  if (cfgU32(CFG_DISPATCH) != DISPATCH_DYNAMIC) return;
+  let n = <u64>cfgU32(CFG_PORTS) * <u64>cfgU32(CFG_RXQ_PER_PORT) + <u64>cfgU32(CFG_GUESTS);
+  memArrays(MEM_PART, n, 4, 2);
+  memArrays(MEM_PART, <u64>cfgU32(CFG_DOM0_VCPUS), 8);
 }
 
 /** Engine event: rebalance the managed ports by the events they delivered last period. */

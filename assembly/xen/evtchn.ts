@@ -18,6 +18,8 @@ import { statInc } from "../stats";
 import { pendingAdd } from "../cpu/vcpu";
 import { eqNow } from "../base/eventq";
 import { traceEvtchnSend } from "../observe/trace";
+import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
 
 /** Port kinds; model/ops.ts calls each kind's handler. */
 export const PORT_PIRQ: u8 = 0;
@@ -45,11 +47,11 @@ export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32): void {
   firstIpi = firstNf + vifs;
   nPorts = firstIpi + dom0Vcpus;
   let n = <i32>nPorts;
-  portKind = new StaticArray<u8>(n);
-  portArg = new StaticArray<u32>(n);
-  portVcpu = new StaticArray<u32>(n);
-  portPending = new StaticArray<u8>(n);
-  portLoad = new StaticArray<u32>(n);
+  portKind = freshArray<u8>(n);
+  portArg = freshArray<u32>(n);
+  portVcpu = freshArray<u32>(n);
+  portPending = freshArray<u8>(n);
+  portLoad = freshArray<u32>(n);
   for (let i: u32 = 0; i < rxQueues; i++) {
     unchecked((portKind[firstPirq + i] = PORT_PIRQ));
     unchecked((portArg[firstPirq + i] = i));
@@ -65,6 +67,13 @@ export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32): void {
     unchecked((portArg[firstIpi + i] = i));
     unchecked((portVcpu[firstIpi + i] = i));
   }
+}
+
+/** Tallies the bytes evtchnInit(rxQueues, vifs, dom0Vcpus) allocates. */
+export function evtchnMemory(rxQueues: u64, vifs: u64, dom0Vcpus: u64): void {
+  let n = rxQueues + 2 * vifs + dom0Vcpus;
+  memArrays(MEM_PART, n, 1, 2);
+  memArrays(MEM_PART, n, 4, 3);
 }
 
 /** EVTCHNOP_bind_vcpu: future deliveries of port p go to VCPU v. */

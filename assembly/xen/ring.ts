@@ -16,6 +16,9 @@
 // names the packet the guest sends; an RX response names the packet netback copied in.
 // Left out: the grant references and offsets inside requests (no memory is modelled).
 
+import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
+
 export const RING_SIZE: u32 = 256;
 const RING_MASK: u32 = RING_SIZE - 1;
 
@@ -41,20 +44,26 @@ let slots = new StaticArray<u32>(0);
 
 export function ringsInit(n: u32): void {
   let m = <i32>n;
-  reqProd = new StaticArray<u32>(m);
-  reqEvent = new StaticArray<u32>(m);
-  rspProd = new StaticArray<u32>(m);
-  rspEvent = new StaticArray<u32>(m);
-  reqProdPvt = new StaticArray<u32>(m);
-  rspCons = new StaticArray<u32>(m);
-  rspProdPvt = new StaticArray<u32>(m);
-  reqCons = new StaticArray<u32>(m);
-  slots = new StaticArray<u32>(m * <i32>RING_SIZE);
+  reqProd = freshArray<u32>(m);
+  reqEvent = freshArray<u32>(m);
+  rspProd = freshArray<u32>(m);
+  rspEvent = freshArray<u32>(m);
+  reqProdPvt = freshArray<u32>(m);
+  rspCons = freshArray<u32>(m);
+  rspProdPvt = freshArray<u32>(m);
+  reqCons = freshArray<u32>(m);
+  slots = freshArray<u32>(m * <i32>RING_SIZE);
   // SHARED_RING_INIT: producers at 0, event indices at 1 (notify on the first message).
   for (let r = 0; r < m; r++) {
     unchecked((reqEvent[r] = 1));
     unchecked((rspEvent[r] = 1));
   }
+}
+
+/** Tallies the bytes ringsInit(n) allocates. */
+export function ringsMemory(n: u64): void {
+  memArrays(MEM_PART, n, 4, 8);
+  memArrays(MEM_PART, n * <u64>RING_SIZE, 4);
 }
 
 // @ts-ignore: decorator

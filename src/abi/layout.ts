@@ -255,6 +255,20 @@ export const COMP_COUNT = 10;
 export const LAT_SUB_BITS = 4;
 export const LAT_BUCKETS = 1024;
 
+// Memory contributors: what init allocates, per part (assembly/base/memory.ts tallies them; the
+// host names the largest when a configuration does not fit).
+export const MEM_PACKETS = 0; // packet records (the pool)
+export const MEM_TCP = 1; // per-flow TCP state: send and SACK scoreboards, out-of-order buffers, sockets
+export const MEM_LINKS = 2; // frames queued or in flight on each link
+export const MEM_EVENTQ = 3; // the event queue
+export const MEM_NIC = 4; // NIC RX rings, TX rings and qdiscs, interrupt state
+export const MEM_VCPU = 5; // per-VCPU work lists, softirq and accounting state
+export const MEM_XEN = 6; // shared I/O rings and event channels
+export const MEM_NETBACK = 7; // netback queues, pending rings, vif qdiscs
+export const MEM_GUEST = 8; // netfront queues, LRO, guest UDP sockets and application batches
+export const MEM_OTHER = 9; // counters, FIFO table, timers, tasklets, NAPI, flows, traffic sources
+export const MEM_COUNT = 10;
+
 // Stop reasons returned by run().
 export const STOP_LIMIT_CYCLE = 1; // reached the requested cycle
 export const STOP_LIMIT_EVENTS = 2; // executed the requested number of events
@@ -264,3 +278,4 @@ export const STOP_TRACE_FULL = 5; // the trace buffer is half full: drain it and
 export const STOP_ERR_EVENTQ = 10; // event queue capacity exceeded (a sizing bug)
 export const STOP_ERR_POOL = 11; // packet pool exhausted (a sizing bug)
 export const STOP_ERR_INVARIANT = 12; // a model invariant failed (code in errorCode())
+export const STOP_ERR_MEMORY = 13; // the configuration needs more memory than Wasm32 gives (init allocates nothing)

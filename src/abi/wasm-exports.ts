@@ -19,6 +19,28 @@ export interface WasmExports {
    */
   cfgAlloc(slots: number): number;
   /**
+   * assembly/index/simMemoryBytes
+   * @param ptr `usize`
+   * @returns `f64`
+   */
+  simMemoryBytes(ptr: number): number;
+  /**
+   * assembly/index/simMemoryPart
+   * @param part `i32`
+   * @returns `f64`
+   */
+  simMemoryPart(part: number): number;
+  /**
+   * assembly/index/simMemoryLargestBlock
+   * @returns `f64`
+   */
+  simMemoryLargestBlock(): number;
+  /**
+   * assembly/index/heapTopNow
+   * @returns `usize`
+   */
+  heapTopNow(): number;
+  /**
    * assembly/index/simInit
    * @param ptr `usize`
    * @returns `u32`

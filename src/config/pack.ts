@@ -15,6 +15,8 @@ export interface Derived {
   tcpHeaderBytes: number;
   windowSegs: number;
   poolPackets: number;
+  /** The packet pool's terms, each with the parameter that sizes it. */
+  poolTerms: PoolTerm[];
   eventqCapacity: number;
   /** TCP flows in the run (every guest's received and sent streams). */
   flows: number;
@@ -26,6 +28,11 @@ export interface Derived {
   vcpusTotal: number;
   warmupCycles: number;
   endCycles: number;
+}
+
+export interface PoolTerm {
+  field: string;
+  packets: number;
 }
 
 const pow2ceil = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)));
@@ -73,16 +80,21 @@ export function derive(r: ResolvedConfig): Derived {
   for (let g = 0; g < N; g++) flows += flowsOf(g);
   const rxQueues = r.nic.ports * r.nic.rxQueuesPerPort;
   const vcpusTotal = r.dom0.vcpus + N * r.guests.vcpus;
-  // Upper bound on packets alive at once: every queue full and every window in flight.
-  const poolPackets =
-    flows * windowSegs * 2 +
-    rxQueues * r.nic.rxRingDescriptors +
-    r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) +
-    r.dom0.vcpus * r.kernel.netdevMaxBacklog +
-    N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets) +
-    t.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) +
-    t.rr.reduce((a, x) => a + 2 * (Math.ceil(x.requestBytes / mssBytes) + Math.ceil(x.responseBytes / mssBytes)), 0) +
-    4096;
+  // Upper bound on packets alive at once: every queue full and every window in flight. Each
+  // term with the parameter that sizes it (named when a model does not fit in memory).
+  const poolTerms: PoolTerm[] = [
+    { field: "tcp.rcvBufBytes", packets: flows * windowSegs * 2 },
+    { field: "nic.rxRingDescriptors", packets: rxQueues * r.nic.rxRingDescriptors },
+    { field: "nic.txQueueLenPackets", packets: r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) },
+    { field: "kernel.netdevMaxBacklog", packets: r.dom0.vcpus * r.kernel.netdevMaxBacklog },
+    { field: "netfront.txQueueLenPackets", packets: N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets) },
+    { field: "app.udpRcvBufBytes", packets: t.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) },
+    {
+      field: "traffic.profiles",
+      packets: t.rr.reduce((a, x) => a + 2 * (Math.ceil(x.requestBytes / mssBytes) + Math.ceil(x.responseBytes / mssBytes)), 0),
+    },
+  ];
+  const poolPackets = poolTerms.reduce((a, x) => a + x.packets, 0) + 4096;
   const timers = flows * 2 + N;
   const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) + 1024;
   // The port whose guests hold the most: their windows and rings (guest g is on port g % ports).
@@ -96,7 +108,7 @@ export function derive(r: ResolvedConfig): Derived {
   const links = 2 * r.nic.ports * (1 + r.clients.perPort);
   const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
-  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
+  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, poolTerms, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
 }
 
 /** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */

@@ -8,6 +8,7 @@
 
 import * as L from "../abi/layout.js";
 import { ConfigError, resolveConfig, type ResolvedConfig } from "../config/schema.js";
+import { DEFAULT_MEMORY_LIMIT_BYTES, WASM32_MAX_BYTES, reserveModelMemory } from "./memory.js";
 import { packConfig, derive, guestTraffic } from "../config/pack.js";
 import { COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
@@ -43,6 +44,11 @@ export interface SimulateOptions {
   signal?: AbortSignal;
   /** Events per chunk (default 2^20). Results do not depend on it. */
   chunkEvents?: number;
+  /**
+   * Largest model a run may allocate, bytes (default 2 GiB; Wasm32 caps it at 4 GiB). A larger
+   * configuration is a ConfigError naming its largest contributors, before anything is allocated.
+   */
+  memoryLimitBytes?: number;
   /**
    * Sample time series every this many simulated ms of the measured interval (result.timeseries).
    * Sampling inserts no event: results are the same with and without it.
@@ -108,14 +114,18 @@ export async function simulateOnModule(
   if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1 || chunk > MAX_CHUNK_EVENTS) {
     throw new ConfigError("chunkEvents", chunk, `an integer from 1 to ${MAX_CHUNK_EVENTS} events`);
   }
+  const mem = opts.memoryLimitBytes;
+  if (mem !== undefined && !(typeof mem === "number" && mem >= 2 ** 20 && mem <= WASM32_MAX_BYTES)) {
+    throw new ConfigError("memoryLimitBytes", mem, `a number of bytes from 1 MiB (${2 ** 20}) to 4 GiB (${WASM32_MAX_BYTES})`);
+  }
   const tracer = opts.trace ? new ChromeTraceWriter(r, derive(r), opts.trace) : undefined;
   const wall0 = performance.now();
   const ex = await instantiate(module);
   const d = derive(r);
   const buf = packConfig(r);
-  preGrowMemory(ex, r, d);
   const ptr = ex.cfgAlloc(buf.length);
   new Float64Array(ex.memory.buffer, ptr, buf.length).set(buf);
+  reserveModelMemory(ex, ptr, r, opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES, d);
   const initCode = ex.simInit(ptr);
   if (initCode !== 0) return failed(r, ex, initCode, wall0, opts);
   const series = opts.intervalMs !== undefined ? new TimeSeriesCollector(ex, r, d, opts.intervalMs) : undefined;
@@ -174,27 +184,6 @@ export async function simulateOnModule(
     });
   }
   return result;
-}
-
-/**
- * Grows linear memory once to about what simInit will allocate. The model allocates everything
- * at init through the stub runtime's bump allocator, which otherwise grows memory a few pages at
- * a time; each grow makes V8 move the buffer, which made init cost tens of milliseconds. The
- * estimate only has to be close: any shortfall is still grown on demand.
- */
-export function preGrowMemory(ex: WasmExports, r: ResolvedConfig, d: ReturnType<typeof derive> = derive(r)): void {
-  const flows = d.flows;
-  // 15% over the sum of the large arrays: falling short makes the stub runtime double memory.
-  const allocated =
-    d.poolPackets * 56 + // packet records (structure of arrays)
-    flows * d.windowSegs * 30 + // per-flow window arrays (send times, SACK scoreboard, OOO buffer)
-    d.links * d.linkFlightFrames * 12 + // frames in flight per link
-    d.eventqCapacity * 16 +
-    r.guests.count * 2 * 256 * 4 * 2 + // rings
-    (1 << 20); // queues, counters, everything else
-  const bytes = 1.15 * allocated;
-  const have = ex.memory.buffer.byteLength;
-  if (bytes > have) ex.memory.grow(Math.ceil((bytes - have) / 65536));
 }
 
 /** Per VCPU, busy cycles of the job in progress that fall after cycle t. */

@@ -46,6 +46,8 @@ import { flowGuest, flowRx, flowClient, flowSender, flowPortIndex, flowsMarkGues
 import { timerNew, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../../kernel/timers";
 import { linkSend, senderLink, guestPort } from "../../hw/link";
 import { netfrontStage, netfrontVcpu } from "../../netfront/netfront";
+import { MEM_TCP as MEM_PART } from "../../../src/abi/layout";
+import { memArrays, freshArray } from "../../base/memory";
 
 /** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (sources.md J1). */
 const ETH_OVERHEAD: u32 = 38;
@@ -99,9 +101,9 @@ export let rDelackTimer = new StaticArray<u32>(0);
 /** Reads the configuration, sets up every flow and its two timers (RTO, delayed ACK). */
 export function tcpInit(): void {
   let guests = cfgU32(CFG_GUESTS);
-  guestFlow0 = new StaticArray<u32>(<i32>guests);
-  guestFlows = new StaticArray<u32>(<i32>guests);
-  guestRxFlows = new StaticArray<u32>(<i32>guests);
+  guestFlow0 = freshArray<u32>(<i32>guests);
+  guestFlows = freshArray<u32>(<i32>guests);
+  guestRxFlows = freshArray<u32>(<i32>guests);
   nFlows = 0;
   for (let g: u32 = 0; g < guests; g++) {
     let rx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g));
@@ -126,30 +128,30 @@ export function tcpInit(): void {
   dupThresh = cfgU32(CFG_TCP_DUPTHRESH);
   sack = cfgU32(CFG_TCP_SACK) == 1;
   let n = <i32>nFlows;
-  sUna = new StaticArray<u32>(n);
-  sNxt = new StaticArray<u32>(n);
-  sHigh = new StaticArray<u32>(n);
-  sCwnd = new StaticArray<u32>(n);
-  sCwndCnt = new StaticArray<u32>(n);
-  sSsthresh = new StaticArray<u32>(n);
-  sDupacks = new StaticArray<u32>(n);
-  sRecover = new StaticArray<u32>(n);
-  sInRecovery = new StaticArray<u8>(n);
-  sRwnd = new StaticArray<u32>(n);
-  sSrtt = new StaticArray<f64>(n);
-  sRttvar = new StaticArray<f64>(n);
-  sRto = new StaticArray<f64>(n);
-  sBackoff = new StaticArray<u32>(n);
-  sRtoTimer = new StaticArray<u32>(n);
-  sSendTime = new StaticArray<u64>(n * <i32>W);
-  sRetx = new StaticArray<u8>(n * <i32>W);
-  sSacked = new StaticArray<u32>(n * <i32>W);
-  sHighSack = new StaticArray<u32>(n);
-  sRetxNxt = new StaticArray<u32>(n * <i32>W);
-  sStarted = new StaticArray<u8>(n);
-  rDelackTimer = new StaticArray<u32>(n);
+  sUna = freshArray<u32>(n);
+  sNxt = freshArray<u32>(n);
+  sHigh = freshArray<u32>(n);
+  sCwnd = freshArray<u32>(n);
+  sCwndCnt = freshArray<u32>(n);
+  sSsthresh = freshArray<u32>(n);
+  sDupacks = freshArray<u32>(n);
+  sRecover = freshArray<u32>(n);
+  sInRecovery = freshArray<u8>(n);
+  sRwnd = freshArray<u32>(n);
+  sSrtt = freshArray<f64>(n);
+  sRttvar = freshArray<f64>(n);
+  sRto = freshArray<f64>(n);
+  sBackoff = freshArray<u32>(n);
+  sRtoTimer = freshArray<u32>(n);
+  sSendTime = freshArray<u64>(n * <i32>W);
+  sRetx = freshArray<u8>(n * <i32>W);
+  sSacked = freshArray<u32>(n * <i32>W);
+  sHighSack = freshArray<u32>(n);
+  sRetxNxt = freshArray<u32>(n * <i32>W);
+  sStarted = freshArray<u8>(n);
+  rDelackTimer = freshArray<u32>(n);
   let ports = cfgU32(CFG_PORTS);
-  let portFlows = new StaticArray<u32>(<i32>ports);
+  let portFlows = freshArray<u32>(<i32>ports);
   let g: u32 = 0;
   let nextSender = 0;
   for (let f: u32 = 0; f < nFlows; f++) {
@@ -178,6 +180,20 @@ export function tcpInit(): void {
     unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, senderTimerVcpu)));
     unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, rx ? gv : TIMER_NO_VCPU)));
   }
+}
+
+/** Tallies the bytes tcpInit() allocates; `flows` is every guest's streams (flowsInit's count). */
+export function tcpMemory(flows: u64): void {
+  let guests = <u64>cfgU32(CFG_GUESTS);
+  let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
+  memArrays(MEM_PART, guests, 4, 3);
+  memArrays(MEM_PART, flows, 4, 13);
+  memArrays(MEM_PART, flows, 1, 2);
+  memArrays(MEM_PART, flows, 8, 3);
+  memArrays(MEM_PART, flows * W, 8);
+  memArrays(MEM_PART, flows * W, 1);
+  memArrays(MEM_PART, flows * W, 4, 2);
+  memArrays(MEM_PART, <u64>cfgU32(CFG_PORTS), 4);
 }
 
 // ---- sending ----------------------------------------------------------------------------------

@@ -18,6 +18,10 @@ import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
 import { linkSend, senderLink, guestPort } from "../../hw/link";
 import { netfrontStage } from "../../netfront/netfront";
 import { nFlows, W, mss, ackWire, rcvBuf, delack, sack, rDelackTimer } from "./common";
+import { MEM_TCP as MEM_PART } from "../../../src/abi/layout";
+import { CFG_TCP_WINDOW_SEGS } from "../../../src/abi/layout";
+import { cfgU32 } from "../../config";
+import { memArrays, memFifos, freshArray } from "../../base/memory";
 
 // SACK block of the segment that triggered the next ACK (set by the receiver just before sendAck).
 let ackSackLo: u32 = 0;
@@ -34,17 +38,25 @@ let rSockBytes = new StaticArray<u32>(0);
 /** Allocates the receivers' state (after tcpInit). */
 export function tcpReceiverInit(): void {
   let n = <i32>nFlows;
-  rNxt = new StaticArray<u32>(n);
-  rUnacked = new StaticArray<u32>(n);
-  rLastWin = new StaticArray<u32>(n);
-  rOoo = new StaticArray<u32>(n * <i32>W);
-  rSock = new StaticArray<i32>(n);
-  rSockBytes = new StaticArray<u32>(n);
+  rNxt = freshArray<u32>(n);
+  rUnacked = freshArray<u32>(n);
+  rLastWin = freshArray<u32>(n);
+  rOoo = freshArray<u32>(n * <i32>W);
+  rSock = freshArray<i32>(n);
+  rSockBytes = freshArray<u32>(n);
   for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
   for (let f: u32 = 0; f < nFlows; f++) {
     unchecked((rSock[f] = unchecked(flowRx[f]) ? fifoNew(W) : -1));
     unchecked((rLastWin[f] = advertisedWindow(f)));
   }
+}
+
+/** Tallies the bytes tcpReceiverInit() allocates: `flows` as tcpMemory, `rxFlows` of them received by a guest. */
+export function tcpReceiverMemory(flows: u64, rxFlows: u64): void {
+  let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
+  memArrays(MEM_PART, flows, 4, 5);
+  memArrays(MEM_PART, flows * W, 4);
+  memFifos(MEM_PART, W, rxFlows);
 }
 
 
