@@ -92,9 +92,11 @@ export class ProgressReporter {
   }
 
   update(s: ProgressState): void {
-    if (s.total !== undefined && this.opts.total === undefined && this.total === 0) {
+    if (s.total !== undefined && s.total !== this.total) {
+      // The first total, or a grown one (an adaptive sweep's next stage).
       this.total = s.total;
-      this.startBar();
+      if (this.bar) this.bar.setTotal(s.total);
+      else this.startBar();
     }
     const total = this.total;
     const running = Math.max(0, s.running ?? 0);

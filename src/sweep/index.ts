@@ -16,3 +16,13 @@ export { parseShard, resolveShard, shardPoints, ShardError } from "./shard.js";
 export type { Shard } from "./shard.js";
 export { parseResults, recordLine, deterministicPart, metricValue, summaryOf } from "./records.js";
 export type { PointRecord, ParsedResults } from "./records.js";
+export {
+  sweepUntilCi,
+  planUntilCi,
+  nextStage,
+  stages,
+  parseRel,
+  untilCiSummary,
+  DEFAULT_MAX_REPS,
+} from "./until-ci.js";
+export type { UntilCi, PointCi, UntilCiOptions } from "./until-ci.js";

@@ -40,6 +40,8 @@ export interface SweepOptions {
   module?: WebAssembly.Module;
   /** Wall-time limit per point, ms (default: none); a point past it is recorded as errored. */
   pointTimeoutMs?: number;
+  /** Run exactly these points of the plan (an adaptive sweep's next stage) instead of a shard's. */
+  points?: readonly SweepPoint[];
 }
 
 const isPlan = (x: unknown): x is SweepPlan =>
@@ -102,7 +104,9 @@ export async function* sweep(spec: unknown, opts: SweepOptions = {}): AsyncGener
   const plan = isPlan(spec) ? spec : planSweep(spec);
   const module = opts.module ?? (await loadWasmModule());
   await checkMetrics(module, plan);
-  const { points, skipped } = pendingPoints(plan, opts.shard, opts.skip);
+  const { points, skipped } = opts.points
+    ? { points: [...opts.points], skipped: 0 }
+    : pendingPoints(plan, opts.shard, opts.skip);
   if (points.length === 0 || opts.signal?.aborted) return;
 
   const size = Math.max(1, Math.min(opts.workers ?? availableParallelism(), points.length));

@@ -19,6 +19,7 @@ import { TargetError, writeFileAtomic } from "../../sweep/atomic.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
 import { fmtDuration, ProgressReporter } from "../progress.js";
+import { nextStage, parseRel, planUntilCi, sweepUntilCi, untilCiSummary, type UntilCi } from "../../sweep/until-ci.js";
 
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -49,8 +50,24 @@ export function loadPlan(specFile: string): SweepPlan {
   }
 }
 
-function describePlan(plan: SweepPlan): string {
+/** The plan of an adaptive sweep (--until-ci): every replication a point may get, and the target. */
+function loadCiPlan(specFile: string, o: SweepCliOpts): { plan: SweepPlan; ci: UntilCi } {
+  const text = readInput(specFile, "spec").toString("utf8");
+  const maxReps = intOption("--max-reps", o.maxReps, 1);
+  try {
+    const rel = parseRel(o.untilCi!);
+    return planUntilCi(parseSpecText(text, specFile), { rel, ...(o.metric ? { metric: o.metric } : {}), ...(maxReps !== undefined ? { maxReps } : {}) });
+  } catch (e) {
+    throw asUsage(e);
+  }
+}
+
+function describePlan(plan: SweepPlan, ci?: UntilCi): string {
   const axes = plan.axes.map((a) => `${a.name} x${a.labels.length}`).join(", ");
+  if (ci) {
+    const pct = `${+(ci.rel * 100).toPrecision(6)}%`;
+    return `sweep ${plan.name}: ${plan.points.length / ci.maxReps} points (${axes || "no axes"}; ${ci.firstReps} to ${ci.maxReps} replications each, until the 95% CI of ${ci.metric} is within +-${pct} of the mean)`;
+  }
   return `sweep ${plan.name}: ${plan.points.length} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
 }
 
@@ -62,6 +79,9 @@ interface SweepCliOpts {
   resume?: boolean;
   shard?: string;
   dryRun?: boolean;
+  untilCi?: string;
+  metric?: string;
+  maxReps?: string;
 }
 
 /** Default wall-time limit per point, s: far above any point of the allowed range on one core. */
@@ -78,12 +98,19 @@ function pointTimeoutMs(v: string | undefined): number | undefined {
 
 async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   pointTimeoutMs(o.pointTimeout);
-  const plan = loadPlan(specFile);
+  if (o.untilCi === undefined && (o.metric !== undefined || o.maxReps !== undefined)) {
+    throw new UsageError(`${o.metric !== undefined ? "--metric" : "--max-reps"}: only allowed with --until-ci REL`);
+  }
+  const adaptive = o.untilCi !== undefined ? loadCiPlan(specFile, o) : null;
+  const plan = adaptive?.plan ?? loadPlan(specFile);
   let shard: Shard | null;
   try {
     shard = resolveShard(o.shard);
   } catch (e) {
     throw asUsage(e);
+  }
+  if (adaptive && shard) {
+    throw new UsageError(`--until-ci: not allowed with a shard (${shard.source}); a point's replications are decided together, in one sweep process`);
   }
   const outDir = dirname(resolve(o.out));
   if (!existsSync(outDir)) throw new UsageError(`--out: directory ${outDir} does not exist`);
@@ -106,13 +133,13 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
     }
   }
   try {
-    await runLocked(plan, shard, workers, module, o, lock?.note ?? null);
+    await runLocked(plan, shard, workers, module, o, lock?.note ?? null, adaptive?.ci);
   } finally {
     lock?.release();
   }
 }
 
-async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, module: WebAssembly.Module, o: SweepCliOpts, lockNote: string | null): Promise<void> {
+async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, module: WebAssembly.Module, o: SweepCliOpts, lockNote: string | null, ci?: UntilCi): Promise<void> {
   const out = o.out;
   const mine = shardPoints(plan, shard);
   const ids = new Set(mine.map((p) => p.id));
@@ -124,8 +151,10 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
     throw new UsageError(`${out}: already holds results; pass --resume to continue that sweep, or choose another --out`);
   }
   let validBytes = -1;
+  const earlier: PointRecord[] = [];
   if (exists && o.resume) {
     const parsed = parseResults(readInput(out, "--out"));
+    earlier.push(...parsed.records);
     const bad = parsed.bad[0];
     if (bad) throw new UsageError(`${out}:${bad.line}: ${bad.why}; fix or remove that line, then --resume again`);
     for (const r of parsed.records) {
@@ -139,23 +168,31 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
   }
 
   // The point count comes first, then what this invocation will do.
-  say(describePlan(plan));
+  say(describePlan(plan, ci));
   if (shard) say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine.length} points`);
-  const todo = mine.length - skip.size;
-  if (o.resume && exists) say(`resume: ${skip.size} of ${mine.length} points already in ${out}, ${todo} to run${tornNote}`);
+  // An adaptive sweep knows only its next stage: the runs still missing from it.
+  const have = new Map(earlier.filter((r) => ids.has(r.id)).map((r) => [r.id, r]));
+  const stage = ci ? nextStage(plan, ci, have).todo : null;
+  const todo = stage ? stage.length : mine.length - skip.size;
+  const what = ci ? "runs" : "points";
+  if (o.resume && exists) {
+    const runs = `${have.size} runs already in ${out}; the next stage has ${todo} to run${tornNote}`;
+    say(ci ? `resume: ${runs}` : `resume: ${skip.size} of ${mine.length} points already in ${out}, ${todo} to run${tornNote}`);
+  }
   if (lockNote) say(`sweep: ${lockNote}`);
   if (foreign > 0) say(`resume: ${foreign} records in ${out} are not points of this ${shard ? "shard" : "sweep"}; kept, not counted`);
   if (o.dryRun) {
-    for (const p of mine) process.stdout.write(`${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${skip.has(p.id) ? "\tdone" : ""}\n`);
+    for (const p of stage ?? mine) process.stdout.write(`${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${skip.has(p.id) ? "\tdone" : ""}\n`);
     return;
   }
   if (validBytes >= 0) truncateSync(out, validBytes);
   const nWorkers = Math.max(1, Math.min(workers, todo));
   if (todo === 0) {
-    say(`sweep: nothing to run; ${out} has every point${shard ? " of this shard" : ""}`);
+    say(`sweep: nothing to run; ${out} has every ${ci ? "run the intervals need" : `point${shard ? " of this shard" : ""}`}`);
+    if (ci) for (const l of untilCiSummary(plan, ci, have)) say(l);
     return;
   }
-  say(`running ${todo} points on ${nWorkers} worker${nWorkers === 1 ? "" : "s"} -> ${out}`);
+  say(`running ${todo} ${ci ? "runs (first stage)" : "points"} on ${nWorkers} worker${nWorkers === 1 ? "" : "s"} -> ${out}`);
 
   // Ctrl-C / SIGTERM (scancel, a Slurm time limit): stop cleanly, keep what is written.
   const ctrl = new AbortController();
@@ -172,12 +209,17 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
   process.on("SIGTERM", onSignal);
 
   const fd = openSync(out, "a");
-  const view = new ProgressReporter({ label: "sweep", unit: "points", total: todo });
+  const view = new ProgressReporter({ label: "sweep", unit: what, total: todo });
   let done = 0;
   let failed = 0;
   const first: PointRecord[] = [];
   try {
-    for await (const rec of sweep(plan, { workers: nWorkers, shard, skip, signal: ctrl.signal, module, pointTimeoutMs: pointTimeoutMs(o.pointTimeout) })) {
+    const common = { workers: nWorkers, signal: ctrl.signal, module, pointTimeoutMs: pointTimeoutMs(o.pointTimeout) };
+    const onStage = (s: { round: number; runs: number }): void => {
+      if (s.round > 1) view.update({ done, failed, total: done + s.runs });
+    };
+    const runs = ci ? sweepUntilCi(plan, ci, { ...common, onStage }, have) : sweep(plan, { ...common, shard, skip });
+    for await (const rec of runs) {
       // Durable before it is reported: a point counted as done survives a crash right after.
       writeSync(fd, recordLine(rec));
       fsyncSync(fd);
@@ -199,11 +241,13 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
 
   const rate = view.perMinute.toFixed(1);
   if (signalName) {
-    say(`sweep: stopped by ${signalName} after ${done} of ${todo} points (${rate} points/min); ${todo - done} missing; run the same command with --resume to finish`);
+    const left = ci ? "the rest" : `${todo - done} missing`;
+    say(`sweep: stopped by ${signalName} after ${done} ${ci ? "runs" : `of ${todo} points`} (${rate} ${what}/min); ${left}; run the same command with --resume to finish`);
     process.exitCode = signalName === "SIGTERM" ? 143 : 130;
     return;
   }
-  say(`sweep: done, ${done} points in ${fmtDuration(view.elapsedSeconds)} (${rate} points/min), ${failed} failed -> ${out}`);
+  say(`sweep: done, ${done} ${what} in ${fmtDuration(view.elapsedSeconds)} (${rate} ${what}/min), ${failed} failed -> ${out}`);
+  if (ci) for (const l of untilCiSummary(plan, ci, have)) say(l);
   if (failed > 0) {
     for (const r of first) say(`sweep: point #${r.index} ${JSON.stringify(r.axes)}: ${r.error ?? "?"}`);
     say(`pvnetsim: error: ${failed} point${failed === 1 ? "" : "s"} failed; their errors are recorded in ${out} (state "errored")`);
@@ -257,6 +301,9 @@ export function register(program: Command): void {
     .option("--resume", "continue an interrupted sweep: run only points missing from --out")
     .option("--shard <i/n>", "run shard i of n (0-based); default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + PVNETSIM_SHARD_COUNT")
     .option("--dry-run", "validate and list the points (index, id, seed, axes) without running")
+    .option("--until-ci <rel>", "add replications to each point until the 95% CI half-width of the metric is at most REL of its mean (0.02 or 2%)")
+    .option("--metric <path>", "with --until-ci: the metric whose interval counts (default: the spec's first metric)")
+    .option("--max-reps <n>", "with --until-ci: most replications a point gets (default 30)")
     .action(action(async (spec: string, o: SweepCliOpts) => runSweep(spec, o)));
 
   program
