@@ -4,7 +4,7 @@
 
 import { engineInit, engineMemoryBytes, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
 import { statsPtr as sp, statsWords as sw } from "./stats";
-import { eqMaxSize, eqSize } from "./base/eventq";
+import { eqMaxSize, eqSize, eqTarget } from "./base/eventq";
 import { pktInUse } from "./packet";
 import { memPart, memLargestBlock, heapTop } from "./base/memory";
 
@@ -76,6 +76,10 @@ export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from ".
 export { traceInit, traceCount, traceLost, traceDrained, traceBuild } from "./observe/trace";
 
 export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./base/eventq";
+/** Target of the event eqPop took last (its time is simNow). */
+export function eqPoppedTarget(): u32 {
+  return eqTarget;
+}
 
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---
 import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";

@@ -1,6 +1,8 @@
 /* The event heap and PRNG shared by the C benchmark twins (bench/kernel.c, bench/micro-c.c):
- * the layout of assembly/sim/eventq.ts (16-byte entries: u64 time, u32 seq, u32 target, ordered
+ * the layout of assembly/base/eventq.ts (16-byte entries: u64 time, u32 seq, u32 target, ordered
  * by time then by wrap-aware seq) and the xorshift128 generator of docs/bench-kernel.md.
+ * Pop is lazy (replace-top), as in eventq.ts: the popped root stays in place until the next push
+ * overwrites it or the next pop removes it.
  * Included by each twin's single translation unit; gcc finds it beside the including file. */
 #ifndef PVNETSIM_BENCH_EVENTQ_H
 #define PVNETSIM_BENCH_EVENTQ_H
@@ -13,7 +15,8 @@ typedef struct {
 } ev_t;
 
 static ev_t *heap;
-static uint32_t hsize, hseq;
+static uint32_t hsize, hseq; /* hsize: pending events, a taken root not counted */
+static uint32_t top_taken;  /* the root holds the event popped last (lazy pop, as eventq.ts) */
 static uint32_t rx = 123456789u, ry = 362436069u, rz = 521288629u, rw = 88675123u;
 
 static inline uint32_t rnd(void) {
@@ -30,9 +33,38 @@ static inline int before(uint64_t t1, uint32_t s1, uint64_t t2, uint32_t s2) {
   return t1 < t2 || (t1 == t2 && (int32_t)(s1 - s2) < 0);
 }
 
+/* Places e at the free root slot of a heap of n entries and sifts it down; the smaller child is
+ * chosen by adding the comparison result to the index, as eventq.ts does. */
+static inline void sift_down(uint32_t n, ev_t e) {
+  uint32_t i = 0;
+  for (;;) {
+    uint32_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n) {
+      uint64_t ct = heap[c].time, rt = heap[c + 1].time;
+      c += (uint32_t)(rt < ct) | ((uint32_t)(rt == ct) & ((heap[c + 1].seq - heap[c].seq) >> 31));
+    }
+    if (!before(heap[c].time, heap[c].seq, e.time, e.seq)) break;
+    heap[i] = heap[c];
+    i = c;
+  }
+  heap[i] = e;
+}
+
+static inline void remove_taken(void) {
+  top_taken = 0;
+  if (hsize > 0) sift_down(hsize, heap[hsize]);
+}
+
 static inline void push(uint64_t time, uint32_t target) {
-  uint32_t i = hsize++;
   uint32_t seq = hseq++;
+  if (top_taken) { /* replace-top */
+    top_taken = 0;
+    ev_t e = {time, seq, target};
+    sift_down(++hsize, e);
+    return;
+  }
+  uint32_t i = hsize++;
   while (i > 0) {
     uint32_t p = (i - 1) >> 1;
     if (!before(time, seq, heap[p].time, heap[p].seq)) break;
@@ -45,20 +77,9 @@ static inline void push(uint64_t time, uint32_t target) {
 }
 
 static inline ev_t pop(void) {
-  ev_t top = heap[0];
-  uint32_t n = --hsize;
-  if (n == 0) return top;
-  ev_t last = heap[n];
-  uint32_t i = 0;
-  for (;;) {
-    uint32_t c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && before(heap[c + 1].time, heap[c + 1].seq, heap[c].time, heap[c].seq)) c++;
-    if (!before(heap[c].time, heap[c].seq, last.time, last.seq)) break;
-    heap[i] = heap[c];
-    i = c;
-  }
-  heap[i] = last;
-  return top;
+  if (top_taken) remove_taken();
+  hsize--;
+  top_taken = 1;
+  return heap[0];
 }
 #endif

@@ -1,7 +1,7 @@
 // Kernel benchmark (docs/bench-kernel.md) in plain TypeScript: the "plain JavaScript, typed
 // arrays" row of that table, kept here as the reference the Wasm kernel is compared with.
 //
-// Same model and same binary heap as assembly/base/eventq.ts, written the way a careful JS
+// Same model and same binary heap as assembly/base/eventq.ts (lazy pop included), written the way a careful JS
 // programmer would: times as exact-integer doubles (picoseconds stay below 2^53 in these
 // configurations; in plain JS f64 beats BigInt and u64 emulation, toolchain.md), the heap as
 // parallel typed arrays, xorshift128 on 32-bit words with `>>> 0`. The two 64-bit checksums are
@@ -27,6 +27,7 @@ export class KernelTs {
   private readonly hTarget: Uint32Array;
   private size = 0;
   private seq = 0;
+  private taken = false;
   private x = 123456789;
   private y = 362436069;
   private z = 521288629;
@@ -70,12 +71,52 @@ export class KernelTs {
     return Math.floor((this.rnd() * n) / TWO32);
   }
 
+  /** Places (time, seq, target) at the free root of a heap of m entries and sifts it down; the
+   *  smaller child is picked by adding the comparison result to the index, as eventq.ts does. */
+  private siftDown(m: number, time: number, seq: number, target: number): void {
+    const hT = this.hTime;
+    const hS = this.hSeq;
+    const hG = this.hTarget;
+    let j = 0;
+    for (;;) {
+      let c = 2 * j + 1;
+      if (c >= m) break;
+      if (c + 1 < m) {
+        const ct = hT[c]!;
+        const rt = hT[c + 1]!;
+        c += +(rt < ct || (rt === ct && hS[c + 1]! < hS[c]!));
+      }
+      const ct = hT[c]!;
+      const cs = hS[c]!;
+      if (ct > time || (ct === time && cs > seq)) break;
+      hT[j] = ct;
+      hS[j] = cs;
+      hG[j] = hG[c]!;
+      j = c;
+    }
+    hT[j] = time;
+    hS[j] = seq;
+    hG[j] = target;
+  }
+
+  /** Lazy pop, as eventq.ts: the popped root stays until a push replaces it or a pop removes it. */
+  private removeTaken(): void {
+    this.taken = false;
+    const m = this.size;
+    if (m > 0) this.siftDown(m, this.hTime[m]!, this.hSeq[m]!, this.hTarget[m]!);
+  }
+
   private push(time: number, target: number): void {
+    const seq = this.seq++;
+    if (this.taken) {
+      this.taken = false;
+      this.siftDown(++this.size, time, seq, target);
+      return;
+    }
     const hT = this.hTime;
     const hS = this.hSeq;
     const hG = this.hTarget;
     let i = this.size++;
-    const seq = this.seq++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = hT[p]!;
@@ -104,45 +145,15 @@ export class KernelTs {
 
   /** Runs exactly n events (pops). */
   run(n: number): number {
-    const hT = this.hTime;
-    const hS = this.hSeq;
-    const hG = this.hTarget;
     let i = 0;
-    for (; i < n && this.size > 0; i++) {
+    for (; i < n; i++) {
       // Pop the minimum (t, seq, target).
-      const t = hT[0]!;
-      const target = hG[0]!;
-      const m = --this.size;
-      if (m > 0) {
-        const lt = hT[m]!;
-        const ls = hS[m]!;
-        const lg = hG[m]!;
-        let j = 0;
-        for (;;) {
-          let c = 2 * j + 1;
-          if (c >= m) break;
-          let ct = hT[c]!;
-          let cs = hS[c]!;
-          const r = c + 1;
-          if (r < m) {
-            const rt = hT[r]!;
-            const rs = hS[r]!;
-            if (rt < ct || (rt === ct && rs < cs)) {
-              c = r;
-              ct = rt;
-              cs = rs;
-            }
-          }
-          if (ct > lt || (ct === lt && cs > ls)) break;
-          hT[j] = ct;
-          hS[j] = cs;
-          hG[j] = hG[c]!;
-          j = c;
-        }
-        hT[j] = lt;
-        hS[j] = ls;
-        hG[j] = lg;
-      }
+      if (this.taken) this.removeTaken();
+      if (this.size === 0) break;
+      const t = this.hTime[0]!;
+      const target = this.hTarget[0]!;
+      this.size--;
+      this.taken = true;
       const s = target >>> 3;
       const k = target & 7;
       if (k === 0) {

@@ -1,5 +1,5 @@
 /* Kernel benchmark (docs/bench-kernel.md) in C: the reference the Wasm kernel is measured
- * against. Same model, same binary min-heap layout as assembly/sim/eventq.ts (16-byte entries:
+ * against. Same model, same binary min-heap layout as assembly/base/eventq.ts (16-byte entries:
  * u64 time, u32 seq, u32 target; ordered by time then seq), same station rings.
  *
  * Build: gcc -O2 -o kernel bench/kernel.c      (bench/kernel-run.ts does this itself)
@@ -43,6 +43,7 @@ static void init(uint32_t S) {
   rw = 88675123u;
   hsize = 0;
   hseq = 0;
+  top_taken = 0;
   memset(st_head, 0, sizeof(uint32_t) * S * STATIONS);
   memset(st_cnt, 0, sizeof(uint32_t) * S * STATIONS);
   csum = latsum = completed = drops = 0;

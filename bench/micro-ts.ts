@@ -131,6 +131,7 @@ export class EventQueueTs {
   private readonly target: Uint32Array;
   private size = 0;
   private seq = 0;
+  private taken = false;
   now = 0;
   popped = 0;
   private readonly rng = new Xorshift();
@@ -143,12 +144,46 @@ export class EventQueueTs {
     for (let i = 0; i < pending; i++) this.push(this.rng.uni(1000000), i);
   }
 
+  /** Places (time, seq, target) at the free root of a heap of m entries and sifts it down (the
+   *  smaller child picked by adding the comparison result to the index, as eventq.ts does). */
+  private siftDown(m: number, time: number, seq: number, target: number): void {
+    const hT = this.time;
+    const hS = this.seqs;
+    const hG = this.target;
+    let j = 0;
+    for (;;) {
+      let c = 2 * j + 1;
+      if (c >= m) break;
+      if (c + 1 < m) {
+        const ct = hT[c]!;
+        const rt = hT[c + 1]!;
+        c += +(rt < ct || (rt === ct && hS[c + 1]! < hS[c]!));
+      }
+      const ct = hT[c]!;
+      const cs = hS[c]!;
+      if (ct > time || (ct === time && cs > seq)) break;
+      hT[j] = ct;
+      hS[j] = cs;
+      hG[j] = hG[c]!;
+      j = c;
+    }
+    hT[j] = time;
+    hS[j] = seq;
+    hG[j] = target;
+  }
+
   push(time: number, target: number): void {
+    const seq = this.seq++;
+    if (this.taken) {
+      // Replace-top (eventq.ts): the new event takes the popped root's slot.
+      this.taken = false;
+      this.siftDown(++this.size, time, seq, target);
+      return;
+    }
     const hT = this.time;
     const hS = this.seqs;
     const hG = this.target;
     let i = this.size++;
-    const seq = this.seq++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = hT[p]!;
@@ -163,45 +198,19 @@ export class EventQueueTs {
     hG[i] = target;
   }
 
+  /** Lazy pop, as eventq.ts: the root is read and marked taken; the next push replaces it, the
+   *  next pop removes it. */
   pop(): boolean {
-    const m0 = this.size;
-    if (m0 === 0) return false;
-    const hT = this.time;
-    const hS = this.seqs;
-    const hG = this.target;
-    this.now = hT[0]!;
-    this.popped = hG[0]!;
-    const m = m0 - 1;
-    this.size = m;
-    if (m === 0) return true;
-    const lt = hT[m]!;
-    const ls = hS[m]!;
-    const lg = hG[m]!;
-    let j = 0;
-    for (;;) {
-      let c = 2 * j + 1;
-      if (c >= m) break;
-      let ct = hT[c]!;
-      let cs = hS[c]!;
-      const r = c + 1;
-      if (r < m) {
-        const rt = hT[r]!;
-        const rs = hS[r]!;
-        if (rt < ct || (rt === ct && rs < cs)) {
-          c = r;
-          ct = rt;
-          cs = rs;
-        }
-      }
-      if (ct > lt || (ct === lt && cs > ls)) break;
-      hT[j] = ct;
-      hS[j] = cs;
-      hG[j] = hG[c]!;
-      j = c;
+    if (this.taken) {
+      this.taken = false;
+      const m = this.size;
+      if (m > 0) this.siftDown(m, this.time[m]!, this.seqs[m]!, this.target[m]!);
     }
-    hT[j] = lt;
-    hS[j] = ls;
-    hG[j] = lg;
+    if (this.size === 0) return false;
+    this.now = this.time[0]!;
+    this.popped = this.target[0]!;
+    this.size--;
+    this.taken = true;
     return true;
   }
 

@@ -94,6 +94,11 @@ export interface WasmExports {
    */
   packetsInUse(): number;
   /**
+   * assembly/index/eqPoppedTarget
+   * @returns `u32`
+   */
+  eqPoppedTarget(): number;
+  /**
    * assembly/index/dbgRing
    * @param r `u32`
    * @param which `u32`
