@@ -90,7 +90,15 @@ export interface SimResult {
   conservation: { injected: number; delivered: number; dropped: number; inFlight: number; ok: boolean };
   /** What limits this run's throughput, with the evidence (src/report/bottleneck.ts). */
   bottleneck: Bottleneck;
-  perf: { wallSeconds: number; simulatedSeconds: number; eventsProcessed: number; packetsSimulated: number };
+  /** Cost of the run: eventsProcessed and eventsByKind (the same events by what they were, names in
+   *  src/report/stats.ts EVENT_KINDS) and packetsSimulated all cover the whole run, warm-up included. */
+  perf: {
+    wallSeconds: number;
+    simulatedSeconds: number;
+    eventsProcessed: number;
+    eventsByKind: Record<string, number>;
+    packetsSimulated: number;
+  };
   /** Sampled series over the measured interval, when the run was asked for them (intervalMs). */
   timeseries?: TimeSeries;
   /** The timeline trace the run wrote, when asked for one (its window, size and events). */

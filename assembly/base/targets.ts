@@ -1,5 +1,7 @@
 // Event targets: what a popped event means. A target is (kind << 24) | index, so one u32 names
-// both the handler and the component instance. Kinds are few and named here in one place.
+// both the handler and the component instance. Kinds are few and named here in one place; the
+// host names the per-kind event counters by the same codes (src/abi/layout.ts EVK_*, checked equal
+// by test/abi.test.ts).
 
 export const EV_KIND_SHIFT: u32 = 24;
 export const EV_INDEX_MASK: u32 = (1 << 24) - 1;

@@ -10,7 +10,7 @@
 
 import * as L from "../../src/abi/layout";
 import { cfgSetBase, cfgU32, cfgU64, cfg, cfgTable, loadCosts } from "../config";
-import { statsInit, statsMemory, statAdd, statGet, statSet } from "../stats";
+import { statsInit, statsMemory, statAdd, statInc, statGet, statSet } from "../stats";
 import { memReset, memTotal, memAdd, arrayBytes, heapTop, memLargestBlock, BLOCK_MAX_BYTES, freshArray } from "../base/memory";
 import { rngSeed, rngLossSeed } from "../base/rng";
 import { eqInit, eqMemory, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow } from "../base/eventq";
@@ -279,7 +279,11 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
     let target = eqTarget;
     fp = fpStep(fpStep(fp, eqNow), <u64>target);
     let idx = target & EV_INDEX_MASK;
-    switch (target >> EV_KIND_SHIFT) {
+    let kind = target >> EV_KIND_SHIFT;
+    // Events by kind (what a packet costs in events, docs/performance.md); counting does not touch
+    // the event sequence.
+    statInc(L.ST_EVENTS_BY_KIND + <i32>(kind & (L.EVK_SLOTS - 1)));
+    switch (kind) {
       case EV_VCPU_DONE >> EV_KIND_SHIFT:
         vcpuOnDone(idx);
         break;

@@ -145,6 +145,18 @@ export const COST_KTHREAD_WAKE = 34; // waking a kernel thread (IPI-free part, r
 export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcpu + irq affinity)
 export const COST_COUNT = 36;
 
+// ---- event kinds: the top byte of an event target (the EV_* of assembly/base/targets.ts) ----
+export const EVK_VCPU_DONE = 1; // the job running on a VCPU finished
+export const EVK_VCPU_WAKE = 2; // a blocked VCPU is scheduled in
+export const EVK_LINK = 3; // the head frame of a link reaches the far end
+export const EVK_NIC_IRQ = 4; // a NIC RX queue may raise its interrupt (ITR spacing)
+export const EVK_NIC_TXDONE = 5; // a port's oldest TX descriptor completed
+export const EVK_TIMER = 6; // a timer slot may have expired
+export const EVK_UDP = 7; // a UDP source emits its next packet
+export const EVK_REBALANCE = 8; // periodic event-channel rebalancing
+export const EVK_RR = 9; // a request/response client sends, or its retransmission timer expires
+export const EVK_SLOTS = 16; // kinds the per-kind event counters have room for (codes 0..15)
+
 // ---- counters region (u64) ----
 // Global counters first, then per-guest blocks, then per-VCPU component cycles, then the latency
 // histogram. The host reads them through a BigUint64Array view.
@@ -227,7 +239,10 @@ export const ST_TCP_RTT_SAMPLES = 73;
 export const ST_RR_TRANSACTIONS = 74; // request/response transactions completed (requests sent after warm-up)
 export const ST_RR_LAT_SUM = 75; // their transaction times, cycles
 export const ST_RR_RETRANS = 76; // requests sent again after a retransmission timeout
-export const ST_COUNT = 77;
+// Engine events executed, by kind: EVK_SLOTS words, word k counting the events of kind k (the EVK_*
+// codes below). Their sum is ST_EVENTS.
+export const ST_EVENTS_BY_KIND = 77;
+export const ST_COUNT = 93; // ST_EVENTS_BY_KIND + EVK_SLOTS
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

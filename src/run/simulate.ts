@@ -10,7 +10,7 @@ import * as L from "../abi/layout.js";
 import { ConfigError, resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import { DEFAULT_MEMORY_LIMIT_BYTES, WASM32_MAX_BYTES, reserveModelMemory } from "./memory.js";
 import { packConfig, derive, guestTraffic } from "../config/pack.js";
-import { COMPONENT_NAMES, STOP_REASONS, histogramQuantile } from "../report/stats.js";
+import { COMPONENT_NAMES, STOP_REASONS, eventsByKind, histogramQuantile } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
@@ -357,6 +357,7 @@ function build(
       wallSeconds: (performance.now() - wall0) / 1e3,
       simulatedSeconds: now / d.cpuHz,
       eventsProcessed: Number(s[L.ST_EVENTS]!),
+      eventsByKind: eventsByKind(s.subarray(0, L.ST_EVENTS_BY_KIND + L.EVK_SLOTS)),
       packetsSimulated: Number(s[L.ST_PKTS_ALLOCATED]!),
     },
   };
