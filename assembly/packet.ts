@@ -29,7 +29,7 @@ export let pWin = new StaticArray<u32>(0); // advertised window in segments (ACK
 export let pBytes = new StaticArray<u32>(0); // payload bytes
 export let pWire = new StaticArray<u32>(0); // bytes on the wire incl. Ethernet overhead
 export let pKind = new StaticArray<u8>(0);
-export let pBirth = new StaticArray<u64>(0); // cycle of arrival at the dom0 NIC (RX) or creation
+export let pBirth = new StaticArray<u64>(0); // cycle of arrival at the dom0 NIC (RX), else of creation
 export let pAux = new StaticArray<u32>(0); // netback pending index while owned by netback TX
 export let pSackLo = new StaticArray<u32>(0); // ACK: SACK block [lo, hi) in segments (hi == lo: none)
 export let pSackHi = new StaticArray<u32>(0);
@@ -81,7 +81,7 @@ export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): 
   unchecked((pWin[p] = 0));
   unchecked((pBytes[p] = bytes));
   unchecked((pWire[p] = wire));
-  unchecked((pBirth[p] = 0));
+  unchecked((pBirth[p] = eqNow));
   unchecked((pAux[p] = PKT_NONE));
   unchecked((pSackLo[p] = 0));
   unchecked((pSackHi[p] = 0));

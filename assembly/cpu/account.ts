@@ -71,6 +71,11 @@ export function chargeLate(v: u32, comp: i32, cycles: u64): void {
   unchecked((vDebt[v] = unchecked(vDebt[v]) + cycles));
 }
 
+/** Late-charged cycles v owes and has not run yet (they run at the start of its next job). */
+export function debtOwed(v: u32): u64 {
+  return unchecked(vDebt[v]);
+}
+
 /** Takes the late-charged cycles v owes (they start its next job). */
 export function debtTake(v: u32): u64 {
   let d = unchecked(vDebt[v]);

@@ -15,6 +15,7 @@ import { EV_VCPU_DONE, EV_VCPU_WAKE } from "../base/targets";
 import { traceJob } from "../observe/trace";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
+import { debtOwed } from "./account";
 
 // VCPU run states.
 const ST_IDLE: u8 = 0;
@@ -161,12 +162,13 @@ export function vcpuBlock(v: u32): void {
   unchecked((vState[v] = ST_IDLE));
 }
 
-/** Busy cycles of v's current job that lie after cycle t (0 if v is idle by then). Busy time is
- *  charged when a job starts, so the host uses this to cut jobs at the edges of the measured
- *  interval. */
+/** Busy cycles of v charged so far that lie after cycle t: the rest of its current job, and work
+ *  charged late (a rebind) that it has not run yet, which runs at its next job. Busy time is
+ *  charged when a job starts (or late work when it is charged), so the host uses this to cut
+ *  jobs at the edges of the measured interval. */
 export function vcpuBusyAfter(v: u32, t: u64): u64 {
   let e = unchecked(vJobEnd[v]);
-  return e > t ? e - t : 0;
+  return (e > t ? e - t : 0) + debtOwed(v);
 }
 
 // ---- work arrival ----------------------------------------------------------------------------

@@ -13,15 +13,17 @@
 // wake-up latency of the application.
 
 import {
-  CFG_GUESTS, CFG_GUEST_VCPUS, CFG_APP_RECV_BYTES, CFG_UDP_RCVBUF, CFG_WARMUP, COMP_STACK, COMP_APP,
+  CFG_GUESTS, CFG_GUEST_VCPUS, CFG_APP_RECV_BYTES, CFG_UDP_RCVBUF, CFG_WARMUP, CFG_CPU_HZ, CFG_LINK_BPS,
+  COMP_STACK, COMP_APP,
   COST_STACK_RX_PKT, COST_STACK_RX_PER_BYTE, COST_APP_RECV_CALL, COST_APP_COPY_PER_BYTE,
   ST_DROP_GUEST_SOCKET, ST_DELIVERED, ST_GUEST_STACK_RX_BYTES, GS_RX_APP_BYTES, GS_UDP_APP_BYTES,
+  GS_RX_APP_EARLY_BYTES, GS_UDP_APP_EARLY_BYTES,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { statAdd, guestStatAdd, recordLatency } from "../stats";
 import { eqNow } from "../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
-import { pKind, pBytes, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK, KIND_RR_REQ } from "../packet";
+import { pKind, pBytes, pWire, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK, KIND_RR_REQ } from "../packet";
 import { charge } from "../cpu/account";
 import { threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
@@ -33,11 +35,14 @@ import { traceAppDelivery } from "../observe/trace";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { CFG_UDP_SOURCES, CFG_OFF_UDP, UDP_REC, UDP_GUEST } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
+import { pktGuestToGuest } from "../flows";
 
 let nGuests: u32 = 0;
 let recvBytes: u32 = 65536;
 let udpRcvBuf: u32 = 0;
 let warmup: u64 = 0;
+/** Cycles one wire byte takes on a port's link (exact; the link carries the rounding remainder). */
+let wireCyclesPerByte: f64 = 0;
 let appVcpu = new StaticArray<u32>(0);
 let udpSock = new StaticArray<i32>(0);
 let udpSockBytes = new StaticArray<u32>(0);
@@ -46,7 +51,6 @@ let appRr = new StaticArray<u32>(0); // round-robin position over the guest's so
 let appTxPending = new StaticArray<u8>(0); // TX flows not yet started by the application
 let appBatchKind = new StaticArray<u8>(0); // 0 = TCP flow socket, 1 = UDP socket
 let appBatchFlow = new StaticArray<u32>(0);
-let appBatchBytes = new StaticArray<u32>(0);
 
 export function stackInit(): void {
   nGuests = cfgU32(CFG_GUESTS);
@@ -54,6 +58,7 @@ export function stackInit(): void {
   recvBytes = cfgU32(CFG_APP_RECV_BYTES);
   udpRcvBuf = cfgU32(CFG_UDP_RCVBUF);
   warmup = cfgU64(CFG_WARMUP);
+  wireCyclesPerByte = (8 * <f64>cfgU64(CFG_CPU_HZ)) / <f64>cfgU64(CFG_LINK_BPS);
   let n = <i32>nGuests;
   appVcpu = freshArray<u32>(n);
   udpSock = freshArray<i32>(n);
@@ -63,7 +68,6 @@ export function stackInit(): void {
   appTxPending = freshArray<u8>(n);
   appBatchKind = freshArray<u8>(n);
   appBatchFlow = freshArray<u32>(n);
-  appBatchBytes = freshArray<u32>(n);
   // Guests no UDP source sends to share one empty socket that holds nothing.
   let none = fifoNew(0);
   for (let g: u32 = 0; g < nGuests; g++) {
@@ -84,7 +88,7 @@ function guestHasUdp(g: u32): bool {
 /** Tallies the bytes stackInit() allocates. */
 export function stackMemory(): void {
   let n = <u64>cfgU32(CFG_GUESTS);
-  memArrays(MEM_PART, n, 4, 7);
+  memArrays(MEM_PART, n, 4, 6);
   memArrays(MEM_PART, n, 1, 2);
   let withUdp: u64 = 0;
   for (let g: u32 = 0; g < <u32>n; g++) if (guestHasUdp(g)) withUdp++;
@@ -150,13 +154,11 @@ export function appStart(v: u32, g: u32): bool {
     charge(COMP_APP, <u64>cost(COST_APP_RECV_CALL));
     let f0 = unchecked(guestFlow0[g]);
     for (let k = unchecked(guestRxFlows[g]); k < unchecked(guestFlows[g]); k++) tcpTxFlowStart(f0 + k);
-    unchecked((appBatchBytes[g] = 0));
     return true;
   }
   // A request/response server answers its complete requests first (netperf's server loop:
   // recv() the request, send() the response).
   if (rrHasWork(g)) {
-    unchecked((appBatchBytes[g] = 0));
     rrServe(g);
     return true;
   }
@@ -179,7 +181,6 @@ export function appStart(v: u32, g: u32): bool {
     unchecked((appRr[g] = (s + 1) % nSock));
     unchecked((appBatchKind[g] = s < rxPerGuest ? 0 : 1));
     unchecked((appBatchFlow[g] = f0 + s));
-    unchecked((appBatchBytes[g] = bytes));
     charge(COMP_APP, <u64>(cost(COST_APP_RECV_CALL) + cost(COST_APP_COPY_PER_BYTE) * <f64>bytes));
     if (s < rxPerGuest) tcpSocketConsumed(f0 + s, bytes); // may charge a window-update ACK
     else unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) - bytes));
@@ -193,19 +194,33 @@ export function appFinish(v: u32, g: u32): void {
   let batch = unchecked(appBatch[g]);
   let n = fifoLen(batch);
   if (n == 0) return;
-  let counter = unchecked(appBatchKind[g]) == 0 ? GS_RX_APP_BYTES : GS_UDP_APP_BYTES;
-  guestStatAdd(g, counter, unchecked(appBatchBytes[g]));
+  let tcp = unchecked(appBatchKind[g]) == 0;
+  // Goodput counts the data that entered the network after the warm-up: the bytes that entered
+  // earlier and drained from queues in the measured interval are counted apart, or a short
+  // interval could beat the line rate. A frame entered when its first bit reached the dom0 NIC:
+  // its arrival less its serialization time, and less one cycle for the link's schedule, which
+  // is in whole cycles (the remainder carried from frame to frame). A guest-to-guest packet
+  // crosses no wire: it entered when its sender made it. Latency is NIC arrival to application,
+  // so only frames from the wire have one.
+  let bytes: u64 = 0;
+  let early: u64 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(batch);
     traceAppDelivery(v, p, eqNow);
     statAdd(ST_DELIVERED, pktUnits(p));
     let birth = unchecked(pBirth[p]);
-    if (birth >= warmup) {
+    let local = tcp && pktGuestToGuest(p);
+    let entered = local ? <f64>birth : <f64>birth - <f64>unchecked(pWire[p]) * wireCyclesPerByte - 1;
+    bytes += <u64>unchecked(pBytes[p]);
+    if (entered < <f64>warmup) early += <u64>unchecked(pBytes[p]);
+    if (!local && birth >= warmup) {
       let segs = unchecked(pKind[p]) == KIND_DATA ? unchecked(pSegs[p]) : 1;
       for (let s: u32 = 0; s < segs; s++) recordLatency(eqNow - birth);
     }
     pktFree(p);
   }
+  guestStatAdd(g, tcp ? GS_RX_APP_BYTES : GS_UDP_APP_BYTES, bytes);
+  guestStatAdd(g, tcp ? GS_RX_APP_EARLY_BYTES : GS_UDP_APP_EARLY_BYTES, early);
 }
 
 /** Packets waiting in UDP sockets and in recv() calls in progress (conservation walk). */

@@ -250,7 +250,11 @@ export const GS_TX_ACKED_BYTES = 1; // guest-sent TCP payload acknowledged by th
 export const GS_UDP_APP_BYTES = 2;
 export const GS_RX_PKTS = 3; // RX responses consumed by netfront
 export const GS_EVENTS_IN = 4; // upcalls taken by the guest
-export const GS_COUNT = 5;
+// The parts of GS_RX_APP_BYTES and GS_UDP_APP_BYTES that entered the network before the warm-up
+// ended (goodput counts the rest).
+export const GS_RX_APP_EARLY_BYTES = 5;
+export const GS_UDP_APP_EARLY_BYTES = 6;
+export const GS_COUNT = 7;
 
 // Per-VCPU busy cycles, one counter per component (block of COMP_COUNT per VCPU).
 export const COMP_XEN = 0; // upcalls, wake-ups, hypercall entry, event sends

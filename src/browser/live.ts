@@ -98,7 +98,8 @@ export class LiveSampler {
       perVmGbps.push(g);
       aggregateGbps += g;
       if (measuredWin !== null) {
-        const m = gbps(measuredWin.guest(i, L.GS_RX_APP_BYTES), mSec);
+        // As in the result: data that entered the network after the warm-up.
+        const m = gbps(measuredWin.guest(i, L.GS_RX_APP_BYTES) - measuredWin.guest(i, L.GS_RX_APP_EARLY_BYTES), mSec);
         measuredPerVm.push(m);
         measured += m;
       }

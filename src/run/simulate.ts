@@ -247,13 +247,14 @@ function build(
   let aggregate = 0;
   let appBytes = 0;
   for (let i = 0; i < layout.guests; i++) {
-    const rx = w.guest(i, L.GS_RX_APP_BYTES);
+    // Goodput: data delivered in the interval that also entered the network in it.
+    const rx = w.guest(i, L.GS_RX_APP_BYTES) - w.guest(i, L.GS_RX_APP_EARLY_BYTES);
     appBytes += rx;
     const vm: VmThroughput = {
       vm: i,
       goodputGbps: gbps(rx, measuredSec),
       txGoodputGbps: gbps(w.guest(i, L.GS_TX_ACKED_BYTES), measuredSec),
-      udpGbps: gbps(w.guest(i, L.GS_UDP_APP_BYTES), measuredSec),
+      udpGbps: gbps(w.guest(i, L.GS_UDP_APP_BYTES) - w.guest(i, L.GS_UDP_APP_EARLY_BYTES), measuredSec),
       rxPackets: w.guest(i, L.GS_RX_PKTS),
       eventsIn: w.guest(i, L.GS_EVENTS_IN),
     };
@@ -263,21 +264,26 @@ function build(
 
   const cpu: CpuUsage[] = [];
   let guestBusy = 0;
-  // Busy time is charged when a job starts: cut the jobs that straddle the interval's edges
-  // (the part after its start counts, the part after its end does not), spreading the
-  // correction over components in proportion.
+  // Busy time is charged when a job starts (and late work, a rebind, when it is charged): cut the
+  // jobs that straddle the interval's edges in both directions. The part of a job started before
+  // the interval that runs inside it counts; the part after the end does not. A job spanning the
+  // whole interval thus counts fully. The busy cycles are spread over components in proportion
+  // to the interval's charges, or, when nothing was charged inside the interval (one job spans
+  // it), to the VCPU's charges over the whole run.
   const endCut = state === "completed" ? busyAfter(ex, r, d.endCycles) : undefined;
   for (let v = 0; v < layout.vcpus; v++) {
     const { domain, vcpu, guest } = layout.vcpuIdentity(v);
     const breakdown: Record<string, number> = {};
     const charged = w.charged(v);
+    const whole = (c: number): number => w.total(layout.componentSlot(v, c));
+    const weights = charged > 0 ? (c: number): number => w.component(v, c) : whole;
+    let weightSum = 0;
+    for (let c = 0; c < L.COMP_COUNT; c++) weightSum += weights(c);
     const edge = (busyCarriedIn?.[v] ?? 0) - (endCut?.[v] ?? 0);
-    const scale = charged > 0 ? Math.max(0, charged + edge) / charged : 0;
-    let busy = 0;
+    // Whole cycles: the sum is exact, so a VCPU busy for the whole interval reads exactly 1.
+    const busy = Math.max(0, charged + edge);
     for (let c = 0; c < L.COMP_COUNT; c++) {
-      const cyc = w.component(v, c) * scale;
-      busy += cyc;
-      breakdown[COMPONENT_NAMES[c]!] = cyc / measuredCycles;
+      breakdown[COMPONENT_NAMES[c]!] = weightSum > 0 ? (busy * weights(c)) / weightSum / measuredCycles : 0;
     }
     if (guest >= 0) guestBusy += busy;
     cpu.push({

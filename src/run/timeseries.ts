@@ -140,18 +140,24 @@ export class TimeSeriesCollector {
     const gbps = (i: number) => (a: Float64Array, b: Float64Array, dt: number): number => ((b[i]! - a[i]!) * 8) / dt / 1e9;
     const gauge = (i: number) => (_a: Float64Array, b: Float64Array): number => b[i]!;
     const rate = (i: number) => (a: Float64Array, b: Float64Array, dt: number): number => (b[i]! - a[i]!) / dt;
+    // Goodput counts the data that entered the network after the warm-up, as in the result.
+    const goodput = (all: number, early: number) => (a: Float64Array, b: Float64Array, dt: number): number =>
+      gbps(all)(a, b, dt) - gbps(early)(a, b, dt);
 
     // Throughput per VM, and in total.
     add("aggregateGbps", "Gb/s", "TCP goodput delivered in order to all guest applications (received direction)", (a, b, dt) => {
       let s = 0;
-      for (let g = 0; g < this.N; g++) s += gbps(lay.guest + g * L.GS_COUNT + L.GS_RX_APP_BYTES)(a, b, dt);
+      for (let g = 0; g < this.N; g++) {
+        const base = lay.guest + g * L.GS_COUNT;
+        s += goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES)(a, b, dt);
+      }
       return s;
     });
     for (let g = 0; g < this.N; g++) {
       const base = lay.guest + g * L.GS_COUNT;
-      add(`vm${g}.goodputGbps`, "Gb/s", `TCP goodput delivered in order to domU${g}'s application`, gbps(base + L.GS_RX_APP_BYTES));
+      add(`vm${g}.goodputGbps`, "Gb/s", `TCP goodput delivered in order to domU${g}'s application`, goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES));
       add(`vm${g}.txGoodputGbps`, "Gb/s", `TCP goodput sent by domU${g} and acknowledged`, gbps(base + L.GS_TX_ACKED_BYTES));
-      add(`vm${g}.udpGbps`, "Gb/s", `UDP payload delivered to domU${g}'s application`, gbps(base + L.GS_UDP_APP_BYTES));
+      add(`vm${g}.udpGbps`, "Gb/s", `UDP payload delivered to domU${g}'s application`, goodput(base + L.GS_UDP_APP_BYTES, base + L.GS_UDP_APP_EARLY_BYTES));
     }
     // Utilization per VCPU, in total and by component.
     for (let v = 0; v < this.V; v++) {
