@@ -254,7 +254,9 @@ export const GS_EVENTS_IN = 4; // upcalls taken by the guest
 // ended (goodput counts the rest).
 export const GS_RX_APP_EARLY_BYTES = 5;
 export const GS_UDP_APP_EARLY_BYTES = 6;
-export const GS_COUNT = 7;
+// The part of GS_TX_ACKED_BYTES first sent before the warm-up ended.
+export const GS_TX_ACKED_EARLY_BYTES = 7;
+export const GS_COUNT = 8;
 
 // Per-VCPU busy cycles, one counter per component (block of COMP_COUNT per VCPU).
 export const COMP_XEN = 0; // upcalls, wake-ups, hypercall entry, event sends

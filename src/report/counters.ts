@@ -87,6 +87,16 @@ export class CounterWindow {
     return sum;
   }
 
+  /** The same, exactly (a sum past 2^53 cycles is not exact as a number). */
+  chargedExact(v: number): bigint {
+    let sum = 0n;
+    for (let c = 0; c < L.COMP_COUNT; c++) {
+      const slot = this.layout.componentSlot(v, c);
+      sum += this.now[slot]! - this.base[slot]!;
+    }
+    return sum;
+  }
+
   /** The latency histogram at the end of the window (it counts from the end of warm-up on). */
   latencyHistogram(): BigUint64Array {
     return this.now.subarray(this.layout.latBase, this.layout.latBase + L.LAT_BUCKETS);

@@ -147,7 +147,7 @@ export async function simulateOnModule(
   // Two phases: warm-up, then the measured interval. Counters are snapshotted at the end of the
   // warm-up, and rates use the measured interval only.
   let snapshot: BigUint64Array | null = null;
-  let busyCarriedIn: number[] | undefined;
+  let busyCarriedIn: bigint[] | undefined;
   for (const [until, phase] of [
     [d.warmupCycles, "warmup"],
     [d.endCycles, "measure"],
@@ -187,9 +187,9 @@ export async function simulateOnModule(
 }
 
 /** Per VCPU, busy cycles of the job in progress that fall after cycle t. */
-function busyAfter(ex: WasmExports, r: ResolvedConfig, t: number): number[] {
+function busyAfter(ex: WasmExports, r: ResolvedConfig, t: number): bigint[] {
   const V = r.dom0.vcpus + r.guests.count * r.guests.vcpus;
-  return Array.from({ length: V }, (_, v) => Number(ex.vcpuBusyAfter(v, BigInt(t))));
+  return Array.from({ length: V }, (_, v) => ex.vcpuBusyAfter(v, BigInt(t)));
 }
 
 function stats(ex: WasmExports): BigUint64Array {
@@ -232,7 +232,7 @@ function build(
   opts: SimulateOptions,
   state: SimResult["state"],
   error: string | undefined,
-  busyCarriedIn?: number[],
+  busyCarriedIn?: bigint[],
 ): SimResult {
   const d = derive(r);
   const s = stats(ex);
@@ -253,7 +253,7 @@ function build(
     const vm: VmThroughput = {
       vm: i,
       goodputGbps: gbps(rx, measuredSec),
-      txGoodputGbps: gbps(w.guest(i, L.GS_TX_ACKED_BYTES), measuredSec),
+      txGoodputGbps: gbps(w.guest(i, L.GS_TX_ACKED_BYTES) - w.guest(i, L.GS_TX_ACKED_EARLY_BYTES), measuredSec),
       udpGbps: gbps(w.guest(i, L.GS_UDP_APP_BYTES) - w.guest(i, L.GS_UDP_APP_EARLY_BYTES), measuredSec),
       rxPackets: w.guest(i, L.GS_RX_PKTS),
       eventsIn: w.guest(i, L.GS_EVENTS_IN),
@@ -279,9 +279,10 @@ function build(
     const weights = charged > 0 ? (c: number): number => w.component(v, c) : whole;
     let weightSum = 0;
     for (let c = 0; c < L.COMP_COUNT; c++) weightSum += weights(c);
-    const edge = (busyCarriedIn?.[v] ?? 0) - (endCut?.[v] ?? 0);
-    // Whole cycles: the sum is exact, so a VCPU busy for the whole interval reads exactly 1.
-    const busy = Math.max(0, charged + edge);
+    // Whole cycles, summed exactly (charges of huge costs pass 2^53): a VCPU busy for the whole
+    // interval reads exactly 1.
+    const exact = w.chargedExact(v) + (busyCarriedIn?.[v] ?? 0n) - (endCut?.[v] ?? 0n);
+    const busy = exact > 0n ? Number(exact) : 0;
     for (let c = 0; c < L.COMP_COUNT; c++) {
       breakdown[COMPONENT_NAMES[c]!] = weightSum > 0 ? (busy * weights(c)) / weightSum / measuredCycles : 0;
     }

@@ -156,7 +156,7 @@ export class TimeSeriesCollector {
     for (let g = 0; g < this.N; g++) {
       const base = lay.guest + g * L.GS_COUNT;
       add(`vm${g}.goodputGbps`, "Gb/s", `TCP goodput delivered in order to domU${g}'s application`, goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES));
-      add(`vm${g}.txGoodputGbps`, "Gb/s", `TCP goodput sent by domU${g} and acknowledged`, gbps(base + L.GS_TX_ACKED_BYTES));
+      add(`vm${g}.txGoodputGbps`, "Gb/s", `TCP goodput sent by domU${g} and acknowledged`, goodput(base + L.GS_TX_ACKED_BYTES, base + L.GS_TX_ACKED_EARLY_BYTES));
       add(`vm${g}.udpGbps`, "Gb/s", `UDP payload delivered to domU${g}'s application`, goodput(base + L.GS_UDP_APP_BYTES, base + L.GS_UDP_APP_EARLY_BYTES));
     }
     // Utilization per VCPU, in total and by component.

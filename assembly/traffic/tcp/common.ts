@@ -34,7 +34,7 @@
 import {
   CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
-  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
+  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
   COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
 } from "../../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
@@ -95,6 +95,10 @@ export let sSacked = new StaticArray<u32>(0); // [f*W + seq&(W-1)] seq+1 when se
 export let sHighSack = new StaticArray<u32>(0); // highest SACKed sequence + 1
 export let sStarted = new StaticArray<u8>(0); // external senders: first transmission happened
 export let sRetxNxt = new StaticArray<u32>(0); // [f*W + seq&(W-1)] snd_nxt when seq was last retransmitted
+/** First segment each flow sent after the warm-up (NOT_YET before): goodput counts from it. */
+export let sMeasuredFrom = new StaticArray<u32>(0);
+export const NOT_YET: u32 = 0xffffffff;
+let warmupEnd: u64 = 0;
 /** Delayed-ACK timer of each flow's receiver (created here, in flow order, with the RTO timer). */
 export let rDelackTimer = new StaticArray<u32>(0);
 
@@ -149,6 +153,8 @@ export function tcpInit(): void {
   sHighSack = freshArray<u32>(n);
   sRetxNxt = freshArray<u32>(n * <i32>W);
   sStarted = freshArray<u8>(n);
+  sMeasuredFrom = freshArray<u32>(n);
+  warmupEnd = cfgU64(CFG_WARMUP);
   rDelackTimer = freshArray<u32>(n);
   let ports = cfgU32(CFG_PORTS);
   let portFlows = freshArray<u32>(<i32>ports);
@@ -171,6 +177,7 @@ export function tcpInit(): void {
     unchecked((flowGuest[f] = g));
     unchecked((flowRx[f] = rx ? 1 : 0));
     unchecked((sCwnd[f] = initCwnd));
+    unchecked((sMeasuredFrom[f] = NOT_YET));
     unchecked((sSsthresh[f] = W / 2));
     unchecked((sRwnd[f] = W / 2 - 1));
     unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
@@ -187,7 +194,7 @@ export function tcpMemory(flows: u64): void {
   let guests = <u64>cfgU32(CFG_GUESTS);
   let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
   memArrays(MEM_PART, guests, 4, 3);
-  memArrays(MEM_PART, flows, 4, 13);
+  memArrays(MEM_PART, flows, 4, 14);
   memArrays(MEM_PART, flows, 1, 2);
   memArrays(MEM_PART, flows, 8, 3);
   memArrays(MEM_PART, flows * W, 8);
@@ -205,6 +212,9 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
   let slot = (f * W) + (seq & (W - 1));
   unchecked((sSendTime[slot] = eqNow));
   unchecked((sRetx[slot] = retx ? 1 : 0));
+  // A segment first sent after the warm-up (one cycle after, for the wire's whole-cycle schedule)
+  // reaches the wire inside the measured interval, and so do its retransmissions.
+  if (!retx && eqNow > warmupEnd && unchecked(sMeasuredFrom[f]) == NOT_YET) unchecked((sMeasuredFrom[f] = seq));
   if (retx) unchecked((sRetxNxt[slot] = unchecked(sNxt[f])));
   statInc(ST_INJECTED);
   statInc(ST_TCP_SEGS_SENT);

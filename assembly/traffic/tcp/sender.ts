@@ -3,7 +3,8 @@
 // and Jacobson/Karels RTT estimation from timestamps with Karn's rule.
 
 import {
-  CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, ST_TCP_RWND_SUM, ST_TCP_RWND_ACKS,
+  CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, GS_TX_ACKED_EARLY_BYTES,
+  ST_TCP_RWND_SUM, ST_TCP_RWND_ACKS,
   ST_TCP_RTT_SUM, ST_TCP_RTT_SAMPLES,
 } from "../../../src/abi/layout";
 import { cfgU64 } from "../../config";
@@ -16,7 +17,7 @@ import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
 import {
   sUna, sNxt, sHigh, sCwnd, sCwndCnt, sSsthresh, sDupacks, sRecover, sInRecovery, sRwnd, sSrtt, sRttvar,
   sRto, sBackoff, sRtoTimer, sSendTime, sRetx, sHighSack, sStarted, W, mss, rtoMin, dupThresh, sack,
-  sendSegment, rtoCycles,
+  sendSegment, rtoCycles, sMeasuredFrom,
 } from "./common";
 import { isSacked, sackMark, sackSend } from "./sack";
 
@@ -103,8 +104,15 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
     unchecked((sBackoff[f] = 0));
     unchecked((sUna[f] = ack));
     if (unchecked(sNxt[f]) < ack) unchecked((sNxt[f] = ack));
-    if (!unchecked(flowRx[f])) guestStatAdd(unchecked(flowGuest[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
-    else if (unchecked(flowSender[f]) != NO_GUEST) guestStatAdd(unchecked(flowSender[f]), GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+    let sender = !unchecked(flowRx[f]) ? unchecked(flowGuest[f]) : unchecked(flowSender[f]);
+    if (sender != NO_GUEST) {
+      // Goodput counts the data first sent after the warm-up; what was sent earlier and acked in
+      // the measured interval is counted apart (a short interval could beat the line rate).
+      let from = unchecked(sMeasuredFrom[f]);
+      let early = ack < from ? acked : una < from ? from - una : 0;
+      guestStatAdd(sender, GS_TX_ACKED_BYTES, <u64>acked * <u64>mss);
+      guestStatAdd(sender, GS_TX_ACKED_EARLY_BYTES, <u64>early * <u64>mss);
+    }
     if (unchecked(sInRecovery[f])) {
       if (ack >= unchecked(sRecover[f])) {
         // Full ACK: leave recovery with the window deflated to ssthresh.
