@@ -23,15 +23,25 @@ import type { SimResult } from "../result.js";
 export interface WorkerInit {
   module: WebAssembly.Module;
   wasmBuild: "release" | "debug";
+  /** The trace build, for jobs that write a timeline trace. */
+  traceModule?: WebAssembly.Module;
+}
+
+/** What a job observes besides its result: time series, and a trace of a window (trace build). */
+export interface JobObserve {
+  /** Sample time series every this many simulated ms (result.timeseries). */
+  intervalMs?: number;
+  /** Write a Chrome Trace Event JSON trace of this window, simulated ms; its text comes back. */
+  trace?: { fromMs: number; toMs: number };
 }
 
 export type ToWorker =
-  | { type: "run"; task: number; config: unknown; seed?: number; progress: boolean }
+  | { type: "run"; task: number; config: unknown; seed?: number; progress: boolean; observe?: JobObserve }
   | { type: "abort" };
 
 export type FromWorker =
   | { type: "progress"; task: number; fraction: number }
-  | { type: "result"; task: number; result: SimResult; wallSeconds: number }
+  | { type: "result"; task: number; result: SimResult; wallSeconds: number; traceText?: string }
   | { type: "failed"; task: number; error: string; wallSeconds: number };
 
 export interface PoolJob {
@@ -46,6 +56,7 @@ export interface PoolJob {
    * inside one chunk) and the job fails with a reason naming the limit. Default: none.
    */
   timeoutMs?: number;
+  observe?: JobObserve;
 }
 
 export interface PoolOutcome {
@@ -55,6 +66,8 @@ export interface PoolOutcome {
   /** Why the job failed: the config was rejected, the model threw or the worker died. */
   error: string | null;
   wallSeconds: number;
+  /** The job's trace (observe.trace), as JSON text. */
+  traceText?: string;
 }
 
 export interface WorkerPoolOptions {
@@ -66,6 +79,8 @@ export interface WorkerPoolOptions {
   onOutcome: (o: PoolOutcome) => void;
   /** Fraction (0..1) of a running job, at most about ten times a second per job. */
   onProgress?: (task: number, fraction: number) => void;
+  /** The trace build, for jobs with observe.trace. */
+  traceModule?: WebAssembly.Module;
 }
 
 /** Default pool size: one worker per core. */
@@ -101,6 +116,9 @@ const fmtLimit = (ms: number): string => {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 };
 
+const traceOf = (m: { traceText?: string }): { traceText?: string } =>
+  m.traceText !== undefined ? { traceText: m.traceText } : {};
+
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: PoolJob[] = [];
@@ -108,7 +126,11 @@ export class WorkerPool {
   private closed = false;
 
   constructor(private readonly opts: WorkerPoolOptions) {
-    this.init = { module: opts.module, wasmBuild: opts.wasmBuild ?? "release" };
+    this.init = {
+      module: opts.module,
+      wasmBuild: opts.wasmBuild ?? "release",
+      ...(opts.traceModule ? { traceModule: opts.traceModule } : {}),
+    };
     for (let i = 0; i < Math.max(1, opts.size); i++) this.slots.push(this.spawn());
   }
 
@@ -127,7 +149,7 @@ export class WorkerPool {
       slot.timer = null;
       this.opts.onOutcome(
         m.type === "result"
-          ? { task: m.task, result: m.result, error: null, wallSeconds: m.wallSeconds }
+          ? { task: m.task, result: m.result, error: null, wallSeconds: m.wallSeconds, ...traceOf(m) }
           : { task: m.task, result: null, error: m.error, wallSeconds: m.wallSeconds },
       );
       this.next(slot);
@@ -176,6 +198,7 @@ export class WorkerPool {
       task: job.task,
       config: job.config,
       ...(job.seed !== undefined ? { seed: job.seed } : {}),
+      ...(job.observe ? { observe: job.observe } : {}),
       progress: this.opts.onProgress !== undefined,
     };
     slot.worker.postMessage(msg);
@@ -209,6 +232,7 @@ export interface PoolTask {
   /** Preset name, partial config or ResolvedConfig (resolve first so bad input fails before any run). */
   config: unknown;
   seed?: number;
+  observe?: JobObserve;
 }
 
 export interface PoolProgress {
@@ -228,6 +252,10 @@ export interface RunPoolOptions {
   wasmBuild?: "release" | "debug";
   onProgress?: (p: PoolProgress) => void;
   signal?: AbortSignal;
+  /** The trace build, needed by tasks with observe.trace. */
+  traceModule?: WebAssembly.Module;
+  /** Receives the trace text of each task with observe.trace. */
+  onTrace?: (task: number, text: string) => void;
 }
 
 /**
@@ -265,11 +293,13 @@ export function runPool(tasks: readonly PoolTask[], opts: RunPoolOptions): Promi
       module: opts.module,
       size: Math.min(opts.threads ?? defaultThreads(), total),
       ...(opts.wasmBuild ? { wasmBuild: opts.wasmBuild } : {}),
+      ...(opts.traceModule ? { traceModule: opts.traceModule } : {}),
       onOutcome: (o) => {
         if (finished) return;
         running.delete(o.task);
         if (o.result === null) return settle(new Error(`run ${o.task + 1} of ${total}: ${o.error ?? "failed"}`));
         results[o.task] = o.result;
+        if (o.traceText !== undefined) opts.onTrace?.(o.task, o.traceText);
         done++;
         report();
         if (done === total) settle(null);
@@ -286,7 +316,12 @@ export function runPool(tasks: readonly PoolTask[], opts: RunPoolOptions): Promi
     });
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     tasks.forEach((t, task) =>
-      pool.submit({ task, config: t.config, ...(t.seed !== undefined ? { seed: t.seed } : {}) }),
+      pool.submit({
+        task,
+        config: t.config,
+        ...(t.seed !== undefined ? { seed: t.seed } : {}),
+        ...(t.observe ? { observe: t.observe } : {}),
+      }),
     );
   });
 }

@@ -39,9 +39,15 @@ async function runJob(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
     if (FAIL_SEED !== undefined && seed === FAIL_SEED) {
       throw new Error(`injected failure (PVNETSIM_SWEEP_INJECT_FAILURE=${FAIL_SEED})`);
     }
-    const result = await simulateOnModule(init.module, m.config, {
+    // A traced job runs on the trace build and collects the trace text to send back.
+    const traced = m.observe?.trace;
+    if (traced && !init.traceModule) throw new Error("a traced job needs the pool's trace build (traceModule)");
+    const pieces: string[] = [];
+    const result = await simulateOnModule(traced ? init.traceModule! : init.module, m.config, {
       ...(m.seed !== undefined ? { seed: m.seed } : {}),
-      wasmBuild: init.wasmBuild,
+      wasmBuild: traced ? "trace" : init.wasmBuild,
+      ...(m.observe?.intervalMs !== undefined ? { intervalMs: m.observe.intervalMs } : {}),
+      ...(traced ? { trace: { ...traced, write: (t: string) => void pieces.push(t) } } : {}),
       signal: ctrl.signal,
       ...(m.progress
         ? {
@@ -54,7 +60,8 @@ async function runJob(m: Extract<ToWorker, { type: "run" }>): Promise<void> {
           }
         : {}),
     });
-    send({ type: "result", task: m.task, result, wallSeconds: seconds() });
+    const traceText = traced ? { traceText: pieces.join("") } : {};
+    send({ type: "result", task: m.task, result, wallSeconds: seconds(), ...traceText });
   } catch (e) {
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     send({ type: "failed", task: m.task, error, wallSeconds: seconds() });

@@ -2,6 +2,8 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { timelineChart, timeSeriesChart } from "./observe.js";
 import { formatTable } from "../report/table.js";
 import { signedPct } from "./costdoc.js";
 import { barChart, stackedBarChart } from "../report/charts.js";
@@ -95,6 +97,11 @@ export interface ChartFiles {
   cpu: Record<string, string>;
   /** File name of the all-steps CPU chart. */
   cpuOverview: string;
+  /** Step name -> its time-series chart (goodput and dom0 VCPU utilization over time). */
+  overTime: Record<string, string>;
+  /** Step name -> the SVG timeline of its traced window, and the trace file (gzipped JSON). */
+  timeline: Record<string, string>;
+  traces: Record<string, string>;
 }
 
 /** SVG of the throughput per step, with the paper's values and the TCP ceiling marked. */
@@ -188,10 +195,31 @@ export function cpuOverviewChart(r: ReproduceReport): Promise<string> {
   });
 }
 
-/** Writes every SVG chart into dir; returns their file names. */
-export async function writeCharts(r: ReproduceReport, dir: string): Promise<ChartFiles> {
+/** Writes every SVG chart (and the steps' traces) into dir; returns their file names. */
+export async function writeCharts(
+  r: ReproduceReport,
+  dir: string,
+  traces: ReadonlyMap<string, string> = new Map(),
+): Promise<ChartFiles> {
   await mkdir(dir, { recursive: true });
-  const files: ChartFiles = { throughput: "throughput.svg", cpu: {}, cpuOverview: "cpu-all-steps.svg" };
+  const files: ChartFiles = {
+    throughput: "throughput.svg",
+    cpu: {},
+    cpuOverview: "cpu-all-steps.svg",
+    overTime: {},
+    timeline: {},
+    traces: {},
+  };
+  for (const o of r.observe ?? []) {
+    files.overTime[o.step] = `over-time-${o.step}.svg`;
+    await writeFile(join(dir, files.overTime[o.step]!), await timeSeriesChart(o));
+    const text = traces.get(o.step);
+    if (!text || !o.timeline) continue;
+    files.timeline[o.step] = `timeline-${o.step}.svg`;
+    await writeFile(join(dir, files.timeline[o.step]!), timelineChart(o, text));
+    files.traces[o.step] = `trace-${o.step}.json.gz`;
+    await writeFile(join(dir, files.traces[o.step]!), gzipSync(text));
+  }
   await writeFile(join(dir, files.throughput), await throughputChart(r));
   await writeFile(join(dir, files.cpuOverview), await cpuOverviewChart(r));
   for (const s of r.steps) {
@@ -205,12 +233,15 @@ export async function writeCharts(r: ReproduceReport, dir: string): Promise<Char
 const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
+/** A chart shown and linked, with its caption. */
+const figure = (file: string, caption: string): string =>
+  `<figure><a href="${esc(file)}"><img src="${esc(file)}" alt="${esc(caption)}"></a>` +
+  `<figcaption>${esc(caption)} (<a href="${esc(file)}">${esc(file)}</a>)</figcaption></figure>`;
+
 /** The HTML report: settings, the table, the checks, and the charts (linked and shown). */
 export function renderReproduceHtml(r: ReproduceReport, charts: ChartFiles, jsonFile = "reproduce.json"): string {
   const { header, rows } = tableRows(r);
   const st = r.settings;
-  const figure = (file: string, caption: string): string =>
-    `<figure><a href="${esc(file)}"><img src="${esc(file)}" alt="${esc(caption)}"></a><figcaption>${esc(caption)} (<a href="${esc(file)}">${esc(file)}</a>)</figcaption></figure>`;
   const pass = r.checks.filter((c) => c.pass).length;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -228,6 +259,7 @@ th { background: #f3f3f3; }
 figure { display: inline-block; margin: 1em 1em 1em 0; vertical-align: top; }
 img { max-width: 100%; border: 1px solid #eee; }
 figcaption { font-size: 0.85em; color: #555; }
+figure.wide { display: block; }
 </style>
 </head>
 <body>
@@ -260,9 +292,35 @@ ${figure(charts.throughput, "Aggregate TCP goodput per step, paper values marked
 <h3>VCPU utilization by component</h3>
 ${figure(charts.cpuOverview, "All steps side by side: per-VCPU busy time by component")}
 ${r.steps.map((s) => figure(charts.cpu[s.name]!, `${s.name}: per-VCPU busy time by component`)).join("\n")}
+${observeHtml(r, charts)}
 </body>
 </html>
 `;
+}
+
+/** Each step over time and inside its traced window: the two pictures side by side, per step. */
+function observeHtml(r: ReproduceReport, charts: ChartFiles): string {
+  const seen = r.observe ?? [];
+  if (seen.length === 0) return "";
+  const o0 = seen[0]!;
+  const w = o0.timeline ? `${o0.timeline.toMs - o0.timeline.fromMs} ms` : "no";
+  const rows = seen.map((o) => {
+    const tl = charts.timeline[o.step];
+    const trace = charts.traces[o.step];
+    const inside = tl
+      ? `<figure class="wide"><a href="${esc(tl)}"><img src="${esc(tl)}" alt="${esc(`${o.step}: timeline`)}"></a>` +
+        `<figcaption>${esc(o.step)}: every job on every VCPU from ${o.timeline!.fromMs} to ${o.timeline!.toMs} ms ` +
+        `(<a href="${esc(tl)}">${esc(tl)}</a>; trace for Perfetto or DevTools: <a href="${esc(trace!)}">${esc(trace!)}</a>)` +
+        `</figcaption></figure>`
+      : "";
+    return `<h3 id="observe-${esc(o.step)}">${esc(o.step)} (${esc(o.label)})</h3>\n` +
+      figure(charts.overTime[o.step]!, `${o.step}: goodput and dom0 VCPU utilization over time`) + "\n" + inside;
+  });
+  return `<h2 id="observe">Over time and inside a ${esc(w)} window</h2>
+<p>The first seed of each step, sampled every ${+o0.intervalMs.toPrecision(6)} ms of the measured interval (goodput per guest
+and in total, each dom0 VCPU's busy time), and traced for ${esc(w)} in the middle of it: one track per VCPU, one bar per
+job, coloured by what ran (the same timeline as the interactive page's).</p>
+${rows.join("\n")}`;
 }
 
 /** Each technique alone: table and one mechanism sentence per variant. */
@@ -295,14 +353,25 @@ export interface ReproduceOutput {
   files: string[];
 }
 
-/** Writes reproduce.json, the charts and index.html into dir. */
-export async function writeReproduceOutputs(r: ReproduceReport, dir: string): Promise<ReproduceOutput> {
+/** Writes reproduce.json, the charts, the steps' traces and index.html into dir. */
+export async function writeReproduceOutputs(
+  r: ReproduceReport,
+  dir: string,
+  traces?: ReadonlyMap<string, string>,
+): Promise<ReproduceOutput> {
   await mkdir(dir, { recursive: true });
-  const charts = await writeCharts(r, dir);
+  const charts = await writeCharts(r, dir, traces);
   const json = join(dir, "reproduce.json");
   await writeFile(json, JSON.stringify({ ...r, output: { dir, charts } }, null, 2) + "\n");
   const html = join(dir, "index.html");
   await writeFile(html, renderReproduceHtml(r, charts));
-  const svgs = [charts.throughput, charts.cpuOverview, ...Object.values(charts.cpu)];
+  const svgs = [
+    charts.throughput,
+    charts.cpuOverview,
+    ...Object.values(charts.cpu),
+    ...Object.values(charts.overTime),
+    ...Object.values(charts.timeline),
+    ...Object.values(charts.traces),
+  ];
   return { dir, charts, files: [json, ...svgs.map((f) => join(dir, f)), html] };
 }

@@ -12,6 +12,7 @@ import { summarize, mean } from "./stats.js";
 import { PAPER_STEPS, TCP_CEILING_GBPS, PAPER_CITATION, type PaperStep } from "./steps.js";
 import { PAPER_FIGURES } from "../paper.js";
 import type { AblationRow } from "./ablation.js";
+import { observationOf, observeSettings, type StepObservation } from "./observe.js";
 
 export interface ReproduceOptions {
   module: WebAssembly.Module;
@@ -24,6 +25,10 @@ export interface ReproduceOptions {
   threads?: number;
   onProgress?: (p: PoolProgress) => void;
   signal?: AbortSignal;
+  /** The trace build: with it, the first seed of each step samples time series and traces 2 ms. */
+  traceModule?: WebAssembly.Module;
+  /** Receives each step's trace (Chrome Trace Event JSON text). */
+  onTrace?: (step: string, text: string) => void;
 }
 
 /** Mean utilization of one VCPU over the seeds, with its breakdown by component (fractions 0..1). */
@@ -108,6 +113,8 @@ export interface ReproduceReport {
   allChecksPass: boolean;
   /** Each technique alone on the baseline (src/reproduce/ablation.ts); absent when not run. */
   ablation?: AblationRow[];
+  /** Each step's first seed over time and its traced window (src/reproduce/observe.ts). */
+  observe?: StepObservation[];
   wallSeconds: number;
 }
 
@@ -126,14 +133,20 @@ export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceRep
     throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
   const configs = stepConfigs(opts);
-  const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));
+  const look = opts.traceModule ? observeSettings(configs[0]!.durationMs, configs[0]!.warmupMs) : undefined;
+  const tasks = configs.flatMap((config) =>
+    seeds.map((seed, k) => ({ config, seed, ...(k === 0 && look ? { observe: look } : {}) })),
+  );
   const threads = Math.min(opts.threads ?? defaultThreads(), tasks.length);
   const t0 = performance.now();
+  const traces = new Map<string, string>();
   const results = await runPool(tasks, {
     module: opts.module,
     threads,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.traceModule ? { traceModule: opts.traceModule } : {}),
+    onTrace: (task, text) => traces.set(PAPER_STEPS[Math.floor(task / nSeeds)]!.name, text),
   });
   const byStep = PAPER_STEPS.map((_, i) => results.slice(i * nSeeds, (i + 1) * nSeeds));
   const report = summarizeReproduce(byStep, {
@@ -143,6 +156,11 @@ export async function runReproduce(opts: ReproduceOptions): Promise<ReproduceRep
     threads,
   });
   report.wallSeconds = (performance.now() - t0) / 1e3;
+  if (look) {
+    const seen = PAPER_STEPS.map((st, i) => observationOf(st, byStep[i]![0]!, traces.get(st.name) ?? null));
+    report.observe = seen.filter((o): o is StepObservation => o !== null);
+    for (const [step, text] of traces) opts.onTrace?.(step, text);
+  }
   return report;
 }
 

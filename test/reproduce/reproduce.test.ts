@@ -4,7 +4,8 @@
 // synthetic summaries. Throughput values are never asserted: the model is being calibrated.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -151,6 +152,62 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
     for (const n of STEP_NAMES) expect(html).toContain(`<td>${n}</td>`);
   });
 
+  it("shows each step over time and inside a 2 ms window: one chart and one timeline per step", () => {
+    const seen = report.observe!;
+    expect(seen.map((o) => o.step)).toEqual(STEP_NAMES);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    for (const [i, o] of seen.entries()) {
+      const step = report.steps[i]!;
+      // The first seed, sampled 100 times over the measured interval: the same run as the table's.
+      expect(o.seed).toBe(1);
+      expect(o.timeMs).toHaveLength(100);
+      expect(o.timeMs[0]).toBeCloseTo(60.6, 9);
+      expect(o.timeMs.at(-1)).toBeCloseTo(120, 9);
+      const dom0 = step.vcpus.filter((v) => v.domain === "dom0").length;
+      const guests = step.vcpus.length - dom0;
+      const names = ["aggregateGbps", ...Array.from({ length: guests }, (_, g) => `vm${g}.goodputGbps`)];
+      for (let v = 0; v < dom0; v++) names.push(`cpu.dom0.${v}.utilization`);
+      expect(Object.keys(o.series).sort()).toEqual(names.sort());
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const seed1 = step.runs[0]!.aggregateGbps;
+      expect(Math.abs(mean(o.series["aggregateGbps"]!.values) - seed1) / seed1).toBeLessThan(0.005);
+      // The time-series chart: goodput above, dom0 VCPU utilization below, one line per entity.
+      const ts = readFileSync(join(dir, `over-time-${o.step}.svg`), "utf8");
+      expect(tagBalanceProblems(ts, false)).toEqual([]);
+      expect(roleTexts(ts, "title-text")).toEqual(expect.arrayContaining([`Over time: ${o.step} (${step.label})`, "TCP goodput", "dom0 VCPU utilization"]));
+      expect(roleTexts(ts, "axis-title")).toEqual(expect.arrayContaining(["goodput (Gb/s)", "busy time (% of the VCPU)"]));
+      const legend = roleTexts(ts, "legend-label");
+      expect(legend).toEqual(expect.arrayContaining(["all guests", ...Array.from({ length: guests }, (_, g) => `domU${g}`)]));
+      expect(legend.filter((l) => /^dom0 VCPU\d+$/.test(l))).toHaveLength(dom0);
+      // The timeline: a track per VCPU, a bar per job the trace holds on a VCPU track in the window.
+      expect(o.timeline).toMatchObject({ fromMs: 89, toMs: 91 });
+      expect(o.timeline!.tracks).toEqual(step.vcpus.map((v) => `${v.domain} VCPU${v.vcpu}`));
+      const trace = JSON.parse(gunzipSync(readFileSync(join(dir, `trace-${o.step}.json.gz`))).toString("utf8")) as {
+        traceEvents: Array<{ ph: string; pid: number }>;
+        otherData: { windowMs: number[] };
+      };
+      expect(trace.otherData.windowMs).toEqual([89, 91]);
+      const jobs = trace.traceEvents.filter((e) => e.ph === "X" && e.pid < 1000).length;
+      expect(o.timeline!.slices).toBe(jobs);
+      const svg = readFileSync(join(dir, `timeline-${o.step}.svg`), "utf8");
+      expect(tagBalanceProblems(svg, false)).toEqual([]);
+      expect(svg).toContain(`aria-label="Timeline of ${step.vcpus.length} VCPUs from 89.000 to 91.000 ms: ${jobs} jobs shown"`);
+      const group = svg.slice(svg.indexOf('data-testid="timeline-slices"'));
+      expect(group.slice(0, group.indexOf("</g>")).match(/<rect /g)?.length ?? 0).toBe(jobs);
+      for (const t of o.timeline!.tracks) expect(svg).toContain(`>${t}</text>`);
+      for (const f of [`over-time-${o.step}.svg`, `timeline-${o.step}.svg`]) expect(html).toContain(`<img src="${f}"`);
+      expect(html).toContain(`href="trace-${o.step}.json.gz"`);
+    }
+    // Stock netback keeps dom0's work on VCPU0; after dispatch every dom0 VCPU has jobs.
+    const busyTracks = (step: string): number => {
+      const svg = readFileSync(join(dir, `timeline-${step}.svg`), "utf8");
+      const ys = new Set([...svg.matchAll(/<rect x="[\d.]+" y="(\d+)" width="[\d.]+" height="17"/g)].map((m) => m[1]));
+      return [...ys].filter((y) => Number(y) < 8 + 4 * 22).length; // the four dom0 rows
+    };
+    expect(busyTracks("paper-baseline")).toBe(1);
+    expect(busyTracks("paper-dispatch")).toBe(4);
+  });
+
   it.skipIf(!existsSync(CHROMIUM))("index.html opens in Chromium: table, checks and every chart load", async () => {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
@@ -164,8 +221,11 @@ describe("pvnetsim reproduce --json (2 seeds, short runs)", () => {
       expect(await page.locator("#results tbody tr").count()).toBe(5);
       expect(await page.locator("#checks li").count()).toBe(report.checks.length);
       const images = await page.$$eval("img", (imgs) => imgs.map((i) => ({ src: i.getAttribute("src"), ok: i.complete && i.naturalWidth > 0 })));
-      expect(images).toHaveLength(7);
+      expect(images).toHaveLength(7 + 2 * STEP_NAMES.length);
       for (const i of images) expect(i, String(i.src)).toMatchObject({ ok: true });
+      mkdirSync(join(root, "test-results", "reproduce"), { recursive: true });
+      await page.locator("#observe").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(root, "test-results", "reproduce", "index.png"), fullPage: true, timeout: 120_000 });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

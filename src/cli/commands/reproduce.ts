@@ -42,6 +42,9 @@ export function register(program: Command): void {
         // Fail before simulating anything if the report cannot be written.
         const dir = await writableDir(o.out);
         const module = await loadWasmModule();
+        // The first seed of each step also runs on the trace build: time series and a 2 ms timeline.
+        const traceModule = await loadWasmModule("trace");
+        const traces = new Map<string, string>();
         const progress = new ProgressReporter({ label: "reproduce", unit: "runs" });
         const report = await runReproduce({
           module,
@@ -50,6 +53,8 @@ export function register(program: Command): void {
           ...(warmupMs !== undefined ? { warmupMs } : {}),
           ...(threads !== undefined ? { threads } : {}),
           onProgress: (p) => progress.update(p),
+          traceModule,
+          onTrace: (step, text) => traces.set(step, text),
         });
         progress.stop();
         const ablationProgress = new ProgressReporter({ label: "reproduce (each technique alone)", unit: "runs" });
@@ -62,7 +67,7 @@ export function register(program: Command): void {
           onProgress: (p) => ablationProgress.update(p),
         });
         ablationProgress.stop();
-        const written = await writeReproduceOutputs(report, dir);
+        const written = await writeReproduceOutputs(report, dir, traces);
         if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {
           process.stdout.write(renderReproduceText(report) + "\n");
