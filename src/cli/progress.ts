@@ -22,6 +22,11 @@ export interface ProgressReporterOptions {
   stream?: NodeJS.WriteStream;
   /** Least time between two plain lines when the stream is not a terminal, ms. */
   plainIntervalMs?: number;
+  /**
+   * When the counted work began (performance.now()), if before the reporter was made: a display
+   * that appears only after a while counts its rate and ETA from the start of the work.
+   */
+  startedAt?: number;
 }
 
 export interface ProgressState {
@@ -39,7 +44,7 @@ export interface ProgressState {
 
 export class ProgressReporter {
   private readonly stream: NodeJS.WriteStream;
-  private readonly t0 = performance.now();
+  private readonly t0: number;
   private readonly plainIntervalMs: number;
   private bar: SingleBar | null = null;
   private lastPlain = -Infinity;
@@ -54,6 +59,7 @@ export class ProgressReporter {
 
   constructor(private readonly opts: ProgressReporterOptions) {
     this.stream = opts.stream ?? process.stderr;
+    this.t0 = opts.startedAt ?? performance.now();
     this.plainIntervalMs = opts.plainIntervalMs ?? 1000;
     this.total = opts.total ?? 0;
     if (opts.total !== undefined) this.startBar();

@@ -33,6 +33,7 @@ export function runProgress(
           total,
           ...(opts.stream ? { stream: opts.stream } : {}),
           plainIntervalMs: opts.plainIntervalMs ?? 5000,
+          startedAt: t0,
         });
       }
       reporter.update({ done: Math.floor(p.simulatedMs), fraction: p.fraction });

@@ -73,3 +73,15 @@ describe("progress counts", () => {
     expect(s.text()).not.toMatch(/23\/25 runs[^\n]*\(98%\)/);
   });
 });
+
+it("a display that appears late counts its rate from when the work began", () => {
+  const s = sink(false);
+  const startedAt = performance.now() - 60_000; // the work began a minute ago
+  const p = new ProgressReporter({ label: "run", unit: "simulated ms", total: 1200, stream: s.stream, startedAt });
+  p.update({ done: 200 });
+  p.stop();
+  const m = /, ([\d.]+) simulated ms\/min, ETA (\S+)$/.exec(s.text().trim())!;
+  expect(Number(m[1])).toBeGreaterThan(190);
+  expect(Number(m[1])).toBeLessThanOrEqual(200);
+  expect(m[2]).toMatch(/^(4m5\ds|5m0\ds)$/); // 1000 ms left at 200 ms/min
+});

@@ -97,16 +97,40 @@ describe("timeline trace", () => {
         dp.timelineData().groups.forEach((g, i) => {
           if (g.style.nestingLevel === 0 && typeof fc.toggleGroupExpand === "function") fc.toggleGroupExpand(i);
         });
-        return { groups, threads, flows: data.Flows.flows.length, flowEnds: data.Flows.flows.filter((f) => f.length === 2).length };
+        // Everything the panel's trace engine kept, as text: which of the file's names survive?
+        const dump = (v) => JSON.stringify(v, (k, x) => (x instanceof Map ? [...x.entries()] : x instanceof Set ? [...x] : x));
+        const unreadable = [];
+        const kept = Object.keys(data).map((k) => {
+          try {
+            return dump(data[k]) ?? "";
+          } catch {
+            unreadable.push(k);
+            return "";
+          }
+        }).join(" ");
+        const survive = (names) => names.filter((n) => kept.includes(JSON.stringify(n)));
+        return {
+          groups, threads, flows: data.Flows.flows.length, flowEnds: data.Flows.flows.filter((f) => f.length === 2).length,
+          handlers: Object.keys(data), unreadable, countersKept: survive(probe.counters), instantsKept: survive(probe.instants),
+          slicesKept: survive(probe.slices),
+        };
 `;
       // Runs in the DevTools page, on DevTools' own modules (the Performance panel and its trace
       // engine); a string, so that the test runner's bundler leaves its imports alone.
-      const inPage = `(async (b64) => {${inner}})(${JSON.stringify(gz)})`;
+      // The file's counter, instant and (as a control of the search) slice names.
+      const names = (ph: string): string[] => [...new Set(events.filter((e) => e.ph === ph).map((e) => e.name))];
+      const probe = { counters: names("C"), instants: names("i"), slices: names("X").slice(0, 20) };
+      const inPage = `(async (b64, probe) => {${inner}})(${JSON.stringify(gz)}, ${JSON.stringify(probe)})`;
       const seen = (await page.evaluate(inPage)) as {
         groups: string[];
         threads: Record<string, { name: string; slices: number; names: string[] }>;
         flows: number;
         flowEnds: number;
+        handlers: string[];
+        unreadable: string[];
+        countersKept: string[];
+        instantsKept: string[];
+        slicesKept: string[];
       };
       await page.keyboard.press("Escape");
       await page.waitForTimeout(500);
@@ -135,6 +159,21 @@ describe("timeline trace", () => {
       // viewer binds both ends to slices.
       expect(seen.flows).toBe(flowStarts);
       expect(seen.flowEnds).toBe(flowStarts);
+
+      // Counter tracks ("C" events: ring and queue fill, cwnd) and process or global instants are
+      // in the file (next test), but this viewer does not show them: its trace engine keeps no
+      // trace of them in any of its handlers' output (it keeps Chrome's own memory counters
+      // only), and the panel draws no track for them. The search itself finds every slice name
+      // it is given, so an absence is real. Perfetto draws both; if a later DevTools keeps them,
+      // this fails and the check becomes a positive one.
+      expect(seen.unreadable).toEqual([]);
+      expect(seen.handlers.length).toBeGreaterThan(10);
+      expect(seen.slicesKept).toEqual(probe.slices);
+      expect(probe.counters.length).toBeGreaterThan(10);
+      expect(seen.countersKept).toEqual([]);
+      expect(probe.instants.length).toBeGreaterThan(0);
+      expect(seen.instantsKept).toEqual([]);
+      for (const g of seen.groups) expect(g).not.toMatch(/ring|qdisc|cwnd/);
     } finally {
       await browser.close();
     }
