@@ -1,10 +1,12 @@
-// The esbuild recipe of docs/embedding.md ("Serving and bundling"), run as written in a project
-// that depends on pvnetsim: bundle the page and pvnetsim/browser/worker, copy pvnetsim/wasm, serve
-// the output directory and open it in Chromium. The bundled page gets Node's result, bit for bit;
-// a page that forgot to copy the .wasm gets an error that names wasmUrl and workerUrl.
+// The esbuild and Vite recipes of docs/embedding.md ("Serving and bundling"), run as written in a
+// project that depends on pvnetsim: with esbuild, bundle the page and pvnetsim/browser/worker and
+// copy pvnetsim/wasm; with Vite, build the page alone (Vite bundles the worker and copies the .wasm
+// itself). Each output directory is served and opened in Chromium. The bundled page gets Node's
+// result, bit for bit; a page that forgot to copy the .wasm gets an error that names wasmUrl and
+// workerUrl.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -16,14 +18,44 @@ import { launchChromium, root } from "./chromium.js";
 let browser: Browser | null = null;
 let server: Server | null = null;
 let base = "";
+let viteServer: Server | null = null;
+let viteBase = "";
 let project = "";
+let viteProject = "";
 
-/** The recipe's commands, as docs/embedding.md gives them (between the recipe markers). */
-function recipe(): string[] {
+/** The recipe's commands (or file), as docs/embedding.md gives them (between the recipe markers). */
+function recipe(name: string, lang = "sh"): string[] {
   const doc = readFileSync(join(root, "docs", "embedding.md"), "utf8");
-  const m = /<!-- esbuild recipe -->\s*```sh\n([\s\S]*?)```/.exec(doc);
-  if (!m) throw new Error("docs/embedding.md has no esbuild recipe block");
+  const m = new RegExp(`<!-- ${name} recipe -->\\s*\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(doc);
+  if (!m) throw new Error(`docs/embedding.md has no ${name} recipe block`);
   return m[1]!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+}
+
+const env = () => ({ ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env["PATH"]}` });
+
+/** Runs a recipe's commands in `dir`. */
+function runRecipe(name: "esbuild" | "vite", dir: string): void {
+  for (const line of recipe(name)) {
+    const r = spawnSync("sh", ["-c", line.replace(/^npx /, "")], { cwd: dir, encoding: "utf8", env: env(), timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`recipe step failed: ${line}\n${r.stdout}${r.stderr}`);
+  }
+}
+
+/** A project that depends on pvnetsim (a link to this checkout, built). */
+function newProject(prefix: string): string {
+  const dir = tmp(prefix);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(root, join(dir, "node_modules", "pvnetsim"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "page", private: true, type: "module" }));
+  return dir;
+}
+
+const HTML = `<!doctype html><meta charset="utf-8"><title>bundled</title><pre id="out"></pre><script type="module" src="./main.js"></script>\n`;
+
+async function serve(dir: string): Promise<{ server: Server; base: string }> {
+  const s = await startServer(dir, 0);
+  const addr = s.address();
+  return { server: s, base: `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/` };
 }
 
 const PAGE = `import { simulate } from "pvnetsim/browser";
@@ -41,28 +73,25 @@ try {
 `;
 
 beforeAll(async () => {
-  project = tmp("bundle");
-  mkdirSync(join(project, "node_modules"), { recursive: true });
-  // The package as a dependency of the project (a link to this checkout, built).
-  symlinkSync(root, join(project, "node_modules", "pvnetsim"), "dir");
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "page", private: true, type: "module" }));
+  project = newProject("bundle");
   writeFileSync(join(project, "main.js"), PAGE);
   mkdirSync(join(project, "public"));
-  writeFileSync(join(project, "public", "index.html"), `<!doctype html><meta charset="utf-8"><title>bundled</title><pre id="out"></pre><script type="module" src="./main.js"></script>\n`);
-  const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env["PATH"]}` };
-  for (const line of recipe()) {
-    const r = spawnSync("sh", ["-c", line.replace(/^npx /, "")], { cwd: project, encoding: "utf8", env, timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`recipe step failed: ${line}\n${r.stdout}${r.stderr}`);
-  }
+  writeFileSync(join(project, "public", "index.html"), HTML);
+  runRecipe("esbuild", project);
+  // Vite: the page as the recipe gives it, index.html at the project's root, built into dist/.
+  viteProject = newProject("vite");
+  writeFileSync(join(viteProject, "main.js"), VITE_PAGE);
+  writeFileSync(join(viteProject, "index.html"), HTML);
+  runRecipe("vite", viteProject);
   browser = await launchChromium();
-  server = await startServer(join(project, "public"), 0);
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
+  ({ server, base } = await serve(join(project, "public")));
+  ({ server: viteServer, base: viteBase } = await serve(join(viteProject, "dist")));
 });
 
 afterAll(async () => {
   await browser?.close();
   server?.close();
+  viteServer?.close();
 });
 
 async function pageText(url: string): Promise<string> {
@@ -75,6 +104,32 @@ async function pageText(url: string): Promise<string> {
     await page.close();
   }
 }
+
+/** The recipe's page (main.js in the Vite block), writing its result where the test reads it. */
+const VITE_PAGE = (() => {
+  const code = recipe("vite page", "ts").join("\n");
+  if (!/simulate\("paper-lro"\)/.test(code)) throw new Error("the Vite recipe's page no longer runs paper-lro");
+  return `${code.replace('simulate("paper-lro")', 'simulate({ preset: "paper-baseline", durationMs: 20, warmupMs: 10 }, { seed: 3 })')}
+document.getElementById("out").textContent = JSON.stringify(result);
+`;
+})();
+
+async function sameAsNode(text: string): Promise<void> {
+  expect(text.startsWith("error:"), text).toBe(false);
+  const inBrowser = JSON.parse(text) as { perf: Record<string, unknown> } & Record<string, unknown>;
+  const inNode = JSON.parse(JSON.stringify(await simulate({ preset: "paper-baseline", durationMs: 20, warmupMs: 10 }, { seed: 3 }))) as typeof inBrowser;
+  // Wall time is the only field that may differ.
+  for (const r of [inBrowser, inNode]) delete r.perf["wallSeconds"];
+  expect(inBrowser).toEqual(inNode);
+}
+
+it("the Vite recipe's build runs in Chromium and returns Node's result; Vite bundled the worker and the .wasm", async () => {
+  await sameAsNode(await pageText(viteBase));
+  const assets = readdirSync(join(viteProject, "dist", "assets"));
+  expect(assets.filter((f) => f.endsWith(".wasm"))).toHaveLength(1);
+  expect(assets.filter((f) => /^worker-.*\.js$/.test(f))).toHaveLength(1);
+  for (const f of assets.filter((x) => x.endsWith(".js"))) expect(readFileSync(join(viteProject, "dist", "assets", f), "utf8")).not.toMatch(/from\s*"pvnetsim/);
+});
 
 it("the esbuild recipe's bundle runs in Chromium and returns Node's result", async () => {
   const text = await pageText(base);
