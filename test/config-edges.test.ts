@@ -157,6 +157,15 @@ describe("settings that would never end or would trap", () => {
     const udp = [{ guest: 0, ratePps: 1e10, process: "constant", payloadBytes: 100 }];
     expect(bad({ traffic: { udp } }).field).toBe("traffic.udp[0].ratePps");
   });
+  it("fuzz reproducers: a client link whose rate rounds to zero, 1024 clients per port with 1 GB switch buffers", async () => {
+    expect(bad({}, { "clients.accessRateGbps": 1e-12 }).message).toBe(
+      "clients.accessRateGbps: 1e-12 is not allowed; expected a number >= 0.000001 and <= 10000 Gb/s",
+    );
+    const many = { preset: "paper-baseline", clients: { perPort: 1024, switchBufferBytes: 1e9 }, durationMs: 1 };
+    await expect(simulate(many)).rejects.toThrow(
+      /^clients\.perPort: 1024 is not allowed; expected a configuration whose model fits in/,
+    );
+  });
   it("the library rejects chunk sizes below one event (or NaN) before running", async () => {
     for (const chunkEvents of [0, -1, 0.5, NaN, Infinity]) {
       await expect(simulate("paper-baseline", { chunkEvents, durationMs: 1 } as never)).rejects.toThrow(
