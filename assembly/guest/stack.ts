@@ -9,13 +9,23 @@
 // per-call plus per-byte copy_to_user cost; freeing socket space may make TCP send a window
 // update (tcp_cleanup_rbuf). Delivery to the application is where goodput and the end-to-end
 // latency (NIC arrival to application) are measured.
-// Left out: socket memory accounting beyond byte counts, prequeue/direct copy, the scheduler's
+// The TCP receive work of a received stream runs where Linux 2.6 runs it (sources.md W10): the
+// application is a reader in recv() on each of its TCP sockets, so tcp_v4_rcv, after the
+// socket lookup (costs.stackRxDemuxCycles, in the softirq), puts the data skb on the socket's
+// prequeue and wakes the reader; the reader's recv() runs tcp_prequeue_process (the rest of
+// costs.stackRxPacketCycles, the ACKs it sends, in the application thread's job) before it
+// copies. A prequeue above the receive buffer (tcp.rcvBufBytes) is processed by the softirq at
+// once, as tcp_prequeue does; tcp.lowLatency (tcp_low_latency = 1) turns the prequeue off.
+// Left out: socket memory accounting beyond byte counts (the prequeue counts payload bytes for
+// truesize), the backlog path's separate queue (while the reader holds the socket lock its
+// segments wait for it the same way), the prequeue's safety delayed-ACK timer, the scheduler's
 // wake-up latency of the application.
 
 import {
   CFG_GUESTS, CFG_GUEST_VCPUS, CFG_APP_RECV_BYTES, CFG_UDP_RCVBUF, CFG_WARMUP, CFG_CPU_HZ, CFG_LINK_BPS,
   COMP_STACK, COMP_APP,
   COST_STACK_RX_PKT, COST_STACK_RX_PER_BYTE, COST_APP_RECV_CALL, COST_APP_COPY_PER_BYTE,
+  COST_STACK_RX_DEMUX, CFG_TCP_LOW_LATENCY, CFG_TCP_WINDOW_SEGS, CFG_OFF_GUEST_STREAMS,
   ST_DROP_GUEST_SOCKET, ST_DELIVERED, ST_GUEST_STACK_RX_BYTES, GS_RX_APP_BYTES, GS_UDP_APP_BYTES,
   GS_RX_APP_EARLY_BYTES, GS_UDP_APP_EARLY_BYTES,
 } from "../../src/abi/layout";
@@ -27,7 +37,7 @@ import { pKind, pBytes, pWire, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits,
 import { charge } from "../cpu/account";
 import { threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
-import { guestFlow0, guestFlows, guestRxFlows } from "../traffic/tcp/common";
+import { guestFlow0, guestFlows, guestRxFlows, rcvBuf } from "../traffic/tcp/common";
 import { tcpSenderOnAck, tcpTxFlowStart } from "../traffic/tcp/sender";
 import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
 import { rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
@@ -51,6 +61,9 @@ let appRr = new StaticArray<u32>(0); // round-robin position over the guest's so
 let appTxPending = new StaticArray<u8>(0); // TX flows not yet started by the application
 let appBatchKind = new StaticArray<u8>(0); // 0 = TCP flow socket, 1 = UDP socket
 let appBatchFlow = new StaticArray<u32>(0);
+let lowLatency: bool = false;
+let prequeue = new StaticArray<i32>(0); // per guest: TCP data skbs waiting for the reader
+let prequeueBytes = new StaticArray<u32>(0); // ucopy.memory, in payload bytes
 
 export function stackInit(): void {
   nGuests = cfgU32(CFG_GUESTS);
@@ -59,6 +72,7 @@ export function stackInit(): void {
   udpRcvBuf = cfgU32(CFG_UDP_RCVBUF);
   warmup = cfgU64(CFG_WARMUP);
   wireCyclesPerByte = (8 * <f64>cfgU64(CFG_CPU_HZ)) / <f64>cfgU64(CFG_LINK_BPS);
+  lowLatency = cfgU32(CFG_TCP_LOW_LATENCY) == 1;
   let n = <i32>nGuests;
   appVcpu = freshArray<u32>(n);
   udpSock = freshArray<i32>(n);
@@ -68,6 +82,8 @@ export function stackInit(): void {
   appTxPending = freshArray<u8>(n);
   appBatchKind = freshArray<u8>(n);
   appBatchFlow = freshArray<u32>(n);
+  prequeue = freshArray<i32>(n);
+  prequeueBytes = freshArray<u32>(n);
   // Guests no UDP source sends to share one empty socket that holds nothing.
   let none = fifoNew(0);
   for (let g: u32 = 0; g < nGuests; g++) {
@@ -75,7 +91,14 @@ export function stackInit(): void {
     // A UDP socket holds at most rcvbuf bytes; 64-byte payloads bound its packet count.
     unchecked((udpSock[g] = guestHasUdp(g) ? fifoNew(udpRcvBuf / 64 + 16) : none));
     unchecked((appBatch[g] = fifoNew(recvBytes / 64 + 64)));
+    unchecked((prequeue[g] = fifoNew(prequeueLimit(g))));
   }
+}
+
+/** Skbs guest g's prequeue can hold: its received streams have at most a window each in flight. */
+function prequeueLimit(g: u32): u32 {
+  let rx = <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g)) + <u32>cfgTable(CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
+  return cfgU32(CFG_TCP_WINDOW_SEGS) * rx + 16;
 }
 
 /** Whether a UDP source sends to guest g (by the configuration's table). */
@@ -95,6 +118,8 @@ export function stackMemory(): void {
   memFifos(MEM_PART, 0);
   memFifos(MEM_PART, <u64>cfgU32(CFG_UDP_RCVBUF) / 64 + 16, withUdp);
   memFifos(MEM_PART, <u64>cfgU32(CFG_APP_RECV_BYTES) / 64 + 64, n);
+  memArrays(MEM_PART, n, 4, 2); // prequeue, prequeueBytes
+  for (let g: u32 = 0; g < <u32>n; g++) memFifos(MEM_PART, <u64>prequeueLimit(g));
 }
 
 /** Guest g's application has TX flows to start (called once at init). */
@@ -107,8 +132,21 @@ export function stackMarkTxStart(g: u32): void {
 export function stackDeliver(v: u32, g: u32, p: u32): void {
   let kind = unchecked(pKind[p]);
   let bytes = unchecked(pBytes[p]);
-  charge(COMP_STACK, <u64>(cost(COST_STACK_RX_PKT) + cost(COST_STACK_RX_PER_BYTE) * <f64>bytes));
   statAdd(ST_GUEST_STACK_RX_BYTES, bytes);
+  if (kind == KIND_DATA && !lowLatency) {
+    // tcp_v4_rcv found the socket and its reader: tcp_prequeue.
+    charge(COMP_STACK, <u64>cost(COST_STACK_RX_DEMUX));
+    let q = unchecked(prequeue[g]);
+    // More skbs than the streams' windows can hold (retransmitted duplicates): process first.
+    if (fifoFull(q)) prequeueProcess(g);
+    fifoPush(q, p);
+    let mem = unchecked(prequeueBytes[g]) + bytes;
+    unchecked((prequeueBytes[g] = mem));
+    // ucopy.memory above sk_rcvbuf: the softirq processes the whole prequeue itself.
+    if (mem > rcvBuf) prequeueProcess(g);
+    return;
+  }
+  charge(COMP_STACK, <u64>(cost(COST_STACK_RX_PKT) + cost(COST_STACK_RX_PER_BYTE) * <f64>bytes));
   if (kind == KIND_DATA) {
     tcpReceiverOnData(unchecked(pFlow[p]), p);
     return;
@@ -131,6 +169,22 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
   unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) + bytes));
 }
 
+/** tcp_prequeue_process: the TCP receive work of every prequeued skb of guest g, in order, on
+ *  the current job (the reader's recv(), or the softirq when the prequeue overflowed). */
+function prequeueProcess(g: u32): void {
+  let q = unchecked(prequeue[g]);
+  let n = fifoLen(q);
+  if (n == 0) return;
+  let rest = cost(COST_STACK_RX_PKT) - cost(COST_STACK_RX_DEMUX);
+  let perByte = cost(COST_STACK_RX_PER_BYTE);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoPop(q);
+    charge(COMP_STACK, <u64>(rest + perByte * <f64>unchecked(pBytes[p])));
+    tcpReceiverOnData(unchecked(pFlow[p]), p);
+  }
+  unchecked((prequeueBytes[g] = 0));
+}
+
 /** Wakes guest g's application if any of its sockets has data. */
 export function appWake(g: u32): void {
   if (appHasWork(g)) threadQueue(unchecked(appVcpu[g]), appThreadId(g));
@@ -138,6 +192,7 @@ export function appWake(g: u32): void {
 
 export function appHasWork(g: u32): bool {
   if (unchecked(appTxPending[g])) return true;
+  if (fifoLen(unchecked(prequeue[g])) > 0) return true;
   if (rrHasWork(g)) return true;
   if (fifoLen(unchecked(udpSock[g])) > 0) return true;
   let f0 = unchecked(guestFlow0[g]);
@@ -156,6 +211,10 @@ export function appStart(v: u32, g: u32): bool {
     for (let k = unchecked(guestRxFlows[g]); k < unchecked(guestFlows[g]); k++) tcpTxFlowStart(f0 + k);
     return true;
   }
+  // The reader's recv() first runs the TCP receive work the softirq prequeued for it; what that
+  // puts in order on the sockets is copied by this same call.
+  let prequeued = fifoLen(unchecked(prequeue[g])) > 0;
+  prequeueProcess(g);
   // A request/response server answers its complete requests first (netperf's server loop:
   // recv() the request, send() the response).
   if (rrHasWork(g)) {
@@ -186,7 +245,7 @@ export function appStart(v: u32, g: u32): bool {
     else unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) - bytes));
     return true;
   }
-  return false;
+  return prequeued;
 }
 
 /** End of the recv() call: the data is in the application's buffer. */
@@ -231,6 +290,8 @@ export function stackHeldUnits(): u64 {
     for (let i: u32 = 0; i < fifoLen(q); i++) s += pktUnits(fifoAt(q, i));
     let b = unchecked(appBatch[g]);
     for (let i: u32 = 0; i < fifoLen(b); i++) s += pktUnits(fifoAt(b, i));
+    let pq = unchecked(prequeue[g]);
+    for (let i: u32 = 0; i < fifoLen(pq); i++) s += pktUnits(fifoAt(pq, i));
   }
   return s;
 }

@@ -90,7 +90,8 @@ export const CFG_OFF_GUEST_STREAMS = 69; // [guests*3] TCP streams of each guest
 export const CFG_OFF_G2G_SENDER = 70; // [guest-to-guest flows] sending guest of each, in receiving-guest order
 export const CFG_RR_SESSIONS = 71; // request/response sessions (external client -> guest server)
 export const CFG_OFF_RR = 72; // [sessions * RR_REC] session records
-export const CFG_COUNT = 73;
+export const CFG_TCP_LOW_LATENCY = 73; // 1: net.ipv4.tcp_low_latency, TCP data processed in softirq (no prequeue)
+export const CFG_COUNT = 74;
 
 // Request/response session record fields.
 export const RR_GUEST = 0;
@@ -143,7 +144,8 @@ export const COST_SOFTIRQ_ENTRY = 32; // __do_softirq round entry
 export const COST_TIMER = 33; // one timer expiry handled in softirq context
 export const COST_KTHREAD_WAKE = 34; // waking a kernel thread (IPI-free part, runqueue)
 export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcpu + irq affinity)
-export const COST_COUNT = 36;
+export const COST_STACK_RX_DEMUX = 36; // guest ip_rcv .. tcp_v4_rcv socket lookup, per skb the softirq prequeues
+export const COST_COUNT = 37;
 
 // ---- event kinds: the top byte of an event target (the EV_* of assembly/base/targets.ts) ----
 export const EVK_VCPU_DONE = 1; // the job running on a VCPU finished

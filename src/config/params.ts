@@ -157,6 +157,7 @@ export const PARAM_TABLE = [
   { path: "tcp.rtoMinMs", kind: "number", default: 200, unit: "ms", gt: 0, max: 100000, help: "TCP_RTO_MIN.", source: "Linux TCP_RTO_MIN = HZ/5", slot: L.CFG_TCP_RTO_MIN, encoding: "cycles" },
   { path: "tcp.delayedAckMs", kind: "number", default: 40, unit: "ms", gt: 0, max: 10000, help: "Delayed-ACK timeout.", source: "Linux TCP_DELACK_MIN = HZ/25", slot: L.CFG_TCP_DELACK, encoding: "cycles" },
   { path: "tcp.sack", kind: "boolean", default: true, unit: "", help: "Selective acknowledgements (RFC 2018) and SACK-based loss recovery; off: NewReno (RFC 6582).", source: "Linux net.ipv4.tcp_sack = 1 (default)", slot: L.CFG_TCP_SACK, encoding: "flag" },
+  { path: "tcp.lowLatency", kind: "boolean", default: true, unit: "", help: "net.ipv4.tcp_low_latency: true processes received TCP data in the softirq; false prequeues it for the reader waiting in recv(), whose context runs the TCP receive work (Linux's own default, 0). The model's default stays true until guest-to-guest TCP behind a 32-packet vif queue, which collapses to its retransmission timer under the reader's ACK bursts, is understood.", source: "W10 (Linux default 0)", slot: L.CFG_TCP_LOW_LATENCY, encoding: "flag" },
   { path: "tcp.dupAckThreshold", kind: "integer", default: 3, unit: "ACKs", min: 1, max: 100, help: "Duplicate ACKs that trigger fast retransmit.", source: "RFC 5681", slot: L.CFG_TCP_DUPTHRESH },
   // ---- traffic ----
   { path: "traffic.rxStreamsPerGuest", kind: "integer", default: 1, unit: "flows", min: 0, max: 1024, help: "Bulk TCP streams from an external host into each guest.", source: "T5: netperf TCP_STREAM into the guests", via: "derived" },
@@ -193,6 +194,7 @@ export const PARAM_TABLE = [
   c("netfrontTxPacketCycles", L.COST_NF_TX_PKT, 1500, "cycles/packet", "network_start_xmit: grant, ring slot.", "[I]"),
   c("netfrontTxGcPacketCycles", L.COST_NF_TX_GC_PKT, 400, "cycles/response", "Reclaiming one TX slot (end foreign access, free skb).", "[I]"),
   c("stackRxPacketCycles", L.COST_STACK_RX_PKT, 5000, "cycles/skb", "Guest IP+TCP receive per skb handed up (per aggregate with LRO).", "[I] K6: guest receive ~2.6x native per packet"),
+  c("stackRxDemuxCycles", L.COST_STACK_RX_DEMUX, 1000, "cycles/skb", "The part of stackRxPacketCycles the softirq spends on a prequeued skb: ip_rcv, ip_local_deliver, tcp_v4_rcv's socket lookup; the rest runs in the reader's context.", "[I] W10: tcp_v4_rcv prequeues after the socket lookup; about a fifth of the receive path"),
   c("stackRxPerByteCycles", L.COST_STACK_RX_PER_BYTE, 0, "cycles/byte", "Per payload byte in the guest stack (0: netfront marks checksums validated).", "netfront marks RX checksums validated (NETRXF_data_validated); the copy is charged to the application"),
   c("stackTxPacketCycles", L.COST_STACK_TX_PKT, 3000, "cycles/packet", "Guest TCP/IP transmit of a segment or ACK.", "[I]"),
   c("stackTxPerByteCycles", L.COST_STACK_TX_PER_BYTE, 1.0, "cycles/byte", "Per payload byte the guest sends (copy from user, checksum).", "[I] ~2.5 GB/s"),

@@ -30,6 +30,12 @@ export function checkRelations(r: ResolvedConfig): void {
       `and needs ${need} free requests`;
     throw new ConfigError("netfront.rxTargetMin", nf.rxTargetMin, allowed);
   }
+  // The softirq's part of a received skb's stack work is a part of that work (W10).
+  const demux = r.costs["stackRxDemuxCycles"]!;
+  const stackRx = r.costs["stackRxPacketCycles"]!;
+  if (demux > stackRx) {
+    throw new ConfigError("costs.stackRxDemuxCycles", demux, `at most costs.stackRxPacketCycles (${stackRx})`);
+  }
   if (r.tcp.mtuBytes - 40 - (r.tcp.timestamps ? 12 : 0) < 1) {
     throw new ConfigError("tcp.mtuBytes", r.tcp.mtuBytes, "an MTU leaving room for TCP payload");
   }

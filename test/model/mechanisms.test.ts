@@ -160,6 +160,42 @@ describe("notification coalescing (lower netback event frequency)", () => {
   });
 });
 
+describe("TCP receive work in the reader's context [W10]", () => {
+  // Two guest VCPUs: netfront's NAPI poll (softirq) on VCPU0, the application (the reader in
+  // recv()) on VCPU1, so where the TCP receive work runs shows in each VCPU's stack time.
+  const twoVcpus = { ...short, "guests.count": 1, "guests.vcpus": 2, "nic.ports": 1, "cpu.pcpus": 6, "tcp.lowLatency": false };
+  const perSkb = 5000;
+  const demux = 1000;
+  it("the softirq only looks up the socket and prequeues; the reader runs the rest and sends the ACKs", async () => {
+    const r = await run("single-guest", twoVcpus);
+    const [v0, v1] = r.cpu.filter((c) => c.domain === "domU0");
+    const cycles = (c: typeof v0, k: string): number => (c!.breakdown[k] ?? 0) * r.config.cpu.frequencyGHz * 1e9 * (r.config.durationMs / 1000);
+    const skbs = r.events["netbackRxPackets"]!; // no LRO: one skb per frame
+    const acks = r.events["tcpAcksSent"]!;
+    // VCPU0: demux per skb; VCPU1: the rest per skb plus the ACKs' transmit work.
+    expect(cycles(v0, "stack") / skbs).toBeGreaterThan(demux * 0.9);
+    expect(cycles(v0, "stack") / skbs).toBeLessThan(demux * 1.1);
+    const expected1 = (perSkb - demux) * skbs + acks * r.config.costs["stackTxPacketCycles"]!;
+    expect(Math.abs(cycles(v1, "stack") - expected1) / expected1).toBeLessThan(0.05);
+  });
+  it("tcp.lowLatency runs all of it in the softirq, and the same total is charged either way", async () => {
+    const pre = await run("single-guest", twoVcpus);
+    const low = await run("single-guest", { ...twoVcpus, "tcp.lowLatency": true });
+    const [l0, l1] = low.cpu.filter((c) => c.domain === "domU0");
+    expect(l1!.breakdown["stack"] ?? 0).toBe(0);
+    expect(l0!.breakdown["stack"]).toBeGreaterThan(0);
+    const perSeg = (r: typeof pre): number =>
+      r.cpu.filter((c) => c.domain === "domU0").reduce((s, c) => s + (c.breakdown["stack"] ?? 0), 0) / r.events["netbackRxPackets"]!;
+    expect(Math.abs(perSeg(pre) - perSeg(low)) / perSeg(low)).toBeLessThan(0.03);
+  });
+  it("the request hand-off with 10 GbE: the reader's recv() takes the TCP work out of the poll, so netfront refills sooner", async () => {
+    const ten = { ...short, "nic.rateGbps": 10, "netback.queueLenPackets": 500, "tcp.lowLatency": false };
+    const pre = await run("single-guest", ten);
+    const low = await run("single-guest", { ...ten, "tcp.lowLatency": true });
+    expect(pre.throughput.aggregateGbps).toBeGreaterThan(low.throughput.aggregateGbps * 1.1);
+  });
+});
+
 describe("LRO in netfront", () => {
   it("merges in-order segments and cuts guest cycles per byte", async () => {
     const lro = await run("paper-lro", short);
