@@ -13,7 +13,7 @@
 
 import { CFG_CLIENTS_PER_PORT } from "../src/abi/layout";
 import { cfgU32 } from "./config";
-import { pFlow, pKind, KIND_ACK, KIND_UDP, KIND_RR_REQ } from "./packet";
+import { pkFlow, pkKind, KIND_ACK, KIND_UDP, KIND_RR_REQ } from "./packet";
 import { MEM_OTHER } from "../src/abi/layout";
 import { memArrays, freshArray } from "./base/memory";
 
@@ -79,8 +79,8 @@ export function flowsMarkGuestToGuest(): void {
 /** The guest a packet belongs to (destination of RX traffic, source of TX traffic; for a flow
  *  between two guests, the guest it is addressed to). */
 export function pktGuest(p: u32): u32 {
-  let f = unchecked(pFlow[p]);
-  let k = unchecked(pKind[p]);
+  let f = pkFlow(p);
+  let k = pkKind(p);
   if (k == KIND_UDP) return unchecked(udpGuest[f]);
   if (k >= KIND_RR_REQ) return unchecked(rrGuest[f]);
   return flowDestGuest(f, k == KIND_ACK);
@@ -88,13 +88,13 @@ export function pktGuest(p: u32): u32 {
 
 /** Whether packet p travels between two guests of this host (the bridge keeps it in dom0). */
 export function pktGuestToGuest(p: u32): bool {
-  return unchecked(pKind[p]) <= KIND_ACK && unchecked(flowSender[unchecked(pFlow[p])]) != NO_GUEST;
+  return pkKind(p) <= KIND_ACK && unchecked(flowSender[pkFlow(p)]) != NO_GUEST;
 }
 
 /** A flow hash for RSS (Toeplitz stand-in: a multiplicative hash of the flow id). */
 export function pktFlowHash(p: u32): u32 {
-  let f = unchecked(pFlow[p]);
-  let k = unchecked(pKind[p]);
+  let f = pkFlow(p);
+  let k = pkKind(p);
   if (k == KIND_UDP) f |= 0x100000;
   else if (k >= KIND_RR_REQ) f |= 0x200000;
   return (f * 0x9e3779b1) >> 16;
@@ -115,7 +115,7 @@ export function udpClient(i: u32): u32 {
 
 /** Client at the external end of packet p. */
 export function pktClient(p: u32): u32 {
-  let f = unchecked(pFlow[p]);
-  let k = unchecked(pKind[p]);
+  let f = pkFlow(p);
+  let k = pkKind(p);
   return k == KIND_UDP ? udpClient(f) : k >= KIND_RR_REQ ? unchecked(rrClient[f]) : flowClient(f);
 }

@@ -1,18 +1,37 @@
-// Packets: a fixed pool of packet records, structure-of-arrays, with an index free list
-// (netfront's tx_link / TX_LINK_NONE style). A packet id is what every queue holds.
+// Packets: a fixed pool of packet records, one 48-byte record per packet (all of a packet's fields
+// together, so one packet touches one or two cache lines instead of one line per field), with an
+// index free list (netfront's tx_link / TX_LINK_NONE style). A packet id is what every queue holds.
 //
 // Models: an skb as far as the model needs it: which flow, which sequence number, how many
 // payload bytes and TCP segments it carries (more than one after LRO), when it reached the NIC
 // (for latency). Left out: the bytes themselves, headers, checksums, page fragments.
 // The pool is sized by the host from the configuration so that it cannot run out in a correct
 // model; running out stops the run with STOP_ERR_POOL rather than corrupting state.
+//
+// Record layout (raw linear memory, allocated once in pktInit; the fields the packet path reads
+// most come first):
+//
+//   +0  kind    u8   (KIND_*; 3 bytes padding)
+//   +4  flow    u32  TCP flow id, or UDP source id; the next free record while free
+//   +8  seq     u32  first segment number (DATA) or cumulative ACK (ACK)
+//   +12 segs    u32  segments carried (DATA; >1 after LRO)
+//   +16 bytes   u32  payload bytes
+//   +20 wire    u32  bytes on the wire incl. Ethernet overhead
+//   +24 birth   u64  cycle of arrival at the dom0 NIC (RX), else of creation
+//   +32 win     u32  advertised window in segments (ACK)
+//   +36 aux     u32  netback pending index while owned by netback TX
+//   +40 sackLo  u32  ACK: SACK block [lo, hi) in segments (hi == lo: none)
+//   +44 sackHi  u32
+//
+// Records never handed out yet are not on the free list: they are taken in order from `fresh`,
+// which gives the same ids as a list initialised 0, 1, ..., n-1 and leaves untouched memory
+// untouched (a large pool costs pages only as far as packets are alive at once).
 
-import { ST_PKTS_ALLOCATED } from "../src/abi/layout";
+import { ST_PKTS_ALLOCATED, MEM_PACKETS } from "../src/abi/layout";
 import { statInc, statAdd } from "./stats";
 import { eqNow } from "./base/eventq";
 import { traceDrop } from "./observe/trace";
-import { MEM_PACKETS } from "../src/abi/layout";
-import { memArrays, freshArray } from "./base/memory";
+import { memAdd, rawBytes } from "./base/memory";
 
 export const PKT_NONE: u32 = 0xffffffff;
 
@@ -22,69 +41,103 @@ export const KIND_UDP: u8 = 2;
 export const KIND_RR_REQ: u8 = 3; // request/response: a request frame (traffic/rr.ts)
 export const KIND_RR_RSP: u8 = 4; // ... a response frame
 
-export let pFlow = new StaticArray<u32>(0); // TCP flow id, or UDP source id
-export let pSeq = new StaticArray<u32>(0); // first segment number (DATA) or cumulative ACK (ACK)
-export let pSegs = new StaticArray<u32>(0); // segments carried (DATA; >1 after LRO)
-export let pWin = new StaticArray<u32>(0); // advertised window in segments (ACK)
-export let pBytes = new StaticArray<u32>(0); // payload bytes
-export let pWire = new StaticArray<u32>(0); // bytes on the wire incl. Ethernet overhead
-export let pKind = new StaticArray<u8>(0);
-export let pBirth = new StaticArray<u64>(0); // cycle of arrival at the dom0 NIC (RX), else of creation
-export let pAux = new StaticArray<u32>(0); // netback pending index while owned by netback TX
-export let pSackLo = new StaticArray<u32>(0); // ACK: SACK block [lo, hi) in segments (hi == lo: none)
-export let pSackHi = new StaticArray<u32>(0);
-let pNext = new StaticArray<u32>(0);
+/** Bytes of one packet record. */
+export const PKT_RECORD_BYTES: u32 = 48;
 
+let pool: usize = 0;
+let capacity: u32 = 0;
+let fresh: u32 = 0;
 let freeHead: u32 = PKT_NONE;
 export let pktInUse: u32 = 0;
 export let pktExhausted: bool = false;
 
+// @ts-ignore: decorator
+@inline function rec(p: u32): usize {
+  return pool + <usize>p * <usize>PKT_RECORD_BYTES;
+}
+
+// Field access (p is a packet id). Getters pkX(p), setters pkSetX(p, v).
+// @ts-ignore: decorator
+@inline export function pkKind(p: u32): u8 { return load<u8>(rec(p), 0); }
+// @ts-ignore: decorator
+@inline export function pkFlow(p: u32): u32 { return load<u32>(rec(p), 4); }
+// @ts-ignore: decorator
+@inline export function pkSeq(p: u32): u32 { return load<u32>(rec(p), 8); }
+// @ts-ignore: decorator
+@inline export function pkSegs(p: u32): u32 { return load<u32>(rec(p), 12); }
+// @ts-ignore: decorator
+@inline export function pkBytes(p: u32): u32 { return load<u32>(rec(p), 16); }
+// @ts-ignore: decorator
+@inline export function pkWire(p: u32): u32 { return load<u32>(rec(p), 20); }
+// @ts-ignore: decorator
+@inline export function pkBirth(p: u32): u64 { return load<u64>(rec(p), 24); }
+// @ts-ignore: decorator
+@inline export function pkWin(p: u32): u32 { return load<u32>(rec(p), 32); }
+// @ts-ignore: decorator
+@inline export function pkAux(p: u32): u32 { return load<u32>(rec(p), 36); }
+// @ts-ignore: decorator
+@inline export function pkSackLo(p: u32): u32 { return load<u32>(rec(p), 40); }
+// @ts-ignore: decorator
+@inline export function pkSackHi(p: u32): u32 { return load<u32>(rec(p), 44); }
+// @ts-ignore: decorator
+@inline export function pkSetKind(p: u32, v: u8): void { store<u8>(rec(p), v, 0); }
+// @ts-ignore: decorator
+@inline export function pkSetFlow(p: u32, v: u32): void { store<u32>(rec(p), v, 4); }
+// @ts-ignore: decorator
+@inline export function pkSetSeq(p: u32, v: u32): void { store<u32>(rec(p), v, 8); }
+// @ts-ignore: decorator
+@inline export function pkSetSegs(p: u32, v: u32): void { store<u32>(rec(p), v, 12); }
+// @ts-ignore: decorator
+@inline export function pkSetBytes(p: u32, v: u32): void { store<u32>(rec(p), v, 16); }
+// @ts-ignore: decorator
+@inline export function pkSetWire(p: u32, v: u32): void { store<u32>(rec(p), v, 20); }
+// @ts-ignore: decorator
+@inline export function pkSetBirth(p: u32, v: u64): void { store<u64>(rec(p), v, 24); }
+// @ts-ignore: decorator
+@inline export function pkSetWin(p: u32, v: u32): void { store<u32>(rec(p), v, 32); }
+// @ts-ignore: decorator
+@inline export function pkSetAux(p: u32, v: u32): void { store<u32>(rec(p), v, 36); }
+// @ts-ignore: decorator
+@inline export function pkSetSackLo(p: u32, v: u32): void { store<u32>(rec(p), v, 40); }
+// @ts-ignore: decorator
+@inline export function pkSetSackHi(p: u32, v: u32): void { store<u32>(rec(p), v, 44); }
+
 export function pktInit(n: u32): void {
-  pFlow = freshArray<u32>(n);
-  pSeq = freshArray<u32>(n);
-  pSegs = freshArray<u32>(n);
-  pWin = freshArray<u32>(n);
-  pBytes = freshArray<u32>(n);
-  pWire = freshArray<u32>(n);
-  pKind = freshArray<u8>(n);
-  pBirth = freshArray<u64>(n);
-  pAux = freshArray<u32>(n);
-  pSackLo = freshArray<u32>(n);
-  pSackHi = freshArray<u32>(n);
-  pNext = freshArray<u32>(n);
-  for (let i: u32 = 0; i < n; i++) unchecked((pNext[i] = i + 1 < n ? i + 1 : PKT_NONE));
-  freeHead = n > 0 ? 0 : PKT_NONE;
+  pool = heap.alloc(<usize>n * <usize>PKT_RECORD_BYTES);
+  capacity = n;
+  fresh = 0;
+  freeHead = PKT_NONE;
   pktInUse = 0;
   pktExhausted = false;
 }
 
 /** Tallies the bytes pktInit(n) allocates. */
 export function pktMemory(n: u64): void {
-  memArrays(MEM_PACKETS, n, 4, 10);
-  memArrays(MEM_PACKETS, n, 1);
-  memArrays(MEM_PACKETS, n, 8);
+  memAdd(MEM_PACKETS, rawBytes(n * <u64>PKT_RECORD_BYTES));
 }
 
 /** Takes a packet record from the pool; PKT_NONE (and pktExhausted) if the pool is empty. */
 export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): u32 {
   let p = freeHead;
-  if (p == PKT_NONE) {
+  if (p != PKT_NONE) {
+    freeHead = pkFlow(p);
+  } else if (fresh < capacity) {
+    p = fresh++;
+  } else {
     pktExhausted = true;
     return PKT_NONE;
   }
-  freeHead = unchecked(pNext[p]);
-  unchecked((pNext[p] = PKT_NONE));
-  unchecked((pKind[p] = kind));
-  unchecked((pFlow[p] = flow));
-  unchecked((pSeq[p] = seq));
-  unchecked((pSegs[p] = kind == KIND_DATA ? 1 : 0));
-  unchecked((pWin[p] = 0));
-  unchecked((pBytes[p] = bytes));
-  unchecked((pWire[p] = wire));
-  unchecked((pBirth[p] = eqNow));
-  unchecked((pAux[p] = PKT_NONE));
-  unchecked((pSackLo[p] = 0));
-  unchecked((pSackHi[p] = 0));
+  let r = rec(p);
+  store<u32>(r, <u32>kind, 0);
+  store<u32>(r, flow, 4);
+  store<u32>(r, seq, 8);
+  store<u32>(r, kind == KIND_DATA ? 1 : 0, 12);
+  store<u32>(r, bytes, 16);
+  store<u32>(r, wire, 20);
+  store<u64>(r, eqNow, 24); // creation; NIC arrival overwrites it
+  store<u32>(r, 0, 32);
+  store<u32>(r, PKT_NONE, 36);
+  store<u64>(r, 0, 40); // sackLo, sackHi
   pktInUse++;
   statInc(ST_PKTS_ALLOCATED);
   return p;
@@ -92,7 +145,7 @@ export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): 
 
 /** Returns a packet record to the pool. */
 export function pktFree(p: u32): void {
-  unchecked((pNext[p] = freeHead));
+  pkSetFlow(p, freeHead);
   freeHead = p;
   pktInUse--;
 }
@@ -100,7 +153,7 @@ export function pktFree(p: u32): void {
 /** Segments this packet accounts for in conservation (ACKs and UDP count as 1). */
 // @ts-ignore: decorator
 @inline export function pktUnits(p: u32): u32 {
-  return unchecked(pKind[p]) == KIND_DATA ? unchecked(pSegs[p]) : 1;
+  return pkKind(p) == KIND_DATA ? pkSegs(p) : 1;
 }
 
 /** Drops packet p at the stage whose counter is `stage` (counts its segments) and frees it. */

@@ -344,7 +344,8 @@ const LRO_MSS = 1448;
 const POOL = 1024;
 
 export class LroTs {
-  // Packet pool, structure of arrays with an index free list (assembly/packet.ts).
+  // Packet pool: per-field typed arrays with an index free list (the plain TypeScript way; the
+  // model's assembly/packet.ts keeps one record per packet).
   private readonly pFlow = new Uint32Array(POOL);
   private readonly pSeq = new Uint32Array(POOL);
   private readonly pSegs = new Uint32Array(POOL);

@@ -41,7 +41,7 @@ import { vcpuInit, vcpuStartJob, vPending, vTasklets } from "../cpu/vcpu";
 import { taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, TASKLET_NB_RX } from "../kernel/tasklet";
 import { lroInit, lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { evtchnInit, evtchnBind, evtchnSend, portPendingClear, nPorts } from "../xen/evtchn";
-import { pktInit, pktAlloc, pktFree, pSegs, KIND_DATA } from "../packet";
+import { pktInit, pktAlloc, pktFree, pkSegs, KIND_DATA } from "../packet";
 import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 /** The model's common scaffolding for drivers that use real model modules: a zeroed config
@@ -227,7 +227,7 @@ function passUp(): void {
   while (fifoLen(q) > 0) {
     let p = fifoPop(q);
     lroAggregates++;
-    lroSegments += unchecked(pSegs[p]);
+    lroSegments += pkSegs(p);
     pktFree(p);
   }
 }

@@ -18,7 +18,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
-import { pAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
+import { pkAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
 import { charge } from "../cpu/account";
 import { napiAdd, napiSchedule, NAPI_BACKLOG } from "../kernel/napi";
 import { nicXmit } from "../hw/nic";
@@ -68,7 +68,7 @@ export function bridgeRx(v: u32, port: u32, p: u32): void {
 export function backlogEnqueue(v: u32, p: u32): void {
   let b = unchecked(backlog[v]);
   if (fifoFull(b)) {
-    let aux = unchecked(pAux[p]);
+    let aux = pkAux(p);
     if (aux != PKT_NONE) netbackTxRelease(v, aux); // kfree_skb releases the granted page
     pktDrop(ST_DROP_DOM0_BACKLOG, p);
     return;

@@ -33,7 +33,7 @@ import { cfgU32, cfgU64, cfgTable, cost } from "../config";
 import { statAdd, guestStatAdd, recordLatency } from "../stats";
 import { eqNow } from "../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
-import { pKind, pBytes, pWire, pBirth, pSegs, pFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK, KIND_RR_REQ } from "../packet";
+import { pkKind, pkBytes, pkWire, pkBirth, pkSegs, pkFlow, pktFree, pktDrop, pktUnits, KIND_DATA, KIND_ACK, KIND_RR_REQ } from "../packet";
 import { charge } from "../cpu/account";
 import { threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
@@ -130,8 +130,8 @@ export function stackMarkTxStart(g: u32): void {
 
 /** netif_receive_skb of skb p in guest g, inside a softirq job on v. */
 export function stackDeliver(v: u32, g: u32, p: u32): void {
-  let kind = unchecked(pKind[p]);
-  let bytes = unchecked(pBytes[p]);
+  let kind = pkKind(p);
+  let bytes = pkBytes(p);
   statAdd(ST_GUEST_STACK_RX_BYTES, bytes);
   if (kind == KIND_DATA && !lowLatency) {
     // tcp_v4_rcv found the socket and its reader: tcp_prequeue.
@@ -148,11 +148,11 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
   }
   charge(COMP_STACK, <u64>(cost(COST_STACK_RX_PKT) + cost(COST_STACK_RX_PER_BYTE) * <f64>bytes));
   if (kind == KIND_DATA) {
-    tcpReceiverOnData(unchecked(pFlow[p]), p);
+    tcpReceiverOnData(pkFlow(p), p);
     return;
   }
   if (kind == KIND_ACK) {
-    tcpSenderOnAck(unchecked(pFlow[p]), p);
+    tcpSenderOnAck(pkFlow(p), p);
     return;
   }
   if (kind == KIND_RR_REQ) {
@@ -179,8 +179,8 @@ function prequeueProcess(g: u32): void {
   let perByte = cost(COST_STACK_RX_PER_BYTE);
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(q);
-    charge(COMP_STACK, <u64>(rest + perByte * <f64>unchecked(pBytes[p])));
-    tcpReceiverOnData(unchecked(pFlow[p]), p);
+    charge(COMP_STACK, <u64>(rest + perByte * <f64>pkBytes(p)));
+    tcpReceiverOnData(pkFlow(p), p);
   }
   unchecked((prequeueBytes[g] = 0));
 }
@@ -232,9 +232,9 @@ export function appStart(v: u32, g: u32): bool {
     let q = s < rxPerGuest ? tcpSocketQueue(f0 + s) : unchecked(udpSock[g]);
     if (fifoLen(q) == 0) continue;
     let bytes: u32 = 0;
-    while (fifoLen(q) > 0 && (bytes == 0 || bytes + unchecked(pBytes[fifoPeek(q)]) <= recvBytes) && !fifoFull(batch)) {
+    while (fifoLen(q) > 0 && (bytes == 0 || bytes + pkBytes(fifoPeek(q)) <= recvBytes) && !fifoFull(batch)) {
       let p = fifoPop(q);
-      bytes += unchecked(pBytes[p]);
+      bytes += pkBytes(p);
       fifoPush(batch, p);
     }
     unchecked((appRr[g] = (s + 1) % nSock));
@@ -267,13 +267,13 @@ export function appFinish(v: u32, g: u32): void {
     let p = fifoPop(batch);
     traceAppDelivery(v, p, eqNow);
     statAdd(ST_DELIVERED, pktUnits(p));
-    let birth = unchecked(pBirth[p]);
+    let birth = pkBirth(p);
     let local = tcp && pktGuestToGuest(p);
-    let entered = local ? <f64>birth : <f64>birth - <f64>unchecked(pWire[p]) * wireCyclesPerByte - 1;
-    bytes += <u64>unchecked(pBytes[p]);
-    if (entered < <f64>warmup) early += <u64>unchecked(pBytes[p]);
+    let entered = local ? <f64>birth : <f64>birth - <f64>pkWire(p) * wireCyclesPerByte - 1;
+    bytes += <u64>pkBytes(p);
+    if (entered < <f64>warmup) early += <u64>pkBytes(p);
     if (!local && birth >= warmup) {
-      let segs = unchecked(pKind[p]) == KIND_DATA ? unchecked(pSegs[p]) : 1;
+      let segs = pkKind(p) == KIND_DATA ? pkSegs(p) : 1;
       for (let s: u32 = 0; s < segs; s++) recordLatency(eqNow - birth);
     }
     pktFree(p);

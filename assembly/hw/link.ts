@@ -33,7 +33,7 @@
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_LINK } from "../base/targets";
 import { pow2ceil } from "../base/fifo";
-import { pWire, pktDrop } from "../packet";
+import { pkWire, pktDrop } from "../packet";
 import { cfgTable } from "../config";
 import { CFG_OFF_PORT_DELAY } from "../../src/abi/layout";
 import { ST_DROP_LINK_QUEUE, ST_DROP_WIRE_LOSS, ST_DROP_SWITCH_BUFFER } from "../../src/abi/layout";
@@ -171,7 +171,7 @@ export function linkSend(l: u32, p: u32): u64 {
   let start = unchecked(lBusyUntil[l]);
   if (start < eqNow) start = eqNow;
   let rate = unchecked(lRate[l]);
-  let num = <u64>unchecked(pWire[p]) * bitsCyclesPerByte + unchecked(lRem[l]);
+  let num = <u64>pkWire(p) * bitsCyclesPerByte + unchecked(lRem[l]);
   let ser = num / rate;
   unchecked((lRem[l] = num - ser * rate));
   let depart = start + ser;
@@ -215,7 +215,7 @@ export function linkOnArrival(l: u32): void {
 /** The switch puts packet p on egress link l, or drops it when l's buffer cannot take it. */
 function switchForward(l: u32, p: u32): void {
   let backlogBits = <f64>linkBacklog(l) * <f64>unchecked(lRate[l]); // bits x cycles/s queued
-  let frameBits = <f64>unchecked(pWire[p]) * <f64>bitsCyclesPerByte;
+  let frameBits = <f64>pkWire(p) * <f64>bitsCyclesPerByte;
   if (backlogBits + frameBits > unchecked(lBufBits[l])) {
     pktDrop(ST_DROP_SWITCH_BUFFER, p);
     return;

@@ -22,7 +22,7 @@ import { statInc, statAdd } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../base/fifo";
-import { pBirth, pWire, pAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
+import { pkBirth, pkSetBirth, pkWire, pkAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
 import { charge, chargeLate } from "../cpu/account";
 import { ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
 import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
@@ -201,7 +201,7 @@ export function nicRxArrive(port: u32, p: u32): void {
   }
   fifoPush(ring, p);
   traceNicArrival(port, q, p, eqNow);
-  unchecked((pBirth[p] = eqNow));
+  pkSetBirth(p, eqNow);
   statInc(ST_NIC_RX_FRAMES);
   maybeIrq(q);
 }
@@ -238,7 +238,7 @@ export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
   let waitSum: u64 = 0;
   for (let i: u32 = 0; i < k; i++) {
     let p = fifoAt(ring, i);
-    waitSum += begin + per * <u64>i - unchecked(pBirth[p]);
+    waitSum += begin + per * <u64>i - pkBirth(p);
   }
   statAdd(ST_STAGE_WAIT_SUM, waitSum);
   statAdd(ST_STAGE_WAIT_COUNT, k);
@@ -251,7 +251,7 @@ export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool 
   let bytes: u32 = 0;
   for (let i: u32 = 0; i < work; i++) {
     let p = fifoPop(ring);
-    bytes += unchecked(pWire[p]);
+    bytes += pkWire(p);
     bridgeRx(v, q / qPerPort, p);
   }
   itrCountRx(q, work, bytes);
@@ -297,8 +297,8 @@ function putOnRing(port: u32, p: u32): void {
   let t = unchecked(txTail[port]);
   let s = txSlot(port, t);
   unchecked((txDepart[s] = depart));
-  unchecked((txAuxArr[s] = unchecked(pAux[p])));
-  unchecked((txBytesArr[s] = unchecked(pWire[p])));
+  unchecked((txAuxArr[s] = pkAux(p)));
+  unchecked((txBytesArr[s] = pkWire(p)));
   unchecked((txTail[port] = t + 1));
   statInc(ST_NIC_TX_FRAMES);
   maybeIrq(port * qPerPort);

@@ -21,7 +21,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoPush, fifoLen, fifoAt } from "../base/fifo";
-import { pFlow, pSeq, pSegs, pBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
+import { pkFlow, pkSeq, pkSegs, pkSetSegs, pkBytes, pkSetBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
 import { charge } from "../cpu/account";
 import { traceLroMerge } from "../observe/trace";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
@@ -76,7 +76,7 @@ function flush(g: u32, slot: u32, stat: i32): void {
 export function lroReceive(g: u32, p: u32): void {
   charge(COMP_LRO, <u64>cost(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
-  let f = unchecked(pFlow[p]);
+  let f = pkFlow(p);
   let base = g * nDesc;
   let free: u32 = PKT_NONE;
   for (let d: u32 = 0; d < nDesc; d++) {
@@ -86,8 +86,8 @@ export function lroReceive(g: u32, p: u32): void {
       if (free == PKT_NONE) free = slot;
       continue;
     }
-    if (unchecked(pFlow[head]) != f) continue;
-    if (unchecked(pSeq[p]) != unchecked(dNext[slot])) {
+    if (pkFlow(head) != f) continue;
+    if (pkSeq(p) != unchecked(dNext[slot])) {
       // Out of sequence (a retransmission or a hole): flush, pass this one up alone.
       flush(g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
       statInc(ST_LRO_AGGREGATES);
@@ -95,13 +95,13 @@ export function lroReceive(g: u32, p: u32): void {
       return;
     }
     // lro_add_packet: merge into the parent and release the merged skb's header.
-    unchecked((pSegs[head] = unchecked(pSegs[head]) + unchecked(pSegs[p])));
-    unchecked((pBytes[head] = unchecked(pBytes[head]) + unchecked(pBytes[p])));
-    unchecked((dNext[slot] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+    pkSetSegs(head, pkSegs(head) + pkSegs(p));
+    pkSetBytes(head, pkBytes(head) + pkBytes(p));
+    unchecked((dNext[slot] = pkSeq(p) + pkSegs(p)));
     traceLroMerge(head, p);
     pktFree(p);
-    if (unchecked(pSegs[head]) >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
-    else if (unchecked(pBytes[head]) > maxLen) flush(g, slot, ST_LRO_FLUSH_64K);
+    if (pkSegs(head) >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
+    else if (pkBytes(head) > maxLen) flush(g, slot, ST_LRO_FLUSH_64K);
     return;
   }
   if (free == PKT_NONE || maxAggr <= 1) {
@@ -111,7 +111,7 @@ export function lroReceive(g: u32, p: u32): void {
     return;
   }
   unchecked((dHead[free] = p));
-  unchecked((dNext[free] = unchecked(pSeq[p]) + unchecked(pSegs[p])));
+  unchecked((dNext[free] = pkSeq(p) + pkSegs(p)));
 }
 
 /** lro_flush_all at the end of netfront's poll. */
@@ -128,7 +128,7 @@ export function lroHeldUnits(): u64 {
   let s: u64 = 0;
   for (let i = 0; i < dHead.length; i++) {
     let h = unchecked(dHead[i]);
-    if (h != PKT_NONE) s += unchecked(pSegs[h]);
+    if (h != PKT_NONE) s += pkSegs(h);
   }
   for (let g = 0; g < out.length; g++) {
     let q = unchecked(out[g]);

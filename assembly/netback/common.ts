@@ -24,7 +24,7 @@ import { cfgU32, cfgTable, cost } from "../config";
 import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoAt } from "../base/fifo";
-import { pAux, pktUnits, PKT_NONE } from "../packet";
+import { pkAux, pkSetAux, pktUnits, PKT_NONE } from "../packet";
 import { charge, chargeLate } from "../cpu/account";
 import { outboxAdd, threadQueue } from "../cpu/vcpu";
 import { taskletAdd, taskletSchedule, TASKLET_NB_RX, TASKLET_NB_TX } from "../kernel/tasklet";
@@ -141,9 +141,9 @@ export function netbackTxRelease(v: u32, aux: u32): void {
  *  freeing its skb, after the copy into this guest or on a drop, releases the pending slot. */
 // @ts-ignore: decorator
 @inline export function releaseGuestPage(v: u32, p: u32): void {
-  let aux = unchecked(pAux[p]);
+  let aux = pkAux(p);
   if (aux != PKT_NONE) {
-    unchecked((pAux[p] = PKT_NONE));
+    pkSetAux(p, PKT_NONE);
     netbackTxRelease(v, aux);
   }
 }

@@ -21,7 +21,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
-import { pWire, pktDrop } from "../packet";
+import { pkWire, pktDrop } from "../packet";
 import { pktGuest } from "../flows";
 import { charge, chargeLate, setInvariantError } from "../cpu/account";
 import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPushResponses, rxRingOf } from "../xen/ring";
@@ -182,7 +182,7 @@ export function netbackRxStart(v: u32, grp: u32): void {
     }
     unchecked((reqCons[r] = unchecked(reqCons[r]) + 1));
     fifoPush(batch, p);
-    bytes += <u64>(unchecked(pWire[p]) - WIRE_NOT_COPIED);
+    bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
     n++;
   }
   if (n == 0) return;

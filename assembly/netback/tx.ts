@@ -20,7 +20,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
-import { pAux } from "../packet";
+import { pkSetAux } from "../packet";
 import { charge } from "../cpu/account";
 import { outboxAdd } from "../cpu/vcpu";
 import { nfPort } from "../xen/evtchn";
@@ -128,7 +128,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
     let idx = fifoPop(free);
     unchecked((gPendingVif[(grp << 8) + idx] = vif));
     unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) + 1));
-    unchecked((pAux[p] = (grp << 16) | idx));
+    pkSetAux(p, (grp << 16) | idx);
     fifoPush(tb, p);
     m++;
     // netif_schedule_work: back on the list tail while it has more requests.

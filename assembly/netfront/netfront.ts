@@ -29,7 +29,7 @@ import {
 import { cfgU32, cost } from "../config";
 import { statInc, guestStatAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
-import { pKind, pFlow, pktDrop, pktUnits, KIND_DATA } from "../packet";
+import { pkKind, pkFlow, pktDrop, pktUnits, KIND_DATA } from "../packet";
 import { flowDirRx } from "../flows";
 import { charge, chargeLate } from "../cpu/account";
 import { outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
@@ -210,7 +210,7 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   let cons = unchecked(rspCons[r]);
   for (let i: u32 = 0; i < k; i++) {
     let p = ringSlotGet(r, cons + i);
-    if (lro && unchecked(pKind[p]) == KIND_DATA && flowDirRx(unchecked(pFlow[p]))) {
+    if (lro && pkKind(p) == KIND_DATA && flowDirRx(pkFlow(p))) {
       lroReceive(g, p);
       lroPassUp(v, g);
     } else stackDeliver(v, g, p);

@@ -25,7 +25,7 @@ import { statGet } from "../stats";
 import { ST_NB_RX_PKTS, ST_NB_TX_PKTS, CFG_POOL_PACKETS } from "../../src/abi/layout";
 import { cfgU32 } from "../config";
 import { fifoLen, fifoAt } from "../base/fifo";
-import { pKind, pWire, pktUnits, KIND_DATA } from "../packet";
+import { pkKind, pkWire, pktUnits, KIND_DATA } from "../packet";
 import { vJobItems, vOutbox } from "../cpu/vcpu";
 import { portKindOf, portIsPending } from "../xen/evtchn";
 import { napiWorkOf, napiWhat } from "../kernel/napi";
@@ -234,13 +234,13 @@ function traceNicPoint(port: u32, q: u32, p: u32, t: u64): void {
   unchecked((pktId[p] = 0));
   if (!inWindow(t)) return;
   counter(t, CT_NIC_RX_RING, q, offNic + q, fifoLen(unchecked(rxRing[q])));
-  if (sampleEvery == 0 || unchecked(pKind[p]) != KIND_DATA) return;
+  if (sampleEvery == 0 || pkKind(p) != KIND_DATA) return;
   arrivals++;
   if (arrivals < sampleEvery) return;
   arrivals = 0;
   let id = nextId++;
   unchecked((pktId[p] = id));
-  put(t, TR_NIC_RX, port, id, <u64>unchecked(pWire[p]), <u64>q);
+  put(t, TR_NIC_RX, port, id, <u64>pkWire(p), <u64>q);
 }
 
 /** Point `app.deliver`: packet p's payload reached the application on VCPU v. */

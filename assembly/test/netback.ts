@@ -8,7 +8,7 @@ import {
   ST_DROP_VIF_QDISC, ST_VIF_QUEUE_STOPS,
 } from "../../src/abi/layout";
 import { fifoLen, fifoPop } from "../base/fifo";
-import { pktAlloc, pAux, KIND_DATA } from "../packet";
+import { pktAlloc, pkAux, KIND_DATA } from "../packet";
 import { flowsInit } from "../flows";
 import { accountInit, jobBegin } from "../cpu/account";
 import { vcpuInit, vcpuStartJob, vTasklets } from "../cpu/vcpu";
@@ -137,5 +137,5 @@ export function txResponses(): u32 {
 }
 /** The NIC freed the skbs of posted packets [from, from + n): netif_idx_release. */
 export function release(from: u32, n: u32): void {
-  for (let i = from; i < from + n; i++) netbackTxRelease(0, unchecked(pAux[unchecked(posted[i])]));
+  for (let i = from; i < from + n; i++) netbackTxRelease(0, pkAux(unchecked(posted[i])));
 }

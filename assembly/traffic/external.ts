@@ -2,7 +2,7 @@
 // traffic ends. They have no CPU model; what reaches them is consumed at once. With clients
 // behind a switch (hw/link.ts), flows.ts says which client is a flow's end.
 
-import { KIND_ACK, KIND_DATA, KIND_RR_RSP, pKind, pFlow, pktFree, pktUnits } from "../packet";
+import { KIND_ACK, KIND_DATA, KIND_RR_RSP, pkKind, pkFlow, pktFree, pktUnits } from "../packet";
 import { statAdd } from "../stats";
 import { ST_DELIVERED } from "../../src/abi/layout";
 import { tcpSenderOnAck } from "./tcp/sender";
@@ -11,10 +11,10 @@ import { rrClientReceive } from "./rr";
 
 /** A frame leaves port `port`'s wire at the external host. */
 export function externalReceive(port: u32, p: u32): void {
-  let k = unchecked(pKind[p]);
-  if (k == KIND_ACK) tcpSenderOnAck(unchecked(pFlow[p]), p);
-  else if (k == KIND_DATA) tcpReceiverOnData(unchecked(pFlow[p]), p);
-  else if (k == KIND_RR_RSP) rrClientReceive(unchecked(pFlow[p]), p);
+  let k = pkKind(p);
+  if (k == KIND_ACK) tcpSenderOnAck(pkFlow(p), p);
+  else if (k == KIND_DATA) tcpReceiverOnData(pkFlow(p), p);
+  else if (k == KIND_RR_RSP) rrClientReceive(pkFlow(p), p);
   else {
     statAdd(ST_DELIVERED, pktUnits(p));
     pktFree(p);

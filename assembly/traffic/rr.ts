@@ -32,7 +32,7 @@ import { statInc, statAdd, recordRrLatency } from "../stats";
 import { eqNow, eqPush } from "../base/eventq";
 import { EV_RR } from "../base/targets";
 import { rngUniform } from "../base/rng";
-import { pktAlloc, pktFree, pktUnits, pSeq, pFlow, pWin, PKT_NONE, KIND_RR_REQ, KIND_RR_RSP } from "../packet";
+import { pktAlloc, pktFree, pktUnits, pkSeq, pkFlow, pkWin, pkSetWin, PKT_NONE, KIND_RR_REQ, KIND_RR_RSP } from "../packet";
 import { rrGuest, rrClient } from "../flows";
 import { charge } from "../cpu/account";
 import { linkSend, senderLink, guestPort } from "../hw/link";
@@ -147,7 +147,7 @@ function clientSend(s: u32): void {
     let b = frameBytes(bytes, i);
     let p = pktAlloc(KIND_RR_REQ, s, unchecked(sTxn[s]), b, wireOf(b));
     if (p == PKT_NONE) return;
-    unchecked((pWin[p] = i)); // frame index within the message
+    pkSetWin(p, i); // frame index within the message
     statInc(ST_INJECTED);
     linkSend(l, p);
   }
@@ -176,8 +176,8 @@ export function rrOnEvent(s: u32): void {
 
 /** A response frame reaches the client. */
 export function rrClientReceive(s: u32, p: u32): void {
-  let txn = unchecked(pSeq[p]);
-  let frame = unchecked(pWin[p]);
+  let txn = pkSeq(p);
+  let frame = pkWin(p);
   statAdd(ST_DELIVERED, pktUnits(p));
   pktFree(p);
   if (!unchecked(sWaiting[s]) || txn != unchecked(sTxn[s])) return; // a late copy
@@ -207,9 +207,9 @@ export function rrClientReceive(s: u32, p: u32): void {
 
 /** A request frame reaches guest g's stack (its receive cost is already charged). */
 export function rrServerReceive(g: u32, p: u32): void {
-  let s = unchecked(pFlow[p]);
-  let txn = unchecked(pSeq[p]);
-  let frame = unchecked(pWin[p]);
+  let s = pkFlow(p);
+  let txn = pkSeq(p);
+  let frame = pkWin(p);
   statAdd(ST_DELIVERED, pktUnits(p));
   pktFree(p);
   let expect = unchecked(sSrvTxn[s]);
@@ -256,7 +256,7 @@ function sendResponse(s: u32, txn: u32): void {
     let b = frameBytes(bytes, i);
     let p = pktAlloc(KIND_RR_RSP, s, txn, b, wireOf(b));
     if (p == PKT_NONE) return;
-    unchecked((pWin[p] = i));
+    pkSetWin(p, i);
     statInc(ST_INJECTED);
     charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>b));
     charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));

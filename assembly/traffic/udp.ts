@@ -14,7 +14,7 @@ import { statInc } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_UDP } from "../base/targets";
 import { rngExp } from "../base/rng";
-import { pktAlloc, pWire, PKT_NONE, KIND_UDP } from "../packet";
+import { pktAlloc, PKT_NONE, KIND_UDP } from "../packet";
 import { linkSend, senderLink, linkInFlight, guestPort } from "../hw/link";
 import { udpGuest, udpClient } from "../flows";
 import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";

@@ -11,7 +11,7 @@ import { cost } from "../../config";
 import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../../base/fifo";
-import { pktAlloc, pktFree, pktDrop, pSeq, pSegs, pBytes, pWin, pktUnits, PKT_NONE, KIND_ACK, pSackLo, pSackHi } from "../../packet";
+import { pktAlloc, pktFree, pktDrop, pkSeq, pkSegs, pkBytes, pkSetBytes, pkSetWin, pktUnits, PKT_NONE, KIND_ACK, pkSetSackLo, pkSetSackHi } from "../../packet";
 import { charge } from "../../cpu/account";
 import { flowGuest, flowRx, flowClient } from "../../flows";
 import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
@@ -78,10 +78,10 @@ function sendAck(f: u32): void {
   let win = advertisedWindow(f);
   let p = pktAlloc(KIND_ACK, f, unchecked(rNxt[f]), 0, ackWire);
   if (p == PKT_NONE) return;
-  unchecked((pWin[p] = win));
+  pkSetWin(p, win);
   if (sack) {
-    unchecked((pSackLo[p] = ackSackLo));
-    unchecked((pSackHi[p] = ackSackHi));
+    pkSetSackLo(p, ackSackLo);
+    pkSetSackHi(p, ackSackHi);
     ackSackLo = 0;
     ackSackHi = 0;
   }
@@ -108,7 +108,7 @@ function deliverInOrder(f: u32, p: u32): void {
       return;
     }
     fifoPush(s, p);
-    unchecked((rSockBytes[f] = unchecked(rSockBytes[f]) + unchecked(pBytes[p])));
+    unchecked((rSockBytes[f] = unchecked(rSockBytes[f]) + pkBytes(p)));
   } else {
     statAdd(ST_DELIVERED, pktUnits(p));
     pktFree(p);
@@ -120,9 +120,9 @@ function discardCovered(f: u32, from: u32, to: u32): void {
   for (let s = from; s < to; s++) {
     let slot = f * W + (s & (W - 1));
     let q = unchecked(rOoo[slot]);
-    if (q != PKT_NONE && unchecked(pSeq[q]) == s) {
+    if (q != PKT_NONE && pkSeq(q) == s) {
       unchecked((rOoo[slot] = PKT_NONE));
-      statAdd(ST_TCP_DUP_SEGS, unchecked(pSegs[q]));
+      statAdd(ST_TCP_DUP_SEGS, pkSegs(q));
       statAdd(ST_DELIVERED, pktUnits(q));
       pktFree(q);
     }
@@ -131,8 +131,8 @@ function discardCovered(f: u32, from: u32, to: u32): void {
 
 /** tcp_rcv_established for data packet p (one or more segments) of flow f. */
 export function tcpReceiverOnData(f: u32, p: u32): void {
-  let seq = unchecked(pSeq[p]);
-  let segs = unchecked(pSegs[p]);
+  let seq = pkSeq(p);
+  let segs = pkSegs(p);
   let nxt = unchecked(rNxt[f]);
   if (seq + segs <= nxt) {
     // Entirely old: a duplicate (DSACK-style immediate ACK).
@@ -146,7 +146,7 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
     // In order (possibly overlapping old data at its start).
     if (seq < nxt) {
       statAdd(ST_TCP_DUP_SEGS, nxt - seq);
-      unchecked((pBytes[p] = (seq + segs - nxt) * mss));
+      pkSetBytes(p, (seq + segs - nxt) * mss);
     }
     let newNxt = seq + segs;
     discardCovered(f, nxt, newNxt);
@@ -157,9 +157,9 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
     while (true) {
       let slot = f * W + (nxt & (W - 1));
       let q = unchecked(rOoo[slot]);
-      if (q == PKT_NONE || unchecked(pSeq[q]) != nxt) break;
+      if (q == PKT_NONE || pkSeq(q) != nxt) break;
       unchecked((rOoo[slot] = PKT_NONE));
-      let qn = nxt + unchecked(pSegs[q]);
+      let qn = nxt + pkSegs(q);
       discardCovered(f, nxt + 1, qn);
       deliverInOrder(f, q);
       nxt = qn;

@@ -11,7 +11,7 @@ import { cfgU64 } from "../../config";
 import { rngUniform } from "../../base/rng";
 import { statInc, statAdd, guestStatAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
-import { pktFree, pSeq, pWin, pktUnits, pSackLo, pSackHi } from "../../packet";
+import { pktFree, pkSeq, pkWin, pktUnits, pkSackLo, pkSackHi } from "../../packet";
 import { flowGuest, flowRx, flowSender, NO_GUEST } from "../../flows";
 import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
 import {
@@ -83,12 +83,12 @@ export function senderPush(f: u32): void {
 }
 
 export function tcpSenderOnAck(f: u32, p: u32): void {
-  let ack = unchecked(pSeq[p]);
-  let win = unchecked(pWin[p]);
+  let ack = pkSeq(p);
+  let win = pkWin(p);
   statAdd(ST_DELIVERED, pktUnits(p));
   pktFree(p);
-  let sLo = unchecked(pSackLo[p]);
-  let sHi = unchecked(pSackHi[p]);
+  let sLo = pkSackLo(p);
+  let sHi = pkSackHi(p);
   let una = unchecked(sUna[f]);
   let oldRwnd = unchecked(sRwnd[f]);
   unchecked((sRwnd[f] = win));
