@@ -1,6 +1,7 @@
 // Parameter sweeps: specs, the worker-pool runner, shards, results files, merge and reports.
 export {
   planSweep,
+  outlineSweep,
   parseSpecText,
   pointId,
   deriveSeed,
@@ -9,7 +10,17 @@ export {
   DEFAULT_METRICS,
   METRIC_SECTIONS,
 } from "./spec.js";
-export type { SweepSpec, AxisSpec, ParamAxis, ZipAxis, CasesAxis, SweepPlan, SweepPoint, AxisInfo } from "./spec.js";
+export type {
+  SweepSpec,
+  AxisSpec,
+  ParamAxis,
+  ZipAxis,
+  CasesAxis,
+  SweepOutline,
+  SweepPlan,
+  SweepPoint,
+  AxisInfo,
+} from "./spec.js";
 export { sweep, checkMetrics, pendingPoints } from "./run.js";
 export type { SweepOptions, SweepProgress } from "./run.js";
 export { parseShard, resolveShard, shardPoints, ShardError } from "./shard.js";

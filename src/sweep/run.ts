@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { loadWasmModule } from "../wasm-node.js";
 import { simulateOnModule } from "../run/simulate.js";
 import type { SimResult } from "../result.js";
-import { planSweep, SpecError, type SweepPlan, type SweepPoint } from "./spec.js";
+import { planSweep, SpecError, type SweepOutline, type SweepPlan, type SweepPoint } from "./spec.js";
 import { shardPoints, type Shard } from "./shard.js";
 import { badMetrics, makeRecord, summaryOf, type PointRecord } from "./records.js";
 import { WorkerPool, type PoolOutcome } from "../pool/pool.js";
@@ -54,8 +54,8 @@ const isPlan = (x: unknown): x is SweepPlan =>
  * Checks that every metric of the plan names a number in a result, on a very short probe run of
  * the first point (a fraction of a simulated millisecond). Throws SpecError naming the metric.
  */
-export async function checkMetrics(module: WebAssembly.Module, plan: SweepPlan): Promise<void> {
-  const first = plan.points[0];
+export async function checkMetrics(module: WebAssembly.Module, plan: SweepPlan | SweepOutline): Promise<void> {
+  const first = Array.isArray(plan.points) ? plan.points[0] : (plan as SweepOutline).points().next().value;
   if (!first) return;
   const probe = { ...first.config, durationMs: 0.01, warmupMs: 0 };
   let r: SimResult;

@@ -82,6 +82,18 @@ export interface AxisInfo {
   labels: unknown[];
 }
 
+/** A validated spec before its points are resolved: they come one at a time from points(). */
+export interface SweepOutline {
+  name: string;
+  axes: AxisInfo[];
+  replications: number;
+  metrics: string[];
+  /** Points in the sweep. */
+  count: number;
+  /** The points in sweep order, each resolved when it is reached. */
+  points: () => Generator<SweepPoint, void, undefined>;
+}
+
 export interface SweepPlan {
   name: string;
   /** Hash of the ordered point ids: the same for every shard of the same sweep. */
@@ -156,11 +168,15 @@ function resolveAt(where: string, base: unknown, overrides: Record<string, unkno
 const TOP_KEYS = ["name", "base", "set", "axes", "replications", "seed", "seeds", "metrics"];
 
 /**
- * Validates a spec (parsed JSON/YAML object) and expands it into its points. Every axis value is
- * checked on its own against the base (so an error names the axis and the value), then every
- * point is resolved (so relations between axes, e.g. too few PCPUs, name the point).
+ * Validates a spec (parsed JSON/YAML object) up to its points: name, axes (every axis value is
+ * checked on its own against the base, so an error names the axis and the value), seeds, metrics
+ * and the point count, without resolving a point. `points()` then yields the points in sweep order
+ * as it resolves them (so relations between axes, e.g. too few PCPUs, name the point, and a point
+ * that resolves to the same simulation as an earlier one is an error there). Planning a million
+ * points therefore shows its first point at once and holds one point at a time, plus a 52-bit key
+ * and an index per point for the duplicate check.
  */
-export function planSweep(input: unknown): SweepPlan {
+export function outlineSweep(input: unknown): SweepOutline {
   if (!isObj(input)) throw new SpecError(`spec: ${show(input)} is not allowed; expected an object with base, axes, replications, metrics`);
   for (const k of Object.keys(input)) {
     if (!TOP_KEYS.includes(k)) throw new SpecError(`spec.${k}: unknown field; allowed: ${TOP_KEYS.join(", ")}`);
@@ -245,37 +261,59 @@ export function planSweep(input: unknown): SweepPlan {
   if (total > MAX_POINTS) throw new SpecError(`spec.axes: the grid has ${total} points; at most ${MAX_POINTS} (split the sweep)`);
 
   // Points: first axis outermost, replications innermost.
-  const points: SweepPoint[] = [];
-  const byId = new Map<string, number>();
-  const pos = axes.map(() => 0);
-  for (let n = 0; n < total / seeds.length; n++) {
+  const perRep = total / seeds.length;
+  const at = (n: number): { overrides: Record<string, unknown>; labels: Record<string, unknown> } => {
+    const overrides: Record<string, unknown> = { ...common };
+    const labels: Record<string, unknown> = {};
     let rem = n;
+    const pos = axes.map(() => 0);
     for (let k = axes.length - 1; k >= 0; k--) {
       const len = axes[k]!.steps.length;
       pos[k] = rem % len;
       rem = Math.floor(rem / len);
     }
-    const overrides: Record<string, unknown> = { ...common };
-    const labels: Record<string, unknown> = {};
     axes.forEach((a, k) => {
       const st = a.steps[pos[k]!]!;
       Object.assign(overrides, st.set);
       labels[a.info.name] = st.label;
     });
-    const where = `spec point ${show(labels)}`;
-    for (let r = 0; r < seeds.length; r++) {
-      const seed = seeds[r]!;
-      const config = resolveAt(where, base, { ...overrides, seed });
-      const id = pointId(config, seed);
-      const index = points.length;
-      const dup = byId.get(id);
+    return { overrides, labels };
+  };
+  const point = (index: number): SweepPoint => {
+    const rep = index % seeds.length;
+    const { overrides, labels } = at(Math.floor(index / seeds.length));
+    const seed = seeds[rep]!;
+    const config = resolveAt(`spec point ${show(labels)}`, base, { ...overrides, seed });
+    return { id: pointId(config, seed), index, rep, seed, axes: labels, config };
+  };
+  function* points(): Generator<SweepPoint, void, undefined> {
+    // Duplicate check: the first 13 hex digits of each id (52 bits) with its index; a hit is
+    // confirmed by resolving the earlier point again, so a key collision is never an error.
+    const seen = new Map<number, number>();
+    for (let index = 0; index < perRep * seeds.length; index++) {
+      const p = point(index);
+      const key = Number.parseInt(p.id.slice(0, 13), 16);
+      const dup = seen.get(key);
       if (dup !== undefined) {
-        throw new SpecError(`${where}: resolves to the same simulation as point ${show(points[dup]!.axes)} (same config and seed); an axis value has no effect here`);
-      }
-      byId.set(id, index);
-      points.push({ id, index, rep: r, seed, axes: labels, config });
+        const earlier = point(dup);
+        if (earlier.id === p.id) {
+          throw new SpecError(
+            `spec point ${show(p.axes)}: resolves to the same simulation as point ${show(earlier.axes)} (same config and seed); an axis value has no effect here`,
+          );
+        }
+      } else seen.set(key, index);
+      yield p;
     }
   }
-  const sweepId = sha(points.map((p) => p.id).join("\n"));
-  return { name, sweepId, axes: axes.map((a) => a.info), replications: seeds.length, metrics, points };
+  return { name, axes: axes.map((a) => a.info), replications: seeds.length, metrics, count: total, points };
+}
+
+/** Validates a spec and expands it into all its points (outlineSweep, then every point). */
+export function planSweep(input: unknown): SweepPlan {
+  const o = outlineSweep(input);
+  const points = [...o.points()];
+  const hash = createHash("sha256");
+  points.forEach((p, i) => hash.update(i === 0 ? p.id : `\n${p.id}`));
+  const sweepId = hash.digest("hex").slice(0, 16);
+  return { name: o.name, sweepId, axes: o.axes, replications: o.replications, metrics: o.metrics, points };
 }

@@ -4,11 +4,12 @@
 
 import { Option, type Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
+import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { loadWasmModule } from "../../wasm-node.js";
-import { parseSpecText, planSweep, SpecError, type SweepPlan } from "../../sweep/spec.js";
-import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
+import { outlineSweep, parseSpecText, planSweep, SpecError, type SweepOutline, type SweepPlan } from "../../sweep/spec.js";
+import { inShard, resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
 import { checkMetrics, sweep } from "../../sweep/run.js";
 import { parseResults, recordLine, type PointRecord } from "../../sweep/records.js";
 import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
@@ -62,15 +63,57 @@ function loadCiPlan(specFile: string, o: SweepCliOpts): { plan: SweepPlan; ci: U
   }
 }
 
-function describePlan(plan: SweepPlan, ci?: UntilCi): string {
+function describePlan(plan: SweepPlan | SweepOutline, ci?: UntilCi): string {
   const axes = plan.axes.map((a) => `${a.name} x${a.labels.length}`).join(", ");
+  const n = Array.isArray(plan.points) ? plan.points.length : (plan as SweepOutline).count;
   if (ci) {
     const pct = `${+(ci.rel * 100).toPrecision(6)}%`;
-    return `sweep ${plan.name}: ${plan.points.length / ci.maxReps} points (${axes || "no axes"}; ${ci.firstReps} to ${ci.maxReps} replications each, until the 95% CI of ${ci.metric} is within +-${pct} of the mean)`;
+    return `sweep ${plan.name}: ${n / ci.maxReps} points (${axes || "no axes"}; ${ci.firstReps} to ${ci.maxReps} replications each, until the 95% CI of ${ci.metric} is within +-${pct} of the mean)`;
   }
-  return `sweep ${plan.name}: ${plan.points.length} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
+  return `sweep ${plan.name}: ${n} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
 }
 
+/** Reads, parses and validates a spec file up to its points (they stream from outline.points()). */
+function loadOutline(specFile: string): SweepOutline {
+  const text = readInput(specFile, "spec").toString("utf8");
+  try {
+    return outlineSweep(parseSpecText(text, specFile));
+  } catch (e) {
+    throw asUsage(e);
+  }
+}
+
+/** The dry-run line of one point. */
+const pointLine = (p: { index: number; id: string; rep: number; seed: number; axes: Record<string, unknown> }, done: boolean): string =>
+  `${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${done ? "\tdone" : ""}\n`;
+
+/**
+ * --dry-run of a fresh sweep: the count first, then each point as it is resolved, so the first
+ * lines of a million-point sweep come at once (and `| head` stops the planning) with memory that
+ * does not grow with the points listed. A bad point ends the listing with its error.
+ */
+async function streamDryRun(outline: SweepOutline, shard: Shard | null): Promise<void> {
+  try {
+    await checkMetrics(await loadWasmModule(), outline);
+  } catch (e) {
+    throw asUsage(e);
+  }
+  say(describePlan(outline));
+  if (shard) {
+    const mine = Math.max(0, Math.ceil((outline.count - shard.index) / shard.count));
+    say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine} points`);
+  }
+  try {
+    for (const p of outline.points()) {
+      if (!inShard(p, shard)) continue;
+      // Wait for a full pipe to take the lines: the listing never piles up in memory, and a
+      // reader that stopped (EPIPE: `| head`) ends the command (cli/main.ts).
+      if (!process.stdout.write(pointLine(p, false))) await once(process.stdout, "drain");
+    }
+  } catch (e) {
+    throw asUsage(e);
+  }
+}
 
 interface SweepCliOpts {
   out: string;
@@ -102,7 +145,10 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
     throw new UsageError(`${o.metric !== undefined ? "--metric" : "--max-reps"}: only allowed with --until-ci REL`);
   }
   const adaptive = o.untilCi !== undefined ? loadCiPlan(specFile, o) : null;
-  const plan = adaptive?.plan ?? loadPlan(specFile);
+  // A dry run of a fixed sweep with nothing to resume lists the points as they are planned.
+  const streaming = o.dryRun === true && adaptive === null && !(o.resume && existsSync(o.out) && statSync(o.out).size > 0);
+  const outline = streaming ? loadOutline(specFile) : undefined;
+  const plan = adaptive?.plan ?? (streaming ? undefined : loadPlan(specFile));
   let shard: Shard | null;
   try {
     shard = resolveShard(o.shard);
@@ -114,6 +160,8 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   }
   const outDir = dirname(resolve(o.out));
   if (!existsSync(outDir)) throw new UsageError(`--out: directory ${outDir} does not exist`);
+  if (outline) return streamDryRun(outline, shard);
+  if (!plan) return;
   const slurmCpus = intOption("SLURM_CPUS_PER_TASK", process.env["SLURM_CPUS_PER_TASK"], 1);
   const workers = intOption("--workers", o.workers, 1) ?? slurmCpus ?? availableParallelism();
   const module = await loadWasmModule();
@@ -182,7 +230,7 @@ async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, 
   if (lockNote) say(`sweep: ${lockNote}`);
   if (foreign > 0) say(`resume: ${foreign} records in ${out} are not points of this ${shard ? "shard" : "sweep"}; kept, not counted`);
   if (o.dryRun) {
-    for (const p of stage ?? mine) process.stdout.write(`${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${skip.has(p.id) ? "\tdone" : ""}\n`);
+    for (const p of stage ?? mine) process.stdout.write(pointLine(p, skip.has(p.id)));
     return;
   }
   if (validBytes >= 0) truncateSync(out, validBytes);
