@@ -80,10 +80,15 @@ export function derive(r: ResolvedConfig): Derived {
   for (let g = 0; g < N; g++) flows += flowsOf(g);
   const rxQueues = r.nic.ports * r.nic.rxQueuesPerPort;
   const vcpusTotal = r.dom0.vcpus + N * r.guests.vcpus;
-  // Upper bound on packets alive at once: every queue full and every window in flight. Each
-  // term with the parameter that sizes it (named when a model does not fit in memory).
+  // Upper bound on packets alive at once: every queue and ring full, and every flow's window. A
+  // flow's sender keeps at most the advertised window's cap (windowSegs / 2 segments) beyond the
+  // last ACK, wherever those segments are (wire, queues, the receiver's socket and out-of-order
+  // buffer); retransmitted copies of them can be alive beside the originals (as many again), and
+  // each segment received makes at most one ACK (half as many again): 1.5 windowSegs per flow, not
+  // every window full twice. Each term with the parameter that sizes it (named when a model does
+  // not fit in memory).
   const poolTerms: PoolTerm[] = [
-    { field: "tcp.rcvBufBytes", packets: flows * windowSegs * 2 },
+    { field: "tcp.rcvBufBytes", packets: flows * windowSegs + flows * (windowSegs / 2) },
     { field: "nic.rxRingDescriptors", packets: rxQueues * r.nic.rxRingDescriptors },
     { field: "nic.txQueueLenPackets", packets: r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) },
     { field: "kernel.netdevMaxBacklog", packets: r.dom0.vcpus * r.kernel.netdevMaxBacklog },
