@@ -4,13 +4,13 @@
 
 import { Option, type Command } from "commander";
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
-import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { loadWasmModule } from "../../wasm-node.js";
 import { outlineSweep, parseSpecText, planSweep, SpecError, type SweepOutline, type SweepPlan } from "../../sweep/spec.js";
-import { inShard, resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
+import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
 import { checkMetrics, sweep } from "../../sweep/run.js";
+import { pointLine, streamDryRun } from "./sweep-dry-run.js";
 import { parseResults, recordLine, type PointRecord } from "../../sweep/records.js";
 import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
 import { writeSlurmJob, MAX_ARRAY_TASKS, SlurmError } from "../../sweep/slurm.js";
@@ -42,10 +42,10 @@ function readInput(path: string, what: string): Buffer {
 }
 
 /** Reads, parses and validates a spec file; throws UsageError with one line. */
-export function loadPlan(specFile: string): SweepPlan {
+export function loadPlan<T = SweepPlan>(specFile: string, plan: (spec: unknown) => T = planSweep as (s: unknown) => T): T {
   const text = readInput(specFile, "spec").toString("utf8");
   try {
-    return planSweep(parseSpecText(text, specFile));
+    return plan(parseSpecText(text, specFile));
   } catch (e) {
     throw asUsage(e);
   }
@@ -73,47 +73,6 @@ function describePlan(plan: SweepPlan | SweepOutline, ci?: UntilCi): string {
   return `sweep ${plan.name}: ${n} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
 }
 
-/** Reads, parses and validates a spec file up to its points (they stream from outline.points()). */
-function loadOutline(specFile: string): SweepOutline {
-  const text = readInput(specFile, "spec").toString("utf8");
-  try {
-    return outlineSweep(parseSpecText(text, specFile));
-  } catch (e) {
-    throw asUsage(e);
-  }
-}
-
-/** The dry-run line of one point. */
-const pointLine = (p: { index: number; id: string; rep: number; seed: number; axes: Record<string, unknown> }, done: boolean): string =>
-  `${p.index}\t${p.id}\trep ${p.rep}\tseed ${p.seed}\t${JSON.stringify(p.axes)}${done ? "\tdone" : ""}\n`;
-
-/**
- * --dry-run of a fresh sweep: the count first, then each point as it is resolved, so the first
- * lines of a million-point sweep come at once (and `| head` stops the planning) with memory that
- * does not grow with the points listed. A bad point ends the listing with its error.
- */
-async function streamDryRun(outline: SweepOutline, shard: Shard | null): Promise<void> {
-  try {
-    await checkMetrics(await loadWasmModule(), outline);
-  } catch (e) {
-    throw asUsage(e);
-  }
-  say(describePlan(outline));
-  if (shard) {
-    const mine = Math.max(0, Math.ceil((outline.count - shard.index) / shard.count));
-    say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine} points`);
-  }
-  try {
-    for (const p of outline.points()) {
-      if (!inShard(p, shard)) continue;
-      // Wait for a full pipe to take the lines: the listing never piles up in memory, and a
-      // reader that stopped (EPIPE: `| head`) ends the command (cli/main.ts).
-      if (!process.stdout.write(pointLine(p, false))) await once(process.stdout, "drain");
-    }
-  } catch (e) {
-    throw asUsage(e);
-  }
-}
 
 interface SweepCliOpts {
   out: string;
@@ -147,7 +106,7 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   const adaptive = o.untilCi !== undefined ? loadCiPlan(specFile, o) : null;
   // A dry run of a fixed sweep with nothing to resume lists the points as they are planned.
   const streaming = o.dryRun === true && adaptive === null && !(o.resume && existsSync(o.out) && statSync(o.out).size > 0);
-  const outline = streaming ? loadOutline(specFile) : undefined;
+  const outline = streaming ? loadPlan(specFile, outlineSweep) : undefined;
   const plan = adaptive?.plan ?? (streaming ? undefined : loadPlan(specFile));
   let shard: Shard | null;
   try {
@@ -160,7 +119,8 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   }
   const outDir = dirname(resolve(o.out));
   if (!existsSync(outDir)) throw new UsageError(`--out: directory ${outDir} does not exist`);
-  if (outline) return streamDryRun(outline, shard);
+  const check = async (): Promise<void> => checkMetrics(await loadWasmModule(), outline!);
+  if (outline) return streamDryRun(outline, shard, say, check, describePlan(outline)).catch((e) => Promise.reject(asUsage(e)));
   if (!plan) return;
   const slurmCpus = intOption("SLURM_CPUS_PER_TASK", process.env["SLURM_CPUS_PER_TASK"], 1);
   const workers = intOption("--workers", o.workers, 1) ?? slurmCpus ?? availableParallelism();
