@@ -69,6 +69,8 @@ export function packetsInUse(): u32 {
 }
 /** Busy cycles of VCPU v's current job after cycle t (the host cuts jobs at interval edges). */
 export { vcpuBusyAfter } from "./cpu/vcpu";
+/** Cycles before cycle t of the wait VCPU v is in (the host cuts steal time at interval edges). */
+export { vcpuWaitBefore } from "./model/sched";
 
 /** Time series: sampling at boundaries into a buffer the host drains (observe/sampler.ts). */
 export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from "./observe/sampler";

@@ -7,6 +7,7 @@
 
 import {
   ST_COUNT, GS_COUNT, COMP_COUNT, LAT_BUCKETS, LAT_SUB_BITS, ST_LAT_COUNT, ST_LAT_SUM, ST_LAT_MAX,
+  VS_COUNT, VS_STEAL, VS_WAITS, VS_WAIT_SUM, VS_WAIT_MAX, VS_HIST, VS_WAIT_BUCKETS,
 } from "../src/abi/layout";
 import { MEM_OTHER } from "../src/abi/layout";
 import { memAdd, rawBytes } from "./base/memory";
@@ -16,17 +17,19 @@ let guestBase: usize = 0;
 let compBase: usize = 0;
 let latBase: usize = 0;
 let rrLatBase: usize = 0;
+let vsBase: usize = 0;
 let totalWords: u32 = 0;
 
 /** Allocates the counters region for `guests` guests and `vcpus` VCPUs. */
 export function statsInit(guests: u32, vcpus: u32): void {
-  totalWords = <u32>ST_COUNT + guests * <u32>GS_COUNT + vcpus * <u32>COMP_COUNT + 2 * <u32>LAT_BUCKETS;
+  totalWords = <u32>ST_COUNT + guests * <u32>GS_COUNT + vcpus * <u32>COMP_COUNT + 2 * <u32>LAT_BUCKETS + vcpus * <u32>VS_COUNT;
   base = heap.alloc(<usize>totalWords << 3);
   memory.fill(base, 0, <usize>totalWords << 3);
   guestBase = base + (<usize>ST_COUNT << 3);
   compBase = guestBase + (<usize>(guests * <u32>GS_COUNT) << 3);
   latBase = compBase + (<usize>(vcpus * <u32>COMP_COUNT) << 3);
   rrLatBase = latBase + (<usize>LAT_BUCKETS << 3);
+  vsBase = rrLatBase + (<usize>LAT_BUCKETS << 3);
 }
 
 /** Tallies the bytes statsInit(guests, vcpus) allocates. */
@@ -102,4 +105,35 @@ export function recordLatency(c: u64): void {
 export function recordRrLatency(c: u64): void {
   let p = rrLatBase + (<usize>latBucket(c) << 3);
   store<u64>(p, load<u64>(p) + 1);
+}
+
+/** Adds to per-VCPU scheduling counter k of VCPU v. */
+// @ts-ignore: decorator
+@inline export function vcpuStatAdd(v: u32, k: i32, n: u64): void {
+  let p = vsBase + (<usize>(v * <u32>VS_COUNT + <u32>k) << 3);
+  store<u64>(p, load<u64>(p) + n);
+}
+
+/** Records one wait of VCPU v from runnable to running (cycles): its steal time, its count and
+ *  bucket, and the maximum of the waits that ended after `warmup`. */
+export function recordVcpuWait(v: u32, c: u64, now: u64, warmup: u64): void {
+  let blk = vsBase + (<usize>(v * <u32>VS_COUNT) << 3);
+  store<u64>(blk + (<usize>VS_STEAL << 3), load<u64>(blk + (<usize>VS_STEAL << 3)) + c);
+  store<u64>(blk + (<usize>VS_WAITS << 3), load<u64>(blk + (<usize>VS_WAITS << 3)) + 1);
+  store<u64>(blk + (<usize>VS_WAIT_SUM << 3), load<u64>(blk + (<usize>VS_WAIT_SUM << 3)) + c);
+  let mp = blk + (<usize>VS_WAIT_MAX << 3);
+  if (now >= warmup && c > load<u64>(mp)) store<u64>(mp, c);
+  let b = latBucket(c);
+  if (b >= <u32>VS_WAIT_BUCKETS) b = <u32>VS_WAIT_BUCKETS - 1;
+  let hp = blk + (<usize>(<u32>VS_HIST + b) << 3);
+  store<u64>(hp, load<u64>(hp) + 1);
+}
+
+/** A wait of zero: v woke onto its own idle PCPU (the pinned case: no scheduler in the way). */
+// @ts-ignore: decorator
+@inline export function recordVcpuNoWait(v: u32): void {
+  let blk = vsBase + (<usize>(v * <u32>VS_COUNT) << 3);
+  store<u64>(blk + (<usize>VS_WAITS << 3), load<u64>(blk + (<usize>VS_WAITS << 3)) + 1);
+  let hp = blk + (<usize>VS_HIST << 3);
+  store<u64>(hp, load<u64>(hp) + 1);
 }

@@ -30,11 +30,29 @@ export interface VmThroughput {
 export interface CpuUsage {
   domain: string; // "dom0" | "domU<i>"
   vcpu: number;
+  /** PCPU the VCPU starts on (where it runs throughout when pinned; its affinity may let it move). */
   pcpu: number;
   /** Busy fraction of the measured interval, 0..1. */
   utilization: number;
   /** Fraction of the measured interval spent in each component (sums to utilization). */
   breakdown: Record<string, number>;
+  /**
+   * Time in the measured interval the VCPU had work but no PCPU (on a run queue behind other
+   * VCPUs, or paused by its cap), us: Linux's steal time. 0 when it has a PCPU of its own.
+   */
+  stealUs: number;
+  /** Waits from runnable to running (woken, or descheduled with work left) that ended in the measured interval. */
+  waitLatency: WaitSummary;
+}
+
+export interface WaitSummary {
+  /** Waits that ended in the measured interval, zero waits included (a VCPU woken onto an idle PCPU). */
+  count: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  maxUs: number;
 }
 
 export interface LatencySummary {

@@ -37,10 +37,11 @@ describe("config validation", () => {
     expect(e.field).toBe("dom0.pcpus[3]");
     expect(e.message).toMatch(/0 to 7/);
   });
-  it("rejects more VCPUs than PCPUs", () => {
-    const e = bad("paper-baseline", { "dom0.vcpus": 6 });
-    expect(e.message).toMatch(/cpu\.pcpus/);
-    expect(e.message).toMatch(/10/);
+  it("accepts more VCPUs than PCPUs (they share PCPUs) but not a cap above 100% x VCPUs", () => {
+    expect(resolveConfig("paper-baseline", { "dom0.vcpus": 6 }).guests.pcpus).toEqual([[6], [7], [6], [7]]);
+    const e = bad("paper-baseline", { "dom0.vcpus": 6, "dom0.capPercent": 601 });
+    expect(e.field).toBe("dom0.capPercent");
+    expect(e.message).toMatch(/to 600 %/);
   });
   it("rejects a preset that does not exist, listing the presets", () => {
     expect(bad("no-such").message).toMatch(/paper-baseline/);
@@ -77,7 +78,8 @@ describe("CLI errors", () => {
   it("unknown field", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "nic.bogus=1"))).toMatch(/nic\.bogus/));
   it("negative rate", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "nic.rateGbps=-1"))).toMatch(/nic\.rateGbps: -1/));
   it("VCPU pinned to a missing PCPU", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "guests.pcpus=[[4],[5],[6],[9]]"))).toMatch(/guests\.pcpus/));
-  it("more VCPUs than PCPUs", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "guests.count=8", "--set", "nic.ports=4"))).toMatch(/pcpus/));
+  it("cap above 100% x VCPUs", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "guests.capsPercent=[50,50,50,101]"))).toMatch(/^pvnetsim: error: guests\.capsPercent\[3\]: 101 is not allowed/));
+  it("affinity naming a missing PCPU", () => expect(oneLine(runCli("run", "paper-baseline", "--set", "dom0.affinity=[0,1,8]"))).toMatch(/dom0\.affinity\[2\]: 8 .*from 0 to 7/));
   it("malformed JSON file", () => {
     const dir = mkdtempSync(join(tmpdir(), "pvnetsim-"));
     const f = join(dir, "bad.json");

@@ -50,6 +50,8 @@ const CONTROLS: Control[] = [
   { path: "guests.count", label: "Guests", group: "Host" },
   { path: "guests.vcpus", label: "VCPUs per guest", group: "Host" },
   { path: "cpu.pcpus", label: "PCPUs", group: "Host" },
+  { path: "dom0.weight", label: "dom0 credit weight", group: "Host" },
+  { path: "dom0.capPercent", label: "dom0 cap, % of a PCPU (0 = none)", group: "Host" },
   { path: "nic.ports", label: "NIC ports", group: "NIC" },
   { path: "nic.rateGbps", label: "Link rate per port, Gb/s", group: "NIC" },
   { path: "links.rxLossRate", label: "Loss toward the host", group: "Links and clients" },

@@ -15,3 +15,9 @@ export const EV_TIMER: u32 = 6 << 24; // timer slot i may have expired
 export const EV_UDP: u32 = 7 << 24; // UDP source i emits its next packet
 export const EV_REBALANCE: u32 = 8 << 24; // periodic event-channel rebalancing
 export const EV_RR: u32 = 9 << 24; // request/response client i sends, or its retransmission timer expires
+export const EV_SCHED_TICK: u32 = 10 << 24; // the credit scheduler's 10 ms tick (index 0: every PCPU at once)
+export const EV_SCHED_SLICE: u32 = 11 << 24; // PCPU i's time slice may have ended
+// With the credit scheduler the VCPU events have kinds of their own, so the engine sends them to
+// the scheduler's handlers and the pinned handlers above stay free of any scheduler test.
+export const EV_VCPU_DONE_CREDIT: u32 = 12 << 24; // as EV_VCPU_DONE, VCPUs sharing PCPUs
+export const EV_VCPU_WAKE_CREDIT: u32 = 13 << 24; // as EV_VCPU_WAKE, VCPUs sharing PCPUs

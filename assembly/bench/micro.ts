@@ -125,7 +125,7 @@ const TASKLET_BATCH: u32 = 8;
 export function mbTaskletInit(): void {
   baseInit(TASKLET_CPUS, 16);
   accountInit(TASKLET_CPUS);
-  vcpuInit(TASKLET_CPUS, 0, 1, 1, 1, TASKLETS, TASKLET_CPUS, 1, 0, 0);
+  vcpuInit(TASKLET_CPUS, 0, 1, 1, 1, TASKLETS, TASKLET_CPUS, 1, 0, 0, false);
   // Both CPUs are busy, so a tasklet_schedule only lists the tasklet (no wake-up event).
   for (let v: u32 = 0; v < TASKLET_CPUS; v++) vcpuStartJob(v, 0, 0, 1000000);
   taskletsInit(TASKLETS);
@@ -170,7 +170,7 @@ export function mbEvtchnInit(): void {
   let rxq: u32 = 4;
   let vifs: u32 = 12;
   let ports = rxq + 2 * vifs + EVT_VCPUS;
-  vcpuInit(EVT_VCPUS, 0, 1, ports, 1, 1, 4, 8, 0, 0);
+  vcpuInit(EVT_VCPUS, 0, 1, ports, 1, 1, 4, 8, 0, 0, false);
   evtchnInit(rxq, vifs, EVT_VCPUS);
   for (let p: u32 = 0; p < nPorts; p++) evtchnBind(p, p & (EVT_VCPUS - 1));
 }

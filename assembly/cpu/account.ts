@@ -76,6 +76,12 @@ export function debtOwed(v: u32): u64 {
   return unchecked(vDebt[v]);
 }
 
+/** Charges the switch that resumes v's paused job (its cycles lengthen that job, which the
+ *  caller extends by the same amount: cpu/vcpu.ts vcpuResume). */
+export function chargeSwitch(v: u32, comp: i32, cycles: u64): void {
+  chargeVcpu(v, comp, cycles);
+}
+
 /** Takes the late-charged cycles v owes (they start its next job). */
 export function debtTake(v: u32): u64 {
   let d = unchecked(vDebt[v]);

@@ -1,17 +1,18 @@
 // VCPUs: run state and the work lists each virtual CPU keeps.
 //
-// Models: every VCPU (dom0's and each guest's) pinned 1:1 to its own PCPU, so a VCPU runs
-// whenever it has work (no Xen credit-scheduler contention; a VCPU sharing a PCPU is rejected
-// by the host's validation). Work waits on per-VCPU lists, as the kernel keeps them per CPU:
-// event-channel ports pending delivery, event sends the current job decided (sent when it
-// ends), the NET_RX poll list, the tasklet list, expired timers and runnable threads. New work
-// on an idle VCPU wakes it (SCHEDOP_block ends; a wake-up event). A VCPU runs one
-// non-preemptible job at a time; which job comes next is model/sched.ts's choice.
-// Left out: VCPU sharing of a PCPU (credit scheduler, BOOST), SMT.
+// Models: the VCPUs of dom0 and of each guest. Work waits on per-VCPU lists, as the kernel
+// keeps them per CPU: event-channel ports pending delivery, event sends the current job decided
+// (sent when it ends), the NET_RX poll list, the tasklet list, expired timers and runnable
+// threads. New work on an idle VCPU wakes it (SCHEDOP_block ends; a wake-up event). A VCPU runs
+// one job at a time that the guest kernel does not interrupt; which job comes next is
+// model/sched.ts's choice. When VCPUs share PCPUs, Xen may take the PCPU away in the middle of a
+// job (a time slice ends, a boosted VCPU wakes up): the job is paused with the cycles it still
+// needs and goes on when the VCPU runs again (the credit scheduler, xen/credit.ts, decides).
+// Left out: SMT.
 
 import { eqPush, eqNow } from "../base/eventq";
 import { fifoNew, fifoPush } from "../base/fifo";
-import { EV_VCPU_DONE, EV_VCPU_WAKE } from "../base/targets";
+import { EV_VCPU_DONE, EV_VCPU_WAKE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT } from "../base/targets";
 import { traceJob } from "../observe/trace";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
@@ -21,6 +22,12 @@ import { debtOwed } from "./account";
 const ST_IDLE: u8 = 0;
 const ST_WAKING: u8 = 1; // a wake-up event is scheduled
 const ST_BUSY: u8 = 2;
+const ST_PAUSED: u8 = 3; // descheduled by Xen in the middle of a job
+
+// Kinds of the wake-up and job-end events, chosen at init: the credit scheduler's when VCPUs share
+// PCPUs, else the pinned ones (model/engine.ts sends each kind to its own handler).
+let wakeKind: u32 = EV_VCPU_WAKE;
+let doneKind: u32 = EV_VCPU_DONE;
 
 export let nVcpus: u32 = 0;
 export let nDom0Vcpus: u32 = 0;
@@ -29,6 +36,8 @@ let vState = new StaticArray<u8>(0);
 export let vJob = new StaticArray<u8>(0);
 export let vJobArg = new StaticArray<u32>(0);
 let vJobEnd = new StaticArray<u64>(0); // cycle at which the current (or last) job ends
+let vJobLeft = new StaticArray<u64>(0); // cycles a paused job still needs
+let vStaleDone = new StaticArray<u32>(0); // job-end events of paused jobs still in the queue
 /** Domain of each VCPU: 0 = dom0, g+1 = guest g. */
 export let vDomain = new StaticArray<u32>(0);
 /** Work lists per VCPU (FIFO ids). */
@@ -49,8 +58,8 @@ export let thrQueued = new StaticArray<u8>(0);
 // upcall, a scheduled NAPI instance or tasklet, a queued thread, an expired timer slot), so a
 // list holds at most what can be bound to its VCPU. dom0 VCPUs may get any dom0 port, NAPI
 // instance, tasklet, kthread or timer (dynamic dispatch moves ports among them); a guest VCPU
-// only its own guest's: the frontend port, the netfront NAPI, the application thread and
-// ksoftirqd, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
+// only its own guest's: the frontend port, the netfront NAPI, the application thread,
+// ksoftirqd and a busy loop, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
 // sends). A guest job notifies only its vif's backend port, at most once per ring (the ring's
 // event index cannot move while the job is composed). Sized per VCPU, not by the model's total:
 // thousands of guests would otherwise cost memory quadratic in their number.
@@ -64,7 +73,7 @@ const GUEST_PORTS: u32 = 1;
 const GUEST_NOTIFIES: u32 = 2;
 const GUEST_NAPIS: u32 = 1;
 const GUEST_TASKLETS: u32 = 0;
-const GUEST_THREADS: u32 = 2;
+const GUEST_THREADS: u32 = 3; // the application, ksoftirqd, the busy loop of a CPU-bound guest
 
 function setLimits(portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32): void {
   dom0Ports = portsTotal;
@@ -78,8 +87,10 @@ function setLimits(portsTotal: u32, napis: u32, tasklets: u32, threads: u32, job
 /** Builds the VCPUs. `guestTimers` bounds the timer slots of one guest's TCP ends. */
 export function vcpuInit(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32,
+  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool,
 ): void {
+  wakeKind = credit ? EV_VCPU_WAKE_CREDIT : EV_VCPU_WAKE;
+  doneKind = credit ? EV_VCPU_DONE_CREDIT : EV_VCPU_DONE;
   nDom0Vcpus = dom0Vcpus;
   nVcpus = dom0Vcpus + guests * guestVcpus;
   setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers);
@@ -88,6 +99,8 @@ export function vcpuInit(
   vJob = freshArray<u8>(n);
   vJobArg = freshArray<u32>(n);
   vJobEnd = freshArray<u64>(n);
+  vJobLeft = freshArray<u64>(n);
+  vStaleDone = freshArray<u32>(n);
   vDomain = freshArray<u32>(n);
   vPending = freshArray<i32>(n);
   vOutbox = freshArray<i32>(n);
@@ -144,7 +157,7 @@ export function vcpuMemory(
 export function vcpuKick(v: u32): void {
   if (unchecked(vState[v]) != ST_IDLE) return;
   unchecked((vState[v] = ST_WAKING));
-  eqPush(eqNow, EV_VCPU_WAKE | v);
+  eqPush(eqNow, wakeKind | v);
 }
 
 /** Starts a job of `kind` on v that takes `cycles`: its end is an engine event. */
@@ -154,7 +167,7 @@ export function vcpuStartJob(v: u32, kind: u8, arg: u32, cycles: u64): void {
   unchecked((vJobEnd[v] = eqNow + cycles));
   unchecked((vState[v] = ST_BUSY));
   traceJob(v, kind, arg, eqNow, cycles);
-  eqPush(eqNow + cycles, EV_VCPU_DONE | v);
+  eqPush(eqNow + cycles, doneKind | v);
 }
 
 /** v has nothing to do: it blocks (SCHEDOP_block) until new work kicks it. */
@@ -167,8 +180,49 @@ export function vcpuBlock(v: u32): void {
  *  charged when a job starts (or late work when it is charged), so the host uses this to cut
  *  jobs at the edges of the measured interval. */
 export function vcpuBusyAfter(v: u32, t: u64): u64 {
+  if (unchecked(vState[v]) == ST_PAUSED) return unchecked(vJobLeft[v]);
   let e = unchecked(vJobEnd[v]);
   return (e > t ? e - t : 0) + debtOwed(v);
+}
+
+// ---- descheduling (shared PCPUs) -------------------------------------------------------------
+
+/** Xen takes v's PCPU away. If v was in the middle of a job, the job is paused with the cycles
+ *  it still needs (its end event, already queued, becomes stale) and true is returned. */
+export function vcpuPause(v: u32): bool {
+  if (unchecked(vState[v]) != ST_BUSY) return false;
+  let e = unchecked(vJobEnd[v]);
+  unchecked((vJobLeft[v] = e > eqNow ? e - eqNow : 0));
+  unchecked((vStaleDone[v] = unchecked(vStaleDone[v]) + 1));
+  unchecked((vState[v] = ST_PAUSED));
+  return true;
+}
+
+/** Whether v is blocked (SCHEDOP_block: no work, off its PCPU). */
+export function vcpuIsBlocked(v: u32): bool {
+  return unchecked(vState[v]) == ST_IDLE;
+}
+
+export function vcpuIsPaused(v: u32): bool {
+  return unchecked(vState[v]) == ST_PAUSED;
+}
+
+/** v runs again: its paused job goes on after `switchCycles` of switching to it. */
+export function vcpuResume(v: u32, switchCycles: u64): void {
+  let left = unchecked(vJobLeft[v]);
+  unchecked((vJobEnd[v] = eqNow + switchCycles + left));
+  unchecked((vState[v] = ST_BUSY));
+  traceJob(v, unchecked(vJob[v]), unchecked(vJobArg[v]), eqNow, switchCycles + left);
+  eqPush(eqNow + switchCycles + left, doneKind | v);
+}
+
+/** A job-end event of v arrived: true if it belongs to a job that was paused since (ignore it).
+ *  A paused job's old end event always comes before the end event of its resumption. */
+export function vcpuStaleDone(v: u32): bool {
+  let n = unchecked(vStaleDone[v]);
+  if (n == 0) return false;
+  unchecked((vStaleDone[v] = n - 1));
+  return true;
 }
 
 // ---- work arrival ----------------------------------------------------------------------------

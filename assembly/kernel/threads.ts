@@ -7,6 +7,7 @@
 
 export let nKthreads: u32 = 0;
 export let nAppThreads: u32 = 0;
+export let hogThreadBase: u32 = 0;
 
 export function threadIdsInit(groups: u32, guests: u32): void {
   nKthreads = groups;
@@ -20,5 +21,10 @@ export function appThreadId(g: u32): u32 {
   return nKthreads + g;
 }
 export function threadCount(vcpus: u32): u32 {
-  return nKthreads + nAppThreads + vcpus;
+  hogThreadBase = nKthreads + nAppThreads + vcpus;
+  return nKthreads + nAppThreads + 2 * vcpus;
+}
+/** The busy-loop thread of VCPU v (valid after threadCount). */
+export function hogThreadId(v: u32): u32 {
+  return hogThreadBase + v;
 }

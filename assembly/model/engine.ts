@@ -17,7 +17,7 @@ import { eqInit, eqMemory, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflo
 import { fifoInit, fifoTableMemory, fifoOverflow } from "../base/fifo";
 import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
-  EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR,
+  EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR, EV_SCHED_TICK, EV_SCHED_SLICE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT,
 } from "../base/targets";
 import { pktInit, pktMemory, pktExhausted, pktUnits } from "../packet";
 import { flowsInit, flowsMemory, flowDirRx, flowGuest } from "../flows";
@@ -49,7 +49,9 @@ import { rrInit, rrMemory, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispatch";
 import { sampleNext, samplerTake } from "../observe/sampler";
 import { traceNeedsDrain } from "../observe/trace";
-import { vcpuOnDone, vcpuOnWake } from "./sched";
+import { vcpuOnDone, vcpuOnWake, schedInit, pcpuOnSlice, schedOnTick, vcpuOnDoneCredit, vcpuOnWakeCredit } from "./sched";
+import { creditInit } from "../xen/credit";
+import { hogInit, hogStartAll } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
 
 let ready: bool = false;
@@ -188,7 +190,8 @@ export function engineInit(base: usize): u32 {
   flowsInit(flows, udp, cfgU32(L.CFG_RR_SESSIONS));
   threadIdsInit(G, N);
   accountInit(V);
-  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N, guestTimers);
+  let credit = cfgU32(L.CFG_SCHED_CREDIT) != 0;
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N, guestTimers, credit);
   softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
   taskletsInit(2 * G);
   napiInit(napis);
@@ -217,7 +220,11 @@ export function engineInit(base: usize): u32 {
   udpInit();
   rrInit(N);
   dispatchInit();
+  hogInit(V);
+  schedInit(credit);
+  if (credit) creditInit();
   startFlows(N, flows);
+  hogStartAll(V);
   udpStartAll();
   rrStartAll();
   if (<u64>(heapTop() - top0) != need) setInvariantError(INVARIANT_MEMORY_LAYOUT);
@@ -310,6 +317,18 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
         break;
       case EV_RR >> EV_KIND_SHIFT:
         rrOnEvent(idx);
+        break;
+      case EV_SCHED_SLICE >> EV_KIND_SHIFT:
+        pcpuOnSlice(idx);
+        break;
+      case EV_SCHED_TICK >> EV_KIND_SHIFT:
+        schedOnTick();
+        break;
+      case EV_VCPU_DONE_CREDIT >> EV_KIND_SHIFT:
+        vcpuOnDoneCredit(idx);
+        break;
+      case EV_VCPU_WAKE_CREDIT >> EV_KIND_SHIFT:
+        vcpuOnWakeCredit(idx);
         break;
       default:
         break;

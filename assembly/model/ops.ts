@@ -12,7 +12,7 @@ import {
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, timerKind, timerArg } from "../kernel/timers";
-import { nKthreads, nAppThreads } from "../kernel/threads";
+import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
 import { PORT_PIRQ, PORT_NB, PORT_NF, portKindOf, portArgOf } from "../xen/evtchn";
 import { nicIrqStart, nicIsr, nicPollStart, nicPollFinish } from "../hw/nic";
 import { backlogPollStart, backlogPollFinish } from "../dom0/bridge";
@@ -25,6 +25,7 @@ import {
   netfrontInterruptStart, netfrontInterruptFinish, netfrontPollStart, netfrontPollFinish, netfrontFlushStaged,
 } from "../netfront/netfront";
 import { appStart, appFinish, appHasWork } from "../guest/stack";
+import { hogStart, hogHasWork } from "../guest/hog";
 import { tcpOnRto } from "../traffic/tcp/rto";
 import { tcpDelackFire } from "../traffic/tcp/receiver";
 
@@ -120,6 +121,7 @@ export function opsTaskletFinish(v: u32, t: u32): void {
 export function opsThreadStart(v: u32, t: u32): bool {
   if (t < nKthreads) return netbackKthreadStart(v, t);
   if (t < nKthreads + nAppThreads) return appStart(v, t - nKthreads);
+  if (t >= hogThreadBase) return hogStart(v);
   return false;
 }
 
@@ -132,6 +134,7 @@ export function opsThreadFinish(v: u32, t: u32): void {
 export function opsThreadRunnable(t: u32): bool {
   if (t < nKthreads) return netbackKthreadHasWork(t);
   if (t < nKthreads + nAppThreads) return appHasWork(t - nKthreads);
+  if (t >= hogThreadBase) return hogHasWork(t - hogThreadBase);
   return false;
 }
 

@@ -21,20 +21,36 @@
 //
 // Each job has a start (decides and charges its work) and a finish (applies its effects at the
 // job's end); the work itself is reached through model/ops.ts.
+//
+// Which VCPU a PCPU runs: when every VCPU has a PCPU of its own and no cap (the host decides at
+// init: CFG_SCHED_CREDIT = 0), a woken VCPU runs at once and nothing else is done: vcpuOnWake and
+// vcpuOnDone handle the pinned VCPU events and test nothing about a scheduler. Otherwise the VCPU
+// events are of the credit kinds (cpu/vcpu.ts picks them at init), handled by vcpuOnWakeCredit
+// and vcpuOnDoneCredit, and the
+// credit scheduler (xen/credit.ts) decides, and this file applies its decisions: a VCPU switched
+// out in the middle of a job has the job paused (cpu/vcpu.ts); a VCPU switched in resumes its
+// paused job or, woken from a block, starts with the switch itself as a job. A switch from the
+// idle VCPU costs COST_VCPU_WAKE (as in the pinned case); from another VCPU, COST_CTX_SWITCH.
+// Both are charged to the VCPU switched in (Xen time spent on its behalf).
 // Left out: hardirq nesting, CFS weights between threads (turns are round-robin per job).
 
 import {
   COMP_XEN, COMP_SOFTIRQ, COST_VCPU_WAKE, ST_VCPU_WAKEUPS, ST_UPCALLS, COST_XEN_UPCALL, COST_TIMER,
-  COST_EVTCHN_SEND, ST_HYPERCALLS, GS_EVENTS_IN,
+  COST_EVTCHN_SEND, ST_HYPERCALLS, GS_EVENTS_IN, COST_CTX_SWITCH, ST_CTX_SWITCHES, ST_SCHED_PREEMPTIONS,
+  VS_SWITCHES_IN,
 } from "../../src/abi/layout";
 import { cost } from "../config";
-import { statInc, statAdd, guestStatAdd } from "../stats";
+import { statInc, statAdd, guestStatAdd, recordVcpuNoWait, vcpuStatAdd } from "../stats";
 import { fifoLen, fifoPush, fifoPop } from "../base/fifo";
-import { charge, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
+import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
 import {
   vJob, vJobArg, vDomain, vPending, vOutbox, vTimers, vThreads, vJobItems, vKsoftirqd, thrQueued,
-  vcpuStartJob, vcpuBlock, threadQueue,
+  vcpuStartJob, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
 } from "../cpu/vcpu";
+import {
+  creditWake, creditBlock, creditSchedule, creditCurrent, creditProcessor, creditOnSlice, creditOnTick,
+  creditTickledDone, tickled, nTickled, creditWaiting, creditWaitFrom,
+} from "../xen/credit";
 import { evtchnSend, portPendingClear } from "../xen/evtchn";
 import {
   softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqChargeEntry, softirqDeferred,
@@ -61,11 +77,89 @@ const J_THREAD: u8 = 7;
   vcpuStartJob(v, kind, arg, jobCycles);
 }
 
-/** Event handler: a blocked VCPU is scheduled in (Xen wakes it and switches to it). */
+/** Whether the credit scheduler decides (VCPUs share PCPUs, or a cap applies); set at init. */
+let schedCredit: bool = false;
+
+export function schedInit(credit: bool): void {
+  schedCredit = credit;
+}
+
+/** Event handler: a blocked VCPU was woken; its own PCPU is idle, so Xen switches to it at once. */
 export function vcpuOnWake(v: u32): void {
   statInc(ST_VCPU_WAKEUPS);
+  recordVcpuNoWait(v);
   jobBegin(v, 0);
   charge(COMP_XEN, <u64>cost(COST_VCPU_WAKE));
+  startJob(v, J_WAKE, 0);
+}
+
+/** Cycles before cycle t of the wait v is in (runnable, no PCPU); 0 when it is not waiting. */
+export function vcpuWaitBefore(v: u32, t: u64): u64 {
+  if (!schedCredit || !creditWaiting(v)) return 0;
+  let from = creditWaitFrom(v);
+  return t > from ? t - from : 0;
+}
+
+/** Event handler, VCPUs sharing PCPUs: a blocked VCPU was woken (Xen's vcpu_wake). */
+export function vcpuOnWakeCredit(v: u32): void {
+  creditWake(v);
+  runTickled();
+}
+
+/** Event handler, VCPUs sharing PCPUs: a job of v ended, unless it was paused since (a stale end);
+ *  if v then blocks, its PCPU reschedules. */
+export function vcpuOnDoneCredit(v: u32): void {
+  if (vcpuStaleDone(v)) return;
+  vcpuOnDone(v);
+  if (vcpuIsBlocked(v)) {
+    creditBlock(v);
+    pcpuSchedule(creditProcessor(v));
+    runTickled();
+  }
+}
+
+/** Event handler: PCPU p's time slice timer. */
+export function pcpuOnSlice(p: u32): void {
+  if (creditOnSlice(p)) pcpuSchedule(p);
+}
+
+/** Event handler: the credit scheduler's tick. */
+export function schedOnTick(): void {
+  creditOnTick();
+  runTickled();
+}
+
+/** Runs the schedule of every PCPU the last decision tickled (SCHEDULE_SOFTIRQ). */
+function runTickled(): void {
+  for (let i: u32 = 0; i < nTickled; i++) pcpuSchedule(unchecked(tickled[i]));
+  creditTickledDone();
+}
+
+/** PCPU p reschedules: switch from its current VCPU to the one the credit scheduler picks. */
+function pcpuSchedule(p: u32): void {
+  let prev = creditCurrent(p);
+  let next = creditSchedule(p);
+  if (next == prev) return;
+  if (prev >= 0 && vcpuPause(<u32>prev)) statInc(ST_SCHED_PREEMPTIONS);
+  if (next < 0) return;
+  let v = <u32>next;
+  let c: u64 = 0;
+  if (prev < 0) {
+    c = <u64>cost(COST_VCPU_WAKE);
+  } else {
+    c = <u64>cost(COST_CTX_SWITCH);
+    statInc(ST_CTX_SWITCHES);
+    vcpuStatAdd(v, VS_SWITCHES_IN, 1);
+  }
+  if (vcpuIsPaused(v)) {
+    chargeSwitch(v, COMP_XEN, c);
+    vcpuResume(v, c);
+    return;
+  }
+  // Woken from a block: switching to it is its first job.
+  statInc(ST_VCPU_WAKEUPS);
+  jobBegin(v, 0);
+  charge(COMP_XEN, c);
   startJob(v, J_WAKE, 0);
 }
 

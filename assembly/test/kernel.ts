@@ -22,7 +22,7 @@ export { counter };
 export function setup(vcpus: u32, tasklets: u32, napis: u32, weight: u32, budget: u32, restarts: u32, timers: u32): void {
   worldInit(2, vcpus);
   accountInit(vcpus);
-  vcpuInit(vcpus, 0, 1, 16, napis, tasklets, 4 + vcpus, 16, 4, 0);
+  vcpuInit(vcpus, 0, 1, 16, napis, tasklets, 4 + vcpus, 16, 4, 0, false);
   for (let v: u32 = 0; v < vcpus; v++) vcpuStartJob(v, 0, 0, 1000000);
   taskletsInit(tasklets);
   for (let t: u32 = 0; t < tasklets; t++) taskletAdd(TASKLET_NB_RX, t);

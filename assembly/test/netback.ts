@@ -46,7 +46,7 @@ export function setup(qdiscLen: u32): void {
   flowsInit(1, 0, 0); // TCP flow 0 belongs to guest 0
   accountInit(2);
   threadIdsInit(1, 1);
-  vcpuInit(1, 1, 1, 8, 4, 2, 8, 8, 2, 8);
+  vcpuInit(1, 1, 1, 8, 4, 2, 8, 8, 2, 8, false);
   vcpuStartJob(0, 0, 0, 1000000);
   taskletsInit(2);
   napiInit(1);

@@ -91,7 +91,27 @@ export const CFG_OFF_G2G_SENDER = 70; // [guest-to-guest flows] sending guest of
 export const CFG_RR_SESSIONS = 71; // request/response sessions (external client -> guest server)
 export const CFG_OFF_RR = 72; // [sessions * RR_REC] session records
 export const CFG_TCP_LOW_LATENCY = 73; // 1: net.ipv4.tcp_low_latency, TCP data processed in softirq (no prequeue)
-export const CFG_COUNT = 74;
+// Shared PCPUs and the Xen credit scheduler (assembly/xen/credit.ts).
+export const CFG_PCPUS = 74; // physical CPUs
+export const CFG_SCHED_CREDIT = 75; // 1: the credit scheduler runs; 0: every VCPU alone on its own PCPU (bypass)
+export const CFG_SCHED_TICK = 76; // credit scheduler tick, cycles (10 ms)
+export const CFG_SCHED_TSLICE = 77; // credit scheduler time slice, cycles (30 ms)
+export const CFG_SCHED_CREDIT_CYCLES = 78; // cycles one credit stands for (0.1 ms)
+export const CFG_AFFINITY_WORDS = 79; // 32-bit words of one VCPU's affinity mask (ceil(pcpus / 32))
+export const CFG_OFF_VCPU_SCHED = 80; // [vcpus * VSC_REC] per-VCPU scheduling records
+export const CFG_OFF_VCPU_AFFINITY = 81; // [vcpus * CFG_AFFINITY_WORDS] affinity masks, 32 PCPUs a word
+export const CFG_OFF_DOM_SCHED = 82; // [(1 + guests) * DSC_REC] per-domain credit parameters, dom0 first
+export const CFG_COUNT = 83;
+
+// Per-VCPU scheduling record fields.
+export const VSC_PCPU = 0; // PCPU the VCPU starts on
+export const VSC_HOG_QUANTUM = 1; // cycles of one CPU-bound job of the guest's busy loop (0: no busy loop)
+export const VSC_REC = 2;
+
+// Per-domain credit scheduler record fields.
+export const DSC_WEIGHT = 0; // credit weight (1..65535)
+export const DSC_CAP = 1; // cap, percent of one PCPU (0: none)
+export const DSC_REC = 2;
 
 // Request/response session record fields.
 export const RR_GUEST = 0;
@@ -145,7 +165,8 @@ export const COST_TIMER = 33; // one timer expiry handled in softirq context
 export const COST_KTHREAD_WAKE = 34; // waking a kernel thread (IPI-free part, runqueue)
 export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcpu + irq affinity)
 export const COST_STACK_RX_DEMUX = 36; // guest ip_rcv .. tcp_v4_rcv socket lookup, per skb the softirq prequeues
-export const COST_COUNT = 37;
+export const COST_CTX_SWITCH = 37; // a PCPU switching from one VCPU to another (schedule + context switch)
+export const COST_COUNT = 38;
 
 // ---- event kinds: the top byte of an event target (the EV_* of assembly/base/targets.ts) ----
 export const EVK_VCPU_DONE = 1; // the job running on a VCPU finished
@@ -157,6 +178,10 @@ export const EVK_TIMER = 6; // a timer slot may have expired
 export const EVK_UDP = 7; // a UDP source emits its next packet
 export const EVK_REBALANCE = 8; // periodic event-channel rebalancing
 export const EVK_RR = 9; // a request/response client sends, or its retransmission timer expires
+export const EVK_SCHED_TICK = 10; // the credit scheduler's tick
+export const EVK_SCHED_SLICE = 11; // a PCPU's time slice may have ended
+export const EVK_VCPU_DONE_CREDIT = 12; // as EVK_VCPU_DONE, VCPUs sharing PCPUs
+export const EVK_VCPU_WAKE_CREDIT = 13; // as EVK_VCPU_WAKE, VCPUs sharing PCPUs
 export const EVK_SLOTS = 16; // kinds the per-kind event counters have room for (codes 0..15)
 
 // ---- counters region (u64) ----
@@ -241,10 +266,16 @@ export const ST_TCP_RTT_SAMPLES = 73;
 export const ST_RR_TRANSACTIONS = 74; // request/response transactions completed (requests sent after warm-up)
 export const ST_RR_LAT_SUM = 75; // their transaction times, cycles
 export const ST_RR_RETRANS = 76; // requests sent again after a retransmission timeout
+export const ST_CTX_SWITCHES = 77; // a PCPU switched from one VCPU to another (credit scheduler)
+export const ST_SCHED_PREEMPTIONS = 78; // a running VCPU was descheduled with its work unfinished
+export const ST_SCHED_STEALS = 79; // a PCPU took a runnable VCPU from another PCPU's run queue
+export const ST_SCHED_PARKS = 80; // a capped VCPU was parked (paused until it earns credit again)
+export const ST_SCHED_BOOST_PREEMPTIONS = 81; // a VCPU woken while UNDER (boosted) preempted a running VCPU
+export const ST_SCHED_BOOST_PREEMPT_OVER = 82; // ... one that had used up its credit (OVER)
 // Engine events executed, by kind: EVK_SLOTS words, word k counting the events of kind k (the EVK_*
 // codes below). Their sum is ST_EVENTS.
-export const ST_EVENTS_BY_KIND = 77;
-export const ST_COUNT = 93; // ST_EVENTS_BY_KIND + EVK_SLOTS
+export const ST_EVENTS_BY_KIND = 83;
+export const ST_COUNT = 99; // ST_EVENTS_BY_KIND + EVK_SLOTS
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application
@@ -291,6 +322,17 @@ export const MEM_NETBACK = 7; // netback queues, pending rings, vif qdiscs
 export const MEM_GUEST = 8; // netfront queues, LRO, guest UDP sockets and application batches
 export const MEM_OTHER = 9; // counters, FIFO table, timers, tasklets, NAPI, flows, traffic sources
 export const MEM_COUNT = 10;
+
+// Per-VCPU scheduling counters (block of VS_COUNT per VCPU, after the latency histograms): time
+// runnable but not running, and the histogram of each wait from runnable to running.
+export const VS_STEAL = 0; // cycles the VCPU had work but no PCPU (on a run queue, or parked by its cap)
+export const VS_WAITS = 1; // waits that ended (the VCPU got its PCPU), a zero wait included
+export const VS_WAIT_SUM = 2; // their lengths, cycles
+export const VS_WAIT_MAX = 3; // longest wait that ended after the warm-up, cycles
+export const VS_SWITCHES_IN = 4; // times a PCPU switched to this VCPU from another VCPU
+export const VS_HIST = 5; // first of VS_WAIT_BUCKETS log-linear buckets (as the latency histograms)
+export const VS_WAIT_BUCKETS = 512; // covers waits up to 2^35 cycles; longer ones go to the last bucket
+export const VS_COUNT = 517;
 
 // Stop reasons returned by run().
 export const STOP_LIMIT_CYCLE = 1; // reached the requested cycle

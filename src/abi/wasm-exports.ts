@@ -179,6 +179,13 @@ export interface WasmExports {
    */
   vcpuBusyAfter(v: number, t: bigint): bigint;
   /**
+   * assembly/model/sched/vcpuWaitBefore
+   * @param v `u32`
+   * @param t `u64`
+   * @returns `u64`
+   */
+  vcpuWaitBefore(v: number, t: bigint): bigint;
+  /**
    * assembly/observe/sampler/samplerInit
    * @param nGuests `u32`
    * @param interval `u64`

@@ -69,6 +69,14 @@ const PROFILE_FIELDS: Readonly<Record<string, Field>> = {
   ratePps: RATE,
   process: PROCESS,
   payloadBytes: PAYLOAD,
+  quantumUs: {
+    schema: z
+      .number()
+      .min(1)
+      .max(1e6)
+      .meta({ description: "cpu-hog: application time of one turn of the busy loop, us (default 100)." }),
+    allowed: "a time from 1 to 1e6 us",
+  },
 };
 const RR_STREAMS = streams("sessions");
 export const PROFILE_KEYS = ["guests", "kind", ...Object.keys(PROFILE_FIELDS).filter((k) => k !== "guests")];
@@ -81,6 +89,7 @@ const KIND_FIELDS: Readonly<Record<ProfileKind, { required: string[]; optional: 
   "tcp-to-guest": { required: ["peer"], optional: ["streams"] },
   "udp-rx": { required: ["ratePps", "process", "payloadBytes"], optional: [] },
   rr: { required: [], optional: ["streams", "requestBytes", "responseBytes", "thinkUs"] },
+  "cpu-hog": { required: [], optional: ["quantumUs"] },
   idle: { required: [], optional: [] },
 };
 
@@ -108,7 +117,7 @@ export const TRAFFIC_PROFILE = z.discriminatedUnion(
 
 /**
  * Fills the defaults of a validated profile in place: one stream (or session) for the TCP kinds,
- * and netperf TCP_RR's 1-byte request and response with no think time for rr.
+ * netperf TCP_RR's 1-byte request and response with no think time for rr, 100 us turns for cpu-hog.
  */
 export function fillProfileDefaults(p: TrafficProfile): void {
   if (p.kind === "rr" || p.kind === "tcp-rx" || p.kind === "tcp-tx" || p.kind === "tcp-to-guest") p.streams ??= 1;
@@ -117,4 +126,7 @@ export function fillProfileDefaults(p: TrafficProfile): void {
     p.responseBytes ??= 1;
     p.thinkUs ??= 0;
   }
+  // A busy loop on every VCPU of the guest; 100 us turns keep its delay to the guest's own
+  // interrupts small against network latencies (assembly/guest/hog.ts).
+  if (p.kind === "cpu-hog") p.quantumUs ??= 100;
 }

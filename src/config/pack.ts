@@ -7,6 +7,7 @@ import * as L from "../abi/layout.js";
 import * as E from "../abi/enums.js";
 import { PARAMS, type ParamSpec } from "./params.js";
 import type { ResolvedConfig, UdpSourceConfig } from "./schema.js";
+import { needsCreditScheduler, vcpuAffinity, vcpuStartPcpu } from "./placement.js";
 
 /** Sizes the model derives from the configuration (also reported in results). */
 export interface Derived {
@@ -28,6 +29,10 @@ export interface Derived {
   vcpusTotal: number;
   warmupCycles: number;
   endCycles: number;
+  /** Whether the credit scheduler runs (VCPUs may share PCPUs, or a cap is set). */
+  creditScheduler: boolean;
+  /** 32-bit words of one VCPU's affinity mask. */
+  affinityWords: number;
 }
 
 export interface PoolTerm {
@@ -46,7 +51,14 @@ export interface RrSession {
   thinkUs: number;
 }
 
-export function guestTraffic(r: ResolvedConfig): { rx: number[]; tx: number[]; g2gSenders: number[][]; udp: UdpSourceConfig[]; rr: RrSession[] } {
+export function guestTraffic(r: ResolvedConfig): {
+  rx: number[];
+  tx: number[];
+  g2gSenders: number[][];
+  udp: UdpSourceConfig[];
+  rr: RrSession[];
+  hogQuantumUs: number[];
+} {
   const N = r.guests.count;
   const rx = Array.from({ length: N }, () => r.traffic.rxStreamsPerGuest);
   const tx = Array.from({ length: N }, () => r.traffic.txStreamsPerGuest);
@@ -54,6 +66,7 @@ export function guestTraffic(r: ResolvedConfig): { rx: number[]; tx: number[]; g
   const g2gSenders = Array.from({ length: N }, (): number[] => []);
   const udp = [...r.traffic.udp];
   const rr: RrSession[] = [];
+  const hogQuantumUs = Array.from({ length: N }, () => 0);
   for (const p of r.traffic.profiles) {
     for (const g of p.guests) {
       if (p.kind === "tcp-rx") rx[g]! += p.streams!;
@@ -62,10 +75,10 @@ export function guestTraffic(r: ResolvedConfig): { rx: number[]; tx: number[]; g
       else if (p.kind === "udp-rx") udp.push({ guest: g, ratePps: p.ratePps!, process: p.process!, payloadBytes: p.payloadBytes! });
       else if (p.kind === "rr") {
         for (let k = 0; k < p.streams!; k++) rr.push({ guest: g, requestBytes: p.requestBytes!, responseBytes: p.responseBytes!, thinkUs: p.thinkUs! });
-      }
+      } else if (p.kind === "cpu-hog") hogQuantumUs[g] = p.quantumUs!;
     }
   }
-  return { rx, tx, g2gSenders, udp, rr };
+  return { rx, tx, g2gSenders, udp, rr, hogQuantumUs };
 }
 
 export function derive(r: ResolvedConfig): Derived {
@@ -101,7 +114,10 @@ export function derive(r: ResolvedConfig): Derived {
   ];
   const poolPackets = poolTerms.reduce((a, x) => a + x.packets, 0) + 4096;
   const timers = flows * 2 + N;
-  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) + 1024;
+  // With the credit scheduler: a tick, a slice timer per PCPU, and the stale job-end events of
+  // paused jobs (one per pause until the job's old end time passes; a few per VCPU).
+  const sched = needsCreditScheduler(r) ? 1 + r.cpu.pcpus + 64 * vcpusTotal : 0;
+  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) + 1024 + sched;
   // The port whose guests hold the most: their windows and rings (guest g is on port g % ports).
   const perPort = new Array<number>(r.nic.ports).fill(0);
   for (let g = 0; g < N; g++) perPort[g % r.nic.ports]! += flowsOf(g) * windowSegs + 2 * 256;
@@ -113,7 +129,9 @@ export function derive(r: ResolvedConfig): Derived {
   const links = 2 * r.nic.ports * (1 + r.clients.perPort);
   const warmupCycles = Math.round((r.warmupMs / 1e3) * cpuHz);
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
-  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, poolTerms, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles };
+  const creditScheduler = needsCreditScheduler(r);
+  const affinityWords = Math.ceil(r.cpu.pcpus / 32);
+  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, poolTerms, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles, creditScheduler, affinityWords };
 }
 
 /** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */
@@ -181,6 +199,12 @@ export const DERIVED_SLOTS: ReadonlyArray<readonly [slot: number, value: (d: Der
   [L.CFG_TX_STREAMS_PER_GUEST, (_, t) => Math.max(...sendsPerGuest(t))],
   [L.CFG_UDP_SOURCES, (_, t) => t.udp.length],
   [L.CFG_RR_SESSIONS, (_, t) => t.rr.length],
+  // The credit scheduler's constants (sources.md F6): 10 ms tick, 30 ms slice, 10 credits per ms.
+  [L.CFG_SCHED_TICK, (d) => Math.round(0.01 * d.cpuHz)],
+  [L.CFG_SCHED_TSLICE, (d) => Math.round(0.03 * d.cpuHz)],
+  [L.CFG_SCHED_CREDIT_CYCLES, (d) => Math.round(1e-4 * d.cpuHz)],
+  [L.CFG_SCHED_CREDIT, (d) => (d.creditScheduler ? 1 : 0)],
+  [L.CFG_AFFINITY_WORDS, (d) => d.affinityWords],
 ];
 
 /** A parameter's value, encoded for its slot (see Encoding in params.ts). */
@@ -269,6 +293,31 @@ export function packConfig(
       }),
     ],
   ];
+  // Scheduling: each VCPU's start PCPU and busy-loop quantum, its affinity as 32-bit masks, and
+  // each domain's weight and cap.
+  const words = d.affinityWords;
+  const guestOf = (v: number): number => (v < r.dom0.vcpus ? -1 : Math.floor((v - r.dom0.vcpus) / r.guests.vcpus));
+  const vcpuSched = vcpuStartPcpu(r).flatMap((pc, v) => {
+    const g = guestOf(v);
+    const hogUs = g < 0 ? 0 : traffic.hogQuantumUs[g]!;
+    const rec = new Array<number>(L.VSC_REC).fill(NaN);
+    rec[L.VSC_PCPU] = pc;
+    rec[L.VSC_HOG_QUANTUM] = Math.round((hogUs / 1e6) * d.cpuHz);
+    return rec;
+  });
+  const affinityWords = vcpuAffinity(r).flatMap((aff) => {
+    const m = new Array<number>(words).fill(0);
+    for (const pc of aff) m[pc >>> 5] = (m[pc >>> 5]! | (1 << (pc & 31))) >>> 0;
+    return m;
+  });
+  const domRec = (weight: number, cap: number): number[] => {
+    const rec = new Array<number>(L.DSC_REC).fill(NaN);
+    rec[L.DSC_WEIGHT] = weight;
+    rec[L.DSC_CAP] = cap;
+    return rec;
+  };
+  const domSched = [domRec(r.dom0.weight, r.dom0.capPercent), ...r.guests.weights!.map((w, g) => domRec(w, r.guests.capsPercent![g]!))].flat();
+  tables.push([L.CFG_OFF_VCPU_SCHED, vcpuSched], [L.CFG_OFF_VCPU_AFFINITY, affinityWords], [L.CFG_OFF_DOM_SCHED, domSched]);
   const scalars = Math.max(...Object.values(slots)) + 1;
   const b = new Float64Array(scalars + tables.reduce((a, [, t]) => a + t.length, 0)).fill(NaN);
   const put = (slot: number, v: number, by: string): void => {

@@ -90,3 +90,20 @@ PRESETS["mixed-workload"] = {
 };
 
 export const presetNames: readonly string[] = Object.keys(PRESETS);
+
+PRESETS["dom0-shared-pcpus"] = {
+  description:
+    "The paper's baseline with dom0 sharing its PCPUs: four more guests, each running a CPU-bound busy loop, pinned to dom0's PCPUs 0-3; Xen's credit scheduler shares each PCPU between a dom0 VCPU and a busy guest (equal weights), so the saturated dom0 VCPU0 gets about half its PCPU.",
+  config: {
+    ...paperBase,
+    guests: { count: 8, vcpus: 1, pcpus: [[4], [5], [6], [7], [0], [1], [2], [3]] },
+    traffic: {
+      rxStreamsPerGuest: 0,
+      txStreamsPerGuest: 0,
+      profiles: [
+        { guests: [0, 1, 2, 3], kind: "tcp-rx", streams: 1 },
+        { guests: [4, 5, 6, 7], kind: "cpu-hog" },
+      ],
+    },
+  },
+};

@@ -1,18 +1,19 @@
-// Relations between fields that no single field's range can express: enough PCPUs for every
-// VCPU, pinning (explicit or filled in, each PCPU used once), netback groups and their placement,
-// netfront's rx_target bounds, per-port lists as long as the ports, guest indices in range.
-// Computed fields (pinning, group map, kthread VCPUs, groups = 0) are filled in here.
+// Relations between fields that no single field's range can express: VCPU placement, affinity,
+// weights and caps (placement.ts), netback groups and their placement, netfront's rx_target
+// bounds, per-port lists as long as the ports, guest indices in range. Computed fields (start
+// PCPUs, weights, caps, group map, kthread VCPUs, groups = 0) are filled in here.
 
 import { ConfigError } from "./error.js";
 import { fillProfileDefaults } from "./items.js";
 import type { ResolvedConfig } from "./types.js";
+import { resolvePlacement } from "./placement.js";
 
 export function checkRelations(r: ResolvedConfig): void {
   if (r.links.portDelayNs !== null && r.links.portDelayNs.length !== r.nic.ports) {
     const allowed = `${r.nic.ports} delays in ns (one per port, nic.ports) or null`;
     throw new ConfigError("links.portDelayNs", r.links.portDelayNs, allowed);
   }
-  checkPinning(r);
+  resolvePlacement(r);
   checkNetback(r);
   const nf = r.netfront;
   if (!(nf.rxTargetMin <= nf.rxTargetDefault && nf.rxTargetDefault <= nf.rxTargetMax)) {
@@ -40,47 +41,6 @@ export function checkRelations(r: ResolvedConfig): void {
     throw new ConfigError("tcp.mtuBytes", r.tcp.mtuBytes, "an MTU leaving room for TCP payload");
   }
   checkTraffic(r);
-}
-
-function checkPinning(r: ResolvedConfig): void {
-  const D = r.dom0.vcpus;
-  const N = r.guests.count;
-  const P = r.cpu.pcpus;
-  const totalVcpus = D + N * r.guests.vcpus;
-  if (totalVcpus > P) {
-    const allowed =
-      `at least ${totalVcpus} (dom0.vcpus + guests.count * guests.vcpus; ` + "every VCPU is pinned to its own PCPU)";
-    throw new ConfigError("cpu.pcpus", P, allowed);
-  }
-  // Pinning: explicit or sequential, every PCPU used once.
-  if (r.dom0.pcpus === null) r.dom0.pcpus = Array.from({ length: D }, (_, i) => i);
-  if (r.dom0.pcpus.length !== D) throw new ConfigError("dom0.pcpus", r.dom0.pcpus, `${D} PCPU ids (one per dom0 VCPU)`);
-  if (r.guests.pcpus === null) {
-    let next = 0;
-    const used = new Set(r.dom0.pcpus);
-    r.guests.pcpus = Array.from({ length: N }, () =>
-      Array.from({ length: r.guests.vcpus }, () => {
-        while (used.has(next)) next++;
-        used.add(next);
-        return next++;
-      }),
-    );
-  }
-  if (r.guests.pcpus.length !== N) throw new ConfigError("guests.pcpus", r.guests.pcpus, `${N} arrays (one per guest)`);
-  const seen = new Map<number, string>();
-  const pin = (field: string, pc: number): void => {
-    if (pc >= P) throw new ConfigError(field, pc, `a PCPU id from 0 to ${P - 1} (cpu.pcpus = ${P})`);
-    const other = seen.get(pc);
-    if (other) throw new ConfigError(field, pc, `a PCPU not already used by ${other} (VCPUs are pinned 1:1)`);
-    seen.set(pc, field);
-  };
-  r.dom0.pcpus.forEach((pc, i) => pin(`dom0.pcpus[${i}]`, pc));
-  r.guests.pcpus.forEach((row, g) => {
-    if (row.length !== r.guests.vcpus) {
-      throw new ConfigError(`guests.pcpus[${g}]`, row, `${r.guests.vcpus} PCPU ids (guests.vcpus)`);
-    }
-    row.forEach((pc, j) => pin(`guests.pcpus[${g}][${j}]`, pc));
-  });
 }
 
 /** Netback groups and their placement. */

@@ -13,8 +13,16 @@ export interface UdpSourceConfig {
   payloadBytes: number;
 }
 
-export type ProfileKind = "tcp-rx" | "tcp-tx" | "tcp-to-guest" | "udp-rx" | "rr" | "idle";
-export const PROFILE_KINDS: readonly ProfileKind[] = ["tcp-rx", "tcp-tx", "tcp-to-guest", "udp-rx", "rr", "idle"];
+export type ProfileKind = "tcp-rx" | "tcp-tx" | "tcp-to-guest" | "udp-rx" | "rr" | "cpu-hog" | "idle";
+export const PROFILE_KINDS: readonly ProfileKind[] = [
+  "tcp-rx",
+  "tcp-tx",
+  "tcp-to-guest",
+  "udp-rx",
+  "rr",
+  "cpu-hog",
+  "idle",
+];
 
 /** Traffic of a group of guests (traffic.profiles[]); fields not used by its kind stay absent. */
 export interface TrafficProfile {
@@ -32,12 +40,20 @@ export interface TrafficProfile {
   ratePps?: number;
   process?: "constant" | "poisson";
   payloadBytes?: number;
+  /** cpu-hog: application time of one turn of the busy loop, us (filled with 100 when absent). */
+  quantumUs?: number;
 }
 
 type Row = (typeof PARAM_TABLE)[number];
 
 /** Nullable parameters that resolution fills in (the others may stay null). */
-type FilledIn = "dom0.pcpus" | "guests.pcpus" | "netback.groupMap" | "netback.kthreadVcpus";
+type FilledIn =
+  | "dom0.pcpus"
+  | "guests.pcpus"
+  | "guests.weights"
+  | "guests.capsPercent"
+  | "netback.groupMap"
+  | "netback.kthreadVcpus";
 
 /** The resolved value of a parameter. */
 type ValueOf<P> = P extends { nullable: true; path: infer S }

@@ -3,7 +3,9 @@
 //
 //   1. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU):
 //      goodput at the wire's ceiling cannot rise whatever else is busy;
-//   2. a VCPU at least 95% busy (named with the component that takes most of its time);
+//   2. a VCPU that wants a PCPU at least 95% of the time: busy, or runnable but waiting for a PCPU
+//      it shares (steal time), named with the component that takes most of its time; a guest
+//      that only runs a busy loop (traffic profile cpu-hog) carries no traffic and is never it;
 //   3. a ring or queue that dropped packets while TCP retransmitted in the measured interval
 //      (loss keeps the senders' congestion windows below what the path could carry); when the
 //      drops are at the vif qdisc and netback stopped the vif queue at least once per ring's
@@ -87,6 +89,16 @@ type BottleneckInput = Pick<SimResult, "config" | "cpu" | "throughput" | "drops"
 export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const c = r.config;
   const busiest = [...r.cpu].sort((a, b) => b.utilization - a.utilization)[0];
+  // Demand of a VCPU: busy time plus the time it waited for a shared PCPU, as a fraction of the interval.
+  const steal = (u: SimResult["cpu"][number]): number => (u.stealUs ?? 0) / (c.durationMs * 1e3);
+  const hogOnly = new Set<string>();
+  const profiled = new Map<number, Set<string>>();
+  for (const p of c.traffic.profiles) for (const g of p.guests) profiled.set(g, (profiled.get(g) ?? new Set()).add(p.kind));
+  const uniform = c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest > 0;
+  for (const [g, kinds] of profiled) if (!uniform && kinds.size === 1 && kinds.has("cpu-hog")) hogOnly.add(`domU${g}`);
+  const demanding = [...r.cpu]
+    .filter((u) => !hogOnly.has(u.domain))
+    .sort((a, b) => b.utilization + steal(b) - (a.utilization + steal(a)))[0];
   // 1. Saturated wire (receive direction of each port): when the goodput is at the wire's ceiling
   //    nothing else can raise it, whatever else is busy.
   const ports = c.nic.ports;
@@ -107,13 +119,15 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
     };
   }
   // 2. Saturated VCPU.
-  if (busiest && busiest.utilization >= SATURATED) {
-    const [comp, share] = Object.entries(busiest.breakdown).sort((a, b) => b[1] - a[1])[0] ?? ["?", 0];
+  if (demanding && demanding.utilization + steal(demanding) >= SATURATED) {
+    const u = demanding;
+    const [comp, share] = Object.entries(u.breakdown).sort((a, b) => b[1] - a[1])[0] ?? ["?", 0];
+    const waited = steal(u) > 0 ? ` and ${pct(steal(u))} runnable waiting for its shared PCPU (steal)` : "";
     return {
       kind: "vcpu",
-      where: `${busiest.domain}.${busiest.vcpu}`,
-      share: busiest.utilization,
-      evidence: `${busiest.domain}.${busiest.vcpu} is ${pct(busiest.utilization)} busy; its largest component is ${comp} (${pct(share)} of the interval)`,
+      where: `${u.domain}.${u.vcpu}`,
+      share: u.utilization + steal(u),
+      evidence: `${u.domain}.${u.vcpu} is ${pct(u.utilization)} busy${waited}; its largest component is ${comp} (${pct(share)} of the interval)`,
     };
   }
   const context = `busiest VCPU ${busiest ? `${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : "none"}, busiest wire ${pct(wireShare)}`;

@@ -10,7 +10,8 @@
 
 import * as L from "../abi/layout.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { DROP_COUNTERS, EVENT_COUNTERS } from "./stats.js";
+import { DROP_COUNTERS, EVENT_COUNTERS, histogramQuantile } from "./stats.js";
+import type { CpuUsage } from "../result.js";
 
 /** Where each block of counters sits in the stats region, for one config. */
 export class CounterLayout {
@@ -22,6 +23,8 @@ export class CounterLayout {
   readonly guestBase = L.ST_COUNT;
   readonly compBase: number;
   readonly latBase: number;
+  /** Per-VCPU scheduling counters (steal time, waits), after the two latency histograms. */
+  readonly schedBase: number;
 
   constructor(r: ResolvedConfig) {
     this.guests = r.guests.count;
@@ -30,6 +33,12 @@ export class CounterLayout {
     this.vcpus = this.dom0Vcpus + this.guests * this.guestVcpus;
     this.compBase = this.guestBase + this.guests * L.GS_COUNT;
     this.latBase = this.compBase + this.vcpus * L.COMP_COUNT;
+    this.schedBase = this.latBase + 2 * L.LAT_BUCKETS;
+  }
+
+  /** Slot of VCPU v's scheduling counter k (an L.VS_* index). */
+  schedSlot(v: number, k: number): number {
+    return this.schedBase + v * L.VS_COUNT + k;
   }
 
   /** Slot of guest i's counter gs (an L.GS_* index). */
@@ -107,6 +116,19 @@ export class CounterWindow {
     return this.now.subarray(this.layout.latBase + L.LAT_BUCKETS, this.layout.latBase + 2 * L.LAT_BUCKETS);
   }
 
+  /** Change of VCPU v's scheduling counter k (an L.VS_* index) over the window. */
+  sched(v: number, k: number): number {
+    return this.delta(this.layout.schedSlot(v, k));
+  }
+
+  /** VCPU v's wait histogram over the window (buckets as the latency histogram's). */
+  waitHistogram(v: number): BigUint64Array {
+    const at = this.layout.schedSlot(v, L.VS_HIST);
+    const out = new BigUint64Array(L.VS_WAIT_BUCKETS);
+    for (let b = 0; b < L.VS_WAIT_BUCKETS; b++) out[b] = this.now[at + b]! - this.base[at + b]!;
+    return out;
+  }
+
   /** result.events: each reported event counter's change, by name. */
   events(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -120,6 +142,35 @@ export class CounterWindow {
     for (const c of DROP_COUNTERS) out[c.name] = this.total(c.slot);
     return out;
   }
+}
+
+/**
+ * VCPU v's steal time and wait latencies over the window, in us. Steal is counted when a wait
+ * ends, so the part of a wait open at the window's start that lies before it is taken off, and
+ * the part of a wait still open at its end is added (`openAtStart`, `openAtEnd`, cycles).
+ */
+export function vcpuWaits(
+  w: CounterWindow,
+  v: number,
+  us: (cycles: number) => number,
+  openAtStart: number,
+  openAtEnd: number,
+): Pick<CpuUsage, "stealUs" | "waitLatency"> {
+  const steal = w.sched(v, L.VS_STEAL) - openAtStart + openAtEnd;
+  const waits = w.sched(v, L.VS_WAITS);
+  const max = w.total(w.layout.schedSlot(v, L.VS_WAIT_MAX));
+  const hist = w.waitHistogram(v);
+  return {
+    stealUs: us(Math.max(0, steal)),
+    waitLatency: {
+      count: waits,
+      meanUs: waits > 0 ? us(w.sched(v, L.VS_WAIT_SUM) / waits) : 0,
+      p50Us: us(histogramQuantile(hist, 0.5, max)),
+      p90Us: us(histogramQuantile(hist, 0.9, max)),
+      p99Us: us(histogramQuantile(hist, 0.99, max)),
+      maxUs: us(max),
+    },
+  };
 }
 
 /** Gb/s of `bytes` delivered in `seconds`. */

@@ -62,6 +62,12 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
   { slot: L.ST_FINAL_CHECK_REPOLLS, name: "finalCheckRepolls", unit: "checks", description: "netfront final checks that found new responses." },
   { slot: L.ST_TASKLET_BUSY_ELSEWHERE, name: "taskletBusyElsewhere", unit: "picks", description: "tasklet_action found the tasklet running on another VCPU and left it for later (single instance)." },
   { slot: L.ST_UDP_SENT, name: "udpSent", unit: "packets", description: "UDP packets sent by external sources." },
+  { slot: L.ST_CTX_SWITCHES, name: "vcpuContextSwitches", unit: "switches", description: "A PCPU switched from one VCPU to another (credit scheduler; never when every VCPU has its own PCPU)." },
+  { slot: L.ST_SCHED_PREEMPTIONS, name: "vcpuPreemptions", unit: "preemptions", description: "A VCPU lost its PCPU in the middle of its work (slice end, a boosted wake-up, a cap), to resume later." },
+  { slot: L.ST_SCHED_BOOST_PREEMPTIONS, name: "vcpuBoostPreemptions", unit: "preemptions", description: "A VCPU woken while UNDER (boosted) preempted the VCPU running on its PCPU." },
+  { slot: L.ST_SCHED_BOOST_PREEMPT_OVER, name: "vcpuBoostPreemptionsOfOver", unit: "preemptions", description: "... of them, those that preempted a VCPU that had used up its credit (OVER)." },
+  { slot: L.ST_SCHED_STEALS, name: "vcpuSteals", unit: "moves", description: "A PCPU took a queued VCPU from another PCPU's run queue (credit load balancing, where affinity allows)." },
+  { slot: L.ST_SCHED_PARKS, name: "vcpuParks", unit: "parks", description: "A capped VCPU was paused for overspending its cap until accounting gave it credit again." },
   { slot: L.ST_GUEST_STACK_RX_BYTES, name: "guestStackRxBytes", unit: "bytes", description: "Payload bytes handed to guest TCP/IP stacks (duplicates included; what the stack's per-byte cost is charged on)." },
 ];
 
@@ -99,6 +105,10 @@ export const EVENT_KINDS: ReadonlyArray<{ code: number; name: string; descriptio
   { code: L.EVK_UDP, name: "udp", description: "A UDP source emits its next packet." },
   { code: L.EVK_REBALANCE, name: "rebalance", description: "Periodic event-channel rebalancing." },
   { code: L.EVK_RR, name: "rr", description: "A request/response client sends, or its retransmission timer expires." },
+  { code: L.EVK_SCHED_TICK, name: "schedTick", description: "The credit scheduler's 10 ms tick (VCPUs sharing PCPUs)." },
+  { code: L.EVK_SCHED_SLICE, name: "schedSlice", description: "A PCPU's 30 ms time slice may have ended (VCPUs sharing PCPUs)." },
+  { code: L.EVK_VCPU_DONE_CREDIT, name: "vcpuDoneShared", description: "The job running on a VCPU finished, or a paused job's stale end (VCPUs sharing PCPUs)." },
+  { code: L.EVK_VCPU_WAKE_CREDIT, name: "vcpuWakeShared", description: "A blocked VCPU was woken and joins its PCPU's run queue (VCPUs sharing PCPUs)." },
 ];
 
 /** result.perf.eventsByKind from the counters (whole run). A code without a name, which a model

@@ -41,13 +41,17 @@ export function renderResult(r: SimResult): string {
     ]),
   );
   out.push("");
+  // VCPUs that share PCPUs: how long each waited for its PCPU (steal) and its p99 wait.
+  const shared = r.cpu.some((u) => u.stealUs > 0);
+  const stealCols = (u: SimResult["cpu"][number]): string[] =>
+    shared ? [pct(u.stealUs / (r.config.durationMs * 1e3)), `${u.waitLatency.p99Us.toFixed(0)} us`] : [];
   out.push(
     formatTable(
       [
-        ["vcpu", "pcpu", "busy", "where the time goes"],
-        ...r.cpu.map((u) => [`${u.domain}.${u.vcpu}`, String(u.pcpu), pct(u.utilization), topComponents(u.breakdown)]),
+        ["vcpu", "pcpu", "busy", ...(shared ? ["steal", "wait p99"] : []), "where the time goes"],
+        ...r.cpu.map((u) => [`${u.domain}.${u.vcpu}`, String(u.pcpu), pct(u.utilization), ...stealCols(u), topComponents(u.breakdown)]),
       ],
-      (i) => i === 1 || i === 2,
+      (i) => i === 1 || i === 2 || (shared && (i === 3 || i === 4)),
     ),
   );
   out.push("");

@@ -11,7 +11,7 @@ import { ConfigError, resolveConfig, type ResolvedConfig } from "../config/schem
 import { DEFAULT_MEMORY_LIMIT_BYTES, WASM32_MAX_BYTES, reserveModelMemory } from "./memory.js";
 import { packConfig, derive, guestTraffic } from "../config/pack.js";
 import { COMPONENT_NAMES, STOP_REASONS, eventsByKind, histogramQuantile } from "../report/stats.js";
-import { CounterLayout, CounterWindow, derivedMetrics, gbps } from "../report/counters.js";
+import { CounterLayout, CounterWindow, derivedMetrics, gbps, vcpuWaits } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
 import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
@@ -148,6 +148,7 @@ export async function simulateOnModule(
   // warm-up, and rates use the measured interval only.
   let snapshot: BigUint64Array | null = null;
   let busyCarriedIn: bigint[] | undefined;
+  let waitOpenAtWarmup: number[] | undefined;
   for (const [until, phase] of [
     [d.warmupCycles, "warmup"],
     [d.endCycles, "measure"],
@@ -170,9 +171,10 @@ export async function simulateOnModule(
     if (phase === "warmup") {
       snapshot = stats(ex).slice();
       busyCarriedIn = busyAfter(ex, r, d.warmupCycles);
+      waitOpenAtWarmup = openWaits(ex, r, d.warmupCycles);
     }
   }
-  const result = build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn);
+  const result = build(r, ex, snapshot!, wall0, opts, "completed", undefined, busyCarriedIn, waitOpenAtWarmup);
   if (series) result.timeseries = series.result();
   if (tracer) {
     result.trace = tracer.finish({
@@ -190,6 +192,13 @@ export async function simulateOnModule(
 function busyAfter(ex: WasmExports, r: ResolvedConfig, t: number): bigint[] {
   const V = r.dom0.vcpus + r.guests.count * r.guests.vcpus;
   return Array.from({ length: V }, (_, v) => ex.vcpuBusyAfter(v, BigInt(t)));
+}
+
+/** Per VCPU, cycles before cycle t of the wait it is in at t (0 when it is not waiting). Steal
+ *  time is counted when a wait ends, so the host uses this to cut waits at interval edges. */
+function openWaits(ex: WasmExports, r: ResolvedConfig, t: number): number[] {
+  const V = r.dom0.vcpus + r.guests.count * r.guests.vcpus;
+  return Array.from({ length: V }, (_, v) => Number(ex.vcpuWaitBefore(v, BigInt(t))));
 }
 
 function stats(ex: WasmExports): BigUint64Array {
@@ -233,6 +242,7 @@ function build(
   state: SimResult["state"],
   error: string | undefined,
   busyCarriedIn?: bigint[],
+  waitOpenAtWarmup?: number[],
 ): SimResult {
   const d = derive(r);
   const s = stats(ex);
@@ -271,6 +281,8 @@ function build(
   // to the interval's charges, or, when nothing was charged inside the interval (one job spans
   // it), to the VCPU's charges over the whole run.
   const endCut = state === "completed" ? busyAfter(ex, r, d.endCycles) : undefined;
+  const waitOpenAtEnd = state === "completed" ? openWaits(ex, r, d.endCycles) : undefined;
+  const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
   for (let v = 0; v < layout.vcpus; v++) {
     const { domain, vcpu, guest } = layout.vcpuIdentity(v);
     const breakdown: Record<string, number> = {};
@@ -287,12 +299,15 @@ function build(
       breakdown[COMPONENT_NAMES[c]!] = weightSum > 0 ? (busy * weights(c)) / weightSum / measuredCycles : 0;
     }
     if (guest >= 0) guestBusy += busy;
+    // Steal is counted when a wait ends: the part of a wait open at warm-up's end that lies before
+    // it is not in the interval, and the part of a wait still open at the end is.
     cpu.push({
       domain,
       vcpu,
       pcpu: guest < 0 ? r.dom0.pcpus[vcpu]! : r.guests.pcpus[guest]![vcpu]!,
       utilization: busy / measuredCycles,
       breakdown,
+      ...vcpuWaits(w, v, us, waitOpenAtWarmup?.[v] ?? 0, waitOpenAtEnd?.[v] ?? 0),
     });
   }
 
@@ -311,7 +326,6 @@ function build(
   // The histogram records from the end of warm-up on (the model starts it at CFG_WARMUP).
   const hist = w.latencyHistogram();
   const lcount = Number(s[L.ST_LAT_COUNT]!);
-  const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
   const maxCycles = Number(s[L.ST_LAT_MAX]!);
   const latency = {
     count: lcount,

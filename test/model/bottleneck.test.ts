@@ -16,13 +16,15 @@ describe("every preset's result carries a bottleneck with evidence", async () =>
       expect(b.evidence).toMatch(/\d/);
       if (b.kind === "vcpu") {
         const c = r.cpu.find((u) => `${u.domain}.${u.vcpu}` === b.where)!;
-        expect(c.utilization).toBeGreaterThanOrEqual(0.95);
-        expect(b.share).toBe(c.utilization);
+        // Busy, or runnable and waiting for a PCPU it shares with others (steal time).
+        const demand = c.utilization + c.stealUs / (r.config.durationMs * 1e3);
+        expect(demand).toBeGreaterThanOrEqual(0.95);
+        expect(b.share).toBe(demand);
       } else if (b.kind === "wire") {
         expect(b.share).toBeGreaterThanOrEqual(0.95);
         expect(b.where).toMatch(/^port \d+$/);
       } else {
-        for (const u of r.cpu) expect(u.utilization).toBeLessThan(0.95);
+        for (const u of r.cpu) if (u.stealUs === 0) expect(u.utilization).toBeLessThan(0.95);
         if (b.kind === "queue") expect(r.drops[b.where]).toBeGreaterThan(0);
       }
     });
@@ -31,11 +33,12 @@ describe("every preset's result carries a bottleneck with evidence", async () =>
 
 describe("decision rules", () => {
   const cfg = resolveConfig("single-guest", {});
+  const noWait = { count: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0 };
   const base = {
     config: cfg,
     cpu: [
-      { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } as Record<string, number> },
-      { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } as Record<string, number> },
+      { domain: "dom0", vcpu: 0, pcpu: 0, utilization: 0.5, breakdown: { netback: 0.3, grant: 0.2 } as Record<string, number>, stealUs: 0, waitLatency: noWait },
+      { domain: "domU0", vcpu: 0, pcpu: 4, utilization: 0.4, breakdown: { stack: 0.4 } as Record<string, number>, stealUs: 0, waitLatency: noWait },
     ],
     throughput: { aggregateGbps: 0.5, perVm: [{ vm: 0, goodputGbps: 0.5, txGoodputGbps: 0, udpGbps: 0, rxPackets: 0, eventsIn: 0 }] },
     drops: { vif_qdisc_full: 0 },
@@ -49,6 +52,14 @@ describe("decision rules", () => {
     expect(b.kind).toBe("vcpu");
     expect(b.where).toBe("dom0.0");
     expect(b.evidence).toContain("netback");
+  });
+  it("a VCPU busy 60% and waiting 38% for its shared PCPU wants it 98% of the time: it wins", () => {
+    const stealUs = 0.38 * cfg.durationMs * 1e3;
+    const b = diagnoseBottleneck({ ...base, cpu: [{ ...base.cpu[0]!, utilization: 0.6, stealUs }, base.cpu[1]!] });
+    expect(b.kind).toBe("vcpu");
+    expect(b.where).toBe("dom0.0");
+    expect(b.share).toBeCloseTo(0.98, 9);
+    expect(b.evidence).toMatch(/60\.0% busy and 38\.0% runnable waiting for its shared PCPU/);
   });
   it("a port at its TCP goodput ceiling is the wire", () => {
     const ceil = portGoodputCeilingGbps(1, 1500, true);

@@ -104,7 +104,7 @@ metrics: [throughput.aggregateGbps]
     expect(bad({ axes: [{ path: "nic.itr.mode", values: ["fixed", "fast"] }] })).toMatch(/^spec\.axes\[0\]\.values\[1\]: nic\.itr\.mode: "fast" is not allowed; expected one of "dynamic-conservative", "fixed", "off"/);
     expect(bad({ axes: { "dom0.vcpus": [1, 0] } })).toMatch(/^spec\.axes\[0\]\.values\[1\]: dom0\.vcpus: 0 is not allowed; expected an integer >= 1/);
     expect(bad({ axes: [{ zip: [{ path: "dom0.vcpus", values: [1, 2] }, { path: "cpu.pcpus", values: [8] }] }] })).toMatch(/zipped lists must have equal lengths/);
-    expect(bad({ base: "paper-baseline", axes: { "dom0.vcpus": [4, 8] } })).toMatch(/^spec point \{"dom0\.vcpus":8\}: cpu\.pcpus: 8 is not allowed; expected at least 12/);
+    expect(bad({ base: "paper-baseline", axes: { "dom0.capPercent": [0, 500] } })).toMatch(/^spec point \{"dom0\.capPercent":500\}: dom0\.capPercent: 500 is not allowed; expected a cap from 0 \(none\) to 400 %/);
     expect(bad({ axes: { seed: [1, 2] } })).toMatch(/replications, seed or seeds/);
     expect(bad({ base: "paper-base" })).toMatch(/^spec\.base: "paper-base" is not allowed/);
     expect(bad({ metrics: ["thruput.aggregateGbps"] })).toMatch(/^spec\.metrics\[0\]/);
