@@ -180,7 +180,7 @@ export function vcpuBlock(v: u32): void {
  *  charged when a job starts (or late work when it is charged), so the host uses this to cut
  *  jobs at the edges of the measured interval. */
 export function vcpuBusyAfter(v: u32, t: u64): u64 {
-  if (unchecked(vState[v]) == ST_PAUSED) return unchecked(vJobLeft[v]);
+  if (unchecked(vState[v]) == ST_PAUSED) return unchecked(vJobLeft[v]) + debtOwed(v);
   let e = unchecked(vJobEnd[v]);
   return (e > t ? e - t : 0) + debtOwed(v);
 }
