@@ -34,7 +34,7 @@ export function statsInit(guests: u32, vcpus: u32): void {
 
 /** Tallies the bytes statsInit(guests, vcpus) allocates. */
 export function statsMemory(guests: u64, vcpus: u64): void {
-  memAdd(MEM_OTHER, rawBytes((<u64>ST_COUNT + guests * <u64>GS_COUNT + vcpus * <u64>COMP_COUNT + 2 * <u64>LAT_BUCKETS) << 3));
+  memAdd(MEM_OTHER, rawBytes((<u64>ST_COUNT + guests * <u64>GS_COUNT + vcpus * <u64>COMP_COUNT + 2 * <u64>LAT_BUCKETS + vcpus * <u64>VS_COUNT) << 3));
 }
 
 export function statsPtr(): usize {

@@ -135,8 +135,8 @@ export function vcpuMemory(
   let d = <u64>dom0Vcpus;
   let gn = n - d;
   memArrays(MEM_PART, n, 1, 2);
-  memArrays(MEM_PART, n, 4, 10);
-  memArrays(MEM_PART, n, 8);
+  memArrays(MEM_PART, n, 4, 11);
+  memArrays(MEM_PART, n, 8, 2);
   memArrays(MEM_PART, <u64>threads, 1);
   memFifos(MEM_PART, <u64>dom0Ports, 2 * d);
   memFifos(MEM_PART, <u64>dom0Napis, d);

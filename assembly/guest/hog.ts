@@ -13,11 +13,18 @@
 
 import { COMP_APP, CFG_OFF_VCPU_SCHED, VSC_REC, VSC_HOG_QUANTUM } from "../../src/abi/layout";
 import { cfgTable } from "../config";
+import { memArrays } from "../base/memory";
+import { MEM_OTHER } from "../../src/abi/layout";
 import { charge } from "../cpu/account";
 import { threadQueue } from "../cpu/vcpu";
 import { hogThreadId } from "../kernel/threads";
 
 let quantum = new StaticArray<u64>(0);
+
+/** Tallies the bytes hogInit allocates. */
+export function hogMemory(vcpus: u64): void {
+  memArrays(MEM_OTHER, vcpus, 8);
+}
 
 /** Reads each VCPU's busy-loop quantum (cycles; 0 = none). */
 export function hogInit(vcpus: u32): void {

@@ -50,8 +50,8 @@ import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispat
 import { sampleNext, samplerTake } from "../observe/sampler";
 import { traceNeedsDrain } from "../observe/trace";
 import { vcpuOnDone, vcpuOnWake, schedInit, pcpuOnSlice, schedOnTick, vcpuOnDoneCredit, vcpuOnWakeCredit } from "./sched";
-import { creditInit } from "../xen/credit";
-import { hogInit, hogStartAll } from "../guest/hog";
+import { creditInit, creditMemory } from "../xen/credit";
+import { hogInit, hogStartAll, hogMemory } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
 
 let ready: bool = false;
@@ -133,7 +133,9 @@ export function engineMemoryBytes(base: usize): u64 {
   eqMemory(L.MEM_EVENTQ, <u64>cfgU32(L.CFG_EVENTQ_CAP));
   flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
   accountMemory(<u64>V);
-  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + V, portsTotal + timers + 8, guestTimers);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V, portsTotal + timers + 8, guestTimers);
+  hogMemory(<u64>V);
+  if (cfgU32(L.CFG_SCHED_CREDIT) != 0) creditMemory(<u64>cfgU32(L.CFG_PCPUS), <u64>V, <u64>(N + 1), <u64>cfgU32(L.CFG_AFFINITY_WORDS));
   softirqMemory(<u64>V);
   taskletsMemory(<u64>(2 * G));
   napiMemory(<u64>napis);

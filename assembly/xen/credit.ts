@@ -41,6 +41,8 @@ import {
   ST_SCHED_BOOST_PREEMPTIONS, ST_SCHED_BOOST_PREEMPT_OVER,
 } from "../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable } from "../config";
+import { memArrays } from "../base/memory";
+import { MEM_VCPU } from "../../src/abi/layout";
 import { statInc, recordVcpuWait } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_SCHED_TICK, EV_SCHED_SLICE } from "../base/targets";
@@ -110,6 +112,18 @@ let snapshot = new StaticArray<u32>(0); // the active list as accounting found i
 export let tickled = new StaticArray<u32>(0);
 export let nTickled: u32 = 0;
 let tickledMark = new StaticArray<u8>(0);
+
+/** Tallies the bytes creditInit allocates (arrays per VCPU, per PCPU and per domain). */
+export function creditMemory(pcpus: u64, vcpus: u64, domains: u64, affinityWords: u64): void {
+  memArrays(MEM_VCPU, vcpus, 4, 6);
+  memArrays(MEM_VCPU, vcpus, 8, 2);
+  memArrays(MEM_VCPU, vcpus, 1, 4);
+  memArrays(MEM_VCPU, vcpus * affinityWords, 4);
+  memArrays(MEM_VCPU, pcpus, 4, 5);
+  memArrays(MEM_VCPU, pcpus, 1, 2);
+  memArrays(MEM_VCPU, pcpus, 8, 2);
+  memArrays(MEM_VCPU, domains, 4, 7);
+}
 
 export function creditInit(): void {
   nP = cfgU32(CFG_PCPUS);
