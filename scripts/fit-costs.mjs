@@ -14,16 +14,8 @@
 // --start-factor starts every fitted constant at its default times the factor (to check that the
 // fit finds its way back).
 
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dist, opt } from "./args.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dist = (p) => new URL(`file://${resolve(root, "dist/src", p)}`).href;
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
-};
 const fail = (msg) => {
   process.stderr.write(`fit-costs: ${msg}\n`);
   process.exit(2);

@@ -10,16 +10,9 @@
 
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { args, dist, opt, root } from "./args.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const dist = (p) => new URL(`file://${resolve(root, "dist/src", p)}`).href;
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
-};
 const seeds = Number(opt("--seeds", "3"));
 const durationMs = opt("--duration-ms", undefined);
 const out = resolve(root, opt("--out", "docs/cost-model.md"));

@@ -16,15 +16,12 @@ import { join } from "node:path";
 import { simulateOnModule } from "../dist/src/run/simulate.js";
 import { resolveConfig } from "../dist/src/config/schema.js";
 
-const argv = process.argv.slice(2);
+import { args as argv, opt } from "./args.mjs";
+
 if (argv.includes("--help") || argv.includes("-h")) {
   console.log("usage: npm run profile -- <preset> [--duration-ms MS] [--seed N] [--top N] [--out DIR]");
   process.exit(0);
 }
-const opt = (name, def) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : def;
-};
 const preset = argv.find((a, i) => !a.startsWith("--") && !(i > 0 && argv[i - 1].startsWith("--"))) ?? "paper-lro";
 const durationMs = Number(opt("--duration-ms", "1000"));
 const seed = Number(opt("--seed", "1"));

@@ -5,6 +5,8 @@ import { readFileSync, existsSync, statSync, constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
+import { Option, type Command } from "commander";
+import { defaultThreads } from "../pool/pool.js";
 import { UsageError } from "./errors.js";
 
 /** A preset name, or the parsed contents of a JSON or YAML file (YAML: .yaml/.yml, or text that is not JSON). */
@@ -104,19 +106,50 @@ export function checkWritable(option: string, file: string): void {
 }
 
 /** The options the batch commands (reproduce, validate) share, checked: seeds, run lengths, workers. */
-export function batchOptions(o: {
+/** The options every batch command (reproduce, validate) shares, as commander hands them over. */
+export interface BatchOpts {
+  json?: boolean;
+  out: string;
   seeds?: string;
   durationMs?: string;
   warmupMs?: string;
   workers?: string;
   threads?: string;
-}): { seeds: number; durationMs: number | undefined; warmupMs: number | undefined; threads: number | undefined } {
+}
+
+/** Adds the batch options to `command`: --json, --out, --seeds, --duration-ms, --warmup-ms, --workers. */
+export function addBatchOptions(
+  command: Command,
+  d: { outDir: string; outFiles: string; seeds: number; per: string },
+): Command {
+  return command
+    .option("--json", "print the report as one JSON object on stdout and nothing else")
+    .option("--out <dir>", `directory for ${d.outFiles}`, d.outDir)
+    .option("--seeds <n>", `seeds per ${d.per} (1..n)`, String(d.seeds))
+    .option("--duration-ms <ms>", `measured interval per run, ms (default: the ${d.per}s', 1000)`)
+    .option("--warmup-ms <ms>", `warm-up per run, ms (default: the ${d.per}s', 200)`)
+    .option("--workers <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
+    .addOption(new Option("--threads <n>", "same as --workers").hideHelp());
+}
+
+/** The checked batch options; a key the user did not give is absent, so it can be spread into a call. */
+export function batchOptions(o: BatchOpts): {
+  seeds: number;
+  durationMs?: number;
+  warmupMs?: number;
+  threads?: number;
+} {
   const seeds = intOption("--seeds", o.seeds, 1)!;
   if (seeds > 1000) throw new UsageError(`--seeds: ${seeds} is not allowed; expected an integer from 1 to 1000`);
   const durationMs = numOption("--duration-ms", o.durationMs);
   const warmupMs = nonNegOption("--warmup-ms", o.warmupMs);
   const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
-  return { seeds, durationMs, warmupMs, threads };
+  return {
+    seeds,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(warmupMs !== undefined ? { warmupMs } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+  };
 }
 
 /** Makes the output directory and checks it is writable, before anything is simulated. */

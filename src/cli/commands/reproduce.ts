@@ -2,43 +2,29 @@
 // table (or, with --json, one JSON object and nothing else on stdout) and writes reproduce.json,
 // SVG charts and index.html into --out.
 
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadWasmModule } from "../../wasm-node.js";
 import { runReproduce } from "../../reproduce/reproduce.js";
 import { runAblation } from "../../reproduce/ablation.js";
 import { renderReproduceText, writeReproduceOutputs } from "../../reproduce/render.js";
 import { ProgressReporter } from "../progress.js";
-import { defaultThreads } from "../../pool/pool.js";
 import { action } from "../errors.js";
-import { batchOptions, writableDir } from "../input.js";
+import { addBatchOptions, batchOptions, writableDir, type BatchOpts } from "../input.js";
 
-interface ReproduceOpts {
-  json?: boolean;
-  out: string;
-  seeds?: string;
-  durationMs?: string;
-  warmupMs?: string;
-  threads?: string;
-  workers?: string;
+interface ReproduceOpts extends BatchOpts {
   allowFail?: boolean;
 }
 
 export function register(program: Command): void {
-  program
-    .command("reproduce")
-    .description("reproduce Zhang et al. (CloudCom 2010): five cumulative steps x N seeds, table + JSON + SVG/HTML report")
-    .option("--json", "print the report as one JSON object on stdout and nothing else")
-    .option("--out <dir>", "directory for reproduce.json, the SVG charts and index.html", "out/reproduce")
-    .option("--seeds <n>", "seeds per step (1..n)", "5")
-    .option("--duration-ms <ms>", "measured interval per run, ms (default: the presets', 1000)")
-    .option("--warmup-ms <ms>", "warm-up per run, ms (default: the presets', 200)")
-    .option("--workers <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
-    .addOption(new Option("--threads <n>", "same as --workers").hideHelp())
+  addBatchOptions(
+    program.command("reproduce").description("reproduce Zhang et al. (CloudCom 2010): five cumulative steps x N seeds, table + JSON + SVG/HTML report"),
+    { outDir: "out/reproduce", outFiles: "reproduce.json, the SVG charts and index.html", seeds: 5, per: "step" },
+  )
     .option("--allow-fail", "exit 0 even when a check of the reproduction fails (the report says which)")
     .action(
       action(async (o: ReproduceOpts) => {
-        const { seeds, durationMs, warmupMs, threads } = batchOptions(o);
+        const batch = batchOptions(o);
         // Fail before simulating anything if the report cannot be written.
         const dir = await writableDir(o.out);
         const module = await loadWasmModule();
@@ -48,10 +34,7 @@ export function register(program: Command): void {
         const progress = new ProgressReporter({ label: "reproduce", unit: "runs" });
         const report = await runReproduce({
           module,
-          seeds,
-          ...(durationMs !== undefined ? { durationMs } : {}),
-          ...(warmupMs !== undefined ? { warmupMs } : {}),
-          ...(threads !== undefined ? { threads } : {}),
+          ...batch,
           onProgress: (p) => progress.update(p),
           traceModule,
           onTrace: (step, text) => traces.set(step, text),
@@ -60,10 +43,7 @@ export function register(program: Command): void {
         const ablationProgress = new ProgressReporter({ label: "reproduce (each technique alone)", unit: "runs" });
         report.ablation = await runAblation({
           module,
-          seeds,
-          ...(durationMs !== undefined ? { durationMs } : {}),
-          ...(warmupMs !== undefined ? { warmupMs } : {}),
-          ...(threads !== undefined ? { threads } : {}),
+          ...batch,
           onProgress: (p) => ablationProgress.update(p),
         });
         ablationProgress.stop();

@@ -2,43 +2,31 @@
 // prints the table (or, with --json, the report as one JSON object and nothing else on stdout)
 // and writes validate.json, the simulated-against-published chart and index.html into --out.
 
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadWasmModule } from "../../wasm-node.js";
 import { runValidation } from "../../validate/validate.js";
 import { renderValidateText, writeValidateOutputs } from "../../validate/render.js";
 import { SuiteError } from "../../validate/suite.js";
 import { ProgressReporter } from "../progress.js";
-import { defaultThreads } from "../../pool/pool.js";
 import { action, UsageError } from "../errors.js";
-import { batchOptions, writableDir } from "../input.js";
+import { addBatchOptions, batchOptions, writableDir, type BatchOpts } from "../input.js";
 
-interface ValidateOpts {
-  json?: boolean;
-  out: string;
-  seeds?: string;
-  durationMs?: string;
-  warmupMs?: string;
-  threads?: string;
-  workers?: string;
+interface ValidateOpts extends BatchOpts {
   suite?: string;
 }
 
 export function register(program: Command): void {
-  program
-    .command("validate")
-    .description("run the published-results suite (validation/*.json) x N seeds: table, JSON, chart and HTML report")
-    .option("--json", "print the report as one JSON object on stdout and nothing else")
-    .option("--out <dir>", "directory for validate.json, the chart and index.html", "out/validate")
-    .option("--seeds <n>", "seeds per scenario (1..n)", "3")
-    .option("--duration-ms <ms>", "measured interval per run, ms (default: the scenarios', 1000)")
-    .option("--warmup-ms <ms>", "warm-up per run, ms (default: the scenarios', 200)")
-    .option("--workers <n>", `worker threads (default: the number of cores, ${defaultThreads()} here)`)
-    .addOption(new Option("--threads <n>", "same as --workers").hideHelp())
+  addBatchOptions(
+    program
+      .command("validate")
+      .description("run the published-results suite (validation/*.json) x N seeds: table, JSON, chart and HTML report"),
+    { outDir: "out/validate", outFiles: "validate.json, the chart and index.html", seeds: 3, per: "scenario" },
+  )
     .option("--suite <dir>", "directory of result files (default: the package's validation/)")
     .action(
       action(async (o: ValidateOpts) => {
-        const { seeds, durationMs, warmupMs, threads } = batchOptions(o);
+        const batch = batchOptions(o);
         const dir = await writableDir(o.out);
         const module = await loadWasmModule();
         const progress = new ProgressReporter({ label: "validate", unit: "runs" });
@@ -46,10 +34,7 @@ export function register(program: Command): void {
         try {
           report = await runValidation({
             module,
-            seeds,
-            ...(durationMs !== undefined ? { durationMs } : {}),
-            ...(warmupMs !== undefined ? { warmupMs } : {}),
-            ...(threads !== undefined ? { threads } : {}),
+            ...batch,
             ...(o.suite !== undefined ? { dir: resolve(o.suite) } : {}),
             onProgress: (p) => progress.update(p),
           });
