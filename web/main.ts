@@ -3,6 +3,7 @@
 // component as the run goes. Plain DOM and inline SVG. Test hooks: data-testid preset, run,
 // aggregate-gbps (data-value = full precision), status ("done" once a run has finished).
 
+import { html, svg } from "./dom.js";
 import { drawSeries, Timeline } from "./observe.js";
 import {
   ConfigError,
@@ -76,19 +77,6 @@ const $ = <T extends HTMLElement>(id: string): T => {
   if (!el) throw new Error(`page element #${id} is missing`);
   return el as T;
 };
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
-function html<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
 const specOf = (path: string): ParamSpec => {
   const s = PARAMS.find((p) => p.path === path);
   if (!s) throw new Error(`unknown parameter ${path}`);

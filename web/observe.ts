@@ -5,14 +5,7 @@
 
 import type { LiveSample, ResolvedConfig } from "../src/browser/index.js";
 import { parseTimeline, timelineNodes, TIMELINE_LAYOUT, type SvgNode, type TimelineData } from "../src/trace/timeline.js";
-
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+import { svg } from "./dom.js";
 
 /** One hue per line; the same order as the guests and VCPUs. */
 const LINE_COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#6b7280", "#a16207"];

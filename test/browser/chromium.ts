@@ -1,6 +1,7 @@
 // Launching Debian's Chromium for the browser tests. The tests never skip: a missing browser is
 // a failure that says how to install it (CI does that in scripts/install-system-deps.sh).
 
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
@@ -31,4 +32,31 @@ export async function launchChromium(): Promise<Browser> {
   }
   mkdirSync(artifacts, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** `pvnetsim serve --port 0` from dist/, started for a browser test; resolves with its URL once it listens. */
+export function startServe(): Promise<{ url: string; server: ChildProcess }> {
+  if (!existsSync(`${root}dist/web/index.html`)) throw new Error(`dist/web is not built; run "npm run build" first`);
+  return new Promise((resolve, reject) => {
+    const server = spawn(process.execPath, [`${root}dist/src/cli/main.js`, "serve", "--port", "0"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`pvnetsim serve did not start in 30 s: ${out}${err}`)), 30_000);
+    server.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[0], server });
+      }
+    });
+    server.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    server.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`pvnetsim serve exited with code ${code}: ${err.trim()}`));
+    });
+  });
 }

@@ -6,46 +6,19 @@
 // Screenshots go to test-results/browser/. Needs `npm run build` (pretest) for dist/web.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import type { Browser, Page } from "playwright-core";
 import { simulate } from "../../dist/src/node.js";
 import { resolveConfig } from "../../dist/src/config/schema.js";
-import { artifacts, launchChromium, root } from "./chromium.js";
-
-const cli = `${root}dist/src/cli/main.js`;
+import { artifacts, launchChromium, startServe } from "./chromium.js";
 
 let server: ChildProcess | null = null;
 let baseUrl = "";
 let browser: Browser | null = null;
 
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, "serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    server = p;
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`pvnetsim serve did not start in 30 s: ${out}${err}`)), 30_000);
-    p.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    p.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`pvnetsim serve exited with code ${code}: ${err.trim()}`));
-    });
-  });
-}
-
 beforeAll(async () => {
   browser = await launchChromium();
-  if (!existsSync(`${root}dist/web/index.html`)) throw new Error(`dist/web is not built; run "npm run build" first`);
-  baseUrl = await startServer();
+  ({ url: baseUrl, server } = await startServe());
 });
 
 afterAll(async () => {

@@ -3,33 +3,18 @@
 // with a download of the trace file. Screenshots go to test-results/browser/.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { artifacts, launchChromium, root } from "./chromium.js";
+import { artifacts, launchChromium, startServe } from "./chromium.js";
 
-const cli = `${root}dist/src/cli/main.js`;
 let server: ChildProcess | null = null;
 let baseUrl = "";
 let browser: Browser | null = null;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, "serve", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    server = p;
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`pvnetsim serve did not start in 30 s: ${out}`)), 30_000);
-    p.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    p.on("exit", (code) => reject(new Error(`pvnetsim serve exited with code ${code}`)));
-  });
+  ({ url: baseUrl, server } = await startServe());
 });
 
 afterAll(async () => {
