@@ -14,6 +14,7 @@ import * as L from "../abi/layout.js";
 import { ConfigError, type ResolvedConfig } from "../config/schema.js";
 import type { derive } from "../config/pack.js";
 import { COMPONENT_NAMES, DROP_COUNTERS, EVENT_COUNTERS } from "../report/stats.js";
+import { CounterLayout } from "../report/counters.js";
 
 /** One sampled quantity: its unit, what it is, and one value per interval. */
 export interface Series {
@@ -76,6 +77,7 @@ interface Layout {
 
 export class TimeSeriesCollector {
   private readonly lay: Layout;
+  private readonly counterLayout: CounterLayout;
   private readonly cpuHz: number;
   private readonly N: number;
   private readonly V: number;
@@ -92,16 +94,17 @@ export class TimeSeriesCollector {
   constructor(ex: SamplerExports, r: ResolvedConfig, d: ReturnType<typeof derive>, intervalMs: number) {
     checkInterval(intervalMs, r);
     this.cpuHz = d.cpuHz;
-    this.N = r.guests.count;
-    const D = r.dom0.vcpus;
-    const gv = r.guests.vcpus;
-    this.V = D + this.N * gv;
+    const cl = new CounterLayout(r);
+    this.counterLayout = cl;
+    this.N = cl.guests;
+    this.V = cl.vcpus;
     this.flowsN = d.flows;
     this.nq = r.nic.ports * r.nic.rxQueuesPerPort;
     this.ports = r.nic.ports;
-    this.vcpuNames = Array.from({ length: this.V }, (_, v) =>
-      v < D ? `dom0.${v}` : `domU${Math.floor((v - D) / gv)}.${(v - D) % gv}`,
-    );
+    this.vcpuNames = Array.from({ length: this.V }, (_, v) => {
+      const id = cl.vcpuIdentity(v);
+      return `${id.domain}.${id.vcpu}`;
+    });
     const interval = BigInt(Math.max(1, Math.round((intervalMs * d.cpuHz) / 1e3)));
     // The buffer is sized from the record layout, which host and model compute alike (checked).
     const lay = this.layout();
@@ -118,10 +121,13 @@ export class TimeSeriesCollector {
   }
 
   private layout(): Layout {
+    // A record is the sample's time, then the stats region's counters as CounterLayout places
+    // them (up to the latency histogram), then the sampled levels.
+    const cl = this.counterLayout;
     const counters = 1;
-    const guest = counters + L.ST_COUNT;
-    const comp = guest + this.N * L.GS_COUNT;
-    const after = comp + this.V * L.COMP_COUNT;
+    const guest = counters + cl.guestBase;
+    const comp = counters + cl.compBase;
+    const after = counters + cl.latBase;
     const rings = after + this.V;
     const qdisc = rings + 4 * this.N;
     const nicRx = qdisc + this.N;

@@ -13,7 +13,7 @@
 // what the pair explains beyond the two main effects. A share near 0 means the axis does not move
 // the metric in this sweep; it says nothing outside the swept range.
 
-import { t95 } from "./charts.js";
+import { tQuantile } from "../reproduce/stats.js";
 
 export interface CellStats {
   mean: number;
@@ -34,7 +34,7 @@ export function cellStats(xs: readonly number[], bounds: [number | null, number 
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n < MIN_CI_REPLICATIONS) return { mean, lo: null, hi: null, n, clipped: false };
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const h = t95(n - 1) * (sd / Math.sqrt(n));
+  const h = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
   let lo = mean - h;
   let hi = mean + h;
   let clipped = false;
@@ -56,7 +56,7 @@ export function ciHalfWidth(xs: readonly number[]): number {
   if (n < 2) return Infinity;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return t95(n - 1) * (sd / Math.sqrt(n));
+  return tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
 }
 
 /** One observation: the value of a metric and the label of each axis at its point. */

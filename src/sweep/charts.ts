@@ -46,17 +46,6 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const SCHEME = "tableau10";
 const SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left", "triangle-right", "stroke", "wedge"];
 
-/** Two-sided 95 % Student-t quantile for `df` degrees of freedom. */
-export function t95(df: number): number {
-  const table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-  if (df < 1) return NaN;
-  if (df <= table.length) return table[df - 1]!;
-  if (df <= 40) return 2.03;
-  if (df <= 60) return 2.01;
-  if (df <= 120) return 1.99;
-  return 1.96;
-}
-
 /**
  * Y range fitted to what is drawn (means, intervals, raw values) with a margin, never past the
  * metric's physical bounds: sweep effects are often a few percent of the value, which a
