@@ -11,10 +11,10 @@ describe("cellStats", () => {
   });
 
   it("cuts a Student-t interval at the physical bounds and says so", () => {
-    // mean 1, sd 1.732, t(2) = 4.303: 1 -+ 4.30 would reach -3.3.
+    // mean 1, sd 1.732, t(0.975, 2) = 4.302653: 1 -+ 4.30 would reach -3.3.
     const s = cellStats([0, 0, 3], [0, null]);
     expect(s.lo).toBe(0);
-    expect(s.hi).toBeCloseTo(1 + 4.303 * Math.sqrt(3) / Math.sqrt(3), 6);
+    expect(s.hi).toBeCloseTo(1 + 4.302653 * Math.sqrt(3) / Math.sqrt(3), 6);
     expect(s.clipped).toBe(true);
     const t = cellStats([3.70, 3.76, 3.766], [0, 3.766]);
     expect(t.hi).toBe(3.766);
