@@ -18,5 +18,12 @@ export { simulateOnModule, instantiate, SimulationError } from "./run/simulate.j
 export type { SimulateOptions, Progress, WasmExports } from "./run/simulate.js";
 export type { TimeSeries, Series } from "./run/timeseries.js";
 export type { TraceOptions, TraceSummary } from "./trace/chrome.js";
-export type { SimResult, CpuUsage, VmThroughput, LatencySummary, RequestResponseSummary, StopReason } from "./result.js";
+export type {
+  SimResult,
+  CpuUsage,
+  VmThroughput,
+  LatencySummary,
+  RequestResponseSummary,
+  StopReason,
+} from "./result.js";
 export { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "./version.js";

@@ -79,7 +79,11 @@ async function compileFrom(url: string | URL): Promise<LoadedWasm> {
     );
   }
   if (typeof WebAssembly.compileStreaming !== "function") {
-    return { module: await WebAssembly.compile(await res.arrayBuffer()), method: "arrayBuffer", fallbackReason: "no WebAssembly.compileStreaming" };
+    return {
+      module: await WebAssembly.compile(await res.arrayBuffer()),
+      method: "arrayBuffer",
+      fallbackReason: "no WebAssembly.compileStreaming",
+    };
   }
   const copy = res.clone();
   try {
@@ -160,7 +164,12 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
     });
     worker.addEventListener("error", (e: ErrorEvent) => {
       finish();
-      reject(new Error(`pvnetsim worker failed (${String(workerUrl)}): ${e.message || "could not load the script"}; a bundled page passes the URL of its bundled pvnetsim/browser/worker as workerUrl (docs/embedding.md)`));
+      reject(
+        new Error(
+          `pvnetsim worker failed (${String(workerUrl)}): ${e.message || "could not load the script"}; a bundled ` +
+            `page passes the URL of its bundled pvnetsim/browser/worker as workerUrl (docs/embedding.md)`,
+        ),
+      );
     });
     worker.addEventListener("messageerror", () => {
       finish();
@@ -174,7 +183,15 @@ export async function simulate(config: unknown, opts: BrowserSimulateOptions = {
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         chunkEvents: opts.chunkEvents ?? DEFAULT_BROWSER_CHUNK_EVENTS,
         ...(opts.intervalMs !== undefined ? { intervalMs: opts.intervalMs } : {}),
-        ...(opts.trace ? { trace: { ...(opts.trace.fromMs !== undefined ? { fromMs: opts.trace.fromMs } : {}), ...(opts.trace.toMs !== undefined ? { toMs: opts.trace.toMs } : {}), ...(opts.trace.flowSampleEvery !== undefined ? { flowSampleEvery: opts.trace.flowSampleEvery } : {}) } } : {}),
+        ...(opts.trace
+          ? {
+              trace: {
+                ...(opts.trace.fromMs !== undefined ? { fromMs: opts.trace.fromMs } : {}),
+                ...(opts.trace.toMs !== undefined ? { toMs: opts.trace.toMs } : {}),
+                ...(opts.trace.flowSampleEvery !== undefined ? { flowSampleEvery: opts.trace.flowSampleEvery } : {}),
+              },
+            }
+          : {}),
         live: opts.live ?? true,
       });
     } catch (e) {

@@ -37,7 +37,11 @@ async function run(msg: Extract<ToWorker, { type: "run" }>): Promise<void> {
         scope.postMessage({ type: "progress", progress, live });
       },
     });
-    scope.postMessage(msg.trace && result.trace ? { type: "result", result, traceText: traceParts.join("") } : { type: "result", result });
+    scope.postMessage(
+      msg.trace && result.trace
+        ? { type: "result", result, traceText: traceParts.join("") }
+        : { type: "result", result },
+    );
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     scope.postMessage({ type: "error", name: err.name, message: err.message });

@@ -13,7 +13,9 @@ import { UsageError } from "./errors.js";
 export async function loadScenario(arg: string): Promise<unknown> {
   if (Object.hasOwn(PRESETS, arg)) return arg;
   if (!existsSync(arg)) {
-    throw new UsageError(`scenario: "${arg}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor an existing config file`);
+    throw new UsageError(
+      `scenario: "${arg}" is neither a preset (${Object.keys(PRESETS).join(", ")}) nor an existing config file`,
+    );
   }
   let text: string;
   try {
@@ -39,7 +41,10 @@ export async function loadScenario(arg: string): Promise<unknown> {
     throw new UsageError(`${arg}: malformed YAML (${first}); expected a YAML or JSON config object`);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
-    throw new UsageError(`${arg}: ${doc === null ? "empty document" : `a ${Array.isArray(doc) ? "list" : typeof doc}`} is not allowed; expected a YAML or JSON config object`);
+    throw new UsageError(
+      `${arg}: ${doc === null ? "empty document" : `a ${Array.isArray(doc) ? "list" : typeof doc}`} is not ` +
+        `allowed; expected a YAML or JSON config object`,
+    );
   }
   return doc;
 }
@@ -68,7 +73,8 @@ export function parseSets(sets: readonly string[]): Record<string, unknown> {
 export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
   const n = toNumber(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected an integer >= ${min}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected an integer >= ${min}`);
   return n;
 }
 
@@ -82,7 +88,8 @@ const showOption = (v: string): string => JSON.stringify(v.length > 80 ? v.slice
 export function numOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = toNumber(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number > 0`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number > 0`);
   return n;
 }
 
@@ -90,7 +97,8 @@ export function numOption(name: string, v: string | undefined): number | undefin
 export function nonNegOption(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = toNumber(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number >= 0`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${name}: ${showOption(v)} is not allowed; expected a number >= 0`);
   return n;
 }
 
@@ -98,7 +106,9 @@ export function nonNegOption(name: string, v: string | undefined): number | unde
 export function checkWritable(option: string, file: string): void {
   const dir = dirname(resolve(file));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(`${option}: "${file}" is not allowed; expected a file in an existing directory (${dir} does not exist)`);
+    throw new UsageError(
+      `${option}: "${file}" is not allowed; expected a file in an existing directory (${dir} does not exist)`,
+    );
   }
   if (existsSync(file) && statSync(file).isDirectory()) {
     throw new UsageError(`${option}: "${file}" is not allowed; expected a file name, not a directory`);

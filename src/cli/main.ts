@@ -53,7 +53,8 @@ program
 // The first word that is not an option names the command; anything else (no command, `help`, an
 // unknown word) registers every command so that help and "unknown command" list them all.
 const first = argv.find((a) => !a.startsWith("-"));
-const load = first !== undefined && Object.hasOwn(MODULES, first) ? [MODULES[first]!] : [...new Set(Object.values(MODULES))];
+const load =
+  first !== undefined && Object.hasOwn(MODULES, first) ? [MODULES[first]!] : [...new Set(Object.values(MODULES))];
 const loaded = new Set<Register>();
 for (const mod of await Promise.all(load.map((f) => f()))) {
   if (loaded.has(mod.register)) continue;

@@ -96,7 +96,11 @@ export interface MetricEffects {
   residualShare: number;
 }
 
-function groupSS(obs: readonly Observation[], key: (o: Observation) => string, grand: number): { ss: number; groups: Map<string, { sum: number; n: number }> } {
+function groupSS(
+  obs: readonly Observation[],
+  key: (o: Observation) => string,
+  grand: number,
+): { ss: number; groups: Map<string, { sum: number; n: number }> } {
   const groups = new Map<string, { sum: number; n: number }>();
   for (const o of obs) {
     const k = key(o);
@@ -114,7 +118,11 @@ function groupSS(obs: readonly Observation[], key: (o: Observation) => string, g
  * Main effects and two-way interactions of `axes` (each with its levels in order) on one metric.
  * Axes with a single level are left out (they cannot explain anything).
  */
-export function mainEffects(metric: string, obs: readonly Observation[], axes: readonly { name: string; levels: readonly string[] }[]): MetricEffects {
+export function mainEffects(
+  metric: string,
+  obs: readonly Observation[],
+  axes: readonly { name: string; levels: readonly string[] }[],
+): MetricEffects {
   const n = obs.length;
   const grand = n ? obs.reduce((a, o) => a + o.value, 0) / n : 0;
   const ssTotal = obs.reduce((a, o) => a + (o.value - grand) ** 2, 0);
@@ -126,12 +134,19 @@ export function mainEffects(metric: string, obs: readonly Observation[], axes: r
     if (a.levels.length < 2) continue;
     const { ss, groups } = groupSS(obs, (o) => o.levels[a.name] ?? "", grand);
     ssMain.set(a.name, ss);
-    const levelMeans = a.levels.filter((l) => groups.has(l)).map((l) => {
-      const g = groups.get(l)!;
-      return { level: l, mean: g.sum / g.n, n: g.n };
-    });
+    const levelMeans = a.levels
+      .filter((l) => groups.has(l))
+      .map((l) => {
+        const g = groups.get(l)!;
+        return { level: l, mean: g.sum / g.n, n: g.n };
+      });
     const means = levelMeans.map((l) => l.mean);
-    effects.push({ axis: a.name, levelMeans, spread: means.length ? Math.max(...means) - Math.min(...means) : 0, share: flat ? 0 : ss / ssTotal });
+    effects.push({
+      axis: a.name,
+      levelMeans,
+      spread: means.length ? Math.max(...means) - Math.min(...means) : 0,
+      share: flat ? 0 : ss / ssTotal,
+    });
   }
   effects.sort((x, y) => y.share - x.share || y.spread - x.spread);
   const top = effects.slice(0, 3).map((e) => e.axis);

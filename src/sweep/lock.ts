@@ -162,7 +162,8 @@ export function lockResults(file: string): { release: () => void; note: string |
       if (!isStale(other, me.host)) {
         const where = other.host === me.host ? `pid ${other.pid}` : `pid ${other.pid} on host ${other.host}`;
         throw new LockError(
-          `${file} is being written by another sweep (${where}, since ${other.started}); wait for it, or remove ${path} if that run is gone`,
+          `${file} is being written by another sweep (${where}, since ${other.started}); wait for it, or remove ` +
+            `${path} if that run is gone`,
         );
       }
       mine = takeOver(path, other, other.token, me, 0);
@@ -204,6 +205,7 @@ export function assertNotBeingWritten(file: string, what: string): void {
   if (isStale(other, hostname())) return;
   const where = other.host === hostname() ? `pid ${other.pid}` : `pid ${other.pid} on host ${other.host}`;
   throw new LockError(
-    `${what}: ${file} is being written by a sweep (${where}, since ${other.started}); wait for it to finish (or stop it), then run this again`,
+    `${what}: ${file} is being written by a sweep (${where}, since ${other.started}); wait for it to finish (or ` +
+      `stop it), then run this again`,
   );
 }

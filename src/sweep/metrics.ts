@@ -54,13 +54,21 @@ interface Known {
 
 /** Result fields that are not counters: names, units and ranges. */
 const KNOWN: Record<string, Known> = {
-  "throughput.aggregateGbps": { label: "aggregate TCP goodput", unit: "Gb/s", bounds: (c) => [0, c ? tcpGoodputCeilingGbps(c) : null] },
+  "throughput.aggregateGbps": {
+    label: "aggregate TCP goodput",
+    unit: "Gb/s",
+    bounds: (c) => [0, c ? tcpGoodputCeilingGbps(c) : null],
+  },
   "summary.dom0CpuMax": { label: "busiest dom0 VCPU", unit: "busy fraction", bounds: fraction },
   "summary.dom0CpuTotal": { label: "dom0 CPU, all VCPUs", unit: "VCPUs busy", bounds: (c) => [0, dom0Vcpus(c)] },
   "summary.guestCpuMean": { label: "guest VCPU, mean", unit: "busy fraction", bounds: fraction },
   "summary.guestCpuMax": { label: "busiest guest VCPU", unit: "busy fraction", bounds: fraction },
   "summary.dropsTotal": { label: "packets dropped", unit: "segments", integer: true },
-  "summary.minVmGoodputGbps": { label: "slowest guest's goodput", unit: "Gb/s", bounds: (c) => [0, c ? tcpGoodputCeilingGbps(c) : null] },
+  "summary.minVmGoodputGbps": {
+    label: "slowest guest's goodput",
+    unit: "Gb/s",
+    bounds: (c) => [0, c ? tcpGoodputCeilingGbps(c) : null],
+  },
   "latency.count": { label: "latency samples", unit: "packets", integer: true },
   "latency.meanUs": { label: "mean latency", unit: "µs" },
   "latency.p50Us": { label: "median latency", unit: "µs" },
@@ -105,7 +113,15 @@ const titleOf = (label: string, unit: string): string => (unit ? `${label} (${un
 /** Name, unit and range of a metric path as kept in sweep records. */
 export function metricInfo(path: string): MetricInfo {
   const k = KNOWN[path];
-  if (k) return { path, label: k.label, unit: k.unit, title: titleOf(k.label, k.unit), integer: k.integer ?? false, bounds: k.bounds ?? nonNegative };
+  if (k)
+    return {
+      path,
+      label: k.label,
+      unit: k.unit,
+      title: titleOf(k.label, k.unit),
+      integer: k.integer ?? false,
+      bounds: k.bounds ?? nonNegative,
+    };
   const [section, ...rest] = path.split(".");
   const last = rest[rest.length - 1] ?? path;
   if (section === "events") {
@@ -121,15 +137,36 @@ export function metricInfo(path: string): MetricInfo {
   }
   if (section === "cpu" && last === "utilization") {
     const label = `VCPU ${rest[0] ?? "?"} busy`;
-    return { path, label, unit: "busy fraction", title: titleOf(label, "busy fraction"), integer: false, bounds: fraction };
+    return {
+      path,
+      label,
+      unit: "busy fraction",
+      title: titleOf(label, "busy fraction"),
+      integer: false,
+      bounds: fraction,
+    };
   }
   if (section === "cpu" && rest[1] === "components") {
     const label = `VCPU ${rest[0] ?? "?"}: ${last}`;
-    return { path, label, unit: "busy fraction", title: titleOf(label, "busy fraction"), integer: false, bounds: fraction };
+    return {
+      path,
+      label,
+      unit: "busy fraction",
+      title: titleOf(label, "busy fraction"),
+      integer: false,
+      bounds: fraction,
+    };
   }
   if (section === "throughput") {
     const unit = unitFromName(last) || "Gb/s";
-    return { path, label: path.replace(/^throughput\./, "").replace(/\./g, " "), unit, title: titleOf(path.replace(/^throughput\./, "").replace(/\./g, " "), unit), integer: false, bounds: (c) => [0, c ? lineRateGbps(c) : null] };
+    return {
+      path,
+      label: path.replace(/^throughput\./, "").replace(/\./g, " "),
+      unit,
+      title: titleOf(path.replace(/^throughput\./, "").replace(/\./g, " "), unit),
+      integer: false,
+      bounds: (c) => [0, c ? lineRateGbps(c) : null],
+    };
   }
   const unit = unitFromName(last);
   return { path, label: path, unit, title: titleOf(path, unit), integer: false, bounds: nonNegative };

@@ -49,12 +49,15 @@ export function resolveShard(
     const step = int(env["SLURM_ARRAY_TASK_STEP"]) ?? 1;
     if (id === null || count === null) {
       throw new ShardError(
-        `SLURM_ARRAY_TASK_ID=${env["SLURM_ARRAY_TASK_ID"]} / SLURM_ARRAY_TASK_COUNT=${env["SLURM_ARRAY_TASK_COUNT"]} are not allowed; expected integers (or pass --shard i/n)`,
+        `SLURM_ARRAY_TASK_ID=${env["SLURM_ARRAY_TASK_ID"]} / ` +
+          `SLURM_ARRAY_TASK_COUNT=${env["SLURM_ARRAY_TASK_COUNT"]} are not allowed; expected integers (or pass ` +
+          `--shard i/n)`,
       );
     }
     if (step < 1 || (id - min) % step !== 0)
       throw new ShardError(
-        `SLURM_ARRAY_TASK_ID=${id}: not on the array's step ${step} from ${min}; use --array=0-<n-1> or pass --shard i/n`,
+        `SLURM_ARRAY_TASK_ID=${id}: not on the array's step ${step} from ${min}; use --array=0-<n-1> or pass ` +
+          `--shard i/n`,
       );
     return parseShard(`${(id - min) / step}/${count}`, "SLURM_ARRAY_TASK_ID");
   }
@@ -65,7 +68,8 @@ export function resolveShard(
       throw new ShardError(`JOB_COMPLETION_INDEX=${env["JOB_COMPLETION_INDEX"]} is not allowed; expected an integer`);
     if (count === null)
       throw new ShardError(
-        `JOB_COMPLETION_INDEX is set but PVNETSIM_SHARD_COUNT=${env["PVNETSIM_SHARD_COUNT"] ?? "(unset)"} is not; set it to the Job's completions, or pass --shard i/n`,
+        `JOB_COMPLETION_INDEX is set but PVNETSIM_SHARD_COUNT=${env["PVNETSIM_SHARD_COUNT"] ?? "(unset)"} is not; ` +
+          `set it to the Job's completions, or pass --shard i/n`,
       );
     return parseShard(`${idx}/${count}`, "JOB_COMPLETION_INDEX");
   }

@@ -57,7 +57,6 @@ export function isNpxCachePath(p: string): boolean {
   return p.split(sep).includes("_npx");
 }
 
-
 export interface SlurmJob {
   dir: string;
   script: string;
@@ -87,7 +86,9 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
   const cli = opts.cli ?? packageCliPath();
   if (!cliCommand && isNpxCachePath(cli)) {
     throw new SlurmError(
-      `pvnetsim runs from npx's cache (${cli}), which npm may clear and compute nodes do not have; install it where the nodes see it (npm install pvnetsim in a shared directory) and run that copy, or set PVNETSIM_CLI to the command the nodes should run, e.g. PVNETSIM_CLI="npx --yes pvnetsim@${PVNETSIM_VERSION}"`,
+      `pvnetsim runs from npx's cache (${cli}), which npm may clear and compute nodes do not have; install it ` +
+        `where the nodes see it (npm install pvnetsim in a shared directory) and run that copy, or set PVNETSIM_CLI ` +
+        `to the command the nodes should run, e.g. PVNETSIM_CLI="npx --yes pvnetsim@${PVNETSIM_VERSION}"`,
     );
   }
   const perTask = Math.ceil(n / tasks);
@@ -97,7 +98,8 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
   const script = join(dir, "sweep.sbatch");
   const lines = [
     "#!/bin/bash",
-    `# pvnetsim sweep "${plan.name}" (sweep id ${plan.sweepId}): ${n} points in ${tasks} array tasks of up to ${perTask}.`,
+    `# pvnetsim sweep "${plan.name}" (sweep id ${plan.sweepId}): ${n} points in ${tasks} array tasks of up to ` +
+      `${perTask}.`,
     "# Written by `pvnetsim slurm`; see README.md beside this file.",
     `#SBATCH --job-name=pvnetsim-${plan.name}`,
     `#SBATCH --array=0-${tasks - 1}`,
@@ -108,7 +110,7 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
     ...(opts.partition ? [`#SBATCH --partition=${opts.partition}`] : []),
     "set -euo pipefail",
     "# pvnetsim as installed where `pvnetsim slurm` ran. Where the compute nodes have it elsewhere, export",
-    "# PVNETSIM_CLI (a command line, e.g. \"npx --yes pvnetsim@VERSION\" or \"node /opt/pvnetsim/dist/src/cli/main.js\")",
+    '# PVNETSIM_CLI (a command line, e.g. "npx --yes pvnetsim@VERSION" or "node /opt/pvnetsim/dist/src/cli/main.js")',
     "# or PVNETSIM_NODE (the node binary) before sbatch: sbatch passes the environment on.",
     `DEFAULT_CLI=${q(cliCommand)}`,
     // Empty when `pvnetsim slurm` ran from npx's cache: that path must not reach the nodes.
@@ -119,16 +121,23 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
     'CLI_LINE="${PVNETSIM_CLI:-$DEFAULT_CLI}"',
     'if [ -n "$CLI_LINE" ]; then',
     '  read -r -a PVNETSIM <<< "$CLI_LINE"',
-    "  command -v \"${PVNETSIM[0]}\" >/dev/null || fail \"PVNETSIM_CLI: ${PVNETSIM[0]} (from '$CLI_LINE') is not a command on this node\"",
+    '  command -v "${PVNETSIM[0]}" >/dev/null || fail "PVNETSIM_CLI: ${PVNETSIM[0]} (from \'$CLI_LINE\') is not a ' +
+      'command on this node"',
     "else",
-    '  [ -x "$NODE" ] || command -v "$NODE" >/dev/null || fail "node is not at $NODE on this node; export PVNETSIM_NODE=/path/to/node (Node >= 20) before sbatch"',
-    "  [ -f \"$PVNETSIM_JS\" ] || fail \"the pvnetsim CLI is not at $PVNETSIM_JS on this node; install pvnetsim on a path the nodes share, or export PVNETSIM_CLI='npx --yes pvnetsim@" + PVNETSIM_VERSION + "' (or another command that runs it) before sbatch\"",
+    '  [ -x "$NODE" ] || command -v "$NODE" >/dev/null || fail "node is not at $NODE on this node; export ' +
+      'PVNETSIM_NODE=/path/to/node (Node >= 20) before sbatch"',
+    '  [ -f "$PVNETSIM_JS" ] || fail "the pvnetsim CLI is not at $PVNETSIM_JS on this node; install pvnetsim on a ' +
+      "path the nodes share, or export PVNETSIM_CLI='npx --yes pvnetsim@" +
+      PVNETSIM_VERSION +
+      "' (or another command that runs it) before sbatch\"",
     '  PVNETSIM=("$NODE" "$PVNETSIM_JS")',
     "fi",
-    "\"${PVNETSIM[@]}\" --version >/dev/null 2>&1 || fail \"'${PVNETSIM[*]} --version' failed; set PVNETSIM_CLI or PVNETSIM_NODE to a pvnetsim and a Node >= 20 that run on this node\"",
+    '"${PVNETSIM[@]}" --version >/dev/null 2>&1 || fail "\'${PVNETSIM[*]} --version\' failed; set PVNETSIM_CLI or ' +
+      'PVNETSIM_NODE to a pvnetsim and a Node >= 20 that run on this node"',
     "# The task's shard comes from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT; --resume makes a",
     "# resubmitted task run only the points its results file lacks.",
-    `exec "\${PVNETSIM[@]}" sweep "$DIR/${basename(spec)}" --out "$DIR/results/shard-$SLURM_ARRAY_TASK_ID.jsonl" --resume --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
+    `exec "\${PVNETSIM[@]}" sweep "$DIR/${basename(spec)}" --out "$DIR/results/shard-$SLURM_ARRAY_TASK_ID.jsonl" ` +
+      `--resume --workers "\${SLURM_CPUS_PER_TASK:-1}"`,
     "",
   ];
   writeFileSync(script, lines.join("\n"));
@@ -151,9 +160,13 @@ export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string,
     "",
     cliCommand ? `The tasks run: ${cliCommand} (from PVNETSIM_CLI).` : `The tasks run: ${node} ${cli}`,
     "Node or pvnetsim at another path on the compute nodes: export PVNETSIM_NODE=/path/to/node, or",
-    "PVNETSIM_CLI=\"<command that runs pvnetsim>\", before sbatch (sbatch passes the environment on).",
+    'PVNETSIM_CLI="<command that runs pvnetsim>", before sbatch (sbatch passes the environment on).',
   ].join("\n");
   const readme = join(dir, "README.md");
-  writeFileSync(readme, `# ${plan.name}: Slurm job array\n\n\`\`\`\n${instructions}\n\`\`\`\n\nFiles: \`${basename(spec)}\` (the spec), \`sweep.sbatch\` (the job), \`results/shard-<task>.jsonl\`, \`logs/<job>_<task>.out\`.\n`);
+  writeFileSync(
+    readme,
+    `# ${plan.name}: Slurm job array\n\n\`\`\`\n${instructions}\n\`\`\`\n\nFiles: \`${basename(spec)}\` (the ` +
+      `spec), \`sweep.sbatch\` (the job), \`results/shard-<task>.jsonl\`, \`logs/<job>_<task>.out\`.\n`,
+  );
   return { dir, script, spec, readme, tasks, instructions };
 }

@@ -18,7 +18,11 @@ interface ReproduceOpts extends BatchOpts {
 
 export function register(program: Command): void {
   addBatchOptions(
-    program.command("reproduce").description("reproduce Zhang et al. (CloudCom 2010): five cumulative steps x N seeds, table + JSON + SVG/HTML report"),
+    program
+      .command("reproduce")
+      .description(
+        "reproduce Zhang et al. (CloudCom 2010): five cumulative steps x N seeds, table + JSON + SVG/HTML report",
+      ),
     { outDir: "out/reproduce", outFiles: "reproduce.json, the SVG charts and index.html", seeds: 5, per: "step" },
   )
     .option("--allow-fail", "exit 0 even when a check of the reproduction fails (the report says which)")
@@ -51,16 +55,24 @@ export function register(program: Command): void {
         if (o.json) process.stdout.write(JSON.stringify({ ...report, output: { dir, charts: written.charts } }) + "\n");
         else {
           process.stdout.write(renderReproduceText(report) + "\n");
-          process.stdout.write(`\nwrote ${written.files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`);
+          process.stdout.write(
+            `\nwrote ${written.files.length} files to ${dir} (open ${resolve(dir, "index.html")})\n`,
+          );
         }
-        const errored = report.steps.reduce((a, s) => a + s.erroredRuns, 0) + report.ablation.reduce((a, s) => a + s.erroredRuns, 0);
+        const errored =
+          report.steps.reduce((a, s) => a + s.erroredRuns, 0) + report.ablation.reduce((a, s) => a + s.erroredRuns, 0);
         if (errored > 0) {
-          process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "runs" in ${resolve(dir, "reproduce.json")}\n`);
+          process.stderr.write(
+            `pvnetsim: error: ${errored} run(s) failed; see "runs" in ${resolve(dir, "reproduce.json")}\n`,
+          );
           process.exitCode = 1;
         }
         const failed = report.checks.filter((c) => !c.pass);
         if (failed.length > 0 && !o.allowFail) {
-          process.stderr.write(`pvnetsim: error: ${failed.length} of ${report.checks.length} checks of the reproduction failed (${failed.map((c) => c.description).join("; ")}); --allow-fail exits 0 anyway\n`);
+          process.stderr.write(
+            `pvnetsim: error: ${failed.length} of ${report.checks.length} checks of the reproduction failed ` +
+              `(${failed.map((c) => c.description).join("; ")}); --allow-fail exits 0 anyway\n`,
+          );
           process.exitCode = 1;
         }
       }),

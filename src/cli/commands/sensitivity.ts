@@ -49,7 +49,8 @@ export function register(program: Command): void {
         if (delta >= 1) throw new UsageError(`--delta: ${delta} is not allowed; expected a fraction in (0, 1)`);
         const threads = intOption(o.workers !== undefined ? "--workers" : "--threads", o.workers ?? o.threads, 1);
         for (const p of o.preset) {
-          if (!Object.hasOwn(PRESETS, p)) throw new UsageError(`--preset: "${p}" is not allowed; expected one of ${Object.keys(PRESETS).join(", ")}`);
+          if (!Object.hasOwn(PRESETS, p))
+            throw new UsageError(`--preset: "${p}" is not allowed; expected one of ${Object.keys(PRESETS).join(", ")}`);
         }
         const progress = new ProgressReporter({ label: "sensitivity", unit: "runs" });
         const report = await runSensitivity({
@@ -89,8 +90,11 @@ export function register(program: Command): void {
           return c;
         });
         process.stdout.write(
-          `sensitivity: aggregate TCP goodput (Gb/s, mean of ${seeds} seed(s)) with each ${o.allCosts ? "" : "fitted "}cost constant at -${d}% / default / +${d}%\n\n` +
-            (rows.length ? formatTable([head, ...rows], (c) => c > 1) : "no fitted cost constants in src/config/params.ts") +
+          `sensitivity: aggregate TCP goodput (Gb/s, mean of ${seeds} seed(s)) with each ` +
+            `${o.allCosts ? "" : "fitted "}cost constant at -${d}% / default / +${d}%\n\n` +
+            (rows.length
+              ? formatTable([head, ...rows], (c) => c > 1)
+              : "no fitted cost constants in src/config/params.ts") +
             "\n",
         );
       }),

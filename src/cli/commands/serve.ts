@@ -1,8 +1,9 @@
 // `pvnetsim serve [--port N] [--host ADDR]`: serves the demo page (dist/web/, built by
 // scripts/build-web.mjs) on 127.0.0.1 with node:http, fit for a laptop on a shared network: only
 // files really under the served directory, only requests naming this host (no DNS rebinding),
-// strict content-security headers, and an error in one request never stops the server. Builds the page first when it is missing and the build script and
-// esbuild are at hand (a source checkout); otherwise says how to build it.
+// strict content-security headers, and an error in one request never stops the server. Builds the
+// page first when it is missing and the build script and esbuild are at hand (a source checkout);
+// otherwise says how to build it.
 
 import type { Command } from "commander";
 import { createServer, type Server } from "node:http";
@@ -58,7 +59,8 @@ function ensureWebAssets(dir: string): void {
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy":
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src " +
+    "'self' data:; " +
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
@@ -209,7 +211,8 @@ export function register(program: Command): void {
         const host = o.host ?? HOST;
         if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(host))
           throw new UsageError(
-            `--host: ${JSON.stringify(host.slice(0, 80))} is not allowed; expected an address or host name such as 127.0.0.1`,
+            `--host: ${JSON.stringify(host.slice(0, 80))} is not allowed; expected an address or host name such ` +
+              `as 127.0.0.1`,
           );
         const server = await startServer(dir, port, host);
         const addr = server.address();

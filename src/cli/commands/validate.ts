@@ -52,7 +52,9 @@ export function register(program: Command): void {
         }
         const errored = report.rows.reduce((a, r) => a + r.erroredRuns, 0);
         if (errored > 0) {
-          process.stderr.write(`pvnetsim: error: ${errored} run(s) failed; see "rows" in ${resolve(dir, "validate.json")}\n`);
+          process.stderr.write(
+            `pvnetsim: error: ${errored} run(s) failed; see "rows" in ${resolve(dir, "validate.json")}\n`,
+          );
           process.exitCode = 1;
         }
       }),
