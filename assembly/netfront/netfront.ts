@@ -24,7 +24,7 @@ import {
   CFG_TX_STREAMS_PER_GUEST, COMP_NETFRONT, COMP_SOFTIRQ, COST_NAPI_POLL, COST_NF_RX_PKT,
   COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT, COST_NF_IRQ,
   ST_NOTIFY_NF_TX, ST_NOTIFY_NF_TX_SUPPRESSED, ST_NOTIFY_NF_RX, ST_NOTIFY_NF_RX_SUPPRESSED,
-  ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS,
+  ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS, CFG_NF_TX_STOP_RESERVE,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc, guestStatAdd } from "../stats";
@@ -44,8 +44,8 @@ import { stackDeliver, appWake } from "../guest/stack";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 
-/** MAX_SKB_FRAGS + 2: slots one maximal packet may need (D7). */
-const TX_SLOTS_RESERVE: u32 = 20;
+/** Free TX ring slots below which the TX queue stops: MAX_SKB_FRAGS + 2 by default, room for one maximal packet (D7). */
+let txSlotsReserve: u32 = 20;
 
 let nGuests: u32 = 0;
 let lro: bool = false;
@@ -65,6 +65,7 @@ export function netfrontInit(): void {
   lro = cfgU32(CFG_LRO_ENABLED) == 1;
   rxTargetMin = cfgU32(CFG_NF_RX_TARGET_MIN);
   rxTargetMax = cfgU32(CFG_NF_RX_TARGET_MAX);
+  txSlotsReserve = cfgU32(CFG_NF_TX_STOP_RESERVE);
   let n = <i32>nGuests;
   nfNapi = freshArray<u32>(n);
   nfVcpu = freshArray<u32>(n);
@@ -147,7 +148,7 @@ function txGc(v: u32, g: u32, charged: bool): void {
 
 function txSlotAvailable(g: u32): bool {
   let r = txRingOf(g);
-  return unchecked(reqProdPvt[r]) - unchecked(rspCons[r]) < RING_SIZE - TX_SLOTS_RESERVE;
+  return unchecked(reqProdPvt[r]) - unchecked(rspCons[r]) < RING_SIZE - txSlotsReserve;
 }
 
 // ---- transmit ---------------------------------------------------------------------------------------

@@ -101,7 +101,8 @@ export const CFG_AFFINITY_WORDS = 79; // 32-bit words of one VCPU's affinity mas
 export const CFG_OFF_VCPU_SCHED = 80; // [vcpus * VSC_REC] per-VCPU scheduling records
 export const CFG_OFF_VCPU_AFFINITY = 81; // [vcpus * CFG_AFFINITY_WORDS] affinity masks, 32 PCPUs a word
 export const CFG_OFF_DOM_SCHED = 82; // [(1 + guests) * DSC_REC] per-domain credit parameters, dom0 first
-export const CFG_COUNT = 83;
+export const CFG_NF_TX_STOP_RESERVE = 83; // netfront TX queue stops below this many free slots
+export const CFG_COUNT = 84;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

@@ -222,3 +222,29 @@ describe("LRO in netfront", () => {
     expect(r.events["lroFlushOutOfOrder"]).toBeGreaterThan(0);
   });
 });
+
+describe("netfront TX queue stop [D7]", () => {
+  // One guest sending bulk TCP out of one 1 GbE port. netfront stops its TX queue when fewer than
+  // netfront.txStopReserveSlots of the 256 TX ring slots are free.
+  const tx = {
+    durationMs: 200,
+    warmupMs: 50,
+    "traffic.rxStreamsPerGuest": 0,
+    "traffic.profiles": [{ guests: [0], kind: "tcp-tx", streams: 1 }],
+  };
+
+  it("with the default reserve (MAX_SKB_FRAGS + 2) the ring is no limit: the guest sends at the wire's rate", async () => {
+    const r = await run("single-guest", tx);
+    expect(r.conservation.ok).toBe(true);
+    // 1448 payload bytes per 1538 on the wire: 0.9415 Gb/s of goodput at most.
+    expect(r.throughput.perVm[0]!.txGoodputGbps).toBeGreaterThan(0.93);
+    expect(r.drops["guest_qdisc_full"]).toBe(0);
+  });
+
+  it("a reserve of 255 leaves one usable slot: the queue stops after each packet and the guest qdisc overflows", async () => {
+    const r = await run("single-guest", { ...tx, "netfront.txStopReserveSlots": 255 });
+    expect(r.conservation.ok).toBe(true);
+    expect(r.throughput.perVm[0]!.txGoodputGbps).toBeLessThan(0.5);
+    expect(r.drops["guest_qdisc_full"]).toBeGreaterThan(0);
+  });
+});
