@@ -26,7 +26,11 @@
 
 import type { TopLevelSpec } from "vega-lite";
 
-type ChartStack = { compile: typeof import("vega-lite").compile; View: typeof import("vega").View; parse: typeof import("vega").parse };
+type ChartStack = {
+  compile: typeof import("vega-lite").compile;
+  View: typeof import("vega").View;
+  parse: typeof import("vega").parse;
+};
 let chartStack: Promise<ChartStack> | null = null;
 
 /** The versions the package pins (package.json optionalDependencies). */
@@ -39,7 +43,10 @@ function loadChartStack(): Promise<ChartStack> {
     (e: NodeJS.ErrnoException) => {
       chartStack = null;
       if (e.code === "ERR_MODULE_NOT_FOUND") {
-        throw new Error(`drawing charts needs the optional packages vega and vega-lite, which are not installed; run: npm install ${CHART_PACKAGES}`);
+        throw new Error(
+          `drawing charts needs the optional packages vega and vega-lite, which are not installed; run: npm ` +
+            `install ${CHART_PACKAGES}`,
+        );
       }
       throw e;
     },
@@ -47,117 +54,25 @@ function loadChartStack(): Promise<ChartStack> {
   return chartStack;
 }
 
-/** Vega-Lite spec as plain JSON (what the helpers build). */
-export type VegaLiteSpec = Record<string, unknown>;
-
-/** Common options of every chart. */
-export interface ChartBase {
-  /** Chart title (required: every chart says what it shows). */
-  title: string;
-  /** Optional second title line. */
-  subtitle?: string;
-  /** X axis title, with unit where it has one. */
-  xTitle: string;
-  /** Y axis title, with unit, e.g. "aggregate TCP goodput (Gb/s)". */
-  yTitle: string;
-  /** Legend title (what the colours distinguish). */
-  legendTitle: string;
-  /** Plot area size in pixels (defaults depend on the chart). */
-  width?: number;
-  height?: number;
-  /** Y scale domain; default: from zero to the data. */
-  yDomain?: [number, number];
-  /** d3-format string for y axis labels, e.g. ".1f" or ".0%". */
-  yFormat?: string;
-}
-
-/** A reference mark: a tick at one category (e.g. a published value) or a rule across the chart. */
-export interface ReferenceMark {
-  /** Legend entry, e.g. "paper (abstract)". Marks sharing a label share a colour. */
-  label: string;
-  value: number;
-  /** Category (bar charts) the tick belongs to; omitted: a horizontal rule across the whole chart. */
-  category?: string;
-  /** Text drawn next to the mark (e.g. "2.2"); default none. */
-  text?: string;
-}
-
-export interface BarDatum {
-  category: string;
-  /** Series within the category (grouped bars); default: the legendless single series `seriesLabel`. */
-  series?: string;
-  value: number;
-  /** Interval drawn as an error bar (e.g. 95% CI); both or neither. */
-  low?: number;
-  high?: number;
-}
-
-export interface BarChartOptions extends ChartBase {
-  data: readonly BarDatum[];
-  /** Series name used for data without `series` (shown in the legend). Default "value". */
-  seriesLabel?: string;
-  /** Category order; default: first appearance. */
-  categories?: readonly string[];
-  references?: readonly ReferenceMark[];
-  /** Print each bar's value inside the foot of the bar with this d3 format (e.g. ".2f"); default: no labels. */
-  valueLabels?: string;
-  /** Explicit colours per legend entry (series and reference labels). */
-  colors?: Readonly<Record<string, string>>;
-}
-
-export interface StackedDatum {
-  category: string;
-  /** Component the value belongs to (the stacked colour). */
-  stack: string;
-  value: number;
-  /** Panel the bar is drawn in, for small multiples (see StackedBarChartOptions.panelTitle). */
-  panel?: string;
-}
-
-export interface StackedBarChartOptions extends ChartBase {
-  data: readonly StackedDatum[];
-  categories?: readonly string[];
-  /** Stack (and legend) order, bottom first; default: first appearance. */
-  stackOrder?: readonly string[];
-  /**
-   * Small multiples: one panel per distinct `panel` value, titled by this (e.g. "step"); the
-   * title, axes titles and legend are shared. Not combined with `references`.
-   */
-  panelTitle?: string;
-  /** Panel order; default: first appearance. */
-  panels?: readonly string[];
-  /** Panels per row (default: all in one row). */
-  columns?: number;
-  references?: readonly ReferenceMark[];
-  colors?: Readonly<Record<string, string>>;
-}
-
-export interface LineDatum {
-  /** Quantitative x (numbers), or ordinal x (labels, ordered by `xOrder` or first appearance). */
-  x: number | string;
-  series: string;
-  y: number;
-  low?: number;
-  high?: number;
-}
-
-export interface LineChartOptions extends ChartBase {
-  data: readonly LineDatum[];
-  /** How intervals are drawn: "bars" (error bars, default) or "band" (shaded band). */
-  interval?: "bars" | "band";
-  /** Order of ordinal (string) x values; default: first appearance. */
-  xOrder?: readonly (number | string)[];
-  /** Log-scale x axis (e.g. rates or sizes spanning decades; quantitative x only). */
-  xLog?: boolean;
-  /** d3-format for x labels. */
-  xFormat?: string;
-  xDomain?: [number, number];
-  /** Horizontal rules (category is ignored). */
-  references?: readonly ReferenceMark[];
-  colors?: Readonly<Record<string, string>>;
-  /** Draw a point at each datum (default true). */
-  points?: boolean;
-}
+export type {
+  VegaLiteSpec,
+  ChartBase,
+  ReferenceMark,
+  BarDatum,
+  BarChartOptions,
+  StackedDatum,
+  StackedBarChartOptions,
+  LineDatum,
+  LineChartOptions,
+} from "./chart-types.js";
+import type {
+  VegaLiteSpec,
+  ChartBase,
+  ReferenceMark,
+  BarChartOptions,
+  StackedBarChartOptions,
+  LineChartOptions,
+} from "./chart-types.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const LEGEND_FIELD = "legend";
@@ -206,12 +121,16 @@ function yAxis(o: ChartBase): Record<string, unknown> {
 }
 
 function checkFinite(what: string, xs: Iterable<number | undefined>): void {
-  for (const x of xs) if (x !== undefined && !Number.isFinite(x)) throw new RangeError(`${what}: non-finite value ${x}`);
+  for (const x of xs)
+    if (x !== undefined && !Number.isFinite(x)) throw new RangeError(`${what}: non-finite value ${x}`);
 }
 
 /** Vega-Lite spec of a (grouped) bar chart with optional error bars and reference marks. */
 export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
-  checkFinite(`${o.title}: bar values`, o.data.flatMap((d) => [d.value, d.low, d.high]));
+  checkFinite(
+    `${o.title}: bar values`,
+    o.data.flatMap((d) => [d.value, d.low, d.high]),
+  );
   const seriesLabel = o.seriesLabel ?? "value";
   const rows = o.data.map((d) => ({ ...d, [LEGEND_FIELD]: d.series ?? seriesLabel }));
   const categories = o.categories ? [...o.categories] : uniq(o.data.map((d) => d.category));
@@ -220,7 +139,13 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
   const refLabels = uniq(refs.map((r) => r.label));
   const color = legendColor(o, [...series, ...refLabels]);
   const grouped = series.length > 1;
-  const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: 0, labelLimit: 140 } };
+  const x = {
+    field: "category",
+    type: "nominal",
+    title: o.xTitle,
+    sort: categories,
+    axis: { labelAngle: 0, labelLimit: 140 },
+  };
   const y = { field: "value", type: "quantitative", title: o.yTitle, scale: yScale(o), axis: yAxis(o) };
   const xOffset = grouped ? { xOffset: { field: LEGEND_FIELD, type: "nominal", sort: series } } : {};
   const layers: Record<string, unknown>[] = [
@@ -237,14 +162,26 @@ export function barChartSpec(o: BarChartOptions): VegaLiteSpec {
     // Inside the bar, at its foot: never collides with error bars or reference marks.
     layers.push({
       mark: { type: "text", dy: -5, baseline: "bottom", fontSize: 11, fontWeight: "bold", color: "white" },
-      encoding: { x, ...xOffset, y: { value: { expr: "height" } }, text: { field: "value", type: "quantitative", format: o.valueLabels } },
+      encoding: {
+        x,
+        ...xOffset,
+        y: { value: { expr: "height" } },
+        text: { field: "value", type: "quantitative", format: o.valueLabels },
+      },
     });
   }
   const ticks = refs.filter((r) => r.category !== undefined);
   const rules = refs.filter((r) => r.category === undefined);
   if (ticks.length) {
     layers.push({
-      data: { values: ticks.map((r) => ({ category: r.category, value: r.value, [LEGEND_FIELD]: r.label, text: r.text ?? "" })) },
+      data: {
+        values: ticks.map((r) => ({
+          category: r.category,
+          value: r.value,
+          [LEGEND_FIELD]: r.label,
+          text: r.text ?? "",
+        })),
+      },
       mark: { type: "tick", thickness: 3, size: 46 },
       encoding: { x, y: { field: "value", type: "quantitative" }, color },
     });
@@ -281,7 +218,11 @@ function ruleLayers(rules: readonly ReferenceMark[], color: Record<string, unkno
     out.push({
       data: { values },
       mark: { type: "text", align: "right", baseline: "bottom", dy: -2, fontSize: 10 },
-      encoding: { y: { field: "value", type: "quantitative" }, x: { value: { expr: "width" } }, text: { field: "text" } },
+      encoding: {
+        y: { field: "value", type: "quantitative" },
+        x: { value: { expr: "width" } },
+        text: { field: "text" },
+      },
     });
   }
   return out;
@@ -289,7 +230,10 @@ function ruleLayers(rules: readonly ReferenceMark[], color: Record<string, unkno
 
 /** Vega-Lite spec of a stacked bar chart (one bar per category, stacked by `stack`). */
 export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
-  checkFinite(`${o.title}: stacked values`, o.data.map((d) => d.value));
+  checkFinite(
+    `${o.title}: stacked values`,
+    o.data.map((d) => d.value),
+  );
   const categories = o.categories ? [...o.categories] : uniq(o.data.map((d) => d.category));
   const stacks = o.stackOrder ? [...o.stackOrder] : uniq(o.data.map((d) => d.stack));
   const refs = o.references ?? [];
@@ -297,7 +241,13 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
   const order = new Map(stacks.map((s, i) => [s, i]));
   const rows = o.data.map((d) => ({ ...d, [LEGEND_FIELD]: d.stack, stackIndex: order.get(d.stack) ?? stacks.length }));
   const color = legendColor(o, [...stacks, ...refLabels]);
-  const x = { field: "category", type: "nominal", title: o.xTitle, sort: categories, axis: { labelAngle: o.panelTitle === undefined ? 0 : -90 } };
+  const x = {
+    field: "category",
+    type: "nominal",
+    title: o.xTitle,
+    sort: categories,
+    axis: { labelAngle: o.panelTitle === undefined ? 0 : -90 },
+  };
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: "bar" },
@@ -326,7 +276,13 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
       $schema: SCHEMA,
       title: titleOf(o),
       data: { values: rows.map((r) => ({ ...r, panel: r.panel ?? "" })) },
-      facet: { field: "panel", type: "nominal", title: o.panelTitle, sort: panels, header: { labelFontSize: 11, titleFontSize: 12 } },
+      facet: {
+        field: "panel",
+        type: "nominal",
+        title: o.panelTitle,
+        sort: panels,
+        header: { labelFontSize: 11, titleFontSize: 12 },
+      },
       columns: o.columns ?? panels.length,
       spec: { width: o.width ?? Math.max(160, categories.length * 26), height: o.height ?? 220, layer: layers },
       config: { font: "sans-serif" },
@@ -346,7 +302,10 @@ export function stackedBarChartSpec(o: StackedBarChartOptions): VegaLiteSpec {
 /** Vega-Lite spec of a line chart with optional error bars or bands. */
 export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   const quantitative = o.data.every((d) => typeof d.x === "number");
-  checkFinite(`${o.title}: line values`, o.data.flatMap((d) => [quantitative ? (d.x as number) : undefined, d.y, d.low, d.high]));
+  checkFinite(
+    `${o.title}: line values`,
+    o.data.flatMap((d) => [quantitative ? (d.x as number) : undefined, d.y, d.low, d.high]),
+  );
   const series = uniq(o.data.map((d) => d.series));
   const refs = o.references ?? [];
   const refLabels = uniq(refs.map((r) => r.label));
@@ -356,19 +315,39 @@ export function lineChartSpec(o: LineChartOptions): VegaLiteSpec {
   if (o.xDomain) xScale["domain"] = o.xDomain;
   const x = quantitative
     ? { field: "x", type: "quantitative", title: o.xTitle, scale: xScale, axis: o.xFormat ? { format: o.xFormat } : {} }
-    : { field: "x", type: "ordinal", title: o.xTitle, sort: (o.xOrder ?? uniq(rows.map((r) => r.x as string))).map(String), axis: { labelAngle: 0 } };
+    : {
+        field: "x",
+        type: "ordinal",
+        title: o.xTitle,
+        sort: (o.xOrder ?? uniq(rows.map((r) => r.x as string))).map(String),
+        axis: { labelAngle: 0 },
+      };
   const y = { field: "y", type: "quantitative", title: o.yTitle, scale: yScale(o), axis: yAxis(o) };
   const layers: Record<string, unknown>[] = [];
   if (rows.some((r) => r.low !== undefined && r.high !== undefined)) {
     const ie = { x, y: { field: "low", type: "quantitative" }, y2: { field: "high" }, color };
     layers.push(
       o.interval === "band"
-        ? { transform: [{ filter: "isValid(datum.low) && isValid(datum.high)" }], mark: { type: "area", opacity: 0.2 }, encoding: ie }
-        : { transform: [{ filter: "isValid(datum.low) && isValid(datum.high)" }], mark: { type: "rule", strokeWidth: 1.5 }, encoding: ie },
+        ? {
+            transform: [{ filter: "isValid(datum.low) && isValid(datum.high)" }],
+            mark: { type: "area", opacity: 0.2 },
+            encoding: ie,
+          }
+        : {
+            transform: [{ filter: "isValid(datum.low) && isValid(datum.high)" }],
+            mark: { type: "rule", strokeWidth: 1.5 },
+            encoding: ie,
+          },
     );
   }
   layers.push({ mark: { type: "line", point: o.points ?? true }, encoding: { x, y, color } });
-  if (refs.length) layers.push(...ruleLayers(refs.map((r) => ({ label: r.label, value: r.value, ...(r.text ? { text: r.text } : {}) })), color));
+  if (refs.length)
+    layers.push(
+      ...ruleLayers(
+        refs.map((r) => ({ label: r.label, value: r.value, ...(r.text ? { text: r.text } : {}) })),
+        color,
+      ),
+    );
   return {
     $schema: SCHEMA,
     title: titleOf(o),

@@ -82,7 +82,8 @@ export function sparklineBlock(ts: TimeSeries): string[] {
   for (const k of drops) line(k, k, 0, null, n);
   const w = Math.max(...rows.map((r) => r[0]!.length));
   return [
-    `time series: ${ts.timeMs.length} intervals of ${ts.intervalMs} ms from ${ts.startMs} ms (full set: --json or --timeseries FILE)`,
+    `time series: ${ts.timeMs.length} intervals of ${ts.intervalMs} ms from ${ts.startMs} ms (full set: --json or ` +
+      `--timeseries FILE)`,
     ...rows.map((r) => `${r[0]!.padEnd(w)}  ${r[1]}  ${r[2]}`),
   ];
 }

@@ -28,7 +28,11 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: "baseline", label: "baseline (stock netback)", set: {} },
   { name: "multi-tasklet-alone", label: "multi-tasklet netback alone", set: { "netback.groups": 0 } },
   { name: "dispatch-alone", label: "event dispatch alone", set: { "evtchn.dispatch": "round-robin" } },
-  { name: "low-event-alone", label: "lower event frequency alone", set: { "netback.coalesce.count": 16, "netback.coalesce.timeUs": 50 } },
+  {
+    name: "low-event-alone",
+    label: "lower event frequency alone",
+    set: { "netback.coalesce.count": 16, "netback.coalesce.timeUs": 50 },
+  },
   { name: "lro-alone", label: "LRO in netfront alone", set: { "netfront.lro.enabled": true } },
 ];
 
@@ -85,7 +89,9 @@ function measures(runs: readonly SimResult[]): AblationMeasures {
     eventVcpus: dom0Idx.filter((i) => share(i, "xen") + share(i, "nic") >= 0.01).length,
     netbackNotificationsPerPacket: avg((r) => r.derived["netbackNotificationsPerPacket"] ?? 0),
     acksPerSegment: avg((r) => (r.events["tcpAcksSent"] ?? 0) / pkts(r)),
-    segmentsPerSkb: avg((r) => ((r.events["lroAggregates"] ?? 0) > 0 ? r.derived["segmentsPerLroAggregate"] ?? 1 : 1)),
+    segmentsPerSkb: avg((r) =>
+      (r.events["lroAggregates"] ?? 0) > 0 ? (r.derived["segmentsPerLroAggregate"] ?? 1) : 1,
+    ),
     guestCyclesPerByte: avg((r) => r.derived["guestCyclesPerByte"] ?? 0),
     busiestDom0CyclesPerPacket: avg((r) => (r.cpu[busiest]!.utilization * cyc(r)) / pkts(r)),
   };
@@ -98,23 +104,41 @@ const f0 = (x: number): string => x.toFixed(0);
 export function mechanismSentence(name: string, base: AblationRow, v: AblationRow): string {
   const b = base.measures;
   const m = v.measures;
-  const moved = base.bottleneck === v.bottleneck ? `the bottleneck stays ${v.bottleneck}` : `the bottleneck moves from ${base.bottleneck} to ${v.bottleneck}`;
-  const cpp = `${f0(b.busiestDom0CyclesPerPacket)} -> ${f0(m.busiestDom0CyclesPerPacket)} cycles per packet on the busiest dom0 VCPU`;
+  const moved =
+    base.bottleneck === v.bottleneck
+      ? `the bottleneck stays ${v.bottleneck}`
+      : `the bottleneck moves from ${base.bottleneck} to ${v.bottleneck}`;
+  const cpp =
+    `${f0(b.busiestDom0CyclesPerPacket)} -> ${f0(m.busiestDom0CyclesPerPacket)} cycles per packet on ` +
+    `the busiest dom0 VCPU`;
   switch (name) {
     case "multi-tasklet-alone":
       return m.netbackVcpus <= 1
-        ? `Netback work stays on ${m.netbackVcpus} dom0 VCPU: each group's tasklet runs where it is scheduled, and with every event still on VCPU0 every group is scheduled there, so ${moved} (${cpp}).`
-        : `Netback work spreads over ${m.netbackVcpus} dom0 VCPUs instead of ${b.netbackVcpus}, one tasklet pair per group, so ${moved} (${cpp}).`;
+        ? `Netback work stays on ${m.netbackVcpus} dom0 VCPU: each group's tasklet runs where it is scheduled, ` +
+            `and with every event still on VCPU0 every group is scheduled there, so ${moved} (${cpp}).`
+        : `Netback work spreads over ${m.netbackVcpus} dom0 VCPUs instead of ${b.netbackVcpus}, one tasklet pair ` +
+            `per group, so ${moved} (${cpp}).`;
     case "dispatch-alone":
       return v.bottleneck.startsWith("vcpu")
-        ? `Interrupts and events land on ${m.eventVcpus} dom0 VCPU(s) instead of ${b.eventVcpus}, but the one tasklet pair still serializes all netback work, so ${moved} (${cpp}).`
-        : `Interrupts and events land on ${m.eventVcpus} dom0 VCPU(s) instead of ${b.eventVcpus}, which takes the driver and event work off the VCPU that runs the one tasklet pair, so ${moved} (${cpp}).`;
+        ? `Interrupts and events land on ${m.eventVcpus} dom0 VCPU(s) instead of ${b.eventVcpus}, but the one ` +
+            `tasklet pair still serializes all netback work, so ${moved} (${cpp}).`
+        : `Interrupts and events land on ${m.eventVcpus} dom0 VCPU(s) instead of ${b.eventVcpus}, which takes the ` +
+            `driver and event work off the VCPU that runs the one tasklet pair, so ${moved} (${cpp}).`;
     case "low-event-alone": {
       const saved = (b.netbackNotificationsPerPacket - m.netbackNotificationsPerPacket) * evtchnSendCycles;
-      return `Netback notifications fall from ${f2(b.netbackNotificationsPerPacket)} to ${f2(m.netbackNotificationsPerPacket)} per packet; at ${f0(evtchnSendCycles)} cycles per event send that saves about ${f0(saved)} of the ${f0(b.busiestDom0CyclesPerPacket)} cycles each packet costs the busiest dom0 VCPU, so ${moved} (${cpp}).`;
+      return (
+        `Netback notifications fall from ${f2(b.netbackNotificationsPerPacket)} to ` +
+        `${f2(m.netbackNotificationsPerPacket)} per packet; at ${f0(evtchnSendCycles)} cycles per event send that ` +
+        `saves about ${f0(saved)} of the ${f0(b.busiestDom0CyclesPerPacket)} cycles each packet costs the busiest ` +
+        `dom0 VCPU, so ${moved} (${cpp}).`
+      );
     }
     case "lro-alone":
-      return `The guest stack sees ${f2(m.segmentsPerSkb)} segments per skb and sends ${f2(m.acksPerSegment)} ACKs per segment instead of ${f2(b.acksPerSegment)}; every ACK is a full netback TX, bridge and NIC transmit on dom0, so ${moved} (${cpp}).`;
+      return (
+        `The guest stack sees ${f2(m.segmentsPerSkb)} segments per skb and sends ${f2(m.acksPerSegment)} ` +
+        `ACKs per segment instead of ${f2(b.acksPerSegment)}; every ACK is a full netback TX, bridge and NIC ` +
+        `transmit on dom0, so ${moved} (${cpp}).`
+      );
     default:
       return `${moved} (${cpp}).`;
   }

@@ -7,22 +7,25 @@ import { timelineChart, timeSeriesChart } from "./observe.js";
 import { formatTable } from "../report/table.js";
 import { signedPct } from "./costdoc.js";
 import { barChart, stackedBarChart } from "../report/charts.js";
+import { pctStr } from "./checks.js";
 import type { ReproduceReport, StepSummary } from "./reproduce.js";
 import { COMPONENT_COLORS, MARK_COLORS } from "../report/palette.js";
 import { PAPER_FIGURES } from "../paper.js";
 
 const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? "n/a" : x.toFixed(3));
 /** The 95 % CI half-width; one that rounds to zero says so instead of printing "+- 0.000". */
-const ciText = (h: number | null): string => (h === null || !Number.isFinite(h) ? "+- n/a" : h < 0.0005 ? "+- <0.001" : `+- ${h.toFixed(3)}`);
+const ciText = (h: number | null): string =>
+  h === null || !Number.isFinite(h) ? "+- n/a" : h < 0.0005 ? "+- <0.001" : `+- ${h.toFixed(3)}`;
 
 /** The table's header and rows as plain strings (shared by the text and HTML renderings). */
 export function tableRows(r: ReproduceReport): { header: string[]; rows: string[][] } {
+  const dom0Vcpus = Math.max(1, ...r.steps.map((s) => s.dom0Utilization.length));
   const header = [
     "step",
     "paper Gb/s",
     "simulated Gb/s (95% CI)",
     "vs paper",
-    `dom0 VCPU busy ${Array.from({ length: Math.max(1, ...r.steps.map((s) => s.dom0Utilization.length)) }, (_, i) => i).join("/")}`,
+    `dom0 VCPU busy ${Array.from({ length: dom0Vcpus }, (_, i) => i).join("/")}`,
     "dom0 max/min",
     "notif/pkt",
     "evtchn/pkt",
@@ -50,15 +53,19 @@ export function renderReproduceText(r: ReproduceReport): string {
   const out: string[] = [];
   const st = r.settings;
   out.push(
-    `pvnetsim ${r.version} reproduce: Zhang et al., CloudCom 2010; ${st.seeds.length} seed(s) per step (${st.seeds[0]}..${st.seeds[st.seeds.length - 1]}), ` +
+    `pvnetsim ${r.version} reproduce: Zhang et al., CloudCom 2010; ${st.seeds.length} seed(s) per step ` +
+      `(${st.seeds[0]}..${st.seeds[st.seeds.length - 1]}), ` +
       `${st.durationMs} ms measured after ${st.warmupMs} ms warm-up, mean with 95% CI (Student t)`,
   );
   out.push("");
   out.push(formatTable([header, ...rows], (c) => c > 0 && c !== 4));
   out.push("");
   out.push(
-    "dom0 max/min: busiest / least busy dom0 VCPU among those with >= 1% netback time (how many). notif/pkt: interdomain notifications " +
-      "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest cyc/B: guest busy cycles per received payload byte; p99 latency: NIC arrival to delivery to the guest application.",
+    "dom0 max/min: busiest / least busy dom0 VCPU among those with >= 1% netback time (how many). notif/pkt: " +
+      "interdomain notifications " +
+      "(both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet; guest " +
+      "cyc/B: guest busy cycles per received payload byte; p99 latency: NIC arrival to delivery to the guest " +
+      "application.",
   );
   out.push("");
   out.push("bottleneck of each step (most frequent over the seeds):");
@@ -265,8 +272,11 @@ figure.wide { display: block; }
 <body>
 <h1>Reproduction of Zhang et al., CloudCom 2010</h1>
 <p>${esc(r.paper)}.</p>
-<p>pvnetsim ${esc(r.version)}; ${st.seeds.length} seed(s) per step (${esc(st.seeds.join(", "))}); ${st.durationMs} ms measured after ${st.warmupMs} ms warm-up;
-mean over seeds with its 95% confidence interval (Student t). The paper's abstract publishes only the baseline (${PAPER_FIGURES.baselineGbps.value} Gb/s) and the result with all four techniques (${PAPER_FIGURES.allFourGbps.value} Gb/s).
+<p>pvnetsim ${esc(r.version)}; ${st.seeds.length} seed(s) per step (${esc(st.seeds.join(", "))}); ${st.durationMs} ms
+measured after ${st.warmupMs} ms warm-up;
+mean over seeds with its 95% confidence interval (Student t). The paper's abstract publishes only the baseline
+(${PAPER_FIGURES.baselineGbps.value} Gb/s) and the result with all four techniques
+(${PAPER_FIGURES.allFourGbps.value} Gb/s).
 Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
 <h2>Results</h2>
 <table id="results">
@@ -275,9 +285,12 @@ Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
 ${rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("\n")}
 </tbody>
 </table>
-<p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in parentheses).
-notif/pkt: interdomain notifications (both rings, both directions) per packet delivered; evtchn/pkt: event-channel sends per packet;
-guest cyc/B: guest busy cycles per received payload byte; p99 latency: 99th percentile of the delay from NIC arrival to delivery to the guest application.</p>
+<p>dom0 max/min: busiest over least busy dom0 VCPU among those with at least 1% netback time (their number in
+parentheses).
+notif/pkt: interdomain notifications (both rings, both directions) per packet delivered;
+evtchn/pkt: event-channel sends per packet;
+guest cyc/B: guest busy cycles per received payload byte; p99 latency: 99th percentile of the delay from NIC
+arrival to delivery to the guest application.</p>
 <h2>Bottleneck of each step</h2>
 <ul id="bottlenecks">
 ${r.steps.map((s) => `<li><b>${esc(s.name)}</b>: ${esc(s.bottleneck)}: ${esc(s.bottleneckEvidence)}</li>`).join("\n")}
@@ -285,7 +298,13 @@ ${r.steps.map((s) => `<li><b>${esc(s.name)}</b>: ${esc(s.bottleneck)}: ${esc(s.b
 ${ablationHtml(r)}
 <h2>Checks: ${pass} of ${r.checks.length} pass</h2>
 <ul id="checks">
-${r.checks.map((c) => `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ${esc(c.description)}: ${esc(c.detail)}</li>`).join("\n")}
+${r.checks
+  .map(
+    (c) =>
+      `<li><span class="${c.pass ? "pass" : "fail"}">${c.pass ? "PASS" : "FAIL"}</span> ` +
+      `${esc(c.description)}: ${esc(c.detail)}</li>`,
+  )
+  .join("\n")}
 </ul>
 <h2>Charts</h2>
 ${figure(charts.throughput, "Aggregate TCP goodput per step, paper values marked")}
@@ -310,14 +329,20 @@ function observeHtml(r: ReproduceReport, charts: ChartFiles): string {
     const inside = tl
       ? `<figure class="wide"><a href="${esc(tl)}"><img src="${esc(tl)}" alt="${esc(`${o.step}: timeline`)}"></a>` +
         `<figcaption>${esc(o.step)}: every job on every VCPU from ${o.timeline!.fromMs} to ${o.timeline!.toMs} ms ` +
-        `(<a href="${esc(tl)}">${esc(tl)}</a>; trace for Perfetto or DevTools: <a href="${esc(trace!)}">${esc(trace!)}</a>)` +
+        `(<a href="${esc(tl)}">${esc(tl)}</a>; trace for Perfetto or DevTools: <a ` +
+        `href="${esc(trace!)}">${esc(trace!)}</a>)` +
         `</figcaption></figure>`
       : "";
-    return `<h3 id="observe-${esc(o.step)}">${esc(o.step)} (${esc(o.label)})</h3>\n` +
-      figure(charts.overTime[o.step]!, `${o.step}: goodput and dom0 VCPU utilization over time`) + "\n" + inside;
+    return (
+      `<h3 id="observe-${esc(o.step)}">${esc(o.step)} (${esc(o.label)})</h3>\n` +
+      figure(charts.overTime[o.step]!, `${o.step}: goodput and dom0 VCPU utilization over time`) +
+      "\n" +
+      inside
+    );
   });
   return `<h2 id="observe">Over time and inside a ${esc(w)} window</h2>
-<p>The first seed of each step, sampled every ${+o0.intervalMs.toPrecision(6)} ms of the measured interval (goodput per guest
+<p>The first seed of each step, sampled every ${+o0.intervalMs.toPrecision(6)} ms of the measured interval (goodput per
+guest
 and in total, each dom0 VCPU's busy time), and traced for ${esc(w)} in the middle of it: one track per VCPU, one bar per
 job, coloured by what ran (the same timeline as the interactive page's).</p>
 ${rows.join("\n")}`;
@@ -330,13 +355,16 @@ function ablationHtml(r: ReproduceReport): string {
   const rows = r.ablation
     .map(
       (a) =>
-        `<tr><td>${esc(a.label)}</td><td>${esc(`${f3(a.simulatedGbps)} +- ${a.ci95Gbps === null ? "n/a" : a.ci95Gbps.toFixed(3)}`)}</td>` +
-        `<td>${a === base ? "-" : esc(`${a.diffFromBaselinePct >= 0 ? "+" : ""}${a.diffFromBaselinePct.toFixed(1)}%`)}</td><td>${esc(a.bottleneck)}</td>` +
+        `<tr><td>${esc(a.label)}</td>` +
+        `<td>${esc(`${f3(a.simulatedGbps)} +- ${a.ci95Gbps === null ? "n/a" : a.ci95Gbps.toFixed(3)}`)}</td>` +
+        `<td>${a === base ? "-" : esc(pctStr(a.diffFromBaselinePct))}</td>` +
+        `<td>${esc(a.bottleneck)}</td>` +
         `<td style="text-align:left">${esc(a.mechanism)}</td></tr>`,
     )
     .join("\n");
   return `<h2>Each technique alone</h2>
-<p>Each technique applied to the baseline on its own (not cumulatively), ${r.settings.seeds.length} seed(s) each. Event dispatch alone spreads events round-robin over dom0 VCPUs, since stock netback has one group to bind to.</p>
+<p>Each technique applied to the baseline on its own (not cumulatively), ${r.settings.seeds.length} seed(s) each. Event
+dispatch alone spreads events round-robin over dom0 VCPUs, since stock netback has one group to bind to.</p>
 <table id="ablation">
 <thead><tr><th>variant</th><th>Gb/s (95% CI)</th><th>vs baseline</th><th>bottleneck</th><th>mechanism</th></tr></thead>
 <tbody>

@@ -44,15 +44,34 @@ export interface MetricChartOptions {
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 /** Ten distinct, colour-blind-aware hues (Tableau 10), full strength in the legend. */
 const SCHEME = "tableau10";
-const SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-left", "triangle-right", "stroke", "wedge"];
+const SHAPES = [
+  "circle",
+  "square",
+  "triangle-up",
+  "diamond",
+  "cross",
+  "triangle-down",
+  "triangle-left",
+  "triangle-right",
+  "stroke",
+  "wedge",
+];
 
 /**
  * Y range fitted to what is drawn (means, intervals, raw values) with a margin, never past the
  * metric's physical bounds: sweep effects are often a few percent of the value, which a
  * zero-based axis would flatten, and an axis below zero for a count would suggest values there.
  */
-export function fittedDomain(data: readonly SeriesPoint[], bounds: [number | null, number | null] = [null, null]): [number, number] {
-  const ys = data.flatMap((d) => [d.mean, ...(d.lo !== null ? [d.lo] : []), ...(d.hi !== null ? [d.hi] : []), ...d.values]);
+export function fittedDomain(
+  data: readonly SeriesPoint[],
+  bounds: [number | null, number | null] = [null, null],
+): [number, number] {
+  const ys = data.flatMap((d) => [
+    d.mean,
+    ...(d.lo !== null ? [d.lo] : []),
+    ...(d.hi !== null ? [d.hi] : []),
+    ...d.values,
+  ]);
   let lo = Math.min(...ys);
   let hi = Math.max(...ys);
   const span = hi - lo || Math.abs(hi) * 0.02 || 1;
@@ -83,7 +102,9 @@ export function metricChartSpec(data: readonly SeriesPoint[], o: MetricChartOpti
     return (d.x as number) + (present.length > 1 ? (i - (present.length - 1) / 2) * 0.012 * xRange : 0);
   };
   const rows = data.map((d) => ({ x: dodge(d), at: d.x, series: d.series, mean: d.mean, lo: d.lo, hi: d.hi, n: d.n }));
-  const raw = data.filter((d) => d.lo === null && d.n > 1).flatMap((d) => d.values.map((v) => ({ x: dodge(d), series: d.series, value: v })));
+  const raw = data
+    .filter((d) => d.lo === null && d.n > 1)
+    .flatMap((d) => d.values.map((v) => ({ x: dodge(d), series: d.series, value: v })));
   const legend = o.legendTitle !== undefined && present.length > 1;
   const color = {
     field: "series",
@@ -91,14 +112,29 @@ export function metricChartSpec(data: readonly SeriesPoint[], o: MetricChartOpti
     title: o.legendTitle ?? "",
     sort: present,
     scale: { scheme: SCHEME, domain: present },
-    legend: legend ? { orient: "right", labelLimit: 320, titleLimit: 320, symbolOpacity: 1, symbolStrokeWidth: 2, symbolSize: 80 } : null,
+    legend: legend
+      ? { orient: "right", labelLimit: 320, titleLimit: 320, symbolOpacity: 1, symbolStrokeWidth: 2, symbolSize: 80 }
+      : null,
   };
   // The other layers share the scale but leave the legend to the mean points (full-strength swatches).
   const colorPlain = { field: "series", type: "nominal", sort: present, scale: color.scale };
-  const shape = { field: "series", type: "nominal", title: o.legendTitle ?? "", sort: present, scale: { domain: present, range: SHAPES.slice(0, Math.max(1, present.length)) }, legend: legend ? {} : null };
+  const shape = {
+    field: "series",
+    type: "nominal",
+    title: o.legendTitle ?? "",
+    sort: present,
+    scale: { domain: present, range: SHAPES.slice(0, Math.max(1, present.length)) },
+    legend: legend ? {} : null,
+  };
   const integerX = o.xScale === "integer";
   const x = categorical
-    ? { field: "x", type: "nominal", title: o.xTitle, sort: xVals.map(String), axis: { labelAngle: 0, labelLimit: 160 } }
+    ? {
+        field: "x",
+        type: "nominal",
+        title: o.xTitle,
+        sort: xVals.map(String),
+        axis: { labelAngle: 0, labelLimit: 160 },
+      }
     : {
         field: "x",
         type: "quantitative",
@@ -106,17 +142,30 @@ export function metricChartSpec(data: readonly SeriesPoint[], o: MetricChartOpti
         scale: { zero: false, nice: false, padding: 16 },
         axis: integerX ? { values: xVals, format: "d" } : {},
       };
-  const xOffset = categorical && present.length > 1 ? { xOffset: { field: "series", type: "nominal", sort: present, scale: { paddingOuter: 0.3 } } } : {};
+  const xOffset =
+    categorical && present.length > 1
+      ? { xOffset: { field: "series", type: "nominal", sort: present, scale: { paddingOuter: 0.3 } } }
+      : {};
   const yDomain = fittedDomain(data, o.yBounds);
   const yAxis = o.yInteger ? { format: "d", tickMinStep: 1 } : {};
-  const y = { field: "mean", type: "quantitative", title: o.yTitle, scale: { domain: yDomain, zero: false, nice: false }, axis: yAxis };
+  const y = {
+    field: "mean",
+    type: "quantitative",
+    title: o.yTitle,
+    scale: { domain: yDomain, zero: false, nice: false },
+    axis: yAxis,
+  };
   const layers: Record<string, unknown>[] = [];
   const withCi = rows.some((r) => r.lo !== null);
   if (withCi) {
     const ci = { x, ...xOffset, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color: colorPlain };
     layers.push(
       categorical
-        ? { transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "errorbar", ticks: { size: 6 }, thickness: 1.5 }, encoding: ci }
+        ? {
+            transform: [{ filter: "isValid(datum.lo)" }],
+            mark: { type: "errorbar", ticks: { size: 6 }, thickness: 1.5 },
+            encoding: ci,
+          }
         : { transform: [{ filter: "isValid(datum.lo)" }], mark: { type: "area", opacity: 0.14 }, encoding: ci },
     );
   }
@@ -128,10 +177,32 @@ export function metricChartSpec(data: readonly SeriesPoint[], o: MetricChartOpti
     });
   }
   if (!categorical) {
-    const dashes = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [2, 5], [12, 4, 2, 4], [3, 1], [6, 6]];
+    const dashes = [
+      [1, 0],
+      [6, 3],
+      [2, 2],
+      [8, 3, 2, 3],
+      [4, 4],
+      [10, 2],
+      [2, 5],
+      [12, 4, 2, 4],
+      [3, 1],
+      [6, 6],
+    ];
     layers.push({
       mark: { type: "line", strokeWidth: 2 },
-      encoding: { x, y, color: colorPlain, strokeDash: { field: "series", type: "nominal", sort: present, scale: { domain: present, range: dashes.slice(0, Math.max(1, present.length)) }, legend: null } },
+      encoding: {
+        x,
+        y,
+        color: colorPlain,
+        strokeDash: {
+          field: "series",
+          type: "nominal",
+          sort: present,
+          scale: { domain: present, range: dashes.slice(0, Math.max(1, present.length)) },
+          legend: null,
+        },
+      },
     });
   }
   layers.push({
@@ -156,7 +227,10 @@ export function metricChartSpec(data: readonly SeriesPoint[], o: MetricChartOpti
   const width = categorical ? Math.max(360, xVals.length * Math.max(70, 26 * present.length + 20)) : 420;
   return {
     $schema: SCHEMA,
-    title: subtitle && subtitle.length ? { text: o.title, subtitle, anchor: "start", subtitleColor: "#444" } : { text: o.title, anchor: "start" },
+    title:
+      subtitle && subtitle.length
+        ? { text: o.title, subtitle, anchor: "start", subtitleColor: "#444" }
+        : { text: o.title, anchor: "start" },
     width,
     height: 260,
     data: { values: rows },
@@ -179,12 +253,27 @@ export interface EffectCell {
 }
 
 /** Heat map of variance shares: rows are axes (then interactions), columns metrics. */
-export function effectsChartSpec(cells: readonly EffectCell[], metricOrder: readonly string[], sourceOrder: readonly string[]): VegaLiteSpec {
-  const x = { field: "metric", type: "nominal", title: null, sort: [...metricOrder], axis: { orient: "top", labelAngle: -30, labelAlign: "left", labelLimit: 0 } };
+export function effectsChartSpec(
+  cells: readonly EffectCell[],
+  metricOrder: readonly string[],
+  sourceOrder: readonly string[],
+): VegaLiteSpec {
+  const x = {
+    field: "metric",
+    type: "nominal",
+    title: null,
+    sort: [...metricOrder],
+    axis: { orient: "top", labelAngle: -30, labelAlign: "left", labelLimit: 0 },
+  };
   const y = { field: "source", type: "nominal", title: null, sort: [...sourceOrder], axis: { labelLimit: 0 } };
   return {
     $schema: SCHEMA,
-    title: { text: "What moves each metric: share of its variance explained", anchor: "start", subtitle: ["by each axis (main effect) and by the strongest pairs beyond their main effects (a × b)"], subtitleColor: "#444" },
+    title: {
+      text: "What moves each metric: share of its variance explained",
+      anchor: "start",
+      subtitle: ["by each axis (main effect) and by the strongest pairs beyond their main effects (a × b)"],
+      subtitleColor: "#444",
+    },
     width: Math.max(300, metricOrder.length * 90),
     height: Math.max(60, sourceOrder.length * 28),
     data: { values: cells.map((c) => ({ ...c })) },
@@ -194,7 +283,13 @@ export function effectsChartSpec(cells: readonly EffectCell[], metricOrder: read
         encoding: {
           x,
           y,
-          color: { field: "share", type: "quantitative", title: "share of variance", scale: { domain: [0, 1], scheme: "blues" }, legend: { format: ".0%", gradientLength: 120 } },
+          color: {
+            field: "share",
+            type: "quantitative",
+            title: "share of variance",
+            scale: { domain: [0, 1], scheme: "blues" },
+            legend: { format: ".0%", gradientLength: 120 },
+          },
         },
       },
       {
@@ -211,6 +306,10 @@ export function effectsChartSpec(cells: readonly EffectCell[], metricOrder: read
   };
 }
 
-export function effectsChart(cells: readonly EffectCell[], metricOrder: readonly string[], sourceOrder: readonly string[]): Promise<string> {
+export function effectsChart(
+  cells: readonly EffectCell[],
+  metricOrder: readonly string[],
+  sourceOrder: readonly string[],
+): Promise<string> {
   return renderSvg(effectsChartSpec(cells, metricOrder, sourceOrder));
 }

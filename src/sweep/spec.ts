@@ -105,7 +105,17 @@ export interface SweepPlan {
 }
 
 /** Result sections a metric path may start with; `summary.*` are computed per point (records.ts). */
-export const METRIC_SECTIONS = ["throughput", "cpu", "events", "derived", "drops", "latency", "conservation", "perf", "summary"] as const;
+export const METRIC_SECTIONS = [
+  "throughput",
+  "cpu",
+  "events",
+  "derived",
+  "drops",
+  "latency",
+  "conservation",
+  "perf",
+  "summary",
+] as const;
 
 export const DEFAULT_METRICS: readonly string[] = [
   "throughput.aggregateGbps",
@@ -177,7 +187,10 @@ const TOP_KEYS = ["name", "base", "set", "axes", "replications", "seed", "seeds"
  * and an index per point for the duplicate check.
  */
 export function outlineSweep(input: unknown): SweepOutline {
-  if (!isObj(input)) throw new SpecError(`spec: ${show(input)} is not allowed; expected an object with base, axes, replications, metrics`);
+  if (!isObj(input))
+    throw new SpecError(
+      `spec: ${show(input)} is not allowed; expected an object with base, axes, replications, metrics`,
+    );
   for (const k of Object.keys(input)) {
     if (!TOP_KEYS.includes(k)) throw new SpecError(`spec.${k}: unknown field; allowed: ${TOP_KEYS.join(", ")}`);
   }
@@ -190,16 +203,21 @@ export function outlineSweep(input: unknown): SweepOutline {
   // Base scenario.
   const base: unknown = spec.base ?? {};
   if (typeof base === "string" && !Object.hasOwn(PRESETS, base)) {
-    throw new SpecError(`spec.base: "${base}" is not allowed; expected a preset (${Object.keys(PRESETS).join(", ")}) or a config object`);
+    throw new SpecError(
+      `spec.base: "${base}" is not allowed; expected a preset (${Object.keys(PRESETS).join(", ")}) or a config object`,
+    );
   }
-  if (typeof base !== "string" && !isObj(base)) throw new SpecError(`spec.base: ${show(base)} is not allowed; expected a preset name or a config object`);
-  if (isObj(base) && "seed" in base) throw new SpecError(`spec.base.seed: set the seed with the spec's seed or seeds field`);
+  if (typeof base !== "string" && !isObj(base))
+    throw new SpecError(`spec.base: ${show(base)} is not allowed; expected a preset name or a config object`);
+  if (isObj(base) && "seed" in base)
+    throw new SpecError(`spec.base.seed: set the seed with the spec's seed or seeds field`);
   resolveAt("spec.base", base, {});
 
   // Common overrides.
   const common: Record<string, unknown> = {};
   if (spec.set !== undefined) {
-    if (!isObj(spec.set)) throw new SpecError(`spec.set: ${show(spec.set)} is not allowed; expected an object of {"path": value}`);
+    if (!isObj(spec.set))
+      throw new SpecError(`spec.set: ${show(spec.set)} is not allowed; expected an object of {"path": value}`);
     for (const [p, v] of Object.entries(spec.set)) {
       checkPath(`spec.set`, p);
       common[p] = v;
@@ -211,12 +229,18 @@ export function outlineSweep(input: unknown): SweepOutline {
   let seeds: number[];
   const u32 = (x: unknown): boolean => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
   if (spec.seeds !== undefined) {
-    if (spec.replications !== undefined || spec.seed !== undefined) throw new SpecError(`spec.seeds: give either seeds or replications/seed, not both`);
-    if (!Array.isArray(spec.seeds) || spec.seeds.length === 0) throw new SpecError(`spec.seeds: ${show(spec.seeds)} is not allowed; expected a non-empty list of integers from 0 to 4294967295`);
+    if (spec.replications !== undefined || spec.seed !== undefined)
+      throw new SpecError(`spec.seeds: give either seeds or replications/seed, not both`);
+    if (!Array.isArray(spec.seeds) || spec.seeds.length === 0)
+      throw new SpecError(
+        `spec.seeds: ${show(spec.seeds)} is not allowed; expected a non-empty list of integers from 0 to 4294967295`,
+      );
     spec.seeds.forEach((s, i) => {
-      if (!u32(s)) throw new SpecError(`spec.seeds[${i}]: ${show(s)} is not allowed; expected an integer from 0 to 4294967295`);
+      if (!u32(s))
+        throw new SpecError(`spec.seeds[${i}]: ${show(s)} is not allowed; expected an integer from 0 to 4294967295`);
     });
-    if (new Set(spec.seeds).size !== spec.seeds.length) throw new SpecError(`spec.seeds: ${show(spec.seeds)} repeats a seed; replications would be identical`);
+    if (new Set(spec.seeds).size !== spec.seeds.length)
+      throw new SpecError(`spec.seeds: ${show(spec.seeds)} repeats a seed; replications would be identical`);
     seeds = spec.seeds.slice();
   } else {
     const reps = spec.replications ?? 1;
@@ -224,41 +248,61 @@ export function outlineSweep(input: unknown): SweepOutline {
       throw new SpecError(`spec.replications: ${show(reps)} is not allowed; expected an integer from 1 to 10000`);
     }
     const baseSeed = spec.seed ?? resolveAt("spec.base", base, {}).seed;
-    if (!u32(baseSeed)) throw new SpecError(`spec.seed: ${show(baseSeed)} is not allowed; expected an integer from 0 to 4294967295`);
+    if (!u32(baseSeed))
+      throw new SpecError(`spec.seed: ${show(baseSeed)} is not allowed; expected an integer from 0 to 4294967295`);
     seeds = Array.from({ length: reps }, (_, r) => deriveSeed(baseSeed, r));
   }
 
   // Metrics.
   const metrics = spec.metrics ?? [...DEFAULT_METRICS];
-  if (!Array.isArray(metrics) || metrics.length === 0) throw new SpecError(`spec.metrics: ${show(metrics)} is not allowed; expected a non-empty list of result paths such as "throughput.aggregateGbps"`);
+  if (!Array.isArray(metrics) || metrics.length === 0)
+    throw new SpecError(
+      `spec.metrics: ${show(metrics)} is not allowed; expected a non-empty list of result paths such as ` +
+        `"throughput.aggregateGbps"`,
+    );
   metrics.forEach((m, i) => {
     const head = typeof m === "string" ? m.split(".")[0] : undefined;
-    if (typeof m !== "string" || !(METRIC_SECTIONS as readonly string[]).includes(head!) || m.split(".").some((s) => s === "")) {
-      throw new SpecError(`spec.metrics[${i}]: ${show(m)} is not allowed; expected a dotted result path starting with one of ${METRIC_SECTIONS.join(", ")}`);
+    if (
+      typeof m !== "string" ||
+      !(METRIC_SECTIONS as readonly string[]).includes(head!) ||
+      m.split(".").some((s) => s === "")
+    ) {
+      throw new SpecError(
+        `spec.metrics[${i}]: ${show(m)} is not allowed; expected a dotted result path starting with one of ` +
+          `${METRIC_SECTIONS.join(", ")}`,
+      );
     }
   });
-  if (new Set(metrics).size !== metrics.length) throw new SpecError(`spec.metrics: ${show(metrics)} lists a metric twice`);
+  if (new Set(metrics).size !== metrics.length)
+    throw new SpecError(`spec.metrics: ${show(metrics)} lists a metric twice`);
 
   // Axes.
   let axesIn: unknown = spec.axes ?? [];
   if (isObj(axesIn)) axesIn = Object.entries(axesIn).map(([path, values]) => ({ path, values }));
-  if (!Array.isArray(axesIn)) throw new SpecError(`spec.axes: ${show(axesIn)} is not allowed; expected a list of axes or a {path: values} map`);
+  if (!Array.isArray(axesIn))
+    throw new SpecError(`spec.axes: ${show(axesIn)} is not allowed; expected a list of axes or a {path: values} map`);
   const axes: Expanded[] = axesIn.map((a, i) => expandAxis(`spec.axes[${i}]`, a));
   const names = new Set<string>();
   const paths = new Map<string, string>();
   axes.forEach((a, i) => {
-    if (names.has(a.info.name)) throw new SpecError(`spec.axes[${i}]: axis name "${a.info.name}" is used twice; give one of them a name`);
+    if (names.has(a.info.name))
+      throw new SpecError(`spec.axes[${i}]: axis name "${a.info.name}" is used twice; give one of them a name`);
     names.add(a.info.name);
     for (const p of new Set(a.steps.flatMap((s) => Object.keys(s.set)))) {
       const other = paths.get(p);
-      if (other !== undefined) throw new SpecError(`spec.axes[${i}]: "${p}" is also set by axis "${other}"; one parameter belongs to one axis (use zip or cases to move parameters together)`);
+      if (other !== undefined)
+        throw new SpecError(
+          `spec.axes[${i}]: "${p}" is also set by axis "${other}"; one parameter belongs to one axis (use zip or ` +
+            `cases to move parameters together)`,
+        );
       paths.set(p, a.info.name);
       if (p in common) throw new SpecError(`spec.axes[${i}]: "${p}" is also in spec.set; remove it from one of them`);
     }
   });
 
   const total = axes.reduce((n, a) => n * a.steps.length, 1) * seeds.length;
-  if (total > MAX_POINTS) throw new SpecError(`spec.axes: the grid has ${total} points; at most ${MAX_POINTS} (split the sweep)`);
+  if (total > MAX_POINTS)
+    throw new SpecError(`spec.axes: the grid has ${total} points; at most ${MAX_POINTS} (split the sweep)`);
 
   // Points: first axis outermost, replications innermost.
   const perRep = total / seeds.length;
@@ -298,7 +342,8 @@ export function outlineSweep(input: unknown): SweepOutline {
         const earlier = point(dup);
         if (earlier.id === p.id) {
           throw new SpecError(
-            `spec point ${show(p.axes)}: resolves to the same simulation as point ${show(earlier.axes)} (same config and seed); an axis value has no effect here`,
+            `spec point ${show(p.axes)}: resolves to the same simulation as point ${show(earlier.axes)} (same ` +
+              `config and seed); an axis value has no effect here`,
           );
         }
       } else seen.set(key, index);

@@ -18,6 +18,7 @@ import * as L from "../abi/layout.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import type { derive } from "../config/pack.js";
 import { DROP_COUNTERS } from "../report/stats.js";
+import * as C from "./codes.js";
 
 export interface TraceOptions {
   /** Start of the traced window, simulated ms since the run began (default 0). */
@@ -55,32 +56,28 @@ export interface TraceExports {
   traceBuild(): number;
 }
 
-const TR_JOB = 1;
-const TR_COUNTER = 2;
-const TR_DROP = 3;
-const TR_NOTIFY = 4;
-const TR_NIC_RX = 5;
-const TR_APP = 6;
-
-// Job kinds (assembly/cpu/vcpu.ts J_*), NAPI kinds (kernel/napi.ts), port kinds (xen/evtchn.ts).
-const J_NONE = 0, J_WAKE = 1, J_NOTIFY = 2, J_UPCALL = 3, J_TIMER = 4, J_NAPI = 5, J_TASKLET = 6, J_THREAD = 7;
-const NAPI_NIC = 0, NAPI_BACKLOG = 1;
-const PORT_HANDLERS = ["e1000 irq", "netif_be_int", "netfront irq", "IPI"];
-
 /** Records held by the model's buffer; it asks to be drained when half full. */
 const CAPACITY = 1 << 16;
 const NIC_PID = 1000;
 
 /** Checks the window and the flow sample rate against the run; throws a ConfigError-style RangeError. */
-export function traceWindow(o: Pick<TraceOptions, "fromMs" | "toMs">, r: ResolvedConfig): { fromMs: number; toMs: number } {
+export function traceWindow(
+  o: Pick<TraceOptions, "fromMs" | "toMs">,
+  r: ResolvedConfig,
+): { fromMs: number; toMs: number } {
   const total = r.warmupMs + r.durationMs;
   const fromMs = o.fromMs ?? 0;
   const toMs = o.toMs ?? total;
   if (!Number.isFinite(fromMs) || fromMs < 0 || fromMs >= total) {
-    throw new RangeError(`trace window: from ${fromMs} ms is not allowed; expected 0 <= from < ${total} ms (the run's warm-up + duration)`);
+    throw new RangeError(
+      `trace window: from ${fromMs} ms is not allowed; expected 0 <= from < ${total} ms (the run's warm-up + duration)`,
+    );
   }
   if (!Number.isFinite(toMs) || toMs <= fromMs || toMs > total) {
-    throw new RangeError(`trace window: to ${toMs} ms is not allowed; expected ${fromMs} < to <= ${total} ms (the run's warm-up + duration)`);
+    throw new RangeError(
+      `trace window: to ${toMs} ms is not allowed; expected ${fromMs} < to <= ${total} ms (the run's warm-up + ` +
+        `duration)`,
+    );
   }
   return { fromMs, toMs };
 }
@@ -129,7 +126,9 @@ export class ChromeTraceWriter {
     for (const c of DROP_COUNTERS) this.dropName.set(c.slot, c.name);
     this.flowEvery = o.flowSampleEvery ?? 64;
     if (!Number.isInteger(this.flowEvery) || this.flowEvery < 0) {
-      throw new RangeError(`trace flow sample: ${this.flowEvery} is not allowed; expected an integer >= 0 (0: no flow arrows)`);
+      throw new RangeError(
+        `trace flow sample: ${this.flowEvery} is not allowed; expected an integer >= 0 (0: no flow arrows)`,
+      );
     }
   }
   private readonly flowEvery: number;
@@ -212,7 +211,7 @@ export class ChromeTraceWriter {
 
   private record(kind: number, t: number, a: number, b: number, w2: number, w3: bigint): void {
     switch (kind) {
-      case TR_JOB: {
+      case C.TR_JOB: {
         const v = a;
         const start = Math.max(t, this.from);
         const end = Math.min(w2, this.to);
@@ -230,44 +229,79 @@ export class ChromeTraceWriter {
         const dur = Math.round((this.us(end) - ts) * 1e4) / 1e4;
         const cut = t < this.from || w2 > this.to ? ',"cutAtWindowEdge":true' : "";
         this.evText(
-          `{"ph":"X","pid":${this.pidOf(v)},"tid":${this.tidOf(v)},"ts":${ts},"dur":${dur},"name":"${this.jobName(v, jk, arg, nbRx, nbTx, work)}","cat":"timeline","args":{"cycles":${w2 - t}${cut}}}`,
+          `{"ph":"X","pid":${this.pidOf(v)},"tid":${this.tidOf(v)},"ts":${ts},"dur":${dur},` +
+            `"name":"${this.jobName(v, jk, arg, nbRx, nbTx, work)}","cat":"timeline",` +
+            `"args":{"cycles":${w2 - t}${cut}}}`,
         );
         return;
       }
-      case TR_COUNTER:
+      case C.TR_COUNTER:
         this.counter(t, a, b, w2);
         return;
-      case TR_DROP: {
+      case C.TR_DROP: {
         const stage = this.dropName.get(a) ?? `stage ${a}`;
         const guestSide = a === L.ST_DROP_GUEST_QDISC || a === L.ST_DROP_GUEST_SOCKET;
         const nicSide = a === L.ST_DROP_NIC_RX_RING || a === L.ST_DROP_NIC_QDISC || a === L.ST_DROP_LINK_QUEUE;
         // Guest-side drops are global instants: the record does not say which guest dropped.
         this.ev({
-          ph: "i", s: guestSide ? "g" : "p", pid: nicSide ? NIC_PID : 1, tid: 0, ts: this.us(t),
-          name: `drop: ${stage}`, cat: "drop", args: { segments: w2, ...(b ? { sampledFrame: b } : {}) },
+          ph: "i",
+          s: guestSide ? "g" : "p",
+          pid: nicSide ? NIC_PID : 1,
+          tid: 0,
+          ts: this.us(t),
+          name: `drop: ${stage}`,
+          cat: "drop",
+          args: { segments: w2, ...(b ? { sampledFrame: b } : {}) },
         });
         return;
       }
-      case TR_NOTIFY: {
+      case C.TR_NOTIFY: {
         const { pid, what } = this.port(a);
-        this.ev({ ph: "i", s: "p", pid, tid: 0, ts: this.us(t), name: `event: ${what}${b ? " (merged)" : ""}`, cat: "notify", args: { port: a } });
+        this.ev({
+          ph: "i",
+          s: "p",
+          pid,
+          tid: 0,
+          ts: this.us(t),
+          name: `event: ${what}${b ? " (merged)" : ""}`,
+          cat: "notify",
+          args: { port: a },
+        });
         return;
       }
-      case TR_NIC_RX: {
+      case C.TR_NIC_RX: {
         // The frame's last bit arrives at t; draw its serialization on the port's track.
         const port = a;
         const wireUs = this.us(t) - this.us(t - Math.round((w2 * 8 * this.hz) / this.linkBps));
         const ts = Math.round((this.us(t) - wireUs) * 1e4) / 1e4;
-        this.ev({ ph: "X", pid: NIC_PID, tid: port, ts, dur: Math.round(wireUs * 1e4) / 1e4, name: "frame", cat: "timeline", args: { sample: b, rxQueue: Number(w3), wireBytes: w2 } });
+        this.ev({
+          ph: "X",
+          pid: NIC_PID,
+          tid: port,
+          ts,
+          dur: Math.round(wireUs * 1e4) / 1e4,
+          name: "frame",
+          cat: "timeline",
+          args: { sample: b, rxQueue: Number(w3), wireBytes: w2 },
+        });
         // A flow point binds to the slice with the same pid, tid, ts (and, for DevTools, cat).
         this.ev({ ph: "s", pid: NIC_PID, tid: port, ts, id: b, name: "packet", cat: "timeline" });
         return;
       }
-      case TR_APP: {
+      case C.TR_APP: {
         const v = a;
         const job = this.lastJob[v]!;
         const ts = this.us(Math.max(job.end === t ? job.start : t, this.from));
-        this.ev({ ph: "f", bp: "e", pid: this.pidOf(v), tid: this.tidOf(v), ts, id: b, name: "packet", cat: "timeline" });
+        this.ev({
+          ph: "f",
+          bp: "e",
+          pid: this.pidOf(v),
+          tid: this.tidOf(v),
+          ts,
+          id: b,
+          name: "packet",
+          cat: "timeline",
+        });
         return;
       }
       default:
@@ -288,13 +322,20 @@ export class ChromeTraceWriter {
   private counter(t: number, cls: number, idx: number, value: number): void {
     const ts = this.us(t);
     const c = (pid: number, name: string, key: string): void =>
-      this.evText(`{"ph":"C","pid":${pid},"tid":0,"ts":${ts},"name":"${name}","cat":"queue","args":{"${key}":${value}}}`);
+      this.evText(
+        `{"ph":"C","pid":${pid},"tid":0,"ts":${ts},"name":"${name}","cat":"queue","args":{"${key}":${value}}}`,
+      );
     switch (cls) {
-      case 1: return c(1, `vif${idx} RX ring: posted buffers`, "slots");
-      case 2: return c(1, `vif${idx} RX ring: unconsumed responses`, "slots");
-      case 3: return c(1, `vif${idx} TX ring: pending requests`, "slots");
-      case 4: return c(1, `vif${idx} qdisc`, "packets");
-      case 5: return c(NIC_PID, `NIC RX queue ${idx} ring`, "descriptors");
+      case 1:
+        return c(1, `vif${idx} RX ring: posted buffers`, "slots");
+      case 2:
+        return c(1, `vif${idx} RX ring: unconsumed responses`, "slots");
+      case 3:
+        return c(1, `vif${idx} TX ring: pending requests`, "slots");
+      case 4:
+        return c(1, `vif${idx} qdisc`, "packets");
+      case 5:
+        return c(NIC_PID, `NIC RX queue ${idx} ring`, "descriptors");
       case 6:
         return c(NIC_PID, `flow${idx} cwnd`, "segments");
       default:
@@ -304,29 +345,33 @@ export class ChromeTraceWriter {
 
   private jobName(v: number, kind: number, arg: number, nbRx: number, nbTx: number, work: number): string {
     switch (kind) {
-      case J_NONE: return "deferred work";
-      case J_WAKE: return "VCPU wake-up (Xen)";
-      case J_NOTIFY: return work > 1 ? `event send x${work}` : "event send";
-      case J_UPCALL: {
+      case C.J_NONE:
+        return "deferred work";
+      case C.J_WAKE:
+        return "VCPU wake-up (Xen)";
+      case C.J_NOTIFY:
+        return work > 1 ? `event send x${work}` : "event send";
+      case C.J_UPCALL: {
         const mask = work >>> 16;
-        const handlers = PORT_HANDLERS.filter((_, i) => mask & (1 << i));
+        const handlers = C.PORT_HANDLERS.filter((_, i) => mask & (1 << i));
         return `Xen upcall: ${handlers.join(", ")}`;
       }
-      case J_TIMER: return work > 1 ? `timers x${work}` : "timer";
-      case J_NAPI: {
+      case C.J_TIMER:
+        return work > 1 ? `timers x${work}` : "timer";
+      case C.J_NAPI: {
         const nk = work >>> 28;
         const which = (work >>> 16) & 0xfff;
         const n = work & 0xffff;
-        if (nk === NAPI_NIC) return `e1000 poll q${which}: ${n} frames`;
-        if (nk === NAPI_BACKLOG) return `backlog poll (bridge): ${n} packets`;
+        if (nk === C.NAPI_NIC) return `e1000 poll q${which}: ${n} frames`;
+        if (nk === C.NAPI_BACKLOG) return `backlog poll (bridge): ${n} packets`;
         return `netfront poll + stack: ${n} responses`;
       }
-      case J_TASKLET: {
+      case C.J_TASKLET: {
         const rx = arg % 2 === 0;
         const n = rx ? nbRx : nbTx;
         return `netback ${rx ? "RX" : "TX"} batch of ${n}`;
       }
-      case J_THREAD: {
+      case C.J_THREAD: {
         if (arg < this.G) return `netback kthread ${arg}: RX ${nbRx}, TX ${nbTx}`;
         if (arg < this.G + this.N) return "app recv";
         return "ksoftirqd";

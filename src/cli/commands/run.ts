@@ -16,7 +16,12 @@ import type { ResolvedConfig } from "../../config/schema.js";
 import { traceWindow, type TraceOptions } from "../../trace/chrome.js";
 
 /** Parses the trace options and opens the file (gzip for .gz); the writer streams into it. */
-function openTrace(file: string, window: string | undefined, sample: string | undefined, config: ResolvedConfig): { options: TraceOptions; close: () => Promise<void> } {
+function openTrace(
+  file: string,
+  window: string | undefined,
+  sample: string | undefined,
+  config: ResolvedConfig,
+): { options: TraceOptions; close: () => Promise<void> } {
   checkWritable("--trace", file);
   let fromMs: number | undefined;
   let toMs: number | undefined;
@@ -26,7 +31,10 @@ function openTrace(file: string, window: string | undefined, sample: string | un
     toMs = m ? Number(m[2]) : NaN;
     const total = config.warmupMs + config.durationMs;
     if (!m || !Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs < 0 || toMs <= fromMs || toMs > total) {
-      throw new UsageError(`--trace-window: ${JSON.stringify(window)} is not allowed; expected FROM:TO in simulated ms with 0 <= FROM < TO <= ${total} (warm-up + duration)`);
+      throw new UsageError(
+        `--trace-window: ${JSON.stringify(window)} is not allowed; expected FROM:TO in simulated ms with 0 <= ` +
+          `FROM < TO <= ${total} (warm-up + duration)`,
+      );
     }
   }
   const every = intOption("--trace-sample", sample);
@@ -78,8 +86,14 @@ export function register(program: Command): void {
     .option("--json", "print the result object as JSON on stdout and nothing else")
     .option("--debug-build", "use the debug Wasm build (assertions on)")
     .option("--quiet", "no progress display (shown on stderr for runs that take over 2 s)")
-    .option("--interval-ms <ms>", "sample time series every this many simulated ms (result.timeseries; sparklines in the table)")
-    .option("--timeseries <file>", "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)")
+    .option(
+      "--interval-ms <ms>",
+      "sample time series every this many simulated ms (result.timeseries; sparklines in the table)",
+    )
+    .option(
+      "--timeseries <file>",
+      "write the time series as CSV (interval: --interval-ms, else 1/100 of the measured interval)",
+    )
     .option("--trace <file>", "write a timeline trace (Chrome Trace Event JSON; gzip when the name ends in .gz)")
     .option("--trace-window <from:to>", "trace only this window of simulated ms since the run began, e.g. 500:520")
     .option("--trace-sample <n>", "follow one in n frames arriving at the NIC with flow arrows (default 64; 0: none)")
@@ -88,7 +102,8 @@ export function register(program: Command): void {
         const input = await loadScenario(scenario);
         const overrides = parseSets(o.set);
         const seed = intOption("--seed", o.seed);
-        if (seed !== undefined && seed > 0xffffffff) throw new UsageError(`--seed: ${seed} is not allowed; expected an integer from 0 to 4294967295`);
+        if (seed !== undefined && seed > 0xffffffff)
+          throw new UsageError(`--seed: ${seed} is not allowed; expected an integer from 0 to 4294967295`);
         const dur = numOption("--duration-ms", o.durationMs);
         const warm = nonNegOption("--warmup-ms", o.warmupMs);
         if (seed !== undefined) overrides["seed"] = seed;
@@ -100,9 +115,12 @@ export function register(program: Command): void {
         if (intervalMs !== undefined) checkInterval(intervalMs, config);
         if (o.timeseries !== undefined) checkWritable("--timeseries", o.timeseries);
         if ((o.traceWindow !== undefined || o.traceSample !== undefined) && o.trace === undefined) {
-          throw new UsageError(`${o.traceWindow !== undefined ? "--trace-window" : "--trace-sample"}: only allowed with --trace FILE`);
+          throw new UsageError(
+            `${o.traceWindow !== undefined ? "--trace-window" : "--trace-sample"}: only allowed with --trace FILE`,
+          );
         }
-        if (o.trace !== undefined && o.debugBuild) throw new UsageError("--trace: not allowed with --debug-build (tracing runs the trace build)");
+        if (o.trace !== undefined && o.debugBuild)
+          throw new UsageError("--trace: not allowed with --debug-build (tracing runs the trace build)");
         const traceFile = o.trace;
         const trace = traceFile === undefined ? undefined : openTrace(traceFile, o.traceWindow, o.traceSample, config);
         const progress = o.quiet ? null : runProgress("run");
@@ -118,12 +136,16 @@ export function register(program: Command): void {
           const t = result.trace;
           if (t) {
             process.stderr.write(
-              `trace: ${traceFile}: ${t.fromMs}..${t.toMs} ms, ${t.events} events, ${(t.bytes / 1e6).toFixed(2)} MB of JSON ` +
-                `(${(t.bytesPerSimulatedMs / 1e3).toFixed(1)} kB per simulated ms)${traceFile.endsWith(".gz") ? `, ${(statSync(traceFile).size / 1e6).toFixed(2)} MB gzipped` : ""}\n`,
+              `trace: ${traceFile}: ${t.fromMs}..${t.toMs} ms, ${t.events} events, ${(t.bytes / 1e6).toFixed(2)} ` +
+                `MB of JSON ` +
+                `(${(t.bytesPerSimulatedMs / 1e3).toFixed(1)} kB per simulated ms)` +
+                (traceFile.endsWith(".gz") ? `, ${(statSync(traceFile).size / 1e6).toFixed(2)} MB gzipped` : "") +
+                "\n",
             );
           }
         }
-        if (o.timeseries !== undefined && result.timeseries) writeFileSync(o.timeseries, timeSeriesCsv(result.timeseries));
+        if (o.timeseries !== undefined && result.timeseries)
+          writeFileSync(o.timeseries, timeSeriesCsv(result.timeseries));
         if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
         else process.stdout.write(renderResult(result) + "\n");
         if (result.state === "errored") {
