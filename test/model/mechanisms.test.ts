@@ -234,10 +234,12 @@ describe("netfront TX queue stop [D7]", () => {
   };
 
   it("with the default reserve (MAX_SKB_FRAGS + 2) the ring is no limit: the guest sends at the wire's rate", async () => {
-    const r = await run("single-guest", tx);
+    const r = await run("single-guest", { ...tx, durationMs: 1000, warmupMs: 200 });
     expect(r.conservation.ok).toBe(true);
-    // 1448 payload bytes per 1538 on the wire: 0.9415 Gb/s of goodput at most.
-    expect(r.throughput.perVm[0]!.txGoodputGbps).toBeGreaterThan(0.93);
+    // 1448 payload bytes per 1538 on the wire: 0.9415 Gb/s of goodput at most. Sent goodput counts
+    // only data first sent after the warm-up, so what waits in the guest's qdisc then (up to 1000
+    // frames, 11.6 Mbit: 1.2% of the second) is left out: 0.930 Gb/s.
+    expect(r.throughput.perVm[0]!.txGoodputGbps).toBeGreaterThan(0.92);
     expect(r.drops["guest_qdisc_full"]).toBe(0);
   });
 
