@@ -135,28 +135,17 @@ export function metricInfo(path: string): MetricInfo {
     const label = `dropped: ${last.replace(/_/g, " ")}`;
     return { path, label, unit, title: titleOf(label, unit), integer: true, bounds: nonNegative };
   }
-  if (section === "cpu" && last === "utilization") {
-    const label = `VCPU ${rest[0] ?? "?"} busy`;
-    return {
-      path,
-      label,
-      unit: "busy fraction",
-      title: titleOf(label, "busy fraction"),
-      integer: false,
-      bounds: fraction,
-    };
-  }
-  if (section === "cpu" && rest[1] === "components") {
-    const label = `VCPU ${rest[0] ?? "?"}: ${last}`;
-    return {
-      path,
-      label,
-      unit: "busy fraction",
-      title: titleOf(label, "busy fraction"),
-      integer: false,
-      bounds: fraction,
-    };
-  }
+  // A VCPU's busy fraction, in all or in one component.
+  const busy = (label: string): MetricInfo => ({
+    path,
+    label,
+    unit: "busy fraction",
+    title: titleOf(label, "busy fraction"),
+    integer: false,
+    bounds: fraction,
+  });
+  if (section === "cpu" && last === "utilization") return busy(`VCPU ${rest[0] ?? "?"} busy`);
+  if (section === "cpu" && rest[1] === "components") return busy(`VCPU ${rest[0] ?? "?"}: ${last}`);
   if (section === "throughput") {
     const unit = unitFromName(last) || "Gb/s";
     return {
