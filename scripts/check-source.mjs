@@ -16,18 +16,6 @@ export const MAX_LINES = 400;
 export const LONG_LINES_ALLOWED = new Map([
   ["src/cli/commands/sweep.ts", "long message strings, not wrapped yet"],
   ["src/sweep/report.ts", "long HTML template lines, not wrapped yet"],
-  ["src/config/params.ts", "the parameter table, one parameter per line; not split by section yet"],
-  ["src/config/pack.ts", "long lines not wrapped yet"],
-  ["src/report/stats.ts", "the counter table, one counter per line"],
-  ["src/report/table.ts", "long lines not wrapped yet"],
-  ["src/run/simulate.ts", "long lines not wrapped yet"],
-  ["src/abi/layout.ts", "slot comments on the slot's line"],
-  ["src/validate/render.ts", "long HTML template lines, not wrapped yet"],
-  ["src/validate/suite.ts", "long message strings, not wrapped yet"],
-  ["src/validate/validate.ts", "long lines not wrapped yet"],
-  ["src/report/bottleneck.ts", "long evidence strings, not wrapped yet"],
-  ["src/config/presets.ts", "preset descriptions, one string each"],
-  ["src/run/timeseries.ts", "series descriptions, one string each"],
 ]);
 
 /** Files over MAX_LINES lines, each with the reason. */

@@ -174,7 +174,8 @@ describe("costs and counters", () => {
   });
 
   it("each counter is kept by the model and either reported in the result or marked internal", async () => {
-    const { EVENT_COUNTERS, DROP_COUNTERS, INTERNAL_COUNTERS, COMPONENT_NAMES } = await import("../dist/src/report/stats.js");
+    const { EVENT_COUNTERS, DROP_COUNTERS, INTERNAL_COUNTERS } = await import("../dist/src/report/stats.js");
+    const { COMPONENT_NAMES } = await import("../dist/src/report/components.js");
     // Where the result is built from the counters: the run driver and the derived formulas.
     const builder = ["src/run/simulate.ts", "src/report/counters.ts"].map((f) => readFileSync(join(root, f), "utf8")).join("\n");
     const tabled = new Set([...EVENT_COUNTERS, ...DROP_COUNTERS].map((c) => c.slot));

@@ -65,10 +65,12 @@ export const CFG_LRO_DESCRIPTORS = 46;
 export const CFG_NETBACK_MODE = 47; // 0 = tasklet, 1 = kthread
 export const CFG_COALESCE_COUNT = 48; // netback->netfront notify after this many responses (1 = off)
 export const CFG_COALESCE_TIME = 49; // ... or after this many cycles (0 = no timer)
-export const CFG_DISPATCH = 50; // 0 vcpu0, 1 round-robin, 2 group-affine, 3 dynamic (static ones are resolved by the host)
+// 0 vcpu0, 1 round-robin, 2 group-affine, 3 dynamic (the static ones are resolved by the host).
+export const CFG_DISPATCH = 50;
 export const CFG_REBALANCE_PERIOD = 51; // cycles
 export const CFG_WARMUP = 52; // cycles (latency recording starts here)
-export const CFG_LINK_FLIGHT = 53; // frames a link can hold queued or in flight (host-computed bound, a power of two)
+// Frames a link can hold queued or in flight (host-computed bound, a power of two).
+export const CFG_LINK_FLIGHT = 53;
 // Offsets of per-entity tables (in f64 slots from the start of the buffer).
 export const CFG_OFF_PIRQ_VCPU = 54; // [ports*rxqPerPort] dom0 VCPU each NIC queue's PIRQ is bound to
 export const CFG_OFF_VIF_VCPU = 55; // [guests] dom0 VCPU each vif's backend event port is bound to
@@ -86,7 +88,8 @@ export const CFG_ACCESS_BPS = 65; // each client's access link rate, bit/s
 export const CFG_ACCESS_DELAY = 66; // each access link's propagation delay, cycles
 export const CFG_SWITCH_BUF = 67; // bytes each switch egress port can queue (drop-tail)
 export const CFG_OFF_PORT_DELAY = 68; // [ports] propagation delay of each port's wire, cycles
-export const CFG_OFF_GUEST_STREAMS = 69; // [guests*3] TCP streams of each guest: received from external hosts, sent to them, received from other guests
+// [guests*3] TCP streams of each guest: received from external hosts, sent to them, received from other guests.
+export const CFG_OFF_GUEST_STREAMS = 69;
 export const CFG_OFF_G2G_SENDER = 70; // [guest-to-guest flows] sending guest of each, in receiving-guest order
 export const CFG_RR_SESSIONS = 71; // request/response sessions (external client -> guest server)
 export const CFG_OFF_RR = 72; // [sessions * RR_REC] session records

@@ -11,7 +11,7 @@
 import * as L from "../abi/layout.js";
 import { derive } from "../config/pack.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { COMPONENT_NAMES } from "../report/stats.js";
+import { COMPONENT_NAMES } from "../report/components.js";
 import { CounterLayout, CounterWindow, gbps } from "../report/counters.js";
 import type { WasmExports } from "../run/simulate.js";
 

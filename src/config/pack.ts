@@ -72,9 +72,11 @@ export function guestTraffic(r: ResolvedConfig): {
       if (p.kind === "tcp-rx") rx[g]! += p.streams!;
       else if (p.kind === "tcp-tx") tx[g]! += p.streams!;
       else if (p.kind === "tcp-to-guest") for (let k = 0; k < p.streams!; k++) g2gSenders[p.peer!]!.push(g);
-      else if (p.kind === "udp-rx") udp.push({ guest: g, ratePps: p.ratePps!, process: p.process!, payloadBytes: p.payloadBytes! });
+      else if (p.kind === "udp-rx")
+        udp.push({ guest: g, ratePps: p.ratePps!, process: p.process!, payloadBytes: p.payloadBytes! });
       else if (p.kind === "rr") {
-        for (let k = 0; k < p.streams!; k++) rr.push({ guest: g, requestBytes: p.requestBytes!, responseBytes: p.responseBytes!, thinkUs: p.thinkUs! });
+        for (let k = 0; k < p.streams!; k++)
+          rr.push({ guest: g, requestBytes: p.requestBytes!, responseBytes: p.responseBytes!, thinkUs: p.thinkUs! });
       } else if (p.kind === "cpu-hog") hogQuantumUs[g] = p.quantumUs!;
     }
   }
@@ -105,11 +107,17 @@ export function derive(r: ResolvedConfig): Derived {
     { field: "nic.rxRingDescriptors", packets: rxQueues * r.nic.rxRingDescriptors },
     { field: "nic.txQueueLenPackets", packets: r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) },
     { field: "kernel.netdevMaxBacklog", packets: r.dom0.vcpus * r.kernel.netdevMaxBacklog },
-    { field: "netfront.txQueueLenPackets", packets: N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets) },
+    {
+      field: "netfront.txQueueLenPackets",
+      packets: N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets),
+    },
     { field: "app.udpRcvBufBytes", packets: t.udp.length * (1000 + Math.ceil(r.app.udpRcvBufBytes / 64)) },
     {
       field: "traffic.profiles",
-      packets: t.rr.reduce((a, x) => a + 2 * (Math.ceil(x.requestBytes / mssBytes) + Math.ceil(x.responseBytes / mssBytes)), 0),
+      packets: t.rr.reduce(
+        (a, x) => a + 2 * (Math.ceil(x.requestBytes / mssBytes) + Math.ceil(x.responseBytes / mssBytes)),
+        0,
+      ),
     },
   ];
   const poolPackets = poolTerms.reduce((a, x) => a + x.packets, 0) + 4096;
@@ -117,7 +125,10 @@ export function derive(r: ResolvedConfig): Derived {
   // With the credit scheduler: a tick, a slice timer per PCPU, and the stale job-end events of
   // paused jobs (one per pause until the job's old end time passes; a few per VCPU).
   const sched = needsCreditScheduler(r) ? 1 + r.cpu.pcpus + 64 * vcpusTotal : 0;
-  const eventqCapacity = 2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) + 1024 + sched;
+  const eventqCapacity =
+    2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) +
+    1024 +
+    sched;
   // The port whose guests hold the most: their windows and rings (guest g is on port g % ports).
   const perPort = new Array<number>(r.nic.ports).fill(0);
   for (let g = 0; g < N; g++) perPort[g % r.nic.ports]! += flowsOf(g) * windowSegs + 2 * 256;
@@ -131,7 +142,24 @@ export function derive(r: ResolvedConfig): Derived {
   const endCycles = warmupCycles + Math.round((r.durationMs / 1e3) * cpuHz);
   const creditScheduler = needsCreditScheduler(r);
   const affinityWords = Math.ceil(r.cpu.pcpus / 32);
-  return { cpuHz, mssBytes, tcpHeaderBytes, windowSegs, poolPackets, poolTerms, eventqCapacity, flows, links, linkFlightFrames, rxQueues, vcpusTotal, warmupCycles, endCycles, creditScheduler, affinityWords };
+  return {
+    cpuHz,
+    mssBytes,
+    tcpHeaderBytes,
+    windowSegs,
+    poolPackets,
+    poolTerms,
+    eventqCapacity,
+    flows,
+    links,
+    linkFlightFrames,
+    rxQueues,
+    vcpusTotal,
+    warmupCycles,
+    endCycles,
+    creditScheduler,
+    affinityWords,
+  };
 }
 
 /** Dom0 VCPU of each NIC RX queue's PIRQ and of each vif's backend port, per dispatch policy. */
@@ -145,7 +173,10 @@ export function bindings(r: ResolvedConfig): { pirqVcpu: number[]; vifVcpu: numb
     case "dynamic": // starts where Xen starts (VCPU0); the balancer moves ports at run time
       return { pirqVcpu: Array(nq).fill(0), vifVcpu: Array(N).fill(0) };
     case "round-robin":
-      return { pirqVcpu: Array.from({ length: nq }, (_, q) => q % D), vifVcpu: Array.from({ length: N }, (_, i) => i % D) };
+      return {
+        pirqVcpu: Array.from({ length: nq }, (_, q) => q % D),
+        vifVcpu: Array.from({ length: N }, (_, i) => i % D),
+      };
     case "group-affine": {
       // Each vif's port goes to its group's VCPU; each NIC queue to the VCPU of the group of the
       // first guest it serves (one queue per port, or VMDq: queue i of port p serves guests
@@ -270,7 +301,8 @@ export function packConfig(
     udp.push(...rec);
   }
   const costs = new Array<number>(L.COST_COUNT).fill(NaN);
-  for (const p of params) if (p.cost !== undefined) costs[p.cost] = (r.costs as Record<string, number>)[p.path.slice("costs.".length)]!;
+  for (const p of params)
+    if (p.cost !== undefined) costs[p.cost] = (r.costs as Record<string, number>)[p.path.slice("costs.".length)]!;
   const tables: Array<[number, number[]]> = [
     [L.CFG_OFF_PIRQ_VCPU, pirqVcpu],
     [L.CFG_OFF_VIF_VCPU, vifVcpu],
@@ -316,8 +348,15 @@ export function packConfig(
     rec[L.DSC_CAP] = cap;
     return rec;
   };
-  const domSched = [domRec(r.dom0.weight, r.dom0.capPercent), ...r.guests.weights!.map((w, g) => domRec(w, r.guests.capsPercent![g]!))].flat();
-  tables.push([L.CFG_OFF_VCPU_SCHED, vcpuSched], [L.CFG_OFF_VCPU_AFFINITY, affinityWords], [L.CFG_OFF_DOM_SCHED, domSched]);
+  const domSched = [
+    domRec(r.dom0.weight, r.dom0.capPercent),
+    ...r.guests.weights!.map((w, g) => domRec(w, r.guests.capsPercent![g]!)),
+  ].flat();
+  tables.push(
+    [L.CFG_OFF_VCPU_SCHED, vcpuSched],
+    [L.CFG_OFF_VCPU_AFFINITY, affinityWords],
+    [L.CFG_OFF_DOM_SCHED, domSched],
+  );
   const scalars = Math.max(...Object.values(slots)) + 1;
   const b = new Float64Array(scalars + tables.reduce((a, [, t]) => a + t.length, 0)).fill(NaN);
   const put = (slot: number, v: number, by: string): void => {
@@ -338,7 +377,7 @@ export function packConfig(
     if (unset < scalars) {
       throw new Error(
         `config slot ${unset} (${name(unset) || "no CFG_* name"}) was not written: give the parameter it holds ` +
-          "`slot` and `encoding` in src/config/params.ts, or add it to DERIVED_SLOTS in src/config/pack.ts",
+          "`slot` and `encoding` in src/config/table/, or add it to DERIVED_SLOTS in src/config/pack.ts",
       );
     }
     const [slot] = tables.filter(([sl]) => b[sl]! <= unset).at(-1)!;

@@ -23,7 +23,8 @@ const lro = { ...lowEvent, netfront: { lro: { enabled: true } } };
 export const PRESETS: Record<string, Preset> = {
   "paper-baseline": {
     description:
-      "Zhang et al. baseline: 4 x 1 GbE, 4 one-VCPU guests, dom0 with 4 VCPUs, stock netback (one tasklet pair), every event on dom0 VCPU0.",
+      "Zhang et al. baseline: 4 x 1 GbE, 4 one-VCPU guests, dom0 with 4 VCPUs, stock netback (one tasklet pair), " +
+      "every event on dom0 VCPU0.",
     config: paperBase,
   },
   "paper-multi-tasklet": {
@@ -54,7 +55,8 @@ const idleGuests = (from: number, to: number): number[] => Array.from({ length: 
 
 PRESETS["one-busy-eight-idle"] = {
   description:
-    "One guest receiving bulk TCP on a 10 GbE port among 8 idle guests on the same port; multi-tasklet netback (4 groups) with group-affine dispatch: the busy vif gets what its netback group's dom0 VCPU can do.",
+    "One guest receiving bulk TCP on a 10 GbE port among 8 idle guests on the same port; multi-tasklet netback (4 " +
+    "groups) with group-affine dispatch: the busy vif gets what its netback group's dom0 VCPU can do.",
   config: {
     ...dispatch,
     cpu: { pcpus: 13 },
@@ -73,7 +75,9 @@ PRESETS["one-busy-eight-idle"] = {
 
 PRESETS["mixed-workload"] = {
   description:
-    "Four guests on 4 x 1 GbE with multi-tasklet netback and group-affine dispatch, each doing something else: bulk TCP in, bulk TCP out, 20k UDP packets/s of 512 B in, and request/response (netperf TCP_RR defaults: 1-byte messages, 4 sessions).",
+    "Four guests on 4 x 1 GbE with multi-tasklet netback and group-affine dispatch, each doing something else: " +
+    "bulk TCP in, bulk TCP out, 20k UDP packets/s of 512 B in, and request/response (netperf TCP_RR defaults: " +
+    "1-byte messages, 4 sessions).",
   config: {
     ...dispatch,
     traffic: {
@@ -93,7 +97,9 @@ export const presetNames: readonly string[] = Object.keys(PRESETS);
 
 PRESETS["dom0-shared-pcpus"] = {
   description:
-    "The paper's baseline with dom0 sharing its PCPUs: four more guests, each running a CPU-bound busy loop, pinned to dom0's PCPUs 0-3; Xen's credit scheduler shares each PCPU between a dom0 VCPU and a busy guest (equal weights), so the saturated dom0 VCPU0 gets about half its PCPU.",
+    "The paper's baseline with dom0 sharing its PCPUs: four more guests, each running a CPU-bound busy loop, " +
+    "pinned to dom0's PCPUs 0-3; Xen's credit scheduler shares each PCPU between a dom0 VCPU and a busy guest " +
+    "(equal weights), so the saturated dom0 VCPU0 gets about half its PCPU.",
   config: {
     ...paperBase,
     guests: { count: 8, vcpus: 1, pcpus: [[4], [5], [6], [7], [0], [1], [2], [3]] },

@@ -27,7 +27,10 @@ export interface Bottleneck {
   kind: BottleneckKind;
   /** "dom0.0" for a VCPU, "port 0" for a wire, the drop stage for a queue, "rwnd" for a window, "" for none. */
   where: string;
-  /** How close the resource is to its limit, 0..1: busy fraction, wire share, window use; for a queue, the loss rate (drops per packet injected). */
+  /**
+   * How close the resource is to its limit, 0..1: busy fraction, wire share, window use; for a queue, the loss rate
+   * (drops per packet injected).
+   */
   share: number;
   /** One sentence with the numbers behind the diagnosis. */
   evidence: string;
@@ -71,7 +74,10 @@ export function handoffEvidence(r: Pick<SimResult, "config" | "cpu" | "events">)
   return (
     `netback stopped the vif queue ${stops} times (every ${(frames / stops).toFixed(0)} frames): it keeps ${reserve} ` +
     `of the requests netfront posts in reserve (netbk_queue_full), netfront posts rx_target = ${target}` +
-    (stuck ? ` and doubles it only when fewer than ${Math.floor(target / 4)} are unanswered at a refill, which the reserve prevents,` : "") +
+    (stuck
+      ? ` and doubles it only when fewer than ${Math.floor(target / 4)} are unanswered at a refill, which the ` +
+        `reserve prevents,`
+      : "") +
     ` so at most ${Math.max(1, target - reserve + 1)} frames cross per refill${turns}`
   );
 }
@@ -82,7 +88,10 @@ export function portGoodputCeilingGbps(rateGbps: number, mtuBytes: number, times
   return (rateGbps * mss) / (mtuBytes + 38);
 }
 
-type BottleneckInput = Pick<SimResult, "config" | "cpu" | "throughput" | "drops" | "events" | "latency" | "conservation"> & {
+type BottleneckInput = Pick<
+  SimResult,
+  "config" | "cpu" | "throughput" | "drops" | "events" | "latency" | "conservation"
+> & {
   derived?: Record<string, number>;
 };
 
@@ -93,7 +102,8 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const steal = (u: SimResult["cpu"][number]): number => (u.stealUs ?? 0) / (c.durationMs * 1e3);
   const hogOnly = new Set<string>();
   const profiled = new Map<number, Set<string>>();
-  for (const p of c.traffic.profiles) for (const g of p.guests) profiled.set(g, (profiled.get(g) ?? new Set()).add(p.kind));
+  for (const p of c.traffic.profiles)
+    for (const g of p.guests) profiled.set(g, (profiled.get(g) ?? new Set()).add(p.kind));
   const uniform = c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest > 0;
   for (const [g, kinds] of profiled) if (!uniform && kinds.size === 1 && kinds.has("cpu-hog")) hogOnly.add(`domU${g}`);
   const demanding = [...r.cpu]
@@ -114,7 +124,8 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
       where: `port ${wirePort}`,
       share: wireShare,
       evidence:
-        `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}` +
+        `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ` +
+        `${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}` +
         (busiest ? `; busiest VCPU ${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : ""),
     };
   }
@@ -127,14 +138,21 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
       kind: "vcpu",
       where: `${u.domain}.${u.vcpu}`,
       share: u.utilization + steal(u),
-      evidence: `${u.domain}.${u.vcpu} is ${pct(u.utilization)} busy${waited}; its largest component is ${comp} (${pct(share)} of the interval)`,
+      evidence:
+        `${u.domain}.${u.vcpu} is ${pct(u.utilization)} busy${waited}; its largest component is ${comp} ` +
+        `(${pct(share)} of the interval)`,
     };
   }
-  const context = `busiest VCPU ${busiest ? `${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : "none"}, busiest wire ${pct(wireShare)}`;
+  const context =
+    `busiest VCPU ` +
+    `${busiest ? `${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : "none"}, busiest wire ` +
+    `${pct(wireShare)}`;
   // 3. A queue that drops, with TCP loss recovery in the measured interval.
   const retrans = r.events["tcpRetransmissions"] ?? 0;
   const recoveries = (r.events["tcpFastRecoveries"] ?? 0) + (r.events["tcpTimeouts"] ?? 0);
-  const dropStages = Object.entries(r.drops).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const dropStages = Object.entries(r.drops)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   if (dropStages.length > 0 && retrans > 0) {
     const [stage, n] = dropStages[0]!;
     const lossRate = n / Math.max(1, r.conservation.injected);
@@ -145,7 +163,8 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
       share: lossRate,
       evidence:
         (handoff ? `${handoff}; frames arriving meanwhile wait in the vif qdisc: ` : "") +
-        `${n} drops at ${stage} (${(lossRate * 100).toFixed(2)}% of packets injected); ${recoveries} loss recoveries and ${retrans} retransmitted segments ` +
+        `${n} drops at ${stage} (${(lossRate * 100).toFixed(2)}% of packets injected); ${recoveries} loss ` +
+        `recoveries and ${retrans} retransmitted segments ` +
         `in the measured interval keep the senders' congestion windows small; ${context}`,
     };
   }
@@ -171,7 +190,8 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
         where: "rwnd",
         share: Math.min(1, use),
         evidence:
-          `each of ${flows} flows keeps ~${(inFlight / 1024).toFixed(0)} KiB in flight (goodput x ${rttUs.toFixed(0)} us round trip), ` +
+          `each of ${flows} flows keeps ~${(inFlight / 1024).toFixed(0)} KiB in flight (goodput x ` +
+          `${rttUs.toFixed(0)} us round trip), ` +
           `${pct(use)} of its ${(window / 1024).toFixed(0)} KiB receive window; ${context}`,
       };
     }
@@ -179,10 +199,17 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
       kind: "none",
       where: "",
       share: busiest ? busiest.utilization : 0,
-      evidence: `protocol-limited: ${context}, no TCP loss recovery in the measured interval, receive window ${pct(use)} used (~${rttUs.toFixed(0)} us round trip)`,
+      evidence:
+        `protocol-limited: ${context}, no TCP loss recovery in the measured interval, receive window ` +
+        `${pct(use)} used (~${rttUs.toFixed(0)} us round trip)`,
     };
   }
-  return { kind: "none", where: "", share: busiest ? busiest.utilization : 0, evidence: `no TCP receive traffic; ${context}` };
+  return {
+    kind: "none",
+    where: "",
+    share: busiest ? busiest.utilization : 0,
+    evidence: `no TCP receive traffic; ${context}`,
+  };
 }
 
 /** The one-line form used by the run table. */

@@ -10,7 +10,8 @@
 
 import * as L from "../abi/layout.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { DROP_COUNTERS, EVENT_COUNTERS, histogramQuantile } from "./stats.js";
+import { histogramQuantile } from "./histogram.js";
+import { DROP_COUNTERS, EVENT_COUNTERS } from "./stats.js";
 import type { CpuUsage } from "../result.js";
 
 /** Where each block of counters sits in the stats region, for one config. */

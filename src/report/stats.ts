@@ -13,76 +13,315 @@ export interface CounterInfo {
 
 /** Counters reported in result.events (over the measured interval). */
 export const EVENT_COUNTERS: readonly CounterInfo[] = [
-  { slot: L.ST_NIC_IRQS, name: "nicInterrupts", unit: "interrupts", description: "Physical NIC interrupts raised (after ITR)." },
+  {
+    slot: L.ST_NIC_IRQS,
+    name: "nicInterrupts",
+    unit: "interrupts",
+    description: "Physical NIC interrupts raised (after ITR).",
+  },
   { slot: L.ST_UPCALLS, name: "upcalls", unit: "upcalls", description: "Xen event upcalls taken by any VCPU." },
   { slot: L.ST_VCPU_WAKEUPS, name: "vcpuWakeups", unit: "wake-ups", description: "Blocked VCPUs woken by an event." },
-  { slot: L.ST_EVTCHN_SENT, name: "evtchnSent", unit: "events", description: "evtchn_set_pending calls (notifications + PIRQs + IPIs)." },
-  { slot: L.ST_EVTCHN_MERGED, name: "evtchnMerged", unit: "events", description: "Sends that found the port already pending." },
-  { slot: L.ST_NOTIFY_NB_RX, name: "notifyNetbackRx", unit: "events", description: "netback -> netfront RX notifications sent." },
-  { slot: L.ST_NOTIFY_NB_RX_SUPPRESSED, name: "notifyNetbackRxSuppressed", unit: "pushes", description: "RX response pushes that sent no notification." },
-  { slot: L.ST_NOTIFY_NB_TX, name: "notifyNetbackTx", unit: "events", description: "netback -> netfront TX completion notifications." },
-  { slot: L.ST_NOTIFY_NB_TX_SUPPRESSED, name: "notifyNetbackTxSuppressed", unit: "pushes", description: "TX response pushes without notification." },
-  { slot: L.ST_NOTIFY_NF_TX, name: "notifyNetfrontTx", unit: "events", description: "netfront -> netback TX request notifications." },
-  { slot: L.ST_NOTIFY_NF_TX_SUPPRESSED, name: "notifyNetfrontTxSuppressed", unit: "pushes", description: "TX request pushes without notification." },
-  { slot: L.ST_NOTIFY_NF_RX, name: "notifyNetfrontRx", unit: "events", description: "netfront -> netback RX refill notifications." },
-  { slot: L.ST_NOTIFY_NF_RX_SUPPRESSED, name: "notifyNetfrontRxSuppressed", unit: "pushes", description: "RX refill pushes without notification." },
-  { slot: L.ST_HYPERCALLS, name: "hypercalls", unit: "hypercalls", description: "Hypercalls: batched grant ops and event sends." },
+  {
+    slot: L.ST_EVTCHN_SENT,
+    name: "evtchnSent",
+    unit: "events",
+    description: "evtchn_set_pending calls (notifications + PIRQs + IPIs).",
+  },
+  {
+    slot: L.ST_EVTCHN_MERGED,
+    name: "evtchnMerged",
+    unit: "events",
+    description: "Sends that found the port already pending.",
+  },
+  {
+    slot: L.ST_NOTIFY_NB_RX,
+    name: "notifyNetbackRx",
+    unit: "events",
+    description: "netback -> netfront RX notifications sent.",
+  },
+  {
+    slot: L.ST_NOTIFY_NB_RX_SUPPRESSED,
+    name: "notifyNetbackRxSuppressed",
+    unit: "pushes",
+    description: "RX response pushes that sent no notification.",
+  },
+  {
+    slot: L.ST_NOTIFY_NB_TX,
+    name: "notifyNetbackTx",
+    unit: "events",
+    description: "netback -> netfront TX completion notifications.",
+  },
+  {
+    slot: L.ST_NOTIFY_NB_TX_SUPPRESSED,
+    name: "notifyNetbackTxSuppressed",
+    unit: "pushes",
+    description: "TX response pushes without notification.",
+  },
+  {
+    slot: L.ST_NOTIFY_NF_TX,
+    name: "notifyNetfrontTx",
+    unit: "events",
+    description: "netfront -> netback TX request notifications.",
+  },
+  {
+    slot: L.ST_NOTIFY_NF_TX_SUPPRESSED,
+    name: "notifyNetfrontTxSuppressed",
+    unit: "pushes",
+    description: "TX request pushes without notification.",
+  },
+  {
+    slot: L.ST_NOTIFY_NF_RX,
+    name: "notifyNetfrontRx",
+    unit: "events",
+    description: "netfront -> netback RX refill notifications.",
+  },
+  {
+    slot: L.ST_NOTIFY_NF_RX_SUPPRESSED,
+    name: "notifyNetfrontRxSuppressed",
+    unit: "pushes",
+    description: "RX refill pushes without notification.",
+  },
+  {
+    slot: L.ST_HYPERCALLS,
+    name: "hypercalls",
+    unit: "hypercalls",
+    description: "Hypercalls: batched grant ops and event sends.",
+  },
   { slot: L.ST_GRANT_COPY_OPS, name: "grantCopyOps", unit: "ops", description: "GNTTABOP_copy operations." },
   { slot: L.ST_GRANT_MAP_OPS, name: "grantMapOps", unit: "ops", description: "Grant map operations." },
   { slot: L.ST_GRANT_UNMAP_OPS, name: "grantUnmapOps", unit: "ops", description: "Grant unmap operations." },
-  { slot: L.ST_TASKLET_SCHEDULES, name: "taskletSchedules", unit: "calls", description: "tasklet_schedule calls that queued a tasklet." },
+  {
+    slot: L.ST_TASKLET_SCHEDULES,
+    name: "taskletSchedules",
+    unit: "calls",
+    description: "tasklet_schedule calls that queued a tasklet.",
+  },
   { slot: L.ST_NB_RX_RUNS, name: "netbackRxRuns", unit: "runs", description: "net_rx_action runs." },
   { slot: L.ST_NB_TX_RUNS, name: "netbackTxRuns", unit: "runs", description: "net_tx_action runs." },
-  { slot: L.ST_NB_RX_PKTS, name: "netbackRxPackets", unit: "packets", description: "Packets netback copied to guests." },
-  { slot: L.ST_NB_TX_PKTS, name: "netbackTxPackets", unit: "packets", description: "Guest packets netback mapped and forwarded." },
+  {
+    slot: L.ST_NB_RX_PKTS,
+    name: "netbackRxPackets",
+    unit: "packets",
+    description: "Packets netback copied to guests.",
+  },
+  {
+    slot: L.ST_NB_TX_PKTS,
+    name: "netbackTxPackets",
+    unit: "packets",
+    description: "Guest packets netback mapped and forwarded.",
+  },
   { slot: L.ST_NAPI_POLLS_DOM0, name: "napiPollsDom0", unit: "polls", description: "NAPI polls in dom0." },
   { slot: L.ST_NAPI_POLLS_GUEST, name: "napiPollsGuest", unit: "polls", description: "netfront NAPI polls." },
-  { slot: L.ST_NAPI_BUDGET_EXHAUSTED, name: "napiRepolls", unit: "polls", description: "Polls that used their whole quota and stayed scheduled." },
-  { slot: L.ST_SOFTIRQ_DEFERRED, name: "softirqDeferred", unit: "rounds", description: "Softirq work handed to ksoftirqd." },
-  { slot: L.ST_VIF_QUEUE_STOPS, name: "vifQueueStops", unit: "stops", description: "vif queues stopped for lack of RX requests." },
+  {
+    slot: L.ST_NAPI_BUDGET_EXHAUSTED,
+    name: "napiRepolls",
+    unit: "polls",
+    description: "Polls that used their whole quota and stayed scheduled.",
+  },
+  {
+    slot: L.ST_SOFTIRQ_DEFERRED,
+    name: "softirqDeferred",
+    unit: "rounds",
+    description: "Softirq work handed to ksoftirqd.",
+  },
+  {
+    slot: L.ST_VIF_QUEUE_STOPS,
+    name: "vifQueueStops",
+    unit: "stops",
+    description: "vif queues stopped for lack of RX requests.",
+  },
   { slot: L.ST_NIC_RX_FRAMES, name: "nicRxFrames", unit: "frames", description: "Frames DMA'd into NIC RX rings." },
   { slot: L.ST_NIC_TX_FRAMES, name: "nicTxFrames", unit: "frames", description: "Frames put on NIC TX rings." },
-  { slot: L.ST_TCP_SEGS_SENT, name: "tcpSegmentsSent", unit: "segments", description: "TCP data segments sent (incl. retransmissions)." },
+  {
+    slot: L.ST_TCP_SEGS_SENT,
+    name: "tcpSegmentsSent",
+    unit: "segments",
+    description: "TCP data segments sent (incl. retransmissions).",
+  },
   { slot: L.ST_TCP_RETRANS, name: "tcpRetransmissions", unit: "segments", description: "Retransmitted segments." },
-  { slot: L.ST_TCP_FAST_RECOVERIES, name: "tcpFastRecoveries", unit: "episodes", description: "Fast retransmit/recovery episodes." },
+  {
+    slot: L.ST_TCP_FAST_RECOVERIES,
+    name: "tcpFastRecoveries",
+    unit: "episodes",
+    description: "Fast retransmit/recovery episodes.",
+  },
   { slot: L.ST_TCP_RTOS, name: "tcpTimeouts", unit: "timeouts", description: "Retransmission timeouts." },
-  { slot: L.ST_TCP_DUP_SEGS, name: "tcpDuplicateSegments", unit: "segments", description: "Segments the receiver already had." },
-  { slot: L.ST_TCP_OOO_SEGS, name: "tcpOutOfOrderSegments", unit: "segments", description: "Segments received out of order." },
+  {
+    slot: L.ST_TCP_DUP_SEGS,
+    name: "tcpDuplicateSegments",
+    unit: "segments",
+    description: "Segments the receiver already had.",
+  },
+  {
+    slot: L.ST_TCP_OOO_SEGS,
+    name: "tcpOutOfOrderSegments",
+    unit: "segments",
+    description: "Segments received out of order.",
+  },
   { slot: L.ST_ACKS_SENT, name: "tcpAcksSent", unit: "ACKs", description: "Pure ACKs sent." },
   { slot: L.ST_LRO_AGGREGATES, name: "lroAggregates", unit: "skbs", description: "skbs handed to the stack by LRO." },
-  { slot: L.ST_LRO_SEGMENTS, name: "lroSegments", unit: "segments", description: "TCP segments that went through LRO." },
-  { slot: L.ST_LRO_FLUSH_END_OF_POLL, name: "lroFlushEndOfPoll", unit: "flushes", description: "LRO flushes at the end of a poll." },
+  {
+    slot: L.ST_LRO_SEGMENTS,
+    name: "lroSegments",
+    unit: "segments",
+    description: "TCP segments that went through LRO.",
+  },
+  {
+    slot: L.ST_LRO_FLUSH_END_OF_POLL,
+    name: "lroFlushEndOfPoll",
+    unit: "flushes",
+    description: "LRO flushes at the end of a poll.",
+  },
   { slot: L.ST_LRO_FLUSH_MAX_AGGR, name: "lroFlushMaxAggr", unit: "flushes", description: "LRO flushes at max_aggr." },
   { slot: L.ST_LRO_FLUSH_64K, name: "lroFlush64k", unit: "flushes", description: "LRO flushes at the 64 KB bound." },
-  { slot: L.ST_LRO_FLUSH_OUT_OF_ORDER, name: "lroFlushOutOfOrder", unit: "flushes", description: "LRO flushes on an out-of-sequence segment." },
-  { slot: L.ST_LRO_FLUSH_NO_DESCRIPTOR, name: "lroNoDescriptor", unit: "segments", description: "Segments passed up unaggregated (no free descriptor)." },
-  { slot: L.ST_KTHREAD_WAKEUPS, name: "kthreadIpiWakeups", unit: "wake-ups", description: "netback kthreads woken from another VCPU (IPI)." },
-  { slot: L.ST_REBINDS, name: "evtchnRebinds", unit: "rebinds", description: "Event channels rebound by dynamic dispatch." },
-  { slot: L.ST_COALESCE_TIMER_FIRES, name: "coalesceTimerNotifies", unit: "events", description: "Notifications sent by netback's coalescing timer." },
-  { slot: L.ST_FINAL_CHECK_REPOLLS, name: "finalCheckRepolls", unit: "checks", description: "netfront final checks that found new responses." },
-  { slot: L.ST_TASKLET_BUSY_ELSEWHERE, name: "taskletBusyElsewhere", unit: "picks", description: "tasklet_action found the tasklet running on another VCPU and left it for later (single instance)." },
+  {
+    slot: L.ST_LRO_FLUSH_OUT_OF_ORDER,
+    name: "lroFlushOutOfOrder",
+    unit: "flushes",
+    description: "LRO flushes on an out-of-sequence segment.",
+  },
+  {
+    slot: L.ST_LRO_FLUSH_NO_DESCRIPTOR,
+    name: "lroNoDescriptor",
+    unit: "segments",
+    description: "Segments passed up unaggregated (no free descriptor).",
+  },
+  {
+    slot: L.ST_KTHREAD_WAKEUPS,
+    name: "kthreadIpiWakeups",
+    unit: "wake-ups",
+    description: "netback kthreads woken from another VCPU (IPI).",
+  },
+  {
+    slot: L.ST_REBINDS,
+    name: "evtchnRebinds",
+    unit: "rebinds",
+    description: "Event channels rebound by dynamic dispatch.",
+  },
+  {
+    slot: L.ST_COALESCE_TIMER_FIRES,
+    name: "coalesceTimerNotifies",
+    unit: "events",
+    description: "Notifications sent by netback's coalescing timer.",
+  },
+  {
+    slot: L.ST_FINAL_CHECK_REPOLLS,
+    name: "finalCheckRepolls",
+    unit: "checks",
+    description: "netfront final checks that found new responses.",
+  },
+  {
+    slot: L.ST_TASKLET_BUSY_ELSEWHERE,
+    name: "taskletBusyElsewhere",
+    unit: "picks",
+    description: "tasklet_action found the tasklet running on another VCPU and left it for later (single instance).",
+  },
   { slot: L.ST_UDP_SENT, name: "udpSent", unit: "packets", description: "UDP packets sent by external sources." },
-  { slot: L.ST_CTX_SWITCHES, name: "vcpuContextSwitches", unit: "switches", description: "A PCPU switched from one VCPU to another (credit scheduler; never when every VCPU has its own PCPU)." },
-  { slot: L.ST_SCHED_PREEMPTIONS, name: "vcpuPreemptions", unit: "preemptions", description: "A VCPU lost its PCPU in the middle of its work (slice end, a boosted wake-up, a cap), to resume later." },
-  { slot: L.ST_SCHED_BOOST_PREEMPTIONS, name: "vcpuBoostPreemptions", unit: "preemptions", description: "A VCPU woken while UNDER (boosted) preempted the VCPU running on its PCPU." },
-  { slot: L.ST_SCHED_BOOST_PREEMPT_OVER, name: "vcpuBoostPreemptionsOfOver", unit: "preemptions", description: "... of them, those that preempted a VCPU that had used up its credit (OVER)." },
-  { slot: L.ST_SCHED_STEALS, name: "vcpuSteals", unit: "moves", description: "A PCPU took a queued VCPU from another PCPU's run queue (credit load balancing, where affinity allows)." },
-  { slot: L.ST_SCHED_PARKS, name: "vcpuParks", unit: "parks", description: "A capped VCPU was paused for overspending its cap until accounting gave it credit again." },
-  { slot: L.ST_GUEST_STACK_RX_BYTES, name: "guestStackRxBytes", unit: "bytes", description: "Payload bytes handed to guest TCP/IP stacks (duplicates included; what the stack's per-byte cost is charged on)." },
+  {
+    slot: L.ST_CTX_SWITCHES,
+    name: "vcpuContextSwitches",
+    unit: "switches",
+    description: "A PCPU switched from one VCPU to another (credit scheduler; never when every VCPU has its own PCPU).",
+  },
+  {
+    slot: L.ST_SCHED_PREEMPTIONS,
+    name: "vcpuPreemptions",
+    unit: "preemptions",
+    description:
+      "A VCPU lost its PCPU in the middle of its work (slice end, a boosted wake-up, a cap), to resume later.",
+  },
+  {
+    slot: L.ST_SCHED_BOOST_PREEMPTIONS,
+    name: "vcpuBoostPreemptions",
+    unit: "preemptions",
+    description: "A VCPU woken while UNDER (boosted) preempted the VCPU running on its PCPU.",
+  },
+  {
+    slot: L.ST_SCHED_BOOST_PREEMPT_OVER,
+    name: "vcpuBoostPreemptionsOfOver",
+    unit: "preemptions",
+    description: "... of them, those that preempted a VCPU that had used up its credit (OVER).",
+  },
+  {
+    slot: L.ST_SCHED_STEALS,
+    name: "vcpuSteals",
+    unit: "moves",
+    description:
+      "A PCPU took a queued VCPU from another PCPU's run queue (credit load balancing, where affinity allows).",
+  },
+  {
+    slot: L.ST_SCHED_PARKS,
+    name: "vcpuParks",
+    unit: "parks",
+    description: "A capped VCPU was paused for overspending its cap until accounting gave it credit again.",
+  },
+  {
+    slot: L.ST_GUEST_STACK_RX_BYTES,
+    name: "guestStackRxBytes",
+    unit: "bytes",
+    description:
+      "Payload bytes handed to guest TCP/IP stacks (duplicates included; what the stack's per-byte cost is " +
+      "charged on).",
+  },
 ];
 
 /** Drop counters by stage (result.drops). */
 export const DROP_COUNTERS: readonly CounterInfo[] = [
-  { slot: L.ST_DROP_NIC_RX_RING, name: "nic_rx_ring_full", unit: "segments", description: "No free NIC RX descriptor." },
-  { slot: L.ST_DROP_VIF_QDISC, name: "vif_qdisc_full", unit: "segments", description: "vif qdisc full while the vif queue was stopped." },
-  { slot: L.ST_DROP_NETBACK_NO_SLOT, name: "netback_no_rx_request", unit: "segments", description: "netback start_xmit found no RX request." },
-  { slot: L.ST_DROP_DOM0_BACKLOG, name: "dom0_backlog_full", unit: "segments", description: "dom0 netif_rx backlog full." },
+  {
+    slot: L.ST_DROP_NIC_RX_RING,
+    name: "nic_rx_ring_full",
+    unit: "segments",
+    description: "No free NIC RX descriptor.",
+  },
+  {
+    slot: L.ST_DROP_VIF_QDISC,
+    name: "vif_qdisc_full",
+    unit: "segments",
+    description: "vif qdisc full while the vif queue was stopped.",
+  },
+  {
+    slot: L.ST_DROP_NETBACK_NO_SLOT,
+    name: "netback_no_rx_request",
+    unit: "segments",
+    description: "netback start_xmit found no RX request.",
+  },
+  {
+    slot: L.ST_DROP_DOM0_BACKLOG,
+    name: "dom0_backlog_full",
+    unit: "segments",
+    description: "dom0 netif_rx backlog full.",
+  },
   { slot: L.ST_DROP_NIC_QDISC, name: "nic_qdisc_full", unit: "segments", description: "Physical port qdisc full." },
-  { slot: L.ST_DROP_GUEST_QDISC, name: "guest_qdisc_full", unit: "segments", description: "Guest qdisc in front of netfront full." },
-  { slot: L.ST_DROP_GUEST_SOCKET, name: "guest_socket_full", unit: "segments", description: "Guest socket buffer full." },
-  { slot: L.ST_DROP_LINK_QUEUE, name: "link_queue_full", unit: "segments", description: "A sender's link queue (its qdisc) was full." },
-  { slot: L.ST_DROP_WIRE_LOSS, name: "wire_loss", unit: "segments", description: "Lost on a lossy wire (links.rxLossRate, links.txLossRate)." },
-  { slot: L.ST_DROP_SWITCH_BUFFER, name: "switch_buffer_full", unit: "segments", description: "A switch egress buffer was full (clients.switchBufferBytes)." },
+  {
+    slot: L.ST_DROP_GUEST_QDISC,
+    name: "guest_qdisc_full",
+    unit: "segments",
+    description: "Guest qdisc in front of netfront full.",
+  },
+  {
+    slot: L.ST_DROP_GUEST_SOCKET,
+    name: "guest_socket_full",
+    unit: "segments",
+    description: "Guest socket buffer full.",
+  },
+  {
+    slot: L.ST_DROP_LINK_QUEUE,
+    name: "link_queue_full",
+    unit: "segments",
+    description: "A sender's link queue (its qdisc) was full.",
+  },
+  {
+    slot: L.ST_DROP_WIRE_LOSS,
+    name: "wire_loss",
+    unit: "segments",
+    description: "Lost on a lossy wire (links.rxLossRate, links.txLossRate).",
+  },
+  {
+    slot: L.ST_DROP_SWITCH_BUFFER,
+    name: "switch_buffer_full",
+    unit: "segments",
+    description: "A switch egress buffer was full (clients.switchBufferBytes).",
+  },
 ];
 
 /**
@@ -105,10 +344,26 @@ export const EVENT_KINDS: ReadonlyArray<{ code: number; name: string; descriptio
   { code: L.EVK_UDP, name: "udp", description: "A UDP source emits its next packet." },
   { code: L.EVK_REBALANCE, name: "rebalance", description: "Periodic event-channel rebalancing." },
   { code: L.EVK_RR, name: "rr", description: "A request/response client sends, or its retransmission timer expires." },
-  { code: L.EVK_SCHED_TICK, name: "schedTick", description: "The credit scheduler's 10 ms tick (VCPUs sharing PCPUs)." },
-  { code: L.EVK_SCHED_SLICE, name: "schedSlice", description: "A PCPU's 30 ms time slice may have ended (VCPUs sharing PCPUs)." },
-  { code: L.EVK_VCPU_DONE_CREDIT, name: "vcpuDoneShared", description: "The job running on a VCPU finished, or a paused job's stale end (VCPUs sharing PCPUs)." },
-  { code: L.EVK_VCPU_WAKE_CREDIT, name: "vcpuWakeShared", description: "A blocked VCPU was woken and joins its PCPU's run queue (VCPUs sharing PCPUs)." },
+  {
+    code: L.EVK_SCHED_TICK,
+    name: "schedTick",
+    description: "The credit scheduler's 10 ms tick (VCPUs sharing PCPUs).",
+  },
+  {
+    code: L.EVK_SCHED_SLICE,
+    name: "schedSlice",
+    description: "A PCPU's 30 ms time slice may have ended (VCPUs sharing PCPUs).",
+  },
+  {
+    code: L.EVK_VCPU_DONE_CREDIT,
+    name: "vcpuDoneShared",
+    description: "The job running on a VCPU finished, or a paused job's stale end (VCPUs sharing PCPUs).",
+  },
+  {
+    code: L.EVK_VCPU_WAKE_CREDIT,
+    name: "vcpuWakeShared",
+    description: "A blocked VCPU was woken and joins its PCPU's run queue (VCPUs sharing PCPUs).",
+  },
 ];
 
 /** result.perf.eventsByKind from the counters (whole run). A code without a name, which a model
@@ -123,21 +378,6 @@ export function eventsByKind(stats: ArrayLike<bigint>): Record<string, number> {
   return out;
 }
 
-export const COMPONENT_NAMES: readonly string[] = (() => {
-  const n: string[] = [];
-  n[L.COMP_XEN] = "xen";
-  n[L.COMP_GRANT] = "grant";
-  n[L.COMP_NIC] = "nic";
-  n[L.COMP_BRIDGE] = "bridge";
-  n[L.COMP_NETBACK] = "netback";
-  n[L.COMP_NETFRONT] = "netfront";
-  n[L.COMP_STACK] = "stack";
-  n[L.COMP_LRO] = "lro";
-  n[L.COMP_APP] = "app";
-  n[L.COMP_SOFTIRQ] = "softirq";
-  return n;
-})();
-
 export const STOP_REASONS: Record<number, string> = {
   [L.STOP_LIMIT_CYCLE]: "reached the requested cycle",
   [L.STOP_LIMIT_EVENTS]: "executed the requested number of events",
@@ -147,34 +387,3 @@ export const STOP_REASONS: Record<number, string> = {
   [L.STOP_ERR_INVARIANT]: "a model invariant failed",
   [L.STOP_ERR_MEMORY]: "the model does not fit in Wasm32 memory",
 };
-
-/**
- * Latency percentile from the log-linear histogram (bucket midpoint), in cycles. `maxCycles`, the
- * largest sample when it is known, bounds the answer: the midpoint of the top bucket can lie above
- * every sample in it, and no percentile exceeds the maximum.
- */
-export function histogramQuantile(h: BigUint64Array | number[], q: number, maxCycles = Infinity): number {
-  let total = 0;
-  for (const x of h) total += Number(x);
-  if (total === 0) return 0;
-  const target = q * total;
-  let acc = 0;
-  for (let b = 0; b < h.length; b++) {
-    acc += Number(h[b]!);
-    if (acc >= target) {
-      const [lo, hi] = bucketRange(b);
-      return Math.min((lo + hi) / 2, maxCycles);
-    }
-  }
-  return 0;
-}
-
-/** [lo, hi) cycles covered by latency bucket b (inverse of assembly/stats.ts latBucket). */
-export function bucketRange(b: number): [number, number] {
-  const sub = 1 << L.LAT_SUB_BITS;
-  if (b < sub) return [b, b + 1];
-  const shift = Math.floor(b / sub) - 1;
-  const mant = b % sub;
-  const lo = (sub + mant) * 2 ** shift;
-  return [lo, lo + 2 ** shift];
-}

@@ -10,7 +10,9 @@ import * as L from "../abi/layout.js";
 import { ConfigError, resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import { DEFAULT_MEMORY_LIMIT_BYTES, WASM32_MAX_BYTES, reserveModelMemory } from "./memory.js";
 import { packConfig, derive, guestTraffic } from "../config/pack.js";
-import { COMPONENT_NAMES, STOP_REASONS, eventsByKind, histogramQuantile } from "../report/stats.js";
+import { histogramQuantile } from "../report/histogram.js";
+import { COMPONENT_NAMES } from "../report/components.js";
+import { STOP_REASONS, eventsByKind } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps, vcpuWaits } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
@@ -116,7 +118,11 @@ export async function simulateOnModule(
   }
   const mem = opts.memoryLimitBytes;
   if (mem !== undefined && !(typeof mem === "number" && mem >= 2 ** 20 && mem <= WASM32_MAX_BYTES)) {
-    throw new ConfigError("memoryLimitBytes", mem, `a number of bytes from 1 MiB (${2 ** 20}) to 4 GiB (${WASM32_MAX_BYTES})`);
+    throw new ConfigError(
+      "memoryLimitBytes",
+      mem,
+      `a number of bytes from 1 MiB (${2 ** 20}) to 4 GiB (${WASM32_MAX_BYTES})`,
+    );
   }
   const tracer = opts.trace ? new ChromeTraceWriter(r, derive(r), opts.trace) : undefined;
   const wall0 = performance.now();
@@ -182,7 +188,7 @@ export async function simulateOnModule(
       scenario: r.preset ?? "(custom)",
       seed: r.seed,
       cpuHz: d.cpuHz,
-      busyMsPerVcpu: result.cpu.map((c) => (c.utilization * r.durationMs)),
+      busyMsPerVcpu: result.cpu.map((c) => c.utilization * r.durationMs),
     });
   }
   return result;
@@ -205,13 +211,7 @@ function stats(ex: WasmExports): BigUint64Array {
   return new BigUint64Array(ex.memory.buffer, ex.statsPtr(), ex.statsWords());
 }
 
-function failed(
-  r: ResolvedConfig,
-  ex: WasmExports,
-  code: number,
-  wall0: number,
-  opts: SimulateOptions,
-): SimResult {
+function failed(r: ResolvedConfig, ex: WasmExports, code: number, wall0: number, opts: SimulateOptions): SimResult {
   const why =
     code === L.STOP_IDLE
       ? "no pending events before the end of the run (the model stalled: a lost wake-up or a stopped source)"
@@ -357,14 +357,20 @@ function build(
   let finalError = error;
   if (state === "completed" && !ok) {
     finalState = "errored";
-    finalError = `packet conservation failed: injected ${injected} != delivered ${delivered} + dropped ${dropped} + in flight ${inFlight}`;
+    finalError =
+      `packet conservation failed: injected ${injected} != delivered ${delivered} + dropped ${dropped} ` +
+      `+ in flight ${inFlight}`;
   }
   const result: SimResult = {
     state: finalState,
     config: r,
     seed: r.seed,
     fingerprint: s[L.ST_FINGERPRINT]!.toString(16).padStart(16, "0"),
-    versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION, wasmBuild: opts.wasmBuild ?? (opts.trace ? "trace" : "release") },
+    versions: {
+      pvnetsim: PVNETSIM_VERSION,
+      assemblyscript: ASSEMBLYSCRIPT_VERSION,
+      wasmBuild: opts.wasmBuild ?? (opts.trace ? "trace" : "release"),
+    },
     throughput: { aggregateGbps: aggregate, perVm },
     cpu,
     events,

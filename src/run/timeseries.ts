@@ -13,7 +13,8 @@
 import * as L from "../abi/layout.js";
 import { ConfigError, type ResolvedConfig } from "../config/schema.js";
 import type { derive } from "../config/pack.js";
-import { COMPONENT_NAMES, DROP_COUNTERS, EVENT_COUNTERS } from "../report/stats.js";
+import { COMPONENT_NAMES } from "../report/components.js";
+import { DROP_COUNTERS, EVENT_COUNTERS } from "../report/stats.js";
 import { CounterLayout } from "../report/counters.js";
 
 /** One sampled quantity: its unit, what it is, and one value per interval. */
@@ -89,7 +90,12 @@ export class TimeSeriesCollector {
   private readonly ptr: number;
   private readonly out: TimeSeries;
   private readonly cols: Record<string, number[]> = {};
-  private readonly defs: Array<{ name: string; unit: string; description: string; value: (a: Float64Array, b: Float64Array, dtSec: number) => number }> = [];
+  private readonly defs: Array<{
+    name: string;
+    unit: string;
+    description: string;
+    value: (a: Float64Array, b: Float64Array, dtSec: number) => number;
+  }> = [];
 
   constructor(ex: SamplerExports, r: ResolvedConfig, d: ReturnType<typeof derive>, intervalMs: number) {
     checkInterval(intervalMs, r);
@@ -139,31 +145,70 @@ export class TimeSeriesCollector {
 
   private define(r: ResolvedConfig): void {
     const lay = this.layout();
-    const add = (name: string, unit: string, description: string, value: (a: Float64Array, b: Float64Array, dt: number) => number): void => {
+    const add = (
+      name: string,
+      unit: string,
+      description: string,
+      value: (a: Float64Array, b: Float64Array, dt: number) => number,
+    ): void => {
       this.defs.push({ name, unit, description, value });
     };
-    const delta = (i: number) => (a: Float64Array, b: Float64Array): number => b[i]! - a[i]!;
-    const gbps = (i: number) => (a: Float64Array, b: Float64Array, dt: number): number => ((b[i]! - a[i]!) * 8) / dt / 1e9;
-    const gauge = (i: number) => (_a: Float64Array, b: Float64Array): number => b[i]!;
-    const rate = (i: number) => (a: Float64Array, b: Float64Array, dt: number): number => (b[i]! - a[i]!) / dt;
+    const delta =
+      (i: number) =>
+      (a: Float64Array, b: Float64Array): number =>
+        b[i]! - a[i]!;
+    const gbps =
+      (i: number) =>
+      (a: Float64Array, b: Float64Array, dt: number): number =>
+        ((b[i]! - a[i]!) * 8) / dt / 1e9;
+    const gauge =
+      (i: number) =>
+      (_a: Float64Array, b: Float64Array): number =>
+        b[i]!;
+    const rate =
+      (i: number) =>
+      (a: Float64Array, b: Float64Array, dt: number): number =>
+        (b[i]! - a[i]!) / dt;
     // Goodput counts the data that entered the network after the warm-up, as in the result.
-    const goodput = (all: number, early: number) => (a: Float64Array, b: Float64Array, dt: number): number =>
-      gbps(all)(a, b, dt) - gbps(early)(a, b, dt);
+    const goodput =
+      (all: number, early: number) =>
+      (a: Float64Array, b: Float64Array, dt: number): number =>
+        gbps(all)(a, b, dt) - gbps(early)(a, b, dt);
 
     // Throughput per VM, and in total.
-    add("aggregateGbps", "Gb/s", "TCP goodput delivered in order to all guest applications (received direction)", (a, b, dt) => {
-      let s = 0;
-      for (let g = 0; g < this.N; g++) {
-        const base = lay.guest + g * L.GS_COUNT;
-        s += goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES)(a, b, dt);
-      }
-      return s;
-    });
+    add(
+      "aggregateGbps",
+      "Gb/s",
+      "TCP goodput delivered in order to all guest applications (received direction)",
+      (a, b, dt) => {
+        let s = 0;
+        for (let g = 0; g < this.N; g++) {
+          const base = lay.guest + g * L.GS_COUNT;
+          s += goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES)(a, b, dt);
+        }
+        return s;
+      },
+    );
     for (let g = 0; g < this.N; g++) {
       const base = lay.guest + g * L.GS_COUNT;
-      add(`vm${g}.goodputGbps`, "Gb/s", `TCP goodput delivered in order to domU${g}'s application`, goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES));
-      add(`vm${g}.txGoodputGbps`, "Gb/s", `TCP goodput sent by domU${g} and acknowledged`, goodput(base + L.GS_TX_ACKED_BYTES, base + L.GS_TX_ACKED_EARLY_BYTES));
-      add(`vm${g}.udpGbps`, "Gb/s", `UDP payload delivered to domU${g}'s application`, goodput(base + L.GS_UDP_APP_BYTES, base + L.GS_UDP_APP_EARLY_BYTES));
+      add(
+        `vm${g}.goodputGbps`,
+        "Gb/s",
+        `TCP goodput delivered in order to domU${g}'s application`,
+        goodput(base + L.GS_RX_APP_BYTES, base + L.GS_RX_APP_EARLY_BYTES),
+      );
+      add(
+        `vm${g}.txGoodputGbps`,
+        "Gb/s",
+        `TCP goodput sent by domU${g} and acknowledged`,
+        goodput(base + L.GS_TX_ACKED_BYTES, base + L.GS_TX_ACKED_EARLY_BYTES),
+      );
+      add(
+        `vm${g}.udpGbps`,
+        "Gb/s",
+        `UDP payload delivered to domU${g}'s application`,
+        goodput(base + L.GS_UDP_APP_BYTES, base + L.GS_UDP_APP_EARLY_BYTES),
+      );
     }
     // Utilization per VCPU, in total and by component.
     for (let v = 0; v < this.V; v++) {
@@ -175,43 +220,101 @@ export class TimeSeriesCollector {
         return s - x[lay.after + v]!;
       };
       const cycles = (dt: number): number => dt * this.cpuHz;
-      add(`cpu.${name}.utilization`, "fraction", `busy fraction of VCPU ${name}`, (a, b, dt) => (busy(b) - busy(a)) / cycles(dt));
+      add(
+        `cpu.${name}.utilization`,
+        "fraction",
+        `busy fraction of VCPU ${name}`,
+        (a, b, dt) => (busy(b) - busy(a)) / cycles(dt),
+      );
       for (let c = 0; c < L.COMP_COUNT; c++) {
-        add(`cpu.${name}.${COMPONENT_NAMES[c]}`, "fraction", `fraction of VCPU ${name} spent in ${COMPONENT_NAMES[c]}`, (a, b, dt) => {
-          let charged = 0;
-          for (let k = 0; k < L.COMP_COUNT; k++) charged += b[cb + k]! - a[cb + k]!;
-          const scale = charged > 0 ? Math.max(0, busy(b) - busy(a)) / charged : 0;
-          return ((b[cb + c]! - a[cb + c]!) * scale) / cycles(dt);
-        });
+        add(
+          `cpu.${name}.${COMPONENT_NAMES[c]}`,
+          "fraction",
+          `fraction of VCPU ${name} spent in ${COMPONENT_NAMES[c]}`,
+          (a, b, dt) => {
+            let charged = 0;
+            for (let k = 0; k < L.COMP_COUNT; k++) charged += b[cb + k]! - a[cb + k]!;
+            const scale = charged > 0 ? Math.max(0, busy(b) - busy(a)) / charged : 0;
+            return ((b[cb + c]! - a[cb + c]!) * scale) / cycles(dt);
+          },
+        );
       }
     }
     // Queue gauges.
     for (let g = 0; g < this.N; g++) {
       const o = lay.rings + 4 * g;
-      add(`vif${g}.txRing.requests`, "slots", `TX ring of vif ${g}: requests netfront posted that netback has not consumed`, gauge(o));
-      add(`vif${g}.txRing.responses`, "slots", `TX ring of vif ${g}: responses netback produced that netfront has not consumed`, gauge(o + 1));
-      add(`vif${g}.rxRing.requests`, "slots", `RX ring of vif ${g}: empty buffers netfront posted that netback has not filled`, gauge(o + 2));
-      add(`vif${g}.rxRing.responses`, "slots", `RX ring of vif ${g}: filled buffers netfront has not consumed`, gauge(o + 3));
+      add(
+        `vif${g}.txRing.requests`,
+        "slots",
+        `TX ring of vif ${g}: requests netfront posted that netback has not consumed`,
+        gauge(o),
+      );
+      add(
+        `vif${g}.txRing.responses`,
+        "slots",
+        `TX ring of vif ${g}: responses netback produced that netfront has not consumed`,
+        gauge(o + 1),
+      );
+      add(
+        `vif${g}.rxRing.requests`,
+        "slots",
+        `RX ring of vif ${g}: empty buffers netfront posted that netback has not filled`,
+        gauge(o + 2),
+      );
+      add(
+        `vif${g}.rxRing.responses`,
+        "slots",
+        `RX ring of vif ${g}: filled buffers netfront has not consumed`,
+        gauge(o + 3),
+      );
       add(`vif${g}.qdisc`, "packets", `packets queued in front of netback for vif ${g}`, gauge(lay.qdisc + g));
     }
     for (let q = 0; q < this.nq; q++) {
-      add(`nic.rxq${q}.ring`, "descriptors", `NIC RX queue ${q}: descriptors holding a frame the driver has not cleaned`, gauge(lay.nicRx + q));
+      add(
+        `nic.rxq${q}.ring`,
+        "descriptors",
+        `NIC RX queue ${q}: descriptors holding a frame the driver has not cleaned`,
+        gauge(lay.nicRx + q),
+      );
     }
-    for (let p = 0; p < this.ports; p++) add(`nic.port${p}.txQdisc`, "packets", `packets queued in front of NIC port ${p}'s TX ring`, gauge(lay.nicTx + p));
+    for (let p = 0; p < this.ports; p++)
+      add(
+        `nic.port${p}.txQdisc`,
+        "packets",
+        `packets queued in front of NIC port ${p}'s TX ring`,
+        gauge(lay.nicTx + p),
+      );
     // Flows are numbered per guest, in the model's flow table order.
     for (let f = 0; f < this.flowsN; f++) {
       add(`flow${f}.cwnd`, "segments", `congestion window of TCP flow ${f}`, gauge(lay.flows + 2 * f));
-      add(`flow${f}.rwnd`, "segments", `receive window TCP flow ${f}'s sender last heard`, gauge(lay.flows + 2 * f + 1));
+      add(
+        `flow${f}.rwnd`,
+        "segments",
+        `receive window TCP flow ${f}'s sender last heard`,
+        gauge(lay.flows + 2 * f + 1),
+      );
     }
     // Drops by stage and event rates.
     for (const c of DROP_COUNTERS) add(`drops.${c.name}`, "segments/s", c.description, rate(lay.counters + c.slot));
     add("events.engine", "events/s", "simulation events executed", rate(lay.counters + L.ST_EVENTS));
-    add("events.notifications", "events/s", "interdomain notifications sent (netback and netfront, both rings)", (a, b, dt) =>
-      [L.ST_NOTIFY_NB_RX, L.ST_NOTIFY_NB_TX, L.ST_NOTIFY_NF_TX, L.ST_NOTIFY_NF_RX].reduce((s, i) => s + delta(lay.counters + i)(a, b), 0) / dt,
+    add(
+      "events.notifications",
+      "events/s",
+      "interdomain notifications sent (netback and netfront, both rings)",
+      (a, b, dt) =>
+        [L.ST_NOTIFY_NB_RX, L.ST_NOTIFY_NB_TX, L.ST_NOTIFY_NF_TX, L.ST_NOTIFY_NF_RX].reduce(
+          (s, i) => s + delta(lay.counters + i)(a, b),
+          0,
+        ) / dt,
     );
     for (const c of EVENT_COUNTERS) add(`events.${c.name}`, `${c.unit}/s`, c.description, rate(lay.counters + c.slot));
     add("events.pending", "events", "events in the simulator's queue at the end of the interval", gauge(lay.tail));
-    add("packets.inUse", "packets", "packet records in use (in the system) at the end of the interval", gauge(lay.tail + 1));
+    add(
+      "packets.inUse",
+      "packets",
+      "packet records in use (in the system) at the end of the interval",
+      gauge(lay.tail + 1),
+    );
     for (const d of this.defs) {
       const values: number[] = [];
       this.cols[d.name] = values;

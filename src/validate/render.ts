@@ -27,7 +27,17 @@ function withinCell(r: ResultRow): string {
 }
 
 export function tableRows(rep: ValidateReport, includePending: boolean): { header: string[]; rows: string[][] } {
-  const header = ["result", "source", "published", "simulated (95% CI)", "error", "tolerance", "within", "fitted", "role"];
+  const header = [
+    "result",
+    "source",
+    "published",
+    "simulated (95% CI)",
+    "error",
+    "tolerance",
+    "within",
+    "fitted",
+    "role",
+  ];
   const rows = rep.rows
     .filter((r) => includePending || r.status === "runnable")
     .map((r) => [
@@ -48,8 +58,10 @@ function summaryLines(rep: ValidateReport): string[] {
   const c = rep.counts;
   const f = (x: number | null): string => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
   return [
-    `${c.results} published results from ${c.sources} sources; ${c.runnable} runnable today (from ${c.runnableSources} sources), ${c.pending} pending a mechanism`,
-    `within tolerance: ${c.withinTolerance} of ${c.runnable} runnable; training ${c.trainingWithin} of ${c.training}, held out ${c.heldOutWithin} of ${c.heldOut}`,
+    `${c.results} published results from ${c.sources} sources; ${c.runnable} runnable today (from ` +
+      `${c.runnableSources} sources), ${c.pending} pending a mechanism`,
+    `within tolerance: ${c.withinTolerance} of ${c.runnable} runnable; training ${c.trainingWithin} of ` +
+      `${c.training}, held out ${c.heldOutWithin} of ${c.heldOut}`,
     `rms log error (numeric results): training ${f(rep.rmsLogError.training)}, held out ${f(rep.rmsLogError.heldOut)}`,
   ];
 }
@@ -109,7 +121,10 @@ export function validateChartSpec(rep: ValidateReport): VegaLiteSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: "Simulated against published, one marker per result",
-      subtitle: ["dashed: y = x; pale bar: the result's tolerance around its published value", `whisker: 95% CI over ${rep.seeds.length} seed(s); each result in its own unit (Gb/s or a ratio)`],
+      subtitle: [
+        "dashed: y = x; pale bar: the result's tolerance around its published value",
+        `whisker: 95% CI over ${rep.seeds.length} seed(s); each result in its own unit (Gb/s or a ratio)`,
+      ],
       anchor: "start",
     },
     width: 520,
@@ -147,7 +162,12 @@ export function validateChartSpec(rep: ValidateReport): VegaLiteSpec {
         encoding: {
           x: { field: "published", type: "quantitative", scale },
           y: { field: "simulated", type: "quantitative", scale },
-          color: { field: "within", type: "nominal", title: "result", scale: { domain: ["within tolerance", "outside tolerance"], range: ["#1a7f37", "#cf222e"] } },
+          color: {
+            field: "within",
+            type: "nominal",
+            title: "result",
+            scale: { domain: ["within tolerance", "outside tolerance"], range: ["#1a7f37", "#cf222e"] },
+          },
           shape: { field: "role", type: "nominal", title: "role" },
           tooltip: [{ field: "id" }, { field: "published" }, { field: "simulated" }, { field: "unit" }],
         },
@@ -180,13 +200,22 @@ export function renderValidateHtml(rep: ValidateReport, chartFile: string, jsonF
   const detail = rep.rows
     .map(
       (r) => `<details id="${esc(r.id)}"><summary><b>${esc(r.id)}</b>: ${esc(r.title)}</summary>
-<p><b>Source</b>: ${esc(r.citation)}, ${esc(r.where)} (<a href="${esc(r.url)}">${esc(r.url)}</a>; docs/sources.md row ${esc(r.row)}).</p>
+<p><b>Source</b>: ${esc(r.citation)}, ${esc(r.where)} (<a href="${esc(r.url)}">${esc(r.url)}</a>; docs/sources.md row
+${esc(r.row)}).</p>
 <p><b>Compared</b>: ${esc(r.compare)}</p>
-<p><b>Tolerance</b> ${r.metric === "bottleneck" ? "exact" : `+-${(r.tolerance * 100).toFixed(0)}%`}: ${esc(r.toleranceWhy)}</p>
-${r.pendingMechanism ? `<p><b>Pending</b>: needs ${esc(r.pendingMechanism)}.</p>` : `<p><b>Per seed</b>: ${esc(r.perSeed.map((x) => (typeof x === "number" ? fmtNum(x) : x)).join(", "))}; <b>bottleneck</b>: ${esc(r.bottlenecks.join(" / "))}</p>`}
+<p><b>Tolerance</b> ${r.metric === "bottleneck" ? "exact" : `+-${(r.tolerance * 100).toFixed(0)}%`}:
+${esc(r.toleranceWhy)}</p>
+${
+  r.pendingMechanism
+    ? `<p><b>Pending</b>: needs ${esc(r.pendingMechanism)}.</p>`
+    : `<p><b>Per seed</b>: ` +
+      `${esc(r.perSeed.map((x) => (typeof x === "number" ? fmtNum(x) : x)).join(", "))}; <b>bottleneck</b>: ` +
+      `${esc(r.bottlenecks.join(" / "))}</p>`
+}
 <ul>${r.testbed.map((t) => `<li>[${t.status}] ${esc(t.fact)}</li>`).join("")}</ul></details>`,
     )
     .join("\n");
+  const fingerprintNote = rep.modelFingerprint ? `, model fingerprint ${esc(rep.modelFingerprint)}` : "";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -198,7 +227,8 @@ body { font-family: sans-serif; margin: 2em; max-width: 80em; color: #222; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }
 th { background: #f3f3f3; }
-tr.pass td:nth-child(7) { color: #1a7f37; font-weight: bold; } tr.fail td:nth-child(7) { color: #cf222e; font-weight: bold; }
+tr.pass td:nth-child(7) { color: #1a7f37; font-weight: bold; }
+tr.fail td:nth-child(7) { color: #cf222e; font-weight: bold; }
 tr.pending td { color: #777; }
 img { max-width: 100%; border: 1px solid #eee; }
 details { margin: 0.4em 0; } details p, details ul { margin: 0.3em 0 0.3em 1.5em; font-size: 0.9em; }
@@ -206,7 +236,8 @@ details { margin: 0.4em 0; } details p, details ul { margin: 0.3em 0 0.3em 1.5em
 </head>
 <body>
 <h1>Validation against published results</h1>
-<p>pvnetsim ${esc(rep.versions.pvnetsim)}${rep.modelFingerprint ? `, model fingerprint ${esc(rep.modelFingerprint)}` : ""}; ${rep.seeds.length} seed(s) per scenario; mean with its 95% confidence interval (Student t).
+<p>pvnetsim ${esc(rep.versions.pvnetsim)}${fingerprintNote};
+${rep.seeds.length} seed(s) per scenario; mean with its 95% confidence interval (Student t).
 Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
 <ul>${summaryLines(rep)
     .map((l) => `<li>${esc(l)}</li>`)
@@ -219,7 +250,8 @@ Raw numbers: <a href="${esc(jsonFile)}">${esc(jsonFile)}</a>.</p>
 ${body}
 </tbody>
 </table>
-<p>Training results are the ones cost constants are fitted to (a calibration guard, not evidence); held-out results were not used for any constant.
+<p>Training results are the ones cost constants are fitted to (a calibration guard, not evidence); held-out results were
+not used for any constant.
 Categorical results compare the run's bottleneck diagnosis with the source's statement.</p>
 <h2>Each result</h2>
 ${detail}

@@ -19,7 +19,14 @@ export type Metric =
   | "ratioCyclesPerPacket" // total busy cycles per received packet, scenario / reference
   | "bottleneck"; // categorical: the run's bottleneck kind and domain
 
-export const METRICS: readonly Metric[] = ["aggregateGbps", "txGbps", "ratioAggregate", "ratioTxGbps", "ratioCyclesPerPacket", "bottleneck"];
+export const METRICS: readonly Metric[] = [
+  "aggregateGbps",
+  "txGbps",
+  "ratioAggregate",
+  "ratioTxGbps",
+  "ratioCyclesPerPacket",
+  "bottleneck",
+];
 
 export interface ScenarioRef {
   /** Preset name (src/config/presets.ts). */
@@ -93,7 +100,13 @@ function scenarioRef(v: unknown, file: string, field: string): ScenarioRef {
   const o = v as Record<string, unknown>;
   const preset = str(o, "preset", file, `${field}.`);
   const set = o["set"] ?? {};
-  need(typeof set === "object" && set !== null && !Array.isArray(set), file, `${field}.set`, set, "an object of dotted-path overrides");
+  need(
+    typeof set === "object" && set !== null && !Array.isArray(set),
+    file,
+    `${field}.set`,
+    set,
+    "an object of dotted-path overrides",
+  );
   return { preset, set: set as Record<string, unknown> };
 }
 
@@ -123,9 +136,16 @@ export function parseResult(text: string, file: string): ValidationResult {
   need(METRICS.includes(metric), file, "metric", metric, METRICS.map((m) => `"${m}"`).join(", "));
   const pub = o["published"] as Published;
   need(typeof pub === "object" && pub !== null, file, "published", pub, "an object");
-  if (metric === "bottleneck") need(typeof pub.kind === "string", file, "published.kind", pub.kind, "a bottleneck kind");
+  if (metric === "bottleneck")
+    need(typeof pub.kind === "string", file, "published.kind", pub.kind, "a bottleneck kind");
   else {
-    need(typeof pub.value === "number" && Number.isFinite(pub.value) && pub.value > 0, file, "published.value", pub.value, "a number > 0");
+    need(
+      typeof pub.value === "number" && Number.isFinite(pub.value) && pub.value > 0,
+      file,
+      "published.value",
+      pub.value,
+      "a number > 0",
+    );
     need(typeof pub.unit === "string" && pub.unit.length > 0, file, "published.unit", pub.unit, "a unit");
   }
   const tol = o["tolerance"] as Record<string, unknown>;
@@ -134,14 +154,26 @@ export function parseResult(text: string, file: string): ValidationResult {
   need(typeof rel === "number" && rel >= 0 && rel < 1, file, "tolerance.relative", rel, "a number from 0 to < 1");
   const why = str(tol, "why", file, "tolerance.");
   const fitted = o["fitted"];
-  need(fitted === false || (typeof fitted === "string" && fitted.startsWith("costs.")), file, "fitted", fitted, 'false or the fitted constant ("costs.<name>")');
+  need(
+    fitted === false || (typeof fitted === "string" && fitted.startsWith("costs.")),
+    file,
+    "fitted",
+    fitted,
+    'false or the fitted constant ("costs.<name>")',
+  );
   const role = o["role"];
   need(role === "training" || role === "held-out", file, "role", role, '"training" or "held-out"');
   need(fitted === false || role === "training", file, "role", role, '"training" for a result a constant was fitted to');
   const tb = o["testbed"];
   need(Array.isArray(tb) && tb.length > 0, file, "testbed", tb, "a non-empty list of {fact, status}");
   const testbed = (tb as Record<string, unknown>[]).map((t, i) => {
-    need(t["status"] === "stated" || t["status"] === "assumed", file, `testbed[${i}].status`, t["status"], '"stated" or "assumed"');
+    need(
+      t["status"] === "stated" || t["status"] === "assumed",
+      file,
+      `testbed[${i}].status`,
+      t["status"],
+      '"stated" or "assumed"',
+    );
     return { fact: str(t, "fact", file, `testbed[${i}].`), status: t["status"] as "stated" | "assumed" };
   });
   const r: ValidationResult = {

@@ -24,7 +24,9 @@ export interface ValidateOptions {
   durationMs?: number;
   warmupMs?: number;
   dir?: string;
-  /** Parameter overrides applied to every scenario and reference (dotted paths), e.g. fitted cost constants under trial. */
+  /**
+   * Parameter overrides applied to every scenario and reference (dotted paths), e.g. fitted cost constants under trial.
+   */
   overrides?: Record<string, unknown>;
   /** Run only the results this accepts (the others are listed as not run). */
   only?: (v: ValidationResult) => boolean;
@@ -66,7 +68,10 @@ export interface ResultRow {
 
 export interface ValidateReport {
   versions: { pvnetsim: string; assemblyscript: string };
-  /** One hash over the event-sequence fingerprints of every run, in task order (docs/fingerprints.md): equal values mean the model behaved identically on the whole suite. */
+  /**
+   * One hash over the event-sequence fingerprints of every run, in task order (docs/fingerprints.md): equal values mean
+   * the model behaved identically on the whole suite.
+   */
   modelFingerprint: string | null;
   seeds: number[];
   durationMs: number | null;
@@ -97,7 +102,8 @@ export function bottleneckLabel(r: SimResult): string {
 
 /** Total busy cycles of all VCPUs per packet netback delivered (for cost-ratio results). */
 function cyclesPerPacket(r: SimResult): number {
-  const busy = r.cpu.reduce((s, c) => s + c.utilization, 0) * r.config.durationMs * 1e-3 * r.config.cpu.frequencyGHz * 1e9;
+  const busy =
+    r.cpu.reduce((s, c) => s + c.utilization, 0) * r.config.durationMs * 1e-3 * r.config.cpu.frequencyGHz * 1e9;
   return busy / Math.max(1, r.events["netbackRxPackets"] ?? 0);
 }
 
@@ -122,7 +128,8 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
   const t0 = performance.now();
   const suite = loadSuite(opts.dir);
   const nSeeds = opts.seeds ?? 3;
-  if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
+  if (!Number.isInteger(nSeeds) || nSeeds < 1)
+    throw new RangeError(`seeds: ${nSeeds} is not allowed; expected an integer >= 1`);
   const seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
   const runOverrides: Record<string, unknown> = { ...(opts.overrides ?? {}) };
   if (opts.durationMs !== undefined) runOverrides["durationMs"] = opts.durationMs;
@@ -143,7 +150,11 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
     return i;
   };
   const runnable = suite.filter((v) => v.status === "runnable" && (opts.only ? opts.only(v) : true));
-  const plan = runnable.map((v) => ({ v, scen: configOf(v, "scenario"), ref: v.reference ? configOf(v, "reference") : null }));
+  const plan = runnable.map((v) => ({
+    v,
+    scen: configOf(v, "scenario"),
+    ref: v.reference ? configOf(v, "reference") : null,
+  }));
   const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));
   const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), tasks.length));
   const results = tasks.length
@@ -169,7 +180,10 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
       metric: v.metric,
       compare: v.compare,
       unit: v.metric === "bottleneck" ? "" : v.published.unit!,
-      published: v.metric === "bottleneck" ? `${v.published.kind}${v.published.domain ? ` in ${v.published.domain}` : ""}` : v.published.value!,
+      published:
+        v.metric === "bottleneck"
+          ? `${v.published.kind}${v.published.domain ? ` in ${v.published.domain}` : ""}`
+          : v.published.value!,
       simulated: null,
       ci95: null,
       error: null,
@@ -200,7 +214,9 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
       continue;
     }
     if (v.metric === "bottleneck") {
-      const hits = sRuns.map((r) => r.bottleneck.kind === v.published.kind && r.bottleneck.where.startsWith(v.published.domain ?? ""));
+      const hits = sRuns.map(
+        (r) => r.bottleneck.kind === v.published.kind && r.bottleneck.where.startsWith(v.published.domain ?? ""),
+      );
       row.perSeed = sRuns.map(bottleneckLabel);
       const distinct = [...new Set(row.perSeed as string[])];
       row.simulated = distinct.join(" / ");
@@ -223,7 +239,11 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
   const ran = rows.filter((r) => r.status === "runnable" && r.within !== null);
   const numeric = ran.filter((r) => typeof r.simulated === "number" && typeof r.published === "number");
   const rms = (rs: ResultRow[]): number | null =>
-    rs.length ? Math.sqrt(rs.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rs.length) : null;
+    rs.length
+      ? Math.sqrt(
+          rs.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rs.length,
+        )
+      : null;
   const fps = results.map((r: SimResult) => r.fingerprint).filter((f: string) => typeof f === "string" && f.length > 0);
   const report: ValidateReport = {
     versions: { pvnetsim: PVNETSIM_VERSION, assemblyscript: ASSEMBLYSCRIPT_VERSION },
@@ -244,7 +264,10 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
       training: ran.filter((r) => r.role === "training").length,
       trainingWithin: ran.filter((r) => r.role === "training" && r.within).length,
     },
-    rmsLogError: { training: rms(numeric.filter((r) => r.role === "training")), heldOut: rms(numeric.filter((r) => r.role === "held-out")) },
+    rmsLogError: {
+      training: rms(numeric.filter((r) => r.role === "training")),
+      heldOut: rms(numeric.filter((r) => r.role === "held-out")),
+    },
     wallSeconds: 0,
   };
   report.wallSeconds = (performance.now() - t0) / 1e3;

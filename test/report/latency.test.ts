@@ -2,7 +2,7 @@
 // reads above the largest sample, which the model records exactly.
 
 import { describe, expect, it } from "vitest";
-import { bucketRange, histogramQuantile } from "../../src/report/stats.js";
+import { bucketRange, histogramQuantile } from "../../src/report/histogram.js";
 import { run } from "../helpers.js";
 
 describe("latency percentiles", () => {

@@ -1,0 +1,118 @@
+// Parameters of the table in src/config/params.ts: netback.
+
+import * as E from "../../abi/enums.js";
+import * as L from "../../abi/layout.js";
+import type { ParamSpec } from "../param-spec.js";
+
+export const NETBACK_PARAMS = [
+  {
+    path: "netback.mode",
+    kind: "enum",
+    values: ["tasklet", "kthread"],
+    default: "tasklet",
+    unit: "",
+    help: "Bottom halves as tasklets (run where scheduled) or one kthread per group bound to a dom0 VCPU.",
+    source: "B1; C3",
+    slot: L.CFG_NETBACK_MODE,
+    encoding: { codes: { tasklet: E.NETBACK_MODE_TASKLET, kthread: E.NETBACK_MODE_KTHREAD } },
+  },
+  {
+    path: "netback.groups",
+    kind: "integer",
+    default: 1,
+    unit: "groups",
+    min: 0,
+    max: 1024,
+    help:
+      "Netback groups, each with its own tasklet pair (or kthread). 1 = stock Xen; 0 = one per dom0 VCPU " +
+      "(multi-tasklet netback).",
+    source: "B1; C1 (num_online_cpus)",
+    slot: L.CFG_NETBACK_GROUPS,
+  },
+  {
+    path: "netback.assignment",
+    kind: "enum",
+    values: ["least-loaded", "round-robin", "explicit"],
+    default: "least-loaded",
+    unit: "",
+    help: "vif-to-group assignment at connect time.",
+    source: "C4",
+    via: "table",
+  },
+  {
+    path: "netback.groupMap",
+    kind: "intList",
+    default: null,
+    nullable: true,
+    unit: "group ids",
+    help: "Group of each vif when assignment = explicit.",
+    source: "user choice",
+    via: "table",
+  },
+  {
+    path: "netback.kthreadVcpus",
+    kind: "intList",
+    default: null,
+    nullable: true,
+    unit: "dom0 VCPU ids",
+    help: "dom0 VCPU each group's kthread is bound to; null = group g on VCPU g % dom0.vcpus.",
+    source: "C3: kthread_bind(group)",
+    via: "table",
+  },
+  {
+    path: "netback.queueLenPackets",
+    kind: "integer",
+    default: 32,
+    unit: "packets",
+    min: 1,
+    max: 1_000_000,
+    help: "vif tx_queue_len: the qdisc in front of netback while the vif queue is stopped.",
+    source: "B14",
+    slot: L.CFG_NETBACK_QUEUE_LEN,
+  },
+  {
+    path: "netback.frontendCanQueue",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help: "Frontend supports feature-rx-notify: stop the vif queue instead of dropping when RX requests run out.",
+    source: "B7",
+    slot: L.CFG_NETBACK_CAN_QUEUE,
+    encoding: "flag",
+  },
+  {
+    path: "netback.scatterGather",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help: "SG negotiated: a stop needs MAX_SKB_FRAGS+2 = 20 free requests, else 1.",
+    source: "B7",
+    slot: L.CFG_NETBACK_SG,
+    encoding: "flag",
+  },
+  {
+    path: "netback.coalesce.count",
+    kind: "integer",
+    default: 1,
+    unit: "responses",
+    min: 1,
+    max: 256,
+    help:
+      "Notify netfront only after this many RX responses since the last notification (1 = every time the ring " +
+      "asks).",
+    source: "lower event frequency (paper technique 3)",
+    slot: L.CFG_COALESCE_COUNT,
+  },
+  {
+    path: "netback.coalesce.timeUs",
+    kind: "number",
+    default: 0,
+    unit: "us",
+    min: 0,
+    max: 1_000_000,
+    help: "... or when this much time passed since a notification became owed (0 = no timer; required when count > 1).",
+    source: "lower event frequency (paper technique 3); D11 smart-poll period 1 ms as an upper reference",
+    slot: L.CFG_COALESCE_TIME,
+    encoding: "cycles",
+  },
+] as const satisfies readonly ParamSpec[];

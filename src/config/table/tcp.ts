@@ -1,0 +1,108 @@
+// Parameters of the table in src/config/params.ts: TCP.
+
+import * as L from "../../abi/layout.js";
+import type { ParamSpec } from "../param-spec.js";
+
+export const TCP_PARAMS = [
+  {
+    path: "tcp.mtuBytes",
+    kind: "integer",
+    default: 1500,
+    unit: "bytes",
+    min: 576,
+    max: 65535,
+    help: "IP MTU.",
+    source: "J2",
+    slot: L.CFG_MTU,
+  },
+  {
+    path: "tcp.timestamps",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help: "TCP timestamps option (12 bytes of header per segment).",
+    source: "J4",
+    via: "derived",
+  },
+  {
+    path: "tcp.initialCwndSegments",
+    kind: "integer",
+    default: 3,
+    unit: "segments",
+    min: 1,
+    max: 1000,
+    help: "Initial congestion window.",
+    source: "RFC 3390 (kernels of 2010)",
+    slot: L.CFG_TCP_INIT_CWND,
+  },
+  {
+    path: "tcp.rcvBufBytes",
+    kind: "integer",
+    default: 1048576,
+    unit: "bytes",
+    min: 4096,
+    max: 268435456,
+    help: "Guest socket receive buffer (advertised window).",
+    source: "[I] tcp_rmem autotuning reaches ~1 MB at these RTTs",
+    slot: L.CFG_TCP_RCVBUF,
+  },
+  {
+    path: "tcp.rtoMinMs",
+    kind: "number",
+    default: 200,
+    unit: "ms",
+    gt: 0,
+    max: 100000,
+    help: "TCP_RTO_MIN.",
+    source: "Linux TCP_RTO_MIN = HZ/5",
+    slot: L.CFG_TCP_RTO_MIN,
+    encoding: "cycles",
+  },
+  {
+    path: "tcp.delayedAckMs",
+    kind: "number",
+    default: 40,
+    unit: "ms",
+    gt: 0,
+    max: 10000,
+    help: "Delayed-ACK timeout.",
+    source: "Linux TCP_DELACK_MIN = HZ/25",
+    slot: L.CFG_TCP_DELACK,
+    encoding: "cycles",
+  },
+  {
+    path: "tcp.sack",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help: "Selective acknowledgements (RFC 2018) and SACK-based loss recovery; off: NewReno (RFC 6582).",
+    source: "Linux net.ipv4.tcp_sack = 1 (default)",
+    slot: L.CFG_TCP_SACK,
+    encoding: "flag",
+  },
+  {
+    path: "tcp.lowLatency",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help:
+      "net.ipv4.tcp_low_latency: true processes received TCP data in the softirq; false prequeues it for the " +
+      "reader waiting in recv(), whose context runs the TCP receive work (Linux's own default, 0). The model's " +
+      "default stays true until guest-to-guest TCP behind a 32-packet vif queue, which collapses to its " +
+      "retransmission timer under the reader's ACK bursts, is understood.",
+    source: "W10 (Linux default 0)",
+    slot: L.CFG_TCP_LOW_LATENCY,
+    encoding: "flag",
+  },
+  {
+    path: "tcp.dupAckThreshold",
+    kind: "integer",
+    default: 3,
+    unit: "ACKs",
+    min: 1,
+    max: 100,
+    help: "Duplicate ACKs that trigger fast retransmit.",
+    source: "RFC 5681",
+    slot: L.CFG_TCP_DUPTHRESH,
+  },
+] as const satisfies readonly ParamSpec[];
