@@ -21,6 +21,16 @@ function simCell(r: ResultRow): string {
   return r.ci95 === null ? fmtNum(r.simulated) : `${fmtNum(r.simulated)} +- ${fmtNum(r.ci95)}`;
 }
 
+/** "> " or "< " before an ordering result's published value. */
+const relationMark = (r: ResultRow): string => (r.relation === "above" ? "> " : r.relation === "below" ? "< " : "");
+
+/** The band a result is judged by: exact (categorical), the side of the published value (ordering), or +-N%. */
+function toleranceCell(r: ResultRow): string {
+  if (r.metric === "bottleneck") return "exact";
+  if (r.relation) return r.relation;
+  return `+-${(r.tolerance * 100).toFixed(0)}%`;
+}
+
 function withinCell(r: ResultRow): string {
   if (r.within === null) return "";
   return r.within ? "yes" : "NO";
@@ -43,10 +53,10 @@ export function tableRows(rep: ValidateReport, includePending: boolean): { heade
     .map((r) => [
       r.id,
       r.source,
-      typeof r.published === "number" ? `${fmtNum(r.published)} ${r.unit}` : r.published,
+      typeof r.published === "number" ? `${relationMark(r)}${fmtNum(r.published)} ${r.unit}` : r.published,
       simCell(r),
       pct(r.error),
-      r.metric === "bottleneck" ? "exact" : `+-${(r.tolerance * 100).toFixed(0)}%`,
+      toleranceCell(r),
       withinCell(r),
       r.fitted ? `yes (${r.fitted.replace(/^costs\./, "")})` : "no",
       r.role,
@@ -203,7 +213,7 @@ export function renderValidateHtml(rep: ValidateReport, chartFile: string, jsonF
 <p><b>Source</b>: ${esc(r.citation)}, ${esc(r.where)} (<a href="${esc(r.url)}">${esc(r.url)}</a>; docs/sources.md row
 ${esc(r.row)}).</p>
 <p><b>Compared</b>: ${esc(r.compare)}</p>
-<p><b>Tolerance</b> ${r.metric === "bottleneck" ? "exact" : `+-${(r.tolerance * 100).toFixed(0)}%`}:
+<p><b>Tolerance</b> ${toleranceCell(r)}:
 ${esc(r.toleranceWhy)}</p>
 ${
   r.pendingMechanism

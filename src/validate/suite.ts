@@ -48,6 +48,11 @@ export interface Published {
   /** Categorical (bottleneck) results: expected bottleneck kind and the domain it lies in. */
   kind?: string;
   domain?: string;
+  /**
+   * Ordering results: the source says only that the simulated value lies above (or below) `value`
+   * (for a ratio of two scenarios, 1: which of the two costs more). Within when it does, strictly.
+   */
+  relation?: "above" | "below";
   note?: string;
 }
 
@@ -147,6 +152,13 @@ export function parseResult(text: string, file: string): ValidationResult {
       "a number > 0",
     );
     need(typeof pub.unit === "string" && pub.unit.length > 0, file, "published.unit", pub.unit, "a unit");
+    need(
+      pub.relation === undefined || pub.relation === "above" || pub.relation === "below",
+      file,
+      "published.relation",
+      pub.relation,
+      '"above" or "below" (or absent)',
+    );
   }
   const tol = o["tolerance"] as Record<string, unknown>;
   need(typeof tol === "object" && tol !== null, file, "tolerance", tol, "an object {relative, why}");

@@ -49,6 +49,8 @@ export interface ResultRow {
   unit: string;
   /** Published value (numeric) or "kind in domain" (categorical). */
   published: number | string;
+  /** Ordering results: the simulated value must lie above or below the published one. */
+  relation?: "above" | "below";
   /** Simulated mean (numeric) or the diagnosed "kind where" of each seed (categorical); null when not run. */
   simulated: number | string | null;
   ci95: number | null;
@@ -198,6 +200,7 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
       erroredRuns: 0,
     };
     if (v.pendingMechanism !== undefined) base.pendingMechanism = v.pendingMechanism;
+    if (v.published.relation !== undefined) base.relation = v.published.relation;
     return base;
   });
 
@@ -233,7 +236,9 @@ export async function runValidation(opts: ValidateOptions): Promise<ValidateRepo
     row.ci95 = s.ciHalfWidth;
     const pub = v.published.value!;
     row.error = (s.mean - pub) / pub;
-    row.within = Math.abs(row.error) <= v.tolerance.relative + 1e-12;
+    if (v.published.relation === "above") row.within = s.mean > pub;
+    else if (v.published.relation === "below") row.within = s.mean < pub;
+    else row.within = Math.abs(row.error) <= v.tolerance.relative + 1e-12;
   }
 
   const ran = rows.filter((r) => r.status === "runnable" && r.within !== null);

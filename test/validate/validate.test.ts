@@ -63,6 +63,7 @@ describe("the suite's files", () => {
     expect(() => parseResult(bad({ metric: "speed" }), f)).toThrow(/metric: "speed" is not allowed/);
     expect(() => parseResult(bad({ scenario: { preset: "no-such-preset", set: {} } }), f)).toThrow(/scenario:/);
     expect(() => parseResult(bad({ testbed: [{ fact: "x", status: "guessed" }] }), f)).toThrow(/testbed\[0\].status/);
+    expect(() => parseResult(bad({ published: { value: 1, unit: "x", relation: "sideways" } }), f)).toThrow(/published.relation: "sideways" is not allowed/);
     expect(() => parseResult("{", f)).toThrow(/not valid JSON/);
   });
 });
@@ -99,6 +100,12 @@ describe("pvnetsim validate --json (default seeds and run lengths)", () => {
     const fitted = rep.rows.filter((r) => r.fitted && r.status === "runnable");
     expect(fitted.length).toBeGreaterThan(0);
     for (const r of fitted) expect(r.within, r.id).toBe(true);
+  });
+  it("judges an ordering result by the side of the published value it lies on, not by a band", () => {
+    for (const r of rep.rows.filter((x) => x.relation && typeof x.simulated === "number")) {
+      const above = (r.simulated as number) > (r.published as number);
+      expect(r.within, r.id).toBe(r.relation === "above" ? above : (r.simulated as number) < (r.published as number));
+    }
   });
   it("counts training and held-out results apart", () => {
     expect(rep.counts.training + rep.counts.heldOut).toBe(rep.counts.runnable);
