@@ -10,7 +10,7 @@
 //   kernel/       napi, tasklet, softirq, timers, threads: state machines that only schedule
 //   xen/          ring, evtchn, grant, dispatch      and arm; kernel/ and xen/ never import
 //                                                    each other
-//   components    hw/{nic (+ itr),link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread},
+//   components    hw/{nic (+ itr),vf,link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread},
 //                 netfront, net/lro, guest/stack, traffic/{tcp/*,udp,rr,external}
 //   model/        ops.ts (the only switches from a mechanism to its client), sched.ts (VCPU job
 //                 selection), engine.ts (event kinds, init order, conservation); observe/
@@ -51,6 +51,10 @@ const NEIGHBOURS = [
   ["hw/nic\\.ts", "hw/link\\.ts", "a TX descriptor goes on the wire (linkSend)"],
   ["hw/nic\\.ts", "dom0/bridge\\.ts", "the NIC poll hands RX frames to the bridge"],
   ["hw/nic\\.ts", "netback/common\\.ts", "a freed TX skb returns its pending slot (netif_idx_release)"],
+  ["hw/nic\\.ts", "hw/vf\\.ts", "the NIC's layer-2 sorter hands a VF guest's frame to the VF's ring"],
+  ["hw/vf\\.ts", "hw/link\\.ts", "a VF's TX descriptor goes on the port's wire (linkSend)"],
+  ["hw/vf\\.ts", "guest/stack\\.ts", "the VF driver's poll passes frames up the guest stack; the application is woken"],
+  ["netfront/netfront\\.ts", "hw/vf\\.ts", "a VF guest's staged packets leave through its VF driver"],
   ["dom0/bridge\\.ts", "hw/nic\\.ts", "the backlog poll transmits on the physical port"],
   ["dom0/bridge\\.ts", "hw/link\\.ts", "which port a guest sits behind (guestPort)"],
   ["dom0/bridge\\.ts", "netback/rx\\.ts", "the bridge forwards to the vif (start_xmit)"],
@@ -72,7 +76,10 @@ const NEIGHBOURS = [
 /** One component's own files (a split component imports its parts one way). */
 const SAME_COMPONENT = [`${L}netback/`, `${L}traffic/tcp/`];
 /** [part of a component, what it uses of its own] */
-const PARTS = [["hw/nic\\.ts", "hw/itr\\.ts"]];
+const PARTS = [
+  ["hw/nic\\.ts", "hw/itr\\.ts"],
+  ["hw/vf\\.ts", "hw/itr\\.ts"],
+];
 
 module.exports = {
   forbidden: [

@@ -21,7 +21,8 @@ export interface VmThroughput {
   txGoodputGbps: number;
   /** UDP payload delivered to the guest application, 1e9 bit/s. */
   udpGbps: number;
-  /** RX responses netfront consumed (packets netback delivered into the guest) over the measured interval. */
+  /** RX responses netfront consumed (packets netback delivered into the guest), or frames the guest's SR-IOV VF
+   *  driver took, over the measured interval. */
   rxPackets: number;
   /** Event-channel upcalls the guest's VCPUs took over the measured interval (its virtual interrupts). */
   eventsIn: number;

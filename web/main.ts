@@ -55,6 +55,8 @@ const CONTROLS: Control[] = [
   { path: "dom0.capPercent", label: "dom0 cap, % of a PCPU (0 = none)", group: "Host" },
   { path: "nic.ports", label: "NIC ports", group: "NIC" },
   { path: "nic.rateGbps", label: "Link rate per port, Gb/s", group: "NIC" },
+  { path: "nic.sriov.guests", label: "Guests on SR-IOV VFs (0 = none)", group: "NIC" },
+  { path: "nic.sriov.vfsPerPort", label: "VFs per port", group: "NIC" },
   { path: "links.rxLossRate", label: "Loss toward the host", group: "Links and clients" },
   { path: "links.txLossRate", label: "Loss from the host", group: "Links and clients" },
   { path: "nic.propagationDelayNs", label: "Wire delay, ns", group: "Links and clients" },

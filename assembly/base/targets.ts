@@ -9,8 +9,8 @@ export const EV_INDEX_MASK: u32 = (1 << 24) - 1;
 export const EV_VCPU_DONE: u32 = 1 << 24; // the job running on VCPU i finished
 export const EV_VCPU_WAKE: u32 = 2 << 24; // blocked VCPU i is scheduled in
 export const EV_LINK: u32 = 3 << 24; // head frame of link i reaches the far end
-export const EV_NIC_IRQ: u32 = 4 << 24; // NIC RX queue i may raise its interrupt (ITR spacing)
-export const EV_NIC_TXDONE: u32 = 5 << 24; // port i's oldest TX descriptor completed
+export const EV_NIC_IRQ: u32 = 4 << 24; // NIC RX queue i may raise its interrupt (ITR spacing); i >= the PF's queues: VF i - queues
+export const EV_NIC_TXDONE: u32 = 5 << 24; // port i's oldest TX descriptor completed; i >= ports: VF i - ports
 export const EV_TIMER: u32 = 6 << 24; // timer slot i may have expired
 export const EV_UDP: u32 = 7 << 24; // UDP source i emits its next packet
 export const EV_REBALANCE: u32 = 8 << 24; // periodic event-channel rebalancing

@@ -171,7 +171,7 @@ export function mbEvtchnInit(): void {
   let vifs: u32 = 12;
   let ports = rxq + 2 * vifs + EVT_VCPUS;
   vcpuInit(EVT_VCPUS, 0, 1, ports, 1, 1, 4, 8, 0, 0, false);
-  evtchnInit(rxq, vifs, EVT_VCPUS);
+  evtchnInit(rxq, vifs, EVT_VCPUS, 0);
   for (let p: u32 = 0; p < nPorts; p++) evtchnBind(p, p & (EVT_VCPUS - 1));
 }
 

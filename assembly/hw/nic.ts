@@ -8,12 +8,15 @@
 // Interrupt moderation (ITR, itr.ts) is a minimum spacing between interrupts: off, a fixed
 // rate, or e1000's dynamic conservative mode, updated at each NAPI completion.
 // The interrupt is masked from the moment it fires until napi_complete re-enables it.
+// With SR-IOV the NIC's layer-2 sorter hands a frame addressed to a guest that owns a virtual
+// function to that VF's queue (vf.ts) instead of the PF's queues; the VFs' interrupt
+// moderation state follows the PF's in itr.ts.
 // Left out: descriptor write-back delays (RxIntDelay/RADV), TSO/GSO, hardware LRO, flow control,
 // the cost Xen spends on the physical interrupt itself.
 
 import {
   CFG_PORTS, CFG_RXQ_PER_PORT, CFG_QUEUE_SELECT, CFG_NIC_RX_RING, CFG_NIC_TX_RING, CFG_ITR_MODE,
-  CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, COMP_NIC,
+  CFG_ITR_FIXED_INTERVAL, CFG_NIC_QDISC_LEN, CFG_CPU_HZ, CFG_NAPI_WEIGHT, CFG_SRIOV_GUESTS, COMP_NIC,
   COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_NIC_IRQ, COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
   ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
@@ -36,12 +39,15 @@ import { traceNicArrival } from "../observe/trace";
 import { MEM_NIC as MEM_PART } from "../../src/abi/layout";
 import { itrMemory } from "./itr";
 import { memArrays, memFifos, pow2ceil64, freshArray } from "../base/memory";
+import { vfRxArrive } from "./vf";
 
 const NEVER: u64 = u64.MAX_VALUE;
 
 export let nPorts: u32 = 0;
 export let qPerPort: u32 = 1;
 let queueSelect: u32 = 0;
+/** Guests 0 .. vfGuests-1 own a virtual function each (0: no SR-IOV). */
+let vfGuests: u32 = 0;
 
 // RX queues
 export let rxRing = new StaticArray<i32>(0);
@@ -66,6 +72,7 @@ export function nicInit(): void {
   nPorts = cfgU32(CFG_PORTS);
   qPerPort = cfgU32(CFG_RXQ_PER_PORT);
   queueSelect = cfgU32(CFG_QUEUE_SELECT);
+  vfGuests = cfgU32(CFG_SRIOV_GUESTS);
   let nq = <i32>(nPorts * qPerPort);
   let np = <i32>nPorts;
   rxRing = freshArray<i32>(nq);
@@ -74,7 +81,8 @@ export function nicInit(): void {
   irqEventAt = freshArray<u64>(nq);
   lastIrq = freshArray<u64>(nq);
   pollClean = freshArray<u32>(nq);
-  itrInit(<u32>nq, <u32>np, cfgU32(CFG_ITR_MODE), cfgU64(CFG_ITR_FIXED_INTERVAL), cfgU64(CFG_CPU_HZ));
+  // Interrupt moderation state for the PF's queues, then one RX queue and one TX queue per VF.
+  itrInit(<u32>nq + vfGuests, <u32>np + vfGuests, cfgU32(CFG_ITR_MODE), cfgU64(CFG_ITR_FIXED_INTERVAL), cfgU64(CFG_CPU_HZ));
   let ringLen = cfgU32(CFG_NIC_RX_RING);
   let weight = cfgU32(CFG_NAPI_WEIGHT);
   for (let q = 0; q < nq; q++) {
@@ -106,7 +114,8 @@ export function nicMemory(): void {
   memArrays(MEM_PART, nq, 4, 3);
   memArrays(MEM_PART, nq, 1);
   memArrays(MEM_PART, nq, 8, 2);
-  itrMemory(nq, np);
+  let vfs = <u64>cfgU32(CFG_SRIOV_GUESTS);
+  itrMemory(nq + vfs, np + vfs);
   memFifos(MEM_PART, <u64>cfgU32(CFG_NIC_RX_RING), nq);
   let cap = pow2ceil64(<u64>cfgU32(CFG_NIC_TX_RING));
   memArrays(MEM_PART, np, 4, 3);
@@ -193,6 +202,13 @@ export function nicOnTxDone(port: u32): void {
 
 /** A frame from the wire reaches port `port`: DMA into a free RX descriptor, or drop. */
 export function nicRxArrive(port: u32, p: u32): void {
+  if (vfGuests > 0) {
+    let g = pktGuest(p);
+    if (g < vfGuests) {
+      vfRxArrive(g, p);
+      return;
+    }
+  }
   let q = nicRxQueueFor(port, p);
   let ring = unchecked(rxRing[q]);
   if (fifoFull(ring)) {

@@ -5,7 +5,8 @@
 // min(weight, budget left); an instance that used its whole weight stays scheduled and moves to
 // the list tail (list_move_tail); one that did less calls napi_complete and re-enables its
 // interrupt. Instances here: each NIC RX queue (e1000 poll: RX clean + TX clean), dom0's
-// per-CPU backlog (process_backlog: packets netback TX hands to netif_rx), and each netfront.
+// per-CPU backlog (process_backlog: packets netback TX hands to netif_rx), each netfront, and
+// each guest's SR-IOV VF driver.
 // The poll functions are reached through model/ops.ts.
 // Left out: GRO, busy polling, threaded NAPI.
 
@@ -19,6 +20,7 @@ import { memArrays, freshArray } from "../base/memory";
 export const NAPI_NIC: u8 = 0; // e1000_clean of a NIC RX queue
 export const NAPI_BACKLOG: u8 = 1; // process_backlog of a dom0 CPU
 export const NAPI_NETFRONT: u8 = 2; // netfront's poll
+export const NAPI_VF: u8 = 3; // a guest's SR-IOV VF driver poll (igbvf_poll)
 
 let nKind = new StaticArray<u8>(0);
 let nArg = new StaticArray<u32>(0);

@@ -32,6 +32,7 @@ import { evtchnInit, evtchnMemory, evtchnBind, pirqPort, nbPort } from "../xen/e
 import { ringsInit, ringsMemory } from "../xen/ring";
 import { linksInit, linksMemory, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
 import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
+import { vfInit, vfMemory, vfOnIrqEvent, vfOnTxDone, vfHeldUnits } from "../hw/vf";
 import { bridgeInit, bridgeMemory, bridgeHeldUnits } from "../dom0/bridge";
 import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
@@ -75,6 +76,7 @@ let N: u32 = 0; // guests
 let gv: u32 = 0; // VCPUs per guest
 let P: u32 = 0; // NIC ports
 let nq: u32 = 0; // NIC RX queues
+let nVf: u32 = 0; // SR-IOV virtual functions (one per guest that owns one)
 let G: u32 = 0; // netback groups
 let V: u32 = 0; // VCPUs
 let flows: u32 = 0; // TCP flows (per guest: received from outside, sent, received from guests)
@@ -92,6 +94,7 @@ function readSizes(): void {
   gv = cfgU32(L.CFG_GUEST_VCPUS);
   P = cfgU32(L.CFG_PORTS);
   nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
+  nVf = cfgU32(L.CFG_SRIOV_GUESTS);
   G = cfgU32(L.CFG_NETBACK_GROUPS);
   V = D + N * gv;
   flows = 0;
@@ -105,9 +108,9 @@ function readSizes(): void {
   }
   udp = cfgU32(L.CFG_UDP_SOURCES);
   timers = flows * 2 + N;
-  portsTotal = nq + 2 * N + D;
-  napis = nq + D + N;
-  fifos = 8 * (V + nq + P + G + N + flows + D) + 64;
+  portsTotal = nq + 2 * N + D + nVf;
+  napis = nq + D + N + nVf;
+  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf;
   // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
   guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
 }
@@ -140,10 +143,11 @@ export function engineMemoryBytes(base: usize): u64 {
   taskletsMemory(<u64>(2 * G));
   napiMemory(<u64>napis);
   timersMemory(<u64>timers);
-  evtchnMemory(<u64>nq, <u64>N, <u64>D);
+  evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf);
   ringsMemory(<u64>(2 * N));
   linksMemory(<u64>P, <u64>cfgU32(L.CFG_LINK_FLIGHT), <u64>cfgU32(L.CFG_CLIENTS_PER_PORT));
   nicMemory();
+  vfMemory();
   bridgeMemory(<u64>D);
   netbackCommonMemory();
   netbackRxMemory();
@@ -198,7 +202,7 @@ export function engineInit(base: usize): u32 {
   taskletsInit(2 * G);
   napiInit(napis);
   timersInit(timers);
-  evtchnInit(nq, N, D);
+  evtchnInit(nq, N, D, nVf);
   for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
   for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
   ringsInit(2 * N);
@@ -208,6 +212,7 @@ export function engineInit(base: usize): u32 {
   );
   nLinks = linkCount;
   nicInit();
+  vfInit();
   bridgeInit(D);
   netbackCommonInit();
   netbackRxInit();
@@ -303,13 +308,15 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
         vcpuOnWake(idx);
         break;
       case EV_NIC_IRQ >> EV_KIND_SHIFT:
-        nicOnIrqEvent(idx);
+        if (idx < nq) nicOnIrqEvent(idx);
+        else vfOnIrqEvent(idx - nq);
         break;
       case EV_TIMER >> EV_KIND_SHIFT:
         if (timerOnEvent(idx)) opsTimerExternal(idx);
         break;
       case EV_NIC_TXDONE >> EV_KIND_SHIFT:
-        nicOnTxDone(idx);
+        if (idx < P) nicOnTxDone(idx);
+        else vfOnTxDone(idx - P);
         break;
       case EV_UDP >> EV_KIND_SHIFT:
         udpOnEvent(idx);
@@ -373,6 +380,7 @@ export function engineInFlightUnits(): u64 {
     for (let i: u32 = 0; i < n; i++) s += pktUnits(linkFlightAt(l, i));
   }
   s += nicHeldUnits();
+  s += vfHeldUnits();
   s += bridgeHeldUnits();
   s += netbackRxHeldUnits();
   s += netbackTxHeldUnits();

@@ -7,15 +7,16 @@
 // mechanism's file and a case here; mechanisms themselves never import a component.
 
 import {
-  NAPI_NIC, NAPI_BACKLOG, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
+  NAPI_NIC, NAPI_BACKLOG, NAPI_NETFRONT, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
   napiPollEnd,
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, timerKind, timerArg } from "../kernel/timers";
 import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
-import { PORT_PIRQ, PORT_NB, PORT_NF, portKindOf, portArgOf } from "../xen/evtchn";
+import { PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, portKindOf, portArgOf } from "../xen/evtchn";
 import { nicIrqStart, nicIsr, nicPollStart, nicPollFinish } from "../hw/nic";
 import { backlogPollStart, backlogPollFinish } from "../dom0/bridge";
+import { vfIrqStart, vfIsr, vfPollStart, vfPollFinish } from "../hw/vf";
 import { netbackIpiStart, netbackIpi } from "../netback/common";
 import { netbackRxStart, netbackRxFinish } from "../netback/rx";
 import { netbackInterruptStart, netbackInterrupt, netbackTxStart, netbackTxFinish } from "../netback/tx";
@@ -38,6 +39,7 @@ export function opsIrqStart(v: u32, p: u32): void {
   if (k == PORT_PIRQ) nicIrqStart(v, a);
   else if (k == PORT_NB) netbackInterruptStart(v, a);
   else if (k == PORT_NF) netfrontInterruptStart(v, a);
+  else if (k == PORT_VF) vfIrqStart(v, a);
   else netbackIpiStart(v);
 }
 
@@ -48,6 +50,7 @@ export function opsIrqFinish(v: u32, p: u32): void {
   if (k == PORT_PIRQ) nicIsr(v, a);
   else if (k == PORT_NB) netbackInterrupt(v, a);
   else if (k == PORT_NF) netfrontInterruptFinish(v, a);
+  else if (k == PORT_VF) vfIsr(v, a);
   else netbackIpi(v);
 }
 
@@ -82,7 +85,8 @@ export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
   let work: u32 = 0;
   if (kind == NAPI_NIC) work = nicPollStart(v, arg, quota);
   else if (kind == NAPI_BACKLOG) work = backlogPollStart(v, arg, quota);
-  else work = netfrontPollStart(v, arg, quota);
+  else if (kind == NAPI_NETFRONT) work = netfrontPollStart(v, arg, quota);
+  else work = vfPollStart(v, arg, quota);
   napiPollBegin(n, quota, work);
   return work;
 }
@@ -96,7 +100,8 @@ export function opsNapiFinish(v: u32, n: u32): void {
   let complete = false;
   if (kind == NAPI_NIC) complete = nicPollFinish(v, arg, work, exhausted);
   else if (kind == NAPI_BACKLOG) complete = backlogPollFinish(v, arg, work, exhausted);
-  else complete = netfrontPollFinish(v, arg, work, exhausted);
+  else if (kind == NAPI_NETFRONT) complete = netfrontPollFinish(v, arg, work, exhausted);
+  else complete = vfPollFinish(v, arg, work, exhausted);
   napiPollEnd(v, n, complete);
 }
 

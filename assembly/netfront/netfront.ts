@@ -14,7 +14,9 @@
 //    the queue when fewer than MAX_SKB_FRAGS+2 slots remain (D7), GC on every transmit; packets
 //    the stack sends while stopped wait in the guest qdisc.
 // Packets the guest stack creates during a job (ACKs, data) are staged and handed to
-// network_start_xmit when the job ends (netfrontFlushStaged), in creation order.
+// network_start_xmit when the job ends (netfrontFlushStaged), in creation order. A guest that
+// owns an SR-IOV virtual function sends through its VF driver instead (hw/vf.ts): its staged
+// packets go to the VF's TX ring, and the xmit cost charged when staging is the VF driver's.
 // Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
 // SG/GSO on transmit, the carrier state machine.
 
@@ -25,6 +27,7 @@ import {
   COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT, COST_NF_IRQ,
   ST_NOTIFY_NF_TX, ST_NOTIFY_NF_TX_SUPPRESSED, ST_NOTIFY_NF_RX, ST_NOTIFY_NF_RX_SUPPRESSED,
   ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS, CFG_NF_TX_STOP_RESERVE,
+  CFG_SRIOV_GUESTS, COMP_NIC, COST_NIC_TX_PKT,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc, guestStatAdd } from "../stats";
@@ -43,11 +46,14 @@ import { lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { stackDeliver, appWake } from "../guest/stack";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
+import { vfXmit } from "../hw/vf";
 
 /** Free TX ring slots below which the TX queue stops: MAX_SKB_FRAGS + 2 by default, room for one maximal packet (D7). */
 let txSlotsReserve: u32 = 20;
 
 let nGuests: u32 = 0;
+/** Guests 0 .. vfGuests-1 send through their SR-IOV VF, not through netfront. */
+let vfGuests: u32 = 0;
 let lro: bool = false;
 let rxTargetMin: u32 = 8;
 let rxTargetMax: u32 = 256;
@@ -66,6 +72,7 @@ export function netfrontInit(): void {
   rxTargetMin = cfgU32(CFG_NF_RX_TARGET_MIN);
   rxTargetMax = cfgU32(CFG_NF_RX_TARGET_MAX);
   txSlotsReserve = cfgU32(CFG_NF_TX_STOP_RESERVE);
+  vfGuests = cfgU32(CFG_SRIOV_GUESTS);
   let n = <i32>nGuests;
   nfNapi = freshArray<u32>(n);
   nfVcpu = freshArray<u32>(n);
@@ -153,8 +160,11 @@ function txSlotAvailable(g: u32): bool {
 
 // ---- transmit ---------------------------------------------------------------------------------------
 
-/** The guest stack sends packet p (charged by the stack); it leaves when the job ends. */
+/** The guest stack sends packet p (the stack charged its own work): the driver's xmit cost
+ *  (netfront's, or the VF driver's), and p leaves when the job ends. */
 export function netfrontStage(g: u32, p: u32): void {
+  if (g < vfGuests) charge(COMP_NIC, <u64>cost(COST_NIC_TX_PKT));
+  else charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
   let st = unchecked(staged[g]);
   if (fifoFull(st)) {
     pktDrop(ST_DROP_GUEST_QDISC, p);
@@ -168,6 +178,10 @@ export function netfrontFlushStaged(v: u32, g: u32): void {
   let st = unchecked(staged[g]);
   let n = fifoLen(st);
   if (n == 0) return;
+  if (g < vfGuests) {
+    for (let i: u32 = 0; i < n; i++) vfXmit(v, g, fifoPop(st));
+    return;
+  }
   let qd = unchecked(txQdisc[g]);
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(st);

@@ -30,7 +30,7 @@ export function setup(vcpus: u32, tasklets: u32, napis: u32, weight: u32, budget
   for (let n: u32 = 0; n < napis; n++) napiAdd(NAPI_NIC, n, weight);
   softirqInit(vcpus, budget, restarts);
   timersInit(timers);
-  evtchnInit(2, 2, vcpus);
+  evtchnInit(2, 2, vcpus, 0);
 }
 
 // ---- tasklets ----

@@ -50,7 +50,7 @@ export function setup(qdiscLen: u32): void {
   vcpuStartJob(0, 0, 0, 1000000);
   taskletsInit(2);
   napiInit(1);
-  evtchnInit(0, 1, 1);
+  evtchnInit(0, 1, 1, 0);
   ringsInit(2);
   bridgeInit(1);
   netbackCommonInit();

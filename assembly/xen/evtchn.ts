@@ -5,6 +5,8 @@
 //  - one interdomain channel per vif: a backend port in dom0 and a frontend port in the guest;
 //    notify_remote_via_irq on one end makes the *other* end's port pending,
 //  - one IPI port per dom0 VCPU (reschedule IPI used to wake a netback kthread bound there),
+//  - one PIRQ port per SR-IOV virtual function, bound to its guest's VCPU (the VF's MSI-X
+//    interrupt reaches the guest through Xen, not through dom0),
 //  - each port bound to one VCPU (notify_vcpu_id; VCPU0 unless rebound with EVTCHNOP_bind_vcpu),
 //  - evtchn_set_pending returns at once if the port is already pending: sends merge (F3),
 //  - delivery: the port joins its VCPU's pending list and the VCPU takes an upcall; the upcall
@@ -26,6 +28,7 @@ export const PORT_PIRQ: u8 = 0;
 export const PORT_NB: u8 = 1; // backend end of a vif channel (dom0)
 export const PORT_NF: u8 = 2; // frontend end of a vif channel (guest)
 export const PORT_IPI: u8 = 3; // dom0 VCPU IPI
+export const PORT_VF: u8 = 4; // a guest's SR-IOV virtual function interrupt
 
 let portKind = new StaticArray<u8>(0);
 let portArg = new StaticArray<u32>(0);
@@ -39,13 +42,15 @@ let firstPirq: u32 = 0;
 let firstNb: u32 = 0;
 let firstNf: u32 = 0;
 let firstIpi: u32 = 0;
+let firstVf: u32 = 0;
 
-export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32): void {
+export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32, vfs: u32): void {
   firstPirq = 0;
   firstNb = rxQueues;
   firstNf = firstNb + vifs;
   firstIpi = firstNf + vifs;
-  nPorts = firstIpi + dom0Vcpus;
+  firstVf = firstIpi + dom0Vcpus;
+  nPorts = firstVf + vfs;
   let n = <i32>nPorts;
   portKind = freshArray<u8>(n);
   portArg = freshArray<u32>(n);
@@ -67,11 +72,15 @@ export function evtchnInit(rxQueues: u32, vifs: u32, dom0Vcpus: u32): void {
     unchecked((portArg[firstIpi + i] = i));
     unchecked((portVcpu[firstIpi + i] = i));
   }
+  for (let i: u32 = 0; i < vfs; i++) {
+    unchecked((portKind[firstVf + i] = PORT_VF));
+    unchecked((portArg[firstVf + i] = i));
+  }
 }
 
-/** Tallies the bytes evtchnInit(rxQueues, vifs, dom0Vcpus) allocates. */
-export function evtchnMemory(rxQueues: u64, vifs: u64, dom0Vcpus: u64): void {
-  let n = rxQueues + 2 * vifs + dom0Vcpus;
+/** Tallies the bytes evtchnInit(rxQueues, vifs, dom0Vcpus, vfs) allocates. */
+export function evtchnMemory(rxQueues: u64, vifs: u64, dom0Vcpus: u64, vfs: u64): void {
+  let n = rxQueues + 2 * vifs + dom0Vcpus + vfs;
   memArrays(MEM_PART, n, 1, 2);
   memArrays(MEM_PART, n, 4, 3);
 }
@@ -129,4 +138,8 @@ export function portPendingClear(p: u32): void {
 // @ts-ignore: decorator
 @inline export function ipiPort(v: u32): u32 {
   return firstIpi + v;
+}
+// @ts-ignore: decorator
+@inline export function vfPort(vf: u32): u32 {
+  return firstVf + vf;
 }

@@ -105,7 +105,8 @@ export const CFG_OFF_VCPU_SCHED = 80; // [vcpus * VSC_REC] per-VCPU scheduling r
 export const CFG_OFF_VCPU_AFFINITY = 81; // [vcpus * CFG_AFFINITY_WORDS] affinity masks, 32 PCPUs a word
 export const CFG_OFF_DOM_SCHED = 82; // [(1 + guests) * DSC_REC] per-domain credit parameters, dom0 first
 export const CFG_NF_TX_STOP_RESERVE = 83; // netfront TX queue stops below this many free slots
-export const CFG_COUNT = 84;
+export const CFG_SRIOV_GUESTS = 84; // guests 0 .. n-1 each own an SR-IOV virtual function (0: none)
+export const CFG_COUNT = 85;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -170,7 +171,8 @@ export const COST_KTHREAD_WAKE = 34; // waking a kernel thread (IPI-free part, r
 export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcpu + irq affinity)
 export const COST_STACK_RX_DEMUX = 36; // guest ip_rcv .. tcp_v4_rcv socket lookup, per skb the softirq prequeues
 export const COST_CTX_SWITCH = 37; // a PCPU switching from one VCPU to another (schedule + context switch)
-export const COST_COUNT = 38;
+export const COST_VF_IRQ_INJECT = 38; // Xen delivering a VF's interrupt to its guest VCPU (exit, injection, EOI)
+export const COST_COUNT = 39;
 
 // ---- event kinds: the top byte of an event target (the EV_* of assembly/base/targets.ts) ----
 export const EVK_VCPU_DONE = 1; // the job running on a VCPU finished

@@ -108,6 +108,10 @@ export function derive(r: ResolvedConfig): Derived {
     { field: "nic.txQueueLenPackets", packets: r.nic.ports * (r.nic.txRingDescriptors + r.nic.txQueueLenPackets) },
     { field: "kernel.netdevMaxBacklog", packets: r.dom0.vcpus * r.kernel.netdevMaxBacklog },
     {
+      field: "nic.sriov.guests",
+      packets: r.nic.sriov.guests * (r.nic.rxRingDescriptors + r.nic.txRingDescriptors + r.nic.txQueueLenPackets),
+    },
+    {
       field: "netfront.txQueueLenPackets",
       packets: N * (4 * 256 + r.netback.queueLenPackets + r.netfront.txQueueLenPackets),
     },
@@ -128,7 +132,8 @@ export function derive(r: ResolvedConfig): Derived {
   const eventqCapacity =
     2 * (vcpusTotal * 2 + 2 * r.nic.ports + rxQueues + r.nic.ports + timers * 2 + t.udp.length + 2 * t.rr.length + 8) +
     1024 +
-    sched;
+    sched +
+    4 * r.nic.sriov.guests; // each VF: an interrupt and a TX-completion event (twice, as above)
   // The port whose guests hold the most: their windows and rings (guest g is on port g % ports).
   const perPort = new Array<number>(r.nic.ports).fill(0);
   for (let g = 0; g < N; g++) perPort[g % r.nic.ports]! += flowsOf(g) * windowSegs + 2 * 256;

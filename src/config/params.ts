@@ -10,6 +10,7 @@ import type { ParamSpec } from "./param-spec.js";
 import { RUN_PARAMS } from "./table/run.js";
 import { CPUS_PARAMS } from "./table/cpus.js";
 import { NIC_PARAMS } from "./table/nic.js";
+import { SRIOV_PARAMS } from "./table/sriov.js";
 import { LINKS_PARAMS } from "./table/links.js";
 import { KERNEL_PARAMS } from "./table/kernel.js";
 import { NETBACK_PARAMS } from "./table/netback.js";
@@ -26,6 +27,7 @@ export const PARAM_TABLE = [
   ...RUN_PARAMS,
   ...CPUS_PARAMS,
   ...NIC_PARAMS,
+  ...SRIOV_PARAMS,
   ...LINKS_PARAMS,
   ...KERNEL_PARAMS,
   ...NETBACK_PARAMS,

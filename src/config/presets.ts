@@ -93,6 +93,29 @@ PRESETS["mixed-workload"] = {
   },
 };
 
+// The same receive workload over the I/O paths a guest can have on one 10 GbE port: the split
+// driver (netback/netfront through dom0) and direct assignment (an SR-IOV virtual function per
+// guest, sources.md V14). Stock netback and stock event binding, so only the path differs.
+const tenGbe = {
+  ...paperBase,
+  nic: { ports: 1, rateGbps: 10 },
+  traffic: { rxStreamsPerGuest: 1, txStreamsPerGuest: 0 },
+};
+
+PRESETS["io-split"] = {
+  description:
+    "Four one-VCPU guests receiving bulk TCP on one 10 GbE port through the split driver: dom0 (4 VCPUs, stock " +
+    "netback, every event on VCPU0) bridges and grant-copies every frame.",
+  config: tenGbe,
+};
+
+PRESETS["io-sriov"] = {
+  description:
+    "The io-split workload over direct assignment: each guest owns an SR-IOV virtual function of the port (its own " +
+    "VF driver, queues and interrupt, injected by Xen into the guest); dom0 is not on the data path.",
+  config: { ...tenGbe, nic: { ports: 1, rateGbps: 10, sriov: { guests: 4 } } },
+};
+
 export const presetNames: readonly string[] = Object.keys(PRESETS);
 
 PRESETS["dom0-shared-pcpus"] = {

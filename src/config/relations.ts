@@ -41,6 +41,34 @@ export function checkRelations(r: ResolvedConfig): void {
     throw new ConfigError("tcp.mtuBytes", r.tcp.mtuBytes, "an MTU leaving room for TCP payload");
   }
   checkTraffic(r);
+  checkSriov(r);
+}
+
+/** SR-IOV: the guests that own a VF exist, their ports offer enough VFs, and no guest-to-guest flow
+ *  involves them (the NIC's internal switch between VFs is not modelled). */
+function checkSriov(r: ResolvedConfig): void {
+  const n = r.nic.sriov.guests;
+  if (n === 0) return;
+  const N = r.guests.count;
+  if (n > N) throw new ConfigError("nic.sriov.guests", n, `at most guests.count (${N})`);
+  // Guest i sits behind port i % ports, so port 0 carries the most of guests 0 .. n-1.
+  const P = r.nic.ports;
+  const vfs = r.nic.sriov.vfsPerPort;
+  const onPort0 = Math.ceil(n / P);
+  if (onPort0 > vfs) {
+    const allowed =
+      `at most ${P * vfs} (nic.ports ${P} x nic.sriov.vfsPerPort ${vfs}): ` +
+      `${onPort0} guests would share port 0, which offers ${vfs} VFs`;
+    throw new ConfigError("nic.sriov.guests", n, allowed);
+  }
+  r.traffic.profiles.forEach((p, i) => {
+    if (p.kind !== "tcp-to-guest" || p.peer === undefined) return;
+    const vfGuest = [...p.guests, p.peer].find((g) => g < n);
+    if (vfGuest !== undefined) {
+      const allowed = `guests without a VF (guest ${vfGuest} owns one: nic.sriov.guests = ${n})`;
+      throw new ConfigError(`traffic.profiles[${i}]`, "tcp-to-guest", allowed);
+    }
+  });
 }
 
 /** Netback groups and their placement. */

@@ -189,6 +189,8 @@ export interface DerivedInputs {
   appBytes: number;
   /** Most events ever pending at once (a gauge of the run, not a counter). */
   maxPendingEvents: number;
+  /** Frames the guests' SR-IOV VF drivers delivered over the window (0 without SR-IOV). */
+  vfRxPackets: number;
 }
 
 /** One derived metric: a named formula over counters with its unit and meaning. */
@@ -201,8 +203,9 @@ export interface DerivedFormula {
   compute: (x: DerivedInputs) => number;
 }
 
-/** Packets netback delivered to guests over the window, at least 1 (the per-packet denominator). */
-const rxPackets = (w: CounterWindow): number => Math.max(1, w.delta(L.ST_NB_RX_PKTS));
+/** Packets netback and the VF drivers delivered to guests over the window, at least 1 (the
+ *  per-packet denominator). */
+const rxPackets = (x: DerivedInputs): number => Math.max(1, x.w.delta(L.ST_NB_RX_PKTS) + x.vfRxPackets);
 
 /** Mean of a sum over its count, converted from cycles to us; 0 without samples. */
 const meanUs = (w: CounterWindow, sum: number, count: number, cpuHz: number): number => {
@@ -215,14 +218,18 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
   {
     name: "notificationsPerPacket",
     unit: "events/packet",
-    description: "Interdomain notifications (both directions, both rings) per packet netback delivered to guests.",
-    formula: "(notifyNetbackRx + notifyNetbackTx + notifyNetfrontTx + notifyNetfrontRx) / max(1, netbackRxPackets)",
-    compute: ({ w }) =>
-      (w.delta(L.ST_NOTIFY_NB_RX) +
-        w.delta(L.ST_NOTIFY_NB_TX) +
-        w.delta(L.ST_NOTIFY_NF_TX) +
-        w.delta(L.ST_NOTIFY_NF_RX)) /
-      rxPackets(w),
+    description:
+      "Interdomain notifications (both directions, both rings) per packet netback or a VF driver delivered to " +
+      "guests.",
+    formula:
+      "(notifyNetbackRx + notifyNetbackTx + notifyNetfrontTx + notifyNetfrontRx) / " +
+      "max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) =>
+      (x.w.delta(L.ST_NOTIFY_NB_RX) +
+        x.w.delta(L.ST_NOTIFY_NB_TX) +
+        x.w.delta(L.ST_NOTIFY_NF_TX) +
+        x.w.delta(L.ST_NOTIFY_NF_RX)) /
+      rxPackets(x),
   },
   {
     name: "netbackNotificationsPerPacket",
@@ -230,36 +237,36 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
     description:
       "Notifications netback sends toward netfront (RX and TX responses) per packet: what a lower netback " +
       "event frequency reduces.",
-    formula: "(notifyNetbackRx + notifyNetbackTx) / max(1, netbackRxPackets)",
-    compute: ({ w }) => (w.delta(L.ST_NOTIFY_NB_RX) + w.delta(L.ST_NOTIFY_NB_TX)) / rxPackets(w),
+    formula: "(notifyNetbackRx + notifyNetbackTx) / max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) => (x.w.delta(L.ST_NOTIFY_NB_RX) + x.w.delta(L.ST_NOTIFY_NB_TX)) / rxPackets(x),
   },
   {
     name: "evtchnSendsPerPacket",
     unit: "events/packet",
     description: "evtchn_set_pending calls (notifications, PIRQs, IPIs) per packet.",
-    formula: "evtchnSent / max(1, netbackRxPackets)",
-    compute: ({ w }) => w.delta(L.ST_EVTCHN_SENT) / rxPackets(w),
+    formula: "evtchnSent / max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) => x.w.delta(L.ST_EVTCHN_SENT) / rxPackets(x),
   },
   {
     name: "upcallsPerPacket",
     unit: "upcalls/packet",
     description: "Xen event upcalls taken by any VCPU per packet.",
-    formula: "upcalls / max(1, netbackRxPackets)",
-    compute: ({ w }) => w.delta(L.ST_UPCALLS) / rxPackets(w),
+    formula: "upcalls / max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) => x.w.delta(L.ST_UPCALLS) / rxPackets(x),
   },
   {
     name: "nicInterruptsPerPacket",
     unit: "interrupts/packet",
     description: "Physical NIC interrupts per packet.",
-    formula: "nicInterrupts / max(1, netbackRxPackets)",
-    compute: ({ w }) => w.delta(L.ST_NIC_IRQS) / rxPackets(w),
+    formula: "nicInterrupts / max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) => x.w.delta(L.ST_NIC_IRQS) / rxPackets(x),
   },
   {
     name: "hypercallsPerPacket",
     unit: "hypercalls/packet",
     description: "Hypercalls (batched grant operations and event sends) per packet.",
-    formula: "hypercalls / max(1, netbackRxPackets)",
-    compute: ({ w }) => w.delta(L.ST_HYPERCALLS) / rxPackets(w),
+    formula: "hypercalls / max(1, netbackRxPackets + vfRxPackets)",
+    compute: (x) => x.w.delta(L.ST_HYPERCALLS) / rxPackets(x),
   },
   {
     name: "packetsPerNetbackRxRun",

@@ -321,6 +321,10 @@ function build(
     guestBusyCycles: guestBusy,
     appBytes,
     maxPendingEvents: ex.maxPendingEvents(),
+    vfRxPackets: Array.from({ length: r.nic.sriov.guests }, (_, g) => w.guest(g, L.GS_RX_PKTS)).reduce(
+      (a, b) => a + b,
+      0,
+    ),
   });
 
   // The histogram records from the end of warm-up on (the model starts it at CFG_WARMUP).

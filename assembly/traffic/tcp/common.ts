@@ -34,8 +34,8 @@
 import {
   CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
-  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT,
-  COST_STACK_TX_PER_BYTE, COST_NF_TX_PKT, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
+  CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COST_STACK_TX_PKT,
+  COST_STACK_TX_PER_BYTE, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
 } from "../../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
 import { statInc } from "../../stats";
@@ -224,7 +224,6 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   } else {
     charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
-    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
     netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
   }
 }

@@ -4,7 +4,7 @@
 // the advertised window from free socket space, and tcp_cleanup_rbuf's window-update ACK.
 
 import {
-  COMP_STACK, COMP_NETFRONT, COST_STACK_TX_PKT, COST_NF_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
+  COMP_STACK, COST_STACK_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
   ST_TCP_OOO_SEGS, ST_ACKS_SENT, ST_DROP_GUEST_SOCKET,
 } from "../../../src/abi/layout";
 import { cost } from "../../config";
@@ -92,7 +92,6 @@ function sendAck(f: u32): void {
   statInc(ST_ACKS_SENT);
   if (unchecked(flowRx[f])) {
     charge(COMP_STACK, <u64>cost(COST_STACK_TX_PKT));
-    charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
     netfrontStage(unchecked(flowGuest[f]), p);
   } else {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);

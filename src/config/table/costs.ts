@@ -249,4 +249,14 @@ export const COSTS_PARAMS = [
       "caches), charged to the incoming VCPU; only when VCPUs share PCPUs.",
     "F8: 9 us between VMs that touch memory, at 2.5 GHz",
   ),
+  c(
+    "vfIrqInjectCycles",
+    L.COST_VF_IRQ_INJECT,
+    6000,
+    "cycles/interrupt",
+    "Xen delivering an SR-IOV VF's interrupt to its guest: the physical interrupt's exit into Xen, the virtual " +
+      "interrupt injected into the guest VCPU, and the guest's EOI trapped and emulated; charged to the guest VCPU " +
+      "on top of the upcall. Only with nic.sriov.guests > 0.",
+    "[I] V14: interrupt virtualization is the overhead SR-IOV leaves; two exits into Xen of ~1.2 us each",
+  ),
 ] as const satisfies readonly ParamSpec[];
