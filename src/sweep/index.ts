@@ -2,6 +2,7 @@
 export {
   planSweep,
   outlineSweep,
+  eachPoint,
   parseSpecText,
   pointId,
   deriveSeed,
@@ -18,12 +19,13 @@ export type {
   CasesAxis,
   SweepOutline,
   SweepPlan,
+  PlannedSweep,
   SweepPoint,
   AxisInfo,
 } from "./spec.js";
 export { sweep, checkMetrics, pendingPoints } from "./run.js";
 export type { SweepOptions, SweepProgress } from "./run.js";
-export { parseShard, resolveShard, shardPoints, ShardError } from "./shard.js";
+export { parseShard, resolveShard, shardPoints, shardSize, inShard, ShardError } from "./shard.js";
 export type { Shard } from "./shard.js";
 export { parseResults, recordLine, deterministicPart, metricValue, summaryOf } from "./records.js";
 export type { PointRecord, ParsedResults } from "./records.js";

@@ -2,7 +2,7 @@
 // reading results files back (resume, merge, report), tolerating a torn last line left by a kill.
 
 import type { SimResult } from "../result.js";
-import type { SweepPlan, SweepPoint } from "./spec.js";
+import type { SweepOutline, SweepPoint } from "./spec.js";
 
 /** One line of a results file. Everything but wallSeconds and worker is deterministic. */
 export interface PointRecord {
@@ -71,7 +71,7 @@ export function badMetrics(r: SimResult, metrics: readonly string[]): string[] {
 
 /** The record of a finished point. */
 export function makeRecord(
-  plan: SweepPlan,
+  plan: Pick<SweepOutline, "sweepId" | "name" | "metrics" | "count">,
   p: SweepPoint,
   result: SimResult | null,
   error: string | null,
@@ -91,7 +91,7 @@ export function makeRecord(
     sweep: plan.sweepId,
     name: plan.name,
     index: p.index,
-    of: plan.points.length,
+    of: plan.count,
     rep: p.rep,
     seed: p.seed,
     axes: p.axes,

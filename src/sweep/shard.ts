@@ -76,8 +76,14 @@ export function resolveShard(
   return null;
 }
 
-export function inShard(p: SweepPoint, shard: Shard | null): boolean {
+/** Whether a point (or the record of one) belongs to the shard. */
+export function inShard(p: { index: number }, shard: Shard | null): boolean {
   return shard === null || p.index % shard.count === shard.index;
+}
+
+/** How many of a sweep's `count` points belong to the shard (all of them without one). */
+export function shardSize(count: number, shard: Shard | null): number {
+  return shard === null ? count : Math.max(0, Math.ceil((count - shard.index) / shard.count));
 }
 
 /** The points of one shard, in sweep order. */

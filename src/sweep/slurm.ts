@@ -14,7 +14,7 @@
 import { copyFileSync, mkdirSync, realpathSync, writeFileSync, chmodSync } from "node:fs";
 import { basename, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { SweepPlan } from "./spec.js";
+import type { SweepOutline } from "./spec.js";
 import { PVNETSIM_VERSION } from "../version.js";
 
 export interface SlurmOptions {
@@ -71,8 +71,13 @@ export const MAX_ARRAY_TASKS = 1001;
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function writeSlurmJob(specFile: string, plan: SweepPlan, outDir: string, opts: SlurmOptions): SlurmJob {
-  const n = plan.points.length;
+export function writeSlurmJob(
+  specFile: string,
+  plan: Pick<SweepOutline, "name" | "sweepId" | "count">,
+  outDir: string,
+  opts: SlurmOptions,
+): SlurmJob {
+  const n = plan.count;
   const tasks = opts.tasks ?? Math.min(n, 32);
   const cpus = opts.cpusPerTask ?? 1;
   const dir = resolve(outDir);

@@ -85,6 +85,8 @@ export interface AxisInfo {
 /** A validated spec before its points are resolved: they come one at a time from points(). */
 export interface SweepOutline {
   name: string;
+  /** Identity of the sweep: the same for every shard, known before any point is resolved. */
+  sweepId: string;
   axes: AxisInfo[];
   replications: number;
   metrics: string[];
@@ -96,12 +98,22 @@ export interface SweepOutline {
 
 export interface SweepPlan {
   name: string;
-  /** Hash of the ordered point ids: the same for every shard of the same sweep. */
+  /** Identity of the sweep (as the outline's): the same for every shard of the same sweep. */
   sweepId: string;
   axes: AxisInfo[];
   replications: number;
   metrics: string[];
+  /** Points in the sweep (points.length). */
+  count: number;
   points: SweepPoint[];
+}
+
+/** A sweep to run: every point resolved (a plan), or resolved as it is reached (an outline). */
+export type PlannedSweep = SweepPlan | SweepOutline;
+
+/** The points of a plan or an outline, in sweep order. */
+export function eachPoint(plan: PlannedSweep): Iterable<SweepPoint> {
+  return Array.isArray(plan.points) ? plan.points : (plan as SweepOutline).points();
 }
 
 /** Result sections a metric path may start with; `summary.*` are computed per point (records.ts). */
@@ -211,7 +223,7 @@ export function outlineSweep(input: unknown): SweepOutline {
     throw new SpecError(`spec.base: ${show(base)} is not allowed; expected a preset name or a config object`);
   if (isObj(base) && "seed" in base)
     throw new SpecError(`spec.base.seed: set the seed with the spec's seed or seeds field`);
-  resolveAt("spec.base", base, {});
+  const resolvedBase = resolveAt("spec.base", base, {});
 
   // Common overrides.
   const common: Record<string, unknown> = {};
@@ -247,7 +259,7 @@ export function outlineSweep(input: unknown): SweepOutline {
     if (typeof reps !== "number" || !Number.isInteger(reps) || reps < 1 || reps > 10000) {
       throw new SpecError(`spec.replications: ${show(reps)} is not allowed; expected an integer from 1 to 10000`);
     }
-    const baseSeed = spec.seed ?? resolveAt("spec.base", base, {}).seed;
+    const baseSeed = spec.seed ?? resolvedBase.seed;
     if (!u32(baseSeed))
       throw new SpecError(`spec.seed: ${show(baseSeed)} is not allowed; expected an integer from 0 to 4294967295`);
     seeds = Array.from({ length: reps }, (_, r) => deriveSeed(baseSeed, r));
@@ -350,15 +362,27 @@ export function outlineSweep(input: unknown): SweepOutline {
       yield p;
     }
   }
-  return { name, axes: axes.map((a) => a.info), replications: seeds.length, metrics, count: total, points };
+  // The sweep id hashes what decides the ordered points: the resolved base, the common overrides,
+  // each axis's overrides in order, and the seeds. Like a point id it does not depend on wording
+  // or names, and it is known before any point is resolved, so the first record can carry it.
+  const sweepId = sha(
+    canonicalJson({
+      base: resolvedBase,
+      set: common,
+      axes: axes.map((a) => a.steps.map((st) => st.set)),
+      seeds,
+    }),
+  );
+  return { name, sweepId, axes: axes.map((a) => a.info), replications: seeds.length, metrics, count: total, points };
 }
 
-/** Validates a spec and expands it into all its points (outlineSweep, then every point). */
+/**
+ * Validates a spec and expands it into all its points (outlineSweep, then every point): every
+ * point is checked before anything runs, at the cost of memory and time that grow with the points.
+ */
 export function planSweep(input: unknown): SweepPlan {
   const o = outlineSweep(input);
   const points = [...o.points()];
-  const hash = createHash("sha256");
-  points.forEach((p, i) => hash.update(i === 0 ? p.id : `\n${p.id}`));
-  const sweepId = hash.digest("hex").slice(0, 16);
-  return { name: o.name, sweepId, axes: o.axes, replications: o.replications, metrics: o.metrics, points };
+  const { name, sweepId, axes, replications, metrics } = o;
+  return { name, sweepId, axes, replications, metrics, count: points.length, points };
 }

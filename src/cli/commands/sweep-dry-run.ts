@@ -1,8 +1,9 @@
-// sweep --dry-run of a fixed sweep with nothing to resume: the points listed as they are planned.
+// sweep --dry-run: the points (of a shard) listed as they are planned, one line each, with the
+// ones a resumed sweep would skip marked done.
 
 import { once } from "node:events";
-import { inShard, type Shard } from "../../sweep/shard.js";
-import type { SweepOutline } from "../../sweep/spec.js";
+import { inShard, shardSize, type Shard } from "../../sweep/shard.js";
+import type { SweepOutline, SweepPoint } from "../../sweep/spec.js";
 
 /** The dry-run line of one point. */
 export const pointLine = (
@@ -24,14 +25,21 @@ export async function streamDryRun(
 ): Promise<void> {
   await checkMetrics();
   say(header);
-  if (shard) {
-    const mine = Math.max(0, Math.ceil((outline.count - shard.index) / shard.count));
-    say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine} points`);
-  }
-  for (const p of outline.points()) {
+  if (shard)
+    say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${shardSize(outline.count, shard)} points`);
+  await listPoints(outline.points(), shard, new Set());
+}
+
+/** Writes the dry-run line of each point of the shard on stdout, as the points come. */
+export async function listPoints(
+  points: Iterable<SweepPoint>,
+  shard: Shard | null,
+  done: ReadonlySet<string>,
+): Promise<void> {
+  for (const p of points) {
     if (!inShard(p, shard)) continue;
     // Wait for a full pipe to take the lines: the listing never piles up in memory, and a
     // reader that stopped (EPIPE: `| head`) ends the command (cli/main.ts).
-    if (!process.stdout.write(pointLine(p, false))) await once(process.stdout, "drain");
+    if (!process.stdout.write(pointLine(p, done.has(p.id)))) await once(process.stdout, "drain");
   }
 }

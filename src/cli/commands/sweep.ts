@@ -3,53 +3,26 @@
 // See docs/sweeps.md.
 
 import { Option, type Command } from "commander";
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { loadWasmModule } from "../../wasm-node.js";
-import { outlineSweep, parseSpecText, planSweep, SpecError, type SweepOutline, type SweepPlan } from "../../sweep/spec.js";
-import { resolveShard, ShardError, shardPoints, type Shard } from "../../sweep/shard.js";
-import { checkMetrics, sweep } from "../../sweep/run.js";
-import { pointLine, streamDryRun } from "./sweep-dry-run.js";
-import { parseResults, recordLine, type PointRecord } from "../../sweep/records.js";
-import { mergeResults, listIndices, MergeError } from "../../sweep/merge.js";
-import { writeSlurmJob, MAX_ARRAY_TASKS, SlurmError } from "../../sweep/slurm.js";
-import { writeReport, ReportError } from "../../sweep/report.js";
-import { assertNotBeingWritten, lockResults, LockError } from "../../sweep/lock.js";
-import { TargetError, writeFileAtomic } from "../../sweep/atomic.js";
+import { parseSpecText } from "../../sweep/spec.js";
+import { resolveShard, type Shard } from "../../sweep/shard.js";
+import { checkMetrics } from "../../sweep/run.js";
+import { streamDryRun } from "./sweep-dry-run.js";
+import { parseResults, recordLine } from "../../sweep/records.js";
+import { mergeResults, listIndices } from "../../sweep/merge.js";
+import { writeSlurmJob, MAX_ARRAY_TASKS } from "../../sweep/slurm.js";
+import { writeReport } from "../../sweep/report.js";
+import { assertNotBeingWritten, lockResults } from "../../sweep/lock.js";
+import { writeFileAtomic } from "../../sweep/atomic.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
-import { fmtDuration, ProgressReporter } from "../progress.js";
-import { nextStage, parseRel, planUntilCi, sweepUntilCi, untilCiSummary, type UntilCi } from "../../sweep/until-ci.js";
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
-
-/** Errors of the sweep modules are bad input: one line, exit 2. */
-function asUsage(e: unknown): unknown {
-  if (e instanceof SpecError || e instanceof ShardError || e instanceof MergeError || e instanceof ReportError || e instanceof LockError || e instanceof TargetError || e instanceof SlurmError) return new UsageError(e.message);
-  return e;
-}
-
-function readInput(path: string, what: string): Buffer {
-  if (!existsSync(path)) throw new UsageError(`${what}: "${path}" does not exist`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Reads, parses and validates a spec file; throws UsageError with one line. */
-export function loadPlan<T = SweepPlan>(specFile: string, plan: (spec: unknown) => T = planSweep as (s: unknown) => T): T {
-  const text = readInput(specFile, "spec").toString("utf8");
-  try {
-    return plan(parseSpecText(text, specFile));
-  } catch (e) {
-    throw asUsage(e);
-  }
-}
+import { parseRel, planUntilCi, type UntilCi } from "../../sweep/until-ci.js";
+import type { PlannedSweep, SweepOutline, SweepPlan } from "../../sweep/spec.js";
+import { asUsage, DEFAULT_POINT_TIMEOUT_S, describePlan, loadPlan, pointTimeoutMs, readInput, say, type SweepCliOpts } from "./sweep-common.js";
+import { runLocked } from "./sweep-run.js";
 
 /** The plan of an adaptive sweep (--until-ci): every replication a point may get, and the target. */
 function loadCiPlan(specFile: string, o: SweepCliOpts): { plan: SweepPlan; ci: UntilCi } {
@@ -63,41 +36,6 @@ function loadCiPlan(specFile: string, o: SweepCliOpts): { plan: SweepPlan; ci: U
   }
 }
 
-function describePlan(plan: SweepPlan | SweepOutline, ci?: UntilCi): string {
-  const axes = plan.axes.map((a) => `${a.name} x${a.labels.length}`).join(", ");
-  const n = Array.isArray(plan.points) ? plan.points.length : (plan as SweepOutline).count;
-  if (ci) {
-    const pct = `${+(ci.rel * 100).toPrecision(6)}%`;
-    return `sweep ${plan.name}: ${n / ci.maxReps} points (${axes || "no axes"}; ${ci.firstReps} to ${ci.maxReps} replications each, until the 95% CI of ${ci.metric} is within +-${pct} of the mean)`;
-  }
-  return `sweep ${plan.name}: ${n} points (${axes || "no axes"}; ${plan.replications} replication${plan.replications === 1 ? "" : "s"})`;
-}
-
-
-interface SweepCliOpts {
-  out: string;
-  workers?: string;
-  pointTimeout?: string;
-  resume?: boolean;
-  shard?: string;
-  dryRun?: boolean;
-  untilCi?: string;
-  metric?: string;
-  maxReps?: string;
-}
-
-/** Default wall-time limit per point, s: far above any point of the allowed range on one core. */
-const DEFAULT_POINT_TIMEOUT_S = 6 * 3600;
-
-/** --point-timeout in ms (undefined = no limit); throws UsageError for a bad value. */
-function pointTimeoutMs(v: string | undefined): number | undefined {
-  const s = v === undefined ? DEFAULT_POINT_TIMEOUT_S : v.trim() === "" ? NaN : Number(v);
-  if (!Number.isFinite(s) || s < 0 || s > 2_000_000) {
-    throw new UsageError(`--point-timeout: ${JSON.stringify(String(v).slice(0, 40))} is not allowed; expected seconds from 0 (no limit) to 2000000`);
-  }
-  return s === 0 ? undefined : Math.max(1, Math.round(s * 1000));
-}
-
 async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   pointTimeoutMs(o.pointTimeout);
   if (o.untilCi === undefined && (o.metric !== undefined || o.maxReps !== undefined)) {
@@ -106,8 +44,8 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   const adaptive = o.untilCi !== undefined ? loadCiPlan(specFile, o) : null;
   // A dry run of a fixed sweep with nothing to resume lists the points as they are planned.
   const streaming = o.dryRun === true && adaptive === null && !(o.resume && existsSync(o.out) && statSync(o.out).size > 0);
-  const outline = streaming ? loadPlan(specFile, outlineSweep) : undefined;
-  const plan = adaptive?.plan ?? (streaming ? undefined : loadPlan(specFile));
+  const outline = adaptive ? null : loadPlan<SweepOutline>(specFile);
+  const plan: PlannedSweep = adaptive?.plan ?? outline!;
   let shard: Shard | null;
   try {
     shard = resolveShard(o.shard);
@@ -119,9 +57,10 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
   }
   const outDir = dirname(resolve(o.out));
   if (!existsSync(outDir)) throw new UsageError(`--out: directory ${outDir} does not exist`);
-  const check = async (): Promise<void> => checkMetrics(await loadWasmModule(), outline!);
-  if (outline) return streamDryRun(outline, shard, say, check, describePlan(outline)).catch((e) => Promise.reject(asUsage(e)));
-  if (!plan) return;
+  if (streaming && outline) {
+    const check = async (): Promise<void> => checkMetrics(await loadWasmModule(), outline);
+    return streamDryRun(outline, shard, say, check, describePlan(outline)).catch((e) => Promise.reject(asUsage(e)));
+  }
   const slurmCpus = intOption("SLURM_CPUS_PER_TASK", process.env["SLURM_CPUS_PER_TASK"], 1);
   const workers = intOption("--workers", o.workers, 1) ?? slurmCpus ?? availableParallelism();
   const module = await loadWasmModule();
@@ -141,125 +80,12 @@ async function runSweep(specFile: string, o: SweepCliOpts): Promise<void> {
     }
   }
   try {
-    await runLocked(plan, shard, workers, module, o, lock?.note ?? null, adaptive?.ci);
+    const lockNote = lock?.note ?? null;
+    await runLocked({ plan, shard, workers, module, lockNote, ...(adaptive ? { ci: adaptive } : {}) }, o);
+  } catch (e) {
+    throw asUsage(e);
   } finally {
     lock?.release();
-  }
-}
-
-async function runLocked(plan: SweepPlan, shard: Shard | null, workers: number, module: WebAssembly.Module, o: SweepCliOpts, lockNote: string | null, ci?: UntilCi): Promise<void> {
-  const out = o.out;
-  const mine = shardPoints(plan, shard);
-  const ids = new Set(mine.map((p) => p.id));
-  const skip = new Set<string>();
-  let tornNote = "";
-  let foreign = 0;
-  const exists = existsSync(out) && statSync(out).size > 0;
-  if (exists && !o.resume && !o.dryRun) {
-    throw new UsageError(`${out}: already holds results; pass --resume to continue that sweep, or choose another --out`);
-  }
-  let validBytes = -1;
-  const earlier: PointRecord[] = [];
-  if (exists && o.resume) {
-    const parsed = parseResults(readInput(out, "--out"));
-    earlier.push(...parsed.records);
-    const bad = parsed.bad[0];
-    if (bad) throw new UsageError(`${out}:${bad.line}: ${bad.why}; fix or remove that line, then --resume again`);
-    for (const r of parsed.records) {
-      if (ids.has(r.id)) skip.add(r.id);
-      else foreign++;
-    }
-    if (parsed.torn) {
-      validBytes = parsed.validBytes;
-      tornNote = `; dropped a partial last line (the run was killed while writing it)`;
-    }
-  }
-
-  // The point count comes first, then what this invocation will do.
-  say(describePlan(plan, ci));
-  if (shard) say(`shard ${shard.index}/${shard.count} (from ${shard.source}): ${mine.length} points`);
-  // An adaptive sweep knows only its next stage: the runs still missing from it.
-  const have = new Map(earlier.filter((r) => ids.has(r.id)).map((r) => [r.id, r]));
-  const stage = ci ? nextStage(plan, ci, have).todo : null;
-  const todo = stage ? stage.length : mine.length - skip.size;
-  const what = ci ? "runs" : "points";
-  if (o.resume && exists) {
-    const runs = `${have.size} runs already in ${out}; the next stage has ${todo} to run${tornNote}`;
-    say(ci ? `resume: ${runs}` : `resume: ${skip.size} of ${mine.length} points already in ${out}, ${todo} to run${tornNote}`);
-  }
-  if (lockNote) say(`sweep: ${lockNote}`);
-  if (foreign > 0) say(`resume: ${foreign} records in ${out} are not points of this ${shard ? "shard" : "sweep"}; kept, not counted`);
-  if (o.dryRun) {
-    for (const p of stage ?? mine) process.stdout.write(pointLine(p, skip.has(p.id)));
-    return;
-  }
-  if (validBytes >= 0) truncateSync(out, validBytes);
-  const nWorkers = Math.max(1, Math.min(workers, todo));
-  if (todo === 0) {
-    say(`sweep: nothing to run; ${out} has every ${ci ? "run the intervals need" : `point${shard ? " of this shard" : ""}`}`);
-    if (ci) for (const l of untilCiSummary(plan, ci, have)) say(l);
-    return;
-  }
-  say(`running ${todo} ${ci ? "runs (first stage)" : "points"} on ${nWorkers} worker${nWorkers === 1 ? "" : "s"} -> ${out}`);
-
-  // Ctrl-C / SIGTERM (scancel, a Slurm time limit): stop cleanly, keep what is written.
-  const ctrl = new AbortController();
-  let signalName: NodeJS.Signals | null = null;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalName) {
-      say(`sweep: ${sig} again, quitting now (finished points are on disk)`);
-      process.exit(sig === "SIGTERM" ? 143 : 130);
-    }
-    signalName = sig;
-    ctrl.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-
-  const fd = openSync(out, "a");
-  const view = new ProgressReporter({ label: "sweep", unit: what, total: todo });
-  let done = 0;
-  let failed = 0;
-  const first: PointRecord[] = [];
-  try {
-    const common = { workers: nWorkers, signal: ctrl.signal, module, pointTimeoutMs: pointTimeoutMs(o.pointTimeout) };
-    const onStage = (s: { round: number; runs: number }): void => {
-      if (s.round > 1) view.update({ done, failed, total: done + s.runs });
-    };
-    const runs = ci ? sweepUntilCi(plan, ci, { ...common, onStage }, have) : sweep(plan, { ...common, shard, skip });
-    for await (const rec of runs) {
-      // Durable before it is reported: a point counted as done survives a crash right after.
-      writeSync(fd, recordLine(rec));
-      fsyncSync(fd);
-      done++;
-      if (rec.state !== "completed") {
-        failed++;
-        view.note(`sweep: point #${rec.index} ${JSON.stringify(rec.axes)} failed: ${rec.error ?? "?"}`);
-      }
-      view.update({ done, failed });
-      if (rec.state !== "completed" && first.length < 3) first.push(rec);
-    }
-  } finally {
-    view.stop();
-    fsyncSync(fd);
-    closeSync(fd);
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
-
-  const rate = view.perMinute.toFixed(1);
-  if (signalName) {
-    const left = ci ? "the rest" : `${todo - done} missing`;
-    say(`sweep: stopped by ${signalName} after ${done} ${ci ? "runs" : `of ${todo} points`} (${rate} ${what}/min); ${left}; run the same command with --resume to finish`);
-    process.exitCode = signalName === "SIGTERM" ? 143 : 130;
-    return;
-  }
-  say(`sweep: done, ${done} ${what} in ${fmtDuration(view.elapsedSeconds)} (${rate} ${what}/min), ${failed} failed -> ${out}`);
-  if (ci) for (const l of untilCiSummary(plan, ci, have)) say(l);
-  if (failed > 0) {
-    for (const r of first) say(`sweep: point #${r.index} ${JSON.stringify(r.axes)}: ${r.error ?? "?"}`);
-    say(`pvnetsim: error: ${failed} point${failed === 1 ? "" : "s"} failed; their errors are recorded in ${out} (state "errored")`);
-    process.exitCode = 1;
   }
 }
 
@@ -326,8 +152,8 @@ export function register(program: Command): void {
     .option("--partition <name>", "sbatch --partition")
     .action(
       action(async (spec: string, o: { out: string; tasks?: string; workers?: string; cpusPerTask?: string; time?: string; partition?: string }) => {
-        const plan = loadPlan(spec);
-        const n = plan.points.length;
+        const plan = loadPlan<SweepOutline>(spec);
+        const n = plan.count;
         const tasks = intOption("--tasks", o.tasks, 1);
         if (tasks !== undefined && tasks > Math.min(n, MAX_ARRAY_TASKS)) {
           throw new UsageError(`--tasks: ${tasks} is not allowed; expected 1 to ${Math.min(n, MAX_ARRAY_TASKS)} (${n} points; Slurm's default MaxArraySize allows ${MAX_ARRAY_TASKS} tasks)`);
