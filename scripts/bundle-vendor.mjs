@@ -20,5 +20,7 @@ await build({
   logLevel: "warning",
 });
 import { rmSync } from "node:fs";
-// tsc's source map described the re-export, not the bundle.
-rmSync(join(root, "dist/src/vendor/zod.js.map"), { force: true });
+// tsc's source map described the re-export, not the bundle; zod-api.js (tsc's re-export of the
+// bare "zod" specifier) is inside the bundle now, and only its types stay.
+for (const f of ["zod.js.map", "zod-api.js", "zod-api.js.map"])
+  rmSync(join(root, "dist/src/vendor", f), { force: true });

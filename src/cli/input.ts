@@ -6,7 +6,7 @@ import { access, mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
 import { Option, type Command } from "commander";
-import { defaultThreads } from "../pool/pool.js";
+import { defaultThreads } from "../pool/threads.js";
 import { UsageError } from "./errors.js";
 
 /** A preset name, or the parsed contents of a JSON or YAML file (YAML: .yaml/.yml, or text that is not JSON). */

@@ -2,7 +2,11 @@
 // On a terminal: a cli-progress bar rewritten in place. When stderr is a file or a pipe (a batch
 // job's log): a plain line at most once a second, and always the last one, so logs stay short.
 
-import { SingleBar, Presets } from "cli-progress";
+import { createRequire } from "node:module";
+import type { SingleBar } from "cli-progress";
+
+/** cli-progress, loaded when a bar is first drawn (only on a terminal): start-up time. */
+const cliProgress = (): typeof import("cli-progress") => createRequire(import.meta.url)("cli-progress");
 
 /** "42s", "3m05s", "2h07m"; "?" when unknown. */
 export function fmtDuration(s: number | null): string {
@@ -67,6 +71,7 @@ export class ProgressReporter {
 
   private startBar(): void {
     if (this.stream.isTTY !== true || this.bar) return;
+    const { SingleBar, Presets } = cliProgress();
     this.bar = new SingleBar(
       {
         format: `${this.opts.label} |{bar}| {countsText} | {rateText} | ETA {etaText}{failedText}`,

@@ -83,11 +83,16 @@ export function nodeAt(path: readonly PropertyKey[]): Tree | ParamSpec | undefin
 /** Top-level keys a config file may hold besides the parameters. */
 export const META_KEYS = ["preset", "$schema"] as const;
 
+/** Schema of each parameter by path, built once: both object schemas below share them, and sweeps
+ *  check every axis value with them. (Building a zod schema is the larger part of the CLI's
+ *  start-up, so each is built once, not once per use.) */
+export const PARAM_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(PARAMS.map((p) => [p.path, paramSchema(p)]));
+
 function objectSchema(tree: Tree, optional: boolean, top: boolean): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const k of Object.keys(tree)) {
     const node = tree[k]!;
-    const s = isSpec(node) ? paramSchema(node) : objectSchema(node, optional, false);
+    const s = isSpec(node) ? PARAM_SCHEMAS.get(node.path)! : objectSchema(node, optional, false);
     shape[k] = optional ? s.optional() : s;
   }
   if (top && optional) {
@@ -105,6 +110,3 @@ function objectSchema(tree: Tree, optional: boolean, top: boolean): z.ZodObject 
 export const CONFIG_INPUT = objectSchema(TREE, true, true);
 /** A complete configuration: every field present. */
 export const CONFIG_RESOLVED = objectSchema(TREE, false, false);
-
-/** Schema of each parameter by path (built once: sweeps check every axis value with them). */
-export const PARAM_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(PARAMS.map((p) => [p.path, paramSchema(p)]));

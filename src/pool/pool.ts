@@ -15,9 +15,9 @@
 
 import { Worker } from "node:worker_threads";
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { SimResult } from "../result.js";
+import { defaultThreads } from "./threads.js";
 
 /** What every worker gets once, at start. */
 export interface WorkerInit {
@@ -83,10 +83,7 @@ export interface WorkerPoolOptions {
   traceModule?: WebAssembly.Module;
 }
 
-/** Default pool size: one worker per core. */
-export function defaultThreads(): number {
-  return Math.max(1, availableParallelism());
-}
+export { defaultThreads };
 
 /**
  * The compiled worker script. Workers need plain JavaScript: next to this file when running from

@@ -16,9 +16,8 @@ import { STOP_REASONS, eventsByKind } from "../report/stats.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps, vcpuWaits } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";
-import { TimeSeriesCollector, checkInterval } from "./timeseries.js";
 import { diagnoseBottleneck } from "../report/bottleneck.js";
-import { ChromeTraceWriter, type TraceOptions } from "../trace/chrome.js";
+import type { TraceOptions } from "../trace/chrome.js";
 import type { WasmExports } from "../abi/wasm-exports.js";
 
 // The exports' type is generated from what asc emits for assembly/index.ts (never a hand copy).
@@ -110,7 +109,9 @@ export async function simulateOnModule(
   const overrides: Record<string, unknown> = {};
   if (opts.seed !== undefined) overrides["seed"] = opts.seed;
   const r = resolveConfig(config, overrides);
-  if (opts.intervalMs !== undefined) checkInterval(opts.intervalMs, r);
+  // Time series and tracing load their modules only when a run asks for them (start-up time).
+  const timeseries = opts.intervalMs !== undefined ? await import("./timeseries.js") : undefined;
+  if (timeseries && opts.intervalMs !== undefined) timeseries.checkInterval(opts.intervalMs, r);
   const chunk = opts.chunkEvents ?? DEFAULT_CHUNK_EVENTS;
   // A chunk of 0 (or NaN) events would never advance and never return to the caller.
   if (typeof chunk !== "number" || !Number.isInteger(chunk) || chunk < 1 || chunk > MAX_CHUNK_EVENTS) {
@@ -124,7 +125,9 @@ export async function simulateOnModule(
       `a number of bytes from 1 MiB (${2 ** 20}) to 4 GiB (${WASM32_MAX_BYTES})`,
     );
   }
-  const tracer = opts.trace ? new ChromeTraceWriter(r, derive(r), opts.trace) : undefined;
+  const tracer = opts.trace
+    ? new (await import("../trace/chrome.js")).ChromeTraceWriter(r, derive(r), opts.trace)
+    : undefined;
   const wall0 = performance.now();
   const ex = await instantiate(module);
   const d = derive(r);
@@ -134,7 +137,10 @@ export async function simulateOnModule(
   reserveModelMemory(ex, ptr, r, opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES, d);
   const initCode = ex.simInit(ptr);
   if (initCode !== 0) return failed(r, ex, initCode, wall0, opts);
-  const series = opts.intervalMs !== undefined ? new TimeSeriesCollector(ex, r, d, opts.intervalMs) : undefined;
+  const series =
+    timeseries && opts.intervalMs !== undefined
+      ? new timeseries.TimeSeriesCollector(ex, r, d, opts.intervalMs)
+      : undefined;
   tracer?.start(ex);
 
   const totalMs = r.warmupMs + r.durationMs;

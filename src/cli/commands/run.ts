@@ -6,22 +6,22 @@ import { resolveConfig } from "../../config/schema.js";
 import { renderResult } from "../../report/table.js";
 import { action, UsageError } from "../errors.js";
 import { loadScenario, parseSets, intOption, numOption, nonNegOption, checkWritable } from "../input.js";
-import { checkInterval } from "../../run/timeseries.js";
 import { runProgress } from "../run-progress.js";
-import { timeSeriesCsv } from "../../report/timeseries.js";
 import { writeFileSync, createWriteStream, statSync } from "node:fs";
 import { createGzip } from "node:zlib";
 import { finished } from "node:stream/promises";
 import type { ResolvedConfig } from "../../config/schema.js";
-import { traceWindow, type TraceOptions } from "../../trace/chrome.js";
+import type { TraceOptions } from "../../trace/chrome.js";
 
-/** Parses the trace options and opens the file (gzip for .gz); the writer streams into it. */
-function openTrace(
+/** Parses the trace options and opens the file (gzip for .gz); the writer streams into it. The
+ *  trace and time-series modules are loaded only by the runs that use them (start-up time). */
+async function openTrace(
   file: string,
   window: string | undefined,
   sample: string | undefined,
   config: ResolvedConfig,
-): { options: TraceOptions; close: () => Promise<void> } {
+): Promise<{ options: TraceOptions; close: () => Promise<void> }> {
+  const { traceWindow } = await import("../../trace/chrome.js");
   checkWritable("--trace", file);
   let fromMs: number | undefined;
   let toMs: number | undefined;
@@ -112,7 +112,7 @@ export function register(program: Command): void {
         const config = resolveConfig(input, overrides);
         let intervalMs = numOption("--interval-ms", o.intervalMs);
         if (intervalMs === undefined && o.timeseries !== undefined) intervalMs = config.durationMs / 100;
-        if (intervalMs !== undefined) checkInterval(intervalMs, config);
+        if (intervalMs !== undefined) (await import("../../run/timeseries.js")).checkInterval(intervalMs, config);
         if (o.timeseries !== undefined) checkWritable("--timeseries", o.timeseries);
         if ((o.traceWindow !== undefined || o.traceSample !== undefined) && o.trace === undefined) {
           throw new UsageError(
@@ -122,7 +122,8 @@ export function register(program: Command): void {
         if (o.trace !== undefined && o.debugBuild)
           throw new UsageError("--trace: not allowed with --debug-build (tracing runs the trace build)");
         const traceFile = o.trace;
-        const trace = traceFile === undefined ? undefined : openTrace(traceFile, o.traceWindow, o.traceSample, config);
+        const trace =
+          traceFile === undefined ? undefined : await openTrace(traceFile, o.traceWindow, o.traceSample, config);
         const progress = o.quiet ? null : runProgress("run");
         const result = await simulate(config, {
           debugBuild: o.debugBuild === true,
@@ -145,7 +146,7 @@ export function register(program: Command): void {
           }
         }
         if (o.timeseries !== undefined && result.timeseries)
-          writeFileSync(o.timeseries, timeSeriesCsv(result.timeseries));
+          writeFileSync(o.timeseries, (await import("../../report/timeseries.js")).timeSeriesCsv(result.timeseries));
         if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
         else process.stdout.write(renderResult(result) + "\n");
         if (result.state === "errored") {
