@@ -4,7 +4,7 @@
 
 import { engineInit, engineMemoryBytes, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
 import { statsPtr as sp, statsWords as sw } from "./stats";
-import { eqMaxSize, eqSize, eqTarget } from "./base/eventq";
+import { eqMaxSize, eqSize, eqTarget, eqInstantCount, eqTakeNow } from "./base/eventq";
 import { pktInUse } from "./packet";
 import { memPart, memLargestBlock, heapTop } from "./base/memory";
 
@@ -77,7 +77,15 @@ export { samplerInit, samplerRecordWords, samplerCount, samplerDrained } from ".
 /** Trace points (build/pvnetsim.trace.wasm only; observe/trace.ts). */
 export { traceInit, traceCount, traceLost, traceDrained, traceBuild } from "./observe/trace";
 
-export { eqPush, eqPop, eqPeekTime, eqInit, eqReset } from "./base/eventq";
+export { eqPush, eqPop, eqPeekTime, eqInit, eqReset, eqPushNow, eqInstantInit, eqInstantEnable } from "./base/eventq";
+/** Same-instant events waiting (base/eventq.ts eqPushNow). */
+export function eqInstantPending(): u32 {
+  return eqInstantCount;
+}
+/** Takes the oldest same-instant event's target (the caller checked eqInstantPending() > 0). */
+export function eqInstantTake(): u32 {
+  return eqTakeNow();
+}
 /** Target of the event eqPop took last (its time is simNow). */
 export function eqPoppedTarget(): u32 {
   return eqTarget;

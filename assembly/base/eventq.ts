@@ -27,6 +27,16 @@
 // index): which child is smaller is a coin toss in a large heap, and a mispredicted branch per
 // level is what a branchy choice costs there.
 //
+// Same-instant events (eqPushNow). An event scheduled for the current instant while no other
+// event of this instant is pending would be the very next one popped: it has the largest sequence
+// number so far and every other pending event is later. Such an event skips the heap and goes to
+// a small FIFO that the engine runs right after the current handler, before it pops again: the
+// order of execution is exactly the one the heap would give. One scheduled while an event of this
+// instant is pending (it must run after that one) goes to the heap as usual, and so does every
+// later one of the instant, so FIFO entries always come before the instant's heap entries. The
+// engine runs the FIFO only while it turns eqInstantOn on (the FIFO has room for one entry per
+// VCPU; when it is full the event goes to the heap, which keeps the order too).
+//
 // Left out: cancellation. Components that need to cancel (timers) keep their own "armed at"
 // field and ignore stale firings (gem5's scheduled() guard does the same job).
 
@@ -49,6 +59,14 @@ export let eqOverflow: bool = false;
 /** Largest number of pending events seen. */
 export let eqMaxSize: u32 = 0;
 
+let instBase: usize = 0;
+let instCap: u32 = 0;
+let instHead: u32 = 0;
+/** Same-instant events waiting in the FIFO (see the header). */
+export let eqInstantCount: u32 = 0;
+/** Whether eqPushNow may use the FIFO: only while the engine runs events, which drains it. */
+export let eqInstantOn: bool = false;
+
 /** Allocates room for `capacity` pending events and empties the queue. Called once per instance. */
 export function eqInit(capacity: u32): void {
   heapBase = heap.alloc(<usize>capacity << 4);
@@ -61,6 +79,24 @@ export function eqMemory(part: i32, capacity: u64): void {
   memAdd(part, rawBytes(capacity << 4));
 }
 
+/** Allocates the same-instant FIFO (`capacity` entries). */
+export function eqInstantInit(capacity: u32): void {
+  instBase = heap.alloc(<usize>capacity << 2);
+  instCap = capacity;
+  instHead = 0;
+  eqInstantCount = 0;
+}
+
+/** Tallies the bytes eqInstantInit(capacity) allocates. */
+export function eqInstantMemory(part: i32, capacity: u64): void {
+  memAdd(part, rawBytes(capacity << 2));
+}
+
+/** The engine runs (true) or stops running (false) events; only then is the FIFO drained. */
+export function eqInstantEnable(on: bool): void {
+  eqInstantOn = on;
+}
+
 /** Empties the queue and restarts the sequence numbers (keeps the allocation). */
 export function eqReset(): void {
   eqSize = 0;
@@ -70,6 +106,8 @@ export function eqReset(): void {
   eqTarget = 0;
   eqOverflow = false;
   eqMaxSize = 0;
+  instHead = 0;
+  eqInstantCount = 0;
 }
 
 // @ts-ignore: decorator
@@ -161,6 +199,44 @@ export function eqReset(): void {
   let ia = base + (<usize>i << 4);
   store<u64>(ia, time);
   store<u64>(ia, (<u64>target << 32) | <u64>seq, 8);
+}
+
+/** Whether an event at cycle t or earlier is pending in the heap (the taken root is not pending). */
+// @ts-ignore: decorator
+@inline function heapHasAtOrBefore(t: u64): bool {
+  let n = eqSize;
+  let base = heapBase;
+  if (!topTaken) return n > 0 && load<u64>(base) <= t;
+  // Entries 1..n remain; every one lies under entry 1 or entry 2.
+  if (n >= 1 && load<u64>(base, 16) <= t) return true;
+  return n >= 2 && load<u64>(base, 32) <= t;
+}
+
+/** Schedules `target` at the current instant: into the same-instant FIFO when it would be the next
+ *  event popped anyway (see the header), else into the heap. */
+// @ts-ignore: decorator
+@inline export function eqPushNow(target: u32): void {
+  let now = eqNow;
+  if (eqInstantOn && eqInstantCount < instCap && !heapHasAtOrBefore(now)) {
+    let i = instHead + eqInstantCount;
+    if (i >= instCap) i -= instCap;
+    store<u32>(instBase + (<usize>i << 2), target);
+    eqInstantCount++;
+    nextSeq++; // the sequence number the heap would have given it: later events keep theirs
+    return;
+  }
+  eqPush(now, target);
+}
+
+/** Takes the oldest same-instant event's target (the caller checked eqInstantCount > 0). */
+// @ts-ignore: decorator
+@inline export function eqTakeNow(): u32 {
+  let h = instHead;
+  let target = load<u32>(instBase + (<usize>h << 2));
+  h++;
+  instHead = h >= instCap ? 0 : h;
+  eqInstantCount--;
+  return target;
 }
 
 /** Time of the earliest pending event, or u64.MAX_VALUE if none. */

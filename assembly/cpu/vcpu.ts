@@ -10,7 +10,7 @@
 // needs and goes on when the VCPU runs again (the credit scheduler, xen/credit.ts, decides).
 // Left out: SMT.
 
-import { eqPush, eqNow } from "../base/eventq";
+import { eqPush, eqPushNow, eqNow } from "../base/eventq";
 import { fifoNew, fifoPush } from "../base/fifo";
 import { EV_VCPU_DONE, EV_VCPU_WAKE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT } from "../base/targets";
 import { traceJob } from "../observe/trace";
@@ -157,7 +157,9 @@ export function vcpuMemory(
 export function vcpuKick(v: u32): void {
   if (unchecked(vState[v]) != ST_IDLE) return;
   unchecked((vState[v] = ST_WAKING));
-  eqPush(eqNow, wakeKind | v);
+  // A zero-delay event: when nothing else is pending at this instant it runs right after the
+  // current handler without entering the queue (base/eventq.ts, same-instant events).
+  eqPushNow(wakeKind | v);
 }
 
 /** Starts a job of `kind` on v that takes `cycles`: its end is an engine event. */
@@ -167,7 +169,9 @@ export function vcpuStartJob(v: u32, kind: u8, arg: u32, cycles: u64): void {
   unchecked((vJobEnd[v] = eqNow + cycles));
   unchecked((vState[v] = ST_BUSY));
   traceJob(v, kind, arg, eqNow, cycles);
-  eqPush(eqNow + cycles, doneKind | v);
+  // A job of no cycles (a cost set to 0) ends at the instant it starts, as a same-instant event.
+  if (cycles == 0) eqPushNow(doneKind | v);
+  else eqPush(eqNow + cycles, doneKind | v);
 }
 
 /** v has nothing to do: it blocks (SCHEDOP_block) until new work kicks it. */

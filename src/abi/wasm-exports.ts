@@ -94,6 +94,16 @@ export interface WasmExports {
    */
   packetsInUse(): number;
   /**
+   * assembly/index/eqInstantPending
+   * @returns `u32`
+   */
+  eqInstantPending(): number;
+  /**
+   * assembly/index/eqInstantTake
+   * @returns `u32`
+   */
+  eqInstantTake(): number;
+  /**
    * assembly/index/eqPoppedTarget
    * @returns `u32`
    */
@@ -263,6 +273,21 @@ export interface WasmExports {
    * assembly/base/eventq/eqReset
    */
   eqReset(): void;
+  /**
+   * assembly/base/eventq/eqPushNow
+   * @param target `u32`
+   */
+  eqPushNow(target: number): void;
+  /**
+   * assembly/base/eventq/eqInstantInit
+   * @param capacity `u32`
+   */
+  eqInstantInit(capacity: number): void;
+  /**
+   * assembly/base/eventq/eqInstantEnable
+   * @param on `bool`
+   */
+  eqInstantEnable(on: boolean): void;
   /**
    * assembly/bench/kernel/kbInit
    * @param S `u32`
