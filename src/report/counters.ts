@@ -160,7 +160,9 @@ export function vcpuWaits(
   const steal = w.sched(v, L.VS_STEAL) - openAtStart + openAtEnd;
   const waits = w.sched(v, L.VS_WAITS);
   const max = w.total(w.layout.schedSlot(v, L.VS_WAIT_MAX));
-  const hist = w.waitHistogram(v);
+  // The histogram counts the same waits as VS_WAITS; with none (a VCPU alone on its PCPU, the
+  // common case) its 512 buckets need not be read: a result built faster, and the same numbers.
+  const hist = waits > 0 ? w.waitHistogram(v) : [];
   return {
     stealUs: us(Math.max(0, steal)),
     waitLatency: {
