@@ -189,6 +189,16 @@ export function vcpuBusyAfter(v: u32, t: u64): u64 {
   return (e > t ? e - t : 0) + debtOwed(v);
 }
 
+/** Cycles v's current job still needs: to its end while it runs, what is left while it is
+ *  paused (its PCPU taken away), 0 when v has no job. */
+export function vcpuJobLeft(v: u32): u64 {
+  let s = unchecked(vState[v]);
+  if (s == ST_PAUSED) return unchecked(vJobLeft[v]);
+  if (s != ST_BUSY) return 0;
+  let e = unchecked(vJobEnd[v]);
+  return e > eqNow ? e - eqNow : 0;
+}
+
 // ---- descheduling (shared PCPUs) -------------------------------------------------------------
 
 /** Xen takes v's PCPU away. If v was in the middle of a job, the job is paused with the cycles

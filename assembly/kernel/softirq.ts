@@ -3,8 +3,10 @@
 //
 // Models: a round starts with a fresh `netdev_budget`; NET_RX polls the listed NAPI instances
 // while budget is left (each poll is one job; its quota is min(weight, budget left)), then
-// TASKLET runs the tasklets that were listed when tasklet_action started (one tasklet running on
-// another CPU is skipped and comes back when that instance ends). A round that ends with more
+// TASKLET runs the tasklets that were listed when tasklet_action started; one running on
+// another CPU goes back on this CPU's list with TASKLET_SOFTIRQ raised again, and this CPU spins
+// (SQ_SPIN, a job that lasts until the other instance's run ends) before its next round retries
+// it (sources.md G5). A round that ends with more
 // raised restarts, up to MAX_SOFTIRQ_RESTART rounds; then the rest is handed to ksoftirqd
 // (wakeup_softirqd), which competes with other threads until the next hardirq exit runs
 // softirqs inline again (2.6.x irq_exit behaviour).
@@ -18,10 +20,10 @@
 import { COMP_SOFTIRQ, COST_SOFTIRQ_ENTRY, ST_SOFTIRQ_DEFERRED } from "../../src/abi/layout";
 import { cost } from "../config";
 import { statInc } from "../stats";
-import { fifoLen, fifoPop, fifoAt } from "../base/fifo";
+import { fifoLen, fifoPop } from "../base/fifo";
 import { charge } from "../cpu/account";
 import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
-import { taskletTryRun, taskletRunningElsewhere } from "./tasklet";
+import { taskletTryRun, taskletRequeue } from "./tasklet";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
 
@@ -29,6 +31,8 @@ import { memArrays, freshArray } from "../base/memory";
 export const SQ_NONE: u32 = 0;
 export const SQ_NAPI: u32 = 1;
 export const SQ_TASKLET: u32 = 2;
+/** The tasklet in softirqItem runs on another CPU: it is back on this CPU's list; spin. */
+export const SQ_SPIN: u32 = 3;
 
 // Round phases.
 const SP_NONE: u8 = 0;
@@ -70,17 +74,10 @@ export function softirqMemory(vcpus: u64): void {
   return fifoLen(unchecked(vPollList[v])) > 0 || fifoLen(unchecked(vTasklets[v])) > 0;
 }
 
-/** Whether some tasklet on v's list is not running elsewhere (so a new round can make progress). */
-function anyTaskletRunnable(v: u32): bool {
-  let tl = unchecked(vTasklets[v]);
-  let n = fifoLen(tl);
-  for (let i: u32 = 0; i < n; i++) if (!taskletRunningElsewhere(fifoAt(tl, i))) return true;
-  return false;
-}
-
-/** Picks v's next softirq item of the current round (SQ_NAPI or SQ_TASKLET, the item in
- *  softirqItem), or SQ_NONE when the round ended with nothing runnable here (maybe deferring
- *  the rest to ksoftirqd). A tasklet it returns is already claimed (TASKLET_STATE_RUN). */
+/** Picks v's next softirq item of the current round (SQ_NAPI, SQ_TASKLET or SQ_SPIN, the item
+ *  in softirqItem), or SQ_NONE when the round ended with nothing pending here (maybe deferring
+ *  the rest to ksoftirqd). A tasklet it returns with SQ_TASKLET is already claimed
+ *  (TASKLET_STATE_RUN); one returned with SQ_SPIN runs elsewhere and is listed here again. */
 export function softirqNext(v: u32): u32 {
   while (true) {
     if (!pending(v)) {
@@ -110,12 +107,11 @@ export function softirqNext(v: u32): u32 {
     if (unchecked(sTaskletsLeft[v]) > 0 && fifoLen(tl) > 0) {
       unchecked((sTaskletsLeft[v] = unchecked(sTaskletsLeft[v]) - 1));
       let t = fifoPop(tl);
-      if (taskletTryRun(v, t)) {
-        softirqItem = t;
-        return SQ_TASKLET;
-      }
-      // Running on another CPU: it comes back to this list when that instance ends.
-      continue;
+      softirqItem = t;
+      if (taskletTryRun(v, t)) return SQ_TASKLET;
+      // tasklet_trylock failed: back on this CPU's list, TASKLET_SOFTIRQ raised again.
+      taskletRequeue(v, t);
+      return SQ_SPIN;
     }
     // End of a round: restart while more was raised, up to MAX_SOFTIRQ_RESTART rounds.
     unchecked((sPhase[v] = SP_NONE));
@@ -133,8 +129,6 @@ export function softirqNext(v: u32): u32 {
       threadQueue(v, unchecked(vKsoftirqd[v]));
       return SQ_NONE;
     }
-    // Only tasklets busy elsewhere remain listed: nothing runnable here now.
-    if (fifoLen(unchecked(vPollList[v])) == 0 && !anyTaskletRunnable(v)) return SQ_NONE;
   }
   return SQ_NONE;
 }

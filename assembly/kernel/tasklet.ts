@@ -2,11 +2,16 @@
 //
 // Models: tasklet_schedule appends the tasklet to the *calling* CPU's list unless
 // TASKLET_STATE_SCHED is already set; tasklet_action clears SCHED and runs the function under
-// TASKLET_STATE_RUN, so a tasklet never runs on two CPUs at once, and one scheduled while it
-// runs elsewhere runs again after that instance ends. The tasklets here are netback's (an RX and a TX tasklet
-// per netback group); their functions are reached through model/ops.ts.
-// Left out: the busy re-raise loop a CPU spins in while the tasklet runs elsewhere (the CPU
-// instead waits for the running instance to end; its spin time is not charged), HI tasklets.
+// TASKLET_STATE_RUN, so a tasklet never runs on two CPUs at once. A CPU whose tasklet_action
+// finds the tasklet running elsewhere (tasklet_trylock fails) puts it back on its own list and
+// re-raises TASKLET_SOFTIRQ: __do_softirq restarts, then ksoftirqd loops, so that CPU spins in
+// the re-raise loop until the other instance ends and it can claim the tasklet (softirq.ts,
+// model/sched.ts charge the spin; sources.md G2, G5). Which CPU ran a tasklet last is kept, so a run
+// on another CPU can be charged for the state it finds in that CPU's cache (netback/common.ts).
+// The tasklets here are netback's (an RX and a TX tasklet per netback group); their functions
+// are reached through model/ops.ts.
+// Left out: HI tasklets, tasklet_disable (count), and the other softirqs a real re-raise loop
+// runs between its retries (a spinning CPU here serves its NIC polls between spin jobs).
 
 import { ST_TASKLET_SCHEDULES, ST_TASKLET_BUSY_ELSEWHERE } from "../../src/abi/layout";
 import { statInc } from "../stats";
@@ -24,11 +29,12 @@ let tFunc = new StaticArray<u8>(0);
 let tArg = new StaticArray<u32>(0);
 let tSched = new StaticArray<u8>(0);
 let tRunning = new StaticArray<u8>(0);
-let tWaitCpu = new StaticArray<u32>(0);
 /** How many times each tasklet ran (tests: "runs where scheduled"). */
 export let tRuns = new StaticArray<u32>(0);
 /** VCPU of each tasklet's most recent run. */
 export let tLastCpu = new StaticArray<u32>(0);
+/** Whether the tasklet taskletTryRun just claimed last ran on another CPU. */
+export let taskletMigrated: bool = false;
 let count: u32 = 0;
 
 export function taskletsInit(n: u32): void {
@@ -36,17 +42,16 @@ export function taskletsInit(n: u32): void {
   tArg = freshArray<u32>(<i32>n);
   tSched = freshArray<u8>(<i32>n);
   tRunning = freshArray<u8>(<i32>n);
-  tWaitCpu = freshArray<u32>(<i32>n);
   tRuns = freshArray<u32>(<i32>n);
   tLastCpu = freshArray<u32>(<i32>n);
-  for (let i: u32 = 0; i < n; i++) unchecked((tWaitCpu[i] = NONE));
+  for (let i: u32 = 0; i < n; i++) unchecked((tLastCpu[i] = NONE));
   count = 0;
 }
 
 /** Tallies the bytes taskletsInit(n) allocates. */
 export function taskletsMemory(n: u64): void {
   memArrays(MEM_PART, n, 1, 3);
-  memArrays(MEM_PART, n, 4, 4);
+  memArrays(MEM_PART, n, 4, 3);
 }
 
 /** tasklet_init: returns the new tasklet's id. */
@@ -76,13 +81,15 @@ export function taskletSchedule(t: u32, v: u32): void {
 }
 
 /** tasklet_action picked t on v: claims it (clears SCHED, sets RUN) and returns true, or false
- *  if it is running elsewhere (it then runs on v after that instance ends). */
+ *  if it is running elsewhere (the caller puts it back on v's list, keeping SCHED, and spins).
+ *  On success taskletMigrated says whether its previous run was on another CPU. */
 export function taskletTryRun(v: u32, t: u32): bool {
   if (unchecked(tRunning[t])) {
     statInc(ST_TASKLET_BUSY_ELSEWHERE);
-    unchecked((tWaitCpu[t] = v));
     return false;
   }
+  let last = unchecked(tLastCpu[t]);
+  taskletMigrated = last != NONE && last != v;
   unchecked((tSched[t] = 0));
   unchecked((tRunning[t] = 1));
   unchecked((tRuns[t] = unchecked(tRuns[t]) + 1));
@@ -90,14 +97,20 @@ export function taskletTryRun(v: u32, t: u32): bool {
   return true;
 }
 
-/** t's function returned: clear RUN; a CPU that found it busy gets it back on its list. */
+/** The VCPU running t now (its most recent run), for a CPU that found it busy. */
+// @ts-ignore: decorator
+@inline export function taskletOwner(t: u32): u32 {
+  return unchecked(tLastCpu[t]);
+}
+
+/** tasklet_action on v found t running elsewhere: back on v's list, SCHED still set. */
+export function taskletRequeue(v: u32, t: u32): void {
+  taskletListAdd(v, t);
+}
+
+/** t's function returned: clear RUN (a CPU spinning on it claims it at its next retry). */
 export function taskletDone(t: u32): void {
   unchecked((tRunning[t] = 0));
-  let w = unchecked(tWaitCpu[t]);
-  if (w != NONE) {
-    unchecked((tWaitCpu[t] = NONE));
-    taskletListAdd(w, t);
-  }
 }
 
 /** Whether t is running now (on a CPU other than the caller's, since the caller is not running it). */

@@ -10,14 +10,14 @@ import {
   NAPI_NIC, NAPI_BACKLOG, NAPI_NETFRONT, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
   napiPollEnd,
 } from "../kernel/napi";
-import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone } from "../kernel/tasklet";
+import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, timerKind, timerArg } from "../kernel/timers";
 import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
 import { PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, portKindOf, portArgOf } from "../xen/evtchn";
 import { nicIrqStart, nicIsr, nicPollStart, nicPollFinish } from "../hw/nic";
 import { backlogPollStart, backlogPollFinish } from "../dom0/bridge";
 import { vfIrqStart, vfIsr, vfPollStart, vfPollFinish } from "../hw/vf";
-import { netbackIpiStart, netbackIpi } from "../netback/common";
+import { netbackIpiStart, netbackIpi, stateFromOtherCpu } from "../netback/common";
 import { netbackRxStart, netbackRxFinish } from "../netback/rx";
 import { netbackInterruptStart, netbackInterrupt, netbackTxStart, netbackTxFinish } from "../netback/tx";
 import { netbackCoalesceTimerFinish } from "../netback/coalesce";
@@ -109,6 +109,7 @@ export function opsNapiFinish(v: u32, n: u32): void {
 
 /** tasklet_action on v runs claimed tasklet t (charges its work). */
 export function opsTaskletRun(v: u32, t: u32): void {
+  if (taskletMigrated) stateFromOtherCpu();
   if (taskletFunc(t) == TASKLET_NB_RX) netbackRxStart(v, taskletArg(t));
   else netbackTxStart(v, taskletArg(t));
 }

@@ -37,7 +37,7 @@
 import {
   COMP_XEN, COMP_SOFTIRQ, COST_VCPU_WAKE, ST_VCPU_WAKEUPS, ST_UPCALLS, COST_XEN_UPCALL, COST_TIMER,
   COST_EVTCHN_SEND, ST_HYPERCALLS, GS_EVENTS_IN, COST_CTX_SWITCH, ST_CTX_SWITCHES, ST_SCHED_PREEMPTIONS,
-  VS_SWITCHES_IN,
+  VS_SWITCHES_IN, COST_TASKLET_RUN,
 } from "../../src/abi/layout";
 import { cost } from "../config";
 import { statInc, statAdd, guestStatAdd, recordVcpuNoWait, vcpuStatAdd } from "../stats";
@@ -46,7 +46,9 @@ import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake
 import {
   vJob, vJobArg, vDomain, vPending, vOutbox, vTimers, vThreads, vJobItems, vKsoftirqd, thrQueued,
   vcpuStartJob, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
+  vcpuJobLeft,
 } from "../cpu/vcpu";
+import { taskletOwner } from "../kernel/tasklet";
 import {
   creditWake, creditBlock, creditSchedule, creditCurrent, creditProcessor, creditOnSlice, creditOnTick,
   creditTickledDone, tickled, nTickled, creditWaiting, creditWaitFrom,
@@ -54,7 +56,7 @@ import {
 import { evtchnSend, portPendingClear } from "../xen/evtchn";
 import {
   softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqChargeEntry, softirqDeferred,
-  softirqUndefer, softirqIrqExit, SQ_NONE, SQ_NAPI,
+  softirqUndefer, softirqIrqExit, SQ_NONE, SQ_NAPI, SQ_SPIN,
 } from "../kernel/softirq";
 import {
   opsIrqStart, opsIrqFinish, opsTimerStart, opsTimerFinish, opsNapiPoll, opsNapiFinish, opsTaskletRun,
@@ -70,6 +72,7 @@ const J_TIMER: u8 = 4;
 const J_NAPI: u8 = 5;
 const J_TASKLET: u8 = 6;
 const J_THREAD: u8 = 7;
+const J_SPIN: u8 = 8; // tasklet_action's re-raise loop while the tasklet runs on another CPU
 
 // @ts-ignore: decorator
 @inline function startJob(v: u32, kind: u8, arg: u32): void {
@@ -221,6 +224,13 @@ function startSoftirqJob(v: u32): bool {
   if (k == SQ_NAPI) {
     softirqBudgetUse(v, opsNapiPoll(v, item, softirqBudget(v)));
     startJob(v, J_NAPI, item);
+  } else if (k == SQ_SPIN) {
+    // The re-raise loop keeps v busy until the instance on the other CPU ends (at least one
+    // tasklet_action pass): __do_softirq restarts, then ksoftirqd, retry tasklet_trylock.
+    let left = vcpuJobLeft(taskletOwner(item));
+    let pass = <u64>cost(COST_TASKLET_RUN);
+    charge(COMP_SOFTIRQ, left > pass ? left : pass);
+    startJob(v, J_SPIN, item);
   } else {
     opsTaskletRun(v, item);
     startJob(v, J_TASKLET, item);

@@ -9,6 +9,12 @@
 //  - Bottom halves run as tasklets (on the VCPU that scheduled them) or as one kernel thread
 //    per group bound to a dom0 VCPU (netback_kthread=1), woken by an IPI from other VCPUs
 //    (kthread.ts runs its loop).
+//  - Shared state across CPUs (sources.md P1): a tasklet run on another CPU than the group's
+//    previous run finds the group's state (queue heads and locks, counters, the copy-op and
+//    pending arrays that run wrote) Modified in that CPU's cache, and each skb start_xmit
+//    queued on one CPU and net_rx_action dequeues on another brings its lines over
+//    (kernel.netbackStateCacheLines, kernel.skbCacheLines); each transferred line costs
+//    costs.cacheLineTransferCycles.
 // The guest-RX half (start_xmit, net_rx_action) is rx.ts, the guest-TX half (netif_be_int,
 // net_tx_action, dealloc) tx.ts, notification coalescing toward netfront coalesce.ts. Calls go
 // tx -> rx -> coalesce -> common and kthread -> {rx, tx}, never back.
@@ -18,7 +24,8 @@
 
 import {
   CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_NETBACK_MODE, COMP_NETBACK,
-  COMP_XEN, COMP_SOFTIRQ, COST_TASKLET_RUN, COST_KTHREAD_WAKE, ST_KTHREAD_WAKEUPS,
+  COMP_XEN, COMP_SOFTIRQ, COST_TASKLET_RUN, COST_KTHREAD_WAKE, ST_KTHREAD_WAKEUPS, COST_CACHE_LINE_XFER,
+  CFG_NB_STATE_CACHE_LINES, ST_NB_STATE_MIGRATIONS,
 } from "../../src/abi/layout";
 import { cfgU32, cfgTable, cost } from "../config";
 import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
@@ -41,6 +48,7 @@ export const MAX_PENDING_REQS: u32 = 256;
 export let nGroups: u32 = 1;
 export let nVifs: u32 = 0;
 let kthreadMode: bool = false;
+let stateLines: f64 = 0; // kernel.netbackStateCacheLines
 
 /** Group of each vif, and how many vifs each group serves. */
 export let vifGroup = new StaticArray<u32>(0);
@@ -56,6 +64,7 @@ export function netbackCommonInit(): void {
   nGroups = cfgU32(CFG_NETBACK_GROUPS);
   nVifs = cfgU32(CFG_GUESTS);
   kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
+  stateLines = <f64>cfgU32(CFG_NB_STATE_CACHE_LINES);
   let G = <i32>nGroups;
   let N = <i32>nVifs;
   vifGroup = freshArray<u32>(N);
@@ -166,6 +175,18 @@ export function netbackIpi(v: u32): void {
 /** A bottom half starts a run: the tasklet (or kthread turn) overhead. */
 export function bottomHalfCharge(): void {
   charge(COMP_SOFTIRQ, <u64>cost(COST_TASKLET_RUN));
+}
+
+/** Cycles of `lines` cache lines each found Modified in another core's cache. */
+// @ts-ignore: decorator
+@inline export function lineTransferCycles(lines: f64): u64 {
+  return <u64>(lines * cost(COST_CACHE_LINE_XFER));
+}
+
+/** A bottom-half run on a CPU other than its previous run's: the group's state comes over. */
+export function stateFromOtherCpu(): void {
+  statInc(ST_NB_STATE_MIGRATIONS);
+  charge(COMP_NETBACK, lineTransferCycles(stateLines));
 }
 
 /** Segments of the packets queued in FIFO q (conservation walk). */

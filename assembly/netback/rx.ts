@@ -11,12 +11,14 @@
 //    frames, B2), one grant-copy op per frame in ONE multicall hypercall (B3, B4), then a
 //    response per frame with RING_PUSH_RESPONSES_AND_CHECK_NOTIFY and at most one event per vif
 //    per run (B5); reschedules itself while rx_queue is non-empty (B6).
+//  - each skb queued by start_xmit on one VCPU and dequeued by net_rx_action on another brings
+//    kernel.skbCacheLines cache lines over from the first VCPU's cache (P1; common.ts).
 // Left out: see common.ts.
 
 import {
   CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, COMP_NETBACK,
   COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
-  ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED,
+  ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED, CFG_SKB_CACHE_LINES, ST_NB_SKB_HANDOFFS,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
 import { statInc, statAdd } from "../stats";
@@ -26,7 +28,10 @@ import { pktGuest } from "../flows";
 import { charge, chargeLate, setInvariantError } from "../cpu/account";
 import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPushResponses, rxRingOf } from "../xen/ring";
 import { grantCopyBatch } from "../xen/grant";
-import { MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage } from "./common";
+import {
+  MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
+  lineTransferCycles,
+} from "./common";
 import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
 import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
@@ -38,8 +43,10 @@ const WIRE_NOT_COPIED: u32 = 24;
 
 let canQueue: bool = true;
 let slotsNeeded: u32 = 20;
+let skbLines: f64 = 5; // kernel.skbCacheLines
 // per group
 let gRxQueue = new StaticArray<i32>(0);
+let gRxQueueCpu = new StaticArray<i32>(0); // the VCPU whose start_xmit queued each rx_queue entry
 let gRxBatch = new StaticArray<i32>(0);
 let gNotify = new StaticArray<i32>(0);
 // per vif
@@ -50,17 +57,20 @@ let vifRxNotify = new StaticArray<u8>(0);
 
 export function netbackRxInit(): void {
   canQueue = cfgU32(CFG_NETBACK_CAN_QUEUE) == 1;
+  skbLines = <f64>cfgU32(CFG_SKB_CACHE_LINES);
   // A stopped vif wakes when a maximal skb fits: MAX_SKB_FRAGS + 2 requests with SG, else 1.
   slotsNeeded = cfgU32(CFG_NETBACK_SG) == 1 ? MAX_SKB_FRAGS + 2 : 1;
   let G = <i32>nGroups;
   let N = <i32>cfgU32(CFG_GUESTS);
   gRxQueue = freshArray<i32>(G);
+  gRxQueueCpu = freshArray<i32>(G);
   gRxBatch = freshArray<i32>(G);
   gNotify = freshArray<i32>(G);
   for (let g = 0; g < G; g++) {
     let m = groupVifs(<u32>g);
     // At most RING_SIZE reserved requests per vif can be queued at once.
     unchecked((gRxQueue[g] = fifoNew(m * RING_SIZE)));
+    unchecked((gRxQueueCpu[g] = fifoNew(m * RING_SIZE)));
     unchecked((gRxBatch[g] = fifoNew(RING_SIZE)));
     unchecked((gNotify[g] = fifoNew(m)));
   }
@@ -76,10 +86,10 @@ export function netbackRxInit(): void {
 export function netbackRxMemory(): void {
   let G = <u64>cfgU32(CFG_NETBACK_GROUPS);
   let N = <u64>cfgU32(CFG_GUESTS);
-  memArrays(MEM_PART, G, 4, 3);
+  memArrays(MEM_PART, G, 4, 4);
   for (let g: u32 = 0; g < <u32>G; g++) {
     let m = <u64>groupVifsOf(g);
-    memFifos(MEM_PART, m * <u64>RING_SIZE);
+    memFifos(MEM_PART, m * <u64>RING_SIZE, 2);
     memFifos(MEM_PART, <u64>RING_SIZE);
     memFifos(MEM_PART, m);
   }
@@ -141,6 +151,7 @@ function startXmitOne(v: u32, vif: u32, p: u32): void {
   unchecked((vifPeek[vif] = unchecked(vifPeek[vif]) + 1));
   let grp = unchecked(vifGroup[vif]);
   fifoPush(unchecked(gRxQueue[grp]), p);
+  fifoPush(unchecked(gRxQueueCpu[grp]), v);
   scheduleRx(v, grp);
   if (canQueue && queueFull(vif)) {
     unchecked((vifStopped[vif] = 1));
@@ -168,11 +179,14 @@ export function netbackRxStart(v: u32, grp: u32): void {
   bottomHalfCharge();
   statInc(ST_NB_RX_RUNS);
   let q = unchecked(gRxQueue[grp]);
+  let qc = unchecked(gRxQueueCpu[grp]);
   let batch = unchecked(gRxBatch[grp]);
   let n: u32 = 0;
   let bytes: u64 = 0;
+  let handoffs: u32 = 0;
   while (n + MAX_SKB_FRAGS < RING_SIZE && fifoLen(q) > 0) {
     let p = fifoPop(q);
+    if (<u32>fifoPop(qc) != v) handoffs++;
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
     if (unchecked(reqCons[r]) == unchecked(reqProd[r])) {
@@ -184,6 +198,10 @@ export function netbackRxStart(v: u32, grp: u32): void {
     fifoPush(batch, p);
     bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
     n++;
+  }
+  if (handoffs > 0) {
+    statAdd(ST_NB_SKB_HANDOFFS, handoffs);
+    charge(COMP_NETBACK, lineTransferCycles(skbLines * <f64>handoffs));
   }
   if (n == 0) return;
   grantCopyBatch(n, bytes);

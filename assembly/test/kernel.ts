@@ -7,7 +7,10 @@ import { eqPop, eqSize, eqNow, eqTarget } from "../base/eventq";
 import { EV_TIMER, EV_INDEX_MASK, EV_KIND_SHIFT } from "../base/targets";
 import { accountInit } from "../cpu/account";
 import { vcpuInit, vcpuStartJob, vTasklets, vPollList, vTimers, vPending, vKsoftirqd, thrQueued } from "../cpu/vcpu";
-import { taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, tRuns, tLastCpu, TASKLET_NB_RX } from "../kernel/tasklet";
+import {
+  taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, taskletRequeue, taskletMigrated, tRuns,
+  tLastCpu, TASKLET_NB_RX,
+} from "../kernel/tasklet";
 import { napiInit, napiAdd, napiSchedule, napiScheduled, napiQuota, napiPollBegin, napiPollEnd, NAPI_NIC } from "../kernel/napi";
 import { softirqInit, softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqDeferred, SQ_NAPI, SQ_TASKLET } from "../kernel/softirq";
 import { timersInit, timerNew, timerArm, timerCancel, timerOnEvent, TM_TCP_RTO, TIMER_NO_VCPU } from "../kernel/timers";
@@ -40,10 +43,17 @@ export function taskletScheduleOn(t: u32, v: u32): void {
 export function taskletListLen(v: u32): u32 {
   return fifoLen(unchecked(vTasklets[v]));
 }
-/** tasklet_action on v takes the head of its list: 1 if it runs (left running), 0 if busy elsewhere. */
+/** tasklet_action on v takes the head of its list: 1 if it runs (left running), 0 if busy
+ *  elsewhere (then listed on v again, as tasklet_action re-lists it). */
 export function taskletActionHead(v: u32): u32 {
   let t = fifoPop(unchecked(vTasklets[v]));
-  return taskletTryRun(v, t) ? 1 : 0;
+  if (taskletTryRun(v, t)) return 1;
+  taskletRequeue(v, t);
+  return 0;
+}
+/** Whether the run claimed last found its previous run on another CPU. */
+export function taskletLastClaimMigrated(): u32 {
+  return taskletMigrated ? 1 : 0;
 }
 export function taskletFinish(t: u32): void {
   taskletDone(t);

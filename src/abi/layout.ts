@@ -106,7 +106,9 @@ export const CFG_OFF_VCPU_AFFINITY = 81; // [vcpus * CFG_AFFINITY_WORDS] affinit
 export const CFG_OFF_DOM_SCHED = 82; // [(1 + guests) * DSC_REC] per-domain credit parameters, dom0 first
 export const CFG_NF_TX_STOP_RESERVE = 83; // netfront TX queue stops below this many free slots
 export const CFG_SRIOV_GUESTS = 84; // guests 0 .. n-1 each own an SR-IOV virtual function (0: none)
-export const CFG_COUNT = 85;
+export const CFG_SKB_CACHE_LINES = 85; // cache lines of an skb handed from one CPU to another
+export const CFG_NB_STATE_CACHE_LINES = 86; // cache lines of a netback group's state a run on another CPU takes over
+export const CFG_COUNT = 87;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -172,7 +174,8 @@ export const COST_REBIND = 35; // rebinding one event channel (EVTCHNOP_bind_vcp
 export const COST_STACK_RX_DEMUX = 36; // guest ip_rcv .. tcp_v4_rcv socket lookup, per skb the softirq prequeues
 export const COST_CTX_SWITCH = 37; // a PCPU switching from one VCPU to another (schedule + context switch)
 export const COST_VF_IRQ_INJECT = 38; // Xen delivering a VF's interrupt to its guest VCPU (exit, injection, EOI)
-export const COST_COUNT = 39;
+export const COST_CACHE_LINE_XFER = 39; // one cache line found Modified in another core's cache
+export const COST_COUNT = 40;
 
 // ---- event kinds: the top byte of an event target (the EV_* of assembly/base/targets.ts) ----
 export const EVK_VCPU_DONE = 1; // the job running on a VCPU finished
@@ -278,10 +281,12 @@ export const ST_SCHED_STEALS = 79; // a PCPU took a runnable VCPU from another P
 export const ST_SCHED_PARKS = 80; // a capped VCPU was parked (paused until it earns credit again)
 export const ST_SCHED_BOOST_PREEMPTIONS = 81; // a VCPU woken while UNDER (boosted) preempted a running VCPU
 export const ST_SCHED_BOOST_PREEMPT_OVER = 82; // ... one that had used up its credit (OVER)
+export const ST_NB_STATE_MIGRATIONS = 83; // netback bottom-half runs on another CPU than the group's previous run
+export const ST_NB_SKB_HANDOFFS = 84; // skbs net_rx_action dequeued on another CPU than start_xmit queued them on
 // Engine events executed, by kind: EVK_SLOTS words, word k counting the events of kind k (the EVK_*
 // codes below). Their sum is ST_EVENTS.
-export const ST_EVENTS_BY_KIND = 83;
-export const ST_COUNT = 99; // ST_EVENTS_BY_KIND + EVK_SLOTS
+export const ST_EVENTS_BY_KIND = 85;
+export const ST_COUNT = 101; // ST_EVENTS_BY_KIND + EVK_SLOTS
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

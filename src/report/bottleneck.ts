@@ -114,7 +114,13 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const ports = c.nic.ports;
   const ceiling = portGoodputCeilingGbps(c.nic.rateGbps, c.tcp.mtuBytes, c.tcp.timestamps);
   const perPort = new Array<number>(ports).fill(0);
-  for (const v of r.throughput.perVm) perPort[v.vm % ports]! += v.goodputGbps + v.udpGbps;
+  // Only guests that receive from outside the host load a port's receive direction: a guest whose
+  // only inbound traffic is another guest's (tcp-to-guest) gets it through dom0's bridge, never the NIC.
+  const fromWire = new Set<number>();
+  for (const p of c.traffic.profiles)
+    if (p.kind === "tcp-rx" || p.kind === "udp-rx" || p.kind === "rr") for (const g of p.guests) fromWire.add(g);
+  const wireFed = (g: number): boolean => c.traffic.rxStreamsPerGuest > 0 || fromWire.has(g);
+  for (const v of r.throughput.perVm) if (wireFed(v.vm)) perPort[v.vm % ports]! += v.goodputGbps + v.udpGbps;
   let wirePort = 0;
   for (let p = 1; p < ports; p++) if (perPort[p]! > perPort[wirePort]!) wirePort = p;
   const wireShare = ceiling > 0 ? perPort[wirePort]! / ceiling : 0;

@@ -214,7 +214,23 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
     slot: L.ST_TASKLET_BUSY_ELSEWHERE,
     name: "taskletBusyElsewhere",
     unit: "picks",
-    description: "tasklet_action found the tasklet running on another VCPU and left it for later (single instance).",
+    description:
+      "tasklet_action found the tasklet running on another VCPU: it is listed again and this VCPU spins in the " +
+      "re-raise loop until that run ends (single instance).",
+  },
+  {
+    slot: L.ST_NB_STATE_MIGRATIONS,
+    name: "netbackStateMigrations",
+    unit: "runs",
+    description:
+      "netback bottom-half runs on another VCPU than the group's previous run: the group's state lines come over " +
+      "from that VCPU's cache.",
+  },
+  {
+    slot: L.ST_NB_SKB_HANDOFFS,
+    name: "netbackSkbHandoffs",
+    unit: "skbs",
+    description: "skbs net_rx_action dequeued on another VCPU than the one whose start_xmit queued them.",
   },
   { slot: L.ST_UDP_SENT, name: "udpSent", unit: "packets", description: "UDP packets sent by external sources." },
   {

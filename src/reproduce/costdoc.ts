@@ -32,7 +32,7 @@ export function presetsTouchingCosts(): string[] {
  */
 export function costBasis(p: ParamSpec): "fitted" | "derived" | "judgement" {
   if (p.fitted) return "fitted";
-  return /\[I\]/.test(p.source) || !/\[R\]|\[D\]/.test(p.source) ? "judgement" : "derived";
+  return /\[I\]/.test(p.source) || !/\[R\]|\[D\]|\[S\]/.test(p.source) ? "judgement" : "derived";
 }
 
 /** Markdown table of every cost constant. */

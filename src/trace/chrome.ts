@@ -371,6 +371,8 @@ export class ChromeTraceWriter {
         const n = rx ? nbRx : nbTx;
         return `netback ${rx ? "RX" : "TX"} batch of ${n}`;
       }
+      case C.J_SPIN:
+        return `tasklet_action: netback ${arg % 2 === 0 ? "RX" : "TX"} tasklet runs elsewhere, re-raise`;
       case C.J_THREAD: {
         if (arg < this.G) return `netback kthread ${arg}: RX ${nbRx}, TX ${nbTx}`;
         if (arg < this.G + this.N) return "app recv";

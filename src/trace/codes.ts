@@ -19,6 +19,7 @@ export const J_TIMER = 4;
 export const J_NAPI = 5;
 export const J_TASKLET = 6;
 export const J_THREAD = 7;
+export const J_SPIN = 8;
 export const NAPI_NIC = 0;
 export const NAPI_BACKLOG = 1;
 export const PORT_HANDLERS = ["e1000 irq", "netif_be_int", "netfront irq", "IPI"];

@@ -29,18 +29,22 @@ describe("tasklets (kernel/tasklet.ts)", () => {
     expect(m.taskletRuns(1)).toBe(1);
   });
 
-  it("never runs on two CPUs at once: scheduled elsewhere while running, it runs there after the first run ends", () => {
+  it("never runs on two CPUs at once: scheduled elsewhere while running, it stays listed there and runs once the first run ends", () => {
     m.setup(2, 4, 1, 64, 300, 10, 1);
     m.taskletScheduleOn(2, 0);
     expect(m.taskletActionHead(0)).toBe(1); // running on CPU 0
+    expect(m.taskletLastClaimMigrated()).toBe(0); // its first run
     m.taskletScheduleOn(2, 1); // SCHED was cleared when it started: listed on CPU 1
     expect(m.taskletListLen(1)).toBe(1);
-    expect(m.taskletActionHead(1)).toBe(0); // busy on CPU 0: not run on CPU 1
-    expect(Number(m.statBusyElsewhere())).toBe(1);
-    expect(m.taskletListLen(1)).toBe(0);
-    m.taskletFinish(2); // the CPU 0 run ends: back on CPU 1's list
-    expect(m.taskletListLen(1)).toBe(1);
-    expect(m.taskletActionHead(1)).toBe(1);
+    expect(m.taskletActionHead(1)).toBe(0); // trylock fails on CPU 1: busy on CPU 0
+    expect(m.taskletListLen(1)).toBe(1); // re-listed on CPU 1 (TASKLET_SOFTIRQ raised again)
+    expect(m.taskletActionHead(1)).toBe(0); // the re-raise loop retries: still busy
+    expect(Number(m.statBusyElsewhere())).toBe(2);
+    m.taskletScheduleOn(2, 0); // CPU 0's run reschedules it: SCHED is still set, no second listing
+    expect(m.taskletListLen(0)).toBe(0);
+    m.taskletFinish(2); // the CPU 0 run ends
+    expect(m.taskletActionHead(1)).toBe(1); // CPU 1's retry claims it
+    expect(m.taskletLastClaimMigrated()).toBe(1); // previous run on CPU 0
     expect(m.taskletLastCpu(2)).toBe(1);
     m.taskletFinish(2);
     expect(m.taskletRuns(2)).toBe(2);

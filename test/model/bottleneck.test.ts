@@ -67,6 +67,16 @@ describe("decision rules", () => {
     const b = diagnoseBottleneck({ ...base, throughput: { aggregateGbps: ceil, perVm: [{ vm: 0, goodputGbps: ceil, txGoodputGbps: 0, udpGbps: 0, rxPackets: 0, eventsIn: 0 }] } });
     expect(b.kind).toBe("wire");
   });
+  it("goodput a guest receives only from another guest (tcp-to-guest) crosses no port: never the wire", () => {
+    const ceil = portGoodputCeilingGbps(1, 1500, true);
+    const intraHost = {
+      ...cfg,
+      traffic: { ...cfg.traffic, rxStreamsPerGuest: 0, profiles: [{ guests: [1], kind: "tcp-to-guest" as const, streams: 1, peer: 0 }] },
+    };
+    const perVm = [{ vm: 0, goodputGbps: 2 * ceil, txGoodputGbps: 0, udpGbps: 0, rxPackets: 0, eventsIn: 0 }];
+    const b = diagnoseBottleneck({ ...base, config: intraHost, throughput: { aggregateGbps: 2 * ceil, perVm } });
+    expect(b.kind).not.toBe("wire");
+  });
   it("drops with TCP retransmissions in the interval are a queue; drops without are not", () => {
     const lossy = diagnoseBottleneck({ ...base, drops: { vif_qdisc_full: 40 }, events: { ...base.events, tcpRetransmissions: 12, tcpFastRecoveries: 3 } });
     expect(lossy.kind).toBe("queue");

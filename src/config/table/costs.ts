@@ -259,4 +259,13 @@ export const COSTS_PARAMS = [
       "on top of the upcall. Only with nic.sriov.guests > 0.",
     "[I] V14: interrupt virtualization is the overhead SR-IOV leaves; two exits into Xen of ~1.2 us each",
   ),
+  c(
+    "cacheLineTransferCycles",
+    L.COST_CACHE_LINE_XFER,
+    75,
+    "cycles/line",
+    "One cache line found Modified in another core's cache (a load that hits it there, or a write that takes it " +
+      "over): what netback state shared between CPUs costs each time it changes hands.",
+    "[S] P1: ~75 cycles for an L3 hit on a line modified in another core of the same socket",
+  ),
 ] as const satisfies readonly ParamSpec[];

@@ -5,6 +5,34 @@ import type { ParamSpec } from "../param-spec.js";
 
 export const KERNEL_PARAMS = [
   {
+    path: "kernel.skbCacheLines",
+    kind: "integer",
+    default: 5,
+    unit: "cache lines",
+    min: 0,
+    max: 1024,
+    help:
+      "Cache lines of an skb that start_xmit queued on one CPU and net_rx_action dequeues, reads and frees on " +
+      "another (the sk_buff the driver, bridge and start_xmit wrote, and its skb_shared_info); each costs " +
+      "costs.cacheLineTransferCycles.",
+    source: "[I] P1: struct sk_buff spans about 4 lines on 64-bit 2.6 kernels, skb_shared_info 1 more",
+    slot: L.CFG_SKB_CACHE_LINES,
+  },
+  {
+    path: "kernel.netbackStateCacheLines",
+    kind: "integer",
+    default: 32,
+    unit: "cache lines",
+    min: 0,
+    max: 65536,
+    help:
+      "Cache lines of a netback group's state that a bottom-half run on another CPU than the group's previous run " +
+      "takes over: queue heads and locks, the tasklet, counters, the served vifs' ring indices, the part of the " +
+      "copy-op, meta and pending arrays the previous run wrote; each costs costs.cacheLineTransferCycles.",
+    source: "[I] P1, G5: about 4 lines of heads and counters, 2 per active vif, 0.6 per frame of the previous batch",
+    slot: L.CFG_NB_STATE_CACHE_LINES,
+  },
+  {
     path: "kernel.napiWeight",
     kind: "integer",
     default: 64,
