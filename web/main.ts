@@ -65,6 +65,8 @@ const CONTROLS: Control[] = [
   { path: "clients.switchBufferBytes", label: "Switch buffer per port, bytes", group: "Links and clients" },
   { path: "netback.mode", label: "Netback bottom halves", group: "Netback" },
   { path: "netback.groups", label: "Netback groups (0 = one per dom0 VCPU)", group: "Netback" },
+  { path: "netback.multiQueue", label: "Multi-queue: NIC DMAs into guest buffers", group: "Netback" },
+  { path: "netback.grantReuse", label: "Grant reuse: no per-packet map/unmap", group: "Netback" },
   { path: "evtchn.dispatch", label: "Event-channel dispatch", group: "Events" },
   { path: "netback.coalesce.count", label: "Notify after N responses", group: "Events" },
   { path: "netback.coalesce.timeUs", label: "... or after, µs", group: "Events" },

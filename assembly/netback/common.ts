@@ -18,6 +18,15 @@
 // The guest-RX half (start_xmit, net_rx_action) is rx.ts, the guest-TX half (netif_be_int,
 // net_tx_action, dealloc) tx.ts, notification coalescing toward netfront coalesce.ts. Calls go
 // tx -> rx -> coalesce -> common and kthread -> {rx, tx}, never back.
+// Ram et al.'s driver-domain optimisations (sources.md V9, W11), each off by default:
+//  - multi-queue: with one VMDq RX queue per guest, netback posts the guest's RX buffers to that
+//    queue, so the NIC demultiplexes and DMAs each frame into guest memory: the bridge and the
+//    grant copy of a received frame are skipped (bridge.ts, rx.ts); without grant reuse each
+//    buffer is grant-mapped for the DMA and unmapped after it ([I]: one map and one unmap per
+//    frame, batched per net_rx_action run);
+//  - grant reuse: guest pages stay mapped in dom0 and are reused, so the per-packet grant map
+//    and unmap of TX requests (tx.ts) and of multi-queue RX buffers disappear ([I]: which paths
+//    the source's reuse covers is assumed, the abstract names "memory protection overheads").
 // Left out: page flipping (rx-copy only), GSO/multi-slot packets (every frame takes one slot),
 // credit-based rate limiting (default unlimited, B13), the 500 ms queue-restart timer (netfront
 // here always refills, which wakes the queue), smart-poll.
@@ -26,6 +35,7 @@ import {
   CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_NETBACK_MODE, COMP_NETBACK,
   COMP_XEN, COMP_SOFTIRQ, COST_TASKLET_RUN, COST_KTHREAD_WAKE, ST_KTHREAD_WAKEUPS, COST_CACHE_LINE_XFER,
   CFG_NB_STATE_CACHE_LINES, ST_NB_STATE_MIGRATIONS,
+  CFG_NB_MULTI_QUEUE, CFG_NB_GRANT_REUSE,
 } from "../../src/abi/layout";
 import { cfgU32, cfgTable, cost } from "../config";
 import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
@@ -49,6 +59,10 @@ export let nGroups: u32 = 1;
 export let nVifs: u32 = 0;
 let kthreadMode: bool = false;
 let stateLines: f64 = 0; // kernel.netbackStateCacheLines
+/** Frames from the NIC reach guest memory by DMA into posted guest buffers (no grant copy). */
+export let multiQueue: bool = false;
+/** Guest pages stay mapped in dom0: no per-packet grant map or unmap. */
+export let grantReuse: bool = false;
 
 /** Group of each vif, and how many vifs each group serves. */
 export let vifGroup = new StaticArray<u32>(0);
@@ -65,6 +79,8 @@ export function netbackCommonInit(): void {
   nVifs = cfgU32(CFG_GUESTS);
   kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
   stateLines = <f64>cfgU32(CFG_NB_STATE_CACHE_LINES);
+  multiQueue = cfgU32(CFG_NB_MULTI_QUEUE) == 1;
+  grantReuse = cfgU32(CFG_NB_GRANT_REUSE) == 1;
   let G = <i32>nGroups;
   let N = <i32>nVifs;
   vifGroup = freshArray<u32>(N);

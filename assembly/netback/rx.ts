@@ -13,6 +13,9 @@
 //    per run (B5); reschedules itself while rx_queue is non-empty (B6).
 //  - each skb queued by start_xmit on one VCPU and dequeued by net_rx_action on another brings
 //    kernel.skbCacheLines cache lines over from the first VCPU's cache (P1; common.ts).
+//  - with multi-queue (common.ts, V9) a frame the NIC already DMA'd into the guest's buffer needs
+//    no copy op: the run only maps and unmaps those buffers, and not even that with grant reuse;
+//    frames from another guest (through the bridge) are still copied.
 // Left out: see common.ts.
 
 import {
@@ -24,14 +27,15 @@ import { cfgU32, cost } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
 import { pkWire, pktDrop } from "../packet";
-import { pktGuest } from "../flows";
+import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
 import { charge, chargeLate, setInvariantError } from "../cpu/account";
 import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPushResponses, rxRingOf } from "../xen/ring";
-import { grantCopyBatch } from "../xen/grant";
+import { grantCopyBatch, grantMapBatch, grantUnmapBatch } from "../xen/grant";
 import {
   MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
   lineTransferCycles,
 } from "./common";
+import { multiQueue, grantReuse } from "./common";
 import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
 import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
@@ -184,6 +188,7 @@ export function netbackRxStart(v: u32, grp: u32): void {
   let n: u32 = 0;
   let bytes: u64 = 0;
   let handoffs: u32 = 0;
+  let dma: u32 = 0; // frames the NIC already put in the guest's buffer (multi-queue)
   while (n + MAX_SKB_FRAGS < RING_SIZE && fifoLen(q) > 0) {
     let p = fifoPop(q);
     if (<u32>fifoPop(qc) != v) handoffs++;
@@ -196,15 +201,23 @@ export function netbackRxStart(v: u32, grp: u32): void {
     }
     unchecked((reqCons[r] = unchecked(reqCons[r]) + 1));
     fifoPush(batch, p);
-    bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
     n++;
+    if (multiQueue && !(anyGuestToGuest && pktGuestToGuest(p))) {
+      dma++;
+      continue;
+    }
+    bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
   }
   if (handoffs > 0) {
     statAdd(ST_NB_SKB_HANDOFFS, handoffs);
     charge(COMP_NETBACK, lineTransferCycles(skbLines * <f64>handoffs));
   }
   if (n == 0) return;
-  grantCopyBatch(n, bytes);
+  if (n > dma) grantCopyBatch(n - dma, bytes);
+  if (dma > 0 && !grantReuse) {
+    grantMapBatch(dma);
+    grantUnmapBatch(dma);
+  }
   statAdd(ST_NB_RX_PKTS, n);
   charge(COMP_NETBACK, <u64>(cost(COST_NB_RX_PKT) * <f64>n));
 }

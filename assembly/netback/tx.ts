@@ -11,6 +11,7 @@
 //    netif_rx into the dom0 backlog (B8-B10). Each request holds a slot of the group's pending
 //    ring until the NIC frees the skb: netif_idx_release -> dealloc list -> TX bottom half on
 //    the freeing VCPU.
+// With grant reuse (common.ts, V9) the guest's pages stay mapped: no map or unmap hypercall.
 // Left out: see common.ts.
 
 import {
@@ -28,6 +29,7 @@ import { reqCons, rspProdPvt, ringSlotGet, ringPushResponses, ringFinalCheckRequ
 import { grantMapBatch, grantUnmapBatch } from "../xen/grant";
 import { backlogEnqueue } from "../dom0/bridge";
 import { MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits, gDealloc } from "./common";
+import { grantReuse } from "./common";
 import { coalescing, coalesceDue, coalesceReset } from "./coalesce";
 import { maybeWake } from "./rx";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
@@ -110,7 +112,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
   let d = fifoLen(dq);
   for (let i: u32 = 0; i < d; i++) fifoPush(db, fifoPop(dq));
   if (d > 0) {
-    grantUnmapBatch(d);
+    if (!grantReuse) grantUnmapBatch(d);
     charge(COMP_NETBACK, <u64>(cost(COST_NB_TX_RESPONSE) * <f64>d));
   }
   let sched = unchecked(gSched[grp]);
@@ -138,7 +140,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
     }
   }
   if (m > 0) {
-    grantMapBatch(m);
+    if (!grantReuse) grantMapBatch(m);
     statAdd(ST_NB_TX_PKTS, m);
     charge(COMP_NETBACK, <u64>(cost(COST_NB_TX_PKT) * <f64>m));
   }

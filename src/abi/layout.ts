@@ -108,7 +108,9 @@ export const CFG_NF_TX_STOP_RESERVE = 83; // netfront TX queue stops below this 
 export const CFG_SRIOV_GUESTS = 84; // guests 0 .. n-1 each own an SR-IOV virtual function (0: none)
 export const CFG_SKB_CACHE_LINES = 85; // cache lines of an skb handed from one CPU to another
 export const CFG_NB_STATE_CACHE_LINES = 86; // cache lines of a netback group's state a run on another CPU takes over
-export const CFG_COUNT = 87;
+export const CFG_NB_MULTI_QUEUE = 87; // 1: netback posts guest RX buffers to their VMDq queue (no bridge, no copy)
+export const CFG_NB_GRANT_REUSE = 88; // 1: guest pages stay mapped in dom0 and are reused (no per-packet map/unmap)
+export const CFG_COUNT = 89;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

@@ -14,6 +14,7 @@ import { SRIOV_PARAMS } from "./table/sriov.js";
 import { LINKS_PARAMS } from "./table/links.js";
 import { KERNEL_PARAMS } from "./table/kernel.js";
 import { NETBACK_PARAMS } from "./table/netback.js";
+import { NETBACK_OPT_PARAMS } from "./table/netback-opt.js";
 import { EVTCHN_PARAMS } from "./table/evtchn.js";
 import { NETFRONT_PARAMS } from "./table/netfront.js";
 import { TCP_PARAMS } from "./table/tcp.js";
@@ -31,6 +32,7 @@ export const PARAM_TABLE = [
   ...LINKS_PARAMS,
   ...KERNEL_PARAMS,
   ...NETBACK_PARAMS,
+  ...NETBACK_OPT_PARAMS,
   ...EVTCHN_PARAMS,
   ...NETFRONT_PARAMS,
   ...TCP_PARAMS,

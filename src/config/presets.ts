@@ -94,8 +94,9 @@ PRESETS["mixed-workload"] = {
 };
 
 // The same receive workload over the I/O paths a guest can have on one 10 GbE port: the split
-// driver (netback/netfront through dom0) and direct assignment (an SR-IOV virtual function per
-// guest, sources.md V14). Stock netback and stock event binding, so only the path differs.
+// driver (netback/netfront through dom0), the split driver with Ram et al.'s optimisations
+// (sources.md V9, W11) and direct assignment (an SR-IOV virtual function per guest, V14). Stock
+// netback and stock event binding, so only the path differs.
 const tenGbe = {
   ...paperBase,
   nic: { ports: 1, rateGbps: 10 },
@@ -107,6 +108,18 @@ PRESETS["io-split"] = {
     "Four one-VCPU guests receiving bulk TCP on one 10 GbE port through the split driver: dom0 (4 VCPUs, stock " +
     "netback, every event on VCPU0) bridges and grant-copies every frame.",
   config: tenGbe,
+};
+
+PRESETS["io-split-ram"] = {
+  description:
+    "The io-split workload with Ram et al.'s driver-domain optimisations: one VMDq RX queue per guest whose " +
+    "buffers netback posts to the NIC (no bridge, no grant copy for received frames) and grant reuse (no " +
+    "per-packet grant map or unmap).",
+  config: {
+    ...tenGbe,
+    nic: { ports: 1, rateGbps: 10, rxQueuesPerPort: 4, queueSelect: "vmdq" },
+    netback: { multiQueue: true, grantReuse: true },
+  },
 };
 
 PRESETS["io-sriov"] = {

@@ -42,6 +42,23 @@ export function checkRelations(r: ResolvedConfig): void {
   }
   checkTraffic(r);
   checkSriov(r);
+  checkMultiQueue(r);
+}
+
+/** netback.multiQueue posts a guest's buffers to a NIC queue of its own: VMDq, a queue per guest. */
+function checkMultiQueue(r: ResolvedConfig): void {
+  if (!r.netback.multiQueue) return;
+  if (r.nic.queueSelect !== "vmdq") {
+    const allowed = '"vmdq" when netback.multiQueue is on (each guest needs an RX queue of its own)';
+    throw new ConfigError("nic.queueSelect", r.nic.queueSelect, allowed);
+  }
+  const perPort = Math.ceil(r.guests.count / r.nic.ports);
+  if (r.nic.rxQueuesPerPort < perPort) {
+    const allowed =
+      `at least ${perPort} when netback.multiQueue is on ` +
+      `(one VMDq queue per guest: ${r.guests.count} guests on ${r.nic.ports} port(s))`;
+    throw new ConfigError("nic.rxQueuesPerPort", r.nic.rxQueuesPerPort, allowed);
+  }
 }
 
 /** SR-IOV: the guests that own a VF exist, their ports offer enough VFs, and no guest-to-guest flow

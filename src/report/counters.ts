@@ -191,8 +191,8 @@ export interface DerivedInputs {
   appBytes: number;
   /** Most events ever pending at once (a gauge of the run, not a counter). */
   maxPendingEvents: number;
-  /** Frames the guests' SR-IOV VF drivers delivered over the window (0 without SR-IOV). */
-  vfRxPackets: number;
+  /** Guests 0 .. vfGuests-1 own an SR-IOV VF: their VF drivers' frames count as delivered packets. */
+  vfGuests: number;
 }
 
 /** One derived metric: a named formula over counters with its unit and meaning. */
@@ -207,7 +207,11 @@ export interface DerivedFormula {
 
 /** Packets netback and the VF drivers delivered to guests over the window, at least 1 (the
  *  per-packet denominator). */
-const rxPackets = (x: DerivedInputs): number => Math.max(1, x.w.delta(L.ST_NB_RX_PKTS) + x.vfRxPackets);
+const rxPackets = (x: DerivedInputs): number => {
+  let vf = 0;
+  for (let g = 0; g < x.vfGuests; g++) vf += x.w.guest(g, L.GS_RX_PKTS);
+  return Math.max(1, x.w.delta(L.ST_NB_RX_PKTS) + vf);
+};
 
 /** Mean of a sum over its count, converted from cycles to us; 0 without samples. */
 const meanUs = (w: CounterWindow, sum: number, count: number, cpuHz: number): number => {
@@ -225,7 +229,7 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
       "guests.",
     formula:
       "(notifyNetbackRx + notifyNetbackTx + notifyNetfrontTx + notifyNetfrontRx) / " +
-      "max(1, netbackRxPackets + vfRxPackets)",
+      "max(1, netbackRxPackets + vfRxPackets) (vfRxPackets: frames the VF drivers of guests with a VF delivered)",
     compute: (x) =>
       (x.w.delta(L.ST_NOTIFY_NB_RX) +
         x.w.delta(L.ST_NOTIFY_NB_TX) +
