@@ -143,7 +143,7 @@ export function addBatchOptions(
 }
 
 /** The checked batch options; a key the user did not give is absent, so it can be spread into a call. */
-export function batchOptions(o: BatchOpts): {
+export function batchOptions(o: Omit<BatchOpts, "out">): {
   seeds: number;
   durationMs?: number;
   warmupMs?: number;

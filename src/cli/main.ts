@@ -36,6 +36,7 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
   reproduce: () => import("./commands/reproduce.js"),
   sensitivity: () => import("./commands/sensitivity.js"),
   validate: () => import("./commands/validate.js"),
+  "io-paths": () => import("./commands/io-paths.js"),
 };
 
 const { Command, CommanderError } = await import("commander");

@@ -82,7 +82,7 @@ describe("CLI manners", () => {
   });
 
   it("--help works for every command and for the benchmarks, without running them", () => {
-    for (const c of ["run", "presets", "params", "schema", "serve", "sweep", "slurm", "merge", "report", "reproduce", "sensitivity", "validate"]) {
+    for (const c of ["run", "presets", "params", "schema", "serve", "sweep", "slurm", "merge", "report", "reproduce", "sensitivity", "validate", "io-paths"]) {
       const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
       expect(r.status, c).toBe(0);
       expect(r.stdout, c).toMatch(new RegExp(`^Usage: pvnetsim ${c}`));
@@ -96,7 +96,7 @@ describe("CLI manners", () => {
   });
 
   it("one name for parallelism: --workers, with the old names kept as aliases", () => {
-    for (const c of ["sweep", "slurm", "reproduce", "sensitivity", "validate"]) {
+    for (const c of ["sweep", "slurm", "reproduce", "sensitivity", "validate", "io-paths"]) {
       const r = spawnSync(process.execPath, [cli, c, "--help"], { encoding: "utf8", timeout: 60_000 });
       expect(r.stdout, c).toMatch(/--workers <n>/);
       expect(r.stdout, c).not.toMatch(/--threads|--cpus-per-task <n>/);

@@ -26,7 +26,7 @@ export const NETBACK_OPT_PARAMS = [
     default: false,
     unit: "",
     help:
-      "Grant reuse: guest pages stay mapped in dom0 and are reused, so netback issues no per-packet grant map " +
+      "Grant reuse: guest pages stay mapped in dom0 and are reused, so netback makes no per-packet grant map " +
       "or unmap, neither for TX requests nor for multi-queue RX buffers.",
     source: "V9, W11 (Ram et al. 2009: reduces memory protection overheads); the paths it covers [I]",
     slot: L.CFG_NB_GRANT_REUSE,
