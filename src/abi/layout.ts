@@ -354,6 +354,6 @@ export const STOP_IDLE = 3; // no pending events
 export const STOP_SAMPLES_FULL = 4; // the time-series buffer is full: drain it and call run() again
 export const STOP_TRACE_FULL = 5; // the trace buffer is half full: drain it and call run() again
 export const STOP_ERR_EVENTQ = 10; // event queue capacity exceeded (a sizing bug)
-export const STOP_ERR_POOL = 11; // packet pool exhausted (a sizing bug)
+export const STOP_ERR_POOL = 11; // packet pool exhausted (the message names packetPoolPackets)
 export const STOP_ERR_INVARIANT = 12; // a model invariant failed (code in errorCode())
 export const STOP_ERR_MEMORY = 13; // the configuration needs more memory than Wasm32 gives (init allocates nothing)

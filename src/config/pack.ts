@@ -124,7 +124,8 @@ export function derive(r: ResolvedConfig): Derived {
       ),
     },
   ];
-  const poolPackets = poolTerms.reduce((a, x) => a + x.packets, 0) + 4096;
+  const poolPackets =
+    r.packetPoolPackets > 0 ? r.packetPoolPackets : poolTerms.reduce((a, x) => a + x.packets, 0) + 4096;
   const timers = flows * 2 + N;
   // With the credit scheduler: a tick, a slice timer per PCPU, and the stale job-end events of
   // paused jobs (one per pause until the job's old end time passes; a few per VCPU).

@@ -399,7 +399,7 @@ export const STOP_REASONS: Record<number, string> = {
   [L.STOP_LIMIT_EVENTS]: "executed the requested number of events",
   [L.STOP_IDLE]: "no pending events",
   [L.STOP_ERR_EVENTQ]: "event queue capacity exceeded (model sizing bug)",
-  [L.STOP_ERR_POOL]: "packet pool exhausted (model sizing bug)",
+  [L.STOP_ERR_POOL]: "packet pool exhausted",
   [L.STOP_ERR_INVARIANT]: "a model invariant failed",
   [L.STOP_ERR_MEMORY]: "the model does not fit in Wasm32 memory",
 };

@@ -42,6 +42,7 @@ const at = (field: string, value: unknown): { field: string; value: unknown } =>
 
 /** The parameter of the packet pool's largest term (config/pack.ts poolTerms). */
 const poolField: Sizer = (r, d) => {
+  if (r.packetPoolPackets > 0) return at("packetPoolPackets", r.packetPoolPackets);
   const top = [...d.poolTerms].sort((a, b) => b.packets - a.packets)[0]!;
   return at(
     top.field,

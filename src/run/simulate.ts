@@ -223,9 +223,27 @@ function failed(r: ResolvedConfig, ex: WasmExports, code: number, wall0: number,
       ? "no pending events before the end of the run (the model stalled: a lost wake-up or a stopped source)"
       : (STOP_REASONS[code] ?? `stop code ${code}`);
   const inv = ex.invariantCode();
-  const msg = `model stopped at cycle ${ex.simNow()}: ${why}${inv ? ` (invariant ${inv})` : ""}`;
+  const pool = code === L.STOP_ERR_POOL ? `; ${poolAdvice(r)}` : "";
+  const msg = `model stopped at cycle ${ex.simNow()}: ${why}${inv ? ` (invariant ${inv})` : ""}${pool}`;
   const zero = new BigUint64Array(ex.statsWords());
   return build(r, ex, zero, wall0, opts, "errored", msg);
+}
+
+/** What to raise when the packet pool ran out: packetPoolPackets, above the size this run had. */
+export function poolAdvice(r: ResolvedConfig): string {
+  const d = derive(r);
+  const n = d.poolPackets.toLocaleString("en-US");
+  const sized =
+    r.packetPoolPackets > 0
+      ? `set by packetPoolPackets`
+      : `sized from the configuration: ${d.poolTerms
+          .filter((t) => t.packets > 0)
+          .map((t) => `${t.packets.toLocaleString("en-US")} for ${t.field}`)
+          .join(", ")}, 4,096 spare`;
+  return (
+    `all ${n} packet records were in use (${sized}); this run needs more than ${n}: ` +
+    `set packetPoolPackets to ${(2 * d.poolPackets).toLocaleString("en-US")} (twice as many) and run again`
+  );
 }
 
 function aborted(

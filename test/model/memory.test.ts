@@ -219,3 +219,48 @@ describe("the largest allowed sizes initialise or are refused, never trap", () =
     });
   }
 });
+
+describe("the packet pool", () => {
+  it("a run that outgrows it stops naming packetPoolPackets and a larger size; following that advice, the run completes", async () => {
+    const short = { durationMs: 30, warmupMs: 20 };
+    const small = await simulate(resolveConfig("paper-lro", { ...short, packetPoolPackets: 500 }));
+    expect(small.state).toBe("errored");
+    expect(small.error).toMatch(
+      /packet pool exhausted; all 500 packet records were in use \(set by packetPoolPackets\)/,
+    );
+    expect(small.error).toMatch(/needs more than 500: set packetPoolPackets to 1,000 \(twice as many\)/);
+    // Sized from the configuration, the message lists the terms the size came from.
+    const d = (await import("../../dist/src/config/pack.js")).derive(resolveConfig("paper-lro"));
+    const advice = (await import("../../dist/src/run/simulate.js")).poolAdvice(resolveConfig("paper-lro"));
+    expect(advice).toContain(`all ${d.poolPackets.toLocaleString("en-US")} packet records`);
+    expect(advice).toMatch(
+      /sized from the configuration: [\d,]+ for tcp\.rcvBufBytes, [\d,]+ for nic\.rxRingDescriptors/,
+    );
+    // Following the advice until the run completes takes a few doublings, each asking for more than
+    // the run had; the pool's size does not change the model.
+    let size = 500;
+    let r = small;
+    const asked: number[] = [];
+    while (r.state === "errored") {
+      const m = /set packetPoolPackets to ([\d,]+)/.exec(r.error ?? "");
+      expect(m, r.error).not.toBeNull();
+      const next = Number(m![1]!.replace(/,/g, ""));
+      expect(next).toBeGreaterThan(size);
+      asked.push((size = next));
+      r = await simulate(resolveConfig("paper-lro", { ...short, packetPoolPackets: size }));
+    }
+    expect(asked.length).toBeLessThan(8);
+    const auto = await simulate(resolveConfig("paper-lro", short));
+    expect(r.fingerprint).toBe(auto.fingerprint);
+    expect(r.throughput).toEqual(auto.throughput);
+  });
+
+  it("packetPoolPackets sizes the memory, and is the field named when it does not fit", async () => {
+    const e = await rejection(simulate(resolveConfig("paper-lro", { packetPoolPackets: 40_000_000 })));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).field).toBe("packetPoolPackets");
+    expect((e as Error).message).toMatch(
+      /^packetPoolPackets: 40000000 is not allowed; .*largest: packet records \d+ MiB/,
+    );
+  });
+});

@@ -38,4 +38,18 @@ export const RUN_PARAMS = [
     slot: L.CFG_WARMUP,
     encoding: "cycles",
   },
+  {
+    path: "packetPoolPackets",
+    kind: "integer",
+    default: 0,
+    unit: "packets",
+    min: 0,
+    max: 100_000_000,
+    help:
+      "Packet records the model allocates at init, one per packet alive at once. 0: sized from the " +
+      "configuration (1.5 TCP windows per flow, every ring and queue full). A run that needs more " +
+      "stops and names the size to set here.",
+    source: "0 sizes the pool by need; a value replaces that size",
+    via: "derived",
+  },
 ] as const satisfies readonly ParamSpec[];
