@@ -111,7 +111,14 @@ export async function runLocked(s: RunSetup, o: SweepCliOpts): Promise<void> {
   let failed = 0;
   const first: PointRecord[] = [];
   try {
-    const common = { workers: nWorkers, signal: ctrl.signal, module, pointTimeoutMs: pointTimeoutMs(o.pointTimeout) };
+    // The metrics were probed before the lock was taken (sweep.ts).
+    const common = {
+      workers: nWorkers,
+      signal: ctrl.signal,
+      module,
+      pointTimeoutMs: pointTimeoutMs(o.pointTimeout),
+      checkMetrics: false,
+    };
     const onStage = (st: { round: number; runs: number }): void => {
       if (st.round > 1) view.update({ done, failed, total: done + st.runs });
     };
