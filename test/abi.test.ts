@@ -177,7 +177,7 @@ describe("costs and counters", () => {
     const { EVENT_COUNTERS, DROP_COUNTERS, INTERNAL_COUNTERS } = await import("../dist/src/report/stats.js");
     const { COMPONENT_NAMES } = await import("../dist/src/report/components.js");
     // Where the result is built from the counters: the run driver and the derived formulas.
-    const builder = ["src/run/simulate.ts", "src/report/counters.ts"].map((f) => readFileSync(join(root, f), "utf8")).join("\n");
+    const builder = ["src/run/simulate.ts", "src/run/build-result.ts", "src/report/counters.ts"].map((f) => readFileSync(join(root, f), "utf8")).join("\n");
     const tabled = new Set([...EVENT_COUNTERS, ...DROP_COUNTERS].map((c) => c.slot));
     const internal = new Set(INTERNAL_COUNTERS.map((c) => c.slot));
     for (const name of [...layoutNames("ST_"), ...layoutNames("GS_")]) {

@@ -343,7 +343,7 @@ export const DROP_COUNTERS: readonly CounterInfo[] = [
 /**
  * Counters the model keeps that no result field shows, each with the reason. Every other counter
  * of src/abi/layout.ts is reported: in result.events or result.drops (the tables above), or read
- * by name where the result is built (src/run/simulate.ts, src/report/counters.ts); a test checks
+ * by name where the result is built (src/run/build-result.ts, src/report/counters.ts); a test checks
  * that each counter is one or the other. Empty today: every counter the model keeps is reported.
  */
 export const INTERNAL_COUNTERS: ReadonlyArray<{ slot: number; name: string; why: string }> = [];
