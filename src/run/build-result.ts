@@ -8,7 +8,7 @@ import type { ResolvedConfig } from "../config/schema.js";
 import { derive, guestTraffic } from "../config/pack.js";
 import { histogramQuantile } from "../report/histogram.js";
 import { COMPONENT_NAMES } from "../report/components.js";
-import { eventsByKind } from "../report/stats.js";
+import { eventsByKind } from "../report/event-kinds.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps, vcpuWaits } from "../report/counters.js";
 import { PVNETSIM_VERSION, ASSEMBLYSCRIPT_VERSION } from "../version.js";
 import type { SimResult, CpuUsage, VmThroughput } from "../result.js";

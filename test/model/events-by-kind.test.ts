@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { root, run } from "../helpers.js";
-import { EVENT_KINDS } from "../../dist/src/report/stats.js";
+import { EVENT_KINDS } from "../../dist/src/report/event-kinds.js";
 import * as L from "../../dist/src/abi/layout.js";
 
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
