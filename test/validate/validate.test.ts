@@ -107,6 +107,15 @@ describe("pvnetsim validate --json (default seeds and run lengths)", () => {
       expect(r.within, r.id).toBe(r.relation === "above" ? above : (r.simulated as number) < (r.published as number));
     }
   });
+  it("leaves ordering results out of the rms log error (their distance from the bound is no error)", () => {
+    const rows = rep.rows.filter(
+      (r) => r.status === "runnable" && r.role === "held-out" && typeof r.simulated === "number" && !r.relation,
+    );
+    const rms = Math.sqrt(
+      rows.reduce((a, r) => a + Math.log((r.simulated as number) / (r.published as number)) ** 2, 0) / rows.length,
+    );
+    expect(rep.rmsLogError.heldOut).toBeCloseTo(rms, 12);
+  });
   it("counts training and held-out results apart", () => {
     expect(rep.counts.training + rep.counts.heldOut).toBe(rep.counts.runnable);
     expect(rep.counts.heldOut).toBeGreaterThan(0);
