@@ -33,7 +33,7 @@ describe("outlineSweep", () => {
     expect(process.memoryUsage().heapUsed - heap0).toBeLessThan(64 * 2 ** 20);
   });
 
-  it("yields the full plan's points in its order, and the plan's sweep id hashes the same ids", () => {
+  it("yields the full plan's points in its order, and the plan carries the outline's sweep id", () => {
     const spec = {
       base: "single-guest",
       axes: [
@@ -54,6 +54,7 @@ describe("outlineSweep", () => {
       plan.points.map((p) => [p.index, p.id, p.rep, p.seed]),
     );
     expect(plan.sweepId).toMatch(/^[0-9a-f]{16}$/);
+    expect(plan.sweepId).toBe(outlineSweep(spec).sweepId);
   });
 
   it("a point that resolves to the same simulation as an earlier one is an error where it is reached", () => {
