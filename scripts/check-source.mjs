@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Source habits that neither tsc nor Biome checks: no line in src/ longer than 120 characters and
-// no file in src/ longer than 400 lines. Files listed below are known exceptions, each with the
+// no file in src/ or assembly/ longer than 400 lines. Files listed below are known exceptions, each with the
 // reason; a listed file that meets the limit again must leave the list (the check says so), so the
 // lists only shrink. Run by test/habits.test.ts (part of `npm test`); by hand: node scripts/check-source.mjs
 
@@ -16,7 +16,9 @@ export const MAX_LINES = 400;
 export const LONG_LINES_ALLOWED = new Map([]);
 
 /** Files over MAX_LINES lines, each with the reason. */
-export const LONG_FILES_ALLOWED = new Map();
+export const LONG_FILES_ALLOWED = new Map([
+  ["assembly/model/engine.ts", "the event loop's one case per event kind beside the init order and conservation"],
+]);
 
 function files(dir) {
   return readdirSync(join(root, dir)).flatMap((f) => {
@@ -28,10 +30,11 @@ function files(dir) {
 /** Problems found, one line each (empty when the tree meets both limits). */
 export function checkSource() {
   const problems = [];
-  for (const f of files("src")) {
+  for (const f of [...files("src"), ...files("assembly")]) {
     const lines = readFileSync(join(root, f), "utf8").split("\n");
     if (lines.at(-1) === "") lines.pop();
-    const long = lines.flatMap((l, i) => (l.length > MAX_LINE ? [i + 1] : []));
+    // Line length is a rule of the host code; the AssemblyScript keeps its own layout.
+    const long = f.startsWith("src/") ? lines.flatMap((l, i) => (l.length > MAX_LINE ? [i + 1] : [])) : [];
     if (long.length > 0 && !LONG_LINES_ALLOWED.has(f)) {
       problems.push(`${f}: ${long.length} line(s) over ${MAX_LINE} characters (lines ${long.slice(0, 8).join(", ")})`);
     } else if (long.length === 0 && LONG_LINES_ALLOWED.has(f)) {

@@ -31,260 +31,44 @@
 // (_csched_cpu_pick's SMT and core topology), vcpu_migration_delay (0 by default: no VCPU is
 // "cache hot"), yield, credit2, and scheduler locks (one PCPU's decision is never interrupted).
 //
-// This file keeps the scheduler's state and makes its decisions; model/sched.ts applies them to
-// the VCPUs (switching a VCPU in or out, pausing and resuming its work).
+// This file makes the scheduler's decisions (accounting, wake-up, schedule, ticks and slices); its
+// state is in credit-state.ts, its run queues in credit-runq.ts; model/sched.ts applies the
+// decisions to the VCPUs (switching a VCPU in or out, pausing and resuming its work).
 
-import {
-  CFG_PCPUS, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_GUEST_VCPUS, CFG_SCHED_TICK, CFG_SCHED_TSLICE,
-  CFG_SCHED_CREDIT_CYCLES, CFG_AFFINITY_WORDS, CFG_OFF_VCPU_SCHED, CFG_OFF_VCPU_AFFINITY, CFG_OFF_DOM_SCHED,
-  CFG_WARMUP, VSC_REC, VSC_PCPU, DSC_REC, DSC_WEIGHT, DSC_CAP, ST_SCHED_STEALS, ST_SCHED_PARKS,
-  ST_SCHED_BOOST_PREEMPTIONS, ST_SCHED_BOOST_PREEMPT_OVER,
-} from "../../src/abi/layout";
-import { cfgU32, cfgU64, cfgTable } from "../config";
-import { memArrays } from "../base/memory";
-import { MEM_VCPU } from "../../src/abi/layout";
+import { ST_SCHED_STEALS, ST_SCHED_PARKS } from "../../src/abi/layout";
 import { statInc, recordVcpuWait } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_SCHED_TICK, EV_SCHED_SLICE } from "../base/targets";
+import {
+  NONE, PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, CREDITS_PER_ACCT, TICKS_PER_ACCT, nP, tickCycles, tsliceCycles,
+  creditCycles, warmup, vDom, vProc, vPri, vCredit, vStart, vActive, vParked, vRunnable, vWaitFrom, vOnRq, pCur,
+  rqHead, rqNext, pIdle, pSliceEnd, pSliceEv, dWeight, dCap, dActiveVcpus, dFirstVcpu, dVcpus, activeDoms, snapshot,
+  allowed, creditStateInit,
+} from "./credit-state";
+import { runqInsert, runqRemove, runqSort, tickle, runqTickle, creditRunqInit } from "./credit-runq";
 
-// Priorities (CSCHED_PRI_*).
-export const PRI_BOOST: i32 = 0;
-export const PRI_UNDER: i32 = -1;
-export const PRI_OVER: i32 = -2;
-export const PRI_IDLE: i32 = -64;
+export {
+  PRI_BOOST, PRI_UNDER, PRI_OVER, PRI_IDLE, creditMemory, creditCurrent, creditProcessor, creditPriority, creditOf,
+  creditWaiting, creditWaitFrom,
+} from "./credit-state";
+export { tickled, nTickled, creditTickledDone } from "./credit-runq";
 
-// Credit constants of Xen 4.0 (sources.md F6): 10 credits per ms, 10 ms ticks, 3 ticks per
-// slice and per accounting period.
-const CREDITS_PER_TICK: i32 = 100;
-const CREDITS_PER_ACCT: i32 = 300; // = CREDITS_PER_TSLICE
-const TICKS_PER_ACCT: u32 = 3;
-
-const NONE: i32 = -1;
-
-let nP: u32 = 0;
-let nV: u32 = 0;
-let nDom: u32 = 0;
-let words: u32 = 0;
-let tickCycles: u64 = 0;
-let tsliceCycles: u64 = 0;
-let creditCycles: u64 = 0;
-let warmup: u64 = 0;
 let tickNo: u32 = 0;
 let weightTotal: u32 = 0; // csched_priv.weight: weights of the active domains
 let creditBalance: i32 = 0; // csched_priv.credit_balance
 let sortEpoch: u32 = 0; // csched_priv.runq_sort
 
-// Per VCPU.
-let vDom = new StaticArray<u32>(0);
-let vProc = new StaticArray<u32>(0); // vc->processor
-let vPri = new StaticArray<i32>(0);
-let vCredit = new StaticArray<i32>(0);
-let vStart = new StaticArray<i64>(0); // svc->start_time (absolute while running, relative off the PCPU)
-let vActive = new StaticArray<u8>(0); // on its domain's active list
-let vParked = new StaticArray<u8>(0); // CSCHED_FLAG_VCPU_PARKED
-let vRunnable = new StaticArray<u8>(0); // has work: woken, or descheduled before its work was done
-let vWaitFrom = new StaticArray<u64>(0); // when the current wait began (runnable, not running)
-let rqNext = new StaticArray<i32>(0);
-let rqPrev = new StaticArray<i32>(0);
-let vOnRq = new StaticArray<u8>(0);
-let affinity = new StaticArray<u32>(0); // nV * words
-
-// Per PCPU.
-let pCur = new StaticArray<i32>(0); // running VCPU, NONE = idle
-let rqHead = new StaticArray<i32>(0);
-let rqTail = new StaticArray<i32>(0);
-let pIdle = new StaticArray<u8>(0); // in csched_priv.idlers
-let pSliceEnd = new StaticArray<u64>(0); // end of the running VCPU's slice (u64.MAX when idle)
-let pSliceEv = new StaticArray<u64>(0); // time of the slice event in the queue (u64.MAX: none)
-let pSortLast = new StaticArray<u32>(0);
-
-// Per domain.
-let dWeight = new StaticArray<u32>(0);
-let dCap = new StaticArray<u32>(0);
-let dActiveVcpus = new StaticArray<u32>(0);
-let dFirstVcpu = new StaticArray<u32>(0);
-let dVcpus = new StaticArray<u32>(0);
-let activeDoms = new StaticArray<u32>(0); // csched_priv.active_sdom, head first
-let nActiveDoms: u32 = 0;
-let snapshot = new StaticArray<u32>(0); // the active list as accounting found it
-
-/** PCPUs a decision asks to reschedule (SCHEDULE_SOFTIRQ raised), in the order to run them. */
-export let tickled = new StaticArray<u32>(0);
-export let nTickled: u32 = 0;
-let tickledMark = new StaticArray<u8>(0);
-
-/** Tallies the bytes creditInit allocates (arrays per VCPU, per PCPU and per domain). */
-export function creditMemory(pcpus: u64, vcpus: u64, domains: u64, affinityWords: u64): void {
-  memArrays(MEM_VCPU, vcpus, 4, 6);
-  memArrays(MEM_VCPU, vcpus, 8, 2);
-  memArrays(MEM_VCPU, vcpus, 1, 4);
-  memArrays(MEM_VCPU, vcpus * affinityWords, 4);
-  memArrays(MEM_VCPU, pcpus, 4, 5);
-  memArrays(MEM_VCPU, pcpus, 1, 2);
-  memArrays(MEM_VCPU, pcpus, 8, 2);
-  memArrays(MEM_VCPU, domains, 4, 7);
-}
+let nActiveDoms: u32 = 0; // entries of activeDoms
 
 export function creditInit(): void {
-  nP = cfgU32(CFG_PCPUS);
-  let D = cfgU32(CFG_DOM0_VCPUS);
-  let N = cfgU32(CFG_GUESTS);
-  let gv = cfgU32(CFG_GUEST_VCPUS);
-  nV = D + N * gv;
-  nDom = N + 1;
-  words = cfgU32(CFG_AFFINITY_WORDS);
-  tickCycles = cfgU64(CFG_SCHED_TICK);
-  tsliceCycles = cfgU64(CFG_SCHED_TSLICE);
-  creditCycles = cfgU64(CFG_SCHED_CREDIT_CYCLES);
-  warmup = cfgU64(CFG_WARMUP);
-  let v = <i32>nV;
-  let p = <i32>nP;
-  vDom = new StaticArray<u32>(v);
-  vProc = new StaticArray<u32>(v);
-  vPri = new StaticArray<i32>(v);
-  vCredit = new StaticArray<i32>(v);
-  vStart = new StaticArray<i64>(v);
-  vActive = new StaticArray<u8>(v);
-  vParked = new StaticArray<u8>(v);
-  vRunnable = new StaticArray<u8>(v);
-  vWaitFrom = new StaticArray<u64>(v);
-  rqNext = new StaticArray<i32>(v);
-  rqPrev = new StaticArray<i32>(v);
-  vOnRq = new StaticArray<u8>(v);
-  affinity = new StaticArray<u32>(<i32>(nV * words));
-  pCur = new StaticArray<i32>(p);
-  rqHead = new StaticArray<i32>(p);
-  rqTail = new StaticArray<i32>(p);
-  pIdle = new StaticArray<u8>(p);
-  pSliceEnd = new StaticArray<u64>(p);
-  pSliceEv = new StaticArray<u64>(p);
-  pSortLast = new StaticArray<u32>(p);
-  tickled = new StaticArray<u32>(p);
-  tickledMark = new StaticArray<u8>(p);
-  dWeight = new StaticArray<u32>(<i32>nDom);
-  dCap = new StaticArray<u32>(<i32>nDom);
-  dActiveVcpus = new StaticArray<u32>(<i32>nDom);
-  dFirstVcpu = new StaticArray<u32>(<i32>nDom);
-  dVcpus = new StaticArray<u32>(<i32>nDom);
-  activeDoms = new StaticArray<u32>(<i32>nDom);
-  snapshot = new StaticArray<u32>(<i32>nDom);
+  creditStateInit();
+  creditRunqInit();
   nActiveDoms = 0;
   weightTotal = 0;
   creditBalance = 0;
   sortEpoch = 0;
   tickNo = 0;
-  nTickled = 0;
-  for (let d: u32 = 0; d < nDom; d++) {
-    unchecked((dWeight[d] = <u32>cfgTable(CFG_OFF_DOM_SCHED, <i32>(d * <u32>DSC_REC + <u32>DSC_WEIGHT))));
-    unchecked((dCap[d] = <u32>cfgTable(CFG_OFF_DOM_SCHED, <i32>(d * <u32>DSC_REC + <u32>DSC_CAP))));
-    unchecked((dFirstVcpu[d] = d == 0 ? 0 : D + (d - 1) * gv));
-    unchecked((dVcpus[d] = d == 0 ? D : gv));
-  }
-  for (let i: u32 = 0; i < nV; i++) {
-    unchecked((vDom[i] = i < D ? 0 : 1 + (i - D) / gv));
-    unchecked((vProc[i] = <u32>cfgTable(CFG_OFF_VCPU_SCHED, <i32>(i * <u32>VSC_REC + <u32>VSC_PCPU))));
-    unchecked((vPri[i] = PRI_UNDER));
-    unchecked((rqNext[i] = NONE));
-    unchecked((rqPrev[i] = NONE));
-    for (let w: u32 = 0; w < words; w++) {
-      unchecked((affinity[i * words + w] = <u32>cfgTable(CFG_OFF_VCPU_AFFINITY, <i32>(i * words + w))));
-    }
-  }
-  for (let q: u32 = 0; q < nP; q++) {
-    unchecked((pCur[q] = NONE));
-    unchecked((rqHead[q] = NONE));
-    unchecked((rqTail[q] = NONE));
-    unchecked((pIdle[q] = 1));
-    unchecked((pSliceEnd[q] = u64.MAX_VALUE));
-    unchecked((pSliceEv[q] = u64.MAX_VALUE));
-  }
   eqPush(tickCycles, EV_SCHED_TICK);
-}
-
-// ---- queries ---------------------------------------------------------------------------------
-
-/** VCPU running on PCPU p, or -1 when p is idle. */
-export function creditCurrent(p: u32): i32 {
-  return unchecked(pCur[p]);
-}
-/** PCPU VCPU v is on (vc->processor). */
-export function creditProcessor(v: u32): u32 {
-  return unchecked(vProc[v]);
-}
-export function creditPriority(v: u32): i32 {
-  return unchecked(vPri[v]);
-}
-export function creditOf(v: u32): i32 {
-  return unchecked(vCredit[v]);
-}
-/** Whether v waits for a PCPU now (runnable, not running); its wait began at creditWaitFrom(v). */
-export function creditWaiting(v: u32): bool {
-  return unchecked(vRunnable[v]) != 0 && unchecked(pCur[vProc[v]]) != <i32>v;
-}
-export function creditWaitFrom(v: u32): u64 {
-  return unchecked(vWaitFrom[v]);
-}
-
-// @ts-ignore: decorator
-@inline function allowed(v: u32, p: u32): bool {
-  return (unchecked(affinity[v * words + (p >> 5)]) & (<u32>1 << (p & 31))) != 0;
-}
-
-// ---- run queues --------------------------------------------------------------------------------
-
-/** __runq_insert: behind every VCPU of the same or higher priority. */
-function runqInsert(p: u32, v: u32): void {
-  let pri = unchecked(vPri[v]);
-  let it = unchecked(rqHead[p]);
-  while (it != NONE && unchecked(vPri[it]) >= pri) it = unchecked(rqNext[it]);
-  // insert before `it` (at the tail when it is NONE)
-  let prev = it == NONE ? unchecked(rqTail[p]) : unchecked(rqPrev[it]);
-  unchecked((rqPrev[v] = prev));
-  unchecked((rqNext[v] = it));
-  if (prev == NONE) unchecked((rqHead[p] = <i32>v));
-  else unchecked((rqNext[prev] = <i32>v));
-  if (it == NONE) unchecked((rqTail[p] = <i32>v));
-  else unchecked((rqPrev[it] = <i32>v));
-  unchecked((vOnRq[v] = 1));
-}
-
-function runqRemove(p: u32, v: u32): void {
-  let prev = unchecked(rqPrev[v]);
-  let next = unchecked(rqNext[v]);
-  if (prev == NONE) unchecked((rqHead[p] = next));
-  else unchecked((rqNext[prev] = next));
-  if (next == NONE) unchecked((rqTail[p] = prev));
-  else unchecked((rqPrev[next] = prev));
-  unchecked((rqPrev[v] = NONE));
-  unchecked((rqNext[v] = NONE));
-  unchecked((vOnRq[v] = 0));
-}
-
-/** csched_runq_sort: UNDER (and BOOST) VCPUs move ahead of OVER ones, keeping their order. */
-function runqSort(p: u32): void {
-  if (unchecked(pSortLast[p]) == sortEpoch) return;
-  unchecked((pSortLast[p] = sortEpoch));
-  let lastUnder = NONE;
-  let it = unchecked(rqHead[p]);
-  while (it != NONE) {
-    let next = unchecked(rqNext[it]);
-    if (unchecked(vPri[it]) >= PRI_UNDER) {
-      if (unchecked(rqPrev[it]) != lastUnder) {
-        runqRemove(p, <u32>it);
-        // re-insert right after lastUnder (at the head when there is none)
-        let after = lastUnder == NONE ? unchecked(rqHead[p]) : unchecked(rqNext[lastUnder]);
-        unchecked((rqPrev[it] = lastUnder));
-        unchecked((rqNext[it] = after));
-        if (lastUnder == NONE) unchecked((rqHead[p] = it));
-        else unchecked((rqNext[lastUnder] = it));
-        if (after == NONE) unchecked((rqTail[p] = it));
-        else unchecked((rqPrev[after] = it));
-        unchecked((vOnRq[it] = 1));
-      }
-      lastUnder = it;
-    }
-    it = next;
-  }
 }
 
 // ---- credits -----------------------------------------------------------------------------------
@@ -435,36 +219,6 @@ function unpark(v: u32): void {
 
 // ---- events ------------------------------------------------------------------------------------
 
-function tickle(p: u32): void {
-  if (unchecked(tickledMark[p])) return;
-  unchecked((tickledMark[p] = 1));
-  unchecked((tickled[nTickled++] = p));
-}
-
-/** The caller ran every tickled PCPU's schedule: the list starts empty again. */
-export function creditTickledDone(): void {
-  for (let i: u32 = 0; i < nTickled; i++) unchecked((tickledMark[tickled[i]] = 0));
-  nTickled = 0;
-}
-
-/** __runq_tickle: v joined p's run queue. */
-function runqTickle(p: u32, v: u32): void {
-  let cur = unchecked(pCur[p]);
-  let curPri = cur == NONE ? PRI_IDLE : unchecked(vPri[cur]);
-  let pri = unchecked(vPri[v]);
-  if (pri > curPri) {
-    tickle(p);
-    if (pri == PRI_BOOST && cur != NONE) {
-      statInc(ST_SCHED_BOOST_PREEMPTIONS);
-      if (curPri == PRI_OVER) statInc(ST_SCHED_BOOST_PREEMPT_OVER);
-    }
-  }
-  // p has at least two runnable VCPUs: idle PCPUs the VCPU may run on look for work.
-  if (curPri > PRI_IDLE) {
-    for (let q: u32 = 0; q < nP; q++) if (unchecked(pIdle[q]) && allowed(v, q)) tickle(q);
-  }
-}
-
 /** csched_vcpu_wake: v has work again (a blocked VCPU was woken). Fills `tickled`. */
 export function creditWake(v: u32): void {
   unchecked((vRunnable[v] = 1));
@@ -572,6 +326,6 @@ export function creditOnTick(): void {
     acctStart(<u32>cur);
   }
   if (tickNo % TICKS_PER_ACCT == 0) acct();
-  for (let p: u32 = 0; p < nP; p++) runqSort(p);
+  for (let p: u32 = 0; p < nP; p++) runqSort(p, sortEpoch);
   eqPush(now + tickCycles, EV_SCHED_TICK);
 }
