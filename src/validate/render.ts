@@ -72,7 +72,8 @@ function summaryLines(rep: ValidateReport): string[] {
       `${c.runnableSources} sources), ${c.pending} pending a mechanism`,
     `within tolerance: ${c.withinTolerance} of ${c.runnable} runnable; training ${c.trainingWithin} of ` +
       `${c.training}, held out ${c.heldOutWithin} of ${c.heldOut}`,
-    `rms log error (numeric results, not orderings): training ${f(rep.rmsLogError.training)}, held out ${f(rep.rmsLogError.heldOut)}`,
+    `rms log error (numeric results, not orderings): training ${f(rep.rmsLogError.training)}, ` +
+      `held out ${f(rep.rmsLogError.heldOut)}`,
   ];
 }
 
