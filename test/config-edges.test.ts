@@ -7,18 +7,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cli, resolveConfig, simulate } from "./helpers.js";
-import { configJsonSchema, ConfigError } from "../dist/src/config/schema.js";
+import { cli, resolveConfig, simulate, configErrorOf } from "./helpers.js";
+import { configJsonSchema, type ConfigError } from "../dist/src/config/schema.js";
 
-const bad = (input: unknown, overrides: Record<string, unknown> = {}): ConfigError => {
-  try {
-    resolveConfig(input, overrides);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(input)} ${JSON.stringify(overrides)}`);
-};
+const bad = configErrorOf;
 
 const run = (args: string[]) => {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });

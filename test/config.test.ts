@@ -6,19 +6,11 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { resolveConfig, cli } from "./helpers.js";
-import { configJsonSchema, ConfigError } from "../dist/src/config/schema.js";
+import { resolveConfig, cli, configErrorOf } from "./helpers.js";
+import { configJsonSchema } from "../dist/src/config/schema.js";
 import { PARAMS } from "../dist/src/config/params.js";
 
-const bad = (input: unknown, overrides: Record<string, unknown> = {}): ConfigError => {
-  try {
-    resolveConfig(input, overrides);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error("expected a ConfigError");
-};
+const bad = configErrorOf;
 
 describe("config validation", () => {
   it("rejects an unknown field, naming it", () => {

@@ -5,11 +5,23 @@ import { fileURLToPath } from "node:url";
 import { simulate as simulateNode, loadWasmModule } from "../dist/src/node.js";
 import { instantiate } from "../dist/src/run/simulate.js";
 import { withModelStack } from "../dist/src/wasm-node.js";
-import { resolveConfig } from "../dist/src/config/schema.js";
+import { expect } from "vitest";
+import { ConfigError, resolveConfig } from "../dist/src/config/schema.js";
 import type { SimResult } from "../dist/src/result.js";
 import type { WasmExports } from "../dist/src/abi/wasm-exports.js";
 
 export { resolveConfig };
+
+/** The ConfigError that resolving this input with these overrides throws (fails the test if none). */
+export function configErrorOf(input: unknown, overrides: Record<string, unknown> = {}): ConfigError {
+  try {
+    resolveConfig(input, overrides);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(input)} ${JSON.stringify(overrides)}`);
+}
 
 /**
  * The Wasm build the model tests run on: the release build, or the debug build (assertions on

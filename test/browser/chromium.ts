@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -59,4 +60,24 @@ export function startServe(): Promise<{ url: string; server: ChildProcess }> {
       reject(new Error(`pvnetsim serve exited with code ${code}: ${err.trim()}`));
     });
   });
+}
+
+/**
+ * For a test file that drives the demo page: launches Chromium and starts `pvnetsim serve` before
+ * the file's tests (beforeAll) and stops both after them (afterAll). The getters give the browser
+ * and the page's URL inside the tests.
+ */
+export function servedPage(): { browser: () => Browser; baseUrl: () => string } {
+  let server: ChildProcess | null = null;
+  let url = "";
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    ({ url, server } = await startServe());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+  });
+  return { browser: () => browser!, baseUrl: () => url };
 }

@@ -5,33 +5,20 @@
 // .wasm falls back to compiling from a buffer, and that bad input shows the ConfigError.
 // Screenshots go to test-results/browser/. Needs `npm run build` (pretest) for dist/web.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChildProcess } from "node:child_process";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { simulate } from "../../dist/src/node.js";
 import { resolveConfig } from "../../dist/src/config/schema.js";
-import { artifacts, launchChromium, startServe } from "./chromium.js";
+import { artifacts, servedPage } from "./chromium.js";
 
-let server: ChildProcess | null = null;
-let baseUrl = "";
-let browser: Browser | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  ({ url: baseUrl, server } = await startServe());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+const served = servedPage();
 
 async function openPage(): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await served.browser().newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   (page as Page & { uncaughtErrors?: string[] }).uncaughtErrors = errors;
-  await page.goto(baseUrl);
+  await page.goto(served.baseUrl());
   await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
   return page;
 }
@@ -115,12 +102,12 @@ describe("demo page in Chromium", () => {
   });
 
   it("compiles the .wasm from a buffer when the server sends the wrong MIME type", async () => {
-    const page = await browser!.newPage();
+    const page = await served.browser().newPage();
     await page.route("**/pvnetsim.wasm", async (route) => {
       const res = await route.fetch();
       await route.fulfill({ response: res, headers: { ...res.headers(), "content-type": "application/octet-stream" } });
     });
-    await page.goto(baseUrl);
+    await page.goto(served.baseUrl());
     await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
     expect(await page.evaluate(() => document.body.dataset["wasmLoad"])).toBe("arrayBuffer");
     await setRun(page, "single-guest", 5, 5);

@@ -2,32 +2,18 @@
 // VCPU) while the run goes, and after it the page's own zoomable timeline of the traced window
 // with a download of the trace file. Screenshots go to test-results/browser/.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChildProcess } from "node:child_process";
+import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { artifacts, launchChromium, startServe } from "./chromium.js";
+import { artifacts, servedPage } from "./chromium.js";
 
-let server: ChildProcess | null = null;
-let baseUrl = "";
-let browser: Browser | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  ({ url: baseUrl, server } = await startServe());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+const served = servedPage();
 
 describe("page: inside a run", () => {
   it("draws live series during the run, then a zoomable timeline and a trace download", async () => {
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+    const page = await served.browser().newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(baseUrl);
+    await page.goto(served.baseUrl());
     await page.waitForSelector("body[data-wasm-load]", { timeout: 30_000 });
     await page.getByTestId("preset").selectOption("paper-lro");
     await page.getByLabel("Measured, ms").fill("1500"); // long enough to be caught running on a busy machine
