@@ -33,11 +33,17 @@ export function statsView(ex: WasmExports): BigUint64Array {
   return new BigUint64Array(ex.memory.buffer, ex.statsPtr(), ex.statsWords());
 }
 
-/** Turns the counters into a result. Rates are over [snapshot time, now]. */
+/**
+ * Turns the counters into a result. Rates are over [fromCycles, the end]: the end of the run, or
+ * the cycle an errored or aborted run stopped at. `snap` holds the counters at fromCycles (all
+ * zero when fromCycles is 0: a run that stopped before its warm-up ended is reported from its
+ * start, so that its utilizations keep their meaning).
+ */
 export function buildResult(
   r: ResolvedConfig,
   ex: WasmExports,
   snap: BigUint64Array,
+  fromCycles: number,
   wall0: number,
   wasmBuild: "release" | "debug" | "trace",
   state: SimResult["state"],
@@ -50,8 +56,9 @@ export function buildResult(
   const layout = new CounterLayout(r);
   const w = new CounterWindow(layout, s, snap);
   const now = Number(ex.simNow());
-  const start = state === "completed" ? d.warmupCycles : Math.min(now, d.warmupCycles);
-  const measuredCycles = Math.max(1, (state === "completed" ? d.endCycles : now) - start);
+  const start = fromCycles;
+  const end = state === "completed" ? d.endCycles : now;
+  const measuredCycles = Math.max(1, end - start);
   const measuredSec = measuredCycles / d.cpuHz;
 
   const perVm: VmThroughput[] = [];
@@ -81,7 +88,7 @@ export function buildResult(
   // whole interval thus counts fully. The busy cycles are spread over components in proportion
   // to the interval's charges, or, when nothing was charged inside the interval (one job spans
   // it), to the VCPU's charges over the whole run.
-  const endCut = state === "completed" ? busyAfter(ex, r, d.endCycles) : undefined;
+  const endCut = end > start ? busyAfter(ex, r, end) : undefined;
   const waitOpenAtEnd = state === "completed" ? openWaits(ex, r, d.endCycles) : undefined;
   const us = (cycles: number): number => (cycles / d.cpuHz) * 1e6;
   for (let v = 0; v < layout.vcpus; v++) {

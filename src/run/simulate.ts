@@ -187,6 +187,7 @@ export async function simulateOnModule(
     r,
     ex,
     snapshot!,
+    d.warmupCycles,
     wall0,
     wasmBuildOf(opts),
     "completed",
@@ -221,7 +222,7 @@ function failed(r: ResolvedConfig, ex: WasmExports, code: number, wall0: number,
   const pool = code === L.STOP_ERR_POOL ? `; ${poolAdvice(r)}` : "";
   const msg = `model stopped at cycle ${ex.simNow()}: ${why}${inv ? ` (invariant ${inv})` : ""}${pool}`;
   const zero = new BigUint64Array(ex.statsWords());
-  return buildResult(r, ex, zero, wall0, wasmBuildOf(opts), "errored", msg);
+  return buildResult(r, ex, zero, 0, wall0, wasmBuildOf(opts), "errored", msg);
 }
 
 /** What to raise when the packet pool ran out: packetPoolPackets, above the size this run had. */
@@ -249,5 +250,6 @@ function aborted(
   snapshot: BigUint64Array | null,
 ): SimResult {
   const zero = new BigUint64Array(ex.statsWords());
-  return buildResult(r, ex, snapshot ?? zero, wall0, wasmBuildOf(opts), "aborted", "aborted by signal");
+  const from = snapshot ? derive(r).warmupCycles : 0;
+  return buildResult(r, ex, snapshot ?? zero, from, wall0, wasmBuildOf(opts), "aborted", "aborted by signal");
 }

@@ -60,6 +60,24 @@ describe("utilization at the interval's edges", () => {
   });
 });
 
+describe("utilization of a run that stops early", () => {
+  // An errored run is reported over the time it ran: from its start when it stopped during the
+  // warm-up, from the end of the warm-up otherwise, up to the cycle it stopped at.
+  it.each([
+    ["during the warm-up", { preset: "paper-baseline", packetPoolPackets: 64 }],
+    ["after the warm-up", { preset: "paper-lro", packetPoolPackets: 600, warmupMs: 0.5, durationMs: 30 }],
+  ])("stopping %s, every VCPU reads within [0, 1] and the busy ones above 0", async (_when, config) => {
+    const r = await simulate(config);
+    expect(r.state).toBe("errored");
+    expect(r.error).toMatch(/packet pool exhausted/);
+    for (const c of r.cpu) {
+      expect(c.utilization).toBeGreaterThanOrEqual(0);
+      expect(c.utilization).toBeLessThanOrEqual(1);
+    }
+    expect(Math.max(...r.cpu.map((c) => c.utilization))).toBeGreaterThan(0.01);
+  });
+});
+
 describe("goodput at the interval's edges", () => {
   it("data queued before a short interval does not count in it: goodput stays under the line rate", async () => {
     const r = await simulate({
