@@ -59,3 +59,48 @@ describe("random scenarios", () => {
     });
   }
 });
+
+describe("random scenarios over the I/O paths (SR-IOV, multi-queue, grant reuse)", () => {
+  const rnd = lcg(20261202);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  for (let i = 0; i < 8; i++) {
+    const D = pick([1, 2, 4]);
+    const N = pick([1, 2, 4, 8]);
+    const P = Math.min(pick([1, 2, 4]), N);
+    const perPort = Math.ceil(N / P);
+    const multiQueue = pick([true, false]);
+    const rx = pick([0, 1, 2]);
+    const tx = pick([0, 1]);
+    const ov: Record<string, unknown> = {
+      "dom0.vcpus": D,
+      "guests.count": N,
+      "nic.ports": P,
+      "cpu.pcpus": D + N,
+      "nic.rateGbps": pick([1, 10]),
+      "nic.itr.mode": pick(["off", "fixed", "dynamic-conservative"]),
+      "nic.sriov.guests": Math.min(N, pick([0, 1, 3, 8])),
+      "nic.sriov.vfsPerPort": 8,
+      "netback.multiQueue": multiQueue,
+      "netback.grantReuse": pick([true, false]),
+      "nic.queueSelect": multiQueue ? "vmdq" : pick(["rss", "vmdq"]),
+      "nic.rxQueuesPerPort": multiQueue ? perPort : pick([1, 2]),
+      "netback.groups": pick([0, 1]),
+      "evtchn.dispatch": pick(["vcpu0", "group-affine"]),
+      "netfront.lro.enabled": pick([true, false]),
+      "traffic.rxStreamsPerGuest": rx,
+      "traffic.txStreamsPerGuest": tx,
+      durationMs: 60,
+      warmupMs: 20,
+    };
+    if (rx + tx === 0) ov["traffic.udp"] = [{ guest: N - 1, ratePps: 100000, process: "poisson", payloadBytes: 512 }];
+    it(`#${i} ${JSON.stringify(ov)}`, async () => {
+      const r = await run("paper-baseline", ov);
+      expect(r.error).toBeUndefined();
+      expect(r.state).toBe("completed");
+      expect(r.conservation.ok).toBe(true);
+      for (const c of r.cpu) expect(c.utilization).toBeLessThanOrEqual(1 + 1e-9);
+      const moved = r.throughput.aggregateGbps + r.throughput.perVm.reduce((a, v) => a + v.txGoodputGbps + v.udpGbps, 0);
+      expect(moved).toBeGreaterThan(0);
+    });
+  }
+});
