@@ -59,6 +59,7 @@ for (const f of s.failures) {
 }
 process.stdout.write(
   `fuzz: ${s.cases} cases (seed ${s.seed}${quick ? ", quick sizes" : ""}) in ${s.seconds.toFixed(0)} s: ${s.counts.valid} valid configs (${s.counts.completed} completed with every property, ` +
+    `${s.counts.stopped} stopped by the packet pool they sized, naming the size to set, ` +
     `${s.counts.validRejected} rejected by a relation between drawn values), ${s.counts.invalid} invalid values and ${s.counts.hostile} hostile inputs ` +
     `(${s.counts.rejected} rejected with one ConfigError naming the field), ${s.counts.cli} also through the CLI; failures: ${s.failures.length}\n`,
 );

@@ -62,7 +62,7 @@ function runOnWorkers({ root, jobs, chunks, params, onChunk }) {
 }
 
 export async function campaign({ root, cases, seed, cliEvery = 50, quick = false, wallMs = 60_000, jobs = 1, onCase } = {}) {
-  const counts = { valid: 0, invalid: 0, hostile: 0, completed: 0, validRejected: 0, rejected: 0, cli: 0 };
+  const counts = { valid: 0, invalid: 0, hostile: 0, completed: 0, stopped: 0, validRejected: 0, rejected: 0, cli: 0 };
   const failures = [];
   const t0 = performance.now();
   const chunks = Math.ceil(cases / CHUNK);
@@ -72,6 +72,7 @@ export async function campaign({ root, cases, seed, cliEvery = 50, quick = false
       counts[o.kind]++;
       if (o.cli) counts.cli++;
       if (o.failure === null && o.outcome === "completed") counts.completed++;
+      if (o.failure === null && o.outcome === "stopped") counts.stopped++;
       if (o.failure === null && o.outcome === "rejected") counts[o.kind === "valid" ? "validRejected" : "rejected"]++;
       if (o.failure !== null) failures.push({ index: o.index, failure: o.failure, input: o.input });
       onCase?.(o.index, o.failure, o.input);
