@@ -188,7 +188,7 @@ describe("costs and counters", () => {
       expect(reported !== marked, `${name}: ${reported ? "reported and marked internal" : "neither reported nor marked internal"}`).toBe(true);
     }
     // The debug build's conservation check at chunk ends counts the same drops as the result.
-    const engine = readFileSync(join(root, "assembly", "model", "engine.ts"), "utf8");
+    const engine = readFileSync(join(root, "assembly", "model", "conservation.ts"), "utf8");
     const check = engine.slice(engine.indexOf("function checkConservation"));
     const modelDrops = [...check.matchAll(/L\.(ST_DROP_\w+)/g)].map((m) => (L as Record<string, unknown>)[m[1]!]);
     expect(new Set(modelDrops)).toEqual(new Set(DROP_COUNTERS.map((c) => c.slot)));

@@ -22,7 +22,7 @@ import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
   EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR, EV_SCHED_TICK, EV_SCHED_SLICE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT,
 } from "../base/targets";
-import { pktInit, pktMemory, pktExhausted, pktUnits } from "../packet";
+import { pktInit, pktMemory, pktExhausted } from "../packet";
 import { flowsInit, flowsMemory, flowDirRx, flowGuest } from "../flows";
 import { accountInit, accountMemory, invariantError, setInvariantError } from "../cpu/account";
 import { vcpuInit, vcpuMemory } from "../cpu/vcpu";
@@ -33,33 +33,33 @@ import { softirqInit, softirqMemory } from "../kernel/softirq";
 import { timersInit, timersMemory, timerOnEvent } from "../kernel/timers";
 import { evtchnInit, evtchnMemory, evtchnBind, pirqPort, nbPort } from "../xen/evtchn";
 import { ringsInit, ringsMemory } from "../xen/ring";
-import { linksInit, linksMemory, linkOnArrival, linkInFlight, linkFlightAt, nLinks as linkCount } from "../hw/link";
-import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone, nicHeldUnits } from "../hw/nic";
-import { vfInit, vfMemory, vfOnIrqEvent, vfOnTxDone, vfHeldUnits } from "../hw/vf";
-import { bridgeInit, bridgeMemory, bridgeHeldUnits } from "../dom0/bridge";
+import { linksInit, linksMemory, linkOnArrival } from "../hw/link";
+import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone } from "../hw/nic";
+import { vfInit, vfMemory, vfOnIrqEvent, vfOnTxDone } from "../hw/vf";
+import { bridgeInit, bridgeMemory } from "../dom0/bridge";
 import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
-import { netbackRxInit, netbackRxMemory, netbackRxHeldUnits } from "../netback/rx";
-import { netbackTxInit, netbackTxMemory, netbackTxHeldUnits } from "../netback/tx";
+import { netbackRxInit, netbackRxMemory } from "../netback/rx";
+import { netbackTxInit, netbackTxMemory } from "../netback/tx";
 import { netbackKthreadInit, netbackKthreadMemory } from "../netback/kthread";
-import { netfrontInit, netfrontMemory, netfrontHeldUnits } from "../netfront/netfront";
-import { lroInit, lroMemory, lroHeldUnits } from "../net/lro";
-import { stackInit, stackMemory, stackHeldUnits, stackMarkTxStart } from "../guest/stack";
+import { netfrontInit, netfrontMemory } from "../netfront/netfront";
+import { lroInit, lroMemory } from "../net/lro";
+import { stackInit, stackMemory, stackMarkTxStart } from "../guest/stack";
 import { tcpInit, tcpMemory } from "../traffic/tcp/common";
 import { tcpStartRx } from "../traffic/tcp/sender";
-import { tcpReceiverInit, tcpReceiverMemory, tcpHeldUnits } from "../traffic/tcp/receiver";
+import { tcpReceiverInit, tcpReceiverMemory } from "../traffic/tcp/receiver";
 import { udpInit, udpMemory, udpStartAll, udpOnEvent } from "../traffic/udp";
 import { rrInit, rrMemory, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispatch";
 import { sampleNext, samplerTake } from "../observe/sampler";
 import { traceNeedsDrain } from "../observe/trace";
+import { checkConservation, engineInFlightUnits } from "./conservation";
 import { vcpuOnDone, vcpuOnWake, schedInit, pcpuOnSlice, schedOnTick, vcpuOnDoneCredit, vcpuOnWakeCredit } from "./sched";
 import { creditInit, creditMemory } from "../xen/credit";
 import { hogInit, hogStartAll, hogMemory } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
 
 let ready: bool = false;
-let nLinks: u32 = 0;
 
 // Event-sequence fingerprint (INET's fingerprint idea): each executed event folds its time and
 // target into a 64-bit hash. Each step h -> rotl((h ^ x) * P, 29) is a bijection of h, so a single
@@ -215,7 +215,6 @@ export function engineInit(base: usize): u32 {
     P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU32(L.CFG_LINK_FLIGHT), cfg(L.CFG_LOSS_RX), cfg(L.CFG_LOSS_TX),
     cfgU32(L.CFG_CLIENTS_PER_PORT), cfgU64(L.CFG_ACCESS_BPS), cfgU64(L.CFG_ACCESS_DELAY), cfg(L.CFG_SWITCH_BUF),
   );
-  nLinks = linkCount;
   nicInit();
   vfInit();
   bridgeInit(D);
@@ -379,39 +378,11 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
   return reason;
 }
 
-/** Debug builds only: at every chunk end, each injected segment is delivered, dropped or held. */
-function checkConservation(): void {
-  let dropped =
-    statGet(L.ST_DROP_NIC_RX_RING) + statGet(L.ST_DROP_VIF_QDISC) + statGet(L.ST_DROP_NETBACK_NO_SLOT) +
-    statGet(L.ST_DROP_DOM0_BACKLOG) + statGet(L.ST_DROP_NIC_QDISC) + statGet(L.ST_DROP_GUEST_QDISC) +
-    statGet(L.ST_DROP_GUEST_SOCKET) + statGet(L.ST_DROP_LINK_QUEUE) + statGet(L.ST_DROP_WIRE_LOSS) +
-    statGet(L.ST_DROP_SWITCH_BUFFER);
-  let accounted = statGet(L.ST_DELIVERED) + dropped + engineInFlightUnits();
-  assert(statGet(L.ST_INJECTED) == accounted, "packet conservation failed at a chunk end: injected != delivered + dropped + in flight");
-}
-
 export function engineNow(): u64 {
   return eqNow;
 }
 
-/** Segments currently inside the system (on wires, in queues, rings, sockets, batches). */
-export function engineInFlightUnits(): u64 {
-  let s: u64 = 0;
-  for (let l: u32 = 0; l < nLinks; l++) {
-    let n = linkInFlight(l);
-    for (let i: u32 = 0; i < n; i++) s += pktUnits(linkFlightAt(l, i));
-  }
-  s += nicHeldUnits();
-  s += vfHeldUnits();
-  s += bridgeHeldUnits();
-  s += netbackRxHeldUnits();
-  s += netbackTxHeldUnits();
-  s += netfrontHeldUnits();
-  s += lroHeldUnits();
-  s += tcpHeldUnits();
-  s += stackHeldUnits();
-  return s;
-}
+export { engineInFlightUnits };
 
 export function engineInvariantError(): u32 {
   return invariantError;

@@ -177,7 +177,8 @@ export function summarizeAblation(byVariant: readonly (readonly SimResult[])[]):
   return rows;
 }
 
-export async function runAblation(opts: {
+/** What a comparison of scenarios over seeds takes (the ablation here, the I/O paths' table). */
+export interface ScenarioRunsOptions {
   module: WebAssembly.Module;
   seeds: number;
   durationMs?: number;
@@ -185,7 +186,9 @@ export async function runAblation(opts: {
   threads?: number;
   onProgress?: (p: PoolProgress) => void;
   signal?: AbortSignal;
-}): Promise<AblationRow[]> {
+}
+
+export async function runAblation(opts: ScenarioRunsOptions): Promise<AblationRow[]> {
   const seeds = Array.from({ length: opts.seeds }, (_, i) => i + 1);
   const configs = ablationConfigs(opts);
   const tasks = configs.flatMap((config) => seeds.map((seed) => ({ config, seed })));

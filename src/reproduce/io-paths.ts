@@ -9,9 +9,10 @@
 
 import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
 import type { SimResult } from "../result.js";
-import { runPool, defaultThreads, type PoolProgress } from "../pool/pool.js";
+import { runPool, defaultThreads } from "../pool/pool.js";
 import { formatTable } from "../report/table.js";
 import { summarize, mean } from "./stats.js";
+import type { ScenarioRunsOptions } from "./ablation.js";
 
 /** A figure a paper publishes for an I/O path, with its row in docs/sources.md. */
 export interface PublishedFigure {
@@ -101,14 +102,7 @@ export interface IoPathsReport {
   runs: { path: string; seed: number; state: string; error?: string }[];
 }
 
-export interface IoPathsOptions {
-  module: WebAssembly.Module;
-  seeds: number;
-  durationMs?: number;
-  warmupMs?: number;
-  threads?: number;
-  onProgress?: (p: PoolProgress) => void;
-}
+export type IoPathsOptions = ScenarioRunsOptions;
 
 export function ioPathConfigs(opts: { durationMs?: number; warmupMs?: number }): ResolvedConfig[] {
   const run: Record<string, unknown> = {};
@@ -160,6 +154,7 @@ export async function runIoPaths(o: IoPathsOptions): Promise<IoPathsReport> {
       module: o.module,
       threads: Math.min(o.threads ?? defaultThreads(), tasks.length),
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     },
   );
   const rows = IO_PATHS.map((p, i) => summarizeIoPath(p, results.slice(i * o.seeds, (i + 1) * o.seeds)));

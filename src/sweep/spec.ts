@@ -96,15 +96,8 @@ export interface SweepOutline {
   points: () => Generator<SweepPoint, void, undefined>;
 }
 
-export interface SweepPlan {
-  name: string;
-  /** Identity of the sweep (as the outline's): the same for every shard of the same sweep. */
-  sweepId: string;
-  axes: AxisInfo[];
-  replications: number;
-  metrics: string[];
-  /** Points in the sweep (points.length). */
-  count: number;
+/** A sweep with every point resolved up front (`count` is points.length). */
+export interface SweepPlan extends Omit<SweepOutline, "points"> {
   points: SweepPoint[];
 }
 
