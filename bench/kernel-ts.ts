@@ -28,10 +28,7 @@ export class KernelTs {
   private size = 0;
   private seq = 0;
   private taken = false;
-  private x = 123456789;
-  private y = 362436069;
-  private z = 521288629;
-  private w = 88675123;
+  private readonly rng = new Xorshift();
   private readonly birth: Float64Array;
   private readonly head: Uint32Array;
   private readonly cnt: Uint32Array;
@@ -55,48 +52,13 @@ export class KernelTs {
     for (let s = 0; s < S; s++) this.push(this.uni(2000000), s << 3);
   }
 
-  private rnd(): number {
-    const x = this.x;
-    const t = (x ^ (x << 11)) >>> 0;
-    this.x = this.y;
-    this.y = this.z;
-    this.z = this.w;
-    const w = this.w;
-    this.w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return this.w;
-  }
-
   /** (u64(r) * n) >> 32: r * n < 2^53 for every n used here, so the double product is exact. */
   private uni(n: number): number {
-    return Math.floor((this.rnd() * n) / TWO32);
+    return this.rng.uni(n);
   }
 
-  /** Places (time, seq, target) at the free root of a heap of m entries and sifts it down; the
-   *  smaller child is picked by adding the comparison result to the index, as eventq.ts does. */
   private siftDown(m: number, time: number, seq: number, target: number): void {
-    const hT = this.hTime;
-    const hS = this.hSeq;
-    const hG = this.hTarget;
-    let j = 0;
-    for (;;) {
-      let c = 2 * j + 1;
-      if (c >= m) break;
-      if (c + 1 < m) {
-        const ct = hT[c]!;
-        const rt = hT[c + 1]!;
-        c += +(rt < ct || (rt === ct && hS[c + 1]! < hS[c]!));
-      }
-      const ct = hT[c]!;
-      const cs = hS[c]!;
-      if (ct > time || (ct === time && cs > seq)) break;
-      hT[j] = ct;
-      hS[j] = cs;
-      hG[j] = hG[c]!;
-      j = c;
-    }
-    hT[j] = time;
-    hS[j] = seq;
-    hG[j] = target;
+    heapSiftDown(this.hTime, this.hSeq, this.hTarget, m, time, seq, target);
   }
 
   /** Lazy pop, as eventq.ts: the popped root stays until a push replaces it or a pop removes it. */
@@ -113,22 +75,7 @@ export class KernelTs {
       this.siftDown(++this.size, time, seq, target);
       return;
     }
-    const hT = this.hTime;
-    const hS = this.hSeq;
-    const hG = this.hTarget;
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hT[p]!;
-      if (time > pt || (time === pt && seq > hS[p]!)) break;
-      hT[i] = pt;
-      hS[i] = hS[p]!;
-      hG[i] = hG[p]!;
-      i = p;
-    }
-    hT[i] = time;
-    hS[i] = seq;
-    hG[i] = target;
+    heapSiftUp(this.hTime, this.hSeq, this.hTarget, this.size++, time, seq, target);
   }
 
   private enqueue(s: number, st: number, birth: number, t: number): void {
@@ -212,5 +159,84 @@ export class KernelTs {
   /** Number of sources this instance was built for. */
   get sources(): number {
     return this.S;
+  }
+}
+
+/** Places (time, seq, target) at the free root of a heap of m entries and sifts it down; the
+ *  smaller child is picked by adding the comparison result to the index, as eventq.ts does. */
+export function heapSiftDown(
+  hT: Float64Array,
+  hS: Float64Array,
+  hG: Uint32Array,
+  m: number,
+  time: number,
+  seq: number,
+  target: number,
+): void {
+  let j = 0;
+  for (;;) {
+    let c = 2 * j + 1;
+    if (c >= m) break;
+    if (c + 1 < m) {
+      const ct = hT[c]!;
+      const rt = hT[c + 1]!;
+      c += +(rt < ct || (rt === ct && hS[c + 1]! < hS[c]!));
+    }
+    const ct = hT[c]!;
+    const cs = hS[c]!;
+    if (ct > time || (ct === time && cs > seq)) break;
+    hT[j] = ct;
+    hS[j] = cs;
+    hG[j] = hG[c]!;
+    j = c;
+  }
+  hT[j] = time;
+  hS[j] = seq;
+  hG[j] = target;
+}
+
+/** Places (time, seq, target) at free slot i of the heap and sifts it up (push). */
+export function heapSiftUp(
+  hT: Float64Array,
+  hS: Float64Array,
+  hG: Uint32Array,
+  i: number,
+  time: number,
+  seq: number,
+  target: number,
+): void {
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pt = hT[p]!;
+    if (time > pt || (time === pt && seq > hS[p]!)) break;
+    hT[i] = pt;
+    hS[i] = hS[p]!;
+    hG[i] = hG[p]!;
+    i = p;
+  }
+  hT[i] = time;
+  hS[i] = seq;
+  hG[i] = target;
+}
+
+/** xorshift128, as in bench-kernel.md. */
+export class Xorshift {
+  private x = 123456789;
+  private y = 362436069;
+  private z = 521288629;
+  private w = 88675123;
+  next(): number {
+    const x = this.x;
+    const t = (x ^ (x << 11)) >>> 0;
+    this.x = this.y;
+    this.y = this.z;
+    this.z = this.w;
+    const w = this.w;
+    this.w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+    return this.w;
+  }
+  /** (u64(r) * n) >> 32: r * n < 2^53 for every n used here, so the double product is exact. */
+  uni(n: number): number {
+    return Math.floor((this.next() * n) / TWO32);
   }
 }

@@ -3,28 +3,7 @@
 // binary heap on parallel arrays, index free lists), same operation sequences, same checksums:
 // each `run(n)` must return what the Wasm driver returns after the same calls.
 
-const TWO32 = 4294967296;
-
-/** xorshift128, as in bench-kernel.md. */
-class Xorshift {
-  private x = 123456789;
-  private y = 362436069;
-  private z = 521288629;
-  private w = 88675123;
-  next(): number {
-    const x = this.x;
-    const t = (x ^ (x << 11)) >>> 0;
-    this.x = this.y;
-    this.y = this.z;
-    this.z = this.w;
-    const w = this.w;
-    this.w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    return this.w;
-  }
-  uni(n: number): number {
-    return Math.floor((this.next() * n) / TWO32);
-  }
-}
+import { Xorshift, heapSiftDown, heapSiftUp } from "./kernel-ts.js";
 
 /** A FIFO of u32 in a power-of-two window with free-running head/tail (assembly/base/fifo.ts). */
 class Fifo {
@@ -144,32 +123,8 @@ export class EventQueueTs {
     for (let i = 0; i < pending; i++) this.push(this.rng.uni(1000000), i);
   }
 
-  /** Places (time, seq, target) at the free root of a heap of m entries and sifts it down (the
-   *  smaller child picked by adding the comparison result to the index, as eventq.ts does). */
   private siftDown(m: number, time: number, seq: number, target: number): void {
-    const hT = this.time;
-    const hS = this.seqs;
-    const hG = this.target;
-    let j = 0;
-    for (;;) {
-      let c = 2 * j + 1;
-      if (c >= m) break;
-      if (c + 1 < m) {
-        const ct = hT[c]!;
-        const rt = hT[c + 1]!;
-        c += +(rt < ct || (rt === ct && hS[c + 1]! < hS[c]!));
-      }
-      const ct = hT[c]!;
-      const cs = hS[c]!;
-      if (ct > time || (ct === time && cs > seq)) break;
-      hT[j] = ct;
-      hS[j] = cs;
-      hG[j] = hG[c]!;
-      j = c;
-    }
-    hT[j] = time;
-    hS[j] = seq;
-    hG[j] = target;
+    heapSiftDown(this.time, this.seqs, this.target, m, time, seq, target);
   }
 
   push(time: number, target: number): void {
@@ -180,22 +135,7 @@ export class EventQueueTs {
       this.siftDown(++this.size, time, seq, target);
       return;
     }
-    const hT = this.time;
-    const hS = this.seqs;
-    const hG = this.target;
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hT[p]!;
-      if (time > pt || (time === pt && seq > hS[p]!)) break;
-      hT[i] = pt;
-      hS[i] = hS[p]!;
-      hG[i] = hG[p]!;
-      i = p;
-    }
-    hT[i] = time;
-    hS[i] = seq;
-    hG[i] = target;
+    heapSiftUp(this.time, this.seqs, this.target, this.size++, time, seq, target);
   }
 
   /** Lazy pop, as eventq.ts: the root is read and marked taken; the next push replaces it, the

@@ -4,7 +4,17 @@
 // a fifo overflow in any corner shows up here as an errored run.
 
 import { describe, expect, it } from "vitest";
-import { run } from "../helpers.js";
+import { run, type SimResult } from "../helpers.js";
+
+/** A random scenario's run: completed, conserving packets, no VCPU over 100 %, and data moved. */
+function expectSound(r: SimResult): void {
+  expect(r.error).toBeUndefined();
+  expect(r.state).toBe("completed");
+  expect(r.conservation.ok).toBe(true);
+  for (const c of r.cpu) expect(c.utilization).toBeLessThanOrEqual(1 + 1e-9);
+  const moved = r.throughput.aggregateGbps + r.throughput.perVm.reduce((a, v) => a + v.txGoodputGbps + v.udpGbps, 0);
+  expect(moved).toBeGreaterThan(0);
+}
 
 function lcg(seed: number): () => number {
   let s = seed;
@@ -50,12 +60,7 @@ describe("random scenarios", () => {
     const preset = pick(presets);
     it(`#${i} ${preset} ${JSON.stringify(ov)}`, async () => {
       const r = await run(preset, ov);
-      expect(r.error).toBeUndefined();
-      expect(r.state).toBe("completed");
-      expect(r.conservation.ok).toBe(true);
-      for (const c of r.cpu) expect(c.utilization).toBeLessThanOrEqual(1 + 1e-9);
-      const moved = r.throughput.aggregateGbps + r.throughput.perVm.reduce((a, v) => a + v.txGoodputGbps + v.udpGbps, 0);
-      expect(moved).toBeGreaterThan(0);
+      expectSound(r);
     });
   }
 });
@@ -95,12 +100,7 @@ describe("random scenarios over the I/O paths (SR-IOV, multi-queue, grant reuse)
     if (rx + tx === 0) ov["traffic.udp"] = [{ guest: N - 1, ratePps: 100000, process: "poisson", payloadBytes: 512 }];
     it(`#${i} ${JSON.stringify(ov)}`, async () => {
       const r = await run("paper-baseline", ov);
-      expect(r.error).toBeUndefined();
-      expect(r.state).toBe("completed");
-      expect(r.conservation.ok).toBe(true);
-      for (const c of r.cpu) expect(c.utilization).toBeLessThanOrEqual(1 + 1e-9);
-      const moved = r.throughput.aggregateGbps + r.throughput.perVm.reduce((a, v) => a + v.txGoodputGbps + v.udpGbps, 0);
-      expect(moved).toBeGreaterThan(0);
+      expectSound(r);
     });
   }
 });
