@@ -136,6 +136,18 @@ describe("configurations whose sizes used to wrap or trap", () => {
       /fits in 2048 MiB \(this one needs \d+ MiB; largest: .*guest queues and sockets \d+ MiB/,
     );
   });
+  it("210 guests with the 256 MiB UDP buffer and no UDP source run to the end (no trap)", async () => {
+    const r = await simulate({
+      guests: { count: 210 },
+      cpu: { pcpus: 214 },
+      app: { udpRcvBufBytes: 268435456 },
+      durationMs: 3,
+      warmupMs: 1,
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.state).toBe("completed");
+    expect(r.conservation.ok).toBe(true);
+  });
   it("1000 guests run to the end", async () => {
     const r = await simulate({ guests: { count: 1000 }, cpu: { pcpus: 1004 }, durationMs: 2, warmupMs: 1 });
     expect(r.error).toBeUndefined();
