@@ -113,8 +113,3 @@ export function taskletDone(t: u32): void {
   unchecked((tRunning[t] = 0));
 }
 
-/** Whether t is running now (on a CPU other than the caller's, since the caller is not running it). */
-export function taskletRunningElsewhere(t: u32): bool {
-  return unchecked(tRunning[t]) != 0;
-}
-

@@ -59,8 +59,6 @@ import { creditInit, creditMemory } from "../xen/credit";
 import { hogInit, hogStartAll, hogMemory } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
 
-let ready: bool = false;
-
 // Event-sequence fingerprint (INET's fingerprint idea): each executed event folds its time and
 // target into a 64-bit hash. Each step h -> rotl((h ^ x) * P, 29) is a bijection of h, so a single
 // changed, added or missing event changes the final value. It catches behaviour changes that keep
@@ -239,7 +237,6 @@ export function engineInit(base: usize): u32 {
   udpStartAll();
   rrStartAll();
   if (<u64>(heapTop() - top0) != need) setInvariantError(INVARIANT_MEMORY_LAYOUT);
-  ready = true;
   return checkErrors();
 }
 

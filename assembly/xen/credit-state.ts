@@ -17,9 +17,8 @@ export const PRI_UNDER: i32 = -1;
 export const PRI_OVER: i32 = -2;
 export const PRI_IDLE: i32 = -64;
 
-// Credit constants of Xen 4.0 (sources.md F6): 10 credits per ms, 10 ms ticks, 3 ticks per
-// slice and per accounting period.
-export const CREDITS_PER_TICK: i32 = 100;
+// Credit constants of Xen 4.0 (sources.md F6): 10 credits per ms (the configuration's cycles per
+// credit, burnt from time stamps), 10 ms ticks, 3 ticks per slice and per accounting period.
 export const CREDITS_PER_ACCT: i32 = 300; // = CREDITS_PER_TSLICE
 export const TICKS_PER_ACCT: u32 = 3;
 
