@@ -18,7 +18,7 @@ import {
   CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_NB_MULTI_QUEUE, COMP_BRIDGE, COMP_NIC, COMP_SOFTIRQ,
   COST_BRIDGE_PKT, COST_NIC_TX_PKT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
 import { pkAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
@@ -61,7 +61,7 @@ export function bridgeMemory(dom0Vcpus: u64): void {
  *  on the current VCPU. Returns the cycles each frame adds to the poll. */
 export function bridgeRxCharge(k: u32): u64 {
   if (nicDemux) return netbackStartXmitCharge(k);
-  let brPer = <u64>cost(COST_BRIDGE_PKT);
+  let brPer = costCycles(COST_BRIDGE_PKT);
   charge(COMP_BRIDGE, brPer * <u64>k);
   return brPer + netbackStartXmitCharge(k);
 }
@@ -88,14 +88,14 @@ export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
   statInc(ST_NAPI_POLLS_DOM0);
   let n = fifoLen(unchecked(backlog[idx]));
   let k = n < quota ? n : quota;
-  charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
-  charge(COMP_BRIDGE, <u64>(cost(COST_BRIDGE_PKT) * <f64>k));
+  charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
+  charge(COMP_BRIDGE, costTimes(COST_BRIDGE_PKT, k));
   let toNic = k;
   if (anyGuestToGuest) {
     let b = unchecked(backlog[idx]);
     for (let i: u32 = 0; i < k; i++) if (pktGuestToGuest(fifoAt(b, i))) toNic--;
   }
-  charge(COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>toNic));
+  charge(COMP_NIC, costTimes(COST_NIC_TX_PKT, toNic));
   return k;
 }
 

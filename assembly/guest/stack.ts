@@ -29,7 +29,7 @@ import {
   ST_DROP_GUEST_SOCKET, ST_DELIVERED, ST_GUEST_STACK_RX_BYTES, GS_RX_APP_BYTES, GS_UDP_APP_BYTES,
   GS_RX_APP_EARLY_BYTES, GS_UDP_APP_EARLY_BYTES,
 } from "../../src/abi/layout";
-import { cfgU32, cfgU64, cfgTable, cost } from "../config";
+import { cfgU32, cfgU64, cfgTable, cost, costCycles } from "../config";
 import { statAdd, guestStatAdd, recordLatency } from "../stats";
 import { eqNow } from "../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
@@ -135,7 +135,7 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
   statAdd(ST_GUEST_STACK_RX_BYTES, bytes);
   if (kind == KIND_DATA && !lowLatency) {
     // tcp_v4_rcv found the socket and its reader: tcp_prequeue.
-    charge(COMP_STACK, <u64>cost(COST_STACK_RX_DEMUX));
+    charge(COMP_STACK, costCycles(COST_STACK_RX_DEMUX));
     let q = unchecked(prequeue[g]);
     // More skbs than the streams' windows can hold (retransmitted duplicates): process first.
     if (fifoFull(q)) prequeueProcess(g);
@@ -206,7 +206,7 @@ export function appStart(v: u32, g: u32): bool {
   if (unchecked(appTxPending[g])) {
     // The application's first write()s: the TCP senders fill their initial windows.
     unchecked((appTxPending[g] = 0));
-    charge(COMP_APP, <u64>cost(COST_APP_RECV_CALL));
+    charge(COMP_APP, costCycles(COST_APP_RECV_CALL));
     let f0 = unchecked(guestFlow0[g]);
     for (let k = unchecked(guestRxFlows[g]); k < unchecked(guestFlows[g]); k++) tcpTxFlowStart(f0 + k);
     return true;

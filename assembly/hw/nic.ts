@@ -20,7 +20,7 @@ import {
   COMP_SOFTIRQ, COST_NAPI_POLL, COST_NIC_RX_PKT, COST_NIC_IRQ, COST_NIC_TX_CLEAN_PKT, COST_NIC_TX_PKT, ST_DROP_NIC_RX_RING, ST_NIC_RX_FRAMES, ST_NIC_IRQS,
   ST_NIC_TX_FRAMES, ST_DROP_NIC_QDISC, ST_STAGE_WAIT_SUM, ST_STAGE_WAIT_COUNT, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
-import { cfgU32, cfgU64, cost } from "../config";
+import { cfgU32, cfgU64, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
@@ -224,7 +224,7 @@ export function nicRxArrive(port: u32, p: u32): void {
 
 /** The upcall on v takes queue q's interrupt: e1000_intr's cost. */
 export function nicIrqStart(v: u32, q: u32): void {
-  charge(COMP_NIC, <u64>cost(COST_NIC_IRQ));
+  charge(COMP_NIC, costCycles(COST_NIC_IRQ));
 }
 
 /** e1000_intr on VCPU v (end of the upcall): schedule the queue's NAPI here. */
@@ -241,11 +241,11 @@ export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
   let c: u32 = 0;
   if (q % qPerPort == 0) c = txCompleted(q / qPerPort);
   unchecked((pollClean[q] = c));
-  let pollCost = <u64>cost(COST_NAPI_POLL);
-  let cleanCost = <u64>(cost(COST_NIC_TX_CLEAN_PKT) * <f64>c);
+  let pollCost = costCycles(COST_NAPI_POLL);
+  let cleanCost = costTimes(COST_NIC_TX_CLEAN_PKT, c);
   charge(COMP_SOFTIRQ, pollCost);
   charge(COMP_NIC, cleanCost);
-  let rxPer = <u64>cost(COST_NIC_RX_PKT);
+  let rxPer = costCycles(COST_NIC_RX_PKT);
   charge(COMP_NIC, rxPer * <u64>k);
   // The bridge and netback's start_xmit run inside this poll for each frame (bridgeRx below).
   let per = rxPer + bridgeRxCharge(k);
@@ -328,7 +328,7 @@ function drainQdisc(v: u32, port: u32): void {
     putOnRing(port, fifoPop(qd));
     moved++;
   }
-  if (moved > 0) chargeLate(v, COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>moved));
+  if (moved > 0) chargeLate(v, COMP_NIC, costTimes(COST_NIC_TX_PKT, moved));
 }
 
 /** Packets held by the NIC (RX rings, TX qdiscs) for the conservation check. */

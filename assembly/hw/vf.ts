@@ -30,7 +30,7 @@ import {
   MEM_NIC as MEM_PART,
 } from "../../src/abi/layout";
 import { ITR_MODE_DYNAMIC } from "../../src/abi/enums";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, guestStatAdd } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
@@ -197,8 +197,8 @@ export function vfRxArrive(vf: u32, p: u32): void {
 
 /** The upcall on guest VCPU v takes the VF's interrupt: Xen's injection and the hardirq. */
 export function vfIrqStart(v: u32, vf: u32): void {
-  charge(COMP_XEN, <u64>cost(COST_VF_IRQ_INJECT));
-  charge(COMP_NIC, <u64>cost(COST_NIC_IRQ));
+  charge(COMP_XEN, costCycles(COST_VF_IRQ_INJECT));
+  charge(COMP_NIC, costCycles(COST_NIC_IRQ));
 }
 
 /** The VF driver's interrupt handler (end of the upcall): schedule its NAPI on v. */
@@ -215,8 +215,8 @@ export function vfPollStart(v: u32, vf: u32, quota: u32): u32 {
   let k = n < quota ? n : quota;
   let c = txCompleted(vf);
   unchecked((pollClean[vf] = c));
-  charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
-  charge(COMP_NIC, <u64>(cost(COST_NIC_TX_CLEAN_PKT) * <f64>c) + <u64>cost(COST_NIC_RX_PKT) * <u64>k);
+  charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
+  charge(COMP_NIC, costTimes(COST_NIC_TX_CLEAN_PKT, c) + costCycles(COST_NIC_RX_PKT) * <u64>k);
   let bytes: u32 = 0;
   for (let i: u32 = 0; i < k; i++) {
     let p = fifoPop(ring);
@@ -281,7 +281,7 @@ function drainQdisc(v: u32, vf: u32): void {
     putOnRing(vf, fifoPop(qd));
     moved++;
   }
-  if (moved > 0) chargeLate(v, COMP_NIC, <u64>(cost(COST_NIC_TX_PKT) * <f64>moved));
+  if (moved > 0) chargeLate(v, COMP_NIC, costTimes(COST_NIC_TX_PKT, moved));
 }
 
 /** Packets the VFs hold (RX rings, TX qdiscs) for the conservation check. */

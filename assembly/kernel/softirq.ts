@@ -18,7 +18,7 @@
 // inside the NIC poll and charged late).
 
 import { COMP_SOFTIRQ, COST_SOFTIRQ_ENTRY, ST_SOFTIRQ_DEFERRED } from "../../src/abi/layout";
-import { cost } from "../config";
+import { costCycles } from "../config";
 import { statInc } from "../stats";
 import { fifoLen, fifoPop } from "../base/fifo";
 import { charge } from "../cpu/account";
@@ -149,7 +149,7 @@ export function softirqNext(v: u32): u32 {
 export function softirqChargeEntry(v: u32): void {
   if (unchecked(sEntryPending[v])) {
     unchecked((sEntryPending[v] = 0));
-    charge(COMP_SOFTIRQ, <u64>cost(COST_SOFTIRQ_ENTRY));
+    charge(COMP_SOFTIRQ, costCycles(COST_SOFTIRQ_ENTRY));
   }
 }
 

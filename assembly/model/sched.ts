@@ -39,7 +39,7 @@ import {
   COST_EVTCHN_SEND, ST_HYPERCALLS, GS_EVENTS_IN, COST_CTX_SWITCH, ST_CTX_SWITCHES, ST_SCHED_PREEMPTIONS,
   VS_SWITCHES_IN, COST_TASKLET_RUN,
 } from "../../src/abi/layout";
-import { cost } from "../config";
+import { costCycles, costTimes } from "../config";
 import { statInc, statAdd, guestStatAdd, recordVcpuNoWait, vcpuStatAdd } from "../stats";
 import { fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
@@ -92,7 +92,7 @@ export function vcpuOnWake(v: u32): void {
   statInc(ST_VCPU_WAKEUPS);
   recordVcpuNoWait(v);
   jobBegin(v, 0);
-  charge(COMP_XEN, <u64>cost(COST_VCPU_WAKE));
+  charge(COMP_XEN, costCycles(COST_VCPU_WAKE));
   startJob(v, J_WAKE, 0);
 }
 
@@ -148,9 +148,9 @@ function pcpuSchedule(p: u32): void {
   let v = <u32>next;
   let c: u64 = 0;
   if (prev < 0) {
-    c = <u64>cost(COST_VCPU_WAKE);
+    c = costCycles(COST_VCPU_WAKE);
   } else {
-    c = <u64>cost(COST_CTX_SWITCH);
+    c = costCycles(COST_CTX_SWITCH);
     statInc(ST_CTX_SWITCHES);
     vcpuStatAdd(v, VS_SWITCHES_IN, 1);
   }
@@ -228,7 +228,7 @@ function startSoftirqJob(v: u32): bool {
     // The re-raise loop keeps v busy until the instance on the other CPU ends (at least one
     // tasklet_action pass): __do_softirq restarts, then ksoftirqd, retry tasklet_trylock.
     let left = vcpuJobLeft(taskletOwner(item));
-    let pass = <u64>cost(COST_TASKLET_RUN);
+    let pass = costCycles(COST_TASKLET_RUN);
     charge(COMP_SOFTIRQ, left > pass ? left : pass);
     startJob(v, J_SPIN, item);
   } else {
@@ -246,7 +246,7 @@ function dispatch(v: u32): void {
   let ob = unchecked(vOutbox[v]);
   let nOut = fifoLen(ob);
   if (nOut > 0) {
-    charge(COMP_XEN, <u64>(cost(COST_EVTCHN_SEND) * <f64>nOut));
+    charge(COMP_XEN, costTimes(COST_EVTCHN_SEND, nOut));
     statAdd(ST_HYPERCALLS, nOut);
     startJob(v, J_NOTIFY, 0);
     return;
@@ -258,7 +258,7 @@ function dispatch(v: u32): void {
     statInc(ST_UPCALLS);
     let dom = unchecked(vDomain[v]);
     if (dom > 0) guestStatAdd(dom - 1, GS_EVENTS_IN, 1);
-    charge(COMP_XEN, <u64>cost(COST_XEN_UPCALL));
+    charge(COMP_XEN, costCycles(COST_XEN_UPCALL));
     let items = unchecked(vJobItems[v]);
     for (let i: u32 = 0; i < nPend; i++) {
       let p = fifoPop(pend);
@@ -277,7 +277,7 @@ function dispatch(v: u32): void {
     for (let i: u32 = 0; i < nT; i++) {
       let it = fifoPop(tm);
       fifoPush(items, it);
-      charge(COMP_SOFTIRQ, <u64>cost(COST_TIMER));
+      charge(COMP_SOFTIRQ, costCycles(COST_TIMER));
       opsTimerStart(v, it);
     }
     startJob(v, J_TIMER, 0);

@@ -18,7 +18,7 @@ import {
   ST_LRO_AGGREGATES, ST_LRO_SEGMENTS, ST_LRO_FLUSH_END_OF_POLL, ST_LRO_FLUSH_MAX_AGGR, ST_LRO_FLUSH_64K,
   ST_LRO_FLUSH_OUT_OF_ORDER, ST_LRO_FLUSH_NO_DESCRIPTOR,
 } from "../../src/abi/layout";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoPush, fifoLen, fifoAt } from "../base/fifo";
 import { pkFlow, pkSeq, pkSegs, pkSetSegs, pkBytes, pkSetBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
@@ -74,7 +74,7 @@ function flush(g: u32, slot: u32, stat: i32): void {
 
 /** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll. */
 export function lroReceive(g: u32, p: u32): void {
-  charge(COMP_LRO, <u64>cost(COST_LRO_SEG));
+  charge(COMP_LRO, costCycles(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
   let f = pkFlow(p);
   let base = g * nDesc;

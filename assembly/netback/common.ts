@@ -37,7 +37,7 @@ import {
   CFG_NB_STATE_CACHE_LINES, ST_NB_STATE_MIGRATIONS,
   CFG_NB_MULTI_QUEUE, CFG_NB_GRANT_REUSE,
 } from "../../src/abi/layout";
-import { cfgU32, cfgTable, cost } from "../config";
+import { cfgU32, cfgTable, cost, costCycles } from "../config";
 import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoAt } from "../base/fifo";
@@ -150,7 +150,7 @@ function kthreadWake(v: u32, grp: u32): void {
   if (unchecked(gKtIpiWanted[grp])) return;
   unchecked((gKtIpiWanted[grp] = 1));
   statInc(ST_KTHREAD_WAKEUPS);
-  chargeLate(v, COMP_NETBACK, <u64>cost(COST_KTHREAD_WAKE));
+  chargeLate(v, COMP_NETBACK, costCycles(COST_KTHREAD_WAKE));
   outboxAdd(v, ipiPort(kv));
 }
 
@@ -175,7 +175,7 @@ export function netbackTxRelease(v: u32, aux: u32): void {
 
 /** The upcall on v takes the reschedule IPI: its cost. */
 export function netbackIpiStart(v: u32): void {
-  charge(COMP_XEN, <u64>cost(COST_KTHREAD_WAKE));
+  charge(COMP_XEN, costCycles(COST_KTHREAD_WAKE));
 }
 
 /** Reschedule-IPI handler on dom0 VCPU v: make woken kthreads bound here runnable. */
@@ -190,7 +190,7 @@ export function netbackIpi(v: u32): void {
 
 /** A bottom half starts a run: the tasklet (or kthread turn) overhead. */
 export function bottomHalfCharge(): void {
-  charge(COMP_SOFTIRQ, <u64>cost(COST_TASKLET_RUN));
+  charge(COMP_SOFTIRQ, costCycles(COST_TASKLET_RUN));
 }
 
 /** Cycles of `lines` cache lines each found Modified in another core's cache. */

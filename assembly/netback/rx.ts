@@ -23,7 +23,7 @@ import {
   COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
   ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED, CFG_SKB_CACHE_LINES, ST_NB_SKB_HANDOFFS,
 } from "../../src/abi/layout";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
 import { pkWire, pktDrop } from "../packet";
@@ -118,7 +118,7 @@ function queueFull(vif: u32): bool {
 /** Charges start_xmit's per-frame cost for `k` frames of a NIC poll on the current VCPU (the
  *  bridge calls it for the frames it forwards). Returns the cycles per frame. */
 export function netbackStartXmitCharge(k: u32): u64 {
-  let per = <u64>cost(COST_NB_START_XMIT);
+  let per = costCycles(COST_NB_START_XMIT);
   charge(COMP_NETBACK, per * <u64>k);
   return per;
 }
@@ -175,7 +175,7 @@ export function maybeWake(v: u32, vif: u32): void {
     startXmitOne(v, vif, fifoPop(qd));
     moved++;
   }
-  if (moved > 0) chargeLate(v, COMP_NETBACK, <u64>(cost(COST_NB_START_XMIT) * <f64>moved));
+  if (moved > 0) chargeLate(v, COMP_NETBACK, costTimes(COST_NB_START_XMIT, moved));
 }
 
 /** net_rx_action, first half: take the batch, build the copy ops, issue the multicall. */
@@ -219,7 +219,7 @@ export function netbackRxStart(v: u32, grp: u32): void {
     grantUnmapBatch(dma);
   }
   statAdd(ST_NB_RX_PKTS, n);
-  charge(COMP_NETBACK, <u64>(cost(COST_NB_RX_PKT) * <f64>n));
+  charge(COMP_NETBACK, costTimes(COST_NB_RX_PKT, n));
 }
 
 /** net_rx_action, second half: responses, notifications, queue wake-ups, self-reschedule. */

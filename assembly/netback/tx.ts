@@ -18,7 +18,7 @@ import {
   CFG_GUESTS, COMP_NETBACK, COST_NB_INT, COST_NB_TX_PKT, COST_NB_TX_RESPONSE, ST_NB_TX_RUNS, ST_NB_TX_PKTS,
   ST_NOTIFY_NB_TX, ST_NOTIFY_NB_TX_SUPPRESSED,
 } from "../../src/abi/layout";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import { pkSetAux } from "../packet";
@@ -84,7 +84,7 @@ export function txWorkAvailable(grp: u32): bool {
 
 /** The upcall on v takes vif's backend port: netif_be_int's cost. */
 export function netbackInterruptStart(v: u32, vif: u32): void {
-  charge(COMP_NETBACK, <u64>cost(COST_NB_INT));
+  charge(COMP_NETBACK, costCycles(COST_NB_INT));
 }
 
 /** netif_be_int on dom0 VCPU v (end of upcall). */
@@ -113,7 +113,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
   for (let i: u32 = 0; i < d; i++) fifoPush(db, fifoPop(dq));
   if (d > 0) {
     if (!grantReuse) grantUnmapBatch(d);
-    charge(COMP_NETBACK, <u64>(cost(COST_NB_TX_RESPONSE) * <f64>d));
+    charge(COMP_NETBACK, costTimes(COST_NB_TX_RESPONSE, d));
   }
   let sched = unchecked(gSched[grp]);
   let free = unchecked(gPendingFree[grp]);
@@ -142,7 +142,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
   if (m > 0) {
     if (!grantReuse) grantMapBatch(m);
     statAdd(ST_NB_TX_PKTS, m);
-    charge(COMP_NETBACK, <u64>(cost(COST_NB_TX_PKT) * <f64>m));
+    charge(COMP_NETBACK, costTimes(COST_NB_TX_PKT, m));
   }
 }
 

@@ -29,7 +29,7 @@ import {
   ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS, CFG_NF_TX_STOP_RESERVE,
   CFG_SRIOV_GUESTS, COMP_NIC, COST_NIC_TX_PKT,
 } from "../../src/abi/layout";
-import { cfgU32, cost } from "../config";
+import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, guestStatAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
 import { pkKind, pkFlow, pktDrop, pktUnits, KIND_DATA } from "../packet";
@@ -119,10 +119,10 @@ export function netfrontVcpu(g: u32): u32 {
 
 /** Start of netif_int on v: its cost and the TX responses it will reclaim. */
 export function netfrontInterruptStart(v: u32, g: u32): void {
-  charge(COMP_NETFRONT, <u64>cost(COST_NF_IRQ));
+  charge(COMP_NETFRONT, costCycles(COST_NF_IRQ));
   let r = txRingOf(g);
   let gc = unchecked(rspProd[r]) - unchecked(rspCons[r]);
-  charge(COMP_NETFRONT, <u64>(cost(COST_NF_TX_GC_PKT) * <f64>gc));
+  charge(COMP_NETFRONT, costTimes(COST_NF_TX_GC_PKT, gc));
 }
 
 export function netfrontInterruptFinish(v: u32, g: u32): void {
@@ -149,7 +149,7 @@ function txGc(v: u32, g: u32, charged: bool): void {
       xmitOne(v, g, fifoPop(qd));
       moved++;
     }
-    if (moved > 0) chargeLate(v, COMP_NETFRONT, <u64>(cost(COST_NF_TX_PKT) * <f64>moved));
+    if (moved > 0) chargeLate(v, COMP_NETFRONT, costTimes(COST_NF_TX_PKT, moved));
   }
 }
 
@@ -163,8 +163,8 @@ function txSlotAvailable(g: u32): bool {
 /** The guest stack sends packet p (the stack charged its own work): the driver's xmit cost
  *  (netfront's, or the VF driver's), and p leaves when the job ends. */
 export function netfrontStage(g: u32, p: u32): void {
-  if (g < vfGuests) charge(COMP_NIC, <u64>cost(COST_NIC_TX_PKT));
-  else charge(COMP_NETFRONT, <u64>cost(COST_NF_TX_PKT));
+  if (g < vfGuests) charge(COMP_NIC, costCycles(COST_NIC_TX_PKT));
+  else charge(COMP_NETFRONT, costCycles(COST_NF_TX_PKT));
   let st = unchecked(staged[g]);
   if (fifoFull(st)) {
     pktDrop(ST_DROP_GUEST_QDISC, p);
@@ -207,7 +207,7 @@ function xmitOne(v: u32, g: u32, p: u32): void {
   // network_tx_buf_gc on every transmit reclaims what netback already answered.
   let gcN = unchecked(rspProd[r]) - unchecked(rspCons[r]);
   if (gcN > 0) {
-    chargeLate(v, COMP_NETFRONT, <u64>(cost(COST_NF_TX_GC_PKT) * <f64>gcN));
+    chargeLate(v, COMP_NETFRONT, costTimes(COST_NF_TX_GC_PKT, gcN));
     txGc(v, g, true);
   }
   if (!txSlotAvailable(g)) unchecked((txStopped[g] = 1));
@@ -220,8 +220,8 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   let r = rxRingOf(g);
   let avail = ringUnconsumedResponses(r);
   let k = avail < quota ? avail : quota;
-  charge(COMP_SOFTIRQ, <u64>cost(COST_NAPI_POLL));
-  charge(COMP_NETFRONT, <u64>(cost(COST_NF_RX_PKT) * <f64>k));
+  charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
+  charge(COMP_NETFRONT, costTimes(COST_NF_RX_PKT, k));
   let cons = unchecked(rspCons[r]);
   for (let i: u32 = 0; i < k; i++) {
     let p = ringSlotGet(r, cons + i);
@@ -239,7 +239,7 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   let a = rxTargetAdapt(unchecked(rxTarget[g]), rxTargetMin, rxTargetMax, unchecked(reqProdPvt[r]), unchecked(rspProd[r]), unchecked(rspCons[r]));
   let target = <u32>(a >> 32);
   let batch = <u32>a;
-  if (batch > 0) charge(COMP_NETFRONT, <u64>(cost(COST_NF_REFILL_BUF) * <f64>batch));
+  if (batch > 0) charge(COMP_NETFRONT, costTimes(COST_NF_REFILL_BUF, batch));
   unchecked((rxTarget[g] = target));
   unchecked((pollRefill[g] = batch));
   return k;

@@ -9,7 +9,7 @@
 // Left out: irqbalance's cache-domain topology and its hysteresis.
 
 import { CFG_DISPATCH, CFG_REBALANCE_PERIOD, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_PORTS, CFG_RXQ_PER_PORT, ST_REBINDS } from "../../src/abi/layout";
-import { cfgU32, cfgU64 } from "../config";
+import { cfgU32, cfgU64, costTimes } from "../config";
 import { statInc } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_REBALANCE } from "../base/targets";
@@ -86,6 +86,6 @@ export function dispatchOnRebalance(): void {
     }
     unchecked((portLoad[p] = 0));
   }
-  if (moved > 0) chargeLate(0, COMP_XEN, <u64>(cost(COST_REBIND) * <f64>moved));
+  if (moved > 0) chargeLate(0, COMP_XEN, costTimes(COST_REBIND, moved));
   eqPush(eqNow + period, EV_REBALANCE);
 }

@@ -11,7 +11,7 @@ import {
   COMP_XEN, COMP_GRANT, COST_HYPERCALL, COST_GRANT_COPY_OP, COST_GRANT_COPY_PER_BYTE, COST_GRANT_MAP_OP,
   COST_GRANT_UNMAP_OP, ST_HYPERCALLS, ST_GRANT_COPY_OPS, ST_GRANT_MAP_OPS, ST_GRANT_UNMAP_OPS,
 } from "../../src/abi/layout";
-import { cost } from "../config";
+import { cost, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { charge } from "../cpu/account";
 
@@ -19,7 +19,7 @@ import { charge } from "../cpu/account";
 export function grantCopyBatch(ops: u32, bytes: u64): void {
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_COPY_OPS, ops);
-  charge(COMP_XEN, <u64>cost(COST_HYPERCALL));
+  charge(COMP_XEN, costCycles(COST_HYPERCALL));
   charge(COMP_GRANT, <u64>(cost(COST_GRANT_COPY_OP) * <f64>ops + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes));
 }
 
@@ -27,14 +27,14 @@ export function grantCopyBatch(ops: u32, bytes: u64): void {
 export function grantMapBatch(ops: u32): void {
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_MAP_OPS, ops);
-  charge(COMP_XEN, <u64>cost(COST_HYPERCALL));
-  charge(COMP_GRANT, <u64>(cost(COST_GRANT_MAP_OP) * <f64>ops));
+  charge(COMP_XEN, costCycles(COST_HYPERCALL));
+  charge(COMP_GRANT, costTimes(COST_GRANT_MAP_OP, ops));
 }
 
 /** One GNTTABOP_unmap_grant_ref hypercall of `ops` unmaps. */
 export function grantUnmapBatch(ops: u32): void {
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_UNMAP_OPS, ops);
-  charge(COMP_XEN, <u64>cost(COST_HYPERCALL));
-  charge(COMP_GRANT, <u64>(cost(COST_GRANT_UNMAP_OP) * <f64>ops));
+  charge(COMP_XEN, costCycles(COST_HYPERCALL));
+  charge(COMP_GRANT, costTimes(COST_GRANT_UNMAP_OP, ops));
 }

@@ -7,7 +7,7 @@ import {
   COMP_STACK, COST_STACK_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
   ST_TCP_OOO_SEGS, ST_ACKS_SENT, ST_DROP_GUEST_SOCKET,
 } from "../../../src/abi/layout";
-import { cost } from "../../config";
+import { costCycles } from "../../config";
 import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../../base/fifo";
@@ -91,7 +91,7 @@ function sendAck(f: u32): void {
   statInc(ST_INJECTED);
   statInc(ST_ACKS_SENT);
   if (unchecked(flowRx[f])) {
-    charge(COMP_STACK, <u64>cost(COST_STACK_TX_PKT));
+    charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
     netfrontStage(unchecked(flowGuest[f]), p);
   } else {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
