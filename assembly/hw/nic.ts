@@ -11,8 +11,13 @@
 // With SR-IOV the NIC's layer-2 sorter hands a frame addressed to a guest that owns a virtual
 // function to that VF's queue (vf.ts) instead of the PF's queues; the VFs' interrupt
 // moderation state follows the PF's in itr.ts.
-// Left out: descriptor write-back delays (RxIntDelay/RADV), TSO/GSO, hardware LRO, flow control,
-// the cost Xen spends on the physical interrupt itself.
+// TSO (sources.md H9): an skb of several segments (a guest's GSO skb that crossed the vif
+// whole) takes one TX ring entry and one driver xmit, and the NIC cuts it into MSS frames with
+// their own headers: each frame is serialized on the wire on its own, and the entry completes
+// (and the skb is freed) when the last frame has left.
+// Left out: descriptor write-back delays (RxIntDelay/RADV), the TX descriptors a TSO skb's context
+// and page fragments take (one ring entry per skb here), hardware LRO, flow control, the cost Xen
+// spends on the physical interrupt itself.
 
 import {
   CFG_PORTS, CFG_RXQ_PER_PORT, CFG_QUEUE_SELECT, CFG_NIC_RX_RING, CFG_NIC_TX_RING, CFG_ITR_MODE,
@@ -25,7 +30,11 @@ import { statInc, statAdd } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../base/fifo";
-import { pkBirth, pkSetBirth, pkWire, pkAux, pktUnits, pktDrop, PKT_NONE } from "../packet";
+import {
+  pkBirth, pkSetBirth, pkWire, pkAux, pktUnits, pktDrop, pktAlloc, pktFree, pkKind, pkFlow, pkSeq, pkSegs, pkBytes,
+  PKT_NONE, KIND_DATA,
+} from "../packet";
+import { ST_NIC_TSO_SKBS } from "../../src/abi/layout";
 import { charge, chargeLate } from "../cpu/account";
 import { ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
 import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
@@ -309,15 +318,43 @@ export function nicXmit(v: u32, port: u32, p: u32): void {
 }
 
 function putOnRing(port: u32, p: u32): void {
-  let depart = linkSend(outLink(port), p);
+  let aux = pkAux(p);
+  let wire = pkWire(p);
+  let depart: u64;
+  let segs = pkSegs(p);
+  if (pkKind(p) == KIND_DATA && segs > 1) depart = tsoSend(port, p, segs);
+  else {
+    depart = linkSend(outLink(port), p);
+    statInc(ST_NIC_TX_FRAMES);
+  }
   let t = unchecked(txTail[port]);
   let s = txSlot(port, t);
   unchecked((txDepart[s] = depart));
-  unchecked((txAuxArr[s] = pkAux(p)));
-  unchecked((txBytesArr[s] = pkWire(p)));
+  unchecked((txAuxArr[s] = aux));
+  unchecked((txBytesArr[s] = wire));
   unchecked((txTail[port] = t + 1));
-  statInc(ST_NIC_TX_FRAMES);
   maybeIrq(port * qPerPort);
+}
+
+/** TSO: cuts skb p of `segs` MSS segments into frames on `port`'s wire (each with its own
+ *  headers and Ethernet overhead) and frees p. Returns when the last frame has left. */
+function tsoSend(port: u32, p: u32, segs: u32): u64 {
+  statInc(ST_NIC_TSO_SKBS);
+  let l = outLink(port);
+  let f = pkFlow(p);
+  let seq = pkSeq(p);
+  let bytes = pkBytes(p) / segs;
+  let wire = pkWire(p) / segs;
+  let depart: u64 = 0;
+  for (let i: u32 = 0; i < segs; i++) {
+    let q = pktAlloc(KIND_DATA, f, seq + i, bytes, wire);
+    if (q == PKT_NONE) break; // the pool ran out: the run stops with its error
+    let d = linkSend(l, q);
+    if (d > depart) depart = d;
+    statInc(ST_NIC_TX_FRAMES);
+  }
+  pktFree(p);
+  return depart;
 }
 
 /** qdisc_run after TX descriptors were freed (NET_TX softirq; charged to the next job). */

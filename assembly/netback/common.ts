@@ -27,7 +27,10 @@
 //  - grant reuse: guest pages stay mapped in dom0 and are reused, so the per-packet grant map
 //    and unmap of TX requests (tx.ts) and of multi-queue RX buffers disappear ([I]: which paths
 //    the source's reuse covers is assumed, the abstract names "memory protection overheads").
-// Left out: page flipping (rx-copy only), GSO/multi-slot packets (every frame takes one slot),
+// With GSO across the vif (xen/netif.ts, sources.md B16) one guest skb holds several slots of
+// the pending ring, one per request that grants a page; they are chained here, so freeing the
+// skb releases all of them, and the first one also answers the skb's extra-info slot.
+// Left out: page flipping (rx-copy only), GSO on the guest-RX path (every frame takes one RX slot),
 // credit-based rate limiting (default unlimited, B13), the 500 ms queue-restart timer (netfront
 // here always refills, which wakes the queue), smart-poll.
 
@@ -73,6 +76,13 @@ let gRxTasklet = new StaticArray<u32>(0);
 let gTxTasklet = new StaticArray<u32>(0);
 /** Per group: pending-ring slots of freed TX skbs, for the TX action to unmap (tx.ts). */
 export let gDealloc = new StaticArray<i32>(0);
+/** [grp * MAX_PENDING_REQS + idx]: the next pending slot of the same skb (PENDING_END: none). */
+export let gPendingNext = new StaticArray<u16>(0);
+/** [grp * MAX_PENDING_REQS + idx]: TX responses releasing the slot makes (2 when it also answers
+ *  the skb's extra-info slot: make_tx_response writes a NETIF_RSP_NULL after it). */
+export let gPendingRsp = new StaticArray<u8>(0);
+/** End of a pending-slot chain. */
+export const PENDING_END: u16 = 0xffff;
 
 export function netbackCommonInit(): void {
   nGroups = cfgU32(CFG_NETBACK_GROUPS);
@@ -95,6 +105,8 @@ export function netbackCommonInit(): void {
   gRxTasklet = freshArray<u32>(G);
   gTxTasklet = freshArray<u32>(G);
   gDealloc = freshArray<i32>(G);
+  gPendingNext = freshArray<u16>(G * <i32>MAX_PENDING_REQS);
+  gPendingRsp = freshArray<u8>(G * <i32>MAX_PENDING_REQS);
   for (let g = 0; g < G; g++) {
     unchecked((gKtVcpu[g] = <u32>cfgTable(CFG_OFF_GROUP_VCPU, g)));
     unchecked((gRxTasklet[g] = taskletAdd(TASKLET_NB_RX, <u32>g)));
@@ -110,6 +122,8 @@ export function netbackCommonMemory(): void {
   memArrays(MEM_PART, G, 4, 5);
   memArrays(MEM_PART, G, 1);
   memFifos(MEM_PART, <u64>MAX_PENDING_REQS, G);
+  memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 2);
+  memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 1);
 }
 
 /** Vifs group g serves by the configuration, before init (as groupVifs; for the memory layout). */
@@ -158,7 +172,13 @@ function kthreadWake(v: u32, grp: u32): void {
  *  after copying it into another guest); its pending slot goes to the dealloc list. */
 export function netbackTxRelease(v: u32, aux: u32): void {
   let grp = aux >> 16;
-  fifoPush(unchecked(gDealloc[grp]), (aux & 0xffff));
+  let q = unchecked(gDealloc[grp]);
+  let idx = <u16>(aux & 0xffff);
+  // Every page the skb held (one slot without GSO across the vif).
+  while (idx != PENDING_END) {
+    fifoPush(q, <u32>idx);
+    idx = unchecked(gPendingNext[(grp << 8) + <u32>idx]);
+  }
   scheduleTx(v, grp);
 }
 

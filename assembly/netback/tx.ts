@@ -12,6 +12,17 @@
 //    ring until the NIC frees the skb: netif_idx_release -> dealloc list -> TX bottom half on
 //    the freeing VCPU.
 // With grant reuse (common.ts, V9) the guest's pages stay mapped: no map or unmap hypercall.
+// With GSO across the vif (xen/netif.ts, B16) one packet is several requests: netbk_count_requests
+// and netbk_get_requests take its first request, its GSO extra-info slot and one request per
+// page fragment, give each granting request a pending slot and a map op, and build ONE skb
+// (gso_size from the extra slot) that goes to netif_rx whole: the per-skb work (skb alloc,
+// header copy, netif_rx) is paid once per skb, the per-slot work (map, unmap, response) per slot.
+// With grant copy (netback.txGrantCopy, upstream Linux 3.0-3.14, C10) xen_netbk_tx_build_gops
+// copies instead of mapping: one copy op for the header (PKT_PROT_LEN bytes of the first
+// request), one per further request that carries data, every byte of the frame copied by Xen,
+// all in the run's one GNTTABOP_copy hypercall; xen_netbk_tx_submit then releases each pending
+// slot and makes its response at once (xen_netbk_idx_release), so the guest gets its slots back
+// in the same run and nothing waits for the NIC to free the skb.
 // Left out: see common.ts.
 
 import {
@@ -21,12 +32,15 @@ import {
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
-import { pkSetAux } from "../packet";
+import { pkAux, pkSetAux, pkKind, PKT_NONE, KIND_DATA } from "../packet";
 import { charge } from "../cpu/account";
 import { outboxAdd } from "../cpu/vcpu";
 import { nfPort } from "../xen/evtchn";
 import { reqCons, rspProdPvt, ringSlotGet, ringPushResponses, ringFinalCheckRequests, txRingOf } from "../xen/ring";
-import { grantMapBatch, grantUnmapBatch } from "../xen/grant";
+import { grantMapBatch, grantUnmapBatch, grantCopyBatch } from "../xen/grant";
+import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, gsoTx } from "../xen/netif";
+import { gPendingNext, gPendingRsp, PENDING_END } from "./common";
+import { CFG_NB_TX_COPY, ST_NB_TX_SLOTS } from "../../src/abi/layout";
 import { backlogEnqueue } from "../dom0/bridge";
 import { MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits, gDealloc } from "./common";
 import { grantReuse } from "./common";
@@ -46,8 +60,14 @@ let gPendingCount = new StaticArray<u32>(0);
 let gPendingVif = new StaticArray<u32>(0); // [grp * 256 + idx]
 // per vif
 let vifOnSched = new StaticArray<u8>(0);
+/** net_tx_action grant-copies the requests and answers them in the same run (3.x netback). */
+let txCopy: bool = false;
+/** PKT_PROT_LEN of 3.x netback: the header bytes copied into the skb's linear area (C10). */
+const PKT_PROT_LEN: u32 = 14 + 4 + 20 + 40 + 20 + 40;
 
 export function netbackTxInit(): void {
+  netifInit();
+  txCopy = cfgU32(CFG_NB_TX_COPY) == 1;
   let G = <i32>nGroups;
   gSched = freshArray<i32>(G);
   gDeallocBatch = freshArray<i32>(G);
@@ -103,22 +123,28 @@ function maybeScheduleTx(v: u32, grp: u32): void {
 }
 
 
-/** net_tx_action, first half: dealloc batch and the requests to map, with their hypercalls. */
+/** net_tx_action, first half: dealloc batch and the requests to map (or copy), with their hypercalls. */
 export function netbackTxStart(v: u32, grp: u32): void {
   bottomHalfCharge();
   statInc(ST_NB_TX_RUNS);
   let dq = unchecked(gDealloc[grp]);
   let db = unchecked(gDeallocBatch[grp]);
   let d = fifoLen(dq);
-  for (let i: u32 = 0; i < d; i++) fifoPush(db, fifoPop(dq));
-  if (d > 0) {
-    if (!grantReuse) grantUnmapBatch(d);
-    charge(COMP_NETBACK, costTimes(COST_NB_TX_RESPONSE, d));
+  let responses: u32 = 0;
+  for (let i: u32 = 0; i < d; i++) {
+    let idx = fifoPop(dq);
+    responses += <u32>unchecked(gPendingRsp[(grp << 8) + idx]);
+    fifoPush(db, idx);
   }
+  if (d > 0 && !grantReuse) grantUnmapBatch(d);
   let sched = unchecked(gSched[grp]);
   let free = unchecked(gPendingFree[grp]);
   let tb = unchecked(gTxBatch[grp]);
   let m: u32 = 0;
+  let grants: u32 = 0;
+  let slots: u32 = 0;
+  let copyOps: u32 = 0;
+  let copyBytes: u64 = 0;
   while (unchecked(gPendingCount[grp]) + MAX_SKB_FRAGS < MAX_PENDING_REQS && fifoLen(sched) > 0) {
     let vif = fifoPop(sched);
     unchecked((vifOnSched[vif] = 0));
@@ -126,13 +152,36 @@ export function netbackTxStart(v: u32, grp: u32): void {
     if (!ringFinalCheckRequests(r)) continue;
     let rc = unchecked(reqCons[r]);
     let p = ringSlotGet(r, rc);
-    unchecked((reqCons[r] = rc + 1));
-    let idx = fifoPop(free);
-    unchecked((gPendingVif[(grp << 8) + idx] = vif));
-    unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) + 1));
-    pkSetAux(p, (grp << 16) | idx);
+    // The packet's requests: its first, the GSO extra slot, one per page fragment (netif.ts).
+    let k = netifTxSlots(p);
+    unchecked((reqCons[r] = rc + k));
+    let n = netifTxGrants(p);
+    // One pending slot per granting request, chained; the first answers the extra slot too.
+    let first = fifoPop(free);
+    let prev = first;
+    unchecked((gPendingVif[(grp << 8) + first] = vif));
+    unchecked((gPendingRsp[(grp << 8) + first] = <u8>(1 + k - n)));
+    for (let j: u32 = 1; j < n; j++) {
+      let idx = fifoPop(free);
+      unchecked((gPendingVif[(grp << 8) + idx] = vif));
+      unchecked((gPendingRsp[(grp << 8) + idx] = 1));
+      unchecked((gPendingNext[(grp << 8) + prev] = <u16>idx));
+      prev = idx;
+    }
+    unchecked((gPendingNext[(grp << 8) + prev] = PENDING_END));
+    unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) + n));
+    pkSetAux(p, (grp << 16) | first);
     fifoPush(tb, p);
     m++;
+    grants += n;
+    slots += k;
+    if (txCopy) {
+      // The header op, then one op per further data request (a linear frame's rest, or each
+      // page fragment after the head request of a scatter-gather packet).
+      let bytes = netifFrameBytes(p);
+      copyOps += 1 + (gsoTx && pkKind(p) == KIND_DATA ? n - 1 : bytes > PKT_PROT_LEN ? 1 : 0);
+      copyBytes += <u64>bytes;
+    }
     // netif_schedule_work: back on the list tail while it has more requests.
     if (ringFinalCheckRequests(r)) {
       unchecked((vifOnSched[vif] = 1));
@@ -140,37 +189,58 @@ export function netbackTxStart(v: u32, grp: u32): void {
     }
   }
   if (m > 0) {
-    if (!grantReuse) grantMapBatch(m);
+    if (txCopy) grantCopyBatch(copyOps, copyBytes);
+    else if (!grantReuse) grantMapBatch(grants);
     statAdd(ST_NB_TX_PKTS, m);
+    statAdd(ST_NB_TX_SLOTS, slots);
     charge(COMP_NETBACK, costTimes(COST_NB_TX_PKT, m));
+    // With grant copy every request is answered in this run (second half).
+    if (txCopy) responses += slots;
   }
+  if (responses > 0) charge(COMP_NETBACK, costTimes(COST_NB_TX_RESPONSE, responses));
 }
 
-/** net_tx_action, second half: TX responses (+notify), mapped packets to netif_rx. */
+/** make_tx_response for pending slot idx of group grp (and its extra-info slot), from VCPU v:
+ *  the slot returns to the free list and the response is pushed with a notify check. */
+function txRespond(v: u32, grp: u32, idx: u32, free: i32): void {
+  let vif = unchecked(gPendingVif[(grp << 8) + idx]);
+  fifoPush(free, idx);
+  unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) - 1));
+  let r = txRingOf(vif);
+  unchecked((rspProdPvt[r] = unchecked(rspProdPvt[r]) + <u32>unchecked(gPendingRsp[(grp << 8) + idx])));
+  let want = ringPushResponses(r);
+  if (coalescing) want = coalesceDue(vif, want);
+  if (want) {
+    statInc(ST_NOTIFY_NB_TX);
+    outboxAdd(v, nfPort(vif));
+    if (coalescing) coalesceReset(vif);
+  } else statInc(ST_NOTIFY_NB_TX_SUPPRESSED);
+}
+
+/** net_tx_action, second half: TX responses (+notify), the new skbs to netif_rx. */
 export function netbackTxFinish(v: u32, grp: u32): void {
   let db = unchecked(gDeallocBatch[grp]);
   let free = unchecked(gPendingFree[grp]);
   let d = fifoLen(db);
-  for (let i: u32 = 0; i < d; i++) {
-    let idx = fifoPop(db);
-    let vif = unchecked(gPendingVif[(grp << 8) + idx]);
-    fifoPush(free, idx);
-    unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) - 1));
-    let r = txRingOf(vif);
-    unchecked((rspProdPvt[r] = unchecked(rspProdPvt[r]) + 1));
-    let want = ringPushResponses(r);
-    if (coalescing) want = coalesceDue(vif, want);
-    if (want) {
-      statInc(ST_NOTIFY_NB_TX);
-      outboxAdd(v, nfPort(vif));
-      if (coalescing) coalesceReset(vif);
-    } else statInc(ST_NOTIFY_NB_TX_SUPPRESSED);
-  }
+  for (let i: u32 = 0; i < d; i++) txRespond(v, grp, fifoPop(db), free);
   let tb = unchecked(gTxBatch[grp]);
   let m = fifoLen(tb);
-  for (let i: u32 = 0; i < m; i++) backlogEnqueue(v, fifoPop(tb));
-  // Slots freed by the dealloc may let more requests in.
-  if (d > 0) maybeScheduleTx(v, grp);
+  for (let i: u32 = 0; i < m; i++) {
+    let p = fifoPop(tb);
+    if (txCopy) {
+      // xen_netbk_tx_submit: the data is in dom0's pages; every slot is released now.
+      let idx = <u16>(pkAux(p) & 0xffff);
+      while (idx != PENDING_END) {
+        let next = unchecked(gPendingNext[(grp << 8) + <u32>idx]);
+        txRespond(v, grp, <u32>idx, free);
+        idx = next;
+      }
+      pkSetAux(p, PKT_NONE);
+    }
+    backlogEnqueue(v, p);
+  }
+  // Slots freed by the dealloc (or by the copy) may let more requests in.
+  if (d > 0 || (txCopy && m > 0)) maybeScheduleTx(v, grp);
 }
 
 /** Packets the TX half holds (mapped requests on their way to netif_rx), for conservation. */

@@ -10,15 +10,17 @@
 //    when the missing batch is at least rx_target/2, doubling rx_target when the ring nearly ran
 //    dry (D2-D4), push the requests with RING_PUSH_REQUESTS_AND_CHECK_NOTIFY; when the poll did
 //    less than its quota, RING_FINAL_CHECK_FOR_RESPONSES and complete;
-//  - transmit (network_start_xmit): one TX request per packet with push-and-check-notify, stop
-//    the queue when fewer than MAX_SKB_FRAGS+2 slots remain (D7), GC on every transmit; packets
-//    the stack sends while stopped wait in the guest qdisc.
+//  - transmit (network_start_xmit): the packet's TX requests (one; with GSO across the vif a
+//    head request, a GSO extra-info slot and one request per page fragment: xen/netif.ts, A9)
+//    with one push-and-check-notify, stop the queue when fewer than MAX_SKB_FRAGS+2 slots remain
+//    (D7), GC on every transmit (per response, that is per slot); packets the stack sends while
+//    stopped wait in the guest qdisc. The xmit cost is per packet (skb), however many slots.
 // Packets the guest stack creates during a job (ACKs, data) are staged and handed to
 // network_start_xmit when the job ends (netfrontFlushStaged), in creation order. A guest that
 // owns an SR-IOV virtual function sends through its VF driver instead (hw/vf.ts): its staged
 // packets go to the VF's TX ring, and the xmit cost charged when staging is the VF driver's.
 // Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
-// SG/GSO on transmit, the carrier state machine.
+// GSO on receive, the carrier state machine.
 
 import {
   CFG_GUESTS, CFG_GUEST_VCPUS, CFG_NF_WEIGHT, CFG_NF_RX_TARGET_MIN, CFG_NF_RX_TARGET_DEFAULT,
@@ -47,6 +49,7 @@ import { stackDeliver, appWake } from "../guest/stack";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 import { vfXmit } from "../hw/vf";
+import { netifInit, netifTxSlots } from "../xen/netif";
 
 /** Free TX ring slots below which the TX queue stops: MAX_SKB_FRAGS + 2 by default, room for one maximal packet (D7). */
 let txSlotsReserve: u32 = 20;
@@ -66,6 +69,7 @@ let staged = new StaticArray<i32>(0);
 let pollRefill = new StaticArray<u32>(0);
 
 export function netfrontInit(): void {
+  netifInit();
   nGuests = cfgU32(CFG_GUESTS);
   let gv = cfgU32(CFG_GUEST_VCPUS);
   lro = cfgU32(CFG_LRO_ENABLED) == 1;
@@ -198,8 +202,9 @@ export function netfrontFlushStaged(v: u32, g: u32): void {
 function xmitOne(v: u32, g: u32, p: u32): void {
   let r = txRingOf(g);
   let idx = unchecked(reqProdPvt[r]);
+  // The packet is named in its first slot; netback reads how many slots follow from it.
   ringSlotSet(r, idx, p);
-  unchecked((reqProdPvt[r] = idx + 1));
+  unchecked((reqProdPvt[r] = idx + netifTxSlots(p)));
   if (ringPushRequests(r)) {
     statInc(ST_NOTIFY_NF_TX);
     outboxAdd(v, nbPort(g));
@@ -296,7 +301,11 @@ export function netfrontHeldUnits(): u64 {
     let qd = unchecked(txQdisc[g]);
     for (let i: u32 = 0; i < fifoLen(qd); i++) s += pktUnits(fifoAt(qd, i));
     let tr = txRingOf(g);
-    for (let i = unchecked(reqCons[tr]); i != unchecked(reqProd[tr]); i++) s += pktUnits(ringSlotGet(tr, i));
+    for (let i = unchecked(reqCons[tr]); i != unchecked(reqProd[tr]);) {
+      let p = ringSlotGet(tr, i);
+      s += pktUnits(p);
+      i += netifTxSlots(p);
+    }
     let rr = rxRingOf(g);
     for (let i = unchecked(rspCons[rr]); i != unchecked(rspProd[rr]); i++) s += pktUnits(ringSlotGet(rr, i));
   }

@@ -110,7 +110,13 @@ export const CFG_SKB_CACHE_LINES = 85; // cache lines of an skb handed from one 
 export const CFG_NB_STATE_CACHE_LINES = 86; // cache lines of a netback group's state a run on another CPU takes over
 export const CFG_NB_MULTI_QUEUE = 87; // 1: netback posts guest RX buffers to their VMDq queue (no bridge, no copy)
 export const CFG_NB_GRANT_REUSE = 88; // 1: guest pages stay mapped in dom0 and are reused (no per-packet map/unmap)
-export const CFG_COUNT = 89;
+// GSO/TSO across the vif (netfront/netback feature-gso-tcpv4) and netback's TX copy mode.
+// 1: guests send TCP skbs of up to CFG_GSO_MAX_SEGS segments across the vif; the NIC segments them (TSO)
+export const CFG_GSO_TX = 89;
+export const CFG_GSO_MAX_SEGS = 90; // segments of one GSO skb: (GSO_MAX_SIZE - 1 - IP and TCP headers) / MSS
+// 1: net_tx_action grant-copies the guest's slots (upstream Linux 3.x) instead of mapping them
+export const CFG_NB_TX_COPY = 91;
+export const CFG_COUNT = 92;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -288,7 +294,10 @@ export const ST_NB_SKB_HANDOFFS = 84; // skbs net_rx_action dequeued on another 
 // Engine events executed, by kind: EVK_SLOTS words, word k counting the events of kind k (the EVK_*
 // codes below). Their sum is ST_EVENTS.
 export const ST_EVENTS_BY_KIND = 85;
-export const ST_COUNT = 101; // ST_EVENTS_BY_KIND + EVK_SLOTS
+export const ST_GSO_SKBS_SENT = 101; // GSO skbs (more than one segment) guests handed netfront
+export const ST_NB_TX_SLOTS = 102; // TX request slots net_tx_action consumed (head, GSO extra and page fragments)
+export const ST_NIC_TSO_SKBS = 103; // skbs of several segments the NIC cut into wire frames (TSO)
+export const ST_COUNT = 104; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the three above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

@@ -229,6 +229,8 @@ export const DERIVED_SLOTS: ReadonlyArray<readonly [slot: number, value: (d: Der
   [L.CFG_MSS, (d) => d.mssBytes],
   [L.CFG_TCP_HDR, (d) => d.tcpHeaderBytes],
   [L.CFG_TCP_WINDOW_SEGS, (d) => d.windowSegs],
+  // tcp_xmit_size_goal: GSO_MAX_SIZE (65536) - 1 - IP header - TCP header, in whole segments (J8).
+  [L.CFG_GSO_MAX_SEGS, (d) => Math.max(1, Math.floor((65536 - 1 - 20 - d.tcpHeaderBytes) / d.mssBytes))],
   [L.CFG_POOL_PACKETS, (d) => d.poolPackets],
   [L.CFG_EVENTQ_CAP, (d) => d.eventqCapacity],
   [L.CFG_LINK_FLIGHT, (d) => d.linkFlightFrames],

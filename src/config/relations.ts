@@ -43,6 +43,20 @@ export function checkRelations(r: ResolvedConfig): void {
   checkTraffic(r);
   checkSriov(r);
   checkMultiQueue(r);
+  checkGso(r);
+}
+
+/** GSO across the vif is modelled for streams to external hosts: a GSO skb bridged to another
+ *  guest's vif would need netback's guest-RX path to segment it or pass it on whole. */
+function checkGso(r: ResolvedConfig): void {
+  if (!r.netfront.gso.tx) return;
+  const g2g = (r.traffic.profiles ?? []).some((p) => p.kind === "tcp-to-guest");
+  if (g2g) {
+    const allowed =
+      'false when a traffic profile of kind "tcp-to-guest" sends between guests ' +
+      "(GSO skbs toward another vif are not modelled)";
+    throw new ConfigError("netfront.gso.tx", true, allowed);
+  }
 }
 
 /** netback.multiQueue posts a guest's buffers to a NIC queue of its own: VMDq, a queue per guest. */

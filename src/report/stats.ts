@@ -133,6 +133,24 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
   { slot: L.ST_NIC_RX_FRAMES, name: "nicRxFrames", unit: "frames", description: "Frames DMA'd into NIC RX rings." },
   { slot: L.ST_NIC_TX_FRAMES, name: "nicTxFrames", unit: "frames", description: "Frames put on NIC TX rings." },
   {
+    slot: L.ST_GSO_SKBS_SENT,
+    name: "gsoSkbsSent",
+    unit: "skbs",
+    description: "TCP skbs of more than one segment guests handed netfront (GSO across the vif).",
+  },
+  {
+    slot: L.ST_NB_TX_SLOTS,
+    name: "netbackTxSlots",
+    unit: "slots",
+    description: "TX request slots net_tx_action consumed (first request, GSO extra slot, page fragments).",
+  },
+  {
+    slot: L.ST_NIC_TSO_SKBS,
+    name: "nicTsoSkbs",
+    unit: "skbs",
+    description: "skbs of several segments the NIC cut into MSS frames (TSO).",
+  },
+  {
     slot: L.ST_TCP_SEGS_SENT,
     name: "tcpSegmentsSent",
     unit: "segments",

@@ -25,7 +25,10 @@
 //    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
 //    application frees space.
 // Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
-// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; external ends cost nothing and
+// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; with GSO across the vif
+// (netfront.gso.tx) a guest sending to an external host hands netfront skbs of up to the size
+// goal (sendGso, sources.md J8): the per-skb stack and driver work is paid once per skb, the
+// per-byte copy per byte, and the NIC cuts the skb into MSS frames (TSO); external ends cost nothing and
 // use the wire directly (their hosts are not the object of study).
 // Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
 // connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
@@ -35,12 +38,13 @@ import {
   CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
   CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COST_STACK_TX_PKT,
+  CFG_GSO_TX, CFG_GSO_MAX_SEGS, CFG_SRIOV_GUESTS, ST_GSO_SKBS_SENT,
   COST_STACK_TX_PER_BYTE, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
 } from "../../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
-import { statInc } from "../../stats";
+import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
-import { pktAlloc, PKT_NONE, KIND_DATA } from "../../packet";
+import { pktAlloc, pkSetSegs, PKT_NONE, KIND_DATA } from "../../packet";
 import { charge } from "../../cpu/account";
 import { flowGuest, flowRx, flowClient, flowSender, flowPortIndex, flowsMarkGuestToGuest, NO_GUEST } from "../../flows";
 import { timerNew, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../../kernel/timers";
@@ -101,6 +105,12 @@ export const NOT_YET: u32 = 0xffffffff;
 let warmupEnd: u64 = 0;
 /** Delayed-ACK timer of each flow's receiver (created here, in flow order, with the RTO timer). */
 export let rDelackTimer = new StaticArray<u32>(0);
+/** Flows whose sender hands netfront GSO skbs (a guest sending to an external host, GSO on). */
+export let sGso = new StaticArray<u8>(0);
+/** tp->max_window: the largest window the receiver advertised, segments (bounds the size goal). */
+export let sMaxWnd = new StaticArray<u32>(0);
+/** Segments of a full GSO skb (tcp_xmit_size_goal at GSO_MAX_SIZE). */
+export let gsoMaxSegs: u32 = 1;
 
 /** Reads the configuration, sets up every flow and its two timers (RTO, delayed ACK). */
 export function tcpInit(): void {
@@ -156,6 +166,11 @@ export function tcpInit(): void {
   sMeasuredFrom = freshArray<u32>(n);
   warmupEnd = cfgU64(CFG_WARMUP);
   rDelackTimer = freshArray<u32>(n);
+  sGso = freshArray<u8>(n);
+  sMaxWnd = freshArray<u32>(n);
+  let gso = cfgU32(CFG_GSO_TX) == 1;
+  gsoMaxSegs = cfgU32(CFG_GSO_MAX_SEGS);
+  let vfGuests = cfgU32(CFG_SRIOV_GUESTS);
   let ports = cfgU32(CFG_PORTS);
   let portFlows = freshArray<u32>(<i32>ports);
   let g: u32 = 0;
@@ -180,6 +195,9 @@ export function tcpInit(): void {
     unchecked((sMeasuredFrom[f] = NOT_YET));
     unchecked((sSsthresh[f] = W / 2));
     unchecked((sRwnd[f] = W / 2 - 1));
+    unchecked((sMaxWnd[f] = W / 2 - 1));
+    // A guest behind netfront that sends to an external host: its skbs cross the vif whole.
+    unchecked((sGso[f] = gso && !rx && g >= vfGuests ? 1 : 0));
     unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
     let gv = netfrontVcpu(g);
     // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
@@ -194,8 +212,8 @@ export function tcpMemory(flows: u64): void {
   let guests = <u64>cfgU32(CFG_GUESTS);
   let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
   memArrays(MEM_PART, guests, 4, 3);
-  memArrays(MEM_PART, flows, 4, 14);
-  memArrays(MEM_PART, flows, 1, 2);
+  memArrays(MEM_PART, flows, 4, 15);
+  memArrays(MEM_PART, flows, 1, 3);
   memArrays(MEM_PART, flows, 8, 3);
   memArrays(MEM_PART, flows * W, 8);
   memArrays(MEM_PART, flows * W, 1);
@@ -226,6 +244,28 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
     charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
     netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
   }
+}
+
+/** Transmits segments [seq, seq + n) of guest-sent flow f as ONE GSO skb (n > 1): tcp_transmit_skb
+ *  of an skb of n * mss bytes with gso_segs = n, handed to netfront whole. */
+export function sendGso(f: u32, seq: u32, n: u32): void {
+  let bytes = mss * n;
+  let p = pktAlloc(KIND_DATA, f, seq, bytes, dataWire * n);
+  if (p == PKT_NONE) return;
+  pkSetSegs(p, n);
+  let from = !(eqNow > warmupEnd && unchecked(sMeasuredFrom[f]) == NOT_YET);
+  for (let i: u32 = 0; i < n; i++) {
+    let slot = (f * W) + ((seq + i) & (W - 1));
+    unchecked((sSendTime[slot] = eqNow));
+    unchecked((sRetx[slot] = 0));
+  }
+  if (!from) unchecked((sMeasuredFrom[f] = seq));
+  statAdd(ST_INJECTED, n);
+  statAdd(ST_TCP_SEGS_SENT, n);
+  statInc(ST_GSO_SKBS_SENT);
+  // The stack's per-skb work once, its per-byte copy for every byte.
+  charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>bytes));
+  netfrontStage(unchecked(flowGuest[f]), p);
 }
 
 /** Current retransmission timeout of flow f with back-off, cycles. */

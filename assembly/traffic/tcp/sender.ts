@@ -1,6 +1,15 @@
 // TCP sender (see common.ts for the flow model): tcp_write_xmit within min(cwnd, rwnd), tcp_ack
 // with Reno congestion control, fast retransmit and recovery (SACK-based, sack.ts, or NewReno),
 // and Jacobson/Karels RTT estimation from timestamps with Karn's rule.
+// A sender with GSO across the vif (common.ts sGso) sends new data as tcp_write_xmit does with
+// TSO (sources.md J8): the bulk writer's write queue holds skbs of the size goal (GSO_MAX_SIZE in
+// segments, at most half the largest window the receiver advertised: tcp_bound_to_half_wnd); an
+// skb the window takes whole goes out whole, one the window would split is split only when
+// tcp_tso_should_defer says so (loss recovery, or the window open by at least a third of
+// min(snd_wnd, cwnd): tcp_tso_win_divisor = 3), else the sender waits for the next ACK.
+// Retransmissions go one segment at a time. Left out: the two-jiffy limit on a deferral (an ACK
+// always comes sooner at these RTTs), TSO autosizing by pacing rate (3.12+; at these rates it
+// gives the full 64 KB), TCP small queues.
 
 import {
   CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, GS_TX_ACKED_EARLY_BYTES,
@@ -17,7 +26,7 @@ import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
 import {
   sUna, sNxt, sHigh, sCwnd, sCwndCnt, sSsthresh, sDupacks, sRecover, sInRecovery, sRwnd, sSrtt, sRttvar,
   sRto, sBackoff, sRtoTimer, sSendTime, sRetx, sHighSack, sStarted, W, mss, rtoMin, dupThresh, sack,
-  sendSegment, rtoCycles, sMeasuredFrom,
+  sendSegment, rtoCycles, sMeasuredFrom, sGso, sMaxWnd, gsoMaxSegs, sendGso,
 } from "./common";
 import { isSacked, sackMark, sackSend } from "./sack";
 
@@ -46,7 +55,16 @@ export function senderPush(f: u32): void {
   let wnd = cwnd < rwnd ? cwnd : rwnd;
   let limit = una + wnd;
   let nxt = unchecked(sNxt[f]);
+  let gso = unchecked(sGso[f]) != 0;
   while (nxt < limit) {
+    if (gso && nxt >= unchecked(sHigh[f])) {
+      let n = gsoChunk(f, nxt, limit - nxt, wnd);
+      if (n == 0) break; // tcp_tso_should_defer: wait for the window to open further
+      if (n == 1) sendSegment(f, nxt, false);
+      else sendGso(f, nxt, n);
+      nxt += n;
+      continue;
+    }
     // After an RTO (go-back-N) segments the receiver SACKed are not sent again.
     if (!(sack && nxt < unchecked(sHigh[f]) && isSacked(f, nxt))) sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
     nxt++;
@@ -60,6 +78,24 @@ export function senderPush(f: u32): void {
     // Zero window, nothing in flight: the persist timer probes later.
     if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
   }
+}
+
+/**
+ * Segments tcp_write_xmit sends next at new segment `nxt` of GSO flow f with `avail` segments of
+ * window open (`wnd` = min(cwnd, rwnd)); 0 when tcp_tso_should_defer holds the skb back. The write
+ * queue's skbs hold `goal` segments each, from the stream's start; the one holding nxt ends at
+ * the next multiple of goal (earlier splits leave its remainder at the queue's head).
+ */
+function gsoChunk(f: u32, nxt: u32, avail: u32, wnd: u32): u32 {
+  let half = unchecked(sMaxWnd[f]) >> 1;
+  let goal = gsoMaxSegs < half ? gsoMaxSegs : half;
+  if (goal < 1) goal = 1;
+  let skb = goal - nxt % goal;
+  // The window takes the whole skb (a full one, or a remainder in mid-queue): send it.
+  if (avail >= skb) return skb;
+  // Splitting: at once outside the Open state, or when the window is open by at least a third.
+  if (unchecked(sInRecovery[f]) || avail * 3 >= wnd) return avail;
+  return 0;
 }
 
 /** tcp_ack for the ACK packet p of flow f (frees p). */
@@ -92,6 +128,7 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
   let una = unchecked(sUna[f]);
   let oldRwnd = unchecked(sRwnd[f]);
   unchecked((sRwnd[f] = win));
+  if (win > unchecked(sMaxWnd[f])) unchecked((sMaxWnd[f] = win));
   statAdd(ST_TCP_RWND_SUM, win);
   statInc(ST_TCP_RWND_ACKS);
   if (ack > unchecked(sHigh[f])) return; // acks data never sent: ignore

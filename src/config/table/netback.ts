@@ -115,4 +115,16 @@ export const NETBACK_PARAMS = [
     slot: L.CFG_COALESCE_TIME,
     encoding: "cycles",
   },
+  {
+    path: "netback.txGrantCopy",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "net_tx_action grant-copies each TX request slot into dom0 pages and answers it at once (upstream Linux " +
+      "3.0-3.14), instead of mapping the guest's page until the NIC frees the skb (2.6.18-xen).",
+    source: "B10, C10",
+    slot: L.CFG_NB_TX_COPY,
+    encoding: "flag",
+  },
 ] as const satisfies readonly ParamSpec[];

@@ -106,4 +106,17 @@ export const NETFRONT_PARAMS = [
     source: "I2",
     slot: L.CFG_LRO_DESCRIPTORS,
   },
+  {
+    path: "netfront.gso.tx",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "GSO/TSO across the vif: netback advertises feature-gso-tcpv4, so the guest's TCP builds skbs of up to " +
+      "64 KB (one TX request per 4 KiB page plus a GSO extra slot), netback hands each to the bridge whole and the " +
+      "physical NIC cuts it into MTU frames (TSO).",
+    source: "A9, B16, J8, H9",
+    slot: L.CFG_GSO_TX,
+    encoding: "flag",
+  },
 ] as const satisfies readonly ParamSpec[];

@@ -1,0 +1,125 @@
+// GSO/TSO across the virtual interface, against the code the model follows:
+//  - tcp_write_xmit with TSO (net/ipv4/tcp_output.c): the guest's TCP hands netfront skbs of up to
+//    the size goal, (GSO_MAX_SIZE - 1 - IP and TCP headers) / MSS = 45 segments at MSS 1448; the
+//    stack's per-skb transmit work is paid once per skb, its per-byte copy per byte;
+//  - xennet_start_xmit (xen-netfront.c): one TX request for the head, one per 4 KiB page of
+//    payload, and one XEN_NETIF_EXTRA_TYPE_GSO extra slot per GSO skb;
+//  - net_tx_action (netback): one pending slot and one grant map (or, with 3.x grant copy, one
+//    copy op) per request that grants a page, one response per slot, ONE skb to the bridge;
+//  - the NIC (TSO): one driver xmit per skb, the wire still carries one MTU frame per segment.
+// One guest sending one stream on one 1 GbE port: the wire caps both runs at the same goodput.
+import { beforeAll, describe, expect, it } from "vitest";
+import { configErrorOf, run, type SimResult } from "../helpers.js";
+import { PARAM_BY_PATH } from "../../dist/src/config/params.js";
+
+const cost = (name: string): number => PARAM_BY_PATH.get(`costs.${name}`)!.default as number;
+const TX = { "traffic.rxStreamsPerGuest": 0, "traffic.txStreamsPerGuest": 1 };
+const MSS = 1448;
+
+function measure(r: SimResult) {
+  const e = r.events;
+  const guest = r.cpu.find((c) => c.domain === "domU0")!;
+  const cycles = r.config.durationMs * 1e-3 * r.config.cpu.frequencyGHz * 1e9;
+  return {
+    e,
+    gbps: r.throughput.perVm[0]!.txGoodputGbps,
+    segs: e["tcpSegmentsSent"]!,
+    skbs: e["netbackTxPackets"]!,
+    gsoSkbs: e["gsoSkbsSent"]!,
+    slots: e["netbackTxSlots"]!,
+    /** Guest TCP/IP cycles in the measured interval. */
+    stack: (guest.breakdown["stack"] ?? 0) * cycles,
+  };
+}
+
+describe("GSO across the vif: one guest sending on 1 GbE, wire-bound", () => {
+  let off: ReturnType<typeof measure>;
+  let on: ReturnType<typeof measure>;
+  let copy: ReturnType<typeof measure>;
+  beforeAll(async () => {
+    off = measure(await run("single-guest", { ...TX }));
+    on = measure(await run("single-guest", { ...TX, "netfront.gso.tx": true }));
+    copy = measure(await run("single-guest", { ...TX, "netfront.gso.tx": true, "netback.txGrantCopy": true }));
+  });
+
+  it("the wire carries one MTU frame per segment either way, at the same goodput", () => {
+    for (const m of [off, on, copy]) {
+      expect(Math.abs(m.e["nicTxFrames"]! - m.segs)).toBeLessThanOrEqual(90);
+      expect(m.gbps).toBeGreaterThan(0.9);
+      expect(m.gbps).toBeLessThan(0.9415);
+    }
+    expect(off.e["nicTsoSkbs"]).toBe(0);
+    expect(off.gsoSkbs).toBe(0);
+    expect(on.e["nicTsoSkbs"]!).toBeGreaterThan(0);
+    // Every GSO skb the guest made is cut into frames by the NIC (give or take the interval's ends).
+    expect(Math.abs(on.e["nicTsoSkbs"]! - on.gsoSkbs)).toBeLessThanOrEqual(2);
+  });
+
+  it("without GSO each segment is one skb and one slot; with it, skbs of up to 45 segments", () => {
+    expect(Math.abs(off.skbs - off.segs)).toBeLessThanOrEqual(90);
+    expect(off.slots).toBe(off.skbs);
+    const segsPerSkb = on.segs / on.skbs;
+    expect(segsPerSkb).toBeGreaterThan(4);
+    expect(segsPerSkb).toBeLessThanOrEqual(45);
+  });
+
+  it("slots per skb: the head, one per 4 KiB page of payload, and the GSO extra slot", () => {
+    for (const m of [on, copy]) {
+      const pages = m.slots - m.skbs - m.gsoSkbs;
+      const payloadPages = (m.segs * MSS) / 4096;
+      // A payload of B bytes touches between B / 4096 and B / 4096 + 1 pages.
+      expect(pages).toBeGreaterThan(payloadPages - 2 * 45);
+      expect(pages).toBeLessThan(payloadPages + m.skbs + 2 * 45);
+    }
+  });
+
+  it("pays the stack's per-skb work once per skb and its per-byte copy per byte", () => {
+    for (const m of [off, on]) {
+      // Guest stack: transmit per skb and per byte, plus the ACKs it takes (every packet netback
+      // copies to a sending guest is an ACK).
+      const expected =
+        m.skbs * cost("stackTxPacketCycles") +
+        m.segs * MSS * cost("stackTxPerByteCycles") +
+        m.e["netbackRxPackets"]! * cost("stackRxPacketCycles");
+      expect(Math.abs(m.stack - expected) / expected).toBeLessThan(0.02);
+    }
+    // The saving per segment is the per-skb cost less its share over the skb's segments.
+    const perSegOff = off.stack / off.segs;
+    const perSegOn = on.stack / on.segs;
+    expect(perSegOn).toBeLessThan(perSegOff - 0.8 * cost("stackTxPacketCycles"));
+  });
+
+  it("maps one grant per requesting slot (not the extra slot); 3.x grant copy copies instead and maps nothing", () => {
+    // Map mode: one map per request that grants a page, unmapped when the NIC frees the skb.
+    expect(Math.abs(on.e["grantMapOps"]! - (on.slots - on.gsoSkbs))).toBeLessThanOrEqual(45);
+    expect(copy.e["grantMapOps"]).toBe(0);
+    expect(copy.e["grantUnmapOps"]).toBe(0);
+    // Copy mode: the header op plus one per further request, i.e. one per granting request; the
+    // rest of the copy ops are the ACKs netback copies into the guest.
+    const txOps = copy.e["grantCopyOps"]! - copy.e["netbackRxPackets"]!;
+    expect(Math.abs(txOps - (copy.slots - copy.gsoSkbs))).toBeLessThanOrEqual(45);
+  });
+});
+
+describe("GSO across the vif: configuration", () => {
+  it("is off by default", async () => {
+    const { resolveConfig } = await import("../helpers.js");
+    expect(resolveConfig("single-guest").netfront.gso.tx).toBe(false);
+    expect(resolveConfig("single-guest").netback.txGrantCopy).toBe(false);
+  });
+  it("rejects a non-boolean, naming the field", () => {
+    const e = configErrorOf("single-guest", { "netfront.gso.tx": "yes" });
+    expect(e.field).toBe("netfront.gso.tx");
+    expect(e.message).toContain("yes");
+  });
+  it("rejects GSO skbs toward another guest's vif, which the model does not carry", () => {
+    const e = configErrorOf("single-guest", {
+      "guests.count": 2,
+      "netfront.gso.tx": true,
+      "traffic.rxStreamsPerGuest": 0,
+      "traffic.profiles": [{ guests: [0], kind: "tcp-to-guest", peer: 1 }],
+    });
+    expect(e.field).toBe("netfront.gso.tx");
+    expect(e.message).toMatch(/tcp-to-guest/);
+  });
+});
