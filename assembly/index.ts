@@ -94,6 +94,7 @@ export function eqPoppedTarget(): u32 {
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---
 import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
 import { tcpRcvNxt, tcpSockBytes } from "./traffic/tcp/receiver";
+import { appRecvInProgressBytes } from "./guest/stack";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {
@@ -113,6 +114,9 @@ export function dbgTcpRcvNxt(f: u32): u32 {
 }
 export function dbgTcpSockBytes(f: u32): u32 {
   return tcpSockBytes(f);
+}
+export function dbgAppRecvBytes(g: u32, f: u32): u32 {
+  return appRecvInProgressBytes(g, f);
 }
 
 // Ring primitives on their own (unit tests of ring.h arithmetic; never used by the model's host).

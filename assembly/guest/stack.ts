@@ -190,6 +190,16 @@ export function appWake(g: u32): void {
   if (appHasWork(g)) threadQueue(unchecked(appVcpu[g]), appThreadId(g));
 }
 
+/** Bytes of TCP flow f that guest g's recv() in progress holds: taken off the socket when the
+ *  call started, counted as delivered when it ends. */
+export function appRecvInProgressBytes(g: u32, f: u32): u32 {
+  if (unchecked(appBatchKind[g]) != 0 || unchecked(appBatchFlow[g]) != f) return 0;
+  let batch = unchecked(appBatch[g]);
+  let bytes: u32 = 0;
+  for (let i: u32 = 0; i < fifoLen(batch); i++) bytes += pkBytes(fifoAt(batch, i));
+  return bytes;
+}
+
 export function appHasWork(g: u32): bool {
   if (unchecked(appTxPending[g])) return true;
   if (fifoLen(unchecked(prequeue[g])) > 0) return true;

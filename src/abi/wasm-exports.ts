@@ -128,6 +128,13 @@ export interface WasmExports {
    */
   dbgTcpSockBytes(f: number): number;
   /**
+   * assembly/index/dbgAppRecvBytes
+   * @param g `u32`
+   * @param f `u32`
+   * @returns `u32`
+   */
+  dbgAppRecvBytes(g: number, f: number): number;
+  /**
    * assembly/index/tRingsInit
    * @param n `u32`
    */

@@ -43,7 +43,10 @@ describe("netback state shared between CPUs [G5, P1]", () => {
     expect(r.events["netbackSkbHandoffs"]).toBe(0);
   });
   it("with events spread over dom0 VCPUs, the one tasklet pair moves, skbs cross CPUs and waiting VCPUs spin", async () => {
-    const r = await run("paper-baseline", { ...short, "evtchn.dispatch": "round-robin" });
+    // Eight guests on one 10 GbE port: with four guests on their own 1 GbE ports the interrupts
+    // fall into a fixed rhythm, and whether skbs cross CPUs at all depends on its phase (the seed).
+    const o = { ...short, "evtchn.dispatch": "round-robin", "guests.count": 8, "nic.ports": 1, "nic.rateGbps": 10 };
+    const r = await run("paper-baseline", o);
     expect(r.events["netbackStateMigrations"]).toBeGreaterThan(0);
     expect(r.events["netbackSkbHandoffs"]).toBeGreaterThan(0);
     const picks = r.events["taskletBusyElsewhere"]!;
@@ -117,9 +120,10 @@ describe("TCP loss recovery", () => {
       const appBytes = Number(s[L.ST_COUNT + g * L.GS_COUNT + L.GS_RX_APP_BYTES]);
       const rcvNxt = w.dbgTcpRcvNxt(f) >>> 0;
       expect(rcvNxt).toBeGreaterThan(1000);
-      // In-order data is either consumed by the application or still in the socket: no gap,
-      // no segment counted twice.
-      expect(appBytes + (w.dbgTcpSockBytes(f) >>> 0)).toBe(rcvNxt * d.mssBytes);
+      // In-order data is consumed by the application, held by a recv() that is still running
+      // when the run ends, or still in the socket: no gap, no segment counted twice.
+      const inRecv = w.dbgAppRecvBytes(g, f) >>> 0;
+      expect(appBytes + inRecv + (w.dbgTcpSockBytes(f) >>> 0)).toBe(rcvNxt * d.mssBytes);
     }
   });
   it("with SACK, recovery starts when enough segments above the hole are SACKed, even with few duplicate ACKs (LRO)", async () => {
@@ -131,8 +135,13 @@ describe("TCP loss recovery", () => {
     expect(r.throughput.aggregateGbps).toBeGreaterThan(5);
   });
   it("NewReno (tcp.sack off) also recovers", async () => {
-    const r = await run("paper-baseline", { ...short, "netback.queueLenPackets": 2, "tcp.sack": false });
+    // Four streams per guest: a stream whose recovery falls back to the retransmission timeout
+    // (200 ms at least, longer than this run) stalls, and with one stream per guest whether that
+    // happens decided the aggregate by the luck of one seed.
+    const o = { ...short, "netback.queueLenPackets": 2, "tcp.sack": false, "traffic.rxStreamsPerGuest": 4 };
+    const r = await run("paper-baseline", o);
     expect(r.events["tcpRetransmissions"]).toBeGreaterThan(0);
+    expect(r.events["tcpFastRecoveries"]).toBeGreaterThan(0);
     expect(r.throughput.aggregateGbps).toBeGreaterThan(1);
     expect(r.conservation.ok).toBe(true);
   });
@@ -249,9 +258,9 @@ describe("LRO in netfront", () => {
     expect(r.conservation.ok).toBe(true);
   });
   it("flushes on an out-of-order segment", async () => {
-    // Every event on VCPU0: dom0 saturates, the vif queue overflows, and SACK retransmissions
-    // arrive in the same netfront poll as new data.
-    const r = await run("paper-lro", { ...short, "evtchn.dispatch": "vcpu0" });
+    // Every event on VCPU0: dom0 saturates, the vif queue (8 packets) overflows, and SACK
+    // retransmissions arrive in the same netfront poll as new data.
+    const r = await run("paper-lro", { ...short, "evtchn.dispatch": "vcpu0", "netback.queueLenPackets": 8 });
     expect(r.events["tcpRetransmissions"]).toBeGreaterThan(0);
     expect(r.events["lroFlushOutOfOrder"]).toBeGreaterThan(0);
   });
