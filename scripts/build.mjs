@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: builds what is out of date and says so in one line.
 //   wasm  build/*.wasm          from assembly/, src/abi/, asconfig.json (npm run build:wasm; release, debug, trace)
-//   host  dist/src, dist/bench  from src/, bench/ and tsconfig.json   (npm run build:ts; zod bundled)
+//   host  dist/src, dist/bench  from src/, bench/ and tsconfig.json   (npm run build:ts; zod and the CLI bundled)
 //   page  dist/web              from web/, src/ and the release wasm  (node scripts/build-web.mjs)
 // A step runs when one of its outputs is missing or one of its inputs is newer than the stamp it
 // wrote after its last success (modification times, as make does). A deleted source file is not
@@ -45,8 +45,8 @@ const steps = [
   },
   {
     name: "host",
-    inputs: ["src", "bench", "tsconfig.json", "package-lock.json", "scripts/bundle-vendor.mjs"],
-    outputs: ["dist/src/cli/main.js", "dist/src/node.js", "dist/src/vendor/zod.js"],
+    inputs: ["src", "bench", "tsconfig.json", "package-lock.json", "scripts/bundle-vendor.mjs", "scripts/bundle-cli.mjs"],
+    outputs: ["dist/src/cli/main.js", "dist/src/cli/program.js", "dist/src/cli/bundle.json", "dist/src/node.js", "dist/src/vendor/zod.js"],
     stamp: "dist/.stamp-host",
     run: [npm, ["run", "-s", "build:ts"]],
   },

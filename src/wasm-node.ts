@@ -10,17 +10,16 @@
 // V8 compiles functions lazily and tiers hot ones up in the background.
 
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "./package-root.js";
 import { simulateOnModule, type SimulateOptions } from "./run/simulate.js";
 import type { SimResult } from "./result.js";
 import { decodeWasmSourceMap, modelStack, type WasmSourceMap } from "./run/wasm-stack.js";
 
 const cache = new Map<string, Promise<WebAssembly.Module>>();
 
-/** Absolute path of a built Wasm module (dist/src/wasm-node.js -> ../../build/). */
+/** Absolute path of a built Wasm module (build/ at the package root). */
 export function wasmPath(build: "release" | "debug" | "trace" = "release"): string {
-  const file = build === "release" ? "pvnetsim.wasm" : `pvnetsim.${build}.wasm`;
-  return fileURLToPath(new URL(`../../build/${file}`, import.meta.url));
+  return packagePath("build", build === "release" ? "pvnetsim.wasm" : `pvnetsim.${build}.wasm`);
 }
 
 /** Compiles (once per process) and returns the simulator's Wasm module. */

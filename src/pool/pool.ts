@@ -15,7 +15,8 @@
 
 import { Worker } from "node:worker_threads";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { pathToFileURL } from "node:url";
+import { packagePath } from "../package-root.js";
 import type { SimResult } from "../result.js";
 import { defaultThreads } from "./threads.js";
 
@@ -86,15 +87,14 @@ export interface WorkerPoolOptions {
 export { defaultThreads };
 
 /**
- * The compiled worker script. Workers need plain JavaScript: next to this file when running from
- * dist/, else (running from TypeScript sources, e.g. under vitest) the build's copy in dist/.
+ * The compiled worker script, tsc's dist/src/pool/worker.js. Workers need plain JavaScript, so the
+ * same file serves the library in dist/src/, the command line's bundle and the TypeScript sources
+ * under vitest.
  */
 export function workerScript(): URL {
-  const here = new URL("./worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  const built = new URL("../../dist/src/pool/worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`cannot find the pool worker script (${fileURLToPath(here)}); run "npm run build" first`);
+  const built = packagePath("dist", "src", "pool", "worker.js");
+  if (existsSync(built)) return pathToFileURL(built);
+  throw new Error(`cannot find the pool worker script (${built}); run "npm run build" first`);
 }
 
 interface Slot {

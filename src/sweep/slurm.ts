@@ -4,7 +4,7 @@
 
 //
 // Which pvnetsim the tasks run: the CLI of the package this file belongs to, named by its real
-// path (dist/src/cli/main.js resolved from this module, symlinks followed), never the path the
+// path (dist/src/cli/main.js under the package root, symlinks followed), never the path the
 // current process was started through, which under npx is a cache directory that npm may clear
 // and compute nodes do not have. A site that installs pvnetsim elsewhere on its nodes (or wants
 // `npx pvnetsim@<version>`) sets PVNETSIM_CLI to that command, when writing the job or when
@@ -13,7 +13,7 @@
 
 import { copyFileSync, mkdirSync, realpathSync, writeFileSync, chmodSync } from "node:fs";
 import { basename, extname, join, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../package-root.js";
 import type { SweepOutline } from "./spec.js";
 import { PVNETSIM_VERSION } from "../version.js";
 
@@ -42,9 +42,9 @@ export class SlurmError extends Error {
   }
 }
 
-/** The CLI script of this package, by its real path (dist/src/sweep/slurm.js -> dist/src/cli/main.js). */
+/** The CLI script of this package, by its real path (dist/src/cli/main.js under the package root). */
 export function packageCliPath(): string {
-  const p = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+  const p = packagePath("dist", "src", "cli", "main.js");
   try {
     return realpathSync(p);
   } catch {

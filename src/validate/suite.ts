@@ -6,8 +6,8 @@
 // mechanism it waits for; pending results are listed, never run and never counted.
 
 import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packagePath } from "../package-root.js";
 import { resolveConfig, type ResolvedConfig } from "../config/schema.js";
 
 /** What is compared. */
@@ -80,14 +80,11 @@ export interface ValidationResult {
 
 export class SuiteError extends Error {}
 
-/** validation/ at the repository root (works from src/ under vitest and from dist/src/). */
+/** validation/ at the package root (the package ships it). */
 export function defaultSuiteDir(): string {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  for (const up of ["../..", "../../.."]) {
-    const d = resolve(here, up, "validation");
-    if (existsSync(d)) return d;
-  }
-  throw new SuiteError(`cannot find the validation/ directory above ${here}`);
+  const d = packagePath("validation");
+  if (!existsSync(d)) throw new SuiteError(`cannot find the validation/ directory (${d})`);
+  return d;
 }
 
 function need(cond: boolean, file: string, field: string, value: unknown, allowed: string): asserts cond {

@@ -11,7 +11,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import { extname, join, normalize, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot as findPackageRoot } from "../../package-root.js";
 import { action, UsageError } from "../errors.js";
 import { intOption } from "../input.js";
 
@@ -33,8 +33,8 @@ export const MIME_TYPES: Readonly<Record<string, string>> = {
 const HOST = "127.0.0.1";
 const DEFAULT_PORT = 5170;
 
-/** The package root (dist/src/cli/commands/serve.js -> ../../../..). */
-const packageRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+/** The package root (the page is dist/web/ there; a source checkout also has scripts/). */
+const packageRoot = findPackageRoot();
 export const DEFAULT_WEB_DIR = join(packageRoot, "dist", "web");
 
 /** Builds the page when it is missing; throws with the command to run when it cannot. */
