@@ -7,7 +7,7 @@
 import { PARAMS } from "./params.js";
 import { PRESETS } from "./presets.js";
 import { ConfigError } from "./error.js";
-import { META_KEYS } from "./schemas.js";
+import { META_KEYS } from "./tree.js";
 import { checkInput, checkParamValue, checkResolved } from "./validate.js";
 import { checkRelations } from "./relations.js";
 import { checkFeasible } from "./limits.js";

@@ -3,11 +3,16 @@
 // schema (every field optional, plus `preset` and `$schema` at the top: what a config file may
 // hold, also what `pvnetsim schema` prints as JSON Schema) and the resolved schema (every field
 // present). The words of error lines come from describe() (describe.ts), from the same table.
+//
+// Every schema is built when first asked for: a configuration that passes the quick check
+// (quick-check.ts) needs none, and building zod schemas for the whole table was the larger part
+// of the command line's start-up.
 
 import { z } from "../vendor/zod.js";
-import { PARAMS, type ParamSpec } from "./params.js";
+import { PARAM_BY_PATH, type ParamSpec } from "./params.js";
 import { PRESETS } from "./presets.js";
-import { TRAFFIC_PROFILE, UDP_SOURCE } from "./items.js";
+import { trafficProfileSchema, udpSourceSchema } from "./items.js";
+import { TREE, isSpec, type Tree } from "./tree.js";
 
 const nonNegInt = z.number().int().min(0);
 
@@ -38,10 +43,10 @@ export function paramSchema(p: ParamSpec): z.ZodType {
       s = z.array(z.array(nonNegInt));
       break;
     case "udpList":
-      s = z.array(UDP_SOURCE);
+      s = z.array(udpSourceSchema());
       break;
     case "profileList":
-      s = z.array(TRAFFIC_PROFILE);
+      s = z.array(trafficProfileSchema());
       break;
   }
   if (p.nullable) s = s.nullable();
@@ -49,50 +54,26 @@ export function paramSchema(p: ParamSpec): z.ZodType {
   return s.meta({ description, default: p.default as never });
 }
 
-/** The parameter table as a tree of object keys. */
-export type Tree = { [k: string]: Tree | ParamSpec };
-export const isSpec = (x: Tree | ParamSpec): x is ParamSpec =>
-  typeof (x as ParamSpec).kind === "string" && typeof (x as ParamSpec).path === "string";
+const paramSchemas = new Map<string, z.ZodType>();
 
-/** The tree (null-prototype objects: no inherited names such as "constructor" are found in it). */
-export const TREE: Tree = (() => {
-  const root: Tree = Object.create(null) as Tree;
-  for (const p of PARAMS) {
-    const parts = p.path.split(".");
-    let node = root;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const k = parts[i]!;
-      if (!Object.hasOwn(node, k)) node[k] = Object.create(null) as Tree;
-      node = node[k] as Tree;
-    }
-    node[parts[parts.length - 1]!] = p;
+/** Schema of the parameter at a dotted path (undefined for an unknown path), built once: both
+ *  object schemas below share them, and sweeps check every axis value with them. */
+export function paramSchemaAt(path: string): z.ZodType | undefined {
+  let s = paramSchemas.get(path);
+  if (s === undefined) {
+    const p = PARAM_BY_PATH.get(path);
+    if (p === undefined) return undefined;
+    s = paramSchema(p);
+    paramSchemas.set(path, s);
   }
-  return root;
-})();
-
-/** The tree node at a path of object keys, or undefined. */
-export function nodeAt(path: readonly PropertyKey[]): Tree | ParamSpec | undefined {
-  let node: Tree | ParamSpec = TREE;
-  for (const k of path) {
-    if (isSpec(node) || typeof k !== "string" || !Object.hasOwn(node, k)) return undefined;
-    node = node[k]!;
-  }
-  return node;
+  return s;
 }
-
-/** Top-level keys a config file may hold besides the parameters. */
-export const META_KEYS = ["preset", "$schema"] as const;
-
-/** Schema of each parameter by path, built once: both object schemas below share them, and sweeps
- *  check every axis value with them. (Building a zod schema is the larger part of the CLI's
- *  start-up, so each is built once, not once per use.) */
-export const PARAM_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(PARAMS.map((p) => [p.path, paramSchema(p)]));
 
 function objectSchema(tree: Tree, optional: boolean, top: boolean): z.ZodObject {
   const shape: Record<string, z.ZodType> = {};
   for (const k of Object.keys(tree)) {
     const node = tree[k]!;
-    const s = isSpec(node) ? PARAM_SCHEMAS.get(node.path)! : objectSchema(node, optional, false);
+    const s = isSpec(node) ? paramSchemaAt(node.path)! : objectSchema(node, optional, false);
     shape[k] = optional ? s.optional() : s;
   }
   if (top && optional) {
@@ -106,7 +87,17 @@ function objectSchema(tree: Tree, optional: boolean, top: boolean): z.ZodObject 
   return z.strictObject(shape);
 }
 
+let configInput: z.ZodObject | undefined;
+let configResolved: z.ZodObject | undefined;
+
 /** What a config file may contain: every field optional. */
-export const CONFIG_INPUT = objectSchema(TREE, true, true);
+export function configInputSchema(): z.ZodObject {
+  configInput ??= objectSchema(TREE, true, true);
+  return configInput;
+}
+
 /** A complete configuration: every field present. */
-export const CONFIG_RESOLVED = objectSchema(TREE, false, false);
+export function configResolvedSchema(): z.ZodObject {
+  configResolved ??= objectSchema(TREE, false, false);
+  return configResolved;
+}

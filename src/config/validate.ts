@@ -1,12 +1,15 @@
 // Validation of configuration input with the zod schemas of schemas.ts. zod finds every problem;
 // the first one (an unknown field before a bad value, as a reader fixes them) becomes one
 // ConfigError naming the field as the user wrote it (dotted path, [i] for list items), the value
-// found there, and what the parameter table allows, in its words.
+// found there, and what the parameter table allows, in its words. The quick check (quick-check.ts)
+// runs first: what it shows valid needs no zod schema, which is built only for the rest.
 
 import { z } from "../vendor/zod.js";
 import { PARAM_BY_PATH } from "./params.js";
 import { ConfigError } from "./error.js";
-import { CONFIG_INPUT, CONFIG_RESOLVED, META_KEYS, PARAM_SCHEMAS, isSpec, nodeAt } from "./schemas.js";
+import { configInputSchema, configResolvedSchema, paramSchemaAt } from "./schemas.js";
+import { META_KEYS, isSpec, nodeAt } from "./tree.js";
+import { configInputOk, configResolvedOk, paramValueOk } from "./quick-check.js";
 import { describe } from "./describe.js";
 import {
   PROFILE_ALLOWED,
@@ -112,29 +115,30 @@ function toConfigError(root: unknown, issue: z.core.$ZodIssue, prefix: readonly 
 export function checkInput(input: unknown): void {
   if (input === null || typeof input !== "object" || Array.isArray(input))
     throw new ConfigError("", input, "an object");
-  const r = CONFIG_INPUT.safeParse(input);
+  if (configInputOk(input)) return;
+  const r = configInputSchema().safeParse(input);
   if (!r.success) throw toConfigError(input, firstIssue(r.error.issues), []);
 }
 
 /** Checks one value of a parameter (an override by dotted path). */
 export function checkParamValue(path: string, value: unknown): void {
-  const schema = PARAM_SCHEMAS.get(path);
-  if (schema === undefined || !PARAM_BY_PATH.has(path)) {
-    throw new ConfigError(path, value, "a known parameter path (see `pvnetsim params`)");
-  }
-  const r = schema.safeParse(value);
+  const p = PARAM_BY_PATH.get(path);
+  if (p === undefined) throw new ConfigError(path, value, "a known parameter path (see `pvnetsim params`)");
+  if (paramValueOk(p, value)) return;
+  const r = paramSchemaAt(path)!.safeParse(value);
   if (!r.success) throw toConfigError(value, firstIssue(r.error.issues), path.split("."));
 }
 
 /** Checks a complete configuration (every field present and valid). */
 export function checkResolved(cfg: unknown): void {
-  const r = CONFIG_RESOLVED.safeParse(cfg);
+  if (configResolvedOk(cfg)) return;
+  const r = configResolvedSchema().safeParse(cfg);
   if (!r.success) throw toConfigError(cfg, firstIssue(r.error.issues), []);
 }
 
 /** JSON Schema (draft 2020-12) of config files, generated from the input schema. */
 export function configJsonSchema(): Record<string, unknown> {
   const opts = { target: "draft-2020-12", io: "input", unrepresentable: "any" } as const;
-  const s = z.toJSONSchema(CONFIG_INPUT, opts) as Record<string, unknown>;
+  const s = z.toJSONSchema(configInputSchema(), opts) as Record<string, unknown>;
   return { $schema: "https://json-schema.org/draft/2020-12/schema", title: "pvnetsim configuration", ...s };
 }
