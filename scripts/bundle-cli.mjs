@@ -4,8 +4,10 @@
 // instead of about a hundred (each module Node resolves, reads and compiles costs start-up time;
 // `pvnetsim run` loaded about 100 before).
 //
-// - main.js (the `pvnetsim` command) is src/cli/main.ts with src/version.ts inside: `--version`
-//   reads no other file. Everything else it hands to program.js.
+// - main.js is src/cli/main.ts with src/version.ts inside: `--version` reads no other file.
+//   Everything else it hands to program.js. main.cjs is the same as a CommonJS script: the
+//   package's `pvnetsim` command (package.json "bin"), which Node starts without setting up its
+//   ES module loader until a command other than `--version` imports program.js.
 // - program.js is src/cli/program.ts with what it imports; every `import()` of the sources stays a
 //   separate chunk (dist/src/cli/chunks/), so a command still loads only its own code: `run`
 //   neither the sweep nor the chart code.
@@ -66,6 +68,13 @@ const entry = await build({
   entryPoints: { main: "src/cli/main.ts" },
   external: ["./program.js"],
 });
+const entryCjs = await build({
+  ...common,
+  entryPoints: { main: "src/cli/main.ts" },
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  external: ["./program.js"],
+});
 
 const program = await build({
   ...common,
@@ -78,7 +87,8 @@ const program = await build({
 });
 
 const modules = {};
-for (const [file, out] of [...Object.entries(entry.metafile.outputs), ...Object.entries(program.metafile.outputs)]) {
+const outputs = [entry, entryCjs, program].flatMap((r) => Object.entries(r.metafile.outputs));
+for (const [file, out] of outputs) {
   if (file.endsWith(".map")) continue;
   // Source paths relative to the package ("node_modules/zod/...", also through a linked node_modules).
   modules[relative(outdir, join(root, file))] = Object.keys(out.inputs)

@@ -5,7 +5,10 @@
 // Start-up time matters (a sweep or a shell loop starts the CLI many times): `--version` answers
 // here, before anything else is loaded; every other use loads the program (program.ts), which
 // loads only the module of the command being run, and the chart stack (vega, vega-lite) is
-// imported by the code that draws, when it draws.
+// imported by the code that draws, when it draws. The build also makes a CommonJS copy of this
+// file (dist/src/cli/main.cjs, the package's `pvnetsim` command): Node starts a CommonJS script
+// without setting up its ES module loader, which `--version` then never needs. So no top-level
+// await here.
 
 import { PVNETSIM_VERSION } from "../version.js";
 
@@ -14,4 +17,4 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${PVNETSIM_VERSION}\n`);
   process.exit(0);
 }
-await import("./program.js");
+void import("./program.js");

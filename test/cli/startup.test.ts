@@ -55,6 +55,21 @@ describe("start-up", () => {
     expect(sources(r.modules).sort()).toEqual(["src/cli/main.ts", "src/version.ts"]);
   });
 
+  it("the package's pvnetsim command is a CommonJS copy of the entry: --version loads only it", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { pvnetsim: string } };
+    expect(pkg.bin.pvnetsim).toBe("dist/src/cli/main.cjs");
+    const bin = join(root, pkg.bin.pvnetsim);
+    const v = loaded([bin, "--version"]);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(v.modules).toEqual(["dist/src/cli/main.cjs"]);
+    expect(sources(v.modules).sort()).toEqual(["src/cli/main.ts", "src/version.ts"]);
+    const r = loaded([bin, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).state).toBe("completed");
+    expect(r.modules.slice(0, 2)).toEqual(["dist/src/cli/main.cjs", "dist/src/cli/program.js"]);
+  });
+
   it("run loads a few files of the bundle, and neither the chart stack nor the sweep, report-page or browser modules", () => {
     const r = loaded([cli, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"]);
     expect(r.code).toBe(0);
