@@ -2,7 +2,9 @@
 // the host allocates the config buffer here, writes it once, calls simInit, then simRun in
 // chunks, reading counters through a view on statsPtr().
 
-import { engineInit, engineMemoryBytes, engineRun, engineNow, engineInFlightUnits, engineInvariantError } from "./model/engine";
+import {
+  engineInit, engineMemoryBytes, engineRun, engineNow, engineInFlightUnits, engineInvariantError,
+} from "./model/engine";
 import { statsPtr as sp, statsWords as sw } from "./stats";
 import { eqMaxSize, eqSize, eqTarget, eqInstantCount, eqTakeNow } from "./base/eventq";
 import { pktInUse } from "./packet";
@@ -92,21 +94,25 @@ export function eqPoppedTarget(): u32 {
 }
 
 // --- introspection (tests and debugging; read-only views of model state, never per event) ---
-import { reqProd as _reqProd, reqProdPvt as _reqProdPvt, rspProd as _rspProd, rspProdPvt as _rspProdPvt, reqCons as _reqCons, rspCons as _rspCons, reqEvent as _reqEvent, rspEvent as _rspEvent } from "./xen/ring";
+import {
+  ringReqCons, ringReqEvent, ringReqProd, ringReqProdPvt, ringRspCons, ringRspEvent, ringRspProd,
+  ringRspProdPvt, ringSetReqCons, ringSetReqEvent, ringSetReqProd, ringSetReqProdPvt, ringSetRspCons,
+  ringSetRspEvent, ringSetRspProd, ringSetRspProdPvt,
+} from "./xen/ring";
 import { tcpRcvNxt, tcpSockBytes } from "./traffic/tcp/receiver";
 import { appRecvInProgressBytes } from "./guest/stack";
 
 /** Shared-ring index `which` of ring r: 0 req_prod, 1 req_prod_pvt, 2 rsp_prod, 3 rsp_prod_pvt, 4 req_cons, 5 rsp_cons, 6 req_event, 7 rsp_event. */
 export function dbgRing(r: u32, which: u32): u32 {
   switch (which) {
-    case 0: return unchecked(_reqProd[r]);
-    case 1: return unchecked(_reqProdPvt[r]);
-    case 2: return unchecked(_rspProd[r]);
-    case 3: return unchecked(_rspProdPvt[r]);
-    case 4: return unchecked(_reqCons[r]);
-    case 5: return unchecked(_rspCons[r]);
-    case 6: return unchecked(_reqEvent[r]);
-    default: return unchecked(_rspEvent[r]);
+    case 0: return ringReqProd(r);
+    case 1: return ringReqProdPvt(r);
+    case 2: return ringRspProd(r);
+    case 3: return ringRspProdPvt(r);
+    case 4: return ringReqCons(r);
+    case 5: return ringRspCons(r);
+    case 6: return ringReqEvent(r);
+    default: return ringRspEvent(r);
   }
 }
 export function dbgTcpRcvNxt(f: u32): u32 {
@@ -120,7 +126,10 @@ export function dbgAppRecvBytes(g: u32, f: u32): u32 {
 }
 
 // Ring primitives on their own (unit tests of ring.h arithmetic; never used by the model's host).
-import { ringsInit as _ringsInit, ringPushRequests as _pushReq, ringPushResponses as _pushRsp, ringFinalCheckRequests as _finReq, ringFinalCheckResponses as _finRsp, ringUnconsumedRequests as _uncReq } from "./xen/ring";
+import {
+  ringsInit as _ringsInit, ringPushRequests as _pushReq, ringPushResponses as _pushRsp,
+  ringFinalCheckRequests as _finReq, ringFinalCheckResponses as _finRsp, ringUnconsumedRequests as _uncReq,
+} from "./xen/ring";
 import { tRuns as _tRuns, tLastCpu as _tLastCpu } from "./kernel/tasklet";
 export function tRingsInit(n: u32): void {
   _ringsInit(n);
@@ -128,14 +137,14 @@ export function tRingsInit(n: u32): void {
 /** Sets ring index `which` (numbering as dbgRing). */
 export function tRingSet(r: u32, which: u32, v: u32): void {
   switch (which) {
-    case 0: unchecked((_reqProd[r] = v)); break;
-    case 1: unchecked((_reqProdPvt[r] = v)); break;
-    case 2: unchecked((_rspProd[r] = v)); break;
-    case 3: unchecked((_rspProdPvt[r] = v)); break;
-    case 4: unchecked((_reqCons[r] = v)); break;
-    case 5: unchecked((_rspCons[r] = v)); break;
-    case 6: unchecked((_reqEvent[r] = v)); break;
-    default: unchecked((_rspEvent[r] = v));
+    case 0: ringSetReqProd(r, v); break;
+    case 1: ringSetReqProdPvt(r, v); break;
+    case 2: ringSetRspProd(r, v); break;
+    case 3: ringSetRspProdPvt(r, v); break;
+    case 4: ringSetReqCons(r, v); break;
+    case 5: ringSetRspCons(r, v); break;
+    case 6: ringSetReqEvent(r, v); break;
+    default: ringSetRspEvent(r, v);
   }
 }
 export function tRingPushRequests(r: u32): u32 {

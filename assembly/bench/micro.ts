@@ -33,12 +33,14 @@ import { eqInit, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import {
   ringsInit, ringSlotSet, ringSlotGet, ringPushRequests, ringPushResponses, ringUnconsumedRequests,
-  ringFinalCheckRequests, ringFinalCheckResponses, ringFreeRequests, reqProdPvt, reqCons, rspProdPvt,
-  rspProd, rspCons,
+  ringFinalCheckRequests, ringFinalCheckResponses, ringFreeRequests, ringReqCons, ringReqProdPvt, ringRspProd,
+  ringRspProdPvt, ringSetReqCons, ringSetReqProdPvt, ringSetRspCons, ringSetRspProdPvt,
 } from "../xen/ring";
 import { accountInit, jobBegin } from "../cpu/account";
 import { vcpuInit, vcpuStartJob, vPending, vTasklets } from "../cpu/vcpu";
-import { taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, TASKLET_NB_RX } from "../kernel/tasklet";
+import {
+  taskletsInit, taskletAdd, taskletSchedule, taskletTryRun, taskletDone, TASKLET_NB_RX,
+} from "../kernel/tasklet";
 import { lroInit, lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { evtchnInit, evtchnBind, evtchnSend, portPendingClear, nPorts } from "../xen/evtchn";
 import { pktInit, pktAlloc, pktFree, pkSegs, KIND_DATA } from "../packet";
@@ -72,24 +74,24 @@ export function mbRing(n: u32): u32 {
   let notifies: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     if (ringFreeRequests(0) == 0) break; // cannot happen with RING_BATCH < RING_SIZE
-    let idx = unchecked(reqProdPvt[0]);
+    let idx = ringReqProdPvt(0);
     ringSlotSet(0, idx, i);
-    unchecked((reqProdPvt[0] = idx + 1));
+    ringSetReqProdPvt(0, idx + 1);
     if (ringPushRequests(0)) notifies++;
     if ((i & (RING_BATCH - 1)) == RING_BATCH - 1) {
       // Backend: xenvif_tx_action-like drain, then responses and the final check.
       do {
         while (ringUnconsumedRequests(0) > 0) {
-          let c = unchecked(reqCons[0]);
+          let c = ringReqCons(0);
           sum += ringSlotGet(0, c);
-          unchecked((reqCons[0] = c + 1));
-          unchecked((rspProdPvt[0] = unchecked(rspProdPvt[0]) + 1));
+          ringSetReqCons(0, c + 1);
+          ringSetRspProdPvt(0, ringRspProdPvt(0) + 1);
         }
         if (ringPushResponses(0)) notifies++;
       } while (ringFinalCheckRequests(0));
       // Frontend: consume responses (xennet_tx_buf_gc), final check.
       do {
-        unchecked((rspCons[0] = unchecked(rspProd[0])));
+        ringSetRspCons(0, ringRspProd(0));
       } while (ringFinalCheckResponses(0));
     }
   }

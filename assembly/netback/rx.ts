@@ -29,7 +29,10 @@ import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
 import { pkWire, pktDrop } from "../packet";
 import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
 import { charge, chargeLate, setInvariantError } from "../cpu/account";
-import { RING_SIZE, reqProd, reqCons, rspProdPvt, reqEvent, ringSlotSet, ringPushResponses, rxRingOf } from "../xen/ring";
+import {
+  RING_SIZE, ringSlotSet, ringPushResponses, rxRingOf, ringReqCons, ringReqProd, ringRspProdPvt,
+  ringSetReqCons, ringSetReqEvent, ringSetRspProdPvt,
+} from "../xen/ring";
 import { grantCopyBatch, grantMapBatch, grantUnmapBatch } from "../xen/grant";
 import {
   MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
@@ -112,7 +115,7 @@ export function rxQueued(grp: u32): bool {
 function queueFull(vif: u32): bool {
   let r = rxRingOf(vif);
   let peek = unchecked(vifPeek[vif]);
-  return unchecked(reqProd[r]) - peek < slotsNeeded || unchecked(rspProdPvt[r]) + RING_SIZE - peek < slotsNeeded;
+  return ringReqProd(r) - peek < slotsNeeded || ringRspProdPvt(r) + RING_SIZE - peek < slotsNeeded;
 }
 
 /** Charges start_xmit's per-frame cost for `k` frames of a NIC poll on the current VCPU (the
@@ -146,7 +149,7 @@ function startXmitOne(v: u32, vif: u32, p: u32): void {
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
     return;
   }
-  if (unchecked(reqProd[r]) == unchecked(vifPeek[vif])) {
+  if (ringReqProd(r) == unchecked(vifPeek[vif])) {
     // No request at all is posted: even a queueing frontend cannot take this packet.
     releaseGuestPage(v, p);
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
@@ -161,7 +164,7 @@ function startXmitOne(v: u32, vif: u32, p: u32): void {
     unchecked((vifStopped[vif] = 1));
     statInc(ST_VIF_QUEUE_STOPS);
     // Ask netfront to notify once enough requests are posted again.
-    unchecked((reqEvent[r] = unchecked(vifPeek[vif]) + slotsNeeded));
+    ringSetReqEvent(r, unchecked(vifPeek[vif]) + slotsNeeded);
   }
 }
 
@@ -194,12 +197,12 @@ export function netbackRxStart(v: u32, grp: u32): void {
     if (<u32>fifoPop(qc) != v) handoffs++;
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
-    if (unchecked(reqCons[r]) == unchecked(reqProd[r])) {
+    if (ringReqCons(r) == ringReqProd(r)) {
       setInvariantError(1); // start_xmit reserved a request that is not there
       pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
       continue;
     }
-    unchecked((reqCons[r] = unchecked(reqCons[r]) + 1));
+    ringSetReqCons(r, ringReqCons(r) + 1);
     fifoPush(batch, p);
     n++;
     if (multiQueue && !(anyGuestToGuest && pktGuestToGuest(p))) {
@@ -232,9 +235,9 @@ export function netbackRxFinish(v: u32, grp: u32): void {
     releaseGuestPage(v, p);
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
-    let idx = unchecked(rspProdPvt[r]);
+    let idx = ringRspProdPvt(r);
     ringSlotSet(r, idx, p);
-    unchecked((rspProdPvt[r] = idx + 1));
+    ringSetRspProdPvt(r, idx + 1);
     let want = ringPushResponses(r);
     // A produced response frees ring space a stopped queue may be waiting for.
     if (unchecked(vifStopped[vif])) maybeWake(v, vif);

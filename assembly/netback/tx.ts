@@ -36,13 +36,19 @@ import { pkAux, pkSetAux, pkKind, PKT_NONE, KIND_DATA } from "../packet";
 import { charge } from "../cpu/account";
 import { outboxAdd } from "../cpu/vcpu";
 import { nfPort } from "../xen/evtchn";
-import { reqCons, rspProdPvt, ringSlotGet, ringPushResponses, ringFinalCheckRequests, txRingOf } from "../xen/ring";
+import {
+  ringSlotGet, ringPushResponses, ringFinalCheckRequests, txRingOf, ringReqCons, ringRspProdPvt,
+  ringSetReqCons, ringSetRspProdPvt,
+} from "../xen/ring";
 import { grantMapBatch, grantUnmapBatch, grantCopyBatch } from "../xen/grant";
 import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, gsoTx } from "../xen/netif";
 import { gPendingNext, gPendingRsp, PENDING_END } from "./common";
 import { CFG_NB_TX_COPY, ST_NB_TX_SLOTS } from "../../src/abi/layout";
 import { backlogEnqueue } from "../dom0/bridge";
-import { MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits, gDealloc } from "./common";
+import {
+  MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits,
+  gDealloc,
+} from "./common";
 import { grantReuse } from "./common";
 import { coalescing, coalesceDue, coalesceReset } from "./coalesce";
 import { maybeWake } from "./rx";
@@ -150,11 +156,11 @@ export function netbackTxStart(v: u32, grp: u32): void {
     unchecked((vifOnSched[vif] = 0));
     let r = txRingOf(vif);
     if (!ringFinalCheckRequests(r)) continue;
-    let rc = unchecked(reqCons[r]);
+    let rc = ringReqCons(r);
     let p = ringSlotGet(r, rc);
     // The packet's requests: its first, the GSO extra slot, one per page fragment (netif.ts).
     let k = netifTxSlots(p);
-    unchecked((reqCons[r] = rc + k));
+    ringSetReqCons(r, rc + k);
     let n = netifTxGrants(p);
     // One pending slot per granting request, chained; the first answers the extra slot too.
     let first = fifoPop(free);
@@ -207,7 +213,7 @@ function txRespond(v: u32, grp: u32, idx: u32, free: i32): void {
   fifoPush(free, idx);
   unchecked((gPendingCount[grp] = unchecked(gPendingCount[grp]) - 1));
   let r = txRingOf(vif);
-  unchecked((rspProdPvt[r] = unchecked(rspProdPvt[r]) + <u32>unchecked(gPendingRsp[(grp << 8) + idx])));
+  ringSetRspProdPvt(r, ringRspProdPvt(r) + <u32>unchecked(gPendingRsp[(grp << 8) + idx]));
   let want = ringPushResponses(r);
   if (coalescing) want = coalesceDue(vif, want);
   if (want) {

@@ -41,8 +41,9 @@ import { outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
 import { napiAdd, napiSchedule, NAPI_NETFRONT } from "../kernel/napi";
 import { nbPort, evtchnBind, nfPort } from "../xen/evtchn";
 import {
-  RING_SIZE, reqProd, reqProdPvt, rspProd, rspCons, rspEvent, ringSlotSet, ringSlotGet,
-  reqCons, ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses, txRingOf, rxRingOf,
+  RING_SIZE, ringSlotSet, ringSlotGet, ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses,
+  txRingOf, rxRingOf, ringReqCons, ringReqProd, ringReqProdPvt, ringRspCons, ringRspProd, ringSetReqProdPvt,
+  ringSetRspCons, ringSetRspEvent,
 } from "../xen/ring";
 import { lroReceive, lroFlushAll, lroOutput } from "../net/lro";
 import { stackDeliver, appWake } from "../guest/stack";
@@ -99,7 +100,7 @@ export function netfrontInit(): void {
     unchecked((rxTarget[g] = target));
     // Connect: post rx_target receive buffers (network_alloc_rx_buffers at open).
     let r = rxRingOf(g);
-    unchecked((reqProdPvt[r] = target));
+    ringSetReqProdPvt(r, target);
     ringPushRequests(r);
   }
 }
@@ -125,7 +126,7 @@ export function netfrontVcpu(g: u32): u32 {
 export function netfrontInterruptStart(v: u32, g: u32): void {
   charge(COMP_NETFRONT, costCycles(COST_NF_IRQ));
   let r = txRingOf(g);
-  let gc = unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  let gc = ringRspProd(r) - ringRspCons(r);
   charge(COMP_NETFRONT, costTimes(COST_NF_TX_GC_PKT, gc));
 }
 
@@ -137,11 +138,11 @@ export function netfrontInterruptFinish(v: u32, g: u32): void {
 /** network_tx_buf_gc: consume TX responses, re-arm rsp_event, wake the queue. */
 function txGc(v: u32, g: u32, charged: bool): void {
   let r = txRingOf(g);
-  let prod = unchecked(rspProd[r]);
-  let n = prod - unchecked(rspCons[r]);
-  unchecked((rspCons[r] = prod));
+  let prod = ringRspProd(r);
+  let n = prod - ringRspCons(r);
+  ringSetRspCons(r, prod);
   // Ask for a callback once half of the still-outstanding requests are answered (D8).
-  unchecked((rspEvent[r] = prod + ((unchecked(reqProd[r]) - prod) >> 1) + 1));
+  ringSetRspEvent(r, prod + ((ringReqProd(r) - prod) >> 1) + 1);
   if (!charged && n > 0) {
     // GC done from start_xmit is charged here; the interrupt path charged it up front.
   }
@@ -159,7 +160,7 @@ function txGc(v: u32, g: u32, charged: bool): void {
 
 function txSlotAvailable(g: u32): bool {
   let r = txRingOf(g);
-  return unchecked(reqProdPvt[r]) - unchecked(rspCons[r]) < RING_SIZE - txSlotsReserve;
+  return ringReqProdPvt(r) - ringRspCons(r) < RING_SIZE - txSlotsReserve;
 }
 
 // ---- transmit ---------------------------------------------------------------------------------------
@@ -201,16 +202,16 @@ export function netfrontFlushStaged(v: u32, g: u32): void {
 /** network_start_xmit for one packet. */
 function xmitOne(v: u32, g: u32, p: u32): void {
   let r = txRingOf(g);
-  let idx = unchecked(reqProdPvt[r]);
+  let idx = ringReqProdPvt(r);
   // The packet is named in its first slot; netback reads how many slots follow from it.
   ringSlotSet(r, idx, p);
-  unchecked((reqProdPvt[r] = idx + netifTxSlots(p)));
+  ringSetReqProdPvt(r, idx + netifTxSlots(p));
   if (ringPushRequests(r)) {
     statInc(ST_NOTIFY_NF_TX);
     outboxAdd(v, nbPort(g));
   } else statInc(ST_NOTIFY_NF_TX_SUPPRESSED);
   // network_tx_buf_gc on every transmit reclaims what netback already answered.
-  let gcN = unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  let gcN = ringRspProd(r) - ringRspCons(r);
   if (gcN > 0) {
     chargeLate(v, COMP_NETFRONT, costTimes(COST_NF_TX_GC_PKT, gcN));
     txGc(v, g, true);
@@ -227,7 +228,7 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   let k = avail < quota ? avail : quota;
   charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
   charge(COMP_NETFRONT, costTimes(COST_NF_RX_PKT, k));
-  let cons = unchecked(rspCons[r]);
+  let cons = ringRspCons(r);
   for (let i: u32 = 0; i < k; i++) {
     let p = ringSlotGet(r, cons + i);
     if (lro && pkKind(p) == KIND_DATA && flowDirRx(pkFlow(p))) {
@@ -235,13 +236,13 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
       lroPassUp(v, g);
     } else stackDeliver(v, g, p);
   }
-  unchecked((rspCons[r] = cons + k));
+  ringSetRspCons(r, cons + k);
   guestStatAdd(g, GS_RX_PKTS, k);
   if (lro) {
     lroFlushAll(g);
     lroPassUp(v, g);
   }
-  let a = rxTargetAdapt(unchecked(rxTarget[g]), rxTargetMin, rxTargetMax, unchecked(reqProdPvt[r]), unchecked(rspProd[r]), unchecked(rspCons[r]));
+  let a = rxTargetAdapt(unchecked(rxTarget[g]), rxTargetMin, rxTargetMax, ringReqProdPvt(r), ringRspProd(r), ringRspCons(r));
   let target = <u32>(a >> 32);
   let batch = <u32>a;
   if (batch > 0) charge(COMP_NETFRONT, costTimes(COST_NF_REFILL_BUF, batch));
@@ -275,7 +276,7 @@ export function netfrontPollFinish(v: u32, g: u32, work: u32, exhausted: bool): 
   let r = rxRingOf(g);
   let batch = unchecked(pollRefill[g]);
   if (batch > 0) {
-    unchecked((reqProdPvt[r] = unchecked(reqProdPvt[r]) + batch));
+    ringSetReqProdPvt(r, ringReqProdPvt(r) + batch);
     if (ringPushRequests(r)) {
       statInc(ST_NOTIFY_NF_RX);
       outboxAdd(v, nbPort(g));
@@ -301,13 +302,13 @@ export function netfrontHeldUnits(): u64 {
     let qd = unchecked(txQdisc[g]);
     for (let i: u32 = 0; i < fifoLen(qd); i++) s += pktUnits(fifoAt(qd, i));
     let tr = txRingOf(g);
-    for (let i = unchecked(reqCons[tr]); i != unchecked(reqProd[tr]);) {
+    for (let i = ringReqCons(tr); i != ringReqProd(tr);) {
       let p = ringSlotGet(tr, i);
       s += pktUnits(p);
       i += netifTxSlots(p);
     }
     let rr = rxRingOf(g);
-    for (let i = unchecked(rspCons[rr]); i != unchecked(rspProd[rr]); i++) s += pktUnits(ringSlotGet(rr, i));
+    for (let i = ringRspCons(rr); i != ringRspProd(rr); i++) s += pktUnits(ringSlotGet(rr, i));
   }
   return s;
 }

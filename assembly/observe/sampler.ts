@@ -32,7 +32,7 @@ import { eqSize } from "../base/eventq";
 import { fifoLen } from "../base/fifo";
 import { pktInUse } from "../packet";
 import { nVcpus, vcpuBusyAfter } from "../cpu/vcpu";
-import { reqProd, reqCons, rspProd, rspCons, txRingOf, rxRingOf } from "../xen/ring";
+import { txRingOf, rxRingOf, ringReqCons, ringReqProd, ringRspCons, ringRspProd } from "../xen/ring";
 import { netbackVifQueueLen } from "../netback/rx";
 import { nPorts, qPerPort, rxRing, txQdisc } from "../hw/nic";
 import { nFlows } from "../traffic/tcp/common";
@@ -107,10 +107,10 @@ export function samplerTake(chunkEvents: u32): bool {
   for (let g: u32 = 0; g < guests; g++) {
     let t = txRingOf(g);
     let r = rxRingOf(g);
-    store<u64>(p, <u64>(unchecked(reqProd[t]) - unchecked(reqCons[t])));
-    store<u64>(p + 8, <u64>(unchecked(rspProd[t]) - unchecked(rspCons[t])));
-    store<u64>(p + 16, <u64>(unchecked(reqProd[r]) - unchecked(reqCons[r])));
-    store<u64>(p + 24, <u64>(unchecked(rspProd[r]) - unchecked(rspCons[r])));
+    store<u64>(p, <u64>(ringReqProd(t) - ringReqCons(t)));
+    store<u64>(p + 8, <u64>(ringRspProd(t) - ringRspCons(t)));
+    store<u64>(p + 16, <u64>(ringReqProd(r) - ringReqCons(r)));
+    store<u64>(p + 24, <u64>(ringRspProd(r) - ringRspCons(r)));
     p += 32;
   }
   for (let g: u32 = 0; g < guests; g++) {

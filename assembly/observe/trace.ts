@@ -29,7 +29,7 @@ import { pkKind, pkWire, pktUnits, KIND_DATA } from "../packet";
 import { vJobItems, vOutbox } from "../cpu/vcpu";
 import { portKindOf, portIsPending } from "../xen/evtchn";
 import { napiWorkOf, napiWhat } from "../kernel/napi";
-import { reqProd, reqCons, rspProd, rspCons, txRingOf, rxRingOf } from "../xen/ring";
+import { txRingOf, rxRingOf, ringReqCons, ringReqProd, ringRspCons, ringRspProd } from "../xen/ring";
 import { netbackVifQueueLen } from "../netback/rx";
 import { nPorts, qPerPort, rxRing } from "../hw/nic";
 import { nFlows } from "../traffic/tcp/common";
@@ -154,9 +154,9 @@ function counters(t: u64): void {
   for (let g: u32 = 0; g < guests; g++) {
     let r = rxRingOf(g);
     let x = txRingOf(g);
-    counter(t, CT_RX_RING_POSTED, g, offRxPosted + g, unchecked(reqProd[r]) - unchecked(reqCons[r]));
-    counter(t, CT_RX_RING_UNCONSUMED, g, offRxUnc + g, unchecked(rspProd[r]) - unchecked(rspCons[r]));
-    counter(t, CT_TX_RING_PENDING, g, offTxPend + g, unchecked(reqProd[x]) - unchecked(reqCons[x]));
+    counter(t, CT_RX_RING_POSTED, g, offRxPosted + g, ringReqProd(r) - ringReqCons(r));
+    counter(t, CT_RX_RING_UNCONSUMED, g, offRxUnc + g, ringRspProd(r) - ringRspCons(r));
+    counter(t, CT_TX_RING_PENDING, g, offTxPend + g, ringReqProd(x) - ringReqCons(x));
     counter(t, CT_VIF_QDISC, g, offQdisc + g, netbackVifQueueLen(g));
   }
   let nq = nPorts * qPerPort;

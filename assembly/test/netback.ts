@@ -16,11 +16,16 @@ import { taskletsInit, taskletTryRun, taskletDone } from "../kernel/tasklet";
 import { napiInit } from "../kernel/napi";
 import { threadIdsInit } from "../kernel/threads";
 import { evtchnInit } from "../xen/evtchn";
-import { ringsInit, reqProd, reqProdPvt, reqCons, reqEvent, rspProdPvt, ringSlotSet, txRingOf, rxRingOf } from "../xen/ring";
+import {
+  ringsInit, ringSlotSet, txRingOf, rxRingOf, ringReqCons, ringReqEvent, ringReqProd, ringReqProdPvt,
+  ringRspProdPvt, ringSetReqProd, ringSetReqProdPvt,
+} from "../xen/ring";
 import { bridgeInit } from "../dom0/bridge";
 import { netbackCommonInit } from "../netback/common";
 import { coalesceInit } from "../netback/coalesce";
-import { netbackRxInit, netbackStartXmit, netbackRxStart, netbackRxFinish, netbackVifStopped, netbackVifQueueLen } from "../netback/rx";
+import {
+  netbackRxInit, netbackStartXmit, netbackRxStart, netbackRxFinish, netbackVifStopped, netbackVifQueueLen,
+} from "../netback/rx";
 import { netbackTxInit, netbackInterrupt, netbackTxStart, netbackTxFinish, netbackPendingCount } from "../netback/tx";
 import { netbackTxRelease } from "../netback/common";
 import { worldInit, cfgPut, cfgTableFill, counter } from "./world";
@@ -63,8 +68,8 @@ export function setup(qdiscLen: u32): void {
 // ---- guest RX: the frontend posts RX requests, the bridge forwards frames ----
 export function postRx(n: u32): void {
   let r = rxRingOf(0);
-  unchecked((reqProdPvt[r] = unchecked(reqProdPvt[r]) + n));
-  unchecked((reqProd[r] = unchecked(reqProdPvt[r])));
+  ringSetReqProdPvt(r, ringReqProdPvt(r) + n);
+  ringSetReqProd(r, ringReqProdPvt(r));
 }
 export function xmit(n: u32): void {
   for (let i: u32 = 0; i < n; i++) netbackStartXmit(0, 0, pktAlloc(KIND_DATA, 0, seq++, 1448, 1538));
@@ -74,7 +79,7 @@ export function rxAction(): u32 {
   jobBegin(0, 0); // the tasklet job being composed on dom0 VCPU 0
   netbackRxStart(0, 0);
   netbackRxFinish(0, 0);
-  return unchecked(rspProdPvt[rxRingOf(0)]);
+  return ringRspProdPvt(rxRingOf(0));
 }
 export function stopped(): u32 {
   return netbackVifStopped(0) ? 1 : 0;
@@ -83,7 +88,7 @@ export function qdiscLen(): u32 {
   return netbackVifQueueLen(0);
 }
 export function rxReqEvent(): u32 {
-  return unchecked(reqEvent[rxRingOf(0)]);
+  return ringReqEvent(rxRingOf(0));
 }
 export function qdiscDrops(): u64 {
   return counter(ST_DROP_VIF_QDISC);
@@ -98,11 +103,11 @@ export function postTx(n: u32): void {
   for (let i: u32 = 0; i < n; i++) {
     let p = pktAlloc(KIND_DATA, 0, seq++, 1448, 1538);
     unchecked((posted[nPosted++] = p));
-    let idx = unchecked(reqProdPvt[r]);
+    let idx = ringReqProdPvt(r);
     ringSlotSet(r, idx, p);
-    unchecked((reqProdPvt[r] = idx + 1));
+    ringSetReqProdPvt(r, idx + 1);
   }
-  unchecked((reqProd[r] = unchecked(reqProdPvt[r])));
+  ringSetReqProd(r, ringReqProdPvt(r));
 }
 /** netif_be_int on dom0 VCPU 0 (the frontend's notification). */
 export function interrupt(): void {
@@ -130,10 +135,10 @@ export function pending(): u32 {
 }
 export function txUnconsumed(): u32 {
   let r = txRingOf(0);
-  return unchecked(reqProd[r]) - unchecked(reqCons[r]);
+  return ringReqProd(r) - ringReqCons(r);
 }
 export function txResponses(): u32 {
-  return unchecked(rspProdPvt[txRingOf(0)]);
+  return ringRspProdPvt(txRingOf(0));
 }
 /** The NIC freed the skbs of posted packets [from, from + n): netif_idx_release. */
 export function release(from: u32, n: u32): void {

@@ -17,20 +17,67 @@
 // Left out: the grant references and offsets inside requests (no memory is modelled).
 
 import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
-import { memArrays, freshArray } from "../base/memory";
+import { memAdd, rawBytes } from "../base/memory";
 
 export const RING_SIZE: u32 = 256;
 const RING_MASK: u32 = RING_SIZE - 1;
 
-export let reqProd = new StaticArray<u32>(0);
-export let reqEvent = new StaticArray<u32>(0);
-export let rspProd = new StaticArray<u32>(0);
-export let rspEvent = new StaticArray<u32>(0);
-export let reqProdPvt = new StaticArray<u32>(0); // front
-export let rspCons = new StaticArray<u32>(0); // front
-export let rspProdPvt = new StaticArray<u32>(0); // back
-export let reqCons = new StaticArray<u32>(0); // back
-let slots = new StaticArray<u32>(0);
+// Layout (raw linear memory, allocated once in ringsInit): one record per ring, its eight indices
+// together in the first 32 bytes (the shared page's four and the two private halves' four, so
+// a ring operation touches one cache line for all of them), then its 256 slots, as the shared
+// page puts the ring after its header:
+//
+//   rec(r) = ringBase + r * RING_RECORD_BYTES
+//   +0  req_prod      +4  req_event     +8  rsp_prod      +12 rsp_event     (shared page)
+//   +16 req_prod_pvt  +20 rsp_cons                                          (front_ring)
+//   +24 rsp_prod_pvt  +28 req_cons                                          (back_ring)
+//   +32 pad to 64, then +64 slot[256], u32 each
+// @ts-ignore: decorator
+@inline const SLOTS_OFFSET: usize = 64;
+/** Bytes of one ring's record. */
+// @ts-ignore: decorator
+@inline const RING_RECORD_BYTES: usize = SLOTS_OFFSET + (<usize>RING_SIZE << 2);
+
+let ringBase: usize = 0;
+
+// @ts-ignore: decorator
+@inline function rec(r: u32): usize {
+  return ringBase + <usize>r * RING_RECORD_BYTES;
+}
+
+// Index access (r is a ring number): ringX(r) reads, ringSetX(r, v) writes.
+// @ts-ignore: decorator
+@inline export function ringReqProd(r: u32): u32 { return load<u32>(rec(r), 0); }
+// @ts-ignore: decorator
+@inline export function ringReqEvent(r: u32): u32 { return load<u32>(rec(r), 4); }
+// @ts-ignore: decorator
+@inline export function ringRspProd(r: u32): u32 { return load<u32>(rec(r), 8); }
+// @ts-ignore: decorator
+@inline export function ringRspEvent(r: u32): u32 { return load<u32>(rec(r), 12); }
+// @ts-ignore: decorator
+@inline export function ringReqProdPvt(r: u32): u32 { return load<u32>(rec(r), 16); }
+// @ts-ignore: decorator
+@inline export function ringRspCons(r: u32): u32 { return load<u32>(rec(r), 20); }
+// @ts-ignore: decorator
+@inline export function ringRspProdPvt(r: u32): u32 { return load<u32>(rec(r), 24); }
+// @ts-ignore: decorator
+@inline export function ringReqCons(r: u32): u32 { return load<u32>(rec(r), 28); }
+// @ts-ignore: decorator
+@inline export function ringSetReqProd(r: u32, v: u32): void { store<u32>(rec(r), v, 0); }
+// @ts-ignore: decorator
+@inline export function ringSetReqEvent(r: u32, v: u32): void { store<u32>(rec(r), v, 4); }
+// @ts-ignore: decorator
+@inline export function ringSetRspProd(r: u32, v: u32): void { store<u32>(rec(r), v, 8); }
+// @ts-ignore: decorator
+@inline export function ringSetRspEvent(r: u32, v: u32): void { store<u32>(rec(r), v, 12); }
+// @ts-ignore: decorator
+@inline export function ringSetReqProdPvt(r: u32, v: u32): void { store<u32>(rec(r), v, 16); }
+// @ts-ignore: decorator
+@inline export function ringSetRspCons(r: u32, v: u32): void { store<u32>(rec(r), v, 20); }
+// @ts-ignore: decorator
+@inline export function ringSetRspProdPvt(r: u32, v: u32): void { store<u32>(rec(r), v, 24); }
+// @ts-ignore: decorator
+@inline export function ringSetReqCons(r: u32, v: u32): void { store<u32>(rec(r), v, 28); }
 
 /** Rings of vif v: 2v its TX ring (guest -> dom0 requests), 2v+1 its RX ring. */
 // @ts-ignore: decorator
@@ -43,36 +90,27 @@ let slots = new StaticArray<u32>(0);
 }
 
 export function ringsInit(n: u32): void {
-  let m = <i32>n;
-  reqProd = freshArray<u32>(m);
-  reqEvent = freshArray<u32>(m);
-  rspProd = freshArray<u32>(m);
-  rspEvent = freshArray<u32>(m);
-  reqProdPvt = freshArray<u32>(m);
-  rspCons = freshArray<u32>(m);
-  rspProdPvt = freshArray<u32>(m);
-  reqCons = freshArray<u32>(m);
-  slots = freshArray<u32>(m * <i32>RING_SIZE);
-  // SHARED_RING_INIT: producers at 0, event indices at 1 (notify on the first message).
-  for (let r = 0; r < m; r++) {
-    unchecked((reqEvent[r] = 1));
-    unchecked((rspEvent[r] = 1));
+  // Memory from the runtime is zero (base/memory.ts freshArray): producers and consumers at 0.
+  ringBase = heap.alloc(<usize>n * RING_RECORD_BYTES);
+  // SHARED_RING_INIT: event indices at 1 (notify on the first message).
+  for (let r: u32 = 0; r < n; r++) {
+    ringSetReqEvent(r, 1);
+    ringSetRspEvent(r, 1);
   }
 }
 
 /** Tallies the bytes ringsInit(n) allocates. */
 export function ringsMemory(n: u64): void {
-  memArrays(MEM_PART, n, 4, 8);
-  memArrays(MEM_PART, n * <u64>RING_SIZE, 4);
+  memAdd(MEM_PART, rawBytes(n * <u64>RING_RECORD_BYTES));
 }
 
 // @ts-ignore: decorator
 @inline export function ringSlotSet(r: u32, idx: u32, v: u32): void {
-  unchecked((slots[(r << 8) + (idx & RING_MASK)] = v));
+  store<u32>(rec(r) + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2), v);
 }
 // @ts-ignore: decorator
 @inline export function ringSlotGet(r: u32, idx: u32): u32 {
-  return unchecked(slots[(r << 8) + (idx & RING_MASK)]);
+  return load<u32>(rec(r) + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2));
 }
 
 /**
@@ -83,12 +121,12 @@ export function ringsMemory(n: u64): void {
  * request it has not consumed, nor consumes one not yet published).
  */
 export function ringCheckOrder(r: u32): void {
-  let rc = unchecked(rspCons[r]);
-  let rp = unchecked(rspProd[r]);
-  let rpp = unchecked(rspProdPvt[r]);
-  let qc = unchecked(reqCons[r]);
-  let qp = unchecked(reqProd[r]);
-  let qpp = unchecked(reqProdPvt[r]);
+  let rc = ringRspCons(r);
+  let rp = ringRspProd(r);
+  let rpp = ringRspProdPvt(r);
+  let qc = ringReqCons(r);
+  let qp = ringReqProd(r);
+  let qpp = ringReqProdPvt(r);
   let span = qpp - rc; // requests the frontend has outstanding
   assert(span <= RING_SIZE, "ring: more requests outstanding than slots (req_prod_pvt - rsp_cons > RING_SIZE)");
   // Each step is at most the span, and the steps add up to it: the indices are in order.
@@ -99,39 +137,39 @@ export function ringCheckOrder(r: u32): void {
 /** RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish req_prod_pvt; true if the backend must be notified. */
 export function ringPushRequests(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  let old = unchecked(reqProd[r]);
-  let nw = unchecked(reqProdPvt[r]);
-  unchecked((reqProd[r] = nw));
-  return nw - unchecked(reqEvent[r]) < nw - old;
+  let old = ringReqProd(r);
+  let nw = ringReqProdPvt(r);
+  ringSetReqProd(r, nw);
+  return nw - ringReqEvent(r) < nw - old;
 }
 
 /** RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: publish rsp_prod_pvt; true if the frontend must be notified. */
 export function ringPushResponses(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  let old = unchecked(rspProd[r]);
-  let nw = unchecked(rspProdPvt[r]);
-  unchecked((rspProd[r] = nw));
-  return nw - unchecked(rspEvent[r]) < nw - old;
+  let old = ringRspProd(r);
+  let nw = ringRspProdPvt(r);
+  ringSetRspProd(r, nw);
+  return nw - ringRspEvent(r) < nw - old;
 }
 
 /** RING_HAS_UNCONSUMED_REQUESTS (backend view), bounded as ring.h bounds it. */
 export function ringUnconsumedRequests(r: u32): u32 {
-  let req = unchecked(reqProd[r]) - unchecked(reqCons[r]);
-  let rsp = RING_SIZE - (unchecked(reqCons[r]) - unchecked(rspProdPvt[r]));
+  let req = ringReqProd(r) - ringReqCons(r);
+  let rsp = RING_SIZE - (ringReqCons(r) - ringRspProdPvt(r));
   return req < rsp ? req : rsp;
 }
 
 /** RING_HAS_UNCONSUMED_RESPONSES (frontend view). */
 // @ts-ignore: decorator
 @inline export function ringUnconsumedResponses(r: u32): u32 {
-  return unchecked(rspProd[r]) - unchecked(rspCons[r]);
+  return ringRspProd(r) - ringRspCons(r);
 }
 
 /** RING_FINAL_CHECK_FOR_REQUESTS (backend going idle). True if work remains. */
 export function ringFinalCheckRequests(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
   if (ringUnconsumedRequests(r) > 0) return true;
-  unchecked((reqEvent[r] = unchecked(reqCons[r]) + 1));
+  ringSetReqEvent(r, ringReqCons(r) + 1);
   // mb(): the event index is visible before prod is read again.
   return ringUnconsumedRequests(r) > 0;
 }
@@ -140,12 +178,12 @@ export function ringFinalCheckRequests(r: u32): bool {
 export function ringFinalCheckResponses(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
   if (ringUnconsumedResponses(r) > 0) return true;
-  unchecked((rspEvent[r] = unchecked(rspCons[r]) + 1));
+  ringSetRspEvent(r, ringRspCons(r) + 1);
   return ringUnconsumedResponses(r) > 0;
 }
 
 /** RING_FREE_REQUESTS (frontend view): slots the frontend may still fill. */
 // @ts-ignore: decorator
 @inline export function ringFreeRequests(r: u32): u32 {
-  return RING_SIZE - (unchecked(reqProdPvt[r]) - unchecked(rspCons[r]));
+  return RING_SIZE - (ringReqProdPvt(r) - ringRspCons(r));
 }
