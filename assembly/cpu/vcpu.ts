@@ -162,13 +162,15 @@ export function vcpuKick(v: u32): void {
   eqPushNow(wakeKind | v);
 }
 
-/** Starts a job of `kind` on v that takes `cycles`: its end is an engine event. */
-export function vcpuStartJob(v: u32, kind: u8, arg: u32, cycles: u64): void {
+/** Starts a job of `kind` on v that takes `cycles`: its end is an engine event. The first
+ *  `traced` cycles are a part of the job the trace has already shown (the switch to a woken
+ *  VCPU, which opens the job it picks: model/sched.ts). */
+export function vcpuStartJob(v: u32, kind: u8, arg: u32, cycles: u64, traced: u64 = 0): void {
   unchecked((vJob[v] = kind));
   unchecked((vJobArg[v] = arg));
   unchecked((vJobEnd[v] = eqNow + cycles));
   unchecked((vState[v] = ST_BUSY));
-  traceJob(v, kind, arg, eqNow, cycles);
+  if (traced == 0 || cycles > traced) traceJob(v, kind, arg, eqNow + traced, cycles - traced);
   // A job of no cycles (a cost set to 0) ends at the instant it starts, as a same-instant event.
   if (cycles == 0) eqPushNow(doneKind | v);
   else eqPush(eqNow + cycles, doneKind | v);
