@@ -10,7 +10,8 @@
 
 import * as L from "../abi/layout.js";
 import type { ResolvedConfig } from "../config/schema.js";
-import { histogramQuantile } from "./histogram.js";
+import { histogramQuantiles } from "./histogram.js";
+import { halves, u64At, u64Diff } from "./u64.js";
 import { DROP_COUNTERS, EVENT_COUNTERS } from "./stats.js";
 import type { CpuUsage } from "../result.js";
 
@@ -62,22 +63,29 @@ export class CounterLayout {
 
 /** The change of every counter between two snapshots of the stats region. */
 export class CounterWindow {
+  /** The 32-bit halves of now and base (u64.ts: numbers read without a BigInt each). */
+  private readonly nowHalves: Uint32Array;
+  private readonly baseHalves: Uint32Array;
+
   constructor(
     readonly layout: CounterLayout,
     /** Counters at the end of the window. */
     readonly now: BigUint64Array,
     /** Counters at its start (all zero for "since the run began"). */
     readonly base: BigUint64Array,
-  ) {}
+  ) {
+    this.nowHalves = halves(now);
+    this.baseHalves = halves(base);
+  }
 
   /** Change of a global counter (an L.ST_* slot) over the window. */
   delta(slot: number): number {
-    return Number(this.now[slot]! - this.base[slot]!);
+    return u64Diff(this.now, this.nowHalves, this.base, this.baseHalves, slot);
   }
 
   /** A counter's value at the end of the window, counted since the run began. */
   total(slot: number): number {
-    return Number(this.now[slot]!);
+    return u64At(this.now, this.nowHalves, slot);
   }
 
   /** Change of guest i's counter gs over the window. */
@@ -123,10 +131,10 @@ export class CounterWindow {
   }
 
   /** VCPU v's wait histogram over the window (buckets as the latency histogram's). */
-  waitHistogram(v: number): BigUint64Array {
+  waitHistogram(v: number): Float64Array {
     const at = this.layout.schedSlot(v, L.VS_HIST);
-    const out = new BigUint64Array(L.VS_WAIT_BUCKETS);
-    for (let b = 0; b < L.VS_WAIT_BUCKETS; b++) out[b] = this.now[at + b]! - this.base[at + b]!;
+    const out = new Float64Array(L.VS_WAIT_BUCKETS);
+    for (let b = 0; b < L.VS_WAIT_BUCKETS; b++) out[b] = this.delta(at + b);
     return out;
   }
 
@@ -163,14 +171,15 @@ export function vcpuWaits(
   // The histogram counts the same waits as VS_WAITS; with none (a VCPU alone on its PCPU, the
   // common case) its 512 buckets need not be read: a result built faster, and the same numbers.
   const hist = waits > 0 ? w.waitHistogram(v) : [];
+  const [p50, p90, p99] = histogramQuantiles(hist, [0.5, 0.9, 0.99], max);
   return {
     stealUs: us(Math.max(0, steal)),
     waitLatency: {
       count: waits,
       meanUs: waits > 0 ? us(w.sched(v, L.VS_WAIT_SUM) / waits) : 0,
-      p50Us: us(histogramQuantile(hist, 0.5, max)),
-      p90Us: us(histogramQuantile(hist, 0.9, max)),
-      p99Us: us(histogramQuantile(hist, 0.99, max)),
+      p50Us: us(p50!),
+      p90Us: us(p90!),
+      p99Us: us(p99!),
       maxUs: us(max),
     },
   };

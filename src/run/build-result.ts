@@ -6,7 +6,7 @@
 import * as L from "../abi/layout.js";
 import type { ResolvedConfig } from "../config/schema.js";
 import { derive, guestTraffic } from "../config/pack.js";
-import { histogramQuantile } from "../report/histogram.js";
+import { histogramQuantiles } from "../report/histogram.js";
 import { COMPONENT_NAMES } from "../report/components.js";
 import { eventsByKind } from "../report/event-kinds.js";
 import { CounterLayout, CounterWindow, derivedMetrics, gbps, vcpuWaits } from "../report/counters.js";
@@ -135,25 +135,27 @@ export function buildResult(
   const hist = w.latencyHistogram();
   const lcount = Number(s[L.ST_LAT_COUNT]!);
   const maxCycles = Number(s[L.ST_LAT_MAX]!);
+  const [lat50, lat99] = histogramQuantiles(hist, [0.5, 0.99], maxCycles);
   const latency = {
     count: lcount,
     meanUs: lcount > 0 ? us(Number(s[L.ST_LAT_SUM]!) / lcount) : 0,
-    p50Us: us(histogramQuantile(hist, 0.5, maxCycles)),
-    p99Us: us(histogramQuantile(hist, 0.99, maxCycles)),
+    p50Us: us(lat50!),
+    p99Us: us(lat99!),
     maxUs: us(maxCycles),
   };
 
   // Transactions count from the end of warm-up (the model records requests sent after it).
   const rrHist = w.rrHistogram();
   const rrCount = Number(s[L.ST_RR_TRANSACTIONS]!);
+  const [rr50, rr90, rr99] = histogramQuantiles(rrHist, [0.5, 0.9, 0.99]);
   const requestResponse = {
     sessions: guestTraffic(r).rr.length,
     transactions: rrCount,
     transactionsPerSec: rrCount / measuredSec,
     meanUs: rrCount > 0 ? us(Number(s[L.ST_RR_LAT_SUM]!) / rrCount) : 0,
-    p50Us: us(histogramQuantile(rrHist, 0.5)),
-    p90Us: us(histogramQuantile(rrHist, 0.9)),
-    p99Us: us(histogramQuantile(rrHist, 0.99)),
+    p50Us: us(rr50!),
+    p90Us: us(rr90!),
+    p99Us: us(rr99!),
     retransmissions: w.delta(L.ST_RR_RETRANS),
   };
 
