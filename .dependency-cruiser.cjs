@@ -10,7 +10,7 @@
 //   kernel/       napi, tasklet, softirq, timers, threads: state machines that only schedule
 //   xen/          ring, evtchn, grant, dispatch      and arm; kernel/ and xen/ never import
 //                                                    each other
-//   components    hw/{nic (+ itr),vf,link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread},
+//   components    hw/{nic (+ itr, offload),vf,link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread},
 //                 netfront, net/lro, guest/stack, traffic/{tcp/*,udp,rr,external}
 //   model/        ops.ts (the only switches from a mechanism to its client), sched.ts (VCPU job
 //                 selection), engine.ts (event kinds, init order, conservation); observe/
@@ -52,6 +52,8 @@ const NEIGHBOURS = [
   ["hw/nic\\.ts", "dom0/bridge\\.ts", "the NIC poll hands RX frames to the bridge"],
   ["hw/nic\\.ts", "netback/common\\.ts", "a freed TX skb returns its pending slot (netif_idx_release)"],
   ["hw/nic\\.ts", "hw/vf\\.ts", "the NIC's layer-2 sorter hands a VF guest's frame to the VF's ring"],
+  ["hw/offload\\.ts", "net/lro\\.ts", "the driver's poll passes TCP segments to LRO (nic.lro.enabled)"],
+  ["hw/offload\\.ts", "hw/link\\.ts", "TSO puts each segment's frame on the wire (linkSend)"],
   ["hw/vf\\.ts", "hw/link\\.ts", "a VF's TX descriptor goes on the port's wire (linkSend)"],
   ["hw/vf\\.ts", "guest/stack\\.ts", "the VF driver's poll passes frames up the guest stack; the application is woken"],
   ["netfront/netfront\\.ts", "hw/vf\\.ts", "a VF guest's staged packets leave through its VF driver"],
@@ -78,6 +80,7 @@ const SAME_COMPONENT = [`${L}netback/`, `${L}traffic/tcp/`];
 /** [part of a component, what it uses of its own] */
 const PARTS = [
   ["hw/nic\\.ts", "hw/itr\\.ts"],
+  ["hw/nic\\.ts", "hw/offload\\.ts"],
   ["hw/vf\\.ts", "hw/itr\\.ts"],
 ];
 

@@ -11,10 +11,10 @@
 // With SR-IOV the NIC's layer-2 sorter hands a frame addressed to a guest that owns a virtual
 // function to that VF's queue (vf.ts) instead of the PF's queues; the VFs' interrupt
 // moderation state follows the PF's in itr.ts.
-// TSO (sources.md H9): an skb of several segments (a guest's GSO skb that crossed the vif
-// whole) takes one TX ring entry and one driver xmit, and the NIC cuts it into MSS frames with
-// their own headers: each frame is serialized on the wire on its own, and the entry completes
-// (and the skb is freed) when the last frame has left.
+// Offloads (offload.ts): TSO, a multi-segment skb taking one TX ring entry and one driver xmit
+// and completing when its last frame has left; LRO in the driver's poll (nic.lro.enabled), the
+// bridge and netback then seeing one skb per aggregate while the driver's RX work stays per frame
+// and the poll's NAPI work counts frames.
 // Left out: descriptor write-back delays (RxIntDelay/RADV), the TX descriptors a TSO skb's context
 // and page fragments take (one ring entry per skb here), hardware LRO, flow control, the cost Xen
 // spends on the physical interrupt itself.
@@ -30,11 +30,7 @@ import { statInc, statAdd } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_NIC_IRQ, EV_NIC_TXDONE } from "../base/targets";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, pow2ceil } from "../base/fifo";
-import {
-  pkBirth, pkSetBirth, pkWire, pkAux, pktUnits, pktDrop, pktAlloc, pktFree, pkKind, pkFlow, pkSeq, pkSegs, pkBytes,
-  PKT_NONE, KIND_DATA,
-} from "../packet";
-import { ST_NIC_TSO_SKBS } from "../../src/abi/layout";
+import { pkBirth, pkSetBirth, pkWire, pkAux, pktUnits, pktDrop, pkKind, pkSegs, PKT_NONE, KIND_DATA } from "../packet";
 import { charge, chargeLate } from "../cpu/account";
 import { ITR_MODE_DYNAMIC, QUEUE_SELECT_RSS } from "../../src/abi/enums";
 import { napiAdd, napiSchedule, NAPI_NIC } from "../kernel/napi";
@@ -49,6 +45,8 @@ import { MEM_NIC as MEM_PART } from "../../src/abi/layout";
 import { itrMemory } from "./itr";
 import { memArrays, memFifos, pow2ceil64, freshArray } from "../base/memory";
 import { vfRxArrive } from "./vf";
+import { tsoSend, lroPoll } from "./offload";
+import { CFG_NIC_LRO, CFG_GUESTS, ST_NIC_LRO_SKBS } from "../../src/abi/layout";
 
 const NEVER: u64 = u64.MAX_VALUE;
 
@@ -65,6 +63,12 @@ let irqEnabled = new StaticArray<u8>(0);
 let irqEventAt = new StaticArray<u64>(0);
 let lastIrq = new StaticArray<u64>(0);
 let pollClean = new StaticArray<u32>(0); // TX descriptors the current poll cleans
+// LRO in the driver: queue 0's LRO instance (0 .. guests-1 are netfront's); per queue the skbs a
+// poll hands the bridge and the frames' wire bytes.
+let nicLro: bool = false;
+let lroBase: u32 = 0;
+let pollOut = new StaticArray<i32>(0);
+let pollWire = new StaticArray<u32>(0);
 
 // TX (per port)
 let txCap: u32 = 0;
@@ -90,6 +94,11 @@ export function nicInit(): void {
   irqEventAt = freshArray<u64>(nq);
   lastIrq = freshArray<u64>(nq);
   pollClean = freshArray<u32>(nq);
+  nicLro = cfgU32(CFG_NIC_LRO) == 1;
+  lroBase = cfgU32(CFG_GUESTS);
+  pollWire = freshArray<u32>(nq);
+  pollOut = freshArray<i32>(nq);
+  if (nicLro) for (let q = 0; q < nq; q++) unchecked((pollOut[q] = fifoNew(cfgU32(CFG_NAPI_WEIGHT))));
   // Interrupt moderation state for the PF's queues, then one RX queue and one TX queue per VF.
   itrInit(<u32>nq + vfGuests, <u32>np + vfGuests, cfgU32(CFG_ITR_MODE), cfgU64(CFG_ITR_FIXED_INTERVAL), cfgU64(CFG_CPU_HZ));
   let ringLen = cfgU32(CFG_NIC_RX_RING);
@@ -120,9 +129,10 @@ export function nicInit(): void {
 export function nicMemory(): void {
   let np = <u64>cfgU32(CFG_PORTS);
   let nq = np * <u64>cfgU32(CFG_RXQ_PER_PORT);
-  memArrays(MEM_PART, nq, 4, 3);
+  memArrays(MEM_PART, nq, 4, 5); // rxRing, rxNapi, pollClean, pollWire, pollOut
   memArrays(MEM_PART, nq, 1);
   memArrays(MEM_PART, nq, 8, 2);
+  if (cfgU32(CFG_NIC_LRO) == 1) memFifos(MEM_PART, <u64>cfgU32(CFG_NAPI_WEIGHT), nq);
   let vfs = <u64>cfgU32(CFG_SRIOV_GUESTS);
   itrMemory(nq + vfs, np + vfs);
   memFifos(MEM_PART, <u64>cfgU32(CFG_NIC_RX_RING), nq);
@@ -256,6 +266,7 @@ export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
   charge(COMP_NIC, cleanCost);
   let rxPer = costCycles(COST_NIC_RX_PKT);
   charge(COMP_NIC, rxPer * <u64>k);
+  if (nicLro) return lroPollStart(v, q, k, eqNow + pollCost + cleanCost, rxPer);
   // The bridge and netback's start_xmit run inside this poll for each frame (bridgeRx below).
   let per = rxPer + bridgeRxCharge(k);
   // Waiting time at this stage: from DMA to the start of the driver's work on the frame.
@@ -270,14 +281,37 @@ export function nicPollStart(v: u32, q: u32, quota: u32): u32 {
   return k;
 }
 
+/** The poll's RX half with LRO in the driver (offload.ts): the frames go through queue q's LRO
+ *  now, what it hands up waits for the bridge; the bridge and start_xmit cost per skb. */
+function lroPollStart(v: u32, q: u32, k: u32, begin: u64, rxPer: u64): u32 {
+  let ring = unchecked(rxRing[q]);
+  let waitSum: u64 = 0; // as below, from DMA to the driver's work on each frame
+  for (let i: u32 = 0; i < k; i++) waitSum += begin + rxPer * <u64>i - pkBirth(fifoAt(ring, i));
+  statAdd(ST_STAGE_WAIT_SUM, waitSum);
+  statAdd(ST_STAGE_WAIT_COUNT, k);
+  let outQ = unchecked(pollOut[q]);
+  unchecked((pollWire[q] = lroPoll(ring, k, lroBase + q, outQ)));
+  let skbs = fifoLen(outQ);
+  statAdd(ST_NIC_LRO_SKBS, skbs);
+  bridgeRxCharge(skbs);
+  return k;
+}
+
 /** e1000_clean end: hand frames to the bridge, free TX descriptors, maybe napi_complete. */
 export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool {
-  let ring = unchecked(rxRing[q]);
   let bytes: u32 = 0;
-  for (let i: u32 = 0; i < work; i++) {
-    let p = fifoPop(ring);
-    bytes += pkWire(p);
-    bridgeRx(v, q / qPerPort, p);
+  if (nicLro) {
+    let outQ = unchecked(pollOut[q]);
+    let n = fifoLen(outQ);
+    for (let i: u32 = 0; i < n; i++) bridgeRx(v, q / qPerPort, fifoPop(outQ));
+    bytes = unchecked(pollWire[q]);
+  } else {
+    let ring = unchecked(rxRing[q]);
+    for (let i: u32 = 0; i < work; i++) {
+      let p = fifoPop(ring);
+      bytes += pkWire(p);
+      bridgeRx(v, q / qPerPort, p);
+    }
   }
   itrCountRx(q, work, bytes);
   let c = unchecked(pollClean[q]);
@@ -320,13 +354,10 @@ export function nicXmit(v: u32, port: u32, p: u32): void {
 function putOnRing(port: u32, p: u32): void {
   let aux = pkAux(p);
   let wire = pkWire(p);
-  let depart: u64;
   let segs = pkSegs(p);
-  if (pkKind(p) == KIND_DATA && segs > 1) depart = tsoSend(port, p, segs);
-  else {
-    depart = linkSend(outLink(port), p);
-    statInc(ST_NIC_TX_FRAMES);
-  }
+  let tso = pkKind(p) == KIND_DATA && segs > 1;
+  let depart = tso ? tsoSend(outLink(port), p, segs) : linkSend(outLink(port), p);
+  statAdd(ST_NIC_TX_FRAMES, tso ? segs : 1);
   let t = unchecked(txTail[port]);
   let s = txSlot(port, t);
   unchecked((txDepart[s] = depart));
@@ -334,27 +365,6 @@ function putOnRing(port: u32, p: u32): void {
   unchecked((txBytesArr[s] = wire));
   unchecked((txTail[port] = t + 1));
   maybeIrq(port * qPerPort);
-}
-
-/** TSO: cuts skb p of `segs` MSS segments into frames on `port`'s wire (each with its own
- *  headers and Ethernet overhead) and frees p. Returns when the last frame has left. */
-function tsoSend(port: u32, p: u32, segs: u32): u64 {
-  statInc(ST_NIC_TSO_SKBS);
-  let l = outLink(port);
-  let f = pkFlow(p);
-  let seq = pkSeq(p);
-  let bytes = pkBytes(p) / segs;
-  let wire = pkWire(p) / segs;
-  let depart: u64 = 0;
-  for (let i: u32 = 0; i < segs; i++) {
-    let q = pktAlloc(KIND_DATA, f, seq + i, bytes, wire);
-    if (q == PKT_NONE) break; // the pool ran out: the run stops with its error
-    let d = linkSend(l, q);
-    if (d > depart) depart = d;
-    statInc(ST_NIC_TX_FRAMES);
-  }
-  pktFree(p);
-  return depart;
 }
 
 /** qdisc_run after TX descriptors were freed (NET_TX softirq; charged to the next job). */
@@ -374,6 +384,10 @@ export function nicHeldUnits(): u64 {
   for (let q: u32 = 0; q < nPorts * qPerPort; q++) {
     let r = unchecked(rxRing[q]);
     for (let i: u32 = 0; i < fifoLen(r); i++) s += pktUnits(fifoAt(r, i));
+    if (nicLro) {
+      let o = unchecked(pollOut[q]);
+      for (let i: u32 = 0; i < fifoLen(o); i++) s += pktUnits(fifoAt(o, i));
+    }
   }
   for (let p: u32 = 0; p < nPorts; p++) {
     let qd = unchecked(txQdisc[p]);

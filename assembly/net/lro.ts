@@ -11,10 +11,14 @@
 // aggregate, so it pays per-packet costs (and sends delayed ACKs) per aggregate, not per segment.
 // Aggregates and lone segments leave through a per-guest output queue that netfront passes up
 // the stack right after each call, in order, so LRO itself never calls the stack.
+// The same inet_lro runs in the dom0 NIC driver's NAPI poll when nic.lro.enabled (sources.md I1-I4,
+// A10): instances nGuests .. nGuests + queues - 1, one per NIC RX queue, with the same lro_mgr
+// settings; the NIC poll (hw/nic.ts) hands what they flush to the bridge.
 // Left out: header checks (TCP flags/options, checksum, IP fragments), timestamps in aggregates.
 
 import {
   CFG_LRO_MAX_AGGR, CFG_LRO_DESCRIPTORS, CFG_MTU, CFG_GUESTS, CFG_MSS, COMP_LRO, COST_LRO_SEG,
+  CFG_NIC_LRO, CFG_PORTS, CFG_RXQ_PER_PORT,
   ST_LRO_AGGREGATES, ST_LRO_SEGMENTS, ST_LRO_FLUSH_END_OF_POLL, ST_LRO_FLUSH_MAX_AGGR, ST_LRO_FLUSH_64K,
   ST_LRO_FLUSH_OUT_OF_ORDER, ST_LRO_FLUSH_NO_DESCRIPTOR,
 } from "../../src/abi/layout";
@@ -34,11 +38,23 @@ let dHead = new StaticArray<u32>(0); // [guest * nDesc + d] parent packet or PKT
 let dNext = new StaticArray<u32>(0); // next expected sequence number of the parent's flow
 let out = new StaticArray<i32>(0); // per guest: skbs for the stack, in order
 
+/** LRO instances: one per guest (netfront), then one per dom0 NIC RX queue with nic.lro.enabled. */
+function lroInstances(): u32 {
+  let n = cfgU32(CFG_GUESTS);
+  if (cfgU32(CFG_NIC_LRO) == 1) n += cfgU32(CFG_PORTS) * cfgU32(CFG_RXQ_PER_PORT);
+  return n;
+}
+
+/** The LRO instance of dom0 NIC RX queue q. */
+export function lroNicInstance(q: u32): u32 {
+  return cfgU32(CFG_GUESTS) + q;
+}
+
 export function lroInit(): void {
   maxAggr = cfgU32(CFG_LRO_MAX_AGGR);
   nDesc = cfgU32(CFG_LRO_DESCRIPTORS);
   maxLen = 65535 - cfgU32(CFG_MTU);
-  let guests = <i32>cfgU32(CFG_GUESTS);
+  let guests = <i32>lroInstances();
   let n = guests * <i32>nDesc;
   dHead = freshArray<u32>(n);
   dNext = freshArray<u32>(n);
@@ -52,14 +68,14 @@ export function lroInit(): void {
 
 /** Tallies the bytes lroInit() allocates. */
 export function lroMemory(): void {
-  let guests = <u64>cfgU32(CFG_GUESTS);
+  let guests = <u64>lroInstances();
   let nDesc = <u64>cfgU32(CFG_LRO_DESCRIPTORS);
   memArrays(MEM_PART, guests * nDesc, 4, 2);
   memArrays(MEM_PART, guests, 4);
   memFifos(MEM_PART, nDesc + 2, guests);
 }
 
-/** Guest g's queue of skbs LRO passes up (netfront drains it after each call). */
+/** Instance g's queue of skbs LRO passes up (netfront, or the NIC poll, drains it after each call). */
 export function lroOutput(g: u32): i32 {
   return unchecked(out[g]);
 }

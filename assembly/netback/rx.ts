@@ -13,6 +13,10 @@
 //    per run (B5); reschedules itself while rx_queue is non-empty (B6).
 //  - each skb queued by start_xmit on one VCPU and dequeued by net_rx_action on another brings
 //    kernel.skbCacheLines cache lines over from the first VCPU's cache (P1; common.ts).
+//  - a GSO skb (an aggregate of the dom0 NIC driver's LRO) to a frontend that takes GSO skbs
+//    (xen/netif.ts, A10) reserves and fills one request per 4 KiB page of its frame plus the GSO
+//    extra slot: one copy op per page, every byte copied, one response per slot; the per-skb work
+//    (start_xmit, net_rx_action's per-packet cost) is paid once. The batch limit counts slots.
 //  - with multi-queue (common.ts, V9) a frame the NIC already DMA'd into the guest's buffer needs
 //    no copy op: the run only maps and unmaps those buffers, and not even that with grant reuse;
 //    frames from another guest (through the bridge) are still copied.
@@ -22,7 +26,9 @@ import {
   CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, COMP_NETBACK,
   COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
   ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED, CFG_SKB_CACHE_LINES, ST_NB_SKB_HANDOFFS,
+  ST_NB_RX_SLOTS,
 } from "../../src/abi/layout";
+import { netifInit, netifRxSlots, netifFrameBytes } from "../xen/netif";
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
@@ -63,6 +69,7 @@ let vifPeek = new StaticArray<u32>(0); // rx_req_cons_peek
 let vifRxNotify = new StaticArray<u8>(0);
 
 export function netbackRxInit(): void {
+  netifInit();
   canQueue = cfgU32(CFG_NETBACK_CAN_QUEUE) == 1;
   skbLines = <f64>cfgU32(CFG_SKB_CACHE_LINES);
   // A stopped vif wakes when a maximal skb fits: MAX_SKB_FRAGS + 2 requests with SG, else 1.
@@ -149,13 +156,14 @@ function startXmitOne(v: u32, vif: u32, p: u32): void {
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
     return;
   }
-  if (ringReqProd(r) == unchecked(vifPeek[vif])) {
-    // No request at all is posted: even a queueing frontend cannot take this packet.
+  let k = netifRxSlots(p);
+  if (ringReqProd(r) - unchecked(vifPeek[vif]) < k) {
+    // Too few requests posted (none, for a frame): even a queueing frontend cannot take this packet.
     releaseGuestPage(v, p);
     pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
     return;
   }
-  unchecked((vifPeek[vif] = unchecked(vifPeek[vif]) + 1));
+  unchecked((vifPeek[vif] = unchecked(vifPeek[vif]) + k));
   let grp = unchecked(vifGroup[vif]);
   fifoPush(unchecked(gRxQueue[grp]), p);
   fifoPush(unchecked(gRxQueueCpu[grp]), v);
@@ -188,7 +196,9 @@ export function netbackRxStart(v: u32, grp: u32): void {
   let q = unchecked(gRxQueue[grp]);
   let qc = unchecked(gRxQueueCpu[grp]);
   let batch = unchecked(gRxBatch[grp]);
-  let n: u32 = 0;
+  let n: u32 = 0; // request slots taken (the batch limit counts slots)
+  let m: u32 = 0; // skbs
+  let ops: u32 = 0; // copy ops
   let bytes: u64 = 0;
   let handoffs: u32 = 0;
   let dma: u32 = 0; // frames the NIC already put in the guest's buffer (multi-queue)
@@ -197,32 +207,42 @@ export function netbackRxStart(v: u32, grp: u32): void {
     if (<u32>fifoPop(qc) != v) handoffs++;
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
-    if (ringReqCons(r) == ringReqProd(r)) {
-      setInvariantError(1); // start_xmit reserved a request that is not there
+    let k = netifRxSlots(p);
+    if (ringReqProd(r) - ringReqCons(r) < k) {
+      setInvariantError(1); // start_xmit reserved requests that are not there
       pktDrop(ST_DROP_NETBACK_NO_SLOT, p);
       continue;
     }
-    ringSetReqCons(r, ringReqCons(r) + 1);
+    ringSetReqCons(r, ringReqCons(r) + k);
     fifoPush(batch, p);
-    n++;
+    n += k;
+    m++;
     if (multiQueue && !(anyGuestToGuest && pktGuestToGuest(p))) {
       dma++;
       continue;
     }
-    bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
+    if (k > 1) {
+      // A GSO skb: one copy op per page it fills (every slot but the extra one).
+      ops += k - 1;
+      bytes += <u64>netifFrameBytes(p);
+    } else {
+      ops++;
+      bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
+    }
   }
   if (handoffs > 0) {
     statAdd(ST_NB_SKB_HANDOFFS, handoffs);
     charge(COMP_NETBACK, lineTransferCycles(skbLines * <f64>handoffs));
   }
-  if (n == 0) return;
-  if (n > dma) grantCopyBatch(n - dma, bytes);
+  if (m == 0) return;
+  if (ops > 0) grantCopyBatch(ops, bytes);
   if (dma > 0 && !grantReuse) {
     grantMapBatch(dma);
     grantUnmapBatch(dma);
   }
-  statAdd(ST_NB_RX_PKTS, n);
-  charge(COMP_NETBACK, costTimes(COST_NB_RX_PKT, n));
+  statAdd(ST_NB_RX_PKTS, m);
+  statAdd(ST_NB_RX_SLOTS, n);
+  charge(COMP_NETBACK, costTimes(COST_NB_RX_PKT, m));
 }
 
 /** net_rx_action, second half: responses, notifications, queue wake-ups, self-reschedule. */
@@ -236,8 +256,9 @@ export function netbackRxFinish(v: u32, grp: u32): void {
     let vif = pktGuest(p);
     let r = rxRingOf(vif);
     let idx = ringRspProdPvt(r);
+    // The skb is named in its first response; netfront reads how many follow from it.
     ringSlotSet(r, idx, p);
-    ringSetRspProdPvt(r, idx + 1);
+    ringSetRspProdPvt(r, idx + netifRxSlots(p));
     let want = ringPushResponses(r);
     // A produced response frees ring space a stopped queue may be waiting for.
     if (unchecked(vifStopped[vif])) maybeWake(v, vif);

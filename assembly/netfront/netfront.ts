@@ -19,8 +19,11 @@
 // network_start_xmit when the job ends (netfrontFlushStaged), in creation order. A guest that
 // owns an SR-IOV virtual function sends through its VF driver instead (hw/vf.ts): its staged
 // packets go to the VF's TX ring, and the xmit cost charged when staging is the VF driver's.
+// With GSO on receive (netfront.gso.rx, A10) an skb netback passed whole spans several responses
+// (xennet_get_responses: the first, the GSO extra slot, one per page): each costs the per-response
+// work, the skb goes up the stack once, and the NAPI quota counts skbs.
 // Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
-// GSO on receive, the carrier state machine.
+// the carrier state machine.
 
 import {
   CFG_GUESTS, CFG_GUEST_VCPUS, CFG_NF_WEIGHT, CFG_NF_RX_TARGET_MIN, CFG_NF_RX_TARGET_DEFAULT,
@@ -50,7 +53,7 @@ import { stackDeliver, appWake } from "../guest/stack";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 import { vfXmit } from "../hw/vf";
-import { netifInit, netifTxSlots } from "../xen/netif";
+import { netifInit, netifTxSlots, netifRxSlots, gsoRx } from "../xen/netif";
 
 /** Free TX ring slots below which the TX queue stops: MAX_SKB_FRAGS + 2 by default, room for one maximal packet (D7). */
 let txSlotsReserve: u32 = 20;
@@ -225,19 +228,32 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   statInc(ST_NAPI_POLLS_GUEST);
   let r = rxRingOf(g);
   let avail = ringUnconsumedResponses(r);
-  let k = avail < quota ? avail : quota;
-  charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
-  charge(COMP_NETFRONT, costTimes(COST_NF_RX_PKT, k));
   let cons = ringRspCons(r);
-  for (let i: u32 = 0; i < k; i++) {
+  // Up to `quota` skbs; an skb netback passed whole (GSO on receive) spans several responses.
+  let k: u32 = 0;
+  let resp: u32 = 0;
+  if (gsoRx) {
+    while (k < quota && resp < avail) {
+      resp += netifRxSlots(ringSlotGet(r, cons + resp));
+      k++;
+    }
+  } else {
+    k = avail < quota ? avail : quota;
+    resp = k;
+  }
+  charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
+  charge(COMP_NETFRONT, costTimes(COST_NF_RX_PKT, resp));
+  let i: u32 = 0;
+  while (i < resp) {
     let p = ringSlotGet(r, cons + i);
+    i += gsoRx ? netifRxSlots(p) : 1;
     if (lro && pkKind(p) == KIND_DATA && flowDirRx(pkFlow(p))) {
       lroReceive(g, p);
       lroPassUp(v, g);
     } else stackDeliver(v, g, p);
   }
-  ringSetRspCons(r, cons + k);
-  guestStatAdd(g, GS_RX_PKTS, k);
+  ringSetRspCons(r, cons + resp);
+  guestStatAdd(g, GS_RX_PKTS, resp);
   if (lro) {
     lroFlushAll(g);
     lroPassUp(v, g);
@@ -308,7 +324,11 @@ export function netfrontHeldUnits(): u64 {
       i += netifTxSlots(p);
     }
     let rr = rxRingOf(g);
-    for (let i = ringRspCons(rr); i != ringRspProd(rr); i++) s += pktUnits(ringSlotGet(rr, i));
+    for (let i = ringRspCons(rr); i != ringRspProd(rr);) {
+      let p = ringSlotGet(rr, i);
+      s += pktUnits(p);
+      i += netifRxSlots(p);
+    }
   }
   return s;
 }

@@ -11,11 +11,14 @@
 // gso_size and gso_type and no grant. tcp_sendmsg fills the socket's page fragment
 // contiguously, so segments [seq, seq + segs) of a stream sit at bytes [seq * mss,
 // (seq + segs) * mss) of consecutive pages: that fixes how many pages an skb touches.
+// On receive, a frontend that writes feature-gso-tcpv4 (netfront.gso.rx, sources.md A10) takes a
+// GSO skb whole: netback copies it into one posted RX buffer per 4 KiB page of the frame and puts
+// a GSO extra-info response after the first; without it every frame takes one buffer.
 // Left out: the grant references and offsets themselves, the "rides the rocket" drop of an skb
 // over MAX_SKB_FRAGS + 1 slots (a 64 KB skb at MSS 1448 takes at most 18), order-3 page
 // fragments (a fragment slot is per 4 KiB page either way).
 
-import { CFG_GSO_TX, CFG_GSO_MAX_SEGS, CFG_MSS, CFG_TCP_HDR } from "../../src/abi/layout";
+import { CFG_GSO_TX, CFG_GSO_RX, CFG_GSO_MAX_SEGS, CFG_MSS, CFG_TCP_HDR } from "../../src/abi/layout";
 import { cfgU32 } from "../config";
 import { pkKind, pkSeq, pkSegs, pkBytes, KIND_DATA } from "../packet";
 
@@ -26,6 +29,8 @@ const ETH_IP_HDR: u32 = 14 + 20;
 
 /** GSO across the vif negotiated (netback's feature-gso-tcpv4, the guest's NETIF_F_TSO). */
 export let gsoTx: bool = false;
+/** The frontend takes GSO skbs on receive (its feature-gso-tcpv4). */
+export let gsoRx: bool = false;
 /** Segments of a full GSO skb (tcp_xmit_size_goal from GSO_MAX_SIZE, sources.md J8). */
 export let gsoMaxSegs: u32 = 1;
 let mss: u32 = 1448;
@@ -34,6 +39,7 @@ let hdrBytes: u32 = 66;
 /** Reads the negotiated features (both ends call it at init; it only reads the configuration). */
 export function netifInit(): void {
   gsoTx = cfgU32(CFG_GSO_TX) == 1;
+  gsoRx = cfgU32(CFG_GSO_RX) == 1;
   gsoMaxSegs = cfgU32(CFG_GSO_MAX_SEGS);
   mss = cfgU32(CFG_MSS);
   hdrBytes = ETH_IP_HDR + cfgU32(CFG_TCP_HDR);
@@ -70,4 +76,11 @@ export function netifTxSlots(p: u32): u32 {
  *  Ethernet, IP and TCP headers. */
 export function netifFrameBytes(p: u32): u32 {
   return pkBytes(p) + hdrBytes;
+}
+
+/** RX ring slots packet p takes: one per 4 KiB page of a GSO skb's frame plus its extra-info
+ *  slot when the frontend takes GSO skbs, else one (a frame fits its buffer). */
+export function netifRxSlots(p: u32): u32 {
+  if (!gsoRx || !netifGsoExtra(p)) return 1;
+  return (netifFrameBytes(p) + NETIF_PAGE_BYTES - 1) / NETIF_PAGE_BYTES + 1;
 }

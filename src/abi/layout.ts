@@ -116,7 +116,10 @@ export const CFG_GSO_TX = 89;
 export const CFG_GSO_MAX_SEGS = 90; // segments of one GSO skb: (GSO_MAX_SIZE - 1 - IP and TCP headers) / MSS
 // 1: net_tx_action grant-copies the guest's slots (upstream Linux 3.x) instead of mapping them
 export const CFG_NB_TX_COPY = 91;
-export const CFG_COUNT = 92;
+// 1: the frontend takes GSO skbs on receive (its feature-gso-tcpv4): netback passes an aggregate whole
+export const CFG_GSO_RX = 92;
+export const CFG_NIC_LRO = 93; // 1: the dom0 NIC driver aggregates received TCP segments (inet_lro) before the bridge
+export const CFG_COUNT = 94;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -297,7 +300,9 @@ export const ST_EVENTS_BY_KIND = 85;
 export const ST_GSO_SKBS_SENT = 101; // GSO skbs (more than one segment) guests handed netfront
 export const ST_NB_TX_SLOTS = 102; // TX request slots net_tx_action consumed (head, GSO extra and page fragments)
 export const ST_NIC_TSO_SKBS = 103; // skbs of several segments the NIC cut into wire frames (TSO)
-export const ST_COUNT = 104; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the three above
+export const ST_NIC_LRO_SKBS = 104; // skbs the dom0 NIC driver's LRO handed the bridge (aggregates and lone frames)
+export const ST_NB_RX_SLOTS = 105; // RX request slots net_rx_action filled (data pages and GSO extra slots)
+export const ST_COUNT = 106; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the five above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

@@ -49,6 +49,16 @@ export function checkRelations(r: ResolvedConfig): void {
 /** GSO across the vif is modelled for streams to external hosts: a GSO skb bridged to another
  *  guest's vif would need netback's guest-RX path to segment it or pass it on whole. */
 function checkGso(r: ResolvedConfig): void {
+  if (r.nic.lro.enabled && !r.netfront.gso.rx) {
+    const allowed =
+      "false unless netfront.gso.rx is true (without it the vif has no TSO and the kernel would segment each " +
+      "aggregate again in software before netback, which is not modelled)";
+    throw new ConfigError("nic.lro.enabled", true, allowed);
+  }
+  if (r.nic.lro.enabled && r.netback.multiQueue) {
+    const allowed = "false when netback.multiQueue is on (the NIC DMAs each frame into a posted guest buffer)";
+    throw new ConfigError("nic.lro.enabled", true, allowed);
+  }
   if (!r.netfront.gso.tx) return;
   const g2g = (r.traffic.profiles ?? []).some((p) => p.kind === "tcp-to-guest");
   if (g2g) {

@@ -145,6 +145,18 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
     description: "TX request slots net_tx_action consumed (first request, GSO extra slot, page fragments).",
   },
   {
+    slot: L.ST_NIC_LRO_SKBS,
+    name: "nicLroSkbs",
+    unit: "skbs",
+    description: "skbs the dom0 NIC driver's LRO handed the bridge (aggregates and frames it could not merge).",
+  },
+  {
+    slot: L.ST_NB_RX_SLOTS,
+    name: "netbackRxSlots",
+    unit: "slots",
+    description: "RX request slots net_rx_action filled (one per 4 KiB page of a GSO skb plus its extra slot).",
+  },
+  {
     slot: L.ST_NIC_TSO_SKBS,
     name: "nicTsoSkbs",
     unit: "skbs",

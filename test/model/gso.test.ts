@@ -123,3 +123,52 @@ describe("GSO across the vif: configuration", () => {
     expect(e.message).toMatch(/tcp-to-guest/);
   });
 });
+
+// LRO in the dom0 NIC driver (inet_lro in its poll) and GSO on the guest-receive path: one guest
+// receiving one stream on 1 GbE. The bridge and netback see one skb per aggregate; netback fills
+// one RX request per 4 KiB page of it plus a GSO extra slot; the guest ACKs once per aggregate
+// (gso_size keeps rcv_mss at one MSS, as with LRO in netfront); the wire still carries MTU frames.
+describe("LRO in the dom0 NIC driver with GSO to the guest: one guest receiving on 1 GbE", () => {
+  let r: SimResult;
+  beforeAll(async () => {
+    r = await run("single-guest", { "nic.lro.enabled": true, "netfront.gso.rx": true });
+  });
+
+  it("aggregates the frames of a poll: fewer skbs than frames, each costing the bridge once", () => {
+    const e = r.events;
+    const skbs = e["nicLroSkbs"]!;
+    expect(e["nicRxFrames"]! / skbs).toBeGreaterThan(2);
+    expect(Math.abs(e["netbackRxPackets"]! - skbs)).toBeLessThanOrEqual(2);
+    const d = r.cpu.find((c) => c.domain === "dom0" && c.vcpu === 0)!;
+    const cycles = r.config.durationMs * 1e-3 * r.config.cpu.frequencyGHz * 1e9;
+    // Bridge work: once per aggregate toward the guest, once per ACK the guest sends back.
+    const expected = (skbs + e["netbackTxPackets"]!) * cost("bridgePacketCycles");
+    expect(Math.abs((d.breakdown["bridge"] ?? 0) * cycles - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it("fills a request per page plus the GSO extra slot, one copy op per page", () => {
+    const e = r.events;
+    const skbs = e["netbackRxPackets"]!;
+    const slots = e["netbackRxSlots"]!;
+    const segs = e["nicRxFrames"]!;
+    // Pages of the frames' payload and headers: between bytes / 4096 and that plus one per skb.
+    const pages = slots - skbs;
+    expect(pages).toBeGreaterThanOrEqual(Math.floor((segs * MSS) / 4096) - 45);
+    expect(pages).toBeLessThanOrEqual(Math.ceil((segs * (MSS + 66)) / 4096) + skbs);
+    expect(e["grantCopyOps"]).toBe(pages);
+  });
+
+  it("the guest ACKs once per aggregate, and the wire carries one MTU frame per segment", () => {
+    const e = r.events;
+    const acksPerSkb = e["tcpAcksSent"]! / e["netbackRxPackets"]!;
+    expect(acksPerSkb).toBeGreaterThan(0.95);
+    expect(acksPerSkb).toBeLessThan(1.05);
+    expect(r.throughput.aggregateGbps).toBeGreaterThan(0.93);
+    expect(r.throughput.aggregateGbps).toBeLessThan(0.9415);
+  });
+
+  it("needs GSO on the guest-receive path, and is off by default", () => {
+    expect(configErrorOf("single-guest", { "nic.lro.enabled": true }).field).toBe("nic.lro.enabled");
+    expect(configErrorOf("single-guest", { "nic.lro.enabled": true }).message).toMatch(/netfront\.gso\.rx/);
+  });
+});

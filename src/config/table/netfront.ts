@@ -119,4 +119,16 @@ export const NETFRONT_PARAMS = [
     slot: L.CFG_GSO_TX,
     encoding: "flag",
   },
+  {
+    path: "netfront.gso.rx",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "The frontend takes GSO skbs on receive (it writes feature-gso-tcpv4): netback copies an aggregate whole " +
+      "into one RX request per 4 KiB page plus a GSO extra slot, and netfront hands the stack one skb.",
+    source: "A10",
+    slot: L.CFG_GSO_RX,
+    encoding: "flag",
+  },
 ] as const satisfies readonly ParamSpec[];

@@ -118,4 +118,16 @@ export const NIC_PARAMS = [
     slot: L.CFG_PROP_DELAY,
     encoding: "cycles",
   },
+  {
+    path: "nic.lro.enabled",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "LRO in the dom0 NIC driver (inet_lro in its NAPI poll, with netfront.lro.maxAggr and .descriptors): the " +
+      "bridge and netback get one skb per aggregate. Needs netfront.gso.rx, so the aggregate reaches the guest whole.",
+    source: "I1-I4, A10",
+    slot: L.CFG_NIC_LRO,
+    encoding: "flag",
+  },
 ] as const satisfies readonly ParamSpec[];
