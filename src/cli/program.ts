@@ -19,6 +19,7 @@ const MODULES: Record<string, () => Promise<{ register: Register }>> = {
   presets: () => import("./commands/info.js"),
   params: () => import("./commands/info.js"),
   schema: () => import("./commands/info.js"),
+  metrics: () => import("./commands/info.js"),
   serve: () => import("./commands/serve.js"),
   sweep: () => import("./commands/sweep.js"),
   slurm: () => import("./commands/slurm.js"),

@@ -84,6 +84,18 @@ describe("start-up", () => {
     expect(src.filter((m) => /src\/(sweep|reproduce|browser)\/|report\/charts/.test(m))).toEqual([]);
   });
 
+  it("every command is found in the table of command modules: it loads its own module, not all of them", () => {
+    const program = readFileSync(join(root, "src/cli/program.ts"), "utf8");
+    const table = new Set([...program.matchAll(/^ {2}"?([a-z-]+)"?: \(\) => import\(/gm)].map((m) => m[1]));
+    const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8", timeout: 60_000 }).stdout;
+    const listed = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!).filter((c) => c !== "help");
+    expect(listed.length).toBeGreaterThan(10);
+    for (const c of listed) expect(table.has(c), c).toBe(true);
+    const r = loaded([cli, "metrics", "--json"]);
+    expect(r.code).toBe(0);
+    expect(sources(r.modules).filter((m) => m.startsWith("src/cli/commands/"))).toEqual(["src/cli/commands/info.ts"]);
+  });
+
   it("the library import pvnetsim does not load the chart stack", () => {
     const r = loaded(["--input-type=module", "-e", `const m = await import("pvnetsim"); console.log(typeof m.simulate, typeof m.planSweep);`]);
     expect(r.code).toBe(0);
