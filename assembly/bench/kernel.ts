@@ -15,7 +15,7 @@
 // The host calls kbRun in chunks of about a million events so that V8 can swap in optimized
 // code between calls (toolchain.md, "V8 tiering"). Time is u64 picoseconds.
 
-import { eqInit, eqReset, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
+import { eqInit, eqReset, eqPushInline, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { xsSeed, xsNext as rnd, xsUni as uni } from "./xorshift";
 
 const STATIONS: u32 = 4;
@@ -52,7 +52,7 @@ let pendingSum: u64 = 0;
   }
   store<u64>(stBirth + (<usize>((q << 5) + ((head + cnt) & (STATION_CAP - 1))) << 3), birth);
   store<u32>(ia, cnt + 1, 4);
-  if (cnt == 0) eqPush(t + service(), (s << 3) | (st + 1));
+  if (cnt == 0) eqPushInline(t + service(), (s << 3) | (st + 1));
 }
 
 /** Sets up S sources (bench-kernel.md "init(S)"). Allocates only when S grows. */
@@ -75,7 +75,7 @@ export function kbInit(S: u32): void {
   drops = 0;
   events = 0;
   pendingSum = 0;
-  for (let s: u32 = 0; s < S; s++) eqPush(<u64>uni(2000000), s << 3);
+  for (let s: u32 = 0; s < S; s++) eqPushInline(<u64>uni(2000000), s << 3);
 }
 
 /** Runs exactly n events (pops). Returns the number run (n unless the queue ran dry). */
@@ -91,7 +91,7 @@ export function kbRun(n: u32): u32 {
       // Arrival: schedule the next one first, then enqueue at station 0.
       let size = 64 + uni(1455);
       let gap = <u64>(size + 20) * 8000 + <u64>uni(2000000);
-      eqPush(t + gap, s << 3);
+      eqPushInline(t + gap, s << 3);
       enqueue(s, 0, t, t);
     } else {
       // Departure from station st = k - 1.
@@ -110,7 +110,7 @@ export function kbRun(n: u32): u32 {
         csum += t;
         latsum += t - birth;
       }
-      if (cnt > 0) eqPush(t + service(), target);
+      if (cnt > 0) eqPushInline(t + service(), target);
     }
   }
   events += i;

@@ -29,7 +29,7 @@
 import { CFG_COUNT, CFG_LRO_MAX_AGGR, CFG_LRO_DESCRIPTORS, CFG_MTU, CFG_GUESTS, CFG_MSS } from "../../src/abi/layout";
 import { cfgSetBase } from "../config";
 import { statsInit } from "../stats";
-import { eqInit, eqPush, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
+import { eqInit, eqPushInline, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import {
   ringsInit, ringSlotSet, ringSlotGet, ringPushRequests, ringPushResponses, ringUnconsumedRequests,
@@ -103,7 +103,7 @@ export function mbRing(n: u32): u32 {
 export function mbEqInit(pending: u32): void {
   eqInit(pending + 16);
   xsSeed();
-  for (let i: u32 = 0; i < pending; i++) eqPush(<u64>uni(1000000), i);
+  for (let i: u32 = 0; i < pending; i++) eqPushInline(<u64>uni(1000000), i);
 }
 
 /** n hold operations: pop the earliest event, push it back 1..1e6 cycles later. Returns a
@@ -114,7 +114,7 @@ export function mbEqHold(n: u32): u32 {
     eqPop();
     let t = eqTarget;
     x = (x * 31) ^ t;
-    eqPush(eqNow + 1 + <u64>uni(1000000), t);
+    eqPushInline(eqNow + 1 + <u64>uni(1000000), t);
   }
   return x + eqSize;
 }
