@@ -43,9 +43,11 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error: ") ? `pvnetsim: ${s}` : s) });
 
-// The first word that is not an option names the command; anything else (no command, `help`, an
-// unknown word) registers every command so that help and "unknown command" list them all.
-const first = argv.find((a) => !a.startsWith("-"));
+// The first word that is not an option names the command (`help <command>`: the second); anything
+// else (no command, `help` alone, an unknown word) registers every command so that help and
+// "unknown command" list them all.
+const words = argv.filter((a) => !a.startsWith("-"));
+const first = words[0] === "help" ? words[1] : words[0];
 const load =
   first !== undefined && Object.hasOwn(MODULES, first) ? [MODULES[first]!] : [...new Set(Object.values(MODULES))];
 const loaded = new Set<Register>();

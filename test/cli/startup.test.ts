@@ -91,6 +91,11 @@ describe("start-up", () => {
     const listed = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]!).filter((c) => c !== "help");
     expect(listed.length).toBeGreaterThan(10);
     for (const c of listed) expect(table.has(c), c).toBe(true);
+    const h = loaded([cli, "help", "sweep"]);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^Usage: pvnetsim sweep/);
+    expect(sources(h.modules).filter((m) => m.startsWith("src/cli/commands/sweep."))).toEqual(["src/cli/commands/sweep.ts"]);
+    expect(sources(h.modules)).not.toContain("src/cli/commands/reproduce.ts");
     const r = loaded([cli, "metrics", "--json"]);
     expect(r.code).toBe(0);
     expect(sources(r.modules).filter((m) => m.startsWith("src/cli/commands/"))).toEqual(["src/cli/commands/info.ts"]);
