@@ -162,14 +162,17 @@ const uses = (src: string, name: string): number => src.match(new RegExp(`\\b${n
 describe("costs and counters", () => {
   const model = modelSource();
 
-  it("each cost has one parameter and is charged by the model, always through cost(COST_*)", () => {
+  // The cost table is read through cost(i) (f64), costCycles(i) (whole cycles) and costTimes(i, n)
+  // (n times, in whole cycles): assembly/config.ts.
+  it("each cost has one parameter and is charged by the model, always through cost(COST_*) or its whole-cycle forms", () => {
     for (const name of layoutNames("COST_")) {
       const idx = (L as Record<string, unknown>)[name] as number;
       expect(PARAMS.filter((p) => p.cost === idx).map((p) => p.path), name).toHaveLength(1);
-      expect(model.match(new RegExp(`\\bcost\\(${name}\\)`, "g"))?.length ?? 0, `${name} is never charged`).toBeGreaterThan(0);
+      const charged = model.match(new RegExp(`\\bcost(Cycles|Times)?\\(${name}\\b`, "g"))?.length ?? 0;
+      expect(charged, `${name} is never charged`).toBeGreaterThan(0);
     }
     // A cost read with a computed index would escape the check above.
-    const reads = [...model.matchAll(/\bcost\(([^)]*)\)/g)].map((m) => m[1]!.trim());
+    const reads = [...model.matchAll(/\bcost(?:Cycles|Times)?\(([^,)]*)[,)]/g)].map((m) => m[1]!.trim());
     expect(reads.filter((a) => !/^COST_[A-Z0-9_]+$/.test(a) && a !== "i: i32")).toEqual([]);
   });
 
