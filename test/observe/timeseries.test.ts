@@ -55,8 +55,15 @@ describe("time series", () => {
         expect(u).toBeLessThanOrEqual(1 + 1e-9);
       }
     }
-    // The baseline's single dom0 VCPU is saturated in every interval.
-    expect(Math.min(...ts.series["cpu.dom0.0.utilization"]!.values)).toBeGreaterThan(0.99);
+    // The baseline's single dom0 VCPU is saturated: in the median interval, and in every interval
+    // that neither saw nor followed a drop. After drops at a full vif queue, TCP's recovery can
+    // leave dom0 briefly without frames to process, so those intervals may dip.
+    const util = ts.series["cpu.dom0.0.utilization"]!.values;
+    const drops = ts.series["drops.vif_qdisc_full"]!.values;
+    expect([...util].sort((a, b) => a - b)[util.length >> 1]).toBeGreaterThan(0.99);
+    const calm = util.filter((_, i) => i > 0 && drops[i] === 0 && drops[i - 1] === 0);
+    expect(calm.length).toBeGreaterThan(0);
+    expect(Math.min(...calm)).toBeGreaterThan(0.99);
     // Gauges stay within their structures' sizes.
     for (let g = 0; g < r.config.guests.count; g++) {
       for (const k of ["txRing.requests", "txRing.responses", "rxRing.requests", "rxRing.responses"]) {
