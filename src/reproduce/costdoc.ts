@@ -94,6 +94,47 @@ export function sensitivityMarkdown(s: SensitivityReport): string {
 }
 
 /**
+ * Why the judgement constants are judgements: which published breakdowns would determine them, what of
+ * those was read (sources.md section Q), and why none of them is fitted instead.
+ */
+export const JUDGEMENT_NOTE = [
+  "### Why the judgement constants are not derived or fitted",
+  "",
+  "The published per-component breakdowns of Xen network I/O were searched for ([sources.md](sources.md), " +
+    "section Q: Santos et al. 2008, Menon et al. 2006 and 2005, Apparao et al. 2006, Oi and Nakajima 2009, " +
+    "Mansley et al. 2007, Ram et al. 2009, Makineni and Iyer 2004, Menon and Zwaenepoel 2008, Cherkasova and " +
+    "Gardner 2005). Of each, only the " +
+    "abstract and the opening of the introduction could be read; their cycles per packet per component are in " +
+    "figures and tables that were not. So no constant of the Xen path is derived from them, and these stay " +
+    "judgements:",
+  "",
+  "- dom0 NIC driver (`nicIrqCycles`, `nicRxPacketCycles`, `nicTxPacketCycles`, `nicTxCleanPacketCycles`, " +
+    "`napiPollCycles`), netback (`netbackStartXmitCycles`, `netbackRxPacketCycles`, `netbackTxPacketCycles`, " +
+    "`netbackTxResponseCycles`, `netbackIntCycles`, `taskletRunCycles`), grant operations (`grantCopyOpCycles`, " +
+    "`grantCopyPerByteCycles`, `grantMapOpCycles`, `grantUnmapOpCycles`) and Xen (`xenUpcallCycles`, " +
+    "`evtchnSendCycles`, `hypercallCycles`, `vcpuWakeCycles`): the driver, netback, grant-copy and Xen components " +
+    "of Santos et al.'s receive-path breakdown (Q1) would determine them;",
+  "- netfront (`netfrontIrqCycles`, `netfrontRxPacketCycles`, `netfrontRefillBufferCycles`, " +
+    "`netfrontTxPacketCycles`, `netfrontTxGcPacketCycles`), the guest stack (`stackRxPacketCycles`, " +
+    "`stackRxDemuxCycles`, `stackTxPacketCycles`, `stackTxPerByteCycles`, `lroSegmentCycles`, " +
+    "`softirqEntryCycles`, `timerCycles`) and the copy to user space (`appRecvCallCycles`, " +
+    "`appCopyPerByteCycles`): the netfront, guest-kernel and user-copy components of the same breakdown (Q1) and " +
+    "the guest-domain breakdowns of Menon et al. (Q2); Menon and Zwaenepoel (Q9) say only that per-packet, not " +
+    "per-byte, work dominates TCP receive;",
+  "- `kthreadWakeCycles`, `rebindCycles`: no published measurement of their own was found;",
+  "- `vfIrqInjectCycles`: a published figure ([sources.md](sources.md) P2, 2,000 cycles for the world switch " +
+    "of one VM exit) bounds it from below (two exits, 4,000 cycles) but does not cover the handling in Xen.",
+  "",
+  "None of them is fitted instead. The suite has one training result that the CPU cost decides (the paper's " +
+    "baseline, 2.2 Gb/s; its all-four point is capped by the wire and moves with no constant), and one result " +
+    "determines one constant: `costs.bridgePacketCycles`, the one that point is most sensitive to (the sensitivity " +
+    "tables below). A second fitted constant would need a second training result that depends on it " +
+    "differently, taken from the held-out results; those are the suite's only evidence of prediction, and the " +
+    "ones the model misses ([validation.md](validation.md)) miss for a mechanism, not for a constant, so " +
+    "fitting to them would bend constants to cover a missing mechanism.",
+].join("\n");
+
+/**
  * The whole of docs/cost-model.md. `s`: sensitivity of the fitted constants; `all`: optionally,
  * the same for every cost constant (`pvnetsim sensitivity --all-costs`), shown for reference.
  */
@@ -137,13 +178,13 @@ export function costModelMarkdown(s: SensitivityReport | null, all: SensitivityR
       "the validation " +
       'suite (`validation/*.json` with `"role": "training"`; `node scripts/fit-costs.mjs` does the fit and prints ' +
       "the training " +
-      "and held-out errors apart); *derived* constants come from a published per-component measurement cited in " +
-      "their source; " +
-      "*judgement* constants are reasoned values that no published breakdown available to this project measures " +
-      "(the per-component cycle counts of Santos et al. 2008 and Menon et al. 2005/2006 are in figures of papers " +
-      "whose full text was " +
-      "not available). Their weight on the published points shows in the sensitivity tables below.",
+      "and held-out errors apart); *derived* constants follow from a published measurement, converted to cycles at " +
+      "the measuring CPU's clock, or from the code, each cited in its source; *judgement* constants are reasoned " +
+      "values that no measurement read for this project determines. Their weight on the published points shows in " +
+      "the sensitivity tables below.",
   );
+  out.push("");
+  out.push(JUDGEMENT_NOTE);
   out.push("");
   out.push(costTableMarkdown(params));
   out.push("");

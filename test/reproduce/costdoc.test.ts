@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { PARAMS } from "../../src/config/params.js";
-import { costModelMarkdown, presetsTouchingCosts } from "../../src/reproduce/costdoc.js";
+import { readFileSync } from "node:fs";
+import { loadSuite } from "../../src/validate/suite.js";
+import { costBasis, costModelMarkdown, JUDGEMENT_NOTE, presetsTouchingCosts } from "../../src/reproduce/costdoc.js";
 import { sensitivityParams, type SensitivityReport } from "../../src/reproduce/sensitivity.js";
 
 const run = promisify(execFile);
@@ -25,6 +27,35 @@ describe("cost model documentation", () => {
       expect(line).toContain(p.unit);
       expect(line).toMatch(p.fitted ? /\| yes: .+ \|$/ : /\| no \|$/);
     }
+  });
+  it("marks every constant fitted, derived or judgement, each on the grounds it names", () => {
+    const costs = PARAMS.filter((p) => p.path.startsWith("costs."));
+    const rows = new Set([...readFileSync(join(root, "docs/sources.md"), "utf8").matchAll(/<a id="([A-Z]\d+)"><\/a>/g)].map((m) => m[1]));
+    const training = loadSuite(join(root, "validation")).filter((v) => v.role === "training");
+    for (const p of costs) {
+      const basis = costBasis(p);
+      if (basis === "fitted") {
+        // A fitted constant is fitted to a training result of the suite that declares it.
+        expect(training.some((v) => v.fitted === p.path && p.fitted!.includes(v.id)), p.path).toBe(true);
+      } else if (basis === "derived") {
+        // A derived constant cites a read ([R]), derived ([D]) or secondhand ([S]) row that sources.md defines,
+        // and no inferred part.
+        expect(p.source, p.path).not.toMatch(/\[I\]/);
+        const cited = [...p.source.matchAll(/\[[RDS]\] ([A-Z]\d{1,2})\b/g)].map((m) => m[1]!);
+        expect(cited.length, p.path).toBeGreaterThan(0);
+        for (const id of cited) expect(rows.has(id), `${p.path}: ${id}`).toBe(true);
+      } else {
+        // A judgement is named in the note that says why it is not derived or fitted.
+        expect(JUDGEMENT_NOTE, p.path).toContain(`\`${p.path.slice("costs.".length)}\``);
+      }
+    }
+    // The note names no constant that is not a judgement.
+    for (const m of JUDGEMENT_NOTE.matchAll(/`(\w+Cycles)`/g)) {
+      const p = costs.find((c) => c.path === `costs.${m[1]}`);
+      expect(p, m[1]).toBeDefined();
+      if (m[1] !== "bridgePacketCycles") expect(costBasis(p!), m[1]).toBe("judgement");
+    }
+    expect(costModelMarkdown(null)).toContain(JUDGEMENT_NOTE);
   });
   it("presets never set costs", () => {
     expect(presetsTouchingCosts()).toEqual([]);
