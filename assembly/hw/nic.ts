@@ -1,10 +1,13 @@
-// Physical NIC ports (e1000/e1000e/igb class; sources.md H1-H5, A/J for framing).
+// Physical NIC ports (e1000/e1000e/igb class; sources.md H1-H5, H10, A/J for framing).
 //
 // Models, per port: one or more RX queues (selected by RSS flow hash or VMDq destination guest),
 // each with its own descriptor ring (frames DMA'd in; drop when no descriptor is free), its own
 // MSI-X interrupt delivered through Xen as a PIRQ event to the dom0 VCPU the port is bound to,
 // its own NAPI instance; a TX descriptor ring with a qdisc (txqueuelen) in front of it; TX
 // completions cleaned in the poll of the port's first queue (e1000_clean: TX clean, then RX).
+// One TX ring per port holds on a multi-queue port too: dom0 sends bridged frames (no socket, no
+// recorded RX queue), which 2.6.32's skb_tx_hash puts all on one TX queue (sources.md H10); a guest
+// skb freed there schedules its group's TX tasklet on the cleaning VCPU (netif_idx_release).
 // Interrupt moderation (ITR, itr.ts) is a minimum spacing between interrupts: off, a fixed
 // rate, or e1000's dynamic conservative mode, updated at each NAPI completion.
 // The interrupt is masked from the moment it fires until napi_complete re-enables it.
@@ -16,8 +19,8 @@
 // bridge and netback then seeing one skb per aggregate while the driver's RX work stays per frame
 // and the poll's NAPI work counts frames.
 // Left out: descriptor write-back delays (RxIntDelay/RADV), the TX descriptors a TSO skb's context
-// and page fragments take (one ring entry per skb here), hardware LRO, flow control, the cost Xen
-// spends on the physical interrupt itself.
+// and page fragments take (one ring entry per skb here), hardware LRO, flow control, Xen's cost of
+// the physical interrupt itself, an 82599's Flow Director pick of the sender's TX queue (H10).
 
 import {
   CFG_PORTS, CFG_RXQ_PER_PORT, CFG_QUEUE_SELECT, CFG_NIC_RX_RING, CFG_NIC_TX_RING, CFG_ITR_MODE,
