@@ -21,7 +21,8 @@
 //    ACKs for out-of-order and duplicate segments (carrying, with SACK, the block of the segment
 //    that triggered them: RFC 2018's first block; the sender's scoreboard accumulates the rest
 //    from earlier ACKs, which is exact while no ACK is lost), an ACK for every second full segment (or per
-//    skb covering more, as after LRO), a delayed-ACK timer otherwise (ATO), the advertised window
+//    skb covering more, as after LRO) and for every segment while the out-of-order buffer
+//    holds data (sources.md J9), a delayed-ACK timer otherwise (ATO), the advertised window
 //    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
 //    application frees space.
 // Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU

@@ -32,6 +32,7 @@ let rNxt = new StaticArray<u32>(0);
 let rUnacked = new StaticArray<u32>(0);
 let rLastWin = new StaticArray<u32>(0);
 let rOoo = new StaticArray<u32>(0); // [f*W + seq&(W-1)] held out-of-order packet or PKT_NONE
+let rOooHeld = new StaticArray<u32>(0); // packets held in rOoo: the out-of-order queue is non-empty
 let rSock = new StaticArray<i32>(0); // guest receivers: socket receive queue
 let rSockBytes = new StaticArray<u32>(0);
 
@@ -42,6 +43,7 @@ export function tcpReceiverInit(): void {
   rUnacked = freshArray<u32>(n);
   rLastWin = freshArray<u32>(n);
   rOoo = freshArray<u32>(n * <i32>W);
+  rOooHeld = freshArray<u32>(n);
   rSock = freshArray<i32>(n);
   rSockBytes = freshArray<u32>(n);
   for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
@@ -54,7 +56,7 @@ export function tcpReceiverInit(): void {
 /** Tallies the bytes tcpReceiverInit() allocates: `flows` as tcpMemory, `rxFlows` of them received by a guest. */
 export function tcpReceiverMemory(flows: u64, rxFlows: u64): void {
   let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
-  memArrays(MEM_PART, flows, 4, 5);
+  memArrays(MEM_PART, flows, 4, 6);
   memArrays(MEM_PART, flows * W, 4);
   memFifos(MEM_PART, W, rxFlows);
 }
@@ -121,6 +123,7 @@ function discardCovered(f: u32, from: u32, to: u32): void {
     let q = unchecked(rOoo[slot]);
     if (q != PKT_NONE && pkSeq(q) == s) {
       unchecked((rOoo[slot] = PKT_NONE));
+      unchecked((rOooHeld[f] = unchecked(rOooHeld[f]) - 1));
       statAdd(ST_TCP_DUP_SEGS, pkSegs(q));
       statAdd(ST_DELIVERED, pktUnits(q));
       pktFree(q);
@@ -151,24 +154,30 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
     discardCovered(f, nxt, newNxt);
     deliverInOrder(f, p);
     nxt = newNxt;
-    let filled = false;
+    let from = unchecked(rNxt[f]);
     // Pull what the out-of-order buffer now continues.
     while (true) {
       let slot = f * W + (nxt & (W - 1));
       let q = unchecked(rOoo[slot]);
       if (q == PKT_NONE || pkSeq(q) != nxt) break;
       unchecked((rOoo[slot] = PKT_NONE));
+      unchecked((rOooHeld[f] = unchecked(rOooHeld[f]) - 1));
       let qn = nxt + pkSegs(q);
       discardCovered(f, nxt + 1, qn);
       deliverInOrder(f, q);
       nxt = qn;
-      filled = true;
     }
     unchecked((rNxt[f] = nxt));
-    let un = unchecked(rUnacked[f]) + segs;
+    // rcv_nxt - rcv_wup: everything rcv_nxt advanced by since the last ACK, the segments pulled
+    // from the out-of-order queue included.
+    let un = unchecked(rUnacked[f]) + (nxt - from);
     unchecked((rUnacked[f] = un));
-    // __tcp_ack_snd_check: more than one full segment unacknowledged, or a hole was filled.
-    if (un >= 2 || filled) sendAck(f);
+    // __tcp_ack_snd_check(sk, ofo_possible = 1), as tcp_rcv_established calls it after
+    // tcp_data_queue (sources.md J9): ACK now when more than one full segment is unacknowledged
+    // (a filled hole advances rcv_nxt by what it releases) or while the out-of-order queue still
+    // holds data (a retransmission that fills only part of a gap, as NewReno's one hole per
+    // partial ACK does); else the delayed-ACK timer.
+    if (un >= 2 || unchecked(rOooHeld[f]) > 0) sendAck(f);
     else {
       let t = unchecked(rDelackTimer[f]);
       if (!timerPending(t)) timerArm(t, eqNow + delack);
@@ -181,8 +190,10 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
   ackSackLo = seq;
   ackSackHi = seq + segs;
   let slot = f * W + (seq & (W - 1));
-  if (seq - nxt < W && unchecked(rOoo[slot]) == PKT_NONE) unchecked((rOoo[slot] = p));
-  else {
+  if (seq - nxt < W && unchecked(rOoo[slot]) == PKT_NONE) {
+    unchecked((rOoo[slot] = p));
+    unchecked((rOooHeld[f] = unchecked(rOooHeld[f]) + 1));
+  } else {
     statAdd(ST_TCP_DUP_SEGS, segs);
     statAdd(ST_DELIVERED, pktUnits(p));
     pktFree(p);
