@@ -88,8 +88,8 @@ export const TCP_PARAMS = [
     help:
       "net.ipv4.tcp_low_latency: true processes received TCP data in the softirq; false prequeues it for the " +
       "reader waiting in recv(), whose context runs the TCP receive work (Linux's own default, 0). The model's " +
-      "default stays true until guest-to-guest TCP behind a 32-packet vif queue, which collapses to its " +
-      "retransmission timer under the reader's ACK bursts, is understood.",
+      "default is still true, the setting its presets and their fingerprints were recorded with; the validation " +
+      "suite runs every guest with false.",
     source: "W10 (Linux default 0)",
     slot: L.CFG_TCP_LOW_LATENCY,
     encoding: "flag",
