@@ -11,7 +11,7 @@
 //   xen/          ring, evtchn, grant, dispatch      and arm; kernel/ and xen/ never import
 //                                                    each other
 //   components    hw/{nic (+ itr, offload),vf,link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread},
-//                 netfront, net/lro, guest/stack, traffic/{tcp/*,udp,rr,external}
+//                 netfront, net/lro, guest/stack, traffic/{tcp/*,udp,rr,external (+ gro)}
 //   model/        ops.ts (the only switches from a mechanism to its client), sched.ts (VCPU job
 //                 selection), engine.ts (event kinds, init order, conservation); observe/
 //                 (time-series sampling, instrumentation that reads every layer) sits here too
@@ -70,6 +70,7 @@ const NEIGHBOURS = [
   ["traffic/udp\\.ts", "hw/link\\.ts", "UDP sources put datagrams on the wire"],
   ["traffic/external\\.ts", "traffic/tcp/[a-z]+\\.ts", "the external host's TCP ends receive"],
   ["traffic/external\\.ts", "traffic/rr\\.ts", "a request/response client receives a response"],
+  ["traffic/gro\\.ts", "traffic/tcp/[a-z]+\\.ts", "the external host's GRO hands its aggregates to TCP"],
   ["guest/stack\\.ts", "traffic/rr\\.ts", "the stack delivers requests; the server application answers"],
   ["traffic/rr\\.ts", "hw/link\\.ts", "clients put requests on the wire"],
   ["traffic/rr\\.ts", "netfront/netfront\\.ts", "the server sends its responses through netfront"],
@@ -82,6 +83,7 @@ const PARTS = [
   ["hw/nic\\.ts", "hw/itr\\.ts"],
   ["hw/nic\\.ts", "hw/offload\\.ts"],
   ["hw/vf\\.ts", "hw/itr\\.ts"],
+  ["traffic/external\\.ts", "traffic/gro\\.ts"],
 ];
 
 module.exports = {

@@ -1,5 +1,6 @@
 // Timers (kernel timer wheel / hrtimers, reduced to what the model arms): TCP retransmission
-// and delayed-ACK timers, netback's notification-coalescing timer.
+// and delayed-ACK timers, netback's notification-coalescing timer, the external hosts' receive
+// interrupts (GRO).
 //
 // Models: a timer slot has a deadline; arming only moves the deadline, and at most one engine
 // event per slot is pending at a time for the earliest deadline it had (re-arming later costs
@@ -20,6 +21,7 @@ import { memArrays, freshArray } from "../base/memory";
 export const TM_TCP_RTO: u8 = 0;
 export const TM_TCP_DELACK: u8 = 1;
 export const TM_NB_COALESCE: u8 = 2;
+export const TM_EXT_RX_POLL: u8 = 3;
 
 const NEVER: u64 = u64.MAX_VALUE;
 export const TIMER_NO_VCPU: u32 = 0xffffffff;

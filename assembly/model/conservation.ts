@@ -14,6 +14,7 @@ import { netbackTxHeldUnits } from "../netback/tx";
 import { netfrontHeldUnits } from "../netfront/netfront";
 import { lroHeldUnits } from "../net/lro";
 import { tcpHeldUnits } from "../traffic/tcp/receiver";
+import { groHeldUnits } from "../traffic/gro";
 import { stackHeldUnits } from "../guest/stack";
 
 /** Segments currently inside the system (on wires, in queues, rings, sockets, batches). */
@@ -31,6 +32,7 @@ export function engineInFlightUnits(): u64 {
   s += netfrontHeldUnits();
   s += lroHeldUnits();
   s += tcpHeldUnits();
+  s += groHeldUnits();
   s += stackHeldUnits();
   return s;
 }

@@ -48,6 +48,7 @@ import { stackInit, stackMemory, stackMarkTxStart } from "../guest/stack";
 import { tcpInit, tcpMemory } from "../traffic/tcp/common";
 import { tcpStartRx } from "../traffic/tcp/sender";
 import { tcpReceiverInit, tcpReceiverMemory } from "../traffic/tcp/receiver";
+import { groInit, groMemory, groTimers, groFifos } from "../traffic/gro";
 import { udpInit, udpMemory, udpStartAll, udpOnEvent } from "../traffic/udp";
 import { rrInit, rrMemory, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispatch";
@@ -108,10 +109,10 @@ function readSizes(): void {
     rxFlows += rx + g2g;
   }
   udp = cfgU32(L.CFG_UDP_SOURCES);
-  timers = flows * 2 + N;
+  timers = flows * 2 + N + groTimers();
   portsTotal = nq + 2 * N + D + nVf;
   napis = nq + D + N + nVf;
-  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf;
+  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos();
   // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
   guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
 }
@@ -161,6 +162,7 @@ export function engineMemoryBytes(base: usize): u64 {
   stackMemory();
   tcpMemory(<u64>flows);
   tcpReceiverMemory(<u64>flows, <u64>rxFlows);
+  groMemory(<u64>flows);
   udpMemory();
   rrMemory(<u64>N);
   dispatchMemory();
@@ -226,6 +228,7 @@ export function engineInit(base: usize): u32 {
   stackInit();
   tcpInit();
   tcpReceiverInit();
+  groInit(flows);
   udpInit();
   rrInit(N);
   dispatchInit();

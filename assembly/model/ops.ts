@@ -11,7 +11,7 @@ import {
   napiPollEnd,
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
-import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, timerKind, timerArg } from "../kernel/timers";
+import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, TM_EXT_RX_POLL, timerKind, timerArg } from "../kernel/timers";
 import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
 import { PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, portKindOf, portArgOf } from "../xen/evtchn";
 import { nicIrqStart, nicIsr, nicPollStart, nicPollFinish } from "../hw/nic";
@@ -29,6 +29,7 @@ import { appStart, appFinish, appHasWork } from "../guest/stack";
 import { hogStart, hogHasWork } from "../guest/hog";
 import { tcpOnRto } from "../traffic/tcp/rto";
 import { tcpDelackFire } from "../traffic/tcp/receiver";
+import { groPoll } from "../traffic/gro";
 
 // ---- IRQ handlers (event-channel ports) --------------------------------------------------------
 
@@ -73,6 +74,7 @@ export function opsTimerExternal(t: u32): void {
   let k = timerKind(t);
   if (k == TM_TCP_RTO) tcpOnRto(timerArg(t));
   else if (k == TM_TCP_DELACK) tcpDelackFire(timerArg(t));
+  else if (k == TM_EXT_RX_POLL) groPoll(timerArg(t));
 }
 
 // ---- NAPI poll functions -----------------------------------------------------------------------

@@ -119,7 +119,11 @@ export const CFG_NB_TX_COPY = 91;
 // 1: the frontend takes GSO skbs on receive (its feature-gso-tcpv4): netback passes an aggregate whole
 export const CFG_GSO_RX = 92;
 export const CFG_NIC_LRO = 93; // 1: the dom0 NIC driver aggregates received TCP segments (inet_lro) before the bridge
-export const CFG_COUNT = 94;
+// The external hosts' receive path: 1 = their NAPI polls merge TCP segments (GRO) before TCP
+export const CFG_EXT_GRO = 94;
+export const CFG_EXT_GRO_MAX_SEGS = 95; // segments one GRO skb holds at most (MAX_SKB_FRAGS with page-fragment RX)
+export const CFG_EXT_RX_IRQ_INTERVAL = 96; // cycles between two receive interrupts of an external host's NIC
+export const CFG_COUNT = 97;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -302,7 +306,9 @@ export const ST_NB_TX_SLOTS = 102; // TX request slots net_tx_action consumed (h
 export const ST_NIC_TSO_SKBS = 103; // skbs of several segments the NIC cut into wire frames (TSO)
 export const ST_NIC_LRO_SKBS = 104; // skbs the dom0 NIC driver's LRO handed the bridge (aggregates and lone frames)
 export const ST_NB_RX_SLOTS = 105; // RX request slots net_rx_action filled (data pages and GSO extra slots)
-export const ST_COUNT = 106; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the five above
+export const ST_EXT_RX_POLLS = 106; // NAPI polls of the external hosts' NICs (GRO on)
+export const ST_EXT_GRO_SKBS = 107; // skbs the external hosts' GRO handed TCP (aggregates and lone segments)
+export const ST_COUNT = 108; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the seven above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

@@ -1,7 +1,8 @@
 // What limits a run's throughput, read off its result: one diagnosis per run, with the numbers
 // that support it. The checks go from the most direct evidence to the least:
 //
-//   1. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU):
+//   1. a wire at least 95% used (TCP goodput against the port's goodput ceiling for the MTU), in
+//      either direction: toward the guests, or from guests sending to external hosts;
 //      goodput at the wire's ceiling cannot rise whatever else is busy;
 //   2. a VCPU that wants a PCPU at least 95% of the time: busy, or runnable but waiting for a PCPU
 //      it shares (steal time), named with the component that takes most of its time; a guest
@@ -11,13 +12,14 @@
 //      drops are at the vif qdisc and netback stopped the vif queue at least once per ring's
 //      worth of frames, the evidence names the request hand-off that stops it (below);
 //   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
-//      Little's law, reaches the advertised window (tcp.rcvBufBytes);
+//      Little's law, reaches the advertised window (tcp.rcvBufBytes), for the streams into the
+//      guests and those guests send to external hosts;
 //   5. none of these: the run is limited by the protocol's own pacing (event hand-offs, batching,
 //      timers); the evidence lists how far each resource was from its limit.
 //
 // What it leaves out: a VCPU that is the bottleneck below 95% (alternating bursts of two
-// half-busy VCPUs read as "none"); wire use in the reverse (ACK) direction; per-flow windows
-// that differ between flows (the mean is used).
+// half-busy VCPUs read as "none"); the ACKs' share of a wire; per-flow windows that differ
+// between flows (the mean is used).
 
 import type { SimResult } from "../result.js";
 
@@ -109,7 +111,7 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const demanding = [...r.cpu]
     .filter((u) => !hogOnly.has(u.domain))
     .sort((a, b) => b.utilization + steal(b) - (a.utilization + steal(a)))[0];
-  // 1. Saturated wire (receive direction of each port): when the goodput is at the wire's ceiling
+  // 1. Saturated wire (each port, each direction): when the goodput is at the wire's ceiling
   //    nothing else can raise it, whatever else is busy.
   const ports = c.nic.ports;
   const ceiling = portGoodputCeilingGbps(c.nic.rateGbps, c.tcp.mtuBytes, c.tcp.timestamps);
@@ -121,16 +123,29 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
     if (p.kind === "tcp-rx" || p.kind === "udp-rx" || p.kind === "rr") for (const g of p.guests) fromWire.add(g);
   const wireFed = (g: number): boolean => c.traffic.rxStreamsPerGuest > 0 || fromWire.has(g);
   for (const v of r.throughput.perVm) if (wireFed(v.vm)) perPort[v.vm % ports]! += v.goodputGbps + v.udpGbps;
+  // The transmit direction carries what guests send to external hosts (not to other guests).
+  const toWire = new Set<number>();
+  for (const p of c.traffic.profiles) if (p.kind === "tcp-tx") for (const g of p.guests) toWire.add(g);
+  const perPortOut = new Array<number>(ports).fill(0);
+  for (const v of r.throughput.perVm)
+    if (c.traffic.txStreamsPerGuest > 0 || toWire.has(v.vm)) perPortOut[v.vm % ports]! += v.txGoodputGbps;
   let wirePort = 0;
-  for (let p = 1; p < ports; p++) if (perPort[p]! > perPort[wirePort]!) wirePort = p;
-  const wireShare = ceiling > 0 ? perPort[wirePort]! / ceiling : 0;
+  let wireOut = false;
+  for (let p = 0; p < ports; p++) {
+    const best = wireOut ? perPortOut[wirePort]! : perPort[wirePort]!;
+    if (perPort[p]! > best) [wirePort, wireOut] = [p, false];
+    if (perPortOut[p]! > Math.max(best, perPort[p]!)) [wirePort, wireOut] = [p, true];
+  }
+  const wireGbps = wireOut ? perPortOut[wirePort]! : perPort[wirePort]!;
+  const wireShare = ceiling > 0 ? wireGbps / ceiling : 0;
   if (wireShare >= SATURATED) {
     return {
       kind: "wire",
       where: `port ${wirePort}`,
       share: wireShare,
       evidence:
-        `port ${wirePort} carries ${perPort[wirePort]!.toFixed(3)} Gb/s of TCP goodput, ${pct(wireShare)} of its ` +
+        `port ${wirePort} carries ${wireGbps.toFixed(3)} Gb/s of TCP goodput ` +
+        `${wireOut ? "from the guests to the external hosts" : "toward the guests"}, ${pct(wireShare)} of its ` +
         `${ceiling.toFixed(3)} Gb/s ceiling at MTU ${c.tcp.mtuBytes}` +
         (busiest ? `; busiest VCPU ${busiest.domain}.${busiest.vcpu} ${pct(busiest.utilization)}` : ""),
     };
@@ -175,8 +190,11 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
     };
   }
   // 4. Receive window: in-flight bytes per flow (goodput x RTT) against the advertised window.
-  const flows = r.throughput.perVm.length * c.traffic.rxStreamsPerGuest;
-  const rxGbps = r.throughput.perVm.reduce((s, v) => s + v.goodputGbps, 0);
+  const flows = r.throughput.perVm.length * (c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest);
+  const rxGbps = r.throughput.perVm.reduce(
+    (s, v) => s + v.goodputGbps + (c.traffic.txStreamsPerGuest > 0 ? v.txGoodputGbps : 0),
+    0,
+  );
   if (flows > 0 && rxGbps > 0) {
     // Round trip: the senders' own RTT samples when the run has them; otherwise data NIC ->
     // application (measured) plus the wire both ways and the ACK's return, taken as one more
@@ -214,7 +232,7 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
     kind: "none",
     where: "",
     share: busiest ? busiest.utilization : 0,
-    evidence: `no TCP receive traffic; ${context}`,
+    evidence: `no bulk TCP streams; ${context}`,
   };
 }
 

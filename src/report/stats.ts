@@ -156,6 +156,13 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
     unit: "slots",
     description: "RX request slots net_rx_action filled (one per 4 KiB page of a GSO skb plus its extra slot).",
   },
+  { slot: L.ST_EXT_RX_POLLS, name: "externalRxPolls", unit: "polls", description: "External hosts' NIC polls (GRO)." },
+  {
+    slot: L.ST_EXT_GRO_SKBS,
+    name: "externalGroSkbs",
+    unit: "skbs",
+    description: "skbs the external hosts' GRO handed their TCP (aggregates and segments it could not merge).",
+  },
   {
     slot: L.ST_NIC_TSO_SKBS,
     name: "nicTsoSkbs",

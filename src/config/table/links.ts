@@ -89,4 +89,51 @@ export const LINKS_PARAMS = [
     source: "N5 [I]: shared-buffer top-of-rack switches of 2010 hold a few MB for 24-64 ports",
     slot: L.CFG_SWITCH_BUF,
   },
+  {
+    path: "clients.gro.enabled",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "Generic receive offload in the external hosts (each port's host, or each client): their NIC interrupts at " +
+      "most clients.gro.intsPerSec times a second, each NAPI poll passes the TCP segments that arrived since the " +
+      "last one through napi_gro_receive, which merges in-sequence segments of a flow into one skb of at most " +
+      "clients.gro.maxSegments, and flushes what it holds when the poll completes; TCP then sees one skb, and " +
+      "sends at most one ACK, per aggregate. Linux turns GRO on for every device from 2.6.29 (register_netdevice), " +
+      "so a receiver of that era or later has it; false: each frame reaches TCP as it arrives (no GRO, no " +
+      "interrupt moderation), the receive path before 2.6.29 and the model's ideal sink.",
+    source: "X1-X4 (dev_gro_receive, tcp_gro_receive, skb_gro_receive, register_netdevice)",
+    slot: L.CFG_EXT_GRO,
+    encoding: "flag",
+  },
+  {
+    path: "clients.gro.maxSegments",
+    kind: "integer",
+    default: 17,
+    unit: "segments",
+    min: 1,
+    max: 45,
+    help:
+      "Most segments one GRO skb of an external host holds: skb_gro_receive appends each segment's page fragment " +
+      "and stops at MAX_SKB_FRAGS = 17 fragments (Linux 2.6.29-3.18 with a driver that receives into pages, as " +
+      "ixgbe does); Linux 3.19+ chains further skbs and stops at 64 KB (45 segments at MSS 1448).",
+    source: "X3",
+    slot: L.CFG_EXT_GRO_MAX_SEGS,
+  },
+  {
+    path: "clients.gro.intsPerSec",
+    kind: "number",
+    default: 8000,
+    unit: "interrupts/s",
+    min: 1,
+    max: 10_000_000,
+    help:
+      "Receive interrupt rate limit of the external hosts' NIC with clients.gro.enabled: the first frame after " +
+      "a poll raises an interrupt once this interval has passed since the previous one, and the poll takes every " +
+      "frame that arrived meanwhile. ixgbe's adaptive moderation puts a stream of more than 20 bytes/us (a bulk " +
+      "TCP stream) in its bulk class, 8000 interrupts/s.",
+    source: "X5 (ixgbe_update_itr: bulk class 8000 ints/s)",
+    slot: L.CFG_EXT_RX_IRQ_INTERVAL,
+    encoding: "period",
+  },
 ] as const satisfies readonly ParamSpec[];
