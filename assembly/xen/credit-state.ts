@@ -6,8 +6,9 @@
 import {
   CFG_PCPUS, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_GUEST_VCPUS, CFG_SCHED_TICK, CFG_SCHED_TSLICE,
   CFG_SCHED_CREDIT_CYCLES, CFG_AFFINITY_WORDS, CFG_OFF_VCPU_SCHED, CFG_OFF_VCPU_AFFINITY, CFG_OFF_DOM_SCHED,
-  CFG_WARMUP, VSC_REC, VSC_PCPU, DSC_REC, DSC_WEIGHT, DSC_CAP, MEM_VCPU,
+  CFG_WARMUP, CFG_SCHED_CREDIT_DEBIT, VSC_REC, VSC_PCPU, DSC_REC, DSC_WEIGHT, DSC_CAP, MEM_VCPU,
 } from "../../src/abi/layout";
+import { CREDIT_DEBIT_TICK } from "../../src/abi/enums";
 import { cfgU32, cfgU64, cfgTable } from "../config";
 import { memArrays } from "../base/memory";
 
@@ -20,6 +21,7 @@ export const PRI_IDLE: i32 = -64;
 // Credit constants of Xen 4.0 (sources.md F6): 10 credits per ms (the configuration's cycles per
 // credit, burnt from time stamps), 10 ms ticks, 3 ticks per slice and per accounting period.
 export const CREDITS_PER_ACCT: i32 = 300; // = CREDITS_PER_TSLICE
+export const CREDITS_PER_TICK: i32 = 100;
 export const TICKS_PER_ACCT: u32 = 3;
 
 export const NONE: i32 = -1;
@@ -32,6 +34,9 @@ export let tickCycles: u64 = 0;
 export let tsliceCycles: u64 = 0;
 export let creditCycles: u64 = 0;
 export let warmup: u64 = 0;
+/** Xen 3.0-3.4's debit (sources.md F9): the VCPU found running at a tick pays the whole tick, no
+ *  other is charged; false: Xen 4.0's burn_credits from time stamps (F7). */
+export let tickDebit: bool = false;
 
 // Per VCPU.
 export let vDom = new StaticArray<u32>(0);
@@ -91,6 +96,7 @@ export function creditStateInit(): void {
   tsliceCycles = cfgU64(CFG_SCHED_TSLICE);
   creditCycles = cfgU64(CFG_SCHED_CREDIT_CYCLES);
   warmup = cfgU64(CFG_WARMUP);
+  tickDebit = cfgU32(CFG_SCHED_CREDIT_DEBIT) == <u32>CREDIT_DEBIT_TICK;
   let v = <i32>nV;
   let p = <i32>nP;
   vDom = new StaticArray<u32>(v);

@@ -1,5 +1,5 @@
-// Xen's credit scheduler (credit1, Xen 3.4/4.0 xen/common/sched_credit.c): which VCPU each PCPU
-// runs when VCPUs share PCPUs (sources.md F6, F7).
+// Xen's credit scheduler (credit1, Xen 4.0 xen/common/sched_credit.c, with Xen 3.0-3.4's debit as
+// an option): which VCPU each PCPU runs when VCPUs share PCPUs (sources.md F6, F7, F9).
 //
 // Models, as the Xen 4.0 code does it:
 // - per-PCPU run queues ordered by priority, BOOST > UNDER > OVER, first in first out within a
@@ -8,7 +8,10 @@
 //   weight, capped at what its active VCPUs can use (with the surplus handed to later domains as
 //   csched_acct does) and at its cap; a VCPU's share is split evenly over its active VCPUs. The
 //   running VCPU pays 10 credits per ms it ran (burn_credits, from the time stamps, remainder
-//   kept) at every 10 ms tick and whenever its PCPU reschedules. Credit >= 0 is UNDER, < 0 OVER;
+//   kept) at every 10 ms tick and whenever its PCPU reschedules; or, as Xen 3.0-3.4 did
+//   (cpu.creditDebit = tick, sources.md F9), the VCPU found running at a tick pays the tick's 100
+//   credits and nothing else is charged, so a VCPU that runs in short bursts between ticks pays
+//   only for the ticks it happens to be caught at. Credit >= 0 is UNDER, < 0 OVER;
 //   credit is floored at -300; a VCPU above +300 stops earning (leaves the active list) and
 //   restarts at 0 the next time a tick finds it running;
 // - caps: a VCPU of a capped domain below -(its share of the cap) at accounting is parked
@@ -40,7 +43,8 @@ import { statInc, recordVcpuWait } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_SCHED_TICK, EV_SCHED_SLICE } from "../base/targets";
 import {
-  NONE, PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, CREDITS_PER_ACCT, TICKS_PER_ACCT, nP, tickCycles, tsliceCycles,
+  NONE, PRI_BOOST, PRI_IDLE, PRI_OVER, PRI_UNDER, CREDITS_PER_ACCT, CREDITS_PER_TICK, TICKS_PER_ACCT, tickDebit, nP,
+  tickCycles, tsliceCycles,
   creditCycles, warmup, vDom, vProc, vPri, vCredit, vStart, vActive, vParked, vRunnable, vWaitFrom, vOnRq, pCur,
   rqHead, rqNext, pIdle, pSliceEnd, pSliceEv, dWeight, dCap, dActiveVcpus, dFirstVcpu, dVcpus, activeDoms, snapshot,
   allowed, creditStateInit,
@@ -243,7 +247,7 @@ export function creditSchedule(p: u32): i32 {
   let now = eqNow;
   let cur = unchecked(pCur[p]);
   if (cur != NONE) {
-    burn(<u32>cur, now);
+    if (!tickDebit) burn(<u32>cur, now);
     unchecked((vStart[cur] = unchecked(vStart[cur]) - <i64>now));
     if (unchecked(vRunnable[cur]) && !unchecked(vParked[cur])) runqInsert(p, <u32>cur);
   }
@@ -322,7 +326,10 @@ export function creditOnTick(): void {
     if (cur == NONE) continue;
     // csched_vcpu_acct: a VCPU found running at a tick uses real CPU: no more boost.
     if (unchecked(vPri[cur]) == PRI_BOOST) unchecked((vPri[cur] = PRI_UNDER));
-    burn(<u32>cur, now);
+    // Xen 3.x debits the whole tick from whoever runs at it (atomic_sub(CSCHED_CREDITS_PER_TICK)),
+    // however long it ran since the last one; Xen 4.0 the time it ran, from time stamps.
+    if (tickDebit) unchecked((vCredit[cur] = unchecked(vCredit[cur]) - CREDITS_PER_TICK));
+    else burn(<u32>cur, now);
     acctStart(<u32>cur);
   }
   if (tickNo % TICKS_PER_ACCT == 0) acct();

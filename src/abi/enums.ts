@@ -20,6 +20,10 @@ export const ITR_MODE_DYNAMIC = 2; // e1000 InterruptThrottleRate=3 (dynamic con
 export const NETBACK_MODE_TASKLET = 0; // tasklets, run on the VCPU that scheduled them
 export const NETBACK_MODE_KTHREAD = 1; // one kernel thread per group, bound to a dom0 VCPU
 
+// cpu.creditDebit -> CFG_SCHED_CREDIT_DEBIT: how the credit scheduler charges the VCPU that runs.
+export const CREDIT_DEBIT_TIMESTAMP = 0; // burn_credits: 10 credits per ms run, from time stamps (Xen 4.0 on)
+export const CREDIT_DEBIT_TICK = 1; // a tick's 100 credits from the VCPU running at each 10 ms tick (Xen 3.0-3.4)
+
 // evtchn.dispatch -> CFG_DISPATCH: binding of vif event channels and NIC PIRQs to dom0 VCPUs.
 // The static policies are resolved by the host into binding tables; the model acts only on DYNAMIC.
 export const DISPATCH_VCPU0 = 0;

@@ -123,7 +123,10 @@ export const CFG_NIC_LRO = 93; // 1: the dom0 NIC driver aggregates received TCP
 export const CFG_EXT_GRO = 94;
 export const CFG_EXT_GRO_MAX_SEGS = 95; // segments one GRO skb holds at most (MAX_SKB_FRAGS with page-fragment RX)
 export const CFG_EXT_RX_IRQ_INTERVAL = 96; // cycles between two receive interrupts of an external host's NIC
-export const CFG_COUNT = 97;
+// How the credit scheduler debits the running VCPU (CREDIT_DEBIT_* in enums.ts): from time stamps
+// (Xen 4.0 on) or a whole tick's credits to the VCPU found running at each tick (Xen 3.0-3.4).
+export const CFG_SCHED_CREDIT_DEBIT = 97;
+export const CFG_COUNT = 98;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

@@ -143,6 +143,60 @@ describe("credit scheduler: shares, caps, BOOST", () => {
   });
 });
 
+describe("Xen 3.x's debit per tick (cpu.creditDebit = tick)", () => {
+  it("busy loops still share by weight: 256:512 gives 1:2 (within 3%)", async () => {
+    // Each is running at every tick of its turns, so paying a whole tick per tick caught is what
+    // it ran: the shares are the weights', as with the debit from time stamps.
+    const r = await hogs(2, { "guests.weights": [256, 512], "cpu.creditDebit": "tick" }, 20_000);
+    expect(r.state).toBe("completed");
+    const a = guestCpu(r, 0).utilization;
+    const b = guestCpu(r, 1).utilization;
+    expect(Math.abs(b / a - 2) / 2).toBeLessThan(0.03);
+  });
+
+  /** One TCP receiver and a busy loop on PCPU 4 of five, dom0 alone on PCPU 0 (1 GbE). */
+  const receiverBesideLoop = (debit: string) =>
+    run(
+      "single-guest",
+      {
+        "guests.count": 2,
+        "guests.pcpus": [[4], [4]],
+        "traffic.rxStreamsPerGuest": 0,
+        "traffic.profiles": [
+          { guests: [0], kind: "tcp-rx", streams: 1 },
+          { guests: [1], kind: "cpu-hog" },
+        ],
+        "tcp.lowLatency": false,
+        "costs.contextSwitchCycles": 22_500,
+        "cpu.creditDebit": debit,
+      },
+      1,
+    );
+
+  it("a receiver beside a busy loop, with credit to spare, is never left OVER to wait out the loop's slices", async () => {
+    // Five PCPUs' credits for three active domains: each guest earns a whole PCPU's worth per
+    // period, more than the two can use together, so its credit passes +300 and it stops earning
+    // (reset to 0) until a tick finds it running again. From time stamps, the receiver pays for
+    // every burst meanwhile: running in short bursts, it is not caught at a tick for a while, its
+    // debt passes the 300 credits accounting then gives it, it goes OVER, is no longer boosted,
+    // and waits behind the UNDER busy loop until the next accounting (up to two 30 ms slices).
+    // Per tick, it pays only for the ticks that catch it (a third of them at most between two
+    // accountings: 300 credits), so it never goes OVER: every wake-up is boosted and preempts
+    // the loop at once.
+    const tick = await receiverBesideLoop("tick");
+    const stamp = await receiverBesideLoop("timestamp");
+    for (const r of [tick, stamp]) expect(r.state).toBe("completed");
+    const rxTick = guestCpu(tick, 0);
+    const rxStamp = guestCpu(stamp, 0);
+    expect(rxTick.waitLatency.maxUs).toBeLessThan(100);
+    expect(rxTick.stealUs).toBeLessThan(1000);
+    expect(tick.drops.vif_qdisc_full ?? 0).toBe(0);
+    expect(rxStamp.waitLatency.maxUs).toBeGreaterThan(30_000);
+    expect(rxStamp.stealUs / 1e6).toBeGreaterThan(0.05);
+    expect(stamp.throughput.aggregateGbps).toBeLessThan(0.95 * tick.throughput.aggregateGbps);
+  });
+});
+
 describe("a driver domain sharing its PCPUs with busy guests", () => {
   it("loses network throughput against the pinned case", async () => {
     const o = { durationMs: 500 };

@@ -1,5 +1,6 @@
 // Parameters of the table in src/config/params.ts: CPUs.
 
+import * as E from "../../abi/enums.js";
 import * as L from "../../abi/layout.js";
 import type { ParamSpec } from "../param-spec.js";
 
@@ -38,6 +39,20 @@ export const CPUS_PARAMS = [
       "results with more events, the check that skipping it is exact.",
     source: "F7: with one VCPU per run queue csched_schedule always picks that VCPU",
     via: "derived",
+  },
+  {
+    path: "cpu.creditDebit",
+    kind: "enum",
+    values: ["timestamp", "tick"],
+    default: "timestamp",
+    unit: "",
+    help:
+      "How the credit scheduler charges the VCPU that runs: timestamp = 10 credits per ms run, from time " +
+      "stamps at every tick and every reschedule (Xen 4.0 on); tick = a whole tick's 100 credits from the " +
+      "VCPU found running at each 10 ms tick and nothing from any other (Xen 3.0-3.4). Only when VCPUs share PCPUs.",
+    source: "F7 (burn_credits, Xen 4.0); F9 (csched_vcpu_acct debits CSCHED_CREDITS_PER_TICK, Xen 3.0-3.4)",
+    slot: L.CFG_SCHED_CREDIT_DEBIT,
+    encoding: { codes: { timestamp: E.CREDIT_DEBIT_TIMESTAMP, tick: E.CREDIT_DEBIT_TICK } },
   },
   {
     path: "dom0.vcpus",
