@@ -24,7 +24,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "debug",
-          include: ["test/model/robustness.test.ts", "test/model/mechanisms.test.ts", "test/model/credit.test.ts"],
+          include: [
+            "test/model/robustness.test.ts",
+            "test/model/mechanisms.test.ts",
+            "test/model/credit.test.ts",
+            "test/model/gro.test.ts",
+          ],
           env: { PVNETSIM_TEST_WASM: "debug" },
         },
       },

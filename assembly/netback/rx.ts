@@ -1,7 +1,7 @@
 // netback, guest-RX half: start_xmit from the bridge and net_rx_action (see common.ts for the
 // groups and bottom halves).
 //
-// Models (sources.md B2-B7, B14):
+// Models (sources.md B2-B7, B14, C11; MAX_SKB_FRAGS is netback.maxSkbFrags, 18 on 2.6.x, 17 on 3.13):
 //  - start_xmit (netif_be_start_xmit): reserves RX request slots (rx_req_cons_peek), queues the
 //    skb on the group's rx_queue, schedules the RX bottom half on the current VCPU; when fewer
 //    than MAX_SKB_FRAGS+2 requests remain it stops the vif queue and sets req_event so netfront
@@ -23,7 +23,7 @@
 // Left out: see common.ts.
 
 import {
-  CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, COMP_NETBACK,
+  CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, CFG_NB_MAX_SKB_FRAGS, COMP_NETBACK,
   COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
   ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED, CFG_SKB_CACHE_LINES, ST_NB_SKB_HANDOFFS,
   ST_NB_RX_SLOTS,
@@ -41,7 +41,7 @@ import {
 } from "../xen/ring";
 import { grantCopyBatch, grantMapBatch, grantUnmapBatch } from "../xen/grant";
 import {
-  MAX_SKB_FRAGS, nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
+  nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
   lineTransferCycles,
 } from "./common";
 import { multiQueue, grantReuse } from "./common";
@@ -56,6 +56,7 @@ const WIRE_NOT_COPIED: u32 = 24;
 
 let canQueue: bool = true;
 let slotsNeeded: u32 = 20;
+let maxSkbFrags: u32 = 18; // the dom0 kernel's MAX_SKB_FRAGS (netback.maxSkbFrags)
 let skbLines: f64 = 5; // kernel.skbCacheLines
 // per group
 let gRxQueue = new StaticArray<i32>(0);
@@ -72,8 +73,10 @@ export function netbackRxInit(): void {
   netifInit();
   canQueue = cfgU32(CFG_NETBACK_CAN_QUEUE) == 1;
   skbLines = <f64>cfgU32(CFG_SKB_CACHE_LINES);
-  // A stopped vif wakes when a maximal skb fits: MAX_SKB_FRAGS + 2 requests with SG, else 1.
-  slotsNeeded = cfgU32(CFG_NETBACK_SG) == 1 ? MAX_SKB_FRAGS + 2 : 1;
+  // A stopped vif wakes when a maximal skb fits: MAX_SKB_FRAGS + 2 requests with SG, else 1
+  // (2.6.18: MAX_SKB_FRAGS + 2 = 20; 3.13: DIV_ROUND_UP(MTU, PAGE_SIZE) + MAX_SKB_FRAGS + 1 = 19).
+  maxSkbFrags = cfgU32(CFG_NB_MAX_SKB_FRAGS);
+  slotsNeeded = cfgU32(CFG_NETBACK_SG) == 1 ? maxSkbFrags + 2 : 1;
   let G = <i32>nGroups;
   let N = <i32>cfgU32(CFG_GUESTS);
   gRxQueue = freshArray<i32>(G);
@@ -202,7 +205,7 @@ export function netbackRxStart(v: u32, grp: u32): void {
   let bytes: u64 = 0;
   let handoffs: u32 = 0;
   let dma: u32 = 0; // frames the NIC already put in the guest's buffer (multi-queue)
-  while (n + MAX_SKB_FRAGS < RING_SIZE && fifoLen(q) > 0) {
+  while (n + maxSkbFrags < RING_SIZE && fifoLen(q) > 0) {
     let p = fifoPop(q);
     if (<u32>fifoPop(qc) != v) handoffs++;
     let vif = pktGuest(p);

@@ -126,7 +126,8 @@ export const CFG_EXT_RX_IRQ_INTERVAL = 96; // cycles between two receive interru
 // How the credit scheduler debits the running VCPU (CREDIT_DEBIT_* in enums.ts): from time stamps
 // (Xen 4.0 on) or a whole tick's credits to the VCPU found running at each tick (Xen 3.0-3.4).
 export const CFG_SCHED_CREDIT_DEBIT = 97;
-export const CFG_COUNT = 98;
+export const CFG_NB_MAX_SKB_FRAGS = 98; // dom0 kernel's MAX_SKB_FRAGS: netback's guest-RX reserve and batch limit
+export const CFG_COUNT = 99;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

@@ -22,9 +22,9 @@ export function checkRelations(r: ResolvedConfig): void {
     throw new ConfigError("netfront.rxTargetDefault", nf.rxTargetDefault, allowed);
   }
   // A stopped vif queue restarts only when netfront refills at least MAX_SKB_FRAGS+2 requests, and
-  // netfront refills only batches >= rx_target/2 (D3). With a floor below 2 x 20 both can wait on
+  // netfront refills only batches >= rx_target/2 (D3). With a floor below twice that both can wait on
   // each other forever; Linux breaks that with netback's 500 ms queue timer, which is not modelled.
-  const need = r.netback.scatterGather ? 20 : 1;
+  const need = r.netback.scatterGather ? r.netback.maxSkbFrags + 2 : 1;
   if (r.netback.frontendCanQueue && nf.rxTargetMin < 2 * need) {
     const allowed =
       `at least ${2 * need} when the vif queue can stop (netback.frontendCanQueue) ` +

@@ -49,8 +49,6 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
  *  guest's receive path: netback ran out of posted requests at least once per ring's worth of
  *  frames (NET_RX_RING_SIZE, sources.md A5). */
 export const HANDOFF_FRAMES_PER_STOP = 256;
-/** MAX_SKB_FRAGS (sources.md A7). */
-const MAX_SKB_FRAGS = 18;
 
 /** When netback's vif queue stops often, why: the sentence that names the protocol limit
  *  (sources.md B7, D2-D4, D13: netbk_queue_full keeps MAX_SKB_FRAGS + 2 of netfront's posted
@@ -62,7 +60,7 @@ export function handoffEvidence(r: Pick<SimResult, "config" | "cpu" | "events">)
   const frames = r.events["netbackRxPackets"] ?? 0;
   if (stops <= 0 || frames <= 0 || frames / stops > HANDOFF_FRAMES_PER_STOP) return "";
   const c = r.config;
-  const reserve = c.netback.scatterGather ? MAX_SKB_FRAGS + 2 : 1;
+  const reserve = c.netback.scatterGather ? c.netback.maxSkbFrags + 2 : 1;
   const target = c.netfront.rxTargetDefault;
   // Netback stops with reserve - 1 requests unanswered, so a refill never sees fewer than that.
   const stuck = reserve - 1 >= Math.floor(target / 4);

@@ -70,6 +70,23 @@ describe("GRO in the external receiver of a guest's 10 GbE transmit", () => {
     expect(on45.acks).toBeLessThan(on.acks);
   });
 
+  it("each client behind a switch is a receiver of its own, and every segment is accounted for", async () => {
+    const r = await run("single-guest", {
+      ...TX10G,
+      "traffic.rxStreamsPerGuest": 2,
+      "traffic.txStreamsPerGuest": 3,
+      "clients.perPort": 3,
+      "clients.accessRateGbps": 1,
+      "clients.gro.enabled": true,
+    });
+    expect(r.conservation.ok).toBe(true);
+    // Three clients, each with its own NIC: up to 8000 polls a second each.
+    const polls = r.events["externalRxPolls"]!;
+    expect(polls).toBeGreaterThan((r.config.durationMs * 8000) / 1000);
+    expect(polls).toBeLessThanOrEqual(3 * (Math.ceil(((r.config.durationMs + r.config.warmupMs) * 8000) / 1000) + 1));
+    expect(r.events["externalGroSkbs"]!).toBeGreaterThan(0);
+  });
+
   it("rejects a segment limit outside 1..45", () => {
     expect(configErrorOf("single-guest", { "clients.gro.maxSegments": 0 }).message).toMatch(
       /clients\.gro\.maxSegments/,

@@ -85,10 +85,25 @@ export const NETBACK_PARAMS = [
     kind: "boolean",
     default: true,
     unit: "",
-    help: "SG negotiated: a stop needs MAX_SKB_FRAGS+2 = 20 free requests, else 1.",
-    source: "B7",
+    help: "SG negotiated: a stop needs netback.maxSkbFrags + 2 free requests (20 on 2.6.x, 19 on 3.13), else 1.",
+    source: "B7, C11",
     slot: L.CFG_NETBACK_SG,
     encoding: "flag",
+  },
+  {
+    path: "netback.maxSkbFrags",
+    kind: "integer",
+    default: 18,
+    unit: "fragments",
+    min: 1,
+    max: 64,
+    help:
+      "MAX_SKB_FRAGS of the dom0 kernel (18 on 2.6.x, 17 on 3.13: 65536 / PAGE_SIZE + 1). Netback's guest-RX " +
+      "side keeps MAX_SKB_FRAGS + 2 posted requests in reserve before it stops the vif queue (with SG) and ends " +
+      "an RX batch MAX_SKB_FRAGS slots short of the ring; its TX side keeps the historical 18 either way " +
+      "(XEN_NETBK_LEGACY_SLOTS_MAX in 3.x).",
+    source: "A7, B2, B7, C11",
+    slot: L.CFG_NB_MAX_SKB_FRAGS,
   },
   {
     path: "netback.coalesce.count",
