@@ -257,6 +257,27 @@ export function eqPush(time: u64, target: u32): void {
   return eqSize == 0 ? u64.MAX_VALUE : load<u64>(heapBase);
 }
 
+/** eqPopBefore's answer when it took nothing. No event has this target (kinds are below 16). */
+export const EQ_NONE: u32 = 0xffffffff;
+
+/** The engine's pop: takes the earliest event if its time is at most `limit` (the clock moves to
+ *  it, eqNow) and returns its target; returns EQ_NONE and takes nothing when the queue is empty or
+ *  its earliest event is later. One look at the root for the peek and the pop, and the target
+ *  comes back in a register instead of through a global. */
+// @ts-ignore: decorator
+@inline export function eqPopBefore(limit: u64): u32 {
+  if (topTaken) removeTaken();
+  let n = eqSize;
+  if (n == 0) return EQ_NONE;
+  let base = heapBase;
+  let t = load<u64>(base);
+  if (t > limit) return EQ_NONE;
+  eqNow = t;
+  eqSize = n - 1;
+  topTaken = true;
+  return <u32>(load<u64>(base, 8) >> 32);
+}
+
 /** Takes the earliest event into eqNow/eqTarget. Returns false if the queue is empty. */
 // @ts-ignore: decorator
 @inline export function eqPop(): bool {

@@ -14,7 +14,7 @@ import { statsInit, statsMemory, statAdd, statInc, statGet, statSet } from "../s
 import { memReset, memTotal, memAdd, arrayBytes, heapTop, memLargestBlock, BLOCK_MAX_BYTES, freshArray } from "../base/memory";
 import { rngSeed, rngLossSeed } from "../base/rng";
 import {
-  eqInit, eqMemory, eqPop, eqPeekTime, eqSize, eqTarget, eqNow, eqOverflow, eqInstantInit, eqInstantMemory,
+  eqInit, eqMemory, eqPopBefore, EQ_NONE, eqSize, eqNow, eqOverflow, eqInstantInit, eqInstantMemory,
   eqInstantCount, eqTakeNow, eqInstantEnable,
 } from "../base/eventq";
 import { fifoInit, fifoTableMemory, fifoOverflow } from "../base/fifo";
@@ -331,11 +331,12 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
   let limit = untilCycle < sampleNext ? untilCycle : sampleNext;
   eqInstantEnable(true);
   while (n < maxEvents) {
-    if (eqSize == 0) {
-      reason = <u32>L.STOP_IDLE;
-      break;
-    }
-    if (eqPeekTime() > limit) {
+    let target = eqPopBefore(limit);
+    if (target == EQ_NONE) {
+      if (eqSize == 0) {
+        reason = <u32>L.STOP_IDLE;
+        break;
+      }
       if (limit != sampleNext) {
         reason = <u32>L.STOP_LIMIT_CYCLE;
         break;
@@ -347,9 +348,7 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
       limit = untilCycle < sampleNext ? untilCycle : sampleNext;
       continue;
     }
-    eqPop();
     n++;
-    let target = eqTarget;
     // Events by kind (what a packet costs in events, docs/performance.md); counting does not
     // touch the event sequence.
     statInc(L.ST_EVENTS_BY_KIND + <i32>((target >> EV_KIND_SHIFT) & (L.EVK_SLOTS - 1)));
