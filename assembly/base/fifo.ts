@@ -7,31 +7,49 @@
 // convention: never reset on wrap, so tail - head is the occupancy even across wrap-around).
 // The logical limit may be smaller than the window (a 1000-packet backlog in a 1024 window).
 
-import { memArrays, freshArray } from "./memory";
+import { memAdd, rawBytes } from "./memory";
 
 const MAX_FIFOS: i32 = 1 << 20;
 
+// One 32-byte record per queue, all of a queue's fields on one cache line and behind one base
+// address (the layout ring.h gives a shared ring): a push or a pop reads its head, tail, window,
+// mask and limit there, where per-field arrays behind five module globals took five globals and
+// five cache lines.
+// @ts-ignore: decorator
+@inline const REC_SHIFT: usize = 5;
+// @ts-ignore: decorator
+@inline const F_HEAD: usize = 0; // u32, free-running
+// @ts-ignore: decorator
+@inline const F_TAIL: usize = 4; // u32, free-running
+// @ts-ignore: decorator
+@inline const F_BUF: usize = 8; // usize, base address of the window
+// @ts-ignore: decorator
+@inline const F_MASK: usize = 12; // u32, window size - 1
+// @ts-ignore: decorator
+@inline const F_LIMIT: usize = 16; // u32, most entries the queue may hold
+
 let count: i32 = 0;
-let fBuf = new StaticArray<usize>(0); // base address of the window
-let fMask = new StaticArray<u32>(0);
-let fLimit = new StaticArray<u32>(0);
-let fHead = new StaticArray<u32>(0);
-let fTail = new StaticArray<u32>(0);
+let capacity: i32 = 0;
+let fTab: usize = 0;
+
+/** Address of queue q's record. */
+// @ts-ignore: decorator
+@inline function rec(q: i32): usize {
+  return fTab + (<usize>q << REC_SHIFT);
+}
 
 /** Reserves the table for at most `maxFifos` queues. */
 export function fifoInit(maxFifos: i32): void {
   if (maxFifos > MAX_FIFOS) maxFifos = MAX_FIFOS;
   count = 0;
-  fBuf = freshArray<usize>(maxFifos);
-  fMask = freshArray<u32>(maxFifos);
-  fLimit = freshArray<u32>(maxFifos);
-  fHead = freshArray<u32>(maxFifos);
-  fTail = freshArray<u32>(maxFifos);
+  capacity = maxFifos;
+  // Zero already: the stub runtime never hands out memory twice (base/memory.ts freshArray).
+  fTab = heap.alloc(<usize>maxFifos << REC_SHIFT);
 }
 
 /** Tallies the bytes fifoInit(maxFifos) allocates (the queues' windows are counted where each is created). */
 export function fifoTableMemory(part: i32, maxFifos: u64): void {
-  memArrays(part, maxFifos < <u64>MAX_FIFOS ? maxFifos : <u64>MAX_FIFOS, 4, 5);
+  memAdd(part, rawBytes((maxFifos < <u64>MAX_FIFOS ? maxFifos : <u64>MAX_FIFOS) << <u64>REC_SHIFT));
 }
 
 /** Rounds up to a power of two (>= 1). */
@@ -44,18 +62,19 @@ export function pow2ceil(n: u32): u32 {
  *  table is a sizing bug: flagged like an overflow (init then fails with a model error) and id 0
  *  returned, so that no caller ever indexes with -1. */
 export function fifoNew(limit: u32): i32 {
-  if (count >= fBuf.length) {
+  if (count >= capacity) {
     assert(false, "fifo: table full (fifoInit sized it too small)");
     fifoOverflow = true;
     return 0;
   }
   let size = pow2ceil(limit);
   let q = count++;
-  unchecked((fBuf[q] = heap.alloc(<usize>size << 2)));
-  unchecked((fMask[q] = size - 1));
-  unchecked((fLimit[q] = limit));
-  unchecked((fHead[q] = 0));
-  unchecked((fTail[q] = 0));
+  let r = rec(q);
+  store<usize>(r + F_BUF, heap.alloc(<usize>size << 2));
+  store<u32>(r + F_MASK, size - 1);
+  store<u32>(r + F_LIMIT, limit);
+  store<u32>(r + F_HEAD, 0);
+  store<u32>(r + F_TAIL, 0);
   return q;
 }
 
@@ -67,19 +86,22 @@ function fifoCheckId(q: i32): void {
 /** Debug builds only: entry i (0 = head) exists, and the queue holds no more than its limit. */
 function fifoCheckAt(q: i32, i: u32): void {
   fifoCheckId(q);
-  let len = unchecked(fTail[q]) - unchecked(fHead[q]);
-  assert(len <= unchecked(fLimit[q]), "fifo: more entries than its limit");
+  let r = rec(q);
+  let len = load<u32>(r + F_TAIL) - load<u32>(r + F_HEAD);
+  assert(len <= load<u32>(r + F_LIMIT), "fifo: more entries than its limit");
   assert(i < len, "fifo: read past the tail (pop, peek or at on too short a queue)");
 }
 
 // @ts-ignore: decorator
 @inline export function fifoLen(q: i32): u32 {
-  return unchecked(fTail[q]) - unchecked(fHead[q]);
+  let r = rec(q);
+  return load<u32>(r + F_TAIL) - load<u32>(r + F_HEAD);
 }
 
 // @ts-ignore: decorator
 @inline export function fifoFull(q: i32): bool {
-  return unchecked(fTail[q]) - unchecked(fHead[q]) >= unchecked(fLimit[q]);
+  let r = rec(q);
+  return load<u32>(r + F_TAIL) - load<u32>(r + F_HEAD) >= load<u32>(r + F_LIMIT);
 }
 
 /** Appends v. Callers check fifoFull first where a full queue is possible; a push onto a full
@@ -87,14 +109,15 @@ function fifoCheckAt(q: i32, i: u32): void {
 // @ts-ignore: decorator
 @inline export function fifoPush(q: i32, v: u32): void {
   if (!ASC_NO_ASSERT) fifoCheckId(q);
-  let t = unchecked(fTail[q]);
-  if (t - unchecked(fHead[q]) >= unchecked(fLimit[q])) {
+  let r = rec(q);
+  let t = load<u32>(r + F_TAIL);
+  if (t - load<u32>(r + F_HEAD) >= load<u32>(r + F_LIMIT)) {
     assert(false, "fifo: push onto a full queue");
     fifoOverflow = true;
     return;
   }
-  store<u32>(unchecked(fBuf[q]) + (<usize>(t & unchecked(fMask[q])) << 2), v);
-  unchecked((fTail[q] = t + 1));
+  store<u32>(load<usize>(r + F_BUF) + (<usize>(t & load<u32>(r + F_MASK)) << 2), v);
+  store<u32>(r + F_TAIL, t + 1);
 }
 
 /** Set when a push found its queue full (a sizing bug). */
@@ -104,9 +127,10 @@ export let fifoOverflow: bool = false;
 // @ts-ignore: decorator
 @inline export function fifoPop(q: i32): u32 {
   if (!ASC_NO_ASSERT) fifoCheckAt(q, 0);
-  let h = unchecked(fHead[q]);
-  let v = load<u32>(unchecked(fBuf[q]) + (<usize>(h & unchecked(fMask[q])) << 2));
-  unchecked((fHead[q] = h + 1));
+  let r = rec(q);
+  let h = load<u32>(r + F_HEAD);
+  let v = load<u32>(load<usize>(r + F_BUF) + (<usize>(h & load<u32>(r + F_MASK)) << 2));
+  store<u32>(r + F_HEAD, h + 1);
   return v;
 }
 
@@ -114,12 +138,14 @@ export let fifoOverflow: bool = false;
 // @ts-ignore: decorator
 @inline export function fifoPeek(q: i32): u32 {
   if (!ASC_NO_ASSERT) fifoCheckAt(q, 0);
-  return load<u32>(unchecked(fBuf[q]) + (<usize>(unchecked(fHead[q]) & unchecked(fMask[q])) << 2));
+  let r = rec(q);
+  return load<u32>(load<usize>(r + F_BUF) + (<usize>(load<u32>(r + F_HEAD) & load<u32>(r + F_MASK)) << 2));
 }
 
 /** Entry i counted from the head (0 = head). */
 // @ts-ignore: decorator
 @inline export function fifoAt(q: i32, i: u32): u32 {
   if (!ASC_NO_ASSERT) fifoCheckAt(q, i);
-  return load<u32>(unchecked(fBuf[q]) + (<usize>((unchecked(fHead[q]) + i) & unchecked(fMask[q])) << 2));
+  let r = rec(q);
+  return load<u32>(load<usize>(r + F_BUF) + (<usize>((load<u32>(r + F_HEAD) + i) & load<u32>(r + F_MASK)) << 2));
 }
