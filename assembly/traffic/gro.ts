@@ -52,6 +52,7 @@ let maxSegs: u32 = 17;
 let hdrBytes: u32 = 52; // IP + TCP headers of a segment
 let interval: u64 = 0; // cycles between two interrupts of a host's NIC
 let clients: u32 = 0;
+let ports: u32 = 1;
 let nHosts: u32 = 0;
 // per host
 let hPending = new StaticArray<i32>(0); // data frames that arrived since the last poll
@@ -107,7 +108,7 @@ export function groInit(flows: u32): void {
   hdrBytes = IP_HDR + cfgU32(CFG_TCP_HDR);
   interval = cfgU64(CFG_EXT_RX_IRQ_INTERVAL);
   clients = cfgU32(CFG_CLIENTS_PER_PORT);
-  let ports = cfgU32(CFG_PORTS);
+  ports = cfgU32(CFG_PORTS);
   nHosts = hostCount();
   let H = <i32>nHosts;
   hPending = freshArray<i32>(H);
@@ -128,21 +129,21 @@ export function groInit(flows: u32): void {
   for (let h: u32 = 0; h < nHosts; h++) {
     unchecked((hFlow0[h] = n));
     for (let f: u32 = 0; f < flows; f++) {
-      if (!unchecked(flowRx[f]) && hostOf(f, ports) == h) unchecked((hFlows[n++] = f));
+      if (!unchecked(flowRx[f]) && hostOf(f) == h) unchecked((hFlows[n++] = f));
     }
   }
   unchecked((hFlow0[nHosts] = n));
 }
 
 /** The external host at the receiving end of guest-sent flow f. */
-function hostOf(f: u32, ports: u32): u32 {
+function hostOf(f: u32): u32 {
   let port = unchecked(flowGuest[f]) % ports;
   return clients == 0 ? port : port * clients + flowClient(f);
 }
 
 /** A TCP data frame of flow f reaches its external host (external.ts): it waits for the poll. */
 export function groArrive(f: u32, p: u32): void {
-  let h = hostOf(f, cfgU32(CFG_PORTS));
+  let h = hostOf(f);
   fifoPush(unchecked(hPending[h]), p);
   let t = unchecked(hTimer[h]);
   if (timerPending(t)) return;
