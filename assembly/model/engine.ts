@@ -38,6 +38,7 @@ import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone } from "../hw/nic";
 import { vfInit, vfMemory, vfOnIrqEvent, vfOnTxDone } from "../hw/vf";
 import { bridgeInit, bridgeMemory } from "../dom0/bridge";
 import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
+import { spinlockInit, spinlockMemory } from "../xen/spinlock";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
 import { netbackRxInit, netbackRxMemory } from "../netback/rx";
 import { netbackTxInit, netbackTxMemory } from "../netback/tx";
@@ -148,6 +149,7 @@ export function engineMemoryBytes(base: usize): u64 {
   timersMemory(<u64>timers);
   evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf);
   ringsMemory(<u64>(2 * N));
+  spinlockMemory(<u64>(N + 1), cfgU32(L.CFG_XEN_DOMAIN_LOCKS) == 1);
   linksMemory(<u64>P, <u64>cfgU32(L.CFG_LINK_FLIGHT), <u64>cfgU32(L.CFG_CLIENTS_PER_PORT));
   nicMemory();
   vfMemory();
@@ -211,6 +213,7 @@ export function engineInit(base: usize): u32 {
   for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
   for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
   ringsInit(2 * N);
+  spinlockInit(N + 1, D, gv);
   linksInit(
     P, cfgU64(L.CFG_CPU_HZ), cfgU64(L.CFG_LINK_BPS), cfgU32(L.CFG_LINK_FLIGHT), cfg(L.CFG_LOSS_RX), cfg(L.CFG_LOSS_TX),
     cfgU32(L.CFG_CLIENTS_PER_PORT), cfgU64(L.CFG_ACCESS_BPS), cfgU64(L.CFG_ACCESS_DELAY), cfg(L.CFG_SWITCH_BUF),

@@ -69,6 +69,7 @@ import {
   creditTickledDone, tickled, nTickled, creditWaiting, creditWaitFrom,
 } from "../xen/credit";
 import { evtchnSend, portPendingClear } from "../xen/evtchn";
+import { domainLocksOn, evLock, lockSectionAt } from "../xen/spinlock";
 import {
   softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqChargeEntry, softirqDeferred,
   softirqUndefer, softirqIrqExit, SQ_NONE, SQ_NAPI, SQ_SPIN,
@@ -287,6 +288,13 @@ function pick(v: u32, restKind: u8): void {
   let ob = unchecked(vOutbox[v]);
   let nOut = fifoLen(ob);
   if (nOut > 0) {
+    // evtchn_send holds the sending domain's event lock for each send (Xen 4.5 and earlier):
+    // its lock word, and the remote's pending word and vcpu_info the remote last wrote.
+    if (domainLocksOn()) {
+      let per = costCycles(COST_EVTCHN_SEND);
+      let lock = evLock(unchecked(vDomain[v]));
+      for (let i: u32 = 0; i < nOut; i++) lockSectionAt(lock, 1, 2, COMP_XEN, per * <u64>i);
+    }
     charge(COMP_XEN, costTimes(COST_EVTCHN_SEND, nOut));
     statAdd(ST_HYPERCALLS, nOut);
     startJob(v, J_NOTIFY, 0);

@@ -81,6 +81,8 @@ export let gPendingNext = new StaticArray<u16>(0);
 /** [grp * MAX_PENDING_REQS + idx]: TX responses releasing the slot makes (2 when it also answers
  *  the skb's extra-info slot: make_tx_response writes a NETIF_RSP_NULL after it). */
 export let gPendingRsp = new StaticArray<u8>(0);
+/** [grp * MAX_PENDING_REQS + idx]: the vif whose TX request holds the slot. */
+export let gPendingVif = new StaticArray<u32>(0);
 /** End of a pending-slot chain. */
 export const PENDING_END: u16 = 0xffff;
 
@@ -107,6 +109,7 @@ export function netbackCommonInit(): void {
   gDealloc = freshArray<i32>(G);
   gPendingNext = freshArray<u16>(G * <i32>MAX_PENDING_REQS);
   gPendingRsp = freshArray<u8>(G * <i32>MAX_PENDING_REQS);
+  gPendingVif = freshArray<u32>(G * <i32>MAX_PENDING_REQS);
   for (let g = 0; g < G; g++) {
     unchecked((gKtVcpu[g] = <u32>cfgTable(CFG_OFF_GROUP_VCPU, g)));
     unchecked((gRxTasklet[g] = taskletAdd(TASKLET_NB_RX, <u32>g)));
@@ -124,6 +127,7 @@ export function netbackCommonMemory(): void {
   memFifos(MEM_PART, <u64>MAX_PENDING_REQS, G);
   memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 2);
   memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 1);
+  memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 4);
 }
 
 /** Vifs group g serves by the configuration, before init (as groupVifs; for the memory layout). */

@@ -31,18 +31,18 @@ import {
 import { netifInit, netifRxSlots, netifFrameBytes } from "../xen/netif";
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
-import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull } from "../base/fifo";
-import { pkWire, pktDrop } from "../packet";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
+import { pkWire, pkAux, pktDrop, PKT_NONE } from "../packet";
 import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
 import { charge, chargeLate, setInvariantError } from "../cpu/account";
 import {
   RING_SIZE, ringSlotSet, ringPushResponses, rxRingOf, ringReqCons, ringReqProd, ringRspProdPvt,
   ringSetReqCons, ringSetReqEvent, ringSetRspProdPvt,
 } from "../xen/ring";
-import { grantCopyBatch, grantMapBatch, grantUnmapBatch } from "../xen/grant";
+import { grantCopyBatch, grantMapBatch, grantUnmapBatch, grantOp, GRANT_LOCAL } from "../xen/grant";
 import {
   nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
-  lineTransferCycles,
+  lineTransferCycles, gPendingVif,
 } from "./common";
 import { multiQueue, grantReuse } from "./common";
 import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
@@ -224,14 +224,20 @@ export function netbackRxStart(v: u32, grp: u32): void {
       dma++;
       continue;
     }
+    // A page netback mapped from another guest's TX request is copied through that guest's
+    // grant (netbk_gop_frag_copy, PageForeign), a page of dom0's own as a local frame.
+    let aux = pkAux(p);
+    let src = aux == PKT_NONE ? GRANT_LOCAL : 1 + unchecked(gPendingVif[((aux >> 16) << 8) + (aux & 0xffff)]);
+    let c: u32 = 1;
     if (k > 1) {
       // A GSO skb: one copy op per page it fills (every slot but the extra one).
-      ops += k - 1;
+      c = k - 1;
       bytes += <u64>netifFrameBytes(p);
     } else {
-      ops++;
       bytes += <u64>(pkWire(p) - WIRE_NOT_COPIED);
     }
+    ops += c;
+    for (let j: u32 = 0; j < c; j++) grantOp(src, 1 + vif);
   }
   if (handoffs > 0) {
     statAdd(ST_NB_SKB_HANDOFFS, handoffs);
@@ -240,12 +246,24 @@ export function netbackRxStart(v: u32, grp: u32): void {
   if (m == 0) return;
   if (ops > 0) grantCopyBatch(ops, bytes);
   if (dma > 0 && !grantReuse) {
+    dmaGrantOps(batch);
     grantMapBatch(dma);
+    dmaGrantOps(batch);
     grantUnmapBatch(dma);
   }
   statAdd(ST_NB_RX_PKTS, m);
   statAdd(ST_NB_RX_SLOTS, n);
   charge(COMP_NETBACK, costTimes(COST_NB_RX_PKT, m));
+}
+
+/** The grant operations (one per frame, on its guest's grant table) of the frames in `batch`
+ *  that the NIC put in guest buffers (multi-queue). */
+function dmaGrantOps(batch: i32): void {
+  let n = fifoLen(batch);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoAt(batch, i);
+    if (!(anyGuestToGuest && pktGuestToGuest(p))) grantOp(GRANT_LOCAL, 1 + pktGuest(p));
+  }
 }
 
 /** net_rx_action, second half: responses, notifications, queue wake-ups, self-reschedule. */

@@ -40,9 +40,9 @@ import {
   ringSlotGet, ringPushResponses, ringFinalCheckRequests, txRingOf, ringReqCons, ringRspProdPvt,
   ringSetReqCons, ringSetRspProdPvt,
 } from "../xen/ring";
-import { grantMapBatch, grantUnmapBatch, grantCopyBatch } from "../xen/grant";
+import { grantMapBatch, grantUnmapBatch, grantCopyBatch, grantOp, GRANT_LOCAL } from "../xen/grant";
 import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, gsoTx } from "../xen/netif";
-import { gPendingNext, gPendingRsp, PENDING_END } from "./common";
+import { gPendingNext, gPendingRsp, gPendingVif, PENDING_END } from "./common";
 import { CFG_NB_TX_COPY, ST_NB_TX_SLOTS } from "../../src/abi/layout";
 import { backlogEnqueue } from "../dom0/bridge";
 import {
@@ -63,7 +63,6 @@ let gDeallocBatch = new StaticArray<i32>(0);
 let gTxBatch = new StaticArray<i32>(0);
 let gPendingFree = new StaticArray<i32>(0);
 let gPendingCount = new StaticArray<u32>(0);
-let gPendingVif = new StaticArray<u32>(0); // [grp * 256 + idx]
 // per vif
 let vifOnSched = new StaticArray<u8>(0);
 /** net_tx_action grant-copies the requests and answers them in the same run (3.x netback). */
@@ -80,7 +79,6 @@ export function netbackTxInit(): void {
   gTxBatch = freshArray<i32>(G);
   gPendingFree = freshArray<i32>(G);
   gPendingCount = freshArray<u32>(G);
-  gPendingVif = freshArray<u32>(G * <i32>MAX_PENDING_REQS);
   for (let g = 0; g < G; g++) {
     unchecked((gSched[g] = fifoNew(groupVifs(<u32>g))));
     unchecked((gDeallocBatch[g] = fifoNew(MAX_PENDING_REQS)));
@@ -96,7 +94,6 @@ export function netbackTxInit(): void {
 export function netbackTxMemory(): void {
   let G = <u64>cfgU32(CFG_NETBACK_GROUPS);
   memArrays(MEM_PART, G, 4, 5);
-  memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 4);
   for (let g: u32 = 0; g < <u32>G; g++) memFifos(MEM_PART, <u64>groupVifsOf(g));
   memFifos(MEM_PART, <u64>MAX_PENDING_REQS, 3 * G);
   memArrays(MEM_PART, <u64>cfgU32(CFG_GUESTS), 1);
@@ -141,6 +138,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
     let idx = fifoPop(dq);
     responses += <u32>unchecked(gPendingRsp[(grp << 8) + idx]);
     fifoPush(db, idx);
+    if (!grantReuse) grantOp(GRANT_LOCAL, 1 + unchecked(gPendingVif[(grp << 8) + idx]));
   }
   if (d > 0 && !grantReuse) grantUnmapBatch(d);
   let sched = unchecked(gSched[grp]);
@@ -185,8 +183,12 @@ export function netbackTxStart(v: u32, grp: u32): void {
       // The header op, then one op per further data request (a linear frame's rest, or each
       // page fragment after the head request of a scatter-gather packet).
       let bytes = netifFrameBytes(p);
-      copyOps += 1 + (gsoTx && pkKind(p) == KIND_DATA ? n - 1 : bytes > PKT_PROT_LEN ? 1 : 0);
+      let c: u32 = 1 + (gsoTx && pkKind(p) == KIND_DATA ? n - 1 : bytes > PKT_PROT_LEN ? 1 : 0);
+      copyOps += c;
       copyBytes += <u64>bytes;
+      for (let j: u32 = 0; j < c; j++) grantOp(1 + vif, GRANT_LOCAL);
+    } else if (!grantReuse) {
+      for (let j: u32 = 0; j < n; j++) grantOp(GRANT_LOCAL, 1 + vif);
     }
     // netif_schedule_work: back on the list tail while it has more requests.
     if (ringFinalCheckRequests(r)) {

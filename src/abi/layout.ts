@@ -127,7 +127,10 @@ export const CFG_EXT_RX_IRQ_INTERVAL = 96; // cycles between two receive interru
 // (Xen 4.0 on) or a whole tick's credits to the VCPU found running at each tick (Xen 3.0-3.4).
 export const CFG_SCHED_CREDIT_DEBIT = 97;
 export const CFG_NB_MAX_SKB_FRAGS = 98; // dom0 kernel's MAX_SKB_FRAGS: netback's guest-RX reserve and batch limit
-export const CFG_COUNT = 99;
+// 1: Xen takes one spinlock per domain for its grant table and one for its event channels (Xen 4.5 and
+// earlier); 0: the finer locks of Xen 4.6 and later, whose contention is not modelled
+export const CFG_XEN_DOMAIN_LOCKS = 99;
+export const CFG_COUNT = 100;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -312,7 +315,11 @@ export const ST_NIC_LRO_SKBS = 104; // skbs the dom0 NIC driver's LRO handed the
 export const ST_NB_RX_SLOTS = 105; // RX request slots net_rx_action filled (data pages and GSO extra slots)
 export const ST_EXT_RX_POLLS = 106; // NAPI polls of the external hosts' NICs (GRO on)
 export const ST_EXT_GRO_SKBS = 107; // skbs the external hosts' GRO handed TCP (aggregates and lone segments)
-export const ST_COUNT = 108; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the seven above
+export const ST_XEN_LOCK_TAKES = 108; // critical sections entered on Xen's per-domain grant-table and event locks
+export const ST_XEN_LOCK_SPINS = 109; // ... that found the lock held and spun for it
+export const ST_XEN_LOCK_SPIN_CYCLES = 110; // cycles VCPUs spun on those locks
+export const ST_XEN_LOCK_LINES = 111; // cache lines those sections took over from another CPU (lock hand-offs)
+export const ST_COUNT = 112; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the eleven above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

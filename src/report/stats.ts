@@ -3,13 +3,10 @@
 // becomes something a person can read.
 
 import * as L from "../abi/layout.js";
+import { XEN_LOCK_COUNTERS } from "./xen-lock-counters.js";
 
-export interface CounterInfo {
-  slot: number;
-  name: string;
-  unit: string;
-  description: string;
-}
+import type { CounterInfo } from "./counter-info.js";
+export type { CounterInfo } from "./counter-info.js";
 
 /** Counters reported in result.events (over the measured interval). */
 export const EVENT_COUNTERS: readonly CounterInfo[] = [
@@ -295,6 +292,7 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
     unit: "preemptions",
     description: "... of them, those that preempted a VCPU that had used up its credit (OVER).",
   },
+  ...XEN_LOCK_COUNTERS,
   {
     slot: L.ST_SCHED_STEALS,
     name: "vcpuSteals",

@@ -6,6 +6,22 @@ import type { ParamSpec } from "../param-spec.js";
 
 export const EVTCHN_PARAMS = [
   {
+    path: "xen.domainLocks",
+    kind: "boolean",
+    default: true,
+    unit: "",
+    help:
+      "Xen's per-domain locks on the I/O path, as Xen 4.5 and earlier have them: one spinlock per domain's grant " +
+      "table, taken by every grant map, unmap and copy on that domain's grants and by the mapping domain's " +
+      "maptrack handles, and one per domain's event channels, taken by every event the domain sends. A VCPU " +
+      "that finds one held spins; a section that changes CPUs takes its lines over (costs.cacheLineTransferCycles), " +
+      "one more per CPU spinning at each hand-off. false: the per-entry, per-channel and per-VCPU locks of Xen 4.6 " +
+      "and later, whose contention is not modelled.",
+    source: "L1-L5",
+    slot: L.CFG_XEN_DOMAIN_LOCKS,
+    encoding: "flag",
+  },
+  {
     path: "evtchn.dispatch",
     kind: "enum",
     values: ["vcpu0", "round-robin", "group-affine", "dynamic"],

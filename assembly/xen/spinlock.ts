@@ -1,0 +1,204 @@
+// Xen's per-domain spinlocks on the paravirtual I/O path, as Xen 4.5 and earlier take them
+// (sources.md L1-L5): every domain has ONE grant-table lock (struct grant_table's `lock`), taken
+// by every grant map, unmap and copy that touches the domain's grants or, for the mapping
+// domain, its maptrack free list; and ONE event lock (`d->event_lock`), taken by evtchn_send of
+// the SENDING domain for the whole send. Xen 4.6 split them (per active entry, per event
+// channel, per-VCPU maptrack lists) after they were measured to limit the aggregate throughput
+// of many VMs (L3, L4); `xen.domainLocks = false` stands for that Xen.
+//
+// Models: a lock is a timeline of the intervals it is held, in time order. A VCPU entering a
+// critical section at t (its job's start plus the cycles charged to the job so far) takes the
+// first free stretch at or after t that holds the section; until then it spins (Xen 4.4's
+// spin_lock: test, then test-and-set), and the spin is charged to it. The section is held for
+// the cache lines it misses (costs.cacheLineTransferCycles each, sources.md P1):
+//  - the lock word and the data the lock protects, when another CPU held the lock last (charged:
+//    the instructions of a section on lines in its own cache are a few dozen cycles, left out);
+//  - one more per release it spun through: at each release every spinning CPU re-reads the lock
+//    word, so each hand-off takes as many transfers as CPUs wait, and a lock's throughput falls
+//    as more CPUs contend for it (L5). The waiter's own part of each hand-off is charged to it;
+//  - lines the section always misses (a grant entry the guest wrote), already in the
+//    operation's own cost: they lengthen the hold, and are not charged again.
+// A lock that only one VCPU can ever take costs nothing and is not tracked.
+// Left out: the section's instructions, IPIs sent under the lock (vcpu_kick), sockets (every
+// transfer is the same-socket figure), the finer locks of Xen 4.6 and later.
+
+import {
+  CFG_XEN_DOMAIN_LOCKS, COST_CACHE_LINE_XFER, ST_XEN_LOCK_TAKES, ST_XEN_LOCK_SPINS, ST_XEN_LOCK_SPIN_CYCLES,
+  ST_XEN_LOCK_LINES,
+} from "../../src/abi/layout";
+import { cfgU32, cost } from "../config";
+import { statInc, statAdd } from "../stats";
+import { charge, curV, jobCycles } from "../cpu/account";
+import { eqNow } from "../base/eventq";
+import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
+import { memArrays, freshArray } from "../base/memory";
+
+/** Hold intervals a lock keeps (held now or reserved by jobs already composed): dom0's locks see
+ *  the batches of every dom0 VCPU, a guest's only the operations on that guest's grants. */
+const CAP_DOM0: u32 = 4096;
+const CAP_GUEST: u32 = 512;
+const NOBODY: u32 = 0xffffffff;
+
+let on: bool = false;
+let nDoms: u32 = 0;
+let lkStart = new StaticArray<u64>(0); // [lkBase[lock] + i]
+let lkEnd = new StaticArray<u64>(0);
+let lkHolder = new StaticArray<u32>(0);
+let lkBase = new StaticArray<u32>(0); // [lock]: its first slot in the interval arrays
+let lkCap = new StaticArray<u32>(0); // [lock]: its slots
+let lkHead = new StaticArray<u32>(0); // [lock]: first live interval
+let lkCount = new StaticArray<u32>(0);
+let lkLast = new StaticArray<u32>(0); // [lock]: holder of the last interval pruned
+let lkShared = new StaticArray<u8>(0); // [lock]: more than one VCPU can take it
+
+/** The grant-table lock of domain d (0: dom0, 1 + i: guest i). */
+// @ts-ignore: decorator
+@inline export function gtLock(d: u32): u32 {
+  return d;
+}
+
+/** The event lock of domain d. */
+// @ts-ignore: decorator
+@inline export function evLock(d: u32): u32 {
+  return nDoms + d;
+}
+
+/**
+ * doms domains (dom0 first); dom0 has dom0Vcpus VCPUs, each guest guestVcpus. A guest's grant
+ * table is taken by dom0's VCPUs (netback's grant operations), dom0's by its own; each domain's
+ * event lock by its own VCPUs.
+ */
+export function spinlockInit(doms: u32, dom0Vcpus: u32, guestVcpus: u32): void {
+  on = cfgU32(CFG_XEN_DOMAIN_LOCKS) == 1;
+  nDoms = doms;
+  let n = on ? <i32>(2 * doms) : 0;
+  let slots = <i32>intervalSlots(doms, on);
+  lkStart = freshArray<u64>(slots);
+  lkEnd = freshArray<u64>(slots);
+  lkHolder = freshArray<u32>(slots);
+  lkBase = freshArray<u32>(n);
+  lkCap = freshArray<u32>(n);
+  lkHead = freshArray<u32>(n);
+  lkCount = freshArray<u32>(n);
+  lkLast = freshArray<u32>(n);
+  lkShared = freshArray<u8>(n);
+  let next: u32 = 0;
+  for (let l: u32 = 0; l < <u32>n; l++) {
+    let c = l % doms == 0 ? CAP_DOM0 : CAP_GUEST;
+    unchecked((lkBase[l] = next));
+    unchecked((lkCap[l] = c));
+    next += c;
+  }
+  for (let d: u32 = 0; d < <u32>n / 2; d++) {
+    unchecked((lkLast[gtLock(d)] = NOBODY));
+    unchecked((lkLast[evLock(d)] = NOBODY));
+    unchecked((lkShared[gtLock(d)] = dom0Vcpus > 1 ? 1 : 0));
+    unchecked((lkShared[evLock(d)] = (d == 0 ? dom0Vcpus : guestVcpus) > 1 ? 1 : 0));
+  }
+}
+
+/** Interval slots of all locks of `doms` domains. */
+function intervalSlots(doms: u32, enabled: bool): u64 {
+  return enabled ? 2 * (<u64>CAP_DOM0 + <u64>(doms - 1) * <u64>CAP_GUEST) : 0;
+}
+
+/** Tallies the bytes spinlockInit allocates. */
+export function spinlockMemory(doms: u64, enabled: bool): void {
+  let n: u64 = enabled ? 2 * doms : 0;
+  let slots = intervalSlots(<u32>doms, enabled);
+  memArrays(MEM_PART, slots, 8, 2);
+  memArrays(MEM_PART, slots, 4);
+  memArrays(MEM_PART, n, 4, 5);
+  memArrays(MEM_PART, n, 1);
+}
+
+/** Whether the per-domain locks are modelled. */
+// @ts-ignore: decorator
+@inline export function domainLocksOn(): bool {
+  return on;
+}
+
+/**
+ * The current VCPU enters a critical section of `lock`, `at` cycles after what is charged to
+ * its job so far (its place in a batch whose cost is charged after), charged to component comp:
+ * `lines` cache lines (the lock word and its data) come over when another CPU held it last,
+ * `missLines` are missed whoever held it (already in the operation's cost).
+ */
+export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, at: u64): void {
+  if (!unchecked(lkShared[lock])) return;
+  let v = curV;
+  let t = eqNow + jobCycles + at;
+  let base = unchecked(lkBase[lock]);
+  let cap = unchecked(lkCap[lock]);
+  let h = unchecked(lkHead[lock]);
+  let n = unchecked(lkCount[lock]);
+  // Intervals over before this instant can no longer matter.
+  while (n > 0 && unchecked(lkEnd[base + h]) <= eqNow) {
+    unchecked((lkLast[lock] = lkHolder[base + h]));
+    h++;
+    n--;
+  }
+  if (n == 0) h = 0;
+  let end = h + n;
+  // First interval still held at t (ends are in order: intervals never overlap).
+  let lo = h;
+  let hi = end;
+  while (lo < hi) {
+    let mid = (lo + hi) >> 1;
+    if (unchecked(lkEnd[base + mid]) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  let prev = lo > h ? unchecked(lkHolder[base + lo - 1]) : unchecked(lkLast[lock]);
+  let xfer = cost(COST_CACHE_LINE_XFER);
+  let s = t;
+  let released: u32 = 0; // releases spun through
+  let i = lo;
+  let hold: u64 = 0;
+  while (true) {
+    let own = prev != v ? lines : 0;
+    hold = <u64>(<f64>(own + released + missLines) * xfer);
+    if (i == end || s + hold <= unchecked(lkStart[base + i])) break;
+    // Held at s, or free too briefly: spin until this interval's release.
+    s = unchecked(lkEnd[base + i]);
+    prev = unchecked(lkHolder[base + i]);
+    released++;
+    i++;
+  }
+  let own = prev != v ? lines : 0;
+  let spin = s - t;
+  let mine = <u64>(<f64>(own + released) * xfer);
+  statInc(ST_XEN_LOCK_TAKES);
+  if (spin > 0) {
+    statInc(ST_XEN_LOCK_SPINS);
+    statAdd(ST_XEN_LOCK_SPIN_CYCLES, spin);
+  }
+  statAdd(ST_XEN_LOCK_LINES, <u64>(own + released));
+  charge(comp, spin + mine);
+  // Record the hold, in time order.
+  if (n == cap) {
+    unchecked((lkHead[lock] = h));
+    unchecked((lkCount[lock] = n));
+    return; // full: this section is charged but not recorded
+  }
+  if (end == cap) {
+    // Compact the live intervals to the start of the lock's block.
+    for (let j: u32 = 0; j < n; j++) {
+      unchecked((lkStart[base + j] = lkStart[base + h + j]));
+      unchecked((lkEnd[base + j] = lkEnd[base + h + j]));
+      unchecked((lkHolder[base + j] = lkHolder[base + h + j]));
+    }
+    i -= h;
+    h = 0;
+    end = n;
+  }
+  for (let j = end; j > i; j--) {
+    unchecked((lkStart[base + j] = lkStart[base + j - 1]));
+    unchecked((lkEnd[base + j] = lkEnd[base + j - 1]));
+    unchecked((lkHolder[base + j] = lkHolder[base + j - 1]));
+  }
+  unchecked((lkStart[base + i] = s));
+  unchecked((lkEnd[base + i] = s + hold));
+  unchecked((lkHolder[base + i] = v));
+  unchecked((lkHead[lock] = h));
+  unchecked((lkCount[lock] = n + 1));
+}
