@@ -152,20 +152,24 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
   let xfer = cost(COST_CACHE_LINE_XFER);
   let s = t;
   let released: u32 = 0; // releases spun through
+  let selfWait: u64 = 0; // time in this VCPU's own earlier sections (its work, charged with the operation)
   let i = lo;
   let hold: u64 = 0;
   while (true) {
     let own = prev != v ? lines : 0;
     hold = <u64>(<f64>(own + released + missLines) * xfer);
     if (i == end || s + hold <= unchecked(lkStart[base + i])) break;
-    // Held at s, or free too briefly: spin until this interval's release.
-    s = unchecked(lkEnd[base + i]);
+    // Held at s, or free too briefly: wait until this interval's release; spin if another
+    // CPU holds it (the misses of this VCPU's own previous section are part of its own work).
+    let e = unchecked(lkEnd[base + i]);
     prev = unchecked(lkHolder[base + i]);
-    released++;
+    if (prev == v) selfWait += e - (s > unchecked(lkStart[base + i]) ? s : unchecked(lkStart[base + i]));
+    else released++;
+    s = e;
     i++;
   }
   let own = prev != v ? lines : 0;
-  let spin = s - t;
+  let spin = s - t - selfWait;
   let mine = <u64>(<f64>(own + released) * xfer);
   statInc(ST_XEN_LOCK_TAKES);
   if (spin > 0) {
