@@ -79,6 +79,13 @@ export function statsWords(): u32 {
   store<u64>(p, load<u64>(p) + cycles);
 }
 
+/** Takes back `cycles` charged to component `comp` of VCPU `v` that it will never run (the rest
+ *  of a switch to it that Xen cut short by switching away again). */
+export function unchargeVcpu(v: u32, comp: i32, cycles: u64): void {
+  let p = compBase + (<usize>(v * <u32>COMP_COUNT + <u32>comp) << 3);
+  store<u64>(p, load<u64>(p) - cycles);
+}
+
 /** Log-linear bucket of a latency in cycles: 2^LAT_SUB_BITS sub-buckets per power of two. */
 // @ts-ignore: decorator
 @inline export function latBucket(c: u64): u32 {

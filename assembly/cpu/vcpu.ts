@@ -8,15 +8,19 @@
 // model/sched.ts's choice. When VCPUs share PCPUs, Xen may take the PCPU away in the middle of a
 // job (a time slice ends, a boosted VCPU wakes up): the job is paused with the cycles it still
 // needs and goes on when the VCPU runs again (the credit scheduler, xen/credit.ts, decides).
+// Each switch to a VCPU opens its run with the switch's own cycles (Xen's context switch and
+// the refill of the caches the VCPU before it evicted); taken away before they are over, the
+// VCPU keeps none of them: the next switch to it refills its caches again, from the start.
 // Left out: SMT.
 
 import { eqPush, eqPushNow, eqNow } from "../base/eventq";
 import { fifoNew, fifoPush } from "../base/fifo";
 import { EV_VCPU_DONE, EV_VCPU_WAKE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT } from "../base/targets";
 import { traceJob } from "../observe/trace";
-import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
+import { COMP_XEN, MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 import { debtOwed } from "./account";
+import { unchargeVcpu } from "../stats";
 
 // VCPU run states.
 const ST_IDLE: u8 = 0;
@@ -38,6 +42,8 @@ export let vJobArg = new StaticArray<u32>(0);
 let vJobEnd = new StaticArray<u64>(0); // cycle at which the current (or last) job ends
 let vJobLeft = new StaticArray<u64>(0); // cycles a paused job still needs
 let vStaleDone = new StaticArray<u32>(0); // job-end events of paused jobs still in the queue
+let vSwitchEnd = new StaticArray<u64>(0); // cycle at which the switch that opened v's run ends
+let vSwitchCycles = new StaticArray<u64>(0); // and its length
 /** Domain of each VCPU: 0 = dom0, g+1 = guest g. */
 export let vDomain = new StaticArray<u32>(0);
 /** Work lists per VCPU (FIFO ids). */
@@ -101,6 +107,8 @@ export function vcpuInit(
   vJobEnd = freshArray<u64>(n);
   vJobLeft = freshArray<u64>(n);
   vStaleDone = freshArray<u32>(n);
+  vSwitchEnd = freshArray<u64>(n);
+  vSwitchCycles = freshArray<u64>(n);
   vDomain = freshArray<u32>(n);
   vPending = freshArray<i32>(n);
   vOutbox = freshArray<i32>(n);
@@ -136,7 +144,7 @@ export function vcpuMemory(
   let gn = n - d;
   memArrays(MEM_PART, n, 1, 2);
   memArrays(MEM_PART, n, 4, 11);
-  memArrays(MEM_PART, n, 8, 2);
+  memArrays(MEM_PART, n, 8, 4);
   memArrays(MEM_PART, <u64>threads, 1);
   memFifos(MEM_PART, <u64>dom0Ports, 2 * d);
   memFifos(MEM_PART, <u64>dom0Napis, d);
@@ -208,7 +216,20 @@ export function vcpuJobLeft(v: u32): u64 {
 export function vcpuPause(v: u32): bool {
   if (unchecked(vState[v]) != ST_BUSY) return false;
   let e = unchecked(vJobEnd[v]);
-  unchecked((vJobLeft[v] = e > eqNow ? e - eqNow : 0));
+  let left = e > eqNow ? e - eqNow : 0;
+  // The switch that opened this run is not over: what is left of it is dropped (and no longer
+  // counted as busy time); the switch that resumes the job will refill the caches in full.
+  let se = unchecked(vSwitchEnd[v]);
+  if (se > eqNow) {
+    let unrun = se - eqNow;
+    let c = unchecked(vSwitchCycles[v]);
+    if (unrun > c) unrun = c;
+    if (unrun > left) unrun = left;
+    left -= unrun;
+    unchargeVcpu(v, COMP_XEN, unrun);
+  }
+  unchecked((vSwitchEnd[v] = 0));
+  unchecked((vJobLeft[v] = left));
   unchecked((vStaleDone[v] = unchecked(vStaleDone[v]) + 1));
   unchecked((vState[v] = ST_PAUSED));
   return true;
@@ -223,8 +244,17 @@ export function vcpuIsPaused(v: u32): bool {
   return unchecked(vState[v]) == ST_PAUSED;
 }
 
+/** The switch to v, `cycles` long, starts at cycle `from` and opens v's run: if Xen takes the
+ *  PCPU away before it is over, vcpuPause drops the rest of it. */
+// @ts-ignore: decorator
+@inline export function vcpuSwitchIn(v: u32, from: u64, cycles: u64): void {
+  unchecked((vSwitchEnd[v] = from + cycles));
+  unchecked((vSwitchCycles[v] = cycles));
+}
+
 /** v runs again: its paused job goes on after `switchCycles` of switching to it. */
 export function vcpuResume(v: u32, switchCycles: u64): void {
+  vcpuSwitchIn(v, eqNow, switchCycles);
   let left = unchecked(vJobLeft[v]);
   unchecked((vJobEnd[v] = eqNow + switchCycles + left));
   unchecked((vState[v] = ST_BUSY));

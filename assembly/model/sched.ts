@@ -59,7 +59,7 @@ import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake
 import {
   vJob, vJobArg, vDomain, vPending, vOutbox, vTimers, vThreads, vJobItems, vKsoftirqd, thrQueued,
   vcpuStartJob, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
-  vcpuJobLeft,
+  vcpuJobLeft, vcpuSwitchIn,
 } from "../cpu/vcpu";
 import { taskletOwner } from "../kernel/tasklet";
 import { eqNow } from "../base/eventq";
@@ -129,6 +129,8 @@ export function vcpuOnWake(v: u32): void {
  *  (the upcall first); nothing else can run on v in between. */
 function wakeInto(v: u32, switchCycles: u64): void {
   jobBegin(v, debtTake(v));
+  // Xen switches first; work v owes (charged late, while it was blocked) runs after.
+  vcpuSwitchIn(v, eqNow, switchCycles);
   charge(COMP_XEN, switchCycles);
   tracePart(v, J_WAKE);
   pick(v, J_WAKE);

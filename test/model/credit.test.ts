@@ -197,6 +197,41 @@ describe("Xen 3.x's debit per tick (cpu.creditDebit = tick)", () => {
   });
 });
 
+describe("a switch cut short", () => {
+  it("a VCPU taken off its PCPU before the switch to it is over keeps none of it", async () => {
+    // At 1.6 GHz the receiver wakes about every 60 us and each switch to the busy loop takes 13 us
+    // (21,380 cycles): the loop is often preempted before its switch is over. The next switch
+    // refills its caches from the start, so the rest of the cut one is dropped, not carried: a
+    // carried rest grew without bound (each resumption added a whole switch to it) until the
+    // job-end events of the paused job overflowed the event queue.
+    const r = await run(
+      "single-guest",
+      {
+        "cpu.frequencyGHz": 1.6,
+        "guests.count": 2,
+        "guests.pcpus": [[4], [4]],
+        "traffic.rxStreamsPerGuest": 0,
+        "traffic.profiles": [
+          { guests: [0], kind: "tcp-rx", streams: 1 },
+          { guests: [1], kind: "cpu-hog" },
+        ],
+        "tcp.lowLatency": false,
+        "cpu.creditDebit": "tick",
+      },
+      1,
+    );
+    expect(r.state).toBe("completed");
+    const rx = guestCpu(r, 0);
+    const loop = guestCpu(r, 1);
+    expect(r.events.vcpuBoostPreemptions).toBeGreaterThan(10_000);
+    // Busy time is time run: the two VCPUs of the PCPU never add up to more than all of it, and
+    // the loop's Xen time is no more than one whole switch per switch to it.
+    expect(rx.utilization + loop.utilization).toBeLessThanOrEqual(1 + 1e-9);
+    const switchFraction = 21_380 / 1.6e9 / (r.config.durationMs / 1000);
+    expect(loop.breakdown.xen!).toBeLessThanOrEqual((r.events.vcpuContextSwitches / 2 + 1) * switchFraction);
+  });
+});
+
 describe("a driver domain sharing its PCPUs with busy guests", () => {
   it("loses network throughput against the pinned case", async () => {
     const o = { durationMs: 500 };
