@@ -140,13 +140,17 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
   }
   if (n == 0) h = 0;
   let end = h + n;
-  // First interval still held at t (ends are in order: intervals never overlap).
-  let lo = h;
-  let hi = end;
-  while (lo < hi) {
-    let mid = (lo + hi) >> 1;
-    if (unchecked(lkEnd[base + mid]) <= t) lo = mid + 1;
-    else hi = mid;
+  // First interval still held at t (ends are in order: intervals never overlap). Most sections
+  // come after every recorded one: then it is `end`, found without a search.
+  let lo = end;
+  if (n > 0 && unchecked(lkEnd[base + end - 1]) > t) {
+    lo = h;
+    let hi = end;
+    while (lo < hi) {
+      let mid = (lo + hi) >> 1;
+      if (unchecked(lkEnd[base + mid]) <= t) lo = mid + 1;
+      else hi = mid;
+    }
   }
   let prev = lo > h ? unchecked(lkHolder[base + lo - 1]) : unchecked(lkLast[lock]);
   let xfer = cost(COST_CACHE_LINE_XFER);
@@ -176,8 +180,8 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
     statInc(ST_XEN_LOCK_SPINS);
     statAdd(ST_XEN_LOCK_SPIN_CYCLES, spin);
   }
-  statAdd(ST_XEN_LOCK_LINES, <u64>(own + released));
-  charge(comp, spin + mine);
+  if (own + released > 0) statAdd(ST_XEN_LOCK_LINES, <u64>(own + released));
+  if (spin + mine > 0) charge(comp, spin + mine);
   // Record the hold, in time order.
   if (n == cap) {
     unchecked((lkHead[lock] = h));
@@ -195,10 +199,13 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
     h = 0;
     end = n;
   }
-  for (let j = end; j > i; j--) {
-    unchecked((lkStart[base + j] = lkStart[base + j - 1]));
-    unchecked((lkEnd[base + j] = lkEnd[base + j - 1]));
-    unchecked((lkHolder[base + j] = lkHolder[base + j - 1]));
+  if (i < end) {
+    // Make room at i: the later intervals move up one slot.
+    let k = <usize>(end - i);
+    let at = <usize>(base + i);
+    memory.copy(changetype<usize>(lkStart) + ((at + 1) << 3), changetype<usize>(lkStart) + (at << 3), k << 3);
+    memory.copy(changetype<usize>(lkEnd) + ((at + 1) << 3), changetype<usize>(lkEnd) + (at << 3), k << 3);
+    memory.copy(changetype<usize>(lkHolder) + ((at + 1) << 2), changetype<usize>(lkHolder) + (at << 2), k << 2);
   }
   unchecked((lkStart[base + i] = s));
   unchecked((lkEnd[base + i] = s + hold));
