@@ -194,7 +194,8 @@ export function gbps(bytes: number, seconds: number): number {
 export interface DerivedInputs {
   w: CounterWindow;
   cpuHz: number;
-  /** Busy cycles of all guest VCPUs over the window (jobs cut at the window's edges). */
+  /** Busy cycles of the guest VCPUs over the window (jobs cut at the window's edges), guests that
+   *  only run a busy loop left out. */
   guestBusyCycles: number;
   /** Payload bytes delivered to guest applications over the window. */
   appBytes: number;
@@ -293,7 +294,9 @@ export const DERIVED_FORMULAS: readonly DerivedFormula[] = [
   {
     name: "guestCyclesPerByte",
     unit: "cycles/byte",
-    description: "Busy cycles of all guest VCPUs per payload byte delivered to guest applications.",
+    description:
+      "Busy cycles of the guest VCPUs per payload byte delivered to guest applications; guests that only " +
+      "run a busy loop (traffic kind cpu-hog) are left out.",
     formula: "guestBusyCycles / appBytes (0 when no byte was delivered)",
     compute: ({ guestBusyCycles, appBytes }) => (appBytes > 0 ? guestBusyCycles / appBytes : 0),
   },

@@ -81,6 +81,17 @@ export function buildResult(
   }
 
   const cpu: CpuUsage[] = [];
+  // Cycles per byte are those of the guests that carry traffic: a guest that only runs a busy
+  // loop (a CPU-bound neighbour) takes whatever its PCPU leaves, and would count that as cost.
+  const t = guestTraffic(r);
+  const loopOnly = (g: number): boolean =>
+    t.hogQuantumUs[g]! > 0 &&
+    t.rx[g] === 0 &&
+    t.tx[g] === 0 &&
+    t.g2gSenders[g]!.length === 0 &&
+    !t.g2gSenders.some((senders) => senders.includes(g)) &&
+    !t.udp.some((u) => u.guest === g) &&
+    !t.rr.some((x) => x.guest === g);
   let guestBusy = 0;
   // Busy time is charged when a job starts (and late work, a rebind, when it is charged): cut the
   // jobs that straddle the interval's edges in both directions. The part of a job started before
@@ -106,7 +117,7 @@ export function buildResult(
     for (let c = 0; c < L.COMP_COUNT; c++) {
       breakdown[COMPONENT_NAMES[c]!] = weightSum > 0 ? (busy * weights(c)) / weightSum / measuredCycles : 0;
     }
-    if (guest >= 0) guestBusy += busy;
+    if (guest >= 0 && !loopOnly(guest)) guestBusy += busy;
     // Steal is counted when a wait ends: the part of a wait open at warm-up's end that lies before
     // it is not in the interval, and the part of a wait still open at the end is.
     cpu.push({

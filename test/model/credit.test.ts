@@ -194,6 +194,9 @@ describe("Xen 3.x's debit per tick (cpu.creditDebit = tick)", () => {
     expect(rxStamp.waitLatency.maxUs).toBeGreaterThan(30_000);
     expect(rxStamp.stealUs / 1e6).toBeGreaterThan(0.05);
     expect(stamp.throughput.aggregateGbps).toBeLessThan(0.95 * tick.throughput.aggregateGbps);
+    // The guests' cycles per byte are the receiver's own: the busy loop carries no bytes.
+    const perByte = (rxTick.utilization * 2.5e9 * 8) / (tick.throughput.aggregateGbps * 1e9);
+    expect(tick.derived["guestCyclesPerByte"]!).toBeCloseTo(perByte, 6);
   });
 });
 
