@@ -34,7 +34,8 @@ static inline int before(uint64_t t1, uint32_t s1, uint64_t t2, uint32_t s2) {
 }
 
 /* Places e at the free root slot of a heap of n entries and sifts it down; the smaller child is
- * chosen by adding the comparison result to the index, as eventq.ts does. */
+ * chosen by adding the comparison of the times to the index, equal times deciding by seq behind
+ * a branch, as eventq.ts does. */
 static inline void sift_down(uint32_t n, ev_t e) {
   uint32_t i = 0;
   for (;;) {
@@ -42,7 +43,9 @@ static inline void sift_down(uint32_t n, ev_t e) {
     if (c >= n) break;
     if (c + 1 < n) {
       uint64_t ct = heap[c].time, rt = heap[c + 1].time;
-      c += (uint32_t)(rt < ct) | ((uint32_t)(rt == ct) & ((heap[c + 1].seq - heap[c].seq) >> 31));
+      uint32_t right = (uint32_t)(rt < ct);
+      if (rt == ct) right = (heap[c + 1].seq - heap[c].seq) >> 31;
+      c += right;
     }
     if (!before(heap[c].time, heap[c].seq, e.time, e.seq)) break;
     heap[i] = heap[c];

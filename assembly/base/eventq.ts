@@ -23,9 +23,10 @@
 // and an event scheduled soon sinks only a level or two. (time, seq) keys are unique, so every
 // valid heap pops in the same order: the change is invisible to the model.
 //
-// The sift-down picks the smaller child without a branch (the comparison result is added to the
-// index): which child is smaller is a coin toss in a large heap, and a mispredicted branch per
-// level is what a branchy choice costs there.
+// The sift-down picks the smaller child without a branch on the times (the comparison result is
+// added to the index, and the chosen time is selected, not loaded again): which child is smaller
+// is a coin toss in a large heap, and a mispredicted branch per level is what a branchy choice
+// costs there. Only equal times, which are rare, decide by sequence number behind a branch.
 //
 // Same-instant events (eqPushNow). An event scheduled for the current instant while no other
 // event of this instant is pending would be the very next one popped: it has the largest sequence
@@ -129,12 +130,15 @@ export function eqReset(): void {
     if (co >= end) break;
     let ct = load<u64>(base + co);
     if (co + 16 < end) {
-      // Right sibling at co + 16; take it if it is earlier, without a branch.
+      // Right sibling at co + 16; take it if it is earlier, without a branch on the times (which
+      // child is earlier is a coin toss) and without loading the chosen time again. Equal times
+      // are rare: their sequence numbers decide behind a branch that is almost never taken.
       let ra = base + co;
       let rt = load<u64>(ra, 16);
-      let right = <usize>(rt < ct) | (<usize>(rt == ct) & (<usize>(load<u32>(ra, 24) - load<u32>(ra, 8)) >> 31));
+      let right = <usize>(rt < ct);
+      if (rt == ct) right = <usize>(load<u32>(ra, 24) - load<u32>(ra, 8)) >> 31;
       co += right << 4;
-      ct = load<u64>(base + co);
+      ct = select<u64>(rt, ct, right != 0);
     }
     let ca = base + co;
     // Stop where the entry goes before the child (!before(child, entry)).
