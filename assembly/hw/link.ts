@@ -42,24 +42,47 @@ import { nicRxArrive } from "./nic";
 import { pktClient } from "../flows";
 import { externalReceive } from "../traffic/external";
 import { MEM_LINKS as MEM_PART } from "../../src/abi/layout";
-import { memArrays, pow2ceil64, freshArray } from "../base/memory";
+import { memAdd, memArrays, rawBytes, pow2ceil64, freshArray } from "../base/memory";
 
-let lBusyUntil = new StaticArray<u64>(0);
-let lRem = new StaticArray<u64>(0);
-let lHead = new StaticArray<u32>(0);
-let lTail = new StaticArray<u32>(0);
-let lMask = new StaticArray<u32>(0);
-let lBase = new StaticArray<u32>(0);
-let flightPkt = new StaticArray<u32>(0);
-let flightAt = new StaticArray<u64>(0);
-let lRate = new StaticArray<u64>(0); // bit/s
-let lProp = new StaticArray<u64>(0); // propagation delay, cycles
-let lLoss = new StaticArray<f64>(0); // probability a frame is lost on this link
+// One 64-byte record per link, every field a frame's send or arrival reads on one cache line
+// behind one base address (per-field arrays behind a dozen module globals took a global load and
+// a cache line each); the frames in flight are in two arrays per link, their arrival cycles and
+// their packet ids, as before; a switch egress's buffer, read only by the switch, in its own array:
+// @ts-ignore: decorator
+@inline const L_SHIFT: usize = 6;
+// @ts-ignore: decorator
+@inline const L_BUSY: usize = 0; // u64, cycle the link's transmitter is busy until
+// @ts-ignore: decorator
+@inline const L_REM: usize = 8; // u64, serialization remainder carried to the next frame
+// @ts-ignore: decorator
+@inline const L_RATE: usize = 16; // u64, bit/s
+// @ts-ignore: decorator
+@inline const L_PROP: usize = 24; // u64, propagation delay, cycles
+// @ts-ignore: decorator
+@inline const L_LOSS: usize = 32; // f64, probability a frame is lost on this link
+// @ts-ignore: decorator
+@inline const L_HEAD: usize = 40; // u32, free-running index of the frame that arrives next
+// @ts-ignore: decorator
+@inline const L_TAIL: usize = 44; // u32, free-running index of the next frame sent
+// @ts-ignore: decorator
+@inline const L_MASK: usize = 48; // u32, flight slots - 1
+// @ts-ignore: decorator
+@inline const L_AT: usize = 52; // u32, address of the link's flight slots' arrival cycles (u64 each)
+// @ts-ignore: decorator
+@inline const L_PKT: usize = 56; // u32, address of the link's flight slots' packet ids (u32 each)
+
+let links: usize = 0;
 let lBufBits = new StaticArray<f64>(0); // switch egress buffer, bits x cycles/s (0: not a switch egress)
 let bitsCyclesPerByte: u64 = 0; // 8 * cpuHz
 let nPorts: u32 = 0;
 let clients: u32 = 0;
 export let nLinks: u32 = 0;
+
+/** Address of link l's record. */
+// @ts-ignore: decorator
+@inline function lrec(l: u32): usize {
+  return links + (<usize>l << L_SHIFT);
+}
 
 /**
  * Builds the links. Port p's wire runs at `bps` with propagation `portProp(p)` cycles and loses
@@ -75,40 +98,35 @@ export function linksInit(
   nPorts = ports;
   clients = perPort;
   nLinks = ports * 2 + ports * perPort * 2;
-  let n = <i32>nLinks;
   let cap = pow2ceil(flightLimit);
-  lRate = freshArray<u64>(n);
-  lProp = freshArray<u64>(n);
-  lLoss = freshArray<f64>(n);
-  lBufBits = freshArray<f64>(n);
-  lBusyUntil = freshArray<u64>(n);
-  lRem = freshArray<u64>(n);
-  lHead = freshArray<u32>(n);
-  lTail = freshArray<u32>(n);
-  lMask = freshArray<u32>(n);
-  lBase = freshArray<u32>(n);
-  flightPkt = freshArray<u32>(n * <i32>cap);
-  flightAt = freshArray<u64>(n * <i32>cap);
-  for (let i = 0; i < n; i++) {
-    unchecked((lMask[i] = cap - 1));
-    unchecked((lBase[i] = <u32>i * cap));
+  // Zero already: the stub runtime never hands out memory twice (base/memory.ts freshArray).
+  links = heap.alloc(<usize>nLinks << L_SHIFT);
+  let ats = heap.alloc((<usize>nLinks * <usize>cap) << 3);
+  let pkts = heap.alloc((<usize>nLinks * <usize>cap) << 2);
+  lBufBits = freshArray<f64>(<i32>nLinks);
+  for (let l: u32 = 0; l < nLinks; l++) {
+    let r = lrec(l);
+    store<u32>(r + L_MASK, cap - 1);
+    store<u32>(r + L_AT, <u32>(ats + ((<usize>l * <usize>cap) << 3)));
+    store<u32>(r + L_PKT, <u32>(pkts + ((<usize>l * <usize>cap) << 2)));
   }
   bitsCyclesPerByte = 8 * cpuHz;
   let bufBits = switchBufBytes * <f64>bitsCyclesPerByte;
   for (let p: u32 = 0; p < ports; p++) {
     let prop = <u64>cfgTable(CFG_OFF_PORT_DELAY, <i32>p);
     for (let d: u32 = 0; d < 2; d++) {
-      let l = 2 * p + d;
-      unchecked((lRate[l] = bps));
-      unchecked((lProp[l] = prop));
-      unchecked((lLoss[l] = d == 0 ? lossRx : lossTx));
+      let r = lrec(2 * p + d);
+      store<u64>(r + L_RATE, bps);
+      store<u64>(r + L_PROP, prop);
+      store<f64>(r + L_LOSS, d == 0 ? lossRx : lossTx);
       // The switch queues in front of port p's wire toward the NIC.
-      unchecked((lBufBits[l] = perPort > 0 && d == 0 ? bufBits : 0));
+      unchecked((lBufBits[2 * p + d] = perPort > 0 && d == 0 ? bufBits : 0));
     }
   }
   for (let l = ports * 2; l < nLinks; l++) {
-    unchecked((lRate[l] = accessBps));
-    unchecked((lProp[l] = accessProp));
+    let r = lrec(l);
+    store<u64>(r + L_RATE, accessBps);
+    store<u64>(r + L_PROP, accessProp);
     // Frames toward a client (odd) leave from a switch egress queue.
     unchecked((lBufBits[l] = (l & 1) == 1 ? bufBits : 0));
   }
@@ -118,10 +136,10 @@ export function linksInit(
 export function linksMemory(ports: u64, flightLimit: u64, perPort: u64): void {
   let n = ports * 2 + ports * perPort * 2;
   let cap = pow2ceil64(flightLimit);
-  memArrays(MEM_PART, n, 8, 6);
-  memArrays(MEM_PART, n, 4, 4);
-  memArrays(MEM_PART, n * cap, 4);
-  memArrays(MEM_PART, n * cap, 8);
+  memAdd(MEM_PART, rawBytes(n << <u64>L_SHIFT));
+  memAdd(MEM_PART, rawBytes((n * cap) << 3));
+  memAdd(MEM_PART, rawBytes((n * cap) << 2));
+  memArrays(MEM_PART, n, 8);
 }
 
 /** The link an external sender (client `client` of port `port`) transmits on: the port's wire,
@@ -143,58 +161,62 @@ export function outLink(port: u32): u32 {
 
 /** Cycles of transmit backlog on link l (how long a new frame would wait to start). */
 function linkBacklog(l: u32): u64 {
-  let b = unchecked(lBusyUntil[l]);
+  let b = load<u64>(lrec(l) + L_BUSY);
   return b > eqNow ? b - eqNow : 0;
 }
 
 /** Frames in flight on link l (serializing or propagating). */
 export function linkInFlight(l: u32): u32 {
-  return unchecked(lTail[l]) - unchecked(lHead[l]);
+  let r = lrec(l);
+  return load<u32>(r + L_TAIL) - load<u32>(r + L_HEAD);
 }
 
 /** Packet id of the i-th frame in flight on link l (conservation walk). */
 export function linkFlightAt(l: u32, i: u32): u32 {
-  return unchecked(flightPkt[unchecked(lBase[l]) + ((unchecked(lHead[l]) + i) & unchecked(lMask[l]))]);
+  let r = lrec(l);
+  let k = (load<u32>(r + L_HEAD) + i) & load<u32>(r + L_MASK);
+  return load<u32>(<usize>load<u32>(r + L_PKT) + (<usize>k << 2));
 }
 
 /** Queues packet p on link l. Returns its departure cycle (end of serialization), or 0 if the
  *  link queue was full (p is then dropped and counted). */
 export function linkSend(l: u32, p: u32): u64 {
-  let t = unchecked(lTail[l]);
-  let h = unchecked(lHead[l]);
-  let mask = unchecked(lMask[l]);
+  let r = lrec(l);
+  let t = load<u32>(r + L_TAIL);
+  let h = load<u32>(r + L_HEAD);
+  let mask = load<u32>(r + L_MASK);
   if (t - h > mask) {
     // The sender's queue in front of the wire is full: the frame is dropped there.
     pktDrop(ST_DROP_LINK_QUEUE, p);
     return 0;
   }
-  let start = unchecked(lBusyUntil[l]);
+  let start = load<u64>(r + L_BUSY);
   if (start < eqNow) start = eqNow;
-  let rate = unchecked(lRate[l]);
-  let num = <u64>pkWire(p) * bitsCyclesPerByte + unchecked(lRem[l]);
+  let rate = load<u64>(r + L_RATE);
+  let num = <u64>pkWire(p) * bitsCyclesPerByte + load<u64>(r + L_REM);
   let ser = num / rate;
-  unchecked((lRem[l] = num - ser * rate));
+  store<u64>(r + L_REM, num - ser * rate);
   let depart = start + ser;
-  unchecked((lBusyUntil[l] = depart));
-  let arrive = depart + unchecked(lProp[l]);
-  let slot = unchecked(lBase[l]) + (t & mask);
-  unchecked((flightPkt[slot] = p));
-  unchecked((flightAt[slot] = arrive));
-  unchecked((lTail[l] = t + 1));
+  store<u64>(r + L_BUSY, depart);
+  let arrive = depart + load<u64>(r + L_PROP);
+  let k = <usize>(t & mask);
+  store<u32>(<usize>load<u32>(r + L_PKT) + (k << 2), p);
+  store<u64>(<usize>load<u32>(r + L_AT) + (k << 3), arrive);
+  store<u32>(r + L_TAIL, t + 1);
   if (t == h) eqPush(arrive, EV_LINK | l);
   return depart;
 }
 
 /** Engine event: the head frame of link l arrives at the far end. */
 export function linkOnArrival(l: u32): void {
-  let h = unchecked(lHead[l]);
-  let mask = unchecked(lMask[l]);
-  let slot = unchecked(lBase[l]) + (h & mask);
-  let p = unchecked(flightPkt[slot]);
+  let r = lrec(l);
+  let h = load<u32>(r + L_HEAD);
+  let mask = load<u32>(r + L_MASK);
+  let p = load<u32>(<usize>load<u32>(r + L_PKT) + (<usize>(h & mask) << 2));
   h += 1;
-  unchecked((lHead[l] = h));
-  if (h != unchecked(lTail[l])) eqPush(unchecked(flightAt[unchecked(lBase[l]) + (h & mask)]), EV_LINK | l);
-  let loss = unchecked(lLoss[l]);
+  store<u32>(r + L_HEAD, h);
+  if (h != load<u32>(r + L_TAIL)) eqPush(load<u64>(<usize>load<u32>(r + L_AT) + (<usize>(h & mask) << 3)), EV_LINK | l);
+  let loss = load<f64>(r + L_LOSS);
   if (loss > 0 && rngLossUniform() < loss) {
     pktDrop(ST_DROP_WIRE_LOSS, p);
     return;
@@ -214,7 +236,8 @@ export function linkOnArrival(l: u32): void {
 
 /** The switch puts packet p on egress link l, or drops it when l's buffer cannot take it. */
 function switchForward(l: u32, p: u32): void {
-  let backlogBits = <f64>linkBacklog(l) * <f64>unchecked(lRate[l]); // bits x cycles/s queued
+  let r = lrec(l);
+  let backlogBits = <f64>linkBacklog(l) * <f64>load<u64>(r + L_RATE); // bits x cycles/s queued
   let frameBits = <f64>pkWire(p) * <f64>bitsCyclesPerByte;
   if (backlogBits + frameBits > unchecked(lBufBits[l])) {
     pktDrop(ST_DROP_SWITCH_BUFFER, p);
