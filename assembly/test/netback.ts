@@ -3,7 +3,7 @@
 // with one vif in one group (tasklet mode). Driven by test/assembly/netback.test.ts.
 
 import {
-  CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG,
+  CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, CFG_NB_MAX_SKB_FRAGS,
   CFG_COALESCE_COUNT, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_OFF_VIF_VCPU, CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT,
   ST_DROP_VIF_QDISC, ST_VIF_QUEUE_STOPS,
 } from "../../src/abi/layout";
@@ -42,6 +42,7 @@ export function setup(qdiscLen: u32): void {
   cfgPut(CFG_NETBACK_QUEUE_LEN, qdiscLen);
   cfgPut(CFG_NETBACK_CAN_QUEUE, 1);
   cfgPut(CFG_NETBACK_SG, 1);
+  cfgPut(CFG_NB_MAX_SKB_FRAGS, 18); // 2.6.18's MAX_SKB_FRAGS: a stopped vif wants 20 requests
   cfgPut(CFG_COALESCE_COUNT, 1);
   cfgPut(CFG_DOM0_BACKLOG_MAX, 1000);
   cfgPut(CFG_NAPI_WEIGHT, 64);
