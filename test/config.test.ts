@@ -82,6 +82,6 @@ describe("CLI errors", () => {
     const r = runCli("params");
     expect(r.status).toBe(0);
     for (const p of PARAMS) expect(r.stdout).toContain(p.path);
-    expect(r.stdout).toMatch(/costs\.bridgePacketCycles\s+1390\s+cycles/);
+    expect(r.stdout).toMatch(/costs\.bridgePacketCycles\s+1512\s+cycles/);
   });
 });

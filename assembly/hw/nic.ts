@@ -344,7 +344,7 @@ export function nicPollFinish(v: u32, q: u32, work: u32, exhausted: bool): bool 
 export function nicXmit(v: u32, port: u32, p: u32): void {
   let qd = unchecked(txQdisc[port]);
   if (fifoLen(qd) == 0 && txPending(port) < txLimit) {
-    putOnRing(port, p);
+    putOnRing(v, port, p);
     return;
   }
   if (fifoFull(qd)) {
@@ -354,7 +354,10 @@ export function nicXmit(v: u32, port: u32, p: u32): void {
   fifoPush(qd, p);
 }
 
-function putOnRing(port: u32, p: u32): void {
+/** The driver's xmit (e1000_xmit_frame) on VCPU v, once per skb (a TSO skb once): for an skb
+ *  dev_queue_xmit hands over at once, or one the qdisc releases after a TX clean (sources.md G6). */
+function putOnRing(v: u32, port: u32, p: u32): void {
+  chargeLate(v, COMP_NIC, costCycles(COST_NIC_TX_PKT));
   let aux = pkAux(p);
   let wire = pkWire(p);
   let segs = pkSegs(p);
@@ -373,12 +376,7 @@ function putOnRing(port: u32, p: u32): void {
 /** qdisc_run after TX descriptors were freed (NET_TX softirq; charged to the next job). */
 function drainQdisc(v: u32, port: u32): void {
   let qd = unchecked(txQdisc[port]);
-  let moved: u32 = 0;
-  while (fifoLen(qd) > 0 && txPending(port) < txLimit) {
-    putOnRing(port, fifoPop(qd));
-    moved++;
-  }
-  if (moved > 0) chargeLate(v, COMP_NIC, costTimes(COST_NIC_TX_PKT, moved));
+  while (fifoLen(qd) > 0 && txPending(port) < txLimit) putOnRing(v, port, fifoPop(qd));
 }
 
 /** Packets held by the NIC (RX rings, TX qdiscs) for the conservation check. */

@@ -15,7 +15,7 @@
 //    softirq (weight netfront.napiWeight): TX clean, RX clean per frame (costs.nicRxPacketCycles),
 //    then netif_receive_skb into the guest stack; napi_complete updates the ITR and unmasks;
 //  - TX: the guest stack's packets leave at the end of the job (netfront.ts stages them) through
-//    the VF driver's xmit (costs.nicTxPacketCycles, charged when staged) onto the VF's own TX
+//    the VF driver's xmit (costs.nicTxPacketCycles, once per packet where it runs) onto the VF's own TX
 //    descriptor ring, with a qdisc (nic.txQueueLenPackets) in front; the VF's frames share the
 //    port's wire with the PF's (link.ts serializes both in order of hand-over).
 // Left out: the NIC's internal VF-to-VF switch (guest-to-guest traffic between VF guests is
@@ -247,12 +247,12 @@ export function vfPollFinish(v: u32, vf: u32, work: u32, exhausted: bool): bool 
   return true;
 }
 
-/** dev_queue_xmit of guest g's packet p to its VF at the end of a job on v (the VF driver's
- *  xmit cost was charged when the stack staged it): TX ring, or qdisc while the ring is full. */
+/** dev_queue_xmit of guest g's packet p to its VF at the end of a job on v: TX ring, or qdisc
+ *  while the ring is full. */
 export function vfXmit(v: u32, g: u32, p: u32): void {
   let qd = unchecked(txQdisc[g]);
   if (fifoLen(qd) == 0 && txPending(g) < txLimit) {
-    putOnRing(g, p);
+    putOnRing(v, g, p);
     return;
   }
   if (fifoFull(qd)) {
@@ -262,7 +262,10 @@ export function vfXmit(v: u32, g: u32, p: u32): void {
   fifoPush(qd, p);
 }
 
-function putOnRing(vf: u32, p: u32): void {
+/** The VF driver's xmit on VCPU v, once per packet: for a packet dev_queue_xmit hands over at
+ *  once, or one the qdisc releases after a TX clean (sources.md G6). */
+function putOnRing(v: u32, vf: u32, p: u32): void {
+  chargeLate(v, COMP_NIC, costCycles(COST_NIC_TX_PKT));
   let depart = linkSend(outLink(unchecked(vfPortOf[vf])), p);
   let t = unchecked(txTail[vf]);
   let s = txSlot(vf, t);
@@ -276,12 +279,7 @@ function putOnRing(vf: u32, p: u32): void {
 /** qdisc_run after TX descriptors were freed (charged to v's next job). */
 function drainQdisc(v: u32, vf: u32): void {
   let qd = unchecked(txQdisc[vf]);
-  let moved: u32 = 0;
-  while (fifoLen(qd) > 0 && txPending(vf) < txLimit) {
-    putOnRing(vf, fifoPop(qd));
-    moved++;
-  }
-  if (moved > 0) chargeLate(v, COMP_NIC, costTimes(COST_NIC_TX_PKT, moved));
+  while (fifoLen(qd) > 0 && txPending(vf) < txLimit) putOnRing(v, vf, fifoPop(qd));
 }
 
 /** Packets the VFs hold (RX rings, TX qdiscs) for the conservation check. */

@@ -6,7 +6,10 @@
 //    skb on the group's rx_queue, schedules the RX bottom half on the current VCPU; when fewer
 //    than MAX_SKB_FRAGS+2 requests remain it stops the vif queue and sets req_event so netfront
 //    notifies when it refills (packets then wait in the vif qdisc, tx_queue_len 32, and are
-//    dropped beyond it); a frontend that cannot queue gets drops instead (B7, B14).
+//    dropped beyond it); a frontend that cannot queue gets drops instead (B7, B14). A frame
+//    that waits in the qdisc meets start_xmit once, when netif_wake_queue lets the qdisc hand
+//    it over (qdisc_restart, sources.md G6), so start_xmit's cost is charged once per frame, on the
+//    VCPU that runs it.
 //  - net_rx_action: dequeues until count + MAX_SKB_FRAGS >= NET_RX_RING_SIZE (<= 238 MTU
 //    frames, B2), one grant-copy op per frame in ONE multicall hypercall (B3, B4), then a
 //    response per frame with RING_PUSH_RESPONSES_AND_CHECK_NOTIFY and at most one event per vif
@@ -128,14 +131,6 @@ function queueFull(vif: u32): bool {
   return ringReqProd(r) - peek < slotsNeeded || ringRspProdPvt(r) + RING_SIZE - peek < slotsNeeded;
 }
 
-/** Charges start_xmit's per-frame cost for `k` frames of a NIC poll on the current VCPU (the
- *  bridge calls it for the frames it forwards). Returns the cycles per frame. */
-export function netbackStartXmitCharge(k: u32): u64 {
-  let per = costCycles(COST_NB_START_XMIT);
-  charge(COMP_NETBACK, per * <u64>k);
-  return per;
-}
-
 /** dev_queue_xmit(vif dev) from the bridge on VCPU v: qdisc while stopped, else start_xmit. */
 export function netbackStartXmit(v: u32, vif: u32, p: u32): void {
   let qd = unchecked(vifQdisc[vif]);
@@ -151,8 +146,11 @@ export function netbackStartXmit(v: u32, vif: u32, p: u32): void {
   startXmitOne(v, vif, p);
 }
 
-/** netif_be_start_xmit. */
+/** netif_be_start_xmit on VCPU v, for a frame dev_queue_xmit hands over at once or one the
+ *  qdisc releases when the queue wakes: its cost is charged here, once per frame, to the VCPU
+ *  that runs it (the NIC poll's, or the one whose wake-up drains the qdisc). */
 function startXmitOne(v: u32, vif: u32, p: u32): void {
+  chargeLate(v, COMP_NETBACK, costCycles(COST_NB_START_XMIT));
   let r = rxRingOf(vif);
   if (!canQueue && queueFull(vif)) {
     releaseGuestPage(v, p);
@@ -184,12 +182,7 @@ export function maybeWake(v: u32, vif: u32): void {
   if (!unchecked(vifStopped[vif]) || queueFull(vif)) return;
   unchecked((vifStopped[vif] = 0));
   let qd = unchecked(vifQdisc[vif]);
-  let moved: u32 = 0;
-  while (fifoLen(qd) > 0 && !unchecked(vifStopped[vif])) {
-    startXmitOne(v, vif, fifoPop(qd));
-    moved++;
-  }
-  if (moved > 0) chargeLate(v, COMP_NETBACK, costTimes(COST_NB_START_XMIT, moved));
+  while (fifoLen(qd) > 0 && !unchecked(vifStopped[vif])) startXmitOne(v, vif, fifoPop(qd));
 }
 
 /** net_rx_action, first half: take the batch, build the copy ops, issue the multicall. */

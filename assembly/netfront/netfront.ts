@@ -18,7 +18,9 @@
 // Packets the guest stack creates during a job (ACKs, data) are staged and handed to
 // network_start_xmit when the job ends (netfrontFlushStaged), in creation order. A guest that
 // owns an SR-IOV virtual function sends through its VF driver instead (hw/vf.ts): its staged
-// packets go to the VF's TX ring, and the xmit cost charged when staging is the VF driver's.
+// packets go to the VF's TX ring. A driver's xmit is charged where it runs, once per packet,
+// whether the packet is handed over at once or waits in the stopped queue's qdisc (a qdisc
+// enqueues, later dequeues and calls hard_start_xmit once: sources.md G6).
 // With GSO on receive (netfront.gso.rx, A10) an skb netback passed whole spans several responses
 // (xennet_get_responses: the first, the GSO extra slot, one per page): each costs the per-response
 // work, the skb goes up the stack once, and the NAPI quota counts skbs.
@@ -32,7 +34,7 @@ import {
   COST_NF_REFILL_BUF, COST_NF_TX_GC_PKT, COST_NF_TX_PKT, COST_NF_IRQ,
   ST_NOTIFY_NF_TX, ST_NOTIFY_NF_TX_SUPPRESSED, ST_NOTIFY_NF_RX, ST_NOTIFY_NF_RX_SUPPRESSED,
   ST_DROP_GUEST_QDISC, ST_NAPI_POLLS_GUEST, ST_FINAL_CHECK_REPOLLS, GS_RX_PKTS, CFG_NF_TX_STOP_RESERVE,
-  CFG_SRIOV_GUESTS, COMP_NIC, COST_NIC_TX_PKT,
+  CFG_SRIOV_GUESTS,
 } from "../../src/abi/layout";
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, guestStatAdd } from "../stats";
@@ -152,12 +154,7 @@ function txGc(v: u32, g: u32, charged: bool): void {
   if (unchecked(txStopped[g]) && txSlotAvailable(g)) {
     unchecked((txStopped[g] = 0));
     let qd = unchecked(txQdisc[g]);
-    let moved: u32 = 0;
-    while (fifoLen(qd) > 0 && !unchecked(txStopped[g])) {
-      xmitOne(v, g, fifoPop(qd));
-      moved++;
-    }
-    if (moved > 0) chargeLate(v, COMP_NETFRONT, costTimes(COST_NF_TX_PKT, moved));
+    while (fifoLen(qd) > 0 && !unchecked(txStopped[g])) xmitOne(v, g, fifoPop(qd));
   }
 }
 
@@ -168,11 +165,9 @@ function txSlotAvailable(g: u32): bool {
 
 // ---- transmit ---------------------------------------------------------------------------------------
 
-/** The guest stack sends packet p (the stack charged its own work): the driver's xmit cost
- *  (netfront's, or the VF driver's), and p leaves when the job ends. */
+/** The guest stack sends packet p (the stack charged its own work): p leaves when the job ends,
+ *  and the driver's xmit (netfront's, or the VF driver's) is charged when it runs. */
 export function netfrontStage(g: u32, p: u32): void {
-  if (g < vfGuests) charge(COMP_NIC, costCycles(COST_NIC_TX_PKT));
-  else charge(COMP_NETFRONT, costCycles(COST_NF_TX_PKT));
   let st = unchecked(staged[g]);
   if (fifoFull(st)) {
     pktDrop(ST_DROP_GUEST_QDISC, p);
@@ -202,8 +197,10 @@ export function netfrontFlushStaged(v: u32, g: u32): void {
   }
 }
 
-/** network_start_xmit for one packet. */
+/** network_start_xmit for one packet on VCPU v, once per packet: for a packet dev_queue_xmit
+ *  hands over at once, or one the qdisc releases when TX slots are reclaimed. */
 function xmitOne(v: u32, g: u32, p: u32): void {
+  chargeLate(v, COMP_NETFRONT, costCycles(COST_NF_TX_PKT));
   let r = txRingOf(g);
   let idx = ringReqProdPvt(r);
   // The packet is named in its first slot; netback reads how many slots follow from it.

@@ -173,3 +173,54 @@ describe("goodput at the interval's edges", () => {
     expect(tx).toBeLessThanOrEqual(r.config.nic.ports * r.config.nic.rateGbps);
   });
 });
+
+describe("a driver's xmit is charged once per packet, also for one that waits in a stopped queue", () => {
+  // A qdisc enqueues a packet, and later dequeues it and calls the driver's hard_start_xmit once
+  // (qdisc_restart); while the queue is stopped it only holds it. With every other cost of the
+  // component at 0, the component's cycles divided by the xmit cost count the xmit calls.
+  const others = {
+    netbackRxPacketCycles: 0,
+    netbackTxPacketCycles: 0,
+    netbackTxResponseCycles: 0,
+    taskletRunCycles: 0,
+    netbackIntCycles: 0,
+    netfrontIrqCycles: 0,
+    netfrontRxPacketCycles: 0,
+    netfrontRefillBufferCycles: 0,
+    netfrontTxGcPacketCycles: 0,
+  };
+  const cycles = (r: Awaited<ReturnType<typeof simulate>>, comp: "netback" | "netfront") =>
+    r.cpu.reduce((s, c) => s + c.breakdown[comp], 0) * r.config.cpu.frequencyGHz * 1e9 * (r.config.durationMs / 1000);
+
+  it("netback's start_xmit, for frames held in the vif qdisc while the ring lacks requests", async () => {
+    // One guest on 10 GbE with the 500-packet vif queue: netback stops the queue after every
+    // refill's 45 frames (sources.md D13), so nearly every frame waits in the qdisc.
+    const r = await simulate({
+      preset: "single-guest",
+      nic: { rateGbps: 10 },
+      netback: { queueLenPackets: 500 },
+      tcp: { lowLatency: false },
+      costs: others,
+      durationMs: 200,
+    });
+    expect(r.state, r.error).toBe("completed");
+    expect(r.events.vifQueueStops).toBeGreaterThan(r.events.netbackRxPackets / 100);
+    const calls = cycles(r, "netback") / r.config.costs.netbackStartXmitCycles;
+    expect(calls / r.events.netbackRxPackets).toBeGreaterThan(0.99);
+    expect(calls / r.events.netbackRxPackets).toBeLessThan(1.01);
+  });
+
+  it("netfront's network_start_xmit, for segments held in the guest qdisc while the TX ring is full", async () => {
+    const r = await simulate({
+      preset: "single-guest",
+      traffic: { rxStreamsPerGuest: 0, txStreamsPerGuest: 1 },
+      costs: others,
+      durationMs: 200,
+    });
+    expect(r.state, r.error).toBe("completed");
+    // Every segment the guest sends goes through netfront (there is no receive traffic to ACK).
+    const calls = cycles(r, "netfront") / r.config.costs.netfrontTxPacketCycles;
+    expect(calls / r.events.netbackTxPackets).toBeGreaterThan(0.99);
+    expect(calls / r.events.netbackTxPackets).toBeLessThan(1.01);
+  });
+});

@@ -104,7 +104,7 @@ export const COSTS_PARAMS = [
   c(
     "bridgePacketCycles",
     L.COST_BRIDGE_PKT,
-    1390,
+    1512,
     "cycles/packet",
     "Software bridge per packet: br_handle_frame, FDB lookup, netfilter hooks, forward.",
     "[I] K9: bridge demux a major overhead",
@@ -116,7 +116,8 @@ export const COSTS_PARAMS = [
     L.COST_NB_START_XMIT,
     800,
     "cycles/packet",
-    "netif_be_start_xmit and the vif qdisc.",
+    "netif_be_start_xmit and the vif qdisc's enqueue and dequeue: once per frame, on the VCPU that runs start_xmit " +
+      "(the NIC poll's, or the one whose queue wake-up lets the qdisc hand the frame over).",
     "[I]",
   ),
   c(
