@@ -171,7 +171,8 @@ export function eqReset(): void {
  * schedules from two dozen places, and the sift loop inlined into each of them made the module
  * 15% larger and a whole run slower (paper-lro ran about 1.05x faster with the call, in two
  * interleaved runs). A small loop that schedules from one or two places, like the benchmark
- * kernels, inlines eqPushInline instead.
+ * kernels, inlines eqPushInline instead, and so does the start of a VCPU job (cpu/vcpu.ts), where
+ * more than half of a run's events are scheduled.
  */
 export function eqPush(time: u64, target: u32): void {
   eqPushInline(time, target);
