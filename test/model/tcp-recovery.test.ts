@@ -29,29 +29,21 @@ describe("NewReno recovery of a burst of losses [J9]", () => {
   const total = (rs: { throughput: { aggregateGbps: number } }[]) =>
     rs.reduce((a, r) => a + r.throughput.aggregateGbps, 0);
 
-  it(
-    "seeds 1-8: NewReno keeps at least two thirds of SACK's goodput",
-    async () => {
-      const sack = await Promise.all(seeds.map((s) => run("paper-baseline", o, s)));
-      const newreno = await Promise.all(seeds.map((s) => run("paper-baseline", { ...o, "tcp.sack": false }, s)));
-      for (const r of newreno) {
-        expect(r.events["tcpFastRecoveries"]).toBeGreaterThan(0);
-        expect(r.conservation.ok).toBe(true);
-      }
-      expect(total(newreno)).toBeGreaterThan((2 / 3) * total(sack));
-    },
-    240_000,
-  );
+  it("seeds 1-8: NewReno keeps at least two thirds of SACK's goodput", async () => {
+    const sack = await Promise.all(seeds.map((s) => run("paper-baseline", o, s)));
+    const newreno = await Promise.all(seeds.map((s) => run("paper-baseline", { ...o, "tcp.sack": false }, s)));
+    for (const r of newreno) {
+      expect(r.events["tcpFastRecoveries"]).toBeGreaterThan(0);
+      expect(r.conservation.ok).toBe(true);
+    }
+    expect(total(newreno)).toBeGreaterThan((2 / 3) * total(sack));
+  }, 240_000);
 
-  it(
-    "seeds 1-8: with random wire loss of 2e-4 as well",
-    async () => {
-      const lossy = { ...o, "links.rxLossRate": 0.0002 };
-      const sack = await Promise.all(seeds.map((s) => run("paper-baseline", lossy, s)));
-      const newreno = await Promise.all(seeds.map((s) => run("paper-baseline", { ...lossy, "tcp.sack": false }, s)));
-      for (const r of newreno) expect(r.drops["wire_loss"]).toBeGreaterThan(0);
-      expect(total(newreno)).toBeGreaterThan((2 / 3) * total(sack));
-    },
-    240_000,
-  );
+  it("seeds 1-8: with random wire loss of 2e-4 as well", async () => {
+    const lossy = { ...o, "links.rxLossRate": 0.0002 };
+    const sack = await Promise.all(seeds.map((s) => run("paper-baseline", lossy, s)));
+    const newreno = await Promise.all(seeds.map((s) => run("paper-baseline", { ...lossy, "tcp.sack": false }, s)));
+    for (const r of newreno) expect(r.drops["wire_loss"]).toBeGreaterThan(0);
+    expect(total(newreno)).toBeGreaterThan((2 / 3) * total(sack));
+  }, 240_000);
 });
