@@ -82,6 +82,7 @@ describe("CLI errors", () => {
     const r = runCli("params");
     expect(r.status).toBe(0);
     for (const p of PARAMS) expect(r.stdout).toContain(p.path);
-    expect(r.stdout).toMatch(/costs\.bridgePacketCycles\s+1512\s+cycles/);
+    const bridge = PARAMS.find((p) => p.path === "costs.bridgePacketCycles")!;
+    expect(r.stdout).toMatch(new RegExp(`costs\\.bridgePacketCycles\\s+${String(bridge.default)}\\s+cycles`));
   });
 });

@@ -110,8 +110,9 @@ export const JUDGEMENT_NOTE = [
   "",
   "- dom0 NIC driver (`nicIrqCycles`, `nicRxPacketCycles`, `nicTxPacketCycles`, `nicTxCleanPacketCycles`, " +
     "`napiPollCycles`), netback (`netbackStartXmitCycles`, `netbackRxPacketCycles`, `netbackTxPacketCycles`, " +
-    "`netbackTxResponseCycles`, `netbackIntCycles`, `taskletRunCycles`), grant operations (`grantCopyOpCycles`, " +
-    "`grantCopyPerByteCycles`, `grantMapOpCycles`, `grantUnmapOpCycles`) and Xen (`xenUpcallCycles`, " +
+    "`netbackTxResponseCycles`, `netbackIntCycles`, `taskletRunCycles`), grant operations " +
+    "(`grantCopyPerByteCycles`, `grantMapOpCycles`, `grantUnmapOpCycles`; the per-op cost of a grant copy is " +
+    "derived from a patch posting instead, [sources.md](sources.md) R1) and Xen (`xenUpcallCycles`, " +
     "`evtchnSendCycles`, `hypercallCycles`, `vcpuWakeCycles`): the driver, netback, grant-copy and Xen components " +
     "of Santos et al.'s receive-path breakdown (Q1) would determine them;",
   "- netfront (`netfrontIrqCycles`, `netfrontRxPacketCycles`, `netfrontRefillBufferCycles`, " +

@@ -191,9 +191,14 @@ describe("Xen 3.x's debit per tick (cpu.creditDebit = tick)", () => {
     expect(rxTick.waitLatency.maxUs).toBeLessThan(100);
     expect(rxTick.stealUs).toBeLessThan(1000);
     expect(tick.drops.vif_qdisc_full ?? 0).toBe(0);
-    expect(rxStamp.waitLatency.maxUs).toBeGreaterThan(30_000);
-    expect(rxStamp.stealUs / 1e6).toBeGreaterThan(0.05);
-    expect(stamp.throughput.aggregateGbps).toBeLessThan(0.95 * tick.throughput.aggregateGbps);
+    // Waiting out the loop's slice: most of 30 ms (the slice may have begun a little before the
+    // receiver woke, so exactly 30 ms is not a bound), against under 0.1 ms for a boosted wake-up.
+    expect(rxStamp.waitLatency.maxUs).toBeGreaterThan(25_000);
+    // How often the receiver is caught OVER in one run is a matter of a few coincidences (once or
+    // twice in this second, as the cost constants move); each time it loses most of a slice, 2-3% of
+    // the run's goodput.
+    expect(rxStamp.stealUs / 1e6).toBeGreaterThan(0.025);
+    expect(stamp.throughput.aggregateGbps).toBeLessThan(0.98 * tick.throughput.aggregateGbps);
     // The guests' cycles per byte are the receiver's own: the busy loop carries no bytes.
     const perByte = (rxTick.utilization * 2.5e9 * 8) / (tick.throughput.aggregateGbps * 1e9);
     expect(tick.derived["guestCyclesPerByte"]!).toBeCloseTo(perByte, 6);
@@ -231,7 +236,7 @@ describe("a switch cut short", () => {
     // the loop's Xen time is no more than one whole switch per switch to it.
     expect(rx.utilization + loop.utilization).toBeLessThanOrEqual(1 + 1e-9);
     const switchFraction = 21_380 / 1.6e9 / (r.config.durationMs / 1000);
-    expect(loop.breakdown.xen!).toBeLessThanOrEqual((r.events.vcpuContextSwitches / 2 + 1) * switchFraction);
+    expect(loop.breakdown.xen!).toBeLessThanOrEqual((r.events.vcpuContextSwitches! / 2 + 1) * switchFraction);
   });
 });
 
