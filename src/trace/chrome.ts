@@ -320,7 +320,7 @@ export class ChromeTraceWriter {
   }
 
   private counter(t: number, cls: number, idx: number, value: number): void {
-    const ts = this.us(t);
+    const ts = this.us(Math.max(t, this.from)); // a sample from a job begun before the window holds from its start
     const c = (pid: number, name: string, key: string): void =>
       this.evText(
         `{"ph":"C","pid":${pid},"tid":0,"ts":${ts},"name":"${name}","cat":"queue","args":{"${key}":${value}}}`,

@@ -191,9 +191,15 @@ describe("notification coalescing (lower netback event frequency)", () => {
     const r = await run("paper-low-event", { ...short, "netback.coalesce.count": 4, "netback.coalesce.timeUs": 100000 });
     // The timer only covers pauses in the stream; the count rule does the work.
     expect(r.events["coalesceTimerNotifies"]!).toBeLessThan(0.01 * (r.events["notifyNetbackRx"]! + r.events["notifyNetbackTx"]!));
-    const perPacket = r.derived["netbackNotificationsPerPacket"]!;
-    expect(perPacket).toBeLessThanOrEqual(0.5 / 4 * 2 + 0.01); // RX + TX responses share the count
-    expect(perPacket).toBeGreaterThan(0.1);
+    // RX and TX responses share the vif's count: between two notifications the count rule lets at
+    // least `count` responses go out (without it, netback's own batching gives about 3.4 per
+    // notification here), and a notification follows soon after the count is reached.
+    const e = r.events;
+    const notifications = e["notifyNetbackRx"]! + e["notifyNetbackTx"]! - e["coalesceTimerNotifies"]!;
+    const responsesPerNotification = (e["netbackRxPackets"]! + e["netbackTxPackets"]!) / notifications;
+    expect(responsesPerNotification).toBeGreaterThanOrEqual(4);
+    expect(responsesPerNotification).toBeLessThan(2 * 4);
+    expect(r.derived["netbackNotificationsPerPacket"]!).toBeGreaterThan(0.1);
   });
   it("timer rule: a held notification goes out when the timer expires, and the delay shows in latency", async () => {
     const on = await run("paper-low-event", short);

@@ -83,13 +83,11 @@ export const TCP_PARAMS = [
   {
     path: "tcp.lowLatency",
     kind: "boolean",
-    default: true,
+    default: false,
     unit: "",
     help:
-      "net.ipv4.tcp_low_latency: true processes received TCP data in the softirq; false prequeues it for the " +
-      "reader waiting in recv(), whose context runs the TCP receive work (Linux's own default, 0). The model's " +
-      "default is still true, the setting its presets and their fingerprints were recorded with; the validation " +
-      "suite runs every guest with false.",
+      "net.ipv4.tcp_low_latency: true processes received TCP data in the softirq; false (Linux's default, 0) " +
+      "prequeues it for the reader waiting in recv(), whose context runs the TCP receive work and sends the ACKs.",
     source: "W10 (Linux default 0)",
     slot: L.CFG_TCP_LOW_LATENCY,
     encoding: "flag",
