@@ -39,17 +39,33 @@ const CAP_DOM0: u32 = 4096;
 const CAP_GUEST: u32 = 512;
 const NOBODY: u32 = 0xffffffff;
 
+// A lock's own state is one 32-byte record (one cache line, read once per section):
+// @ts-ignore: decorator
+@inline const LK_BYTES: usize = 32;
+// @ts-ignore: decorator
+@inline const LK_TAIL_END: usize = 0; // u64: end of the latest interval ever recorded (0: none)
+// @ts-ignore: decorator
+@inline const LK_BASE: usize = 8; // u32: its first slot in the interval arrays
+// @ts-ignore: decorator
+@inline const LK_CAP: usize = 12; // u16: its slots
+// @ts-ignore: decorator
+@inline const LK_SHARED: usize = 14; // u16: 1 when more than one VCPU can take it
+// @ts-ignore: decorator
+@inline const LK_HEAD: usize = 16; // u32: first interval not yet pruned
+// @ts-ignore: decorator
+@inline const LK_COUNT: usize = 20; // u32: intervals not yet pruned
+// @ts-ignore: decorator
+@inline const LK_LAST: usize = 24; // u32: holder of the last interval pruned
+// @ts-ignore: decorator
+@inline const LK_TAIL_HOLDER: usize = 28; // u32: holder of the latest interval ever recorded
+
 let on: bool = false;
 let nDoms: u32 = 0;
-let lkStart = new StaticArray<u64>(0); // [lkBase[lock] + i]
+let lkStart = new StaticArray<u64>(0); // [base + i]
 let lkEnd = new StaticArray<u64>(0);
 let lkHolder = new StaticArray<u32>(0);
-let lkBase = new StaticArray<u32>(0); // [lock]: its first slot in the interval arrays
-let lkCap = new StaticArray<u32>(0); // [lock]: its slots
-let lkHead = new StaticArray<u32>(0); // [lock]: first live interval
-let lkCount = new StaticArray<u32>(0);
-let lkLast = new StaticArray<u32>(0); // [lock]: holder of the last interval pruned
-let lkShared = new StaticArray<u8>(0); // [lock]: more than one VCPU can take it
+let lkRecs = new StaticArray<u64>(0); // the locks' records, LK_BYTES each
+let lkRec: usize = 0; // their address
 
 /** The grant-table lock of domain d (0: dom0, 1 + i: guest i). */
 // @ts-ignore: decorator
@@ -76,24 +92,24 @@ export function spinlockInit(doms: u32, dom0Vcpus: u32, guestVcpus: u32): void {
   lkStart = freshArray<u64>(slots);
   lkEnd = freshArray<u64>(slots);
   lkHolder = freshArray<u32>(slots);
-  lkBase = freshArray<u32>(n);
-  lkCap = freshArray<u32>(n);
-  lkHead = freshArray<u32>(n);
-  lkCount = freshArray<u32>(n);
-  lkLast = freshArray<u32>(n);
-  lkShared = freshArray<u8>(n);
+  lkRecs = freshArray<u64>(n * <i32>(LK_BYTES >> 3));
+  lkRec = changetype<usize>(lkRecs);
   let next: u32 = 0;
   for (let l: u32 = 0; l < <u32>n; l++) {
-    let c = l % doms == 0 ? CAP_DOM0 : CAP_GUEST;
-    unchecked((lkBase[l] = next));
-    unchecked((lkCap[l] = c));
+    let r = lkRec + <usize>l * LK_BYTES;
+    let d = l % doms;
+    let c = d == 0 ? CAP_DOM0 : CAP_GUEST;
+    // a grant table is taken by dom0's VCPUs, an event lock by its own domain's
+    let takers = l < doms || d == 0 ? dom0Vcpus : guestVcpus;
+    store<u64>(r, 0, LK_TAIL_END);
+    store<u32>(r, next, LK_BASE);
+    store<u16>(r, <u16>c, LK_CAP);
+    store<u16>(r, takers > 1 ? 1 : 0, LK_SHARED);
+    store<u32>(r, 0, LK_HEAD);
+    store<u32>(r, 0, LK_COUNT);
+    store<u32>(r, NOBODY, LK_LAST);
+    store<u32>(r, NOBODY, LK_TAIL_HOLDER);
     next += c;
-  }
-  for (let d: u32 = 0; d < <u32>n / 2; d++) {
-    unchecked((lkLast[gtLock(d)] = NOBODY));
-    unchecked((lkLast[evLock(d)] = NOBODY));
-    unchecked((lkShared[gtLock(d)] = dom0Vcpus > 1 ? 1 : 0));
-    unchecked((lkShared[evLock(d)] = (d == 0 ? dom0Vcpus : guestVcpus) > 1 ? 1 : 0));
   }
 }
 
@@ -108,8 +124,7 @@ export function spinlockMemory(doms: u64, enabled: bool): void {
   let slots = intervalSlots(<u32>doms, enabled);
   memArrays(MEM_PART, slots, 8, 2);
   memArrays(MEM_PART, slots, 4);
-  memArrays(MEM_PART, n, 4, 5);
-  memArrays(MEM_PART, n, 1);
+  memArrays(MEM_PART, n * (LK_BYTES >> 3), 8);
 }
 
 /** Whether the per-domain locks are modelled. */
@@ -125,16 +140,52 @@ export function spinlockMemory(doms: u64, enabled: bool): void {
  * `missLines` are missed whoever held it (already in the operation's cost).
  */
 export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, at: u64): void {
-  if (!unchecked(lkShared[lock])) return;
+  let r = lkRec + <usize>lock * LK_BYTES;
+  if (!load<u16>(r, LK_SHARED)) return;
   let v = curV;
-  let t = eqNow + jobCycles + at;
-  let base = unchecked(lkBase[lock]);
-  let cap = unchecked(lkCap[lock]);
-  let h = unchecked(lkHead[lock]);
-  let n = unchecked(lkCount[lock]);
+  let now = eqNow;
+  let t = now + jobCycles + at;
+  let h = load<u32>(r, LK_HEAD);
+  let n = load<u32>(r, LK_COUNT);
+  let end = h + n;
+  let cap = <u32>load<u16>(r, LK_CAP);
+  if (load<u64>(r, LK_TAIL_END) <= t && end < cap) {
+    // After every recorded interval (nearly every section): no wait, the previous holder is the
+    // latest one, and the hold goes at the end. Intervals already over are left for a later
+    // section to prune: pruning changes nothing a section sees, and these fit anyway.
+    let prev = load<u32>(r, LK_TAIL_HOLDER);
+    let own = prev != v ? lines : 0;
+    let xfer = cost(COST_CACHE_LINE_XFER);
+    let hold: u64 = own + missLines ? <u64>(<f64>(own + missLines) * xfer) : 0;
+    statInc(ST_XEN_LOCK_TAKES);
+    if (own) {
+      statAdd(ST_XEN_LOCK_LINES, <u64>own);
+      let mine = <u64>(<f64>own * xfer);
+      if (mine > 0) charge(comp, mine);
+    }
+    let k = load<u32>(r, LK_BASE) + end;
+    let e = t + hold;
+    unchecked((lkStart[k] = t));
+    unchecked((lkEnd[k] = e));
+    unchecked((lkHolder[k] = v));
+    store<u32>(r, n + 1, LK_COUNT);
+    store<u64>(r, e, LK_TAIL_END);
+    store<u32>(r, v, LK_TAIL_HOLDER);
+    return;
+  }
+  lockSectionSlow(r, v, t, lines, missLines, comp);
+}
+
+/** lockSectionAt when the section may overlap a recorded interval or the lock's slots run out. */
+function lockSectionSlow(r: usize, v: u32, t: u64, lines: u32, missLines: u32, comp: i32): void {
+  let base = load<u32>(r, LK_BASE);
+  let cap = <u32>load<u16>(r, LK_CAP);
+  let h = load<u32>(r, LK_HEAD);
+  let n = load<u32>(r, LK_COUNT);
+  let now = eqNow;
   // Intervals over before this instant can no longer matter.
-  while (n > 0 && unchecked(lkEnd[base + h]) <= eqNow) {
-    unchecked((lkLast[lock] = lkHolder[base + h]));
+  while (n > 0 && unchecked(lkEnd[base + h]) <= now) {
+    store<u32>(r, unchecked(lkHolder[base + h]), LK_LAST);
     h++;
     n--;
   }
@@ -152,7 +203,7 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
       else hi = mid;
     }
   }
-  let prev = lo > h ? unchecked(lkHolder[base + lo - 1]) : unchecked(lkLast[lock]);
+  let prev = lo > h ? unchecked(lkHolder[base + lo - 1]) : load<u32>(r, LK_LAST);
   let xfer = cost(COST_CACHE_LINE_XFER);
   let s = t;
   let released: u32 = 0; // releases spun through
@@ -184,8 +235,8 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
   if (spin + mine > 0) charge(comp, spin + mine);
   // Record the hold, in time order.
   if (n == cap) {
-    unchecked((lkHead[lock] = h));
-    unchecked((lkCount[lock] = n));
+    store<u32>(r, h, LK_HEAD);
+    store<u32>(r, n, LK_COUNT);
     return; // full: this section is charged but not recorded
   }
   if (end == cap) {
@@ -206,10 +257,14 @@ export function lockSectionAt(lock: u32, lines: u32, missLines: u32, comp: i32, 
     memory.copy(changetype<usize>(lkStart) + ((at + 1) << 3), changetype<usize>(lkStart) + (at << 3), k << 3);
     memory.copy(changetype<usize>(lkEnd) + ((at + 1) << 3), changetype<usize>(lkEnd) + (at << 3), k << 3);
     memory.copy(changetype<usize>(lkHolder) + ((at + 1) << 2), changetype<usize>(lkHolder) + (at << 2), k << 2);
+  } else {
+    // The latest interval now.
+    store<u64>(r, s + hold, LK_TAIL_END);
+    store<u32>(r, v, LK_TAIL_HOLDER);
   }
   unchecked((lkStart[base + i] = s));
   unchecked((lkEnd[base + i] = s + hold));
   unchecked((lkHolder[base + i] = v));
-  unchecked((lkHead[lock] = h));
-  unchecked((lkCount[lock] = n + 1));
+  store<u32>(r, h, LK_HEAD);
+  store<u32>(r, n + 1, LK_COUNT);
 }
