@@ -60,7 +60,9 @@ describe("GSO across the vif: one guest sending on 1 GbE, wire-bound", () => {
     expect(off.slots).toBe(off.skbs);
     const segsPerSkb = on.segs / on.skbs;
     expect(segsPerSkb).toBeGreaterThan(4);
-    expect(segsPerSkb).toBeLessThanOrEqual(45);
+    // At most 45 segments an skb; segments sent whose skb netback has not yet taken at the run's
+    // end (two skbs' worth, as above) are counted in segs alone.
+    expect(on.segs).toBeLessThanOrEqual(45 * on.skbs + 90);
   });
 
   it("slots per skb: the head, one per 4 KiB page of payload, and the GSO extra slot", () => {

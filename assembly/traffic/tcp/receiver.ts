@@ -70,8 +70,9 @@ export function tcpSocketQueue(f: u32): i32 {
 /** Free receive buffer, in segments, capped to what the out-of-order window can hold. */
 function advertisedWindow(f: u32): u32 {
   let cap = W / 2 - 1;
-  if (!unchecked(flowRx[f])) return cap; // external application reads instantly
-  let used = unchecked(rSockBytes[f]);
+  // An external host's application reads at once, so its socket is always empty: the whole
+  // buffer is offered, as a guest's is when its reader keeps up.
+  let used: u32 = unchecked(flowRx[f]) ? unchecked(rSockBytes[f]) : 0;
   let free: u32 = used >= rcvBuf ? 0 : (rcvBuf - used) / mss;
   return free < cap ? free : cap;
 }
