@@ -376,7 +376,7 @@ export class ChromeTraceWriter {
       case C.J_THREAD: {
         if (arg < this.G) return `netback kthread ${arg}: RX ${nbRx}, TX ${nbTx}`;
         if (arg < this.G + this.N) return "app recv";
-        return "ksoftirqd";
+        return arg < this.G + this.N + this.V ? "ksoftirqd" : "busy loop";
       }
       default:
         return `job kind ${kind} on VCPU ${v}`;

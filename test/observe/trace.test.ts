@@ -219,6 +219,27 @@ describe("timeline trace", () => {
     }
   });
 
+  it("names a CPU-bound guest's busy loop as such, not as ksoftirqd", async () => {
+    const cfg = resolveConfig("single-guest", {
+      durationMs: 20,
+      warmupMs: 10,
+      "guests.count": 2,
+      "guests.pcpus": [[4], [4]],
+      "traffic.rxStreamsPerGuest": 0,
+      "traffic.profiles": [
+        { guests: [0], kind: "tcp-rx", streams: 1 },
+        { guests: [1], kind: "cpu-hog" },
+      ],
+    });
+    const text: string[] = [];
+    await simulate(cfg, { trace: { fromMs: 10, toMs: 30, write: (s) => void text.push(s) } });
+    const ev = (JSON.parse(text.join("")) as { traceEvents: TraceEvent[] }).traceEvents;
+    const names = (pid: number) => new Set(ev.filter((e) => e.ph === "X" && e.pid === pid).map((e) => e.name));
+    expect(names(3)).toContain("busy loop"); // guest 1 is pid 3
+    expect(names(3)).not.toContain("ksoftirqd");
+    expect(names(2)).not.toContain("busy loop");
+  });
+
   it("bad trace options get a one-line error", () => {
     for (const [args, pattern] of [
       [["--trace", join(dir, "x.json"), "--trace-window", "520:500"], /--trace-window: "520:500" is not allowed; expected FROM:TO/],
