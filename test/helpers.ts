@@ -51,6 +51,18 @@ export async function rawInstance(): Promise<WasmExports> {
 
 export const dom0 = (r: SimResult) => r.cpu.filter((c) => c.domain === "dom0");
 
+/** single-guest overrides: guest 0 receives one TCP stream and guest 1 runs a busy loop, both pinned
+ *  to PCPU 4 of five, dom0 alone on PCPU 0 (1 GbE): an I/O-bound VCPU sharing its PCPU. */
+export const receiverBesideBusyLoop = {
+  "guests.count": 2,
+  "guests.pcpus": [[4], [4]],
+  "traffic.rxStreamsPerGuest": 0,
+  "traffic.profiles": [
+    { guests: [0], kind: "tcp-rx", streams: 1 },
+    { guests: [1], kind: "cpu-hog" },
+  ],
+} as const;
+
 /**
  * Runs a resolved config to its end on a raw instance and returns the instance's exports and
  * counters, for tests that look at model state (dbg* exports) rather than at the result object.

@@ -3,7 +3,7 @@
 // domain that shares its PCPUs with busy guests, and the pinned case that must not change at all.
 
 import { describe, expect, it } from "vitest";
-import { run, resolveConfig, simulate, type SimResult } from "../helpers.js";
+import { receiverBesideBusyLoop, run, resolveConfig, simulate, type SimResult } from "../helpers.js";
 import { presetNames } from "../../dist/src/config/presets.js";
 import { needsCreditScheduler } from "../../dist/src/config/placement.js";
 
@@ -159,13 +159,7 @@ describe("Xen 3.x's debit per tick (cpu.creditDebit = tick)", () => {
     run(
       "single-guest",
       {
-        "guests.count": 2,
-        "guests.pcpus": [[4], [4]],
-        "traffic.rxStreamsPerGuest": 0,
-        "traffic.profiles": [
-          { guests: [0], kind: "tcp-rx", streams: 1 },
-          { guests: [1], kind: "cpu-hog" },
-        ],
+        ...receiverBesideBusyLoop,
         "tcp.lowLatency": false,
         "costs.contextSwitchCycles": 22_500,
         "cpu.creditDebit": debit,
@@ -216,13 +210,7 @@ describe("a switch cut short", () => {
       "single-guest",
       {
         "cpu.frequencyGHz": 1.6,
-        "guests.count": 2,
-        "guests.pcpus": [[4], [4]],
-        "traffic.rxStreamsPerGuest": 0,
-        "traffic.profiles": [
-          { guests: [0], kind: "tcp-rx", streams: 1 },
-          { guests: [1], kind: "cpu-hog" },
-        ],
+        ...receiverBesideBusyLoop,
         "tcp.lowLatency": false,
         "cpu.creditDebit": "tick",
       },

@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { cli, resolveConfig, simulate, type SimResult } from "../helpers.js";
+import { cli, receiverBesideBusyLoop, resolveConfig, simulate, type SimResult } from "../helpers.js";
 import { launchChromium, root } from "../browser/chromium.js";
 
 interface TraceEvent {
@@ -220,17 +220,7 @@ describe("timeline trace", () => {
   });
 
   it("names a CPU-bound guest's busy loop as such, not as ksoftirqd", async () => {
-    const cfg = resolveConfig("single-guest", {
-      durationMs: 20,
-      warmupMs: 10,
-      "guests.count": 2,
-      "guests.pcpus": [[4], [4]],
-      "traffic.rxStreamsPerGuest": 0,
-      "traffic.profiles": [
-        { guests: [0], kind: "tcp-rx", streams: 1 },
-        { guests: [1], kind: "cpu-hog" },
-      ],
-    });
+    const cfg = resolveConfig("single-guest", { durationMs: 20, warmupMs: 10, ...receiverBesideBusyLoop });
     const text: string[] = [];
     await simulate(cfg, { trace: { fromMs: 10, toMs: 30, write: (s) => void text.push(s) } });
     const ev = (JSON.parse(text.join("")) as { traceEvents: TraceEvent[] }).traceEvents;
