@@ -170,6 +170,11 @@ export function groPoll(h: u32): void {
 function complete(f: u32): void {
   let p = unchecked(fHeld[f]);
   unchecked((fHeld[f] = PKT_NONE));
+  goUp(f, p);
+}
+
+/** An skb of flow f reaches the host's TCP. */
+function goUp(f: u32, p: u32): void {
   statInc(ST_EXT_GRO_SKBS);
   tcpReceiverOnData(f, p);
 }
@@ -192,8 +197,7 @@ function receive(p: u32): void {
     // tcp_gro_receive: the sequence does not continue the held skb: flush it, and this segment
     // (flush set) goes up on its own.
     complete(f);
-    statInc(ST_EXT_GRO_SKBS);
-    tcpReceiverOnData(f, p);
+    goUp(f, p);
     return;
   }
   let segs = pkSegs(head) + pkSegs(p);
