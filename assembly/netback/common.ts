@@ -186,6 +186,13 @@ export function netbackTxRelease(v: u32, aux: u32): void {
   scheduleTx(v, grp);
 }
 
+/** netif_idx_release of one pending slot of group grp from VCPU v (net_tx_submit, for a request
+ *  it copied whole into the skb): the slot goes to the dealloc list now. */
+export function netbackTxReleaseSlot(v: u32, grp: u32, idx: u32): void {
+  fifoPush(unchecked(gDealloc[grp]), idx);
+  scheduleTx(v, grp);
+}
+
 /** A packet from another guest's TX ring still holds that guest's page (mapped by net_tx_action):
  *  freeing its skb, after the copy into this guest or on a drop, releases the pending slot. */
 // @ts-ignore: decorator

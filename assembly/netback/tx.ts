@@ -10,7 +10,12 @@
 //    RING_FINAL_CHECK_FOR_REQUESTS, one batched grant MAP hypercall, a 64-byte header copy and
 //    netif_rx into the dom0 backlog (B8-B10). Each request holds a slot of the group's pending
 //    ring until the NIC frees the skb: netif_idx_release -> dealloc list -> TX bottom half on
-//    the freeing VCPU.
+//    the freeing VCPU. net_tx_submit copies the first PKT_PROT_LEN bytes of a packet's first
+//    request into the skb (all of it when the packet has MAX_SKB_FRAGS further requests); a first
+//    request no longer than that (a TCP ACK: 66 bytes with timestamps against 2.6.18's 64 and
+//    pvops 2.6.32's 72, B10, C7) is copied whole, and its slot is released at once
+//    ("Schedule a response immediately"): the TX tasklet is scheduled again on this CPU, and
+//    its next run unmaps the page and answers the request, whatever CPU later frees the skb.
 // With grant reuse (common.ts, V9) the guest's pages stay mapped: no map or unmap hypercall.
 // With GSO across the vif (xen/netif.ts, B16) one packet is several requests: netbk_count_requests
 // and netbk_get_requests take its first request, its GSO extra-info slot and one request per
@@ -41,13 +46,13 @@ import {
   ringSetReqCons, ringSetRspProdPvt,
 } from "../xen/ring";
 import { grantMapBatch, grantUnmapBatch, grantCopyBatch, grantOp, GRANT_LOCAL } from "../xen/grant";
-import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, gsoTx } from "../xen/netif";
+import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, netifTxHeadBytes, gsoTx } from "../xen/netif";
 import { gPendingNext, gPendingRsp, gPendingVif, PENDING_END } from "./common";
-import { CFG_NB_TX_COPY, ST_NB_TX_SLOTS } from "../../src/abi/layout";
+import { CFG_NB_TX_COPY, CFG_NB_PKT_PROT_LEN, ST_NB_TX_SLOTS } from "../../src/abi/layout";
 import { backlogEnqueue } from "../dom0/bridge";
 import {
   MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits,
-  gDealloc,
+  gDealloc, netbackTxReleaseSlot,
 } from "./common";
 import { grantReuse } from "./common";
 import { coalescing, coalesceDue, coalesceReset } from "./coalesce";
@@ -69,10 +74,13 @@ let vifOnSched = new StaticArray<u8>(0);
 let txCopy: bool = false;
 /** PKT_PROT_LEN of 3.x netback: the header bytes copied into the skb's linear area (C10). */
 const PKT_PROT_LEN: u32 = 14 + 4 + 20 + 40 + 20 + 40;
+/** PKT_PROT_LEN of the mapping netback (64 on 2.6.18-xen, 72 on pvops 2.6.32; B10, C7). */
+let protLen: u32 = 64;
 
 export function netbackTxInit(): void {
   netifInit();
   txCopy = cfgU32(CFG_NB_TX_COPY) == 1;
+  protLen = cfgU32(CFG_NB_PKT_PROT_LEN);
   let G = <i32>nGroups;
   gSched = freshArray<i32>(G);
   gDeallocBatch = freshArray<i32>(G);
@@ -244,11 +252,24 @@ export function netbackTxFinish(v: u32, grp: u32): void {
         idx = next;
       }
       pkSetAux(p, PKT_NONE);
+    } else if (headCopiedWhole(p)) {
+      // data_len == txp->size: netif_idx_release now; the skb keeps its fragments' slots only.
+      let idx = pkAux(p) & 0xffff;
+      let next = unchecked(gPendingNext[(grp << 8) + idx]);
+      pkSetAux(p, next == PENDING_END ? PKT_NONE : (grp << 16) | <u32>next);
+      netbackTxReleaseSlot(v, grp, idx);
     }
     backlogEnqueue(v, p);
   }
   // Slots freed by the dealloc (or by the copy) may let more requests in.
   if (d > 0 || (txCopy && m > 0)) maybeScheduleTx(v, grp);
+}
+
+/** Whether net_tx_submit copies packet p's first request whole into the skb's linear area:
+ *  data_len = txreq.size unless txreq.size > PKT_PROT_LEN and fewer than MAX_SKB_FRAGS
+ *  further requests follow (B10, C7). */
+function headCopiedWhole(p: u32): bool {
+  return netifTxHeadBytes(p) <= protLen || netifTxGrants(p) - 1 >= MAX_SKB_FRAGS;
 }
 
 /** Packets the TX half holds (mapped requests on their way to netif_rx), for conservation. */

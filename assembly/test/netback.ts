@@ -1,14 +1,15 @@
 // Mechanism test module: netback's vif queue stop/wake (start_xmit, net_rx_action, netif_be_int)
-// and its pending ring (net_tx_action, netif_idx_release, dealloc), on the real netback/ files
+// and its pending ring (net_tx_action, netif_idx_release, dealloc, the release at once of a
+// request copied whole under PKT_PROT_LEN), on the real netback/ files
 // with one vif in one group (tasklet mode). Driven by test/assembly/netback.test.ts.
 
 import {
   CFG_NETBACK_GROUPS, CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, CFG_NB_MAX_SKB_FRAGS,
   CFG_COALESCE_COUNT, CFG_OFF_VIF_GROUP, CFG_OFF_GROUP_VCPU, CFG_OFF_VIF_VCPU, CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT,
-  ST_DROP_VIF_QDISC, ST_VIF_QUEUE_STOPS,
+  CFG_NB_PKT_PROT_LEN, CFG_TCP_HDR, ST_DROP_VIF_QDISC, ST_VIF_QUEUE_STOPS,
 } from "../../src/abi/layout";
 import { fifoLen, fifoPop } from "../base/fifo";
-import { pktAlloc, pkAux, KIND_DATA } from "../packet";
+import { pktAlloc, pkAux, KIND_DATA, KIND_ACK, PKT_NONE } from "../packet";
 import { flowsInit } from "../flows";
 import { accountInit, jobBegin } from "../cpu/account";
 import { vcpuInit, vcpuStartJob, vTasklets } from "../cpu/vcpu";
@@ -36,7 +37,21 @@ let seq: u32 = 0;
 
 /** dom0 VCPU 0 (busy, so work queues without wake-ups) and guest 0's VCPU 1; one vif. */
 export function setup(qdiscLen: u32): void {
+  init(qdiscLen, 0);
+}
+
+/** The same with netback's PKT_PROT_LEN set and TCP headers with timestamps (32 bytes: an ACK
+ *  frame is 66 bytes). */
+export function setupProtLen(qdiscLen: u32, protLen: u32): void {
+  init(qdiscLen, protLen);
+}
+
+function init(qdiscLen: u32, protLen: u32): void {
   worldInit(1, 2);
+  if (protLen > 0) {
+    cfgPut(CFG_NB_PKT_PROT_LEN, protLen);
+    cfgPut(CFG_TCP_HDR, 32);
+  }
   cfgPut(CFG_NETBACK_GROUPS, 1);
   cfgPut(CFG_GUESTS, 1);
   cfgPut(CFG_NETBACK_QUEUE_LEN, qdiscLen);
@@ -109,6 +124,25 @@ export function postTx(n: u32): void {
     ringSetReqProdPvt(r, idx + 1);
   }
   ringSetReqProd(r, ringReqProdPvt(r));
+}
+/** The guest posts n pure ACKs (one request each, a 66-byte frame with TCP timestamps). */
+export function postTxAcks(n: u32): void {
+  let r = txRingOf(0);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = pktAlloc(KIND_ACK, 0, seq, 0, 66);
+    unchecked((posted[nPosted++] = p));
+    let idx = ringReqProdPvt(r);
+    ringSlotSet(r, idx, p);
+    ringSetReqProdPvt(r, idx + 1);
+  }
+  ringSetReqProd(r, ringReqProdPvt(r));
+}
+/** Posted packets [from, from + n) whose skb still holds a pending slot (to be released when
+ *  the NIC frees it). */
+export function holdingSlot(from: u32, n: u32): u32 {
+  let c: u32 = 0;
+  for (let i = from; i < from + n; i++) if (pkAux(unchecked(posted[i])) != PKT_NONE) c++;
+  return c;
 }
 /** netif_be_int on dom0 VCPU 0 (the frontend's notification). */
 export function interrupt(): void {

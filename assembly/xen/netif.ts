@@ -78,6 +78,12 @@ export function netifFrameBytes(p: u32): u32 {
   return pkBytes(p) + hdrBytes;
 }
 
+/** Bytes of packet p's first TX request: the headers alone when its payload rides in page
+ *  fragments (a TCP data packet with GSO across the vif), else the whole frame. */
+export function netifTxHeadBytes(p: u32): u32 {
+  return gsoTx && pkKind(p) == KIND_DATA ? hdrBytes : netifFrameBytes(p);
+}
+
 /** RX ring slots packet p takes: one per 4 KiB page of a GSO skb's frame plus its extra-info
  *  slot when the frontend takes GSO skbs, else one (a frame fits its buffer). */
 export function netifRxSlots(p: u32): u32 {

@@ -130,7 +130,10 @@ export const CFG_NB_MAX_SKB_FRAGS = 98; // dom0 kernel's MAX_SKB_FRAGS: netback'
 // 1: Xen takes one spinlock per domain for its grant table and one for its event channels (Xen 4.5 and
 // earlier); 0: the finer locks of Xen 4.6 and later, whose contention is not modelled
 export const CFG_XEN_DOMAIN_LOCKS = 99;
-export const CFG_COUNT = 100;
+// netback's PKT_PROT_LEN, bytes: a guest TX request no longer than this is copied whole into the skb and
+// its page released at once (net_tx_action), not when the skb is freed
+export const CFG_NB_PKT_PROT_LEN = 100;
+export const CFG_COUNT = 101;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

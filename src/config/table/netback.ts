@@ -142,4 +142,19 @@ export const NETBACK_PARAMS = [
     slot: L.CFG_NB_TX_COPY,
     encoding: "flag",
   },
+  {
+    path: "netback.pktProtLenBytes",
+    kind: "integer",
+    default: 64,
+    unit: "bytes",
+    min: 14,
+    max: 4096,
+    help:
+      "PKT_PROT_LEN of dom0's netback (64 on 2.6.18-xen, 72 in pvops 2.6.32 from February 2010): net_tx_action " +
+      "copies this much of a TX request into the skb; a request no longer than this (a TCP ACK of 54 bytes, or " +
+      "of 66 with timestamps under 72) is copied whole and its granted page released at once, so its unmap and " +
+      "response come in the next net_tx_action run on the same CPU instead of after the NIC frees the skb.",
+    source: "B10, C7",
+    slot: L.CFG_NB_PKT_PROT_LEN,
+  },
 ] as const satisfies readonly ParamSpec[];
