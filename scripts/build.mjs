@@ -46,7 +46,7 @@ const steps = [
   {
     name: "host",
     inputs: ["src", "bench", "tsconfig.json", "package-lock.json", "scripts/bundle-vendor.mjs", "scripts/bundle-cli.mjs"],
-    outputs: ["dist/src/cli/main.js", "dist/src/cli/main.cjs", "dist/src/cli/program.js", "dist/src/cli/bundle.json", "dist/src/node.js", "dist/src/vendor/zod.js"],
+    outputs: ["dist/src/cli/main.js", "dist/src/cli/main.cjs", "dist/src/cli/program.cjs", "dist/src/cli/program.cjs.cache", "dist/src/cli/bundle.json", "dist/src/node.js", "dist/src/vendor/zod.js"],
     stamp: "dist/.stamp-host",
     run: [npm, ["run", "-s", "build:ts"]],
   },

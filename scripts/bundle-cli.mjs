@@ -1,49 +1,63 @@
 #!/usr/bin/env node
-// Part of `npm run build:ts`, after tsc: replaces the command line's dist/src/cli/main.js and
-// dist/src/cli/program.js with bundles made from src/, so that a command loads a handful of files
-// instead of about a hundred (each module Node resolves, reads and compiles costs start-up time;
-// `pvnetsim run` loaded about 100 before).
+// Part of `npm run build:ts`, after tsc: replaces the command line's tsc output with bundles made
+// from src/, so that a command loads three files instead of about a hundred modules (each module
+// Node resolves, reads and compiles costs start-up time).
 //
-// - main.js is src/cli/main.ts with src/version.ts inside: `--version` reads no other file.
-//   Everything else it hands to program.js. main.cjs is the same as a CommonJS script: the
-//   package's `pvnetsim` command (package.json "bin"), which Node starts without setting up its
-//   ES module loader until a command other than `--version` imports program.js.
-// - program.js is src/cli/program.ts with what it imports; every `import()` of the sources stays a
-//   separate chunk (dist/src/cli/chunks/), so a command still loads only its own code: `run`
-//   neither the sweep nor the chart code.
-// - commander and yaml are bundled; cli-progress (loaded with require when a bar is drawn) and the
-//   chart stack (vega, vega-lite: optional, large) stay packages loaded from node_modules.
-// - Minified (Node compiles half the text at each start), with source maps.
+// - main.cjs is src/cli/main.ts with src/version.ts inside, a CommonJS script: the package's
+//   `pvnetsim` command (package.json "bin"). `--version` reads no other file, and Node never sets
+//   up its ES module loader for it. main.js is an ES module that loads main.cjs (`node main.js`).
+// - program.cjs is src/cli/program.ts with all it imports (commander and yaml included), one
+//   CommonJS file. esbuild evaluates a module that is reached through import() only when that
+//   import() runs, so a command still evaluates only its own code: `run` neither the sweep nor the
+//   chart code. cli-progress (loaded with require when a bar is drawn) and the chart stack (vega,
+//   vega-lite: optional, large, ES modules only) stay packages loaded from node_modules.
+// - program.cjs.cache is V8's code cache of program.cjs: the bytecode of every function that a
+//   short `run paper-lro` compiled, written by that run (main.ts runs the program through
+//   vm.Script, which reads and writes such caches). Its first 64 bytes are the key also written on
+//   program.cjs's first line, a SHA-256 of the bundle: main.cjs uses the cache only when the two
+//   match. Without the simulator's .wasm (build it first) no cache is written and the program is
+//   compiled at each start, as any script.
+// - Minified (Node compiles half the text at each start without the cache), with source maps.
 // - The rest of dist/ stays tsc's output: the library (`import "pvnetsim"`), the pool's worker
 //   script and the browser entry load unbundled. Files the code finds by path are found from the
 //   package root (src/package-root.ts), which works from both layouts.
-// - dist/src/cli/bundle.json lists the source modules of each output file (what a chunk holds).
+// - dist/src/cli/bundle.json lists the source modules of each output file ("files") and, for each
+//   command module, the modules a process running that command evaluates ("evaluates": those
+//   that program.ts and the command's module import, directly or through other imports, without
+//   import()).
 
 import { build } from "esbuild";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist/src/cli");
-rmSync(join(outdir, "chunks"), { recursive: true, force: true });
+// Earlier layouts of the bundle (an ES module program.js with chunks) and tsc's program.js.
+for (const old of ["chunks", "program.js", "program.js.map", "main.js.map"])
+  rmSync(join(outdir, old), { recursive: true, force: true });
 
-// Bundled CommonJS (commander) calls require() for Node's built-in modules; an ES module has no
-// require of its own, so the output files that call it are given one (see the end).
-const REQUIRE =
-  'import { createRequire as __pvnetsimRequire } from "node:module";\nconst require = __pvnetsimRequire(import.meta.url);\n';
+/** The first line of program.cjs; main.ts reads the key after it (a SHA-256 of the file, written below). */
+const KEY_PREFIX = "// code cache key: ";
+const KEY_PLACEHOLDER = "0".repeat(64);
 
 /**
- * yaml's ES module build (the one its package gives every platform but Node; the same code). Its
- * Node build is CommonJS, and esbuild makes a CommonJS module that is loaded with import() into a
- * chunk with a default export only, so `const { parse } = await import("yaml")` would find no parse.
+ * The chart stack is imported with import(), which the program, compiled by main.cjs as a vm
+ * script, cannot call in Node 20: main.cjs passes it a function that does the import instead
+ * (the wrapper's parameter __pvnetsimImport; see src/cli/main.ts).
  */
-const yamlEsm = {
-  name: "yaml-esm",
+const importEsm = {
+  name: "import-esm",
   setup(b) {
-    const dir = dirname(createRequire(join(root, "package.json")).resolve("yaml/package.json"));
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: join(dir, "browser", "index.js") }));
+    b.onLoad({ filter: /src[\\/]report[\\/]charts\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const out = text.replace(/(?<!typeof )\bimport\(("vega(?:-lite)?")\)/g, "__pvnetsimImport($1)");
+      if (out.split("__pvnetsimImport(").length !== 3)
+        throw new Error(`${args.path}: expected two import() of vega, vega-lite`);
+      return { contents: out, loader: "ts" };
+    });
   },
 };
 
@@ -51,7 +65,7 @@ const common = {
   absWorkingDir: root,
   outdir,
   bundle: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
   tsconfig: join(root, "tsconfig.json"),
@@ -66,39 +80,84 @@ const common = {
 const entry = await build({
   ...common,
   entryPoints: { main: "src/cli/main.ts" },
-  external: ["./program.js"],
-});
-const entryCjs = await build({
-  ...common,
-  entryPoints: { main: "src/cli/main.ts" },
   outExtension: { ".js": ".cjs" },
-  format: "cjs",
-  external: ["./program.js"],
 });
 
 const program = await build({
   ...common,
   entryPoints: { program: "src/cli/program.ts" },
-  chunkNames: "chunks/[name]-[hash]",
-  splitting: true,
+  outExtension: { ".js": ".cjs" },
   external: ["vega", "vega-lite", "cli-progress"],
-  banner: { js: REQUIRE.trimEnd() },
-  plugins: [yamlEsm],
+  plugins: [importEsm],
+  // import.meta.url (package-root.ts, progress.ts) as a CommonJS module knows it. The banner comes
+  // before esbuild's "use strict", which would then no longer be the first statement: it says it first.
+  define: { "import.meta.url": "__pvnetsimUrl" },
+  banner: {
+    js: `${KEY_PREFIX}${KEY_PLACEHOLDER}\n"use strict";\nvar __pvnetsimUrl = require("node:url").pathToFileURL(__filename).href;`,
+  },
 });
 
-const modules = {};
-const outputs = [entry, entryCjs, program].flatMap((r) => Object.entries(r.metafile.outputs));
-for (const [file, out] of outputs) {
+// The key: a hash of the file as built, written over the placeholder (same length: the source map stays right).
+const programFile = join(outdir, "program.cjs");
+const text = readFileSync(programFile, "utf8");
+if (!text.startsWith(KEY_PREFIX + KEY_PLACEHOLDER)) throw new Error("program.cjs does not start with its key line");
+// Any import() left would fail at run time (see importEsm above).
+if (/\bimport\(/.test(text)) throw new Error("program.cjs calls import(): load that module through __pvnetsimImport");
+const key = createHash("sha256").update(text).digest("hex");
+writeFileSync(programFile, text.replace(KEY_PLACEHOLDER, key));
+
+writeFileSync(
+  join(outdir, "main.js"),
+  [
+    "#!/usr/bin/env node",
+    "// `node dist/src/cli/main.js`: the command line started as an ES module; the command is main.cjs.",
+    'import { createRequire } from "node:module";',
+    'createRequire(import.meta.url)("./main.cjs");',
+    "",
+  ].join("\n"),
+);
+
+// Source paths relative to the package ("node_modules/zod/...", also through a linked node_modules).
+const sourcePath = (i) => i.replace(/^(\.\.\/)+.*?(node_modules\/)/, "$2");
+const files = {};
+for (const [file, out] of [entry, program].flatMap((r) => Object.entries(r.metafile.outputs))) {
   if (file.endsWith(".map")) continue;
-  // Source paths relative to the package ("node_modules/zod/...", also through a linked node_modules).
-  modules[relative(outdir, join(root, file))] = Object.keys(out.inputs)
-    .map((i) => i.replace(/^(\.\.\/)+.*?(node_modules\/)/, "$2"))
-    .sort();
-  // require() only in the files that call it (the banner went into every file of the program; its
-  // lines become empty lines, so that the source maps stay right).
-  const path = join(root, file);
-  const text = readFileSync(path, "utf8");
-  if (text.includes(REQUIRE) && !/\brequire\b/.test(text.replace(REQUIRE, "")))
-    writeFileSync(path, text.replace(REQUIRE, "\n\n"));
+  files[relative(outdir, join(root, file))] = Object.keys(out.inputs).map(sourcePath).sort();
 }
-writeFileSync(join(outdir, "bundle.json"), `${JSON.stringify(modules, null, 1)}\n`);
+files["main.js"] = [];
+// What running a command evaluates: program.ts and the command's module with everything they import
+// other than through import() (a CommonJS require is counted as evaluated).
+const inputs = program.metafile.inputs;
+const evaluated = (start) => {
+  const seen = new Set();
+  const visit = (p) => {
+    if (seen.has(p) || !inputs[p]) return;
+    seen.add(p);
+    for (const i of inputs[p].imports) if (!i.external && i.kind !== "dynamic-import") visit(i.path);
+  };
+  for (const p of start) visit(p);
+  return [...seen].map(sourcePath).sort();
+};
+const evaluates = {};
+for (const p of Object.keys(inputs).filter((p) => p.startsWith("src/cli/commands/"))) {
+  const dynamic = inputs["src/cli/program.ts"].imports.some((i) => i.path === p && i.kind === "dynamic-import");
+  if (dynamic) evaluates[p] = evaluated(["src/cli/program.ts", p]);
+}
+writeFileSync(join(outdir, "bundle.json"), `${JSON.stringify({ files, evaluates }, null, 1)}\n`);
+
+// The code cache, from one short run of the paper's scenario (it needs the simulator's .wasm).
+const cacheFile = `${programFile}.cache`;
+rmSync(cacheFile, { force: true });
+if (existsSync(join(root, "build", "pvnetsim.wasm"))) {
+  const args = ["run", "paper-lro", "--duration-ms", "1", "--warmup-ms", "0", "--json", "--quiet"];
+  const r = spawnSync(process.execPath, [join(outdir, "main.cjs"), ...args], {
+    env: { ...process.env, PVNETSIM_WRITE_CODE_CACHE: "1" },
+    encoding: "utf8",
+  });
+  if (r.status !== 0 || !existsSync(cacheFile)) {
+    rmSync(cacheFile, { force: true });
+    process.stderr.write(`bundle-cli: no code cache (pvnetsim ${args.join(" ")} failed: ${r.stderr.trim()})\n`);
+  }
+} else {
+  process.stderr.write("bundle-cli: no code cache (build/pvnetsim.wasm is not built yet)\n");
+}

@@ -1,12 +1,13 @@
-// What the CLI and the library load: `--version` nothing but itself, `run` a few files of the
-// bundled command line and no chart stack and no sweep modules, the library import `pvnetsim` no
-// chart stack, and the chart stack only when a command draws. Checked by listing every module a
-// fresh process resolves (a module.register resolve hook), not by timing: timings belong in
-// benchmarks. The command line is bundled (scripts/bundle-cli.mjs): the source modules inside each
-// file it loads are read from the bundle's dist/src/cli/bundle.json.
+// What the CLI and the library load: `--version` nothing but its entry, `run` the entry and the
+// bundled program (no chart stack, no sweep modules evaluated), the library import `pvnetsim` no
+// chart stack, and the chart stack only when a command draws. Checked by listing every file a fresh
+// process reads as code (a module.register resolve hook for ES modules, a wrapped fs.readFileSync for
+// CommonJS and for the program the entry compiles), not by timing: timings belong in benchmarks. The
+// command line is bundled (scripts/bundle-cli.mjs): dist/src/cli/bundle.json lists the source
+// modules in each file and those that each command evaluates.
 import { describe, it, expect, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,6 +15,7 @@ import { cli, root } from "../helpers.js";
 
 let dir = "";
 let hook = "";
+let readHook = "";
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "pvnetsim-startup-"));
@@ -21,27 +23,37 @@ beforeAll(() => {
   writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith("file:")) process._rawDebug("LOADED " + r.url); return r; }\n`);
   hook = join(dir, "register.mjs");
   writeFileSync(hook, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  // CommonJS modules and the program main.cjs compiles are read with fs.readFileSync.
+  readHook = join(dir, "read.cjs");
+  writeFileSync(readHook, `const fs = require("node:fs"); const { pathToFileURL } = require("node:url"); const read = fs.readFileSync; fs.readFileSync = function (p, ...rest) { if (typeof p === "string" && /\\.(c|m)?js$/.test(p)) process._rawDebug("LOADED " + pathToFileURL(p).href); return read.call(this, p, ...rest); };\n`);
   return () => rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs node with the hook and returns the file modules it resolved (paths relative to the repository). */
+/** Runs node with the hooks and returns the code files it read (paths relative to the repository). */
 function loaded(args: string[]): { modules: string[]; stdout: string; code: number | null } {
-  const r = spawnSync(process.execPath, ["--import", hook, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, ["--import", hook, "--require", readHook, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
   const modules = r.stderr
     .split("\n")
     .filter((l) => l.startsWith("LOADED "))
-    .map((l) => decodeURIComponent(l.slice(7)).replace(pathToFileURL(root).href, ""));
-  // Resolved once per import statement: each module once, in the order first resolved.
+    .map((l) => decodeURIComponent(l.slice(7)).replace(pathToFileURL(root).href, ""))
+    .filter((m) => !m.includes(dir));
+  // Each file once, in the order first read.
   return { modules: [...new Set(modules)], stdout: r.stdout, code: r.status };
 }
 
 const chartStack = (ms: string[]): string[] => ms.filter((m) => /node_modules\/vega/.test(m));
 
+interface Bundle {
+  files: Record<string, string[]>;
+  evaluates: Record<string, string[]>;
+}
+const bundle = (): Bundle => JSON.parse(readFileSync(join(root, "dist/src/cli/bundle.json"), "utf8")) as Bundle;
+
 /** The source modules in the loaded files: a file of the CLI's bundle stands for the modules it holds. */
 function sources(files: string[]): string[] {
-  const bundle = JSON.parse(readFileSync(join(root, "dist/src/cli/bundle.json"), "utf8")) as Record<string, string[]>;
+  const b = bundle();
   return files.flatMap((f) => {
-    const inBundle = f.startsWith("dist/src/cli/") ? bundle[f.slice("dist/src/cli/".length)] : undefined;
+    const inBundle = f.startsWith("dist/src/cli/") ? b.files[f.slice("dist/src/cli/".length)] : undefined;
     return inBundle ?? [f];
   });
 }
@@ -51,11 +63,12 @@ describe("start-up", () => {
     const r = loaded([cli, "--version"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    expect(r.modules).toEqual(["dist/src/cli/main.js"]);
+    // main.js is the ES module way in to main.cjs.
+    expect(r.modules).toEqual(["dist/src/cli/main.js", "dist/src/cli/main.cjs"]);
     expect(sources(r.modules).sort()).toEqual(["src/cli/main.ts", "src/version.ts"]);
   });
 
-  it("the package's pvnetsim command is a CommonJS copy of the entry: --version loads only it", () => {
+  it("the package's pvnetsim command is a CommonJS script: --version loads only it, run the program too", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: { pvnetsim: string } };
     expect(pkg.bin.pvnetsim).toBe("dist/src/cli/main.cjs");
     const bin = join(root, pkg.bin.pvnetsim);
@@ -67,24 +80,28 @@ describe("start-up", () => {
     const r = loaded([bin, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).state).toBe("completed");
-    expect(r.modules.slice(0, 2)).toEqual(["dist/src/cli/main.cjs", "dist/src/cli/program.js"]);
+    expect(r.modules).toEqual(["dist/src/cli/main.cjs", "dist/src/cli/program.cjs"]);
   });
 
-  it("run loads a few files of the bundle, and neither the chart stack nor the sweep, report-page or browser modules", () => {
+  it("run evaluates neither the chart stack nor the sweep, report-page or browser modules", () => {
     const r = loaded([cli, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).state).toBe("completed");
-    // Every file from the bundle (no module of tsc's dist/src, none from node_modules), about 20.
-    expect(r.modules.filter((m) => !m.startsWith("dist/src/cli/"))).toEqual([]);
-    expect(r.modules.length).toBeLessThan(30);
-    const src = sources(r.modules);
-    expect(src).toContain("src/cli/commands/run.ts");
-    expect(src).toContain("src/wasm-node.ts");
-    expect(chartStack(src)).toEqual([]);
-    expect(src.filter((m) => /src\/(sweep|reproduce|browser)\/|report\/charts/.test(m))).toEqual([]);
+    // The entry and the program; no module of tsc's dist/src, none from node_modules.
+    expect(r.modules).toEqual(["dist/src/cli/main.js", "dist/src/cli/main.cjs", "dist/src/cli/program.cjs"]);
+    // Inside the program a module is evaluated when something evaluated imports it other than by import().
+    const evaluated = bundle().evaluates["src/cli/commands/run.ts"]!;
+    expect(evaluated).toContain("src/cli/commands/run.ts");
+    expect(evaluated).toContain("src/wasm-node.ts");
+    expect(evaluated).not.toContain("src/run/timeseries.ts");
+    expect(evaluated).not.toContain("src/trace/chrome.ts");
+    expect(chartStack(evaluated)).toEqual([]);
+    expect(evaluated.filter((m) => /src\/(sweep|reproduce|browser)\/|report\/charts|cli\/commands\/(?!run\.ts)/.test(m))).toEqual([]);
+    // The program holds the sweep (it serves every command): the check above is not empty by construction.
+    expect(sources(r.modules).filter((m) => m.startsWith("src/sweep/")).length).toBeGreaterThan(0);
   });
 
-  it("every command is found in the table of command modules: it loads its own module, not all of them", () => {
+  it("every command is found in the table of command modules: it evaluates its own module, not all of them", () => {
     const program = readFileSync(join(root, "src/cli/program.ts"), "utf8");
     const table = new Set([...program.matchAll(/^ {2}"?([a-z-]+)"?: \(\) => import\(/gm)].map((m) => m[1]));
     const help = spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8", timeout: 60_000 }).stdout;
@@ -94,11 +111,13 @@ describe("start-up", () => {
     const h = loaded([cli, "help", "sweep"]);
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/^Usage: pvnetsim sweep/);
-    expect(sources(h.modules).filter((m) => m.startsWith("src/cli/commands/sweep."))).toEqual(["src/cli/commands/sweep.ts"]);
-    expect(sources(h.modules)).not.toContain("src/cli/commands/reproduce.ts");
+    const evaluates = bundle().evaluates;
+    expect(Object.keys(evaluates).sort()).toEqual([...new Set([...program.matchAll(/import\("\.\/(commands\/[a-z-]+)\.js"\)/g)].map((m) => `src/cli/${m[1]}.ts`))].sort());
+    for (const [command, modules] of Object.entries(evaluates)) {
+      expect(modules.filter((m) => m.startsWith("src/cli/commands/") && !/commands\/sweep-(common|dry-run|run)\.ts/.test(m)), command).toEqual([command]);
+    }
     const r = loaded([cli, "metrics", "--json"]);
     expect(r.code).toBe(0);
-    expect(sources(r.modules).filter((m) => m.startsWith("src/cli/commands/"))).toEqual(["src/cli/commands/info.ts"]);
   });
 
   it("the library import pvnetsim does not load the chart stack", () => {
@@ -120,6 +139,47 @@ describe("start-up", () => {
     const r = loaded(["--input-type=module", "-e", `const c = await import(${JSON.stringify(pathToFileURL(join(root, "dist/src/report/charts.js")).href)}); const svg = await c.lineChart({ title: "t", xTitle: "x", yTitle: "y", legendTitle: "s", data: [{ x: 1, series: "a", y: 2 }] }); console.log(svg.startsWith("<svg"));`]);
     expect(r.stdout.trim()).toBe("true");
     expect(chartStack(r.modules).length).toBeGreaterThan(0);
+  });
+
+  it("a command that draws loads the chart stack then, through the entry (report of a sweep)", () => {
+    const spec = join(dir, "tiny.yaml");
+    writeFileSync(spec, "base: paper-baseline\nset:\n  durationMs: 2\n  warmupMs: 0\naxes:\n  dom0.vcpus: [1, 2]\n");
+    const results = join(dir, "tiny.jsonl");
+    const sweep = loaded([cli, "sweep", spec, "--out", results, "--workers", "1"]);
+    expect(sweep.code).toBe(0);
+    expect(chartStack(sweep.modules)).toEqual([]);
+    const r = loaded([cli, "report", results, "--out", join(dir, "report")]);
+    expect(r.code).toBe(0);
+    expect(chartStack(r.modules).length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "report", "index.html"), "utf8")).toMatch(/<svg/);
+  });
+
+  it("the code cache is used only with the program it was made for", () => {
+    // A copy of the package's command with the program changed as a rebuild would change it (the
+    // same length, so V8's own check, which compares lengths only, would take the old cache).
+    const pkg = join(dir, "pkg");
+    const to = join(pkg, "dist", "src", "cli");
+    mkdirSync(to, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "pvnetsim" }\n');
+    const from = join(root, "dist", "src", "cli");
+    for (const f of ["main.cjs", "program.cjs.cache"]) writeFileSync(join(to, f), readFileSync(join(from, f)));
+    const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version as string;
+    const program = readFileSync(join(from, "program.cjs"), "utf8");
+    const changed = program.replaceAll(JSON.stringify(version), JSON.stringify(version.replace(/\d/g, "9")));
+    expect(changed.length).toBe(program.length);
+    expect(changed).not.toBe(program);
+    const key = /^\/\/ code cache key: ([0-9a-f]{64})\n/.exec(program)![1]!;
+    const versionOf = (text: string): string => {
+      writeFileSync(join(to, "program.cjs"), text);
+      const r = spawnSync(process.execPath, [join(to, "main.cjs"), "-V", "run"], { encoding: "utf8", timeout: 60_000 });
+      expect(r.status).toBe(0);
+      return r.stdout.trim();
+    };
+    // With the old key the old cache is taken: the old bytecode answers (what the key prevents).
+    expect(versionOf(changed)).toBe(version);
+    // A rebuild writes a new key: the cache is not used, and the changed program answers.
+    expect(versionOf(changed.replace(key, "f".repeat(64)))).toBe(version.replace(/\d/g, "9"));
+    expect(versionOf(program)).toBe(version);
   });
 });
 
