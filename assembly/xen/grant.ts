@@ -31,7 +31,7 @@ import {
 import { cost, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { charge } from "../cpu/account";
-import { lockSectionAt, gtLock, domainLocksOn } from "./spinlock";
+import { lockSectionAt, lockSectionPairs, gtLock, domainLocksOn } from "./spinlock";
 
 /** A copy side that is a local frame (DOMID_SELF), not a grant reference. */
 export const GRANT_LOCAL: u32 = 0xffffffff;
@@ -58,6 +58,13 @@ export function grantCopyBatch(ops: u32, bytes: u64): void {
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
   if (nOps > 0) {
     let per = <u64>(cost(COST_GRANT_COPY_OP) + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes / <f64>ops);
+    // A batch of netback's copies has one side local and the other in one domain's grants (a
+    // guest's receive buffers, or its transmit requests): that domain's lock, twice per copy.
+    let sd0 = unchecked(opSrc[0]);
+    let dd0 = unchecked(opDst[0]);
+    let one = (sd0 == GRANT_LOCAL) != (dd0 == GRANT_LOCAL);
+    for (let i: u32 = 1; one && i < nOps; i++) one = unchecked(opSrc[i]) == sd0 && unchecked(opDst[i]) == dd0;
+    if (one && lockSectionPairs(gtLock(sd0 == GRANT_LOCAL ? dd0 : sd0), 1, per, nOps)) nOps = 0;
     for (let i: u32 = 0; i < nOps; i++) {
       let sd = unchecked(opSrc[i]);
       let dd = unchecked(opDst[i]);
