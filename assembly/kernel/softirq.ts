@@ -4,9 +4,10 @@
 // Models: a round starts with a fresh `netdev_budget`; NET_RX polls the listed NAPI instances
 // while budget is left (each poll is one job; its quota is min(weight, budget left)), then
 // TASKLET runs the tasklets that were listed when tasklet_action started; one running on
-// another CPU goes back on this CPU's list with TASKLET_SOFTIRQ raised again, and this CPU spins
-// (SQ_SPIN, a job that lasts until the other instance's run ends) before its next round retries
-// it (sources.md G5). A round that ends with more
+// another CPU goes back on this CPU's list with TASKLET_SOFTIRQ raised again, tasklet_action
+// goes on with the rest of its list, and then this CPU spins (SQ_SPIN, a job that lasts until
+// the other instance's run ends) before its next round retries it (sources.md G5). A round that
+// ends with more
 // raised restarts, up to MAX_SOFTIRQ_RESTART rounds; then the rest is handed to ksoftirqd
 // (wakeup_softirqd), which competes with other threads until the next hardirq exit runs
 // softirqs inline again (2.6.x irq_exit behaviour).
@@ -47,6 +48,8 @@ let sTaskletsLeft = new StaticArray<u32>(0);
 let sRestarts = new StaticArray<u32>(0);
 let sDeferred = new StaticArray<u8>(0); // softirqs handed to ksoftirqd
 let sEntryPending = new StaticArray<u8>(0); // a round just started: charge its entry once
+const NO_TASKLET: u32 = 0xffffffff;
+let sBusy = new StaticArray<u32>(0); // first tasklet of this pass of tasklet_action found running elsewhere
 
 /** The NAPI instance or tasklet softirqNext chose. */
 export let softirqItem: u32 = 0;
@@ -61,12 +64,14 @@ export function softirqInit(vcpus: u32, budget: u32, restarts: u32): void {
   sRestarts = freshArray<u32>(n);
   sDeferred = freshArray<u8>(n);
   sEntryPending = freshArray<u8>(n);
+  sBusy = freshArray<u32>(n);
+  for (let i = 0; i < n; i++) unchecked((sBusy[i] = NO_TASKLET));
 }
 
 /** Tallies the bytes softirqInit(vcpus, ...) allocates. */
 export function softirqMemory(vcpus: u64): void {
   memArrays(MEM_PART, vcpus, 1, 3);
-  memArrays(MEM_PART, vcpus, 4, 3);
+  memArrays(MEM_PART, vcpus, 4, 4);
 }
 
 // @ts-ignore: decorator
@@ -91,6 +96,7 @@ export function softirqNext(v: u32): u32 {
       unchecked((sPhase[v] = SP_NETRX));
       unchecked((sBudget[v] = netdevBudget));
       unchecked((sEntryPending[v] = 1));
+      unchecked((sBusy[v] = NO_TASKLET));
       phase = SP_NETRX;
     }
     if (phase == SP_NETRX) {
@@ -104,13 +110,23 @@ export function softirqNext(v: u32): u32 {
     }
     // SP_TASKLET: tasklet_action runs the tasklets that were listed when it started.
     let tl = unchecked(vTasklets[v]);
-    if (unchecked(sTaskletsLeft[v]) > 0 && fifoLen(tl) > 0) {
+    while (unchecked(sTaskletsLeft[v]) > 0 && fifoLen(tl) > 0) {
       unchecked((sTaskletsLeft[v] = unchecked(sTaskletsLeft[v]) - 1));
       let t = fifoPop(tl);
-      softirqItem = t;
-      if (taskletTryRun(v, t)) return SQ_TASKLET;
-      // tasklet_trylock failed: back on this CPU's list, TASKLET_SOFTIRQ raised again.
+      if (taskletTryRun(v, t)) {
+        softirqItem = t;
+        return SQ_TASKLET;
+      }
+      // tasklet_trylock failed: back on this CPU's list, TASKLET_SOFTIRQ raised again, and
+      // tasklet_action goes on with the rest of its list.
       taskletRequeue(v, t);
+      if (unchecked(sBusy[v]) == NO_TASKLET) unchecked((sBusy[v] = t));
+    }
+    // The list is done; a tasklet found running elsewhere keeps the CPU in the re-raise loop.
+    let b = unchecked(sBusy[v]);
+    if (b != NO_TASKLET) {
+      unchecked((sBusy[v] = NO_TASKLET));
+      softirqItem = b;
       return SQ_SPIN;
     }
     // End of a round: restart while more was raised, up to MAX_SOFTIRQ_RESTART rounds.

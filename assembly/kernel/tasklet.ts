@@ -4,9 +4,9 @@
 // TASKLET_STATE_SCHED is already set; tasklet_action clears SCHED and runs the function under
 // TASKLET_STATE_RUN, so a tasklet never runs on two CPUs at once. A CPU whose tasklet_action
 // finds the tasklet running elsewhere (tasklet_trylock fails) puts it back on its own list and
-// re-raises TASKLET_SOFTIRQ: __do_softirq restarts, then ksoftirqd loops, so that CPU spins in
-// the re-raise loop until the other instance ends and it can claim the tasklet (softirq.ts,
-// model/sched.ts charge the spin; sources.md G2, G5). Which CPU ran a tasklet last is kept, so a run
+// re-raises TASKLET_SOFTIRQ; once the rest of its list has run, __do_softirq restarts, then
+// ksoftirqd loops, so that CPU spins in the re-raise loop until the other instance ends and it
+// can claim the tasklet (softirq.ts, model/sched.ts charge the spin; sources.md G2, G5). Which CPU ran a tasklet last is kept, so a run
 // on another CPU can be charged for the state it finds in that CPU's cache (netback/common.ts).
 // The tasklets here are netback's (an RX and a TX tasklet per netback group); their functions
 // are reached through model/ops.ts.

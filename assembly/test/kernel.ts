@@ -12,7 +12,7 @@ import {
   tLastCpu, TASKLET_NB_RX,
 } from "../kernel/tasklet";
 import { napiInit, napiAdd, napiSchedule, napiScheduled, napiQuota, napiPollBegin, napiPollEnd, NAPI_NIC } from "../kernel/napi";
-import { softirqInit, softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqDeferred, SQ_NAPI, SQ_TASKLET } from "../kernel/softirq";
+import { softirqInit, softirqNext, softirqItem, softirqBudget, softirqBudgetUse, softirqDeferred, SQ_NAPI, SQ_TASKLET, SQ_NONE } from "../kernel/softirq";
 import { timersInit, timerNew, timerArm, timerCancel, timerOnEvent, TM_TCP_RTO, TIMER_NO_VCPU } from "../kernel/timers";
 import { evtchnInit, evtchnBind, evtchnSend, portPendingClear } from "../xen/evtchn";
 import { worldInit, counter } from "./world";
@@ -85,9 +85,10 @@ export function napiIsScheduled(n: u32): u32 {
   return napiScheduled(n) ? 1 : 0;
 }
 
-/** Runs v's softirq items until the round machinery has nothing runnable: each NAPI poll takes
- *  min(quota, waiting) and completes when it took less than its quota; each tasklet runs and
- *  ends at once. Records (kind << 24 | item << 12 | quota) per item; returns the count. */
+/** Runs v's softirq items until the round machinery has nothing runnable or spins on a tasklet
+ *  running elsewhere: each NAPI poll takes min(quota, waiting) and completes when it took less
+ *  than its quota; each tasklet runs and ends at once. Records (kind << 24 | item << 12 | quota)
+ *  per item, the spin too; returns the count. */
 export function softirqRun(v: u32, maxItems: u32): u32 {
   traceLen = 0;
   while (traceLen < maxItems) {
@@ -105,7 +106,11 @@ export function softirqRun(v: u32, maxItems: u32): u32 {
     } else if (k == SQ_TASKLET) {
       taskletDone(softirqItem);
       unchecked((trace[traceLen++] = (SQ_TASKLET << 24) | (softirqItem << 12)));
-    } else break;
+    } else {
+      // SQ_SPIN (recorded: the tasklet runs elsewhere and this CPU now spins) or SQ_NONE.
+      if (k != SQ_NONE) unchecked((trace[traceLen++] = (k << 24) | (softirqItem << 12)));
+      break;
+    }
   }
   return traceLen;
 }

@@ -10,6 +10,8 @@ beforeAll(async () => {
 }, COMPILE_TIMEOUT_MS);
 
 const SQ_NAPI = 1;
+const SQ_TASKLET = 2;
+const SQ_SPIN = 3;
 const decode = (x: number): { kind: number; item: number; quota: number } => ({
   kind: x >>> 24,
   item: (x >>> 12) & 0xfff,
@@ -48,6 +50,28 @@ describe("tasklets (kernel/tasklet.ts)", () => {
     expect(m.taskletLastCpu(2)).toBe(1);
     m.taskletFinish(2);
     expect(m.taskletRuns(2)).toBe(2);
+  });
+});
+
+describe("tasklet_action on a CPU whose list holds a tasklet running elsewhere (kernel/softirq.ts)", () => {
+  it("runs the rest of its list first, then spins in the re-raise loop with the busy one listed again", () => {
+    m.setup(2, 4, 1, 64, 300, 10, 1);
+    m.taskletScheduleOn(2, 0);
+    expect(m.taskletActionHead(0)).toBe(1); // tasklet 2 runs on CPU 0
+    m.taskletScheduleOn(2, 1); // listed on CPU 1 meanwhile (SCHED was cleared when it started)
+    m.taskletScheduleOn(3, 1); // and another tasklet behind it
+    const k = m.softirqRun(1, 10);
+    const items = Array.from({ length: k }, (_, i) => decode(m.traceAt(i)));
+    expect(items.map((x) => [x.kind, x.item])).toEqual([
+      [SQ_TASKLET, 3],
+      [SQ_SPIN, 2],
+    ]);
+    expect(m.taskletListLen(1)).toBe(1); // tasklet 2, listed on CPU 1 again
+    expect(Number(m.statBusyElsewhere())).toBe(1);
+    m.taskletFinish(2); // the CPU 0 run ends: the next round claims it
+    const k2 = m.softirqRun(1, 10);
+    expect(decode(m.traceAt(0))).toMatchObject({ kind: SQ_TASKLET, item: 2 });
+    expect(k2).toBe(1);
   });
 });
 
