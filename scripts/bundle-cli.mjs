@@ -61,6 +61,24 @@ const importEsm = {
   },
 };
 
+/**
+ * commander requires node:child_process when it loads, for the one thing it spawns: a subcommand
+ * that is a separate executable, which this program has none of. Loading child_process (and the
+ * networking modules it loads) costs a fresh process about 3 ms, so it is required when spawned.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const eager = "const childProcess = require('node:child_process');";
+      if (text.split(eager).length !== 2) throw new Error(`${args.path}: expected one line ${eager}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: "js" };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   outdir,
@@ -88,7 +106,10 @@ const program = await build({
   entryPoints: { program: "src/cli/program.ts" },
   outExtension: { ".js": ".cjs" },
   external: ["vega", "vega-lite", "cli-progress"],
-  plugins: [importEsm],
+  plugins: [importEsm, lazyChildProcess],
+  // import() of a built-in module (node:zlib where a trace is written) becomes a require(), which
+  // a vm script has; the chart stack, which needs import(), goes through importEsm above.
+  supported: { "dynamic-import": false },
   // import.meta.url (package-root.ts, progress.ts) as a CommonJS module knows it. The banner comes
   // before esbuild's "use strict", which would then no longer be the first statement: it says it first.
   define: { "import.meta.url": "__pvnetsimUrl" },

@@ -9,7 +9,8 @@
 // API, which Node 20 does not wire up). Compiling this module takes a few milliseconds anyway:
 // V8 compiles functions lazily and tiers hot ones up in the background.
 
-import { readFile } from "node:fs/promises";
+// readFile with a callback: node:fs/promises (and the modules it loads) cost a fresh process about 2 ms.
+import { readFile } from "node:fs";
 import { packagePath } from "./package-root.js";
 import { simulateOnModule, type SimulateOptions } from "./run/simulate.js";
 import type { SimResult } from "./result.js";
@@ -27,7 +28,11 @@ export function loadWasmModule(build: "release" | "debug" | "trace" = "release")
   let m = cache.get(build);
   if (!m) {
     const path = wasmPath(build);
-    m = readFile(path).then(
+    // (A buffer read from a file is never shared memory.)
+    const read = new Promise<Buffer<ArrayBuffer>>((done, fail) =>
+      readFile(path, (e, bytes) => (e ? fail(e) : done(bytes as Buffer<ArrayBuffer>))),
+    );
+    m = read.then(
       (bytes) => WebAssembly.compile(bytes),
       (e: NodeJS.ErrnoException) => {
         cache.delete(build);
@@ -68,7 +73,9 @@ let debugMap: Promise<WasmSourceMap | null> | undefined;
  */
 export async function withModelStack(e: unknown): Promise<unknown> {
   if (!(e instanceof Error) || !e.stack?.includes("wasm-function[")) return e;
-  debugMap ??= readFile(`${wasmPath("debug")}.map`, "utf8").then(
+  debugMap ??= new Promise<string>((done, fail) =>
+    readFile(`${wasmPath("debug")}.map`, "utf8", (e, text) => (e ? fail(e) : done(text))),
+  ).then(
     (text) => decodeWasmSourceMap(JSON.parse(text) as { sources: string[]; mappings: string }),
     () => null,
   );

@@ -1,8 +1,8 @@
 // Reading scenario inputs from the command line: a preset name or a JSON or YAML config file, plus
 // `--set path=value` overrides. Every failure is a UsageError or ConfigError naming what was wrong.
 
-import { readFileSync, existsSync, statSync, constants } from "node:fs";
-import { access, mkdir } from "node:fs/promises";
+// fs.promises is read where it is used: `run`, which needs none of it, then does not load it.
+import { readFileSync, existsSync, statSync, constants, promises as fsp } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PRESETS } from "../config/presets.js";
 import { Option, type Command } from "commander";
@@ -166,8 +166,8 @@ export function batchOptions(o: Omit<BatchOpts, "out">): {
 export async function writableDir(out: string): Promise<string> {
   const dir = resolve(out);
   try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
+    await fsp.mkdir(dir, { recursive: true });
+    await fsp.access(dir, constants.W_OK);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new UsageError(`--out: cannot write to ${JSON.stringify(out)} (${why})`);

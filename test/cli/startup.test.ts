@@ -101,6 +101,17 @@ describe("start-up", () => {
     expect(sources(r.modules).filter((m) => m.startsWith("src/sweep/")).length).toBeGreaterThan(0);
   });
 
+  it("run --json loads no built-in module it does not use (child_process, zlib, fs/promises)", () => {
+    const list = join(dir, "builtins.cjs");
+    writeFileSync(list, `process.on("exit", () => process._rawDebug("BUILTINS " + process.moduleLoadList.join(",")));\n`);
+    const r = spawnSync(process.execPath, ["--require", list, cli, "run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(r.status).toBe(0);
+    const line = r.stderr.split("\n").find((l) => l.startsWith("BUILTINS "))!;
+    const loadedBuiltins = line.slice(9).split(",").filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+    expect(loadedBuiltins).toContain("vm");
+    expect(loadedBuiltins.filter((m) => ["child_process", "zlib", "fs/promises", "http"].includes(m))).toEqual([]);
+  });
+
   it("every command is found in the table of command modules: it evaluates its own module, not all of them", () => {
     const program = readFileSync(join(root, "src/cli/program.ts"), "utf8");
     const table = new Set([...program.matchAll(/^ {2}"?([a-z-]+)"?: \(\) => import\(/gm)].map((m) => m[1]));

@@ -8,13 +8,12 @@ import { action, UsageError } from "../errors.js";
 import { loadScenario, parseSets, intOption, numOption, nonNegOption, checkWritable } from "../input.js";
 import { runProgress } from "../run-progress.js";
 import { writeFileSync, createWriteStream, statSync } from "node:fs";
-import { createGzip } from "node:zlib";
-import { finished } from "node:stream/promises";
 import type { ResolvedConfig } from "../../config/schema.js";
 import type { TraceOptions } from "../../trace/chrome.js";
 
 /** Parses the trace options and opens the file (gzip for .gz); the writer streams into it. The
- *  trace and time-series modules are loaded only by the runs that use them (start-up time). */
+ *  trace and time-series modules, zlib and stream/promises are loaded only by the runs that use
+ *  them (start-up time). */
 async function openTrace(
   file: string,
   window: string | undefined,
@@ -22,6 +21,8 @@ async function openTrace(
   config: ResolvedConfig,
 ): Promise<{ options: TraceOptions; close: () => Promise<void> }> {
   const { traceWindow } = await import("../../trace/chrome.js");
+  const { createGzip } = await import("node:zlib");
+  const { finished } = await import("node:stream/promises");
   checkWritable("--trace", file);
   let fromMs: number | undefined;
   let toMs: number | undefined;
