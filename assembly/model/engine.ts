@@ -149,7 +149,7 @@ export function engineMemoryBytes(base: usize): u64 {
   timersMemory(<u64>timers);
   evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf);
   ringsMemory(<u64>(2 * N));
-  spinlockMemory(<u64>(N + 1), cfgU32(L.CFG_XEN_DOMAIN_LOCKS) == 1);
+  spinlockMemory(<u64>(N + 1), cfgU32(L.CFG_XEN_DOMAIN_LOCKS) == 1, cfgU32(L.CFG_XEN_GNTTAB_DOMAIN_LOCK) == 1);
   linksMemory(<u64>P, <u64>cfgU32(L.CFG_LINK_FLIGHT), <u64>cfgU32(L.CFG_CLIENTS_PER_PORT));
   nicMemory();
   vfMemory();

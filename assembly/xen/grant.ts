@@ -21,6 +21,8 @@
 //    memcpy. netback copies from a page it mapped from another guest through that guest's grant
 //    (netbk_gop_frag_copy's PageForeign case), so a frame from guest to guest takes both guests'
 //    locks.
+// Before Xen 4.2 (xen.grantDomainLock, L6) do_grant_table_op holds the calling domain's
+// domain_lock around the whole hypercall: each batch takes dom0's lock first, for its whole cost.
 // The mapping domain is always dom0 (netback). Left out: the grant references themselves (no
 // memory is modelled), the TLB flush an unmap implies beyond its per-op cost.
 
@@ -31,7 +33,9 @@ import {
 import { cost, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { charge } from "../cpu/account";
-import { lockSectionAt, lockSectionPairs, gtLock, domainLocksOn } from "./spinlock";
+import {
+  lockSectionAt, lockSectionPairs, gtLock, domainLocksOn, grantDomainLockOn, domainLockHypercall,
+} from "./spinlock";
 
 /** A copy side that is a local frame (DOMID_SELF), not a grant reference. */
 export const GRANT_LOCAL: u32 = 0xffffffff;
@@ -53,6 +57,10 @@ let nOps: u32 = 0;
 
 /** One GNTTABOP_copy hypercall of `ops` copies moving `bytes` in all. */
 export function grantCopyBatch(ops: u32, bytes: u64): void {
+  if (grantDomainLockOn()) {
+    let work = <u64>(cost(COST_GRANT_COPY_OP) * <f64>ops + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes);
+    domainLockHypercall(costCycles(COST_HYPERCALL) + work, COMP_GRANT);
+  }
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_COPY_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
@@ -81,6 +89,7 @@ export function grantCopyBatch(ops: u32, bytes: u64): void {
 
 /** One GNTTABOP_map_grant_ref hypercall of `ops` maps by dom0. */
 export function grantMapBatch(ops: u32): void {
+  if (grantDomainLockOn()) domainLockHypercall(costCycles(COST_HYPERCALL) + costTimes(COST_GRANT_MAP_OP, ops), COMP_GRANT);
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_MAP_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
@@ -101,6 +110,9 @@ export function grantMapBatch(ops: u32): void {
 
 /** One GNTTABOP_unmap_grant_ref hypercall of `ops` unmaps by dom0. */
 export function grantUnmapBatch(ops: u32): void {
+  if (grantDomainLockOn()) {
+    domainLockHypercall(costCycles(COST_HYPERCALL) + costTimes(COST_GRANT_UNMAP_OP, ops), COMP_GRANT);
+  }
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_UNMAP_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));

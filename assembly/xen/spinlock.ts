@@ -19,11 +19,14 @@
 //  - lines the section always misses (a grant entry the guest wrote), already in the
 //    operation's own cost: they lengthen the hold, and are not charged again.
 // A lock that only one VCPU can ever take costs nothing and is not tracked.
+// Before Xen 4.2 (`xen.grantDomainLock`, sources.md L6) do_grant_table_op also holds the calling
+// domain's domain_lock for the whole hypercall: dom0's one lock, held by a VCPU for its batch's
+// whole cost (every op and byte it copies), besides the lines above.
 // Left out: the section's instructions, IPIs sent under the lock (vcpu_kick), sockets (every
 // transfer is the same-socket figure), the finer locks of Xen 4.6 and later.
 
 import {
-  CFG_XEN_DOMAIN_LOCKS, COST_CACHE_LINE_XFER, ST_XEN_LOCK_TAKES, ST_XEN_LOCK_SPINS, ST_XEN_LOCK_SPIN_CYCLES,
+  CFG_XEN_DOMAIN_LOCKS, CFG_XEN_GNTTAB_DOMAIN_LOCK, COST_CACHE_LINE_XFER, ST_XEN_LOCK_TAKES, ST_XEN_LOCK_SPINS, ST_XEN_LOCK_SPIN_CYCLES,
   ST_XEN_LOCK_LINES,
 } from "../../src/abi/layout";
 import { cfgU32, cost } from "../config";
@@ -60,6 +63,8 @@ const NOBODY: u32 = 0xffffffff;
 @inline const LK_TAIL_HOLDER: usize = 28; // u32: holder of the latest interval ever recorded
 
 let on: bool = false;
+let dl: bool = false; // dom0's domain_lock around each grant-table hypercall
+let dlLock: u32 = 0; // its index, after the grant-table and event locks
 let nDoms: u32 = 0;
 let lkStart = new StaticArray<u64>(0); // [base + i]
 let lkEnd = new StaticArray<u64>(0);
@@ -86,9 +91,12 @@ let lkRec: usize = 0; // their address
  */
 export function spinlockInit(doms: u32, dom0Vcpus: u32, guestVcpus: u32): void {
   on = cfgU32(CFG_XEN_DOMAIN_LOCKS) == 1;
+  dl = cfgU32(CFG_XEN_GNTTAB_DOMAIN_LOCK) == 1;
   nDoms = doms;
   let n = on ? <i32>(2 * doms) : 0;
-  let slots = <i32>intervalSlots(doms, on);
+  dlLock = <u32>n;
+  let slots = <i32>intervalSlots(doms, on, dl);
+  if (dl) n++;
   lkStart = freshArray<u64>(slots);
   lkEnd = freshArray<u64>(slots);
   lkHolder = freshArray<u32>(slots);
@@ -97,9 +105,10 @@ export function spinlockInit(doms: u32, dom0Vcpus: u32, guestVcpus: u32): void {
   let next: u32 = 0;
   for (let l: u32 = 0; l < <u32>n; l++) {
     let r = lkRec + <usize>l * LK_BYTES;
-    let d = l % doms;
+    let d = l == dlLock ? 0 : l % doms;
     let c = d == 0 ? CAP_DOM0 : CAP_GUEST;
-    // a grant table is taken by dom0's VCPUs, an event lock by its own domain's
+    // a grant table is taken by dom0's VCPUs, an event lock by its own domain's, dom0's
+    // domain_lock by dom0's (its grant-table hypercalls)
     let takers = l < doms || d == 0 ? dom0Vcpus : guestVcpus;
     store<u64>(r, 0, LK_TAIL_END);
     store<u32>(r, next, LK_BASE);
@@ -114,14 +123,14 @@ export function spinlockInit(doms: u32, dom0Vcpus: u32, guestVcpus: u32): void {
 }
 
 /** Interval slots of all locks of `doms` domains. */
-function intervalSlots(doms: u32, enabled: bool): u64 {
-  return enabled ? 2 * (<u64>CAP_DOM0 + <u64>(doms - 1) * <u64>CAP_GUEST) : 0;
+function intervalSlots(doms: u32, enabled: bool, domainLock: bool): u64 {
+  return (enabled ? 2 * (<u64>CAP_DOM0 + <u64>(doms - 1) * <u64>CAP_GUEST) : 0) + (domainLock ? <u64>CAP_DOM0 : 0);
 }
 
 /** Tallies the bytes spinlockInit allocates. */
-export function spinlockMemory(doms: u64, enabled: bool): void {
-  let n: u64 = enabled ? 2 * doms : 0;
-  let slots = intervalSlots(<u32>doms, enabled);
+export function spinlockMemory(doms: u64, enabled: bool, domainLock: bool): void {
+  let n: u64 = (enabled ? 2 * doms : 0) + (domainLock ? 1 : 0);
+  let slots = intervalSlots(<u32>doms, enabled, domainLock);
   memArrays(MEM_PART, slots, 8, 2);
   memArrays(MEM_PART, slots, 4);
   memArrays(MEM_PART, n * (LK_BYTES >> 3), 8);
@@ -131,6 +140,24 @@ export function spinlockMemory(doms: u64, enabled: bool): void {
 // @ts-ignore: decorator
 @inline export function domainLocksOn(): bool {
   return on;
+}
+
+/** Whether dom0's grant-table hypercalls hold its domain_lock (Xen 4.1 and earlier). */
+// @ts-ignore: decorator
+@inline export function grantDomainLockOn(): bool {
+  return dl;
+}
+
+/**
+ * The current VCPU takes dom0's domain_lock at its job's current point for a grant-table
+ * hypercall whose whole cost is `batch` cycles (charged by the caller after): it spins while
+ * another VCPU's hypercall holds it (charged to comp), and holds it for the batch and the lock's
+ * line when that comes over from another CPU (sources.md L6).
+ */
+export function domainLockHypercall(batch: u64, comp: i32): void {
+  let r = lkRec + <usize>dlLock * LK_BYTES;
+  if (!load<u16>(r, LK_SHARED)) return;
+  lockSectionSlow(r, curV, eqNow + jobCycles, 1, 0, comp, batch);
 }
 
 /**
@@ -226,8 +253,9 @@ export function lockSectionPairs(lock: u32, miss: u32, per: u64, n: u32): bool {
   return true;
 }
 
-/** lockSectionAt when the section may overlap a recorded interval or the lock's slots run out. */
-function lockSectionSlow(r: usize, v: u32, t: u64, lines: u32, missLines: u32, comp: i32): void {
+/** lockSectionAt when the section may overlap a recorded interval or the lock's slots run out
+ *  (and every section held `extra` cycles beyond its lines: a domain_lock hypercall). */
+function lockSectionSlow(r: usize, v: u32, t: u64, lines: u32, missLines: u32, comp: i32, extra: u64 = 0): void {
   let base = load<u32>(r, LK_BASE);
   let cap = <u32>load<u16>(r, LK_CAP);
   let h = load<u32>(r, LK_HEAD);
@@ -262,7 +290,7 @@ function lockSectionSlow(r: usize, v: u32, t: u64, lines: u32, missLines: u32, c
   let hold: u64 = 0;
   while (true) {
     let own = prev != v ? lines : 0;
-    hold = <u64>(<f64>(own + released + missLines) * xfer);
+    hold = <u64>(<f64>(own + released + missLines) * xfer) + extra;
     if (i == end || s + hold <= unchecked(lkStart[base + i])) break;
     // Held at s, or free too briefly: wait until this interval's release; spin if another
     // CPU holds it (the misses of this VCPU's own previous section are part of its own work).

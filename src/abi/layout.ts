@@ -133,7 +133,10 @@ export const CFG_XEN_DOMAIN_LOCKS = 99;
 // netback's PKT_PROT_LEN, bytes: a guest TX request no longer than this is copied whole into the skb and
 // its page released at once (net_tx_action), not when the skb is freed
 export const CFG_NB_PKT_PROT_LEN = 100;
-export const CFG_COUNT = 101;
+// 1: Xen's do_grant_table_op holds the calling domain's domain_lock for the whole hypercall (Xen 4.1
+// and earlier)
+export const CFG_XEN_GNTTAB_DOMAIN_LOCK = 101;
+export const CFG_COUNT = 102;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

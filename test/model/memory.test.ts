@@ -70,6 +70,8 @@ describe("the memory layout is what init allocates", () => {
       "clients.perPort": pick([0, 0, 3]),
       "app.udpRcvBufBytes": pick([1024, 212992, 4000000]),
       "app.recvBytes": pick([1024, 65536, 1000000]),
+      "xen.domainLocks": pick([true, false]),
+      "xen.grantDomainLock": pick([false, true]),
     };
     if (rnd() < 0.5) ov["traffic.udp"] = [{ guest: N - 1, ratePps: 1000, process: "constant", payloadBytes: 100 }];
     if (N > 1 && rnd() < 0.5) {

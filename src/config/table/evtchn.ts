@@ -22,6 +22,19 @@ export const EVTCHN_PARAMS = [
     encoding: "flag",
   },
   {
+    path: "xen.grantDomainLock",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "Xen 4.1 and earlier: do_grant_table_op holds the calling domain's domain_lock for the whole hypercall, so " +
+      "the grant copy, map and unmap batches of all dom0 VCPUs run one at a time (a VCPU that finds it held " +
+      "spins). false: Xen 4.2 and later, which take only the grant-table locks (xen.domainLocks).",
+    source: "L6",
+    slot: L.CFG_XEN_GNTTAB_DOMAIN_LOCK,
+    encoding: "flag",
+  },
+  {
     path: "evtchn.dispatch",
     kind: "enum",
     values: ["vcpu0", "round-robin", "group-affine", "dynamic"],
