@@ -134,6 +134,30 @@ export let fifoOverflow: bool = false;
   return v;
 }
 
+/** Address of queue q's record, for code that looks at one queue several times in a row: it
+ *  then reads the record through fifoRecLen and fifoRecPop instead of finding it again each time. */
+// @ts-ignore: decorator
+@inline export function fifoRec(q: i32): usize {
+  if (!ASC_NO_ASSERT) fifoCheckId(q);
+  return rec(q);
+}
+
+/** fifoLen of the queue whose record is at r. */
+// @ts-ignore: decorator
+@inline export function fifoRecLen(r: usize): u32 {
+  return load<u32>(r + F_TAIL) - load<u32>(r + F_HEAD);
+}
+
+/** fifoPop of the queue whose record is at r. The caller checks fifoRecLen first. */
+// @ts-ignore: decorator
+@inline export function fifoRecPop(r: usize): u32 {
+  let h = load<u32>(r + F_HEAD);
+  if (!ASC_NO_ASSERT) assert(load<u32>(r + F_TAIL) != h, "fifo: read past the tail (pop, peek or at on too short a queue)");
+  let v = load<u32>(load<usize>(r + F_BUF) + (<usize>(h & load<u32>(r + F_MASK)) << 2));
+  store<u32>(r + F_HEAD, h + 1);
+  return v;
+}
+
 /** The head without removing it. */
 // @ts-ignore: decorator
 @inline export function fifoPeek(q: i32): u32 {

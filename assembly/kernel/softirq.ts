@@ -21,7 +21,7 @@
 import { COMP_SOFTIRQ, COST_SOFTIRQ_ENTRY, ST_SOFTIRQ_DEFERRED } from "../../src/abi/layout";
 import { costCycles } from "../config";
 import { statInc } from "../stats";
-import { fifoLen, fifoPop } from "../base/fifo";
+import { fifoRec, fifoRecLen, fifoRecPop } from "../base/fifo";
 import { charge } from "../cpu/account";
 import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
 import { taskletTryRun, taskletRequeue } from "./tasklet";
@@ -74,18 +74,17 @@ export function softirqMemory(vcpus: u64): void {
   memArrays(MEM_PART, vcpus, 4, 4);
 }
 
-// @ts-ignore: decorator
-@inline function pending(v: u32): bool {
-  return fifoLen(unchecked(vPollList[v])) > 0 || fifoLen(unchecked(vTasklets[v])) > 0;
-}
-
 /** Picks v's next softirq item of the current round (SQ_NAPI, SQ_TASKLET or SQ_SPIN, the item
  *  in softirqItem), or SQ_NONE when the round ended with nothing pending here (maybe deferring
  *  the rest to ksoftirqd). A tasklet it returns with SQ_TASKLET is already claimed
  *  (TASKLET_STATE_RUN); one returned with SQ_SPIN runs elsewhere and is listed here again. */
-export function softirqNext(v: u32): u32 {
+// @ts-ignore: decorator
+@inline export function softirqNext(v: u32): u32 {
+  // v's NET_RX poll list and tasklet list, found once.
+  let pl = fifoRec(unchecked(vPollList[v]));
+  let tl = fifoRec(unchecked(vTasklets[v]));
   while (true) {
-    if (!pending(v)) {
+    if (fifoRecLen(pl) == 0 && fifoRecLen(tl) == 0) {
       unchecked((sPhase[v] = SP_NONE));
       unchecked((sRestarts[v] = 0));
       return SQ_NONE;
@@ -100,19 +99,17 @@ export function softirqNext(v: u32): u32 {
       phase = SP_NETRX;
     }
     if (phase == SP_NETRX) {
-      let pl = unchecked(vPollList[v]);
-      if (fifoLen(pl) > 0 && unchecked(sBudget[v]) > 0) {
-        softirqItem = fifoPop(pl);
+      if (fifoRecLen(pl) > 0 && unchecked(sBudget[v]) > 0) {
+        softirqItem = fifoRecPop(pl);
         return SQ_NAPI;
       }
       unchecked((sPhase[v] = SP_TASKLET));
-      unchecked((sTaskletsLeft[v] = fifoLen(unchecked(vTasklets[v]))));
+      unchecked((sTaskletsLeft[v] = fifoRecLen(tl)));
     }
     // SP_TASKLET: tasklet_action runs the tasklets that were listed when it started.
-    let tl = unchecked(vTasklets[v]);
-    while (unchecked(sTaskletsLeft[v]) > 0 && fifoLen(tl) > 0) {
+    while (unchecked(sTaskletsLeft[v]) > 0 && fifoRecLen(tl) > 0) {
       unchecked((sTaskletsLeft[v] = unchecked(sTaskletsLeft[v]) - 1));
-      let t = fifoPop(tl);
+      let t = fifoRecPop(tl);
       if (taskletTryRun(v, t)) {
         softirqItem = t;
         return SQ_TASKLET;
@@ -131,7 +128,7 @@ export function softirqNext(v: u32): u32 {
     }
     // End of a round: restart while more was raised, up to MAX_SOFTIRQ_RESTART rounds.
     unchecked((sPhase[v] = SP_NONE));
-    if (!pending(v)) {
+    if (fifoRecLen(pl) == 0 && fifoRecLen(tl) == 0) {
       unchecked((sRestarts[v] = 0));
       return SQ_NONE;
     }
