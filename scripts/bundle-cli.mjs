@@ -79,6 +79,29 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * zod, evaluated when the program first uses it: a configuration that passes the quick check
+ * (src/config/quick-check.ts) builds no zod schema, and evaluating zod's modules cost a `run`
+ * 1.7% of its instructions with a 1 ms simulation. src/vendor/zod.ts, which the sources import zod
+ * from, becomes a `z` that requires zod's API (src/vendor/zod-api.ts, bundled) on its first
+ * property read. Every use of `z` in the sources is a call of one of its functions inside a
+ * function (test/cli/startup.test.ts checks that a run evaluates no zod).
+ */
+const lazyZod = {
+  name: "lazy-zod",
+  setup(b) {
+    b.onResolve({ filter: /vendor[\\/]zod\.js$/ }, (args) => ({
+      path: join(dirname(args.importer), args.path.replace(/\.js$/, ".ts")),
+      namespace: "lazy-zod",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-zod" }, (args) => ({
+      contents: `let api;\nexport const z = new Proxy({}, { get: (_, key) => (api ??= require(${JSON.stringify(join(dirname(args.path), "zod-api.ts"))}))[key] });\n`,
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 const common = {
   absWorkingDir: root,
   outdir,
@@ -106,7 +129,7 @@ const program = await build({
   entryPoints: { program: "src/cli/program.ts" },
   outExtension: { ".js": ".cjs" },
   external: ["vega", "vega-lite", "cli-progress"],
-  plugins: [importEsm, lazyChildProcess],
+  plugins: [importEsm, lazyChildProcess, lazyZod],
   // import() of a built-in module (node:zlib where a trace is written) becomes a require(), which
   // a vm script has; the chart stack, which needs import(), goes through importEsm above.
   supported: { "dynamic-import": false },
@@ -147,13 +170,15 @@ for (const [file, out] of [entry, program].flatMap((r) => Object.entries(r.metaf
 }
 files["main.js"] = [];
 // What running a command evaluates: program.ts and the command's module with everything they import
-// other than through import() (a CommonJS require is counted as evaluated).
+// other than through import() (a CommonJS require is counted as evaluated, except zod's, above).
 const inputs = program.metafile.inputs;
 const evaluated = (start) => {
   const seen = new Set();
   const visit = (p) => {
     if (seen.has(p) || !inputs[p]) return;
     seen.add(p);
+    // The lazy `z` requires zod on its first use (lazyZod above), not when it is evaluated.
+    if (p.startsWith("lazy-zod:")) return;
     for (const i of inputs[p].imports) if (!i.external && i.kind !== "dynamic-import") visit(i.path);
   };
   for (const p of start) visit(p);

@@ -14,7 +14,8 @@ import { PRESETS } from "./presets.js";
 import { trafficProfileSchema, udpSourceSchema } from "./items.js";
 import { TREE, isSpec, type Tree } from "./tree.js";
 
-const nonNegInt = z.number().int().min(0);
+let nonNegIntSchema: z.ZodType | undefined;
+const nonNegInt = (): z.ZodType => (nonNegIntSchema ??= z.number().int().min(0));
 
 /** The zod schema of one parameter's value (null accepted when the parameter is nullable). */
 export function paramSchema(p: ParamSpec): z.ZodType {
@@ -37,10 +38,10 @@ export function paramSchema(p: ParamSpec): z.ZodType {
       s = z.enum(p.values as [string, ...string[]]);
       break;
     case "intList":
-      s = z.array(nonNegInt);
+      s = z.array(nonNegInt());
       break;
     case "intListList":
-      s = z.array(z.array(nonNegInt));
+      s = z.array(z.array(nonNegInt()));
       break;
     case "udpList":
       s = z.array(udpSourceSchema());

@@ -95,6 +95,9 @@ describe("start-up", () => {
     expect(evaluated).toContain("src/wasm-node.ts");
     expect(evaluated).not.toContain("src/run/timeseries.ts");
     expect(evaluated).not.toContain("src/trace/chrome.ts");
+    // zod is evaluated on first use: a configuration the quick check passes needs none of it.
+    expect(evaluated.filter((m) => /node_modules\/zod\//.test(m))).toEqual([]);
+    expect(evaluated).toContain("src/config/schema.ts");
     expect(chartStack(evaluated)).toEqual([]);
     expect(evaluated.filter((m) => /src\/(sweep|reproduce|browser)\/|report\/charts|cli\/commands\/(?!run\.ts)/.test(m))).toEqual([]);
     // The program holds the sweep (it serves every command): the check above is not empty by construction.
@@ -110,6 +113,20 @@ describe("start-up", () => {
     const loadedBuiltins = line.slice(9).split(",").filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
     expect(loadedBuiltins).toContain("vm");
     expect(loadedBuiltins.filter((m) => ["child_process", "zlib", "fs/promises", "http"].includes(m))).toEqual([]);
+  });
+
+  it("run evaluates zod only for a configuration the quick check does not pass", () => {
+    // zod's core sets globalThis.__zod_globalConfig when it is evaluated.
+    const probe = join(dir, "zod-probe.cjs");
+    writeFileSync(probe, `process.on("exit", () => process._rawDebug("ZOD " + (globalThis.__zod_globalConfig !== undefined)));\n`);
+    const zodEvaluated = (args: string[]): string => {
+      const r = spawnSync(process.execPath, ["--require", probe, cli, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+      return r.stderr.split("\n").find((l) => l.startsWith("ZOD "))!;
+    };
+    const run = ["run", "paper-baseline", "--duration-ms", "2", "--warmup-ms", "0", "--json"];
+    expect(zodEvaluated(run)).toBe("ZOD false");
+    expect(zodEvaluated([...run, "--set", "dom0.vcpus=0"])).toBe("ZOD true");
+    expect(zodEvaluated(["schema"])).toBe("ZOD true");
   });
 
   it("every command is found in the table of command modules: it evaluates its own module, not all of them", () => {
