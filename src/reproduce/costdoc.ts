@@ -111,8 +111,9 @@ export const JUDGEMENT_NOTE = [
   "- dom0 NIC driver (`nicIrqCycles`, `nicRxPacketCycles`, `nicTxPacketCycles`, `nicTxCleanPacketCycles`, " +
     "`napiPollCycles`), netback (`netbackStartXmitCycles`, `netbackRxPacketCycles`, `netbackTxPacketCycles`, " +
     "`netbackTxResponseCycles`, `netbackIntCycles`, `taskletRunCycles`), grant operations " +
-    "(`grantCopyPerByteCycles`, `grantMapOpCycles`, `grantUnmapOpCycles`; the per-op cost of a grant copy is " +
-    "derived from a patch posting instead, [sources.md](sources.md) R1) and Xen (`xenUpcallCycles`, " +
+    "(`grantMapOpCycles`, `grantUnmapOpCycles`; a grant copy's per-op cost is derived from a patch posting " +
+    "instead, [sources.md](sources.md) R1, and its per-byte cost, Xen's memcpy between two pages, from one " +
+    "core's measured copy rate, R3) and Xen (`xenUpcallCycles`, " +
     "`evtchnSendCycles`, `hypercallCycles`, `vcpuWakeCycles`): the driver, netback, grant-copy and Xen components " +
     "of Santos et al.'s receive-path breakdown (Q1) would determine them;",
   "- netfront (`netfrontIrqCycles`, `netfrontRxPacketCycles`, `netfrontRefillBufferCycles`, " +
@@ -121,7 +122,11 @@ export const JUDGEMENT_NOTE = [
     "`softirqEntryCycles`, `timerCycles`) and the copy to user space (`appRecvCallCycles`, " +
     "`appCopyPerByteCycles`): the netfront, guest-kernel and user-copy components of the same breakdown (Q1) and " +
     "the guest-domain breakdowns of Menon et al. (Q2); Menon and Zwaenepoel (Q9) say only that per-packet, not " +
-    "per-byte, work dominates TCP receive;",
+    "per-byte, work dominates TCP receive. The guest's two copies (`stackTxPerByteCycles`, " +
+    "`appCopyPerByteCycles`) are not derived from the copy rate that gives the grant copy's (R3): that rate is " +
+    "of one buffer in memory to another, as a grant copy moves a frame between two domains' pages that are " +
+    "not in the copying core's own caches, while the guest copies between an application buffer that stays " +
+    "in its caches and the socket's pages, through the kernel's user-copy routines, a case R3 did not measure;",
   "- `kthreadWakeCycles`, `rebindCycles`: no published measurement of their own was found;",
   "- `vfIrqInjectCycles`: a published figure ([sources.md](sources.md) P2, 2,000 cycles for the world switch " +
     "of one VM exit) bounds it from below (two exits, 4,000 cycles) but does not cover the handling in Xen.",

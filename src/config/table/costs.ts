@@ -49,10 +49,11 @@ export const COSTS_PARAMS = [
   c(
     "grantCopyPerByteCycles",
     L.COST_GRANT_COPY_PER_BYTE,
-    0.6,
+    0.3,
     "cycles/byte",
     "Cross-domain memcpy done by Xen for netback.",
-    "[I] ~4 GB/s memcpy at 2.5 GHz",
+    "[D] R3: one core of a dual-socket Xeon X5660 (Westmere-EP, 2.80 GHz) copies 64 MiB buffers at " +
+      "9,283 MB/s; 2.80 GHz / 9.283 GB/s = 0.30 cycles per byte copied",
   ),
   c(
     "grantMapOpCycles",
@@ -106,7 +107,7 @@ export const COSTS_PARAMS = [
   c(
     "bridgePacketCycles",
     L.COST_BRIDGE_PKT,
-    1563,
+    1853,
     "cycles/packet",
     "Software bridge per packet: br_handle_frame, FDB lookup, netfilter hooks, forward.",
     "[I] K9: bridge demux a major overhead",
