@@ -2,7 +2,10 @@
 // bound to a dom0 VCPU, whose loop runs the RX action when RX work is queued, else the TX
 // action, one action per turn (the VCPU's threads take turns round-robin). Woken from other
 // VCPUs by a reschedule IPI (common.ts).
-// Left out: the thread's sleep/wake-up latency beyond the IPI's cost.
+// Left out: the thread's sleep/wake-up latency beyond the IPI's cost; Linux 3.12-3.14's split of
+// the two halves (guest TX in the vif's NAPI poll, in the softirq of the VCPU its interrupt
+// reached; guest RX in an unbound per-vif kthread, sources.md C12), which this mode runs in one
+// thread on one VCPU.
 
 import { nGroups } from "./common";
 import { rxQueued, netbackRxStart, netbackRxFinish } from "./rx";

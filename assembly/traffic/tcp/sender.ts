@@ -9,7 +9,10 @@
 // min(snd_wnd, cwnd): tcp_tso_win_divisor = 3), else the sender waits for the next ACK.
 // Retransmissions go one segment at a time. Left out: the two-jiffy limit on a deferral (an ACK
 // always comes sooner at these RTTs), TSO autosizing by pacing rate (3.12+; at these rates it
-// gives the full 64 KB), TCP small queues.
+// gives the full 64 KB), TCP small queues, and the writer: tcp_sendmsg copies the application's
+// data into the write queue in the writing thread's context, ahead of the window, where the model
+// charges that copy (costs.stackTxPerByteCycles) when the data is sent, on the VCPU that sends it
+// (for a window-bound sender, the one processing the ACK that opened the window).
 
 import {
   CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, GS_TX_ACKED_EARLY_BYTES,
