@@ -261,11 +261,20 @@ function lockSectionSlow(r: usize, v: u32, t: u64, lines: u32, missLines: u32, c
   let h = load<u32>(r, LK_HEAD);
   let n = load<u32>(r, LK_COUNT);
   let now = eqNow;
-  // Intervals over before this instant can no longer matter.
-  while (n > 0 && unchecked(lkEnd[base + h]) <= now) {
-    store<u32>(r, unchecked(lkHolder[base + h]), LK_LAST);
-    h++;
-    n--;
+  // Intervals over before this instant can no longer matter but for the holder of the last of
+  // them. Their ends are in order (intervals never overlap), so they are a prefix, found by a
+  // binary search: the short path leaves them all to this one, hundreds at a time.
+  if (n > 0 && unchecked(lkEnd[base + h]) <= now) {
+    let lo = h + 1;
+    let hi = h + n;
+    while (lo < hi) {
+      let mid = (lo + hi) >> 1;
+      if (unchecked(lkEnd[base + mid]) <= now) lo = mid + 1;
+      else hi = mid;
+    }
+    store<u32>(r, unchecked(lkHolder[base + lo - 1]), LK_LAST);
+    n -= lo - h;
+    h = lo;
   }
   if (n == 0) h = 0;
   let end = h + n;
