@@ -5,12 +5,11 @@
 // while budget is left (each poll is one job; its quota is min(weight, budget left)), then
 // TASKLET runs the tasklets that were listed when tasklet_action started; one running on
 // another CPU goes back on this CPU's list with TASKLET_SOFTIRQ raised again, tasklet_action
-// goes on with the rest of its list, and then this CPU spins (SQ_SPIN, a job that lasts until
-// the other instance's run ends) before its next round retries it (sources.md G5). A round that
-// ends with more
-// raised restarts, up to MAX_SOFTIRQ_RESTART rounds; then the rest is handed to ksoftirqd
-// (wakeup_softirqd), which competes with other threads until the next hardirq exit runs
-// softirqs inline again (2.6.x irq_exit behaviour).
+// goes on with the rest of its list, and then, if the other instance still runs, this CPU spins
+// (SQ_SPIN, a job that lasts until that run ends) before its next round retries it (sources.md
+// G5). A round that ends with more raised restarts, up to MAX_SOFTIRQ_RESTART rounds; then the
+// rest is handed to ksoftirqd (wakeup_softirqd), which competes with other threads until the
+// next hardirq exit runs softirqs inline again (2.6.x irq_exit behaviour).
 //
 // This file only decides: softirqNext names the next item (a NAPI instance or a tasklet that
 // was claimed with taskletTryRun) and the caller runs it through model/ops.ts. The caller also
@@ -24,7 +23,7 @@ import { statInc } from "../stats";
 import { fifoRec, fifoRecLen, fifoRecPop } from "../base/fifo";
 import { charge } from "../cpu/account";
 import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
-import { taskletTryRun, taskletRequeue } from "./tasklet";
+import { taskletTryRun, taskletRequeue, taskletRunning } from "./tasklet";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
 
@@ -119,12 +118,16 @@ export function softirqMemory(vcpus: u64): void {
       taskletRequeue(v, t);
       if (unchecked(sBusy[v]) == NO_TASKLET) unchecked((sBusy[v] = t));
     }
-    // The list is done; a tasklet found running elsewhere keeps the CPU in the re-raise loop.
+    // The list is done; a tasklet found running elsewhere keeps the CPU in the re-raise loop
+    // while it still runs there. If its run ended while the rest of the list ran, nothing spins:
+    // the restart below claims it at its next tasklet_trylock.
     let b = unchecked(sBusy[v]);
     if (b != NO_TASKLET) {
       unchecked((sBusy[v] = NO_TASKLET));
-      softirqItem = b;
-      return SQ_SPIN;
+      if (taskletRunning(b)) {
+        softirqItem = b;
+        return SQ_SPIN;
+      }
     }
     // End of a round: restart while more was raised, up to MAX_SOFTIRQ_RESTART rounds.
     unchecked((sPhase[v] = SP_NONE));

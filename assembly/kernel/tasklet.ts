@@ -103,6 +103,12 @@ export function taskletTryRun(v: u32, t: u32): bool {
   return unchecked(tLastCpu[t]);
 }
 
+/** Whether t's function is running now (TASKLET_STATE_RUN set), on whichever CPU. */
+// @ts-ignore: decorator
+@inline export function taskletRunning(t: u32): bool {
+  return unchecked(tRunning[t]) != 0;
+}
+
 /** tasklet_action on v found t running elsewhere: back on v's list, SCHED still set. */
 export function taskletRequeue(v: u32, t: u32): void {
   taskletListAdd(v, t);

@@ -90,6 +90,11 @@ export function napiIsScheduled(n: u32): u32 {
  *  than its quota; each tasklet runs and ends at once. Records (kind << 24 | item << 12 | quota)
  *  per item, the spin too; returns the count. */
 export function softirqRun(v: u32, maxItems: u32): u32 {
+  return softirqRunEnding(v, maxItems, 0xffffffff);
+}
+/** softirqRun, where tasklet `ends` (running on another CPU) finishes its run while the first
+ *  tasklet this CPU runs is running. */
+export function softirqRunEnding(v: u32, maxItems: u32, ends: u32): u32 {
   traceLen = 0;
   while (traceLen < maxItems) {
     let k = softirqNext(v);
@@ -104,6 +109,10 @@ export function softirqRun(v: u32, maxItems: u32): u32 {
       napiPollEnd(v, n, work < quota);
       unchecked((trace[traceLen++] = (SQ_NAPI << 24) | (n << 12) | quota));
     } else if (k == SQ_TASKLET) {
+      if (ends != 0xffffffff) {
+        taskletDone(ends);
+        ends = 0xffffffff;
+      }
       taskletDone(softirqItem);
       unchecked((trace[traceLen++] = (SQ_TASKLET << 24) | (softirqItem << 12)));
     } else {

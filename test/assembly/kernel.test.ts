@@ -73,6 +73,22 @@ describe("tasklet_action on a CPU whose list holds a tasklet running elsewhere (
     expect(decode(m.traceAt(0))).toMatchObject({ kind: SQ_TASKLET, item: 2 });
     expect(k2).toBe(1);
   });
+  it("does not spin when the other CPU's run ended while the rest of its list ran: the restart claims it", () => {
+    m.setup(2, 4, 1, 64, 300, 10, 1);
+    m.taskletScheduleOn(2, 0);
+    expect(m.taskletActionHead(0)).toBe(1); // tasklet 2 runs on CPU 0
+    m.taskletScheduleOn(2, 1);
+    m.taskletScheduleOn(3, 1);
+    // Tasklet 2's run on CPU 0 ends while tasklet 3 runs on CPU 1.
+    const k = m.softirqRunEnding(1, 10, 2);
+    const items = Array.from({ length: k }, (_, i) => decode(m.traceAt(i)));
+    expect(items.map((x) => [x.kind, x.item])).toEqual([
+      [SQ_TASKLET, 3],
+      [SQ_TASKLET, 2],
+    ]);
+    expect(Number(m.statBusyElsewhere())).toBe(1);
+    expect(m.taskletLastCpu(2)).toBe(1);
+  });
 });
 
 describe("NAPI weight and netdev_budget (kernel/napi.ts, kernel/softirq.ts)", () => {
