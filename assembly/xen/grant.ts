@@ -22,7 +22,8 @@
 //    (netbk_gop_frag_copy's PageForeign case), so a frame from guest to guest takes both guests'
 //    locks.
 // Before Xen 4.2 (xen.grantDomainLock, L6) do_grant_table_op holds the calling domain's
-// domain_lock around the whole hypercall: each batch takes dom0's lock first, for its whole cost.
+// domain_lock around the whole hypercall: once in Xen, each batch takes dom0's lock for the cost
+// of all its ops (the trap into Xen and the return, COST_HYPERCALL, are outside it).
 // The mapping domain is always dom0 (netback). Left out: the grant references themselves (no
 // memory is modelled), the TLB flush an unmap implies beyond its per-op cost.
 
@@ -57,13 +58,13 @@ let nOps: u32 = 0;
 
 /** One GNTTABOP_copy hypercall of `ops` copies moving `bytes` in all. */
 export function grantCopyBatch(ops: u32, bytes: u64): void {
-  if (grantDomainLockOn()) {
-    let work = <u64>(cost(COST_GRANT_COPY_OP) * <f64>ops + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes);
-    domainLockHypercall(costCycles(COST_HYPERCALL) + work, COMP_GRANT);
-  }
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_COPY_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
+  if (grantDomainLockOn()) {
+    let work = <u64>(cost(COST_GRANT_COPY_OP) * <f64>ops + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes);
+    domainLockHypercall(work, COMP_GRANT);
+  }
   if (nOps > 0) {
     let per = <u64>(cost(COST_GRANT_COPY_OP) + cost(COST_GRANT_COPY_PER_BYTE) * <f64>bytes / <f64>ops);
     // A batch of netback's copies has one side local and the other in one domain's grants (a
@@ -89,10 +90,10 @@ export function grantCopyBatch(ops: u32, bytes: u64): void {
 
 /** One GNTTABOP_map_grant_ref hypercall of `ops` maps by dom0. */
 export function grantMapBatch(ops: u32): void {
-  if (grantDomainLockOn()) domainLockHypercall(costCycles(COST_HYPERCALL) + costTimes(COST_GRANT_MAP_OP, ops), COMP_GRANT);
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_MAP_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
+  if (grantDomainLockOn()) domainLockHypercall(costTimes(COST_GRANT_MAP_OP, ops), COMP_GRANT);
   if (nOps > 0) {
     let per = costCycles(COST_GRANT_MAP_OP);
     for (let i: u32 = 0; i < nOps; i++) {
@@ -110,12 +111,10 @@ export function grantMapBatch(ops: u32): void {
 
 /** One GNTTABOP_unmap_grant_ref hypercall of `ops` unmaps by dom0. */
 export function grantUnmapBatch(ops: u32): void {
-  if (grantDomainLockOn()) {
-    domainLockHypercall(costCycles(COST_HYPERCALL) + costTimes(COST_GRANT_UNMAP_OP, ops), COMP_GRANT);
-  }
   statInc(ST_HYPERCALLS);
   statAdd(ST_GRANT_UNMAP_OPS, ops);
   charge(COMP_XEN, costCycles(COST_HYPERCALL));
+  if (grantDomainLockOn()) domainLockHypercall(costTimes(COST_GRANT_UNMAP_OP, ops), COMP_GRANT);
   if (nOps > 0) {
     let per = costCycles(COST_GRANT_UNMAP_OP);
     for (let i: u32 = 0; i < nOps; i++) {

@@ -20,8 +20,9 @@
 //    operation's own cost: they lengthen the hold, and are not charged again.
 // A lock that only one VCPU can ever take costs nothing and is not tracked.
 // Before Xen 4.2 (`xen.grantDomainLock`, sources.md L6) do_grant_table_op also holds the calling
-// domain's domain_lock for the whole hypercall: dom0's one lock, held by a VCPU for its batch's
-// whole cost (every op and byte it copies), besides the lines above.
+// domain's domain_lock for the whole hypercall: dom0's one lock, held by a VCPU for the cost of
+// all its batch's ops (every op and byte it copies; not the trap into Xen and the return),
+// besides the lines above.
 // Left out: the section's instructions, IPIs sent under the lock (vcpu_kick), sockets (every
 // transfer is the same-socket figure), the finer locks of Xen 4.6 and later.
 
@@ -149,8 +150,9 @@ export function spinlockMemory(doms: u64, enabled: bool, domainLock: bool): void
 }
 
 /**
- * The current VCPU takes dom0's domain_lock at its job's current point for a grant-table
- * hypercall whose whole cost is `batch` cycles (charged by the caller after): it spins while
+ * The current VCPU, in Xen for a grant-table hypercall, takes dom0's domain_lock at its job's
+ * current point for the hypercall's ops, whose cost is `batch` cycles (charged by the caller
+ * after; the trap into Xen and the return are not under the lock): it spins while
  * another VCPU's hypercall holds it (charged to comp), and holds it for the batch and the lock's
  * line when that comes over from another CPU (sources.md L6).
  */
