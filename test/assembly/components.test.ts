@@ -133,20 +133,23 @@ describe("netback pending ring (netback/tx.ts)", () => {
 
 describe("netback PKT_PROT_LEN (netback/tx.ts)", () => {
   it("a request no longer than PKT_PROT_LEN is copied whole and answered by the next run, not when the NIC frees it", () => {
-    // pvops 2.6.32: PKT_PROT_LEN 72 >= a 66-byte ACK.
-    nb.setupProtLen(32, 72);
-    nb.postTxAcks(10);
-    nb.interrupt();
-    expect(nb.txAction()).toBe(1);
-    // Mapped, copied whole, released at once: the skbs hold no slot, the TX action is listed
-    // again on this CPU, and its next run unmaps and answers all ten.
-    expect(nb.holdingSlot(0, 10)).toBe(0);
-    expect(nb.pending()).toBe(10);
-    expect(nb.txResponses()).toBe(0);
-    expect(nb.bottomHalvesListed()).toBe(1);
-    expect(nb.txAction()).toBe(1);
-    expect(nb.txResponses()).toBe(10);
-    expect(nb.pending()).toBe(0);
+    // pvops 2.6.32: PKT_PROT_LEN 72 >= a 66-byte ACK; and one exactly PKT_PROT_LEN long (net_tx_action
+    // keeps a fragment only when txreq.size > PKT_PROT_LEN).
+    for (const protLen of [72, 66]) {
+      nb.setupProtLen(32, protLen);
+      nb.postTxAcks(10);
+      nb.interrupt();
+      expect(nb.txAction()).toBe(1);
+      // Mapped, copied whole, released at once: the skbs hold no slot, the TX action is listed
+      // again on this CPU, and its next run unmaps and answers all ten.
+      expect(nb.holdingSlot(0, 10), `PKT_PROT_LEN ${protLen}`).toBe(0);
+      expect(nb.pending()).toBe(10);
+      expect(nb.txResponses()).toBe(0);
+      expect(nb.bottomHalvesListed()).toBe(1);
+      expect(nb.txAction()).toBe(1);
+      expect(nb.txResponses()).toBe(10);
+      expect(nb.pending()).toBe(0);
+    }
   });
   it("a longer one keeps its page mapped as a fragment until the NIC frees the skb", () => {
     // 2.6.18-xen: PKT_PROT_LEN 64 < 66; data segments are longer than 72 either way.
