@@ -50,8 +50,14 @@ function runProgram(): void {
   if (process.env["PVNETSIM_WRITE_CODE_CACHE"] === "1") {
     process.on("exit", () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, Buffer.concat([Buffer.from(key, "latin1"), script.createCachedData()]));
-      renameSync(tmp, cacheFile);
+      try {
+        writeFileSync(tmp, Buffer.concat([Buffer.from(key, "latin1"), script.createCachedData()]));
+        renameSync(tmp, cacheFile);
+      } catch (e) {
+        // A read-only install: the program ran; only its cache could not be stored.
+        process.stderr.write(`pvnetsim: code cache not written to ${cacheFile}: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      }
     });
   }
   const module = { exports: {} };
