@@ -32,9 +32,9 @@ import { statsInit } from "../stats";
 import { eqInit, eqPushInline, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import {
-  ringsInit, ringSlotSet, ringSlotGet, ringPushRequests, ringPushResponses, ringUnconsumedRequests,
-  ringFinalCheckRequests, ringFinalCheckResponses, ringFreeRequests, ringReqCons, ringReqProdPvt, ringRspProd,
-  ringRspProdPvt, ringSetReqCons, ringSetReqProdPvt, ringSetRspCons, ringSetRspProdPvt,
+  ringsInit, ringRec, ringRecSlotSet, ringRecSlotGet, ringRecPushRequestsFrom, ringPushResponses, ringUnconsumedRequests,
+  ringFinalCheckRequests, ringFinalCheckResponses, ringRecReqCons, ringRecReqProdPvt, ringRecRspCons, ringRecRspProd,
+  ringRecRspProdPvt, ringRecSetReqCons, ringRecSetRspCons, ringRecSetRspProdPvt, ringRecFreeRequests,
 } from "../xen/ring";
 import { accountInit, jobBegin } from "../cpu/account";
 import { vcpuInit, vcpuStartJob, vPending, vTasklets } from "../cpu/vcpu";
@@ -70,28 +70,29 @@ export function mbRingInit(): void {
  *  requests the backend consumes them, pushes responses, final-checks; the frontend consumes
  *  the responses and final-checks. Returns notifications sent (both ways) + payload sum. */
 export function mbRing(n: u32): u32 {
+  // The ring's record is taken once, as netfront and netback hold their ring pointer.
+  let q = ringRec(0);
   let sum: u32 = 0;
   let notifies: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
-    if (ringFreeRequests(0) == 0) break; // cannot happen with RING_BATCH < RING_SIZE
-    let idx = ringReqProdPvt(0);
-    ringSlotSet(0, idx, i);
-    ringSetReqProdPvt(0, idx + 1);
-    if (ringPushRequests(0)) notifies++;
+    if (ringRecFreeRequests(q) == 0) break; // cannot happen with RING_BATCH < RING_SIZE
+    let idx = ringRecReqProdPvt(q);
+    ringRecSlotSet(q, idx, i);
+    if (ringRecPushRequestsFrom(q, idx + 1)) notifies++;
     if ((i & (RING_BATCH - 1)) == RING_BATCH - 1) {
       // Backend: xenvif_tx_action-like drain, then responses and the final check.
       do {
         while (ringUnconsumedRequests(0) > 0) {
-          let c = ringReqCons(0);
-          sum += ringSlotGet(0, c);
-          ringSetReqCons(0, c + 1);
-          ringSetRspProdPvt(0, ringRspProdPvt(0) + 1);
+          let c = ringRecReqCons(q);
+          sum += ringRecSlotGet(q, c);
+          ringRecSetReqCons(q, c + 1);
+          ringRecSetRspProdPvt(q, ringRecRspProdPvt(q) + 1);
         }
         if (ringPushResponses(0)) notifies++;
       } while (ringFinalCheckRequests(0));
       // Frontend: consume responses (xennet_tx_buf_gc), final check.
       do {
-        ringSetRspCons(0, ringRspProd(0));
+        ringRecSetRspCons(q, ringRecRspProd(q));
       } while (ringFinalCheckResponses(0));
     }
   }

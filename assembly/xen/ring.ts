@@ -45,39 +45,82 @@ let ringBase: usize = 0;
   return ringBase + <usize>r * RING_RECORD_BYTES;
 }
 
-// Index access (r is a ring number): ringX(r) reads, ringSetX(r, v) writes.
+/** Address of ring r's record. Code that works on one ring several times in a row takes it once
+ *  and reaches the indices through the ringRec* accessors below, as ring.h's macros work on one
+ *  ring pointer: every ringX(r) reads ringBase (a Wasm global, which V8 reloads from the instance
+ *  after each memory store) and recomputes the address. */
 // @ts-ignore: decorator
-@inline export function ringReqProd(r: u32): u32 { return load<u32>(rec(r), 0); }
+@inline export function ringRec(r: u32): usize {
+  return rec(r);
+}
+
+// Index access through a record address q = ringRec(r): ringRecX(q) reads, ringRecSetX(q, v) writes.
 // @ts-ignore: decorator
-@inline export function ringReqEvent(r: u32): u32 { return load<u32>(rec(r), 4); }
+@inline export function ringRecReqProd(q: usize): u32 { return load<u32>(q, 0); }
 // @ts-ignore: decorator
-@inline export function ringRspProd(r: u32): u32 { return load<u32>(rec(r), 8); }
+@inline export function ringRecReqEvent(q: usize): u32 { return load<u32>(q, 4); }
 // @ts-ignore: decorator
-@inline export function ringRspEvent(r: u32): u32 { return load<u32>(rec(r), 12); }
+@inline export function ringRecRspProd(q: usize): u32 { return load<u32>(q, 8); }
 // @ts-ignore: decorator
-@inline export function ringReqProdPvt(r: u32): u32 { return load<u32>(rec(r), 16); }
+@inline export function ringRecRspEvent(q: usize): u32 { return load<u32>(q, 12); }
 // @ts-ignore: decorator
-@inline export function ringRspCons(r: u32): u32 { return load<u32>(rec(r), 20); }
+@inline export function ringRecReqProdPvt(q: usize): u32 { return load<u32>(q, 16); }
 // @ts-ignore: decorator
-@inline export function ringRspProdPvt(r: u32): u32 { return load<u32>(rec(r), 24); }
+@inline export function ringRecRspCons(q: usize): u32 { return load<u32>(q, 20); }
 // @ts-ignore: decorator
-@inline export function ringReqCons(r: u32): u32 { return load<u32>(rec(r), 28); }
+@inline export function ringRecRspProdPvt(q: usize): u32 { return load<u32>(q, 24); }
 // @ts-ignore: decorator
-@inline export function ringSetReqProd(r: u32, v: u32): void { store<u32>(rec(r), v, 0); }
+@inline export function ringRecReqCons(q: usize): u32 { return load<u32>(q, 28); }
 // @ts-ignore: decorator
-@inline export function ringSetReqEvent(r: u32, v: u32): void { store<u32>(rec(r), v, 4); }
+@inline export function ringRecSetReqProd(q: usize, v: u32): void { store<u32>(q, v, 0); }
 // @ts-ignore: decorator
-@inline export function ringSetRspProd(r: u32, v: u32): void { store<u32>(rec(r), v, 8); }
+@inline export function ringRecSetReqEvent(q: usize, v: u32): void { store<u32>(q, v, 4); }
 // @ts-ignore: decorator
-@inline export function ringSetRspEvent(r: u32, v: u32): void { store<u32>(rec(r), v, 12); }
+@inline export function ringRecSetRspProd(q: usize, v: u32): void { store<u32>(q, v, 8); }
 // @ts-ignore: decorator
-@inline export function ringSetReqProdPvt(r: u32, v: u32): void { store<u32>(rec(r), v, 16); }
+@inline export function ringRecSetRspEvent(q: usize, v: u32): void { store<u32>(q, v, 12); }
 // @ts-ignore: decorator
-@inline export function ringSetRspCons(r: u32, v: u32): void { store<u32>(rec(r), v, 20); }
+@inline export function ringRecSetReqProdPvt(q: usize, v: u32): void { store<u32>(q, v, 16); }
 // @ts-ignore: decorator
-@inline export function ringSetRspProdPvt(r: u32, v: u32): void { store<u32>(rec(r), v, 24); }
+@inline export function ringRecSetRspCons(q: usize, v: u32): void { store<u32>(q, v, 20); }
 // @ts-ignore: decorator
-@inline export function ringSetReqCons(r: u32, v: u32): void { store<u32>(rec(r), v, 28); }
+@inline export function ringRecSetRspProdPvt(q: usize, v: u32): void { store<u32>(q, v, 24); }
+// @ts-ignore: decorator
+@inline export function ringRecSetReqCons(q: usize, v: u32): void { store<u32>(q, v, 28); }
+
+// Index access by ring number (r): ringX(r) reads, ringSetX(r, v) writes.
+// @ts-ignore: decorator
+@inline export function ringReqProd(r: u32): u32 { return ringRecReqProd(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringReqEvent(r: u32): u32 { return ringRecReqEvent(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringRspProd(r: u32): u32 { return ringRecRspProd(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringRspEvent(r: u32): u32 { return ringRecRspEvent(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringReqProdPvt(r: u32): u32 { return ringRecReqProdPvt(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringRspCons(r: u32): u32 { return ringRecRspCons(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringRspProdPvt(r: u32): u32 { return ringRecRspProdPvt(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringReqCons(r: u32): u32 { return ringRecReqCons(rec(r)); }
+// @ts-ignore: decorator
+@inline export function ringSetReqProd(r: u32, v: u32): void { ringRecSetReqProd(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetReqEvent(r: u32, v: u32): void { ringRecSetReqEvent(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetRspProd(r: u32, v: u32): void { ringRecSetRspProd(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetRspEvent(r: u32, v: u32): void { ringRecSetRspEvent(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetReqProdPvt(r: u32, v: u32): void { ringRecSetReqProdPvt(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetRspCons(r: u32, v: u32): void { ringRecSetRspCons(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetRspProdPvt(r: u32, v: u32): void { ringRecSetRspProdPvt(rec(r), v); }
+// @ts-ignore: decorator
+@inline export function ringSetReqCons(r: u32, v: u32): void { ringRecSetReqCons(rec(r), v); }
 
 /** Rings of vif v: 2v its TX ring (guest -> dom0 requests), 2v+1 its RX ring. */
 // @ts-ignore: decorator
@@ -105,12 +148,20 @@ export function ringsMemory(n: u64): void {
 }
 
 // @ts-ignore: decorator
+@inline export function ringRecSlotSet(q: usize, idx: u32, v: u32): void {
+  store<u32>(q + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2), v);
+}
+// @ts-ignore: decorator
+@inline export function ringRecSlotGet(q: usize, idx: u32): u32 {
+  return load<u32>(q + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2));
+}
+// @ts-ignore: decorator
 @inline export function ringSlotSet(r: u32, idx: u32, v: u32): void {
-  store<u32>(rec(r) + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2), v);
+  ringRecSlotSet(rec(r), idx, v);
 }
 // @ts-ignore: decorator
 @inline export function ringSlotGet(r: u32, idx: u32): u32 {
-  return load<u32>(rec(r) + SLOTS_OFFSET + (<usize>(idx & RING_MASK) << 2));
+  return ringRecSlotGet(rec(r), idx);
 }
 
 /**
@@ -137,25 +188,46 @@ export function ringCheckOrder(r: u32): void {
 /** RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish req_prod_pvt; true if the backend must be notified. */
 export function ringPushRequests(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  let old = ringReqProd(r);
-  let nw = ringReqProdPvt(r);
-  ringSetReqProd(r, nw);
-  return nw - ringReqEvent(r) < nw - old;
+  let q = rec(r);
+  let old = ringRecReqProd(q);
+  let nw = ringRecReqProdPvt(q);
+  ringRecSetReqProd(q, nw);
+  return nw - ringRecReqEvent(q) < nw - old;
+}
+
+/** req_prod_pvt = nw, then RING_PUSH_REQUESTS_AND_CHECK_NOTIFY on the ring at q: the same stores
+ *  and the same answer as ringRecSetReqProdPvt(q, nw) followed by ringPushRequests, for a producer
+ *  that has just computed its new private index. It publishes nw without reading back the index it
+ *  has just written: neither binaryen nor V8 forwards a store to a later load of linear memory (gcc
+ *  does), and that read-back lies on the producer's critical path, once per request. */
+// @ts-ignore: decorator
+@inline export function ringRecPushRequestsFrom(q: usize, nw: u32): bool {
+  ringRecSetReqProdPvt(q, nw);
+  if (!ASC_NO_ASSERT) ringCheckOrder(<u32>((q - ringBase) / RING_RECORD_BYTES));
+  let old = ringRecReqProd(q);
+  ringRecSetReqProd(q, nw);
+  return nw - ringRecReqEvent(q) < nw - old;
 }
 
 /** RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: publish rsp_prod_pvt; true if the frontend must be notified. */
 export function ringPushResponses(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  let old = ringRspProd(r);
-  let nw = ringRspProdPvt(r);
-  ringSetRspProd(r, nw);
-  return nw - ringRspEvent(r) < nw - old;
+  let q = rec(r);
+  let old = ringRecRspProd(q);
+  let nw = ringRecRspProdPvt(q);
+  ringRecSetRspProd(q, nw);
+  return nw - ringRecRspEvent(q) < nw - old;
 }
 
 /** RING_HAS_UNCONSUMED_REQUESTS (backend view), bounded as ring.h bounds it. */
 export function ringUnconsumedRequests(r: u32): u32 {
-  let req = ringReqProd(r) - ringReqCons(r);
-  let rsp = RING_SIZE - (ringReqCons(r) - ringRspProdPvt(r));
+  return ringRecUnconsumedRequests(rec(r));
+}
+// @ts-ignore: decorator
+@inline function ringRecUnconsumedRequests(q: usize): u32 {
+  let cons = ringRecReqCons(q);
+  let req = ringRecReqProd(q) - cons;
+  let rsp = RING_SIZE - (cons - ringRecRspProdPvt(q));
   return req < rsp ? req : rsp;
 }
 
@@ -168,22 +240,28 @@ export function ringUnconsumedRequests(r: u32): u32 {
 /** RING_FINAL_CHECK_FOR_REQUESTS (backend going idle). True if work remains. */
 export function ringFinalCheckRequests(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  if (ringUnconsumedRequests(r) > 0) return true;
-  ringSetReqEvent(r, ringReqCons(r) + 1);
+  let q = rec(r);
+  if (ringRecUnconsumedRequests(q) > 0) return true;
+  ringRecSetReqEvent(q, ringRecReqCons(q) + 1);
   // mb(): the event index is visible before prod is read again.
-  return ringUnconsumedRequests(r) > 0;
+  return ringRecUnconsumedRequests(q) > 0;
 }
 
 /** RING_FINAL_CHECK_FOR_RESPONSES (frontend going idle). True if work remains. */
 export function ringFinalCheckResponses(r: u32): bool {
   if (!ASC_NO_ASSERT) ringCheckOrder(r);
-  if (ringUnconsumedResponses(r) > 0) return true;
-  ringSetRspEvent(r, ringRspCons(r) + 1);
-  return ringUnconsumedResponses(r) > 0;
+  let q = rec(r);
+  if (ringRecRspProd(q) - ringRecRspCons(q) > 0) return true;
+  ringRecSetRspEvent(q, ringRecRspCons(q) + 1);
+  return ringRecRspProd(q) - ringRecRspCons(q) > 0;
 }
 
 /** RING_FREE_REQUESTS (frontend view): slots the frontend may still fill. */
 // @ts-ignore: decorator
 @inline export function ringFreeRequests(r: u32): u32 {
-  return RING_SIZE - (ringReqProdPvt(r) - ringRspCons(r));
+  return ringRecFreeRequests(rec(r));
+}
+// @ts-ignore: decorator
+@inline export function ringRecFreeRequests(q: usize): u32 {
+  return RING_SIZE - (ringRecReqProdPvt(q) - ringRecRspCons(q));
 }
