@@ -93,17 +93,22 @@ export function lroReceive(g: u32, p: u32): void {
   charge(COMP_LRO, costCycles(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
   let f = pkFlow(p);
-  let base = g * nDesc;
+  // The descriptor walk reads its arrays and bounds from locals: V8 reloads a module global after
+  // every store to linear memory, and would otherwise reload these at every descriptor.
+  let n = nDesc;
+  let heads = dHead;
+  let base = g * n;
   let free: u32 = PKT_NONE;
-  for (let d: u32 = 0; d < nDesc; d++) {
-    let slot = base + d;
-    let head = unchecked(dHead[slot]);
+  for (let slot = base, end = base + n; slot < end; slot++) {
+    let head = unchecked(heads[slot]);
     if (head == PKT_NONE) {
       if (free == PKT_NONE) free = slot;
       continue;
     }
     if (pkFlow(head) != f) continue;
-    if (pkSeq(p) != unchecked(dNext[slot])) {
+    let nexts = dNext;
+    let seq = pkSeq(p);
+    if (seq != unchecked(nexts[slot])) {
       // Out of sequence (a retransmission or a hole): flush, pass this one up alone.
       flush(g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
       statInc(ST_LRO_AGGREGATES);
@@ -111,13 +116,15 @@ export function lroReceive(g: u32, p: u32): void {
       return;
     }
     // lro_add_packet: merge into the parent and release the merged skb's header.
-    pkSetSegs(head, pkSegs(head) + pkSegs(p));
-    pkSetBytes(head, pkBytes(head) + pkBytes(p));
-    unchecked((dNext[slot] = pkSeq(p) + pkSegs(p)));
+    let segs = pkSegs(head) + pkSegs(p);
+    let bytes = pkBytes(head) + pkBytes(p);
+    pkSetSegs(head, segs);
+    pkSetBytes(head, bytes);
+    unchecked((nexts[slot] = seq + pkSegs(p)));
     traceLroMerge(head, p);
     pktFree(p);
-    if (pkSegs(head) >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
-    else if (pkBytes(head) > maxLen) flush(g, slot, ST_LRO_FLUSH_64K);
+    if (segs >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
+    else if (bytes > maxLen) flush(g, slot, ST_LRO_FLUSH_64K);
     return;
   }
   if (free == PKT_NONE || maxAggr <= 1) {
@@ -126,7 +133,7 @@ export function lroReceive(g: u32, p: u32): void {
     fifoPush(unchecked(out[g]), p);
     return;
   }
-  unchecked((dHead[free] = p));
+  unchecked((heads[free] = p));
   unchecked((dNext[free] = pkSeq(p) + pkSegs(p)));
 }
 
