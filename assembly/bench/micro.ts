@@ -32,7 +32,7 @@ import { statsInit } from "../stats";
 import { eqInit, eqPushInline, eqPop, eqNow, eqTarget, eqSize } from "../base/eventq";
 import { fifoInit, fifoNew, fifoLen, fifoPush, fifoPop } from "../base/fifo";
 import {
-  ringsInit, ringRec, ringRecSlotSet, ringRecSlotGet, ringRecPushRequestsFrom, ringPushResponses, ringUnconsumedRequests,
+  ringsInit, ringRec, ringRecSlotSet, ringRecSlotGet, ringRecPushRequestsFrom, ringPushResponses, ringRecUnconsumedRequestsAt,
   ringFinalCheckRequests, ringFinalCheckResponses, ringRecReqCons, ringRecReqProdPvt, ringRecRspCons, ringRecRspProd,
   ringRecRspProdPvt, ringRecSetReqCons, ringRecSetRspCons, ringRecSetRspProdPvt, ringRecFreeRequests,
 } from "../xen/ring";
@@ -82,11 +82,12 @@ export function mbRing(n: u32): u32 {
     if ((i & (RING_BATCH - 1)) == RING_BATCH - 1) {
       // Backend: xenvif_tx_action-like drain, then responses and the final check.
       do {
-        while (ringUnconsumedRequests(0) > 0) {
-          let c = ringRecReqCons(q);
+        let c = ringRecReqCons(q);
+        let rpp = ringRecRspProdPvt(q);
+        while (ringRecUnconsumedRequestsAt(q, c, rpp) > 0) {
           sum += ringRecSlotGet(q, c);
-          ringRecSetReqCons(q, c + 1);
-          ringRecSetRspProdPvt(q, ringRecRspProdPvt(q) + 1);
+          ringRecSetReqCons(q, ++c);
+          ringRecSetRspProdPvt(q, ++rpp);
         }
         if (ringPushResponses(0)) notifies++;
       } while (ringFinalCheckRequests(0));

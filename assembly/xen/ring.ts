@@ -224,10 +224,16 @@ export function ringUnconsumedRequests(r: u32): u32 {
   return ringRecUnconsumedRequests(rec(r));
 }
 // @ts-ignore: decorator
-@inline function ringRecUnconsumedRequests(q: usize): u32 {
-  let cons = ringRecReqCons(q);
+@inline export function ringRecUnconsumedRequests(q: usize): u32 {
+  return ringRecUnconsumedRequestsAt(q, ringRecReqCons(q), ringRecRspProdPvt(q));
+}
+/** RING_HAS_UNCONSUMED_REQUESTS on the ring at q for a backend that holds its req_cons and
+ *  rsp_prod_pvt (as just stored) in hand: the same answer without reading them back (see
+ *  ringRecPushRequestsFrom). */
+// @ts-ignore: decorator
+@inline export function ringRecUnconsumedRequestsAt(q: usize, cons: u32, rspProdPvt: u32): u32 {
   let req = ringRecReqProd(q) - cons;
-  let rsp = RING_SIZE - (cons - ringRecRspProdPvt(q));
+  let rsp = RING_SIZE - (cons - rspProdPvt);
   return req < rsp ? req : rsp;
 }
 
