@@ -116,8 +116,10 @@ export function pktMemory(n: u64): void {
   memAdd(MEM_PACKETS, rawBytes(n * <u64>PKT_RECORD_BYTES));
 }
 
-/** Takes a packet record from the pool; PKT_NONE (and pktExhausted) if the pool is empty. */
-export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): u32 {
+/** Takes a packet record from the pool; PKT_NONE (and pktExhausted) if the pool is empty.
+ *  Inlined: a Wasm call costs a frame and V8's stack check, as much as the allocation itself. */
+// @ts-ignore: decorator
+@inline export function pktAlloc(kind: u8, flow: u32, seq: u32, bytes: u32, wire: u32): u32 {
   let p = freeHead;
   if (p != PKT_NONE) {
     freeHead = pkFlow(p);

@@ -88,8 +88,10 @@ function flush(g: u32, slot: u32, stat: i32): void {
   fifoPush(unchecked(out[g]), head);
 }
 
-/** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll. */
-export function lroReceive(g: u32, p: u32): void {
+/** lro_receive_skb for a TCP data segment p of guest g, inside netfront's poll. Inlined into its
+ *  few callers (netfront, the NIC poll): it runs once per received segment. */
+// @ts-ignore: decorator
+@inline export function lroReceive(g: u32, p: u32): void {
   charge(COMP_LRO, costCycles(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
   let f = pkFlow(p);
