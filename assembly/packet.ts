@@ -56,6 +56,24 @@ export let pktExhausted: bool = false;
   return pool + <usize>p * <usize>PKT_RECORD_BYTES;
 }
 
+/** Address of packet p's record, for code that reads several fields of one packet in a row: each
+ *  pkX(p) reads the pool's base (a module global, which V8 reloads after every store to memory). */
+// @ts-ignore: decorator
+@inline export function pktRec(p: u32): usize { return rec(p); }
+// Field access through a record address r = pktRec(p), for the fields such code needs.
+// @ts-ignore: decorator
+@inline export function pkrFlow(r: usize): u32 { return load<u32>(r, 4); }
+// @ts-ignore: decorator
+@inline export function pkrSeq(r: usize): u32 { return load<u32>(r, 8); }
+// @ts-ignore: decorator
+@inline export function pkrSegs(r: usize): u32 { return load<u32>(r, 12); }
+// @ts-ignore: decorator
+@inline export function pkrBytes(r: usize): u32 { return load<u32>(r, 16); }
+// @ts-ignore: decorator
+@inline export function pkrSetSegs(r: usize, v: u32): void { store<u32>(r, v, 12); }
+// @ts-ignore: decorator
+@inline export function pkrSetBytes(r: usize, v: u32): void { store<u32>(r, v, 16); }
+
 // Field access (p is a packet id). Getters pkX(p), setters pkSetX(p, v).
 // @ts-ignore: decorator
 @inline export function pkKind(p: u32): u8 { return load<u8>(rec(p), 0); }

@@ -25,7 +25,9 @@ import {
 import { cfgU32, costCycles } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoPush, fifoLen, fifoAt } from "../base/fifo";
-import { pkFlow, pkSeq, pkSegs, pkSetSegs, pkBytes, pkSetBytes, pktFree, pktUnits, PKT_NONE } from "../packet";
+import {
+  pkFlow, pkSegs, pktFree, pktUnits, pktRec, pkrFlow, pkrSeq, pkrSegs, pkrBytes, pkrSetSegs, pkrSetBytes, PKT_NONE,
+} from "../packet";
 import { charge } from "../cpu/account";
 import { traceLroMerge } from "../observe/trace";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
@@ -94,7 +96,8 @@ function flush(g: u32, slot: u32, stat: i32): void {
 @inline export function lroReceive(g: u32, p: u32): void {
   charge(COMP_LRO, costCycles(COST_LRO_SEG));
   statInc(ST_LRO_SEGMENTS);
-  let f = pkFlow(p);
+  let pr = pktRec(p);
+  let f = pkrFlow(pr);
   // The descriptor walk reads its arrays and bounds from locals: V8 reloads a module global after
   // every store to linear memory, and would otherwise reload these at every descriptor.
   let n = nDesc;
@@ -109,7 +112,7 @@ function flush(g: u32, slot: u32, stat: i32): void {
     }
     if (pkFlow(head) != f) continue;
     let nexts = dNext;
-    let seq = pkSeq(p);
+    let seq = pkrSeq(pr);
     if (seq != unchecked(nexts[slot])) {
       // Out of sequence (a retransmission or a hole): flush, pass this one up alone.
       flush(g, slot, ST_LRO_FLUSH_OUT_OF_ORDER);
@@ -118,11 +121,13 @@ function flush(g: u32, slot: u32, stat: i32): void {
       return;
     }
     // lro_add_packet: merge into the parent and release the merged skb's header.
-    let segs = pkSegs(head) + pkSegs(p);
-    let bytes = pkBytes(head) + pkBytes(p);
-    pkSetSegs(head, segs);
-    pkSetBytes(head, bytes);
-    unchecked((nexts[slot] = seq + pkSegs(p)));
+    let hr = pktRec(head);
+    let pSegs = pkrSegs(pr);
+    let segs = pkrSegs(hr) + pSegs;
+    let bytes = pkrBytes(hr) + pkrBytes(pr);
+    pkrSetSegs(hr, segs);
+    pkrSetBytes(hr, bytes);
+    unchecked((nexts[slot] = seq + pSegs));
     traceLroMerge(head, p);
     pktFree(p);
     if (segs >= maxAggr) flush(g, slot, ST_LRO_FLUSH_MAX_AGGR);
@@ -136,7 +141,7 @@ function flush(g: u32, slot: u32, stat: i32): void {
     return;
   }
   unchecked((heads[free] = p));
-  unchecked((dNext[free] = pkSeq(p) + pkSegs(p)));
+  unchecked((dNext[free] = pkrSeq(pr) + pkrSegs(pr)));
 }
 
 /** lro_flush_all at the end of netfront's poll. */
