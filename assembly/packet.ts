@@ -74,17 +74,18 @@ export let pktExhausted: bool = false;
 // @ts-ignore: decorator
 @inline export function pkrSetBytes(r: usize, v: u32): void { store<u32>(r, v, 16); }
 
-// Field access (p is a packet id). Getters pkX(p), setters pkSetX(p, v).
+// Field access (p is a packet id). Getters pkX(p), setters pkSetX(p, v); the fields that have a
+// record-address twin above are that twin at rec(p), so each offset is written once.
 // @ts-ignore: decorator
 @inline export function pkKind(p: u32): u8 { return load<u8>(rec(p), 0); }
 // @ts-ignore: decorator
-@inline export function pkFlow(p: u32): u32 { return load<u32>(rec(p), 4); }
+@inline export function pkFlow(p: u32): u32 { return pkrFlow(rec(p)); }
 // @ts-ignore: decorator
-@inline export function pkSeq(p: u32): u32 { return load<u32>(rec(p), 8); }
+@inline export function pkSeq(p: u32): u32 { return pkrSeq(rec(p)); }
 // @ts-ignore: decorator
-@inline export function pkSegs(p: u32): u32 { return load<u32>(rec(p), 12); }
+@inline export function pkSegs(p: u32): u32 { return pkrSegs(rec(p)); }
 // @ts-ignore: decorator
-@inline export function pkBytes(p: u32): u32 { return load<u32>(rec(p), 16); }
+@inline export function pkBytes(p: u32): u32 { return pkrBytes(rec(p)); }
 // @ts-ignore: decorator
 @inline export function pkWire(p: u32): u32 { return load<u32>(rec(p), 20); }
 // @ts-ignore: decorator
@@ -104,9 +105,9 @@ export let pktExhausted: bool = false;
 // @ts-ignore: decorator
 @inline export function pkSetSeq(p: u32, v: u32): void { store<u32>(rec(p), v, 8); }
 // @ts-ignore: decorator
-@inline export function pkSetSegs(p: u32, v: u32): void { store<u32>(rec(p), v, 12); }
+@inline export function pkSetSegs(p: u32, v: u32): void { pkrSetSegs(rec(p), v); }
 // @ts-ignore: decorator
-@inline export function pkSetBytes(p: u32, v: u32): void { store<u32>(rec(p), v, 16); }
+@inline export function pkSetBytes(p: u32, v: u32): void { pkrSetBytes(rec(p), v); }
 // @ts-ignore: decorator
 @inline export function pkSetWire(p: u32, v: u32): void { store<u32>(rec(p), v, 20); }
 // @ts-ignore: decorator
