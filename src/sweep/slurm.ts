@@ -4,7 +4,8 @@
 
 //
 // Which pvnetsim the tasks run: the CLI of the package this file belongs to, named by its real
-// path (dist/src/cli/main.js under the package root, symlinks followed), never the path the
+// path (dist/src/cli/main.cjs under the package root, symlinks followed; the CommonJS entry, which
+// starts without the ES-module shim main.js goes through), never the path the
 // current process was started through, which under npx is a cache directory that npm may clear
 // and compute nodes do not have. A site that installs pvnetsim elsewhere on its nodes (or wants
 // `npx pvnetsim@<version>`) sets PVNETSIM_CLI to that command, when writing the job or when
@@ -26,11 +27,11 @@ export interface SlurmOptions {
   partition?: string;
   /** Node binary the tasks run the CLI with (default: the one running now). */
   node?: string;
-  /** The pvnetsim CLI script (default: this package's dist/src/cli/main.js). */
+  /** The pvnetsim CLI script (default: this package's dist/src/cli/main.cjs). */
   cli?: string;
   /**
    * A command line that runs pvnetsim on the compute nodes, e.g. "npx --yes pvnetsim@0.1.0" or
-   * "node /opt/pvnetsim/dist/src/cli/main.js"; replaces node + cli (default: PVNETSIM_CLI).
+   * "node /opt/pvnetsim/dist/src/cli/main.cjs"; replaces node + cli (default: PVNETSIM_CLI).
    */
   cliCommand?: string;
 }
@@ -42,9 +43,9 @@ export class SlurmError extends Error {
   }
 }
 
-/** The CLI script of this package, by its real path (dist/src/cli/main.js under the package root). */
+/** The CLI script of this package, by its real path (dist/src/cli/main.cjs under the package root). */
 export function packageCliPath(): string {
-  const p = packagePath("dist", "src", "cli", "main.js");
+  const p = packagePath("dist", "src", "cli", "main.cjs");
   try {
     return realpathSync(p);
   } catch {
@@ -115,7 +116,7 @@ export function writeSlurmJob(
     ...(opts.partition ? [`#SBATCH --partition=${opts.partition}`] : []),
     "set -euo pipefail",
     "# pvnetsim as installed where `pvnetsim slurm` ran. Where the compute nodes have it elsewhere, export",
-    '# PVNETSIM_CLI (a command line, e.g. "npx --yes pvnetsim@VERSION" or "node /opt/pvnetsim/dist/src/cli/main.js")',
+    '# PVNETSIM_CLI (a command line, e.g. "npx --yes pvnetsim@VERSION" or "node /opt/pvnetsim/dist/src/cli/main.cjs")',
     "# or PVNETSIM_NODE (the node binary) before sbatch: sbatch passes the environment on.",
     `DEFAULT_CLI=${q(cliCommand)}`,
     // Empty when `pvnetsim slurm` ran from npx's cache: that path must not reach the nodes.

@@ -80,7 +80,7 @@ describe.skipIf(skip)("Slurm job array", () => {
     const script = readFileSync(join(job, "sweep.sbatch"), "utf8");
     expect(script).toContain("#SBATCH --array=0-3");
     // The tasks run this package's CLI by its real path, never a path through npx's cache.
-    expect(script).toContain(`PVNETSIM_JS='${realpathSync(CLI)}'`);
+    expect(script).toContain(`PVNETSIM_JS='${realpathSync(join(ROOT, "dist/src/cli/main.cjs"))}'`);
     expect(script).not.toMatch(/_npx|\.npm\//);
 
     const sub = spawnSync("sbatch", ["--parsable", join(job, "sweep.sbatch")], { encoding: "utf8", env: { ...process.env, ...env } });
