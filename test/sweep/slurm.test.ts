@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { byId, cli, CLI, readRecords, ROOT, tmp } from "./helpers.js";
+import { byId, cli, readRecords, ROOT, tmp } from "./helpers.js";
 
 const skip = process.env["PVNETSIM_SKIP_SLURM"] === "1";
 const START = join(ROOT, "scripts/slurm/start.sh");
