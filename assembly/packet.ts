@@ -32,6 +32,7 @@ import { statInc, statAdd } from "./stats";
 import { eqNow } from "./base/eventq";
 import { traceDrop } from "./observe/trace";
 import { memAdd, rawBytes } from "./base/memory";
+import { faultRaise } from "./base/fault";
 
 export const PKT_NONE: u32 = 0xffffffff;
 
@@ -146,6 +147,7 @@ export function pktMemory(n: u64): void {
     p = fresh++;
   } else {
     pktExhausted = true;
+    faultRaise();
     return PKT_NONE;
   }
   let r = rec(p);

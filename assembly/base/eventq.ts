@@ -42,6 +42,7 @@
 // field and ignore stale firings (gem5's scheduled() guard does the same job).
 
 import { memAdd, rawBytes } from "./memory";
+import { faultRaise } from "./fault";
 
 let heapBase: usize = 0;
 let heapCap: u32 = 0;
@@ -194,6 +195,7 @@ export function eqPush(time: u64, target: u32): void {
   }
   if (i >= heapCap) {
     eqOverflow = true;
+    faultRaise();
     return;
   }
   nextSeq = seq + 1;

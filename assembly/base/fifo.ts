@@ -8,6 +8,7 @@
 // The logical limit may be smaller than the window (a 1000-packet backlog in a 1024 window).
 
 import { memAdd, rawBytes } from "./memory";
+import { faultRaise } from "./fault";
 
 const MAX_FIFOS: i32 = 1 << 20;
 
@@ -65,6 +66,7 @@ export function fifoNew(limit: u32): i32 {
   if (count >= capacity) {
     assert(false, "fifo: table full (fifoInit sized it too small)");
     fifoOverflow = true;
+    faultRaise();
     return 0;
   }
   let size = pow2ceil(limit);
@@ -114,6 +116,7 @@ function fifoCheckAt(q: i32, i: u32): void {
   if (t - load<u32>(r + F_HEAD) >= load<u32>(r + F_LIMIT)) {
     assert(false, "fifo: push onto a full queue");
     fifoOverflow = true;
+    faultRaise();
     return;
   }
   store<u32>(load<usize>(r + F_BUF) + (<usize>(t & load<u32>(r + F_MASK)) << 2), v);

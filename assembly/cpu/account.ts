@@ -9,6 +9,7 @@
 import { chargeVcpu } from "../stats";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
+import { faultRaise } from "../base/fault";
 
 /** VCPU whose job is being started or finished. */
 export let curV: u32 = 0;
@@ -93,4 +94,5 @@ export function debtTake(v: u32): u64 {
 export let invariantError: u32 = 0;
 export function setInvariantError(code: u32): void {
   if (invariantError == 0) invariantError = code;
+  faultRaise();
 }

@@ -18,6 +18,7 @@ import {
   eqInstantCount, eqTakeNow, eqInstantEnable,
 } from "../base/eventq";
 import { fifoInit, fifoTableMemory, fifoOverflow } from "../base/fifo";
+import { modelFault } from "../base/fault";
 import {
   EV_KIND_SHIFT, EV_INDEX_MASK, EV_VCPU_DONE, EV_VCPU_WAKE, EV_LINK, EV_NIC_IRQ, EV_NIC_TXDONE,
   EV_TIMER, EV_UDP, EV_REBALANCE, EV_RR, EV_SCHED_TICK, EV_SCHED_SLICE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT,
@@ -368,9 +369,13 @@ export function engineRun(untilCycle: u64, maxEvents: u32): u32 {
       reason = <u32>L.STOP_TRACE_FULL;
       break;
     }
-    if (eqOverflow || pktExhausted || fifoOverflow || invariantError != 0) {
-      reason = checkErrors();
-      break;
+    // One flag for every fault (base/fault.ts); the part's own flag names the error.
+    if (modelFault) {
+      let err = checkErrors();
+      if (err != 0) {
+        reason = err;
+        break;
+      }
     }
   }
   eqInstantEnable(false);
