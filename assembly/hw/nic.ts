@@ -160,7 +160,6 @@ export function nicRxQueueFor(port: u32, p: u32): u32 {
 @inline function txPending(port: u32): u32 {
   return unchecked(txTail[port]) - unchecked(txHead[port]);
 }
-
 // @ts-ignore: decorator
 @inline function txSlot(port: u32, i: u32): u32 {
   return port * txCap + (i & (txCap - 1));
@@ -184,9 +183,12 @@ function irqCause(q: u32): bool {
   return false;
 }
 
-/** Raises queue q's interrupt when it has a cause, is unmasked, and ITR spacing allows. */
-function maybeIrq(q: u32): void {
-  if (!unchecked(irqEnabled[q]) || unchecked(irqEventAt[q]) != NEVER) return;
+/** Raises queue q's interrupt when it has a cause, is unmasked and ITR allows (inlined: mostly masked). */
+// @ts-ignore: decorator
+@inline function maybeIrq(q: u32): void {
+  if (unchecked(irqEnabled[q]) != 0 && unchecked(irqEventAt[q]) == NEVER) raiseIrq(q);
+}
+function raiseIrq(q: u32): void {
   if (!irqCause(q)) {
     // Only TX descriptors in flight: come back when the oldest completes.
     if (q % qPerPort == 0) {
