@@ -78,7 +78,8 @@ export function lroMemory(): void {
 }
 
 /** Instance g's queue of skbs LRO passes up (netfront, or the NIC poll, drains it after each call). */
-export function lroOutput(g: u32): i32 {
+// @ts-ignore: decorator
+@inline export function lroOutput(g: u32): i32 {
   return unchecked(out[g]);
 }
 

@@ -264,9 +264,17 @@ export function netfrontPollStart(v: u32, g: u32, quota: u32): u32 {
   return k;
 }
 
-/** What LRO flushed (aggregates, lone segments) goes up the guest stack, in order. */
-function lroPassUp(v: u32, g: u32): void {
+/** What LRO flushed (aggregates, lone segments) goes up the guest stack, in order. The test for
+ *  an empty queue is inlined into the poll: most segments merge into an aggregate and flush
+ *  nothing, and then cost a look at the queue instead of a call. */
+// @ts-ignore: decorator
+@inline function lroPassUp(v: u32, g: u32): void {
   let q = lroOutput(g);
+  if (fifoLen(q) > 0) lroDeliver(v, g, q);
+}
+
+/** lroPassUp for a non-empty queue q. */
+function lroDeliver(v: u32, g: u32, q: i32): void {
   while (fifoLen(q) > 0) stackDeliver(v, g, fifoPop(q));
 }
 
