@@ -59,12 +59,13 @@ function checkGso(r: ResolvedConfig): void {
     const allowed = "false when netback.multiQueue is on (the NIC DMAs each frame into a posted guest buffer)";
     throw new ConfigError("nic.lro.enabled", true, allowed);
   }
-  if (!r.netfront.gso.tx) return;
+  if (!r.netfront.gso.tx || r.netfront.gso.rx) return;
   const g2g = (r.traffic.profiles ?? []).some((p) => p.kind === "tcp-to-guest");
   if (g2g) {
     const allowed =
-      'false when a traffic profile of kind "tcp-to-guest" sends between guests ' +
-      "(GSO skbs toward another vif are not modelled)";
+      'false when a traffic profile of kind "tcp-to-guest" sends between guests and netfront.gso.rx ' +
+      "is false (a GSO skb toward a vif whose frontend takes no GSO skbs is segmented by dom0's " +
+      "software GSO, which is not modelled); set netfront.gso.rx = true for GSO between guests";
     throw new ConfigError("netfront.gso.tx", true, allowed);
   }
 }

@@ -13,13 +13,14 @@
 //      worth of frames, the evidence names the request hand-off that stops it (below);
 //   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
 //      Little's law, reaches the advertised window (tcp.rcvBufBytes), for the streams into the
-//      guests and those guests send to external hosts;
+//      guests (from external hosts or from other guests) and those guests send to external hosts;
 //   5. none of these: the run is limited by the protocol's own pacing (event hand-offs, batching,
 //      timers); the evidence lists how far each resource was from its limit.
 //
 // What it leaves out: a VCPU that is the bottleneck below 95% (alternating bursts of two
 // half-busy VCPUs read as "none"); the ACKs' share of a wire; per-flow windows that differ
-// between flows (the mean is used).
+// between flows (the mean is used); the streams of the other traffic profiles (tcp-rx, tcp-tx)
+// in the flow count.
 
 import type { SimResult } from "../result.js";
 
@@ -188,7 +189,11 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
     };
   }
   // 4. Receive window: in-flight bytes per flow (goodput x RTT) against the advertised window.
-  const flows = r.throughput.perVm.length * (c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest);
+  // Streams between guests count too: what they carry is in their receivers' goodput.
+  const g2gFlows = (c.traffic.profiles ?? [])
+    .filter((p) => p.kind === "tcp-to-guest")
+    .reduce((s, p) => s + p.guests.length * (p.streams ?? 1), 0);
+  const flows = r.throughput.perVm.length * (c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest) + g2gFlows;
   const rxGbps = r.throughput.perVm.reduce(
     (s, v) => s + v.goodputGbps + (c.traffic.txStreamsPerGuest > 0 ? v.txGoodputGbps : 0),
     0,

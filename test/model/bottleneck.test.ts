@@ -116,4 +116,19 @@ describe("decision rules", () => {
     expect(measured.evidence).toContain("20000 us");
     expect(idle.evidence).toContain("protocol-limited");
   });
+  it("streams between guests (tcp-to-guest) are flows of the window check too", () => {
+    // One stream from guest 1 to guest 0, 0.5 Gb/s received by guest 0, 20 ms round trip: 1.25 MB in
+    // flight against an offered window of 800 segments (1.16 MB).
+    const intraHost = {
+      ...cfg,
+      traffic: { ...cfg.traffic, rxStreamsPerGuest: 0, profiles: [{ guests: [1], kind: "tcp-to-guest" as const, streams: 1, peer: 0 }] },
+    };
+    const derived = { tcpRttMeanUs: 20000, tcpReceiveWindowMeanSegments: 800 };
+    const full = diagnoseBottleneck({ ...base, config: intraHost, derived });
+    expect(full.kind).toBe("window");
+    expect(full.evidence).toContain("each of 1 flows");
+    const far = diagnoseBottleneck({ ...base, config: intraHost, derived: { ...derived, tcpRttMeanUs: 2000 } });
+    expect(far.kind).toBe("none");
+    expect(far.evidence).toContain("protocol-limited");
+  });
 });

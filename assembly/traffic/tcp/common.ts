@@ -29,8 +29,11 @@
 // (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; with GSO across the vif
 // (netfront.gso.tx) a guest sending to an external host hands netfront skbs of up to the size
 // goal (sendGso, sources.md J8): the per-skb stack and driver work is paid once per skb, the
-// per-byte copy per byte, and the NIC cuts the skb into MSS frames (TSO); external ends cost nothing and
-// use the wire directly (their hosts are not the object of study).
+// per-byte copy per byte, and the NIC cuts the skb into MSS frames (TSO); a guest sending to
+// another guest whose frontend takes GSO skbs (netfront.gso.rx) does the same, and the skb
+// crosses dom0's bridge and the receiver's vif whole (netback fills one RX request per 4 KiB
+// page, sources.md A10), so the receiver's stack takes it as one skb and ACKs it once (J9);
+// external ends cost nothing and use the wire directly (their hosts are not the object of study).
 // Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
 // connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
 // in this short-RTT, loss-driven setting both keep the bottleneck busy).
@@ -197,8 +200,9 @@ export function tcpInit(): void {
     unchecked((sSsthresh[f] = W / 2));
     unchecked((sRwnd[f] = W / 2 - 1));
     unchecked((sMaxWnd[f] = W / 2 - 1));
-    // A guest behind netfront that sends to an external host: its skbs cross the vif whole.
-    unchecked((sGso[f] = gso && !rx && g >= vfGuests ? 1 : 0));
+    // A guest behind netfront that sends to an external host, or to another guest (whose
+    // frontend then takes GSO skbs: config relations): its skbs cross the vif whole.
+    unchecked((sGso[f] = gso && (!rx || sender != NO_GUEST) && g >= vfGuests ? 1 : 0));
     unchecked((sRto[f] = rtoMin > <f64>cfgU64(CFG_CPU_HZ) ? rtoMin : <f64>cfgU64(CFG_CPU_HZ))); // RFC 6298: 1 s before a sample
     let gv = netfrontVcpu(g);
     // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
@@ -248,7 +252,8 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
 }
 
 /** Transmits segments [seq, seq + n) of guest-sent flow f as ONE GSO skb (n > 1): tcp_transmit_skb
- *  of an skb of n * mss bytes with gso_segs = n, handed to netfront whole. */
+ *  of an skb of n * mss bytes with gso_segs = n, handed to the sending guest's netfront whole
+ *  (the flow's own guest, or for a flow between guests its sender). */
 export function sendGso(f: u32, seq: u32, n: u32): void {
   let bytes = mss * n;
   let p = pktAlloc(KIND_DATA, f, seq, bytes, dataWire * n);
@@ -266,7 +271,8 @@ export function sendGso(f: u32, seq: u32, n: u32): void {
   statInc(ST_GSO_SKBS_SENT);
   // The stack's per-skb work once, its per-byte copy for every byte.
   charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>bytes));
-  netfrontStage(unchecked(flowGuest[f]), p);
+  let sender = unchecked(flowSender[f]);
+  netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
 }
 
 /** Current retransmission timeout of flow f with back-off, cycles. */

@@ -114,7 +114,8 @@ export const NETFRONT_PARAMS = [
     help:
       "GSO/TSO across the vif: netback advertises feature-gso-tcpv4, so the guest's TCP builds skbs of up to " +
       "64 KB (one TX request per 4 KiB page plus a GSO extra slot), netback hands each to the bridge whole and the " +
-      "physical NIC cuts it into MTU frames (TSO).",
+      "physical NIC cuts it into MTU frames (TSO); toward another guest (a tcp-to-guest profile) the skb crosses " +
+      "the receiver's vif whole, which needs netfront.gso.rx.",
     source: "A9, B16, J8, H9",
     slot: L.CFG_GSO_TX,
     encoding: "flag",
