@@ -18,6 +18,8 @@ const MAX_FIFOS: i32 = 1 << 20;
 // five cache lines.
 // @ts-ignore: decorator
 @inline const REC_SHIFT: usize = 5;
+/** Bytes of one queue's record: queues created one after another have their records this far apart. */
+export const FIFO_REC_BYTES: usize = 1 << REC_SHIFT;
 // @ts-ignore: decorator
 @inline const F_HEAD: usize = 0; // u32, free-running
 // @ts-ignore: decorator
@@ -111,7 +113,12 @@ function fifoCheckAt(q: i32, i: u32): void {
 // @ts-ignore: decorator
 @inline export function fifoPush(q: i32, v: u32): void {
   if (!ASC_NO_ASSERT) fifoCheckId(q);
-  let r = rec(q);
+  fifoRecPush(rec(q), v);
+}
+
+/** fifoPush onto the queue whose record is at r. */
+// @ts-ignore: decorator
+@inline export function fifoRecPush(r: usize, v: u32): void {
   let t = load<u32>(r + F_TAIL);
   if (t - load<u32>(r + F_HEAD) >= load<u32>(r + F_LIMIT)) {
     assert(false, "fifo: push onto a full queue");

@@ -14,7 +14,7 @@
 // Left out: SMT.
 
 import { eqPush, eqPushInline, eqPushNow, eqNow } from "../base/eventq";
-import { fifoNew, fifoPush } from "../base/fifo";
+import { fifoNew, fifoRec, fifoRecPush, FIFO_REC_BYTES } from "../base/fifo";
 import { EV_VCPU_DONE, EV_VCPU_WAKE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT } from "../base/targets";
 import { traceJob } from "../observe/trace";
 import { COMP_XEN, MEM_VCPU as MEM_PART } from "../../src/abi/layout";
@@ -55,6 +55,26 @@ export let vTimers = new StaticArray<i32>(0); // expired timer items
 export let vThreads = new StaticArray<i32>(0); // runnable threads
 /** Items the current job took (ports for an upcall, timer items). */
 export let vJobItems = new StaticArray<i32>(0);
+
+// The records of a VCPU's seven work lists lie side by side, in the order below: vcpuInit creates
+// them one after another, VCPU after VCPU, and the FIFO table gives consecutive queues consecutive
+// records (base/fifo.ts). So v's lists are reached from one address computed from v, without a
+// load: the job selection looks at three to five of them per job (model/sched.ts).
+export const VL_PENDING: usize = 0;
+export const VL_OUTBOX: usize = FIFO_REC_BYTES;
+export const VL_POLL: usize = 2 * FIFO_REC_BYTES;
+export const VL_TASKLETS: usize = 3 * FIFO_REC_BYTES;
+export const VL_TIMERS: usize = 4 * FIFO_REC_BYTES;
+export const VL_THREADS: usize = 5 * FIFO_REC_BYTES;
+export const VL_ITEMS: usize = 6 * FIFO_REC_BYTES;
+const VL_BYTES: usize = 7 * FIFO_REC_BYTES;
+let listsBase: usize = 0;
+
+/** Address of the record of v's first work list (add a VL_* offset for one list). */
+// @ts-ignore: decorator
+@inline export function vcpuLists(v: u32): usize {
+  return listsBase + <usize>v * VL_BYTES;
+}
 /** Thread id of each VCPU's ksoftirqd. */
 export let vKsoftirqd = new StaticArray<u32>(0);
 /** Whether thread t is on its VCPU's runnable list. */
@@ -130,6 +150,16 @@ export function vcpuInit(
     unchecked((vTimers[v] = fifoNew(d0 ? dom0Items : guestItems)));
     unchecked((vThreads[v] = fifoNew(d0 ? dom0Threads : GUEST_THREADS)));
     unchecked((vJobItems[v] = fifoNew(d0 ? dom0Items : guestItems)));
+  }
+  listsBase = nVcpus > 0 ? fifoRec(unchecked(vPending[0])) : 0;
+  if (!ASC_NO_ASSERT) {
+    for (let v: u32 = 0; v < nVcpus; v++) {
+      let l = vcpuLists(v);
+      assert(fifoRec(unchecked(vPending[v])) == l + VL_PENDING && fifoRec(unchecked(vOutbox[v])) == l + VL_OUTBOX);
+      assert(fifoRec(unchecked(vPollList[v])) == l + VL_POLL && fifoRec(unchecked(vTasklets[v])) == l + VL_TASKLETS);
+      assert(fifoRec(unchecked(vTimers[v])) == l + VL_TIMERS && fifoRec(unchecked(vThreads[v])) == l + VL_THREADS);
+      assert(fifoRec(unchecked(vJobItems[v])) == l + VL_ITEMS);
+    }
   }
 }
 
@@ -285,40 +315,40 @@ export function vcpuStaleDone(v: u32): bool {
 export function threadQueue(v: u32, t: u32): void {
   if (unchecked(thrQueued[t])) return;
   unchecked((thrQueued[t] = 1));
-  fifoPush(unchecked(vThreads[v]), t);
+  fifoRecPush(vcpuLists(v) + VL_THREADS, t);
   vcpuKick(v);
 }
 
 /** Queues event port p to be notified when v's current job ends. */
 export function outboxAdd(v: u32, p: u32): void {
-  fifoPush(unchecked(vOutbox[v]), p);
+  fifoRecPush(vcpuLists(v) + VL_OUTBOX, p);
 }
 
 /** raise_softirq(NET_RX) for NAPI instance n on VCPU v (caller checked NAPI_STATE_SCHED). */
 export function pollListAdd(v: u32, n: u32): void {
-  fifoPush(unchecked(vPollList[v]), n);
+  fifoRecPush(vcpuLists(v) + VL_POLL, n);
   vcpuKick(v);
 }
 
 /** Re-polls a NAPI instance that used its whole weight: list_move_tail. */
 export function pollListRequeue(v: u32, n: u32): void {
-  fifoPush(unchecked(vPollList[v]), n);
+  fifoRecPush(vcpuLists(v) + VL_POLL, n);
 }
 
 /** Appends tasklet t to v's tasklet list (caller checked TASKLET_STATE_SCHED). */
 export function taskletListAdd(v: u32, t: u32): void {
-  fifoPush(unchecked(vTasklets[v]), t);
+  fifoRecPush(vcpuLists(v) + VL_TASKLETS, t);
   vcpuKick(v);
 }
 
 /** An expired timer item for v's TIMER softirq. */
 export function timerListAdd(v: u32, item: u32): void {
-  fifoPush(unchecked(vTimers[v]), item);
+  fifoRecPush(vcpuLists(v) + VL_TIMERS, item);
   vcpuKick(v);
 }
 
 /** Event port p became pending on v. */
 export function pendingAdd(v: u32, p: u32): void {
-  fifoPush(unchecked(vPending[v]), p);
+  fifoRecPush(vcpuLists(v) + VL_PENDING, p);
   vcpuKick(v);
 }

@@ -20,9 +20,9 @@
 import { COMP_SOFTIRQ, COST_SOFTIRQ_ENTRY, ST_SOFTIRQ_DEFERRED } from "../../src/abi/layout";
 import { costCycles } from "../config";
 import { statInc } from "../stats";
-import { fifoRec, fifoRecLen, fifoRecPop } from "../base/fifo";
+import { fifoRecLen, fifoRecPop } from "../base/fifo";
 import { charge } from "../cpu/account";
-import { vPollList, vTasklets, vKsoftirqd, threadQueue } from "../cpu/vcpu";
+import { vcpuLists, VL_POLL, VL_TASKLETS, vKsoftirqd, threadQueue } from "../cpu/vcpu";
 import { taskletTryRun, taskletRequeue, taskletRunning } from "./tasklet";
 import { MEM_VCPU as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
@@ -80,8 +80,9 @@ export function softirqMemory(vcpus: u64): void {
 // @ts-ignore: decorator
 @inline export function softirqNext(v: u32): u32 {
   // v's NET_RX poll list and tasklet list, found once.
-  let pl = fifoRec(unchecked(vPollList[v]));
-  let tl = fifoRec(unchecked(vTasklets[v]));
+  let lists = vcpuLists(v);
+  let pl = lists + VL_POLL;
+  let tl = lists + VL_TASKLETS;
   while (true) {
     if (fifoRecLen(pl) == 0 && fifoRecLen(tl) == 0) {
       unchecked((sPhase[v] = SP_NONE));

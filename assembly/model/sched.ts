@@ -54,10 +54,10 @@ import {
 } from "../../src/abi/layout";
 import { costCycles, costTimes } from "../config";
 import { statInc, statAdd, guestStatAdd, recordVcpuNoWait, vcpuStatAdd } from "../stats";
-import { fifoLen, fifoPush, fifoPop } from "../base/fifo";
+import { fifoRecLen, fifoRecPush, fifoRecPop } from "../base/fifo";
 import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
 import {
-  vJob, vJobArg, vDomain, vPending, vOutbox, vTimers, vThreads, vJobItems, vKsoftirqd, thrQueued,
+  vJob, vJobArg, vDomain, vcpuLists, VL_PENDING, VL_OUTBOX, VL_TIMERS, VL_THREADS, VL_ITEMS, vKsoftirqd, thrQueued,
   vcpuStartJob, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
   vcpuJobLeft, vcpuSwitchIn,
 } from "../cpu/vcpu";
@@ -218,22 +218,22 @@ export function vcpuOnDone(v: u32): void {
 function finishJob(v: u32, kind: u8, arg: u32): void {
   switch (kind) {
     case J_NOTIFY: {
-      let ob = unchecked(vOutbox[v]);
-      let n = fifoLen(ob);
-      for (let i: u32 = 0; i < n; i++) evtchnSend(fifoPop(ob));
+      let ob = vcpuLists(v) + VL_OUTBOX;
+      let n = fifoRecLen(ob);
+      for (let i: u32 = 0; i < n; i++) evtchnSend(fifoRecPop(ob));
       break;
     }
     case J_UPCALL: {
-      let items = unchecked(vJobItems[v]);
-      let n = fifoLen(items);
-      for (let i: u32 = 0; i < n; i++) opsIrqFinish(v, fifoPop(items));
+      let items = vcpuLists(v) + VL_ITEMS;
+      let n = fifoRecLen(items);
+      for (let i: u32 = 0; i < n; i++) opsIrqFinish(v, fifoRecPop(items));
       softirqIrqExit(v);
       break;
     }
     case J_TIMER: {
-      let items = unchecked(vJobItems[v]);
-      let n = fifoLen(items);
-      for (let i: u32 = 0; i < n; i++) opsTimerFinish(v, fifoPop(items));
+      let items = vcpuLists(v) + VL_ITEMS;
+      let n = fifoRecLen(items);
+      for (let i: u32 = 0; i < n; i++) opsTimerFinish(v, fifoRecPop(items));
       break;
     }
     case J_NAPI:
@@ -287,8 +287,8 @@ function dispatch(v: u32): void {
  *  or leaves v idle. With nothing else to do, charged cycles still run, as a job of `restKind`. */
 function pick(v: u32, restKind: u8): void {
   // 1. event sends decided by the job that just ended
-  let ob = unchecked(vOutbox[v]);
-  let nOut = fifoLen(ob);
+  let lists = vcpuLists(v);
+  let nOut = fifoRecLen(lists + VL_OUTBOX);
   if (nOut > 0) {
     // evtchn_send holds the sending domain's event lock for each send (Xen 4.5 and earlier):
     // its lock word, and the remote's pending word and vcpu_info the remote last wrote.
@@ -303,31 +303,31 @@ function pick(v: u32, restKind: u8): void {
     return;
   }
   // 2. hardirq level: pending event-channel ports
-  let pend = unchecked(vPending[v]);
-  let nPend = fifoLen(pend);
+  let pend = lists + VL_PENDING;
+  let nPend = fifoRecLen(pend);
   if (nPend > 0) {
     statInc(ST_UPCALLS);
     let dom = unchecked(vDomain[v]);
     if (dom > 0) guestStatAdd(dom - 1, GS_EVENTS_IN, 1);
     charge(COMP_XEN, costCycles(COST_XEN_UPCALL));
-    let items = unchecked(vJobItems[v]);
+    let items = lists + VL_ITEMS;
     for (let i: u32 = 0; i < nPend; i++) {
-      let p = fifoPop(pend);
+      let p = fifoRecPop(pend);
       portPendingClear(p);
-      fifoPush(items, p);
+      fifoRecPush(items, p);
       opsIrqStart(v, p);
     }
     startJob(v, J_UPCALL, 0);
     return;
   }
   // 3. expired timers (TIMER_SOFTIRQ)
-  let tm = unchecked(vTimers[v]);
-  let nT = fifoLen(tm);
+  let tm = lists + VL_TIMERS;
+  let nT = fifoRecLen(tm);
   if (nT > 0) {
-    let items = unchecked(vJobItems[v]);
+    let items = lists + VL_ITEMS;
     for (let i: u32 = 0; i < nT; i++) {
-      let it = fifoPop(tm);
-      fifoPush(items, it);
+      let it = fifoRecPop(tm);
+      fifoRecPush(items, it);
       charge(COMP_SOFTIRQ, costCycles(COST_TIMER));
       opsTimerStart(v, it);
     }
@@ -339,11 +339,11 @@ function pick(v: u32, restKind: u8): void {
   // 5. threads, round-robin, one job per turn. A pass can re-queue ksoftirqd (a round that hit
   // MAX_SOFTIRQ_RESTART again defers again) while v still counts as busy, so its kick is not
   // seen: a second pass picks it up instead of blocking with work queued (a lost wake-up).
-  let th = unchecked(vThreads[v]);
+  let th = lists + VL_THREADS;
   for (let pass = 0; pass < 2; pass++) {
-    let nTh = fifoLen(th);
+    let nTh = fifoRecLen(th);
     for (let i: u32 = 0; i < nTh; i++) {
-      let t = fifoPop(th);
+      let t = fifoRecPop(th);
       unchecked((thrQueued[t] = 0));
       if (t == unchecked(vKsoftirqd[v])) {
         if (!softirqDeferred(v)) continue;
@@ -361,7 +361,7 @@ function pick(v: u32, restKind: u8): void {
         return;
       }
     }
-    if (fifoLen(th) == 0) break;
+    if (fifoRecLen(th) == 0) break;
   }
   if (jobCycles > 0) {
     // Only late-charged work or a switch to v: spend it, then look again.
