@@ -17,6 +17,7 @@ export type Metric =
   | "ratioAggregate" // per-seed aggregate goodput of scenario / reference, mean over seeds
   | "ratioTxGbps" // the same for transmit goodput
   | "ratioCyclesPerPacket" // total busy cycles per received packet, scenario / reference
+  | "ratioCyclesPerByte" // total busy cycles per byte the guests' applications received, scenario / reference
   | "bottleneck"; // categorical: the run's bottleneck kind and domain
 
 export const METRICS: readonly Metric[] = [
@@ -25,6 +26,7 @@ export const METRICS: readonly Metric[] = [
   "ratioAggregate",
   "ratioTxGbps",
   "ratioCyclesPerPacket",
+  "ratioCyclesPerByte",
   "bottleneck",
 ];
 

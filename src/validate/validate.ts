@@ -109,6 +109,14 @@ function cyclesPerPacket(r: SimResult): number {
   return busy / Math.max(1, r.events["netbackRxPackets"] ?? 0);
 }
 
+/** Total busy cycles of all VCPUs per byte the guests' applications received: a cost that does not
+ *  depend on which path carries the bytes (netback's packet count does not exist on an SR-IOV path). */
+function cyclesPerByte(r: SimResult): number {
+  const seconds = r.config.durationMs * 1e-3;
+  const busy = r.cpu.reduce((s, c) => s + c.utilization, 0) * seconds * r.config.cpu.frequencyGHz * 1e9;
+  return busy / Math.max(1, (r.throughput.aggregateGbps * 1e9 * seconds) / 8);
+}
+
 const txGbps = (r: SimResult): number => r.throughput.perVm.reduce((s, v) => s + v.txGoodputGbps, 0);
 
 function metricValue(metric: string, r: SimResult): number {
@@ -121,6 +129,8 @@ function metricValue(metric: string, r: SimResult): number {
       return txGbps(r);
     case "ratioCyclesPerPacket":
       return cyclesPerPacket(r);
+    case "ratioCyclesPerByte":
+      return cyclesPerByte(r);
     default:
       return NaN;
   }

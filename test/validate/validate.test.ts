@@ -116,6 +116,19 @@ describe("pvnetsim validate --json (default seeds and run lengths)", () => {
     );
     expect(rep.rmsLogError.heldOut).toBeCloseTo(rms, 12);
   });
+  it("a cycles-per-byte ratio divides all VCPUs' busy cycles per byte received, seed by seed", async () => {
+    const row = rep.rows.find((r) => r.id === "dong2010-sriov-vs-pv-cpu")!;
+    expect(row.metric).toBe("ratioCyclesPerByte");
+    const { run } = await import("../helpers.js");
+    const perByte = (r: Awaited<ReturnType<typeof run>>): number => {
+      const s = r.config.durationMs * 1e-3;
+      const busy = r.cpu.reduce((a, c) => a + c.utilization, 0) * s * r.config.cpu.frequencyGHz * 1e9;
+      return busy / ((r.throughput.aggregateGbps * 1e9 * s) / 8);
+    };
+    const sriov = await run("io-sriov", { "tcp.lowLatency": false }, 1);
+    const split = await run("io-split", { "tcp.lowLatency": false }, 1);
+    expect(row.perSeed[0] as number).toBeCloseTo(perByte(sriov) / perByte(split), 12);
+  });
   it("counts training and held-out results apart", () => {
     expect(rep.counts.training + rep.counts.heldOut).toBe(rep.counts.runnable);
     expect(rep.counts.heldOut).toBeGreaterThan(0);
