@@ -93,8 +93,10 @@ export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
   return work;
 }
 
-/** Ends the poll: the poll function applies its effects and says whether it completed. */
-export function opsNapiFinish(v: u32, n: u32): void {
+/** Ends the poll: the poll function applies its effects and says whether it completed. Inlined
+ *  into the end of a job (model/sched.ts), its one caller. */
+// @ts-ignore: decorator
+@inline export function opsNapiFinish(v: u32, n: u32): void {
   let kind = napiKind(n);
   let arg = napiArg(n);
   let work = napiPollWork(n);

@@ -176,11 +176,17 @@ export function netfrontStage(g: u32, p: u32): void {
   fifoPush(st, p);
 }
 
-/** End of a guest job on v: dev_queue_xmit every staged packet of guest g, in order. */
-export function netfrontFlushStaged(v: u32, g: u32): void {
+/** End of a guest job on v: dev_queue_xmit every staged packet of guest g, in order. Inlined
+ *  test: three guest jobs in four stage nothing, and then cost a look at the queue, not a call. */
+// @ts-ignore: decorator
+@inline export function netfrontFlushStaged(v: u32, g: u32): void {
   let st = unchecked(staged[g]);
   let n = fifoLen(st);
-  if (n == 0) return;
+  if (n != 0) xmitStaged(v, g, st, n);
+}
+
+/** netfrontFlushStaged for the n packets staged on queue st. */
+function xmitStaged(v: u32, g: u32, st: i32, n: u32): void {
   if (g < vfGuests) {
     for (let i: u32 = 0; i < n; i++) vfXmit(v, g, fifoPop(st));
     return;
