@@ -130,6 +130,21 @@ function fifoCheckAt(q: i32, i: u32): void {
   store<u32>(r + F_TAIL, t + 1);
 }
 
+/** Puts v in front of the head (the next pop returns it). Same overflow rule as fifoPush. */
+export function fifoPushFront(q: i32, v: u32): void {
+  if (!ASC_NO_ASSERT) fifoCheckId(q);
+  let r = rec(q);
+  let h = load<u32>(r + F_HEAD);
+  if (load<u32>(r + F_TAIL) - h >= load<u32>(r + F_LIMIT)) {
+    assert(false, "fifo: push onto a full queue");
+    fifoOverflow = true;
+    return;
+  }
+  h -= 1;
+  store<u32>(load<usize>(r + F_BUF) + (<usize>(h & load<u32>(r + F_MASK)) << 2), v);
+  store<u32>(r + F_HEAD, h);
+}
+
 /** Set when a push found its queue full (a sizing bug). */
 export let fifoOverflow: bool = false;
 

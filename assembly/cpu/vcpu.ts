@@ -14,7 +14,7 @@
 // Left out: SMT.
 
 import { eqPush, eqPushInline, eqPushNow, eqNow } from "../base/eventq";
-import { fifoNew, fifoRec, fifoRecPush, FIFO_REC_BYTES } from "../base/fifo";
+import { fifoNew, fifoRec, fifoRecPush, fifoPushFront, FIFO_REC_BYTES } from "../base/fifo";
 import { EV_VCPU_DONE, EV_VCPU_WAKE, EV_VCPU_DONE_CREDIT, EV_VCPU_WAKE_CREDIT } from "../base/targets";
 import { traceJob } from "../observe/trace";
 import { COMP_XEN, MEM_VCPU as MEM_PART } from "../../src/abi/layout";
@@ -84,7 +84,7 @@ export let thrQueued = new StaticArray<u8>(0);
 // upcall, a scheduled NAPI instance or tasklet, a queued thread, an expired timer slot), so a
 // list holds at most what can be bound to its VCPU. dom0 VCPUs may get any dom0 port, NAPI
 // instance, tasklet, kthread or timer (dynamic dispatch moves ports among them); a guest VCPU
-// only its own guest's: the frontend port, the netfront NAPI, the application thread,
+// only its own guest's: the frontend port (two with split event channels), the netfront NAPI, the application thread,
 // ksoftirqd and a busy loop, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
 // sends). A guest job notifies only its vif's backend port, at most once per ring (the ring's
 // event index cannot move while the job is composed). Sized per VCPU, not by the model's total:
@@ -95,31 +95,36 @@ let dom0Tasklets: u32 = 0;
 let dom0Threads: u32 = 0;
 let dom0Items: u32 = 0;
 let guestItems: u32 = 0;
-const GUEST_PORTS: u32 = 1;
+/** Ports a guest VCPU may have pending: its vif's frontend port, or two with split event channels. */
+let guestPorts: u32 = 1;
 const GUEST_NOTIFIES: u32 = 2;
 const GUEST_NAPIS: u32 = 1;
 const GUEST_TASKLETS: u32 = 0;
 const GUEST_THREADS: u32 = 3; // the application, ksoftirqd, the busy loop of a CPU-bound guest
 
-function setLimits(portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32): void {
+function setLimits(
+  portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32, splitVifs: u32,
+): void {
+  guestPorts = splitVifs > 0 ? 2 : 1;
   dom0Ports = portsTotal;
   dom0Napis = napis;
   dom0Tasklets = tasklets;
   dom0Threads = threads;
   dom0Items = jobItemLimit;
-  guestItems = guestTimers > GUEST_PORTS ? guestTimers : GUEST_PORTS;
+  guestItems = guestTimers > guestPorts ? guestTimers : guestPorts;
 }
 
-/** Builds the VCPUs. `guestTimers` bounds the timer slots of one guest's TCP ends. */
+/** Builds the VCPUs. `guestTimers` bounds the timer slots of one guest's TCP ends; `splitVifs` is
+ *  the number of vifs with split event channels (a guest VCPU may then have two ports pending). */
 export function vcpuInit(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool,
+  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool, splitVifs: u32 = 0,
 ): void {
   wakeKind = credit ? EV_VCPU_WAKE_CREDIT : EV_VCPU_WAKE;
   doneKind = credit ? EV_VCPU_DONE_CREDIT : EV_VCPU_DONE;
   nDom0Vcpus = dom0Vcpus;
   nVcpus = dom0Vcpus + guests * guestVcpus;
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs);
   let n = <i32>nVcpus;
   vState = freshArray<u8>(n);
   vJob = freshArray<u8>(n);
@@ -143,7 +148,7 @@ export function vcpuInit(
     let d0 = v < dom0Vcpus;
     unchecked((vDomain[v] = d0 ? 0 : 1 + (v - dom0Vcpus) / guestVcpus));
     unchecked((vKsoftirqd[v] = ksoftirqdBase + v));
-    unchecked((vPending[v] = fifoNew(d0 ? dom0Ports : GUEST_PORTS)));
+    unchecked((vPending[v] = fifoNew(d0 ? dom0Ports : guestPorts)));
     unchecked((vOutbox[v] = fifoNew(d0 ? dom0Ports : GUEST_NOTIFIES)));
     unchecked((vPollList[v] = fifoNew(d0 ? dom0Napis : GUEST_NAPIS)));
     unchecked((vTasklets[v] = fifoNew(d0 ? dom0Tasklets : GUEST_TASKLETS)));
@@ -166,9 +171,9 @@ export function vcpuInit(
 /** Tallies the bytes vcpuInit allocates (same arguments but ksoftirqdBase). */
 export function vcpuMemory(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, guestTimers: u32,
+  jobItemLimit: u32, guestTimers: u32, splitVifs: u32 = 0,
 ): void {
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs);
   let n = <u64>dom0Vcpus + <u64>guests * <u64>guestVcpus;
   let d = <u64>dom0Vcpus;
   let gn = n - d;
@@ -181,7 +186,7 @@ export function vcpuMemory(
   memFifos(MEM_PART, <u64>dom0Tasklets, d);
   memFifos(MEM_PART, <u64>dom0Items, 2 * d);
   memFifos(MEM_PART, <u64>dom0Threads, d);
-  memFifos(MEM_PART, <u64>GUEST_PORTS, gn);
+  memFifos(MEM_PART, <u64>guestPorts, gn);
   memFifos(MEM_PART, <u64>GUEST_NOTIFIES, gn);
   memFifos(MEM_PART, <u64>GUEST_NAPIS, gn);
   memFifos(MEM_PART, <u64>GUEST_TASKLETS, gn);
@@ -333,6 +338,12 @@ export function pollListAdd(v: u32, n: u32): void {
 /** Re-polls a NAPI instance that used its whole weight: list_move_tail. */
 export function pollListRequeue(v: u32, n: u32): void {
   fifoRecPush(vcpuLists(v) + VL_POLL, n);
+}
+
+/** Keeps a NAPI instance that did less than its weight but did not complete at the list head,
+ *  where net_rx_action (2.6.24+) leaves it: it is polled again next. */
+export function pollListRequeueHead(v: u32, n: u32): void {
+  fifoPushFront(unchecked(vPollList[v]), n);
 }
 
 /** Appends tasklet t to v's tasklet list (caller checked TASKLET_STATE_SCHED). */

@@ -5,7 +5,9 @@
 // calling netback's start_xmit; the per-packet bridge cost is charged in the NIC poll that
 // carries the frame. TX direction, netback's net_tx_action hands guest packets to netif_rx:
 // they wait in the current CPU's backlog (netdev_max_backlog, drop when full) until the
-// backlog NAPI (process_backlog, weight 64) runs the bridge and the physical driver's xmit.
+// backlog NAPI (process_backlog, weight 64) runs the bridge and the physical driver's xmit. In
+// netback's NAPI mode (Linux 3.12-3.14) the vif's poll hands each skb to netif_receive_skb, so
+// the bridge and the driver's xmit run inside that poll (bridgeTxCharge, bridgeTxForward).
 // A frame from one guest to another guest of the host (its destination MAC is behind another
 // vif in the FDB) is forwarded from the backlog straight to that vif's start_xmit: it never
 // reaches the physical driver, so it costs bridge work but no NIC xmit.
@@ -91,20 +93,30 @@ export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
   let n = fifoLen(unchecked(backlog[idx]));
   let k = n < quota ? n : quota;
   charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
-  // The driver's xmit (hw/nic.ts) and netback's start_xmit (guest-to-guest frames) are charged
-  // where they run, once per frame, whether the frame goes out now or waits in a stopped queue (G6).
-  charge(COMP_BRIDGE, costTimes(COST_BRIDGE_PKT, k));
+  bridgeTxCharge(k);
   return k;
 }
 
 export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool): bool {
   let b = unchecked(backlog[idx]);
-  for (let i: u32 = 0; i < work; i++) {
-    let p = fifoPop(b);
-    if (anyGuestToGuest && pktGuestToGuest(p)) netbackStartXmit(v, pktGuest(p), p);
-    else nicXmit(v, guestPort(pktGuest(p)), p);
-  }
+  for (let i: u32 = 0; i < work; i++) bridgeTxForward(v, fifoPop(b));
   return !exhausted;
+}
+
+/** The bridge's work on `k` guest packets, charged to the job that forwards them. The driver's
+ *  xmit (hw/nic.ts) and netback's start_xmit (guest-to-guest frames) are charged where they run,
+ *  once per frame, whether the frame goes out now or waits in a stopped queue (G6). */
+// @ts-ignore: decorator
+@inline export function bridgeTxCharge(k: u32): void {
+  charge(COMP_BRIDGE, costTimes(COST_BRIDGE_PKT, k));
+}
+
+/** br_handle_frame -> br_forward on VCPU v for a guest's packet: to the physical port, or to the
+ *  vif of the guest it is addressed to. */
+// @ts-ignore: decorator
+@inline export function bridgeTxForward(v: u32, p: u32): void {
+  if (anyGuestToGuest && pktGuestToGuest(p)) netbackStartXmit(v, pktGuest(p), p);
+  else nicXmit(v, guestPort(pktGuest(p)), p);
 }
 
 export function bridgeHeldUnits(): u64 {

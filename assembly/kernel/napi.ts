@@ -5,14 +5,19 @@
 // min(weight, budget left); an instance that used its whole weight stays scheduled and moves to
 // the list tail (list_move_tail); one that did less calls napi_complete and re-enables its
 // interrupt. Instances here: each NIC RX queue (e1000 poll: RX clean + TX clean), dom0's
-// per-CPU backlog (process_backlog: packets netback TX hands to netif_rx), each netfront, and
-// each guest's SR-IOV VF driver.
+// per-CPU backlog (process_backlog: packets netback TX hands to netif_rx), each netfront, each
+// guest's SR-IOV VF driver, and in netback's NAPI mode each vif (xenvif_poll, Linux 3.12-3.14).
+// An instance whose poll did less than its quota without completing (xenvif_poll: its final
+// check found new requests) stays at the list head, where 2.6.24+ net_rx_action leaves any
+// instance that did not use its whole weight, and is polled again next (sources.md C13). The
+// other instances keep 2.6.18's net_rx_action, the kernel of the reproduced paper's dom0 and
+// guests, which moves every instance that stays scheduled to the tail.
 // The poll functions are reached through model/ops.ts.
 // Left out: GRO, busy polling, threaded NAPI.
 
 import { ST_NAPI_BUDGET_EXHAUSTED } from "../../src/abi/layout";
 import { statInc } from "../stats";
-import { pollListAdd, pollListRequeue } from "../cpu/vcpu";
+import { pollListAdd, pollListRequeue, pollListRequeueHead } from "../cpu/vcpu";
 import { MEM_OTHER as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
 
@@ -21,6 +26,7 @@ export const NAPI_NIC: u8 = 0; // e1000_clean of a NIC RX queue
 export const NAPI_BACKLOG: u8 = 1; // process_backlog of a dom0 CPU
 export const NAPI_NETFRONT: u8 = 2; // netfront's poll
 export const NAPI_VF: u8 = 3; // a guest's SR-IOV VF driver poll (igbvf_poll)
+export const NAPI_NETBACK: u8 = 4; // xenvif_poll of one vif (netback's NAPI mode)
 
 let nKind = new StaticArray<u8>(0);
 let nArg = new StaticArray<u32>(0);
@@ -113,13 +119,18 @@ export function napiWhat(n: u32): u32 {
   return (<u32>unchecked(nKind[n]) << 24) | (unchecked(nArg[n]) & 0xffffff);
 }
 
-/** Ends the poll on v: napi_complete when the poll function completed, else stay scheduled and
- *  go to the list tail (list_move_tail). */
+/** Ends the poll on v: napi_complete when the poll function completed, else stay scheduled: at
+ *  the list tail (list_move_tail) after using the whole quota, at the head (polled again next)
+ *  after less (a vif's poll whose final check found more requests; see the header). */
 export function napiPollEnd(v: u32, n: u32, complete: bool): void {
   if (complete) {
     unchecked((nSched[n] = 0));
+  } else if (napiPollExhausted(n)) {
+    statInc(ST_NAPI_BUDGET_EXHAUSTED);
+    pollListRequeue(v, n);
+  } else if (unchecked(nKind[n]) == NAPI_NETBACK) {
+    pollListRequeueHead(v, n);
   } else {
-    if (napiPollExhausted(n)) statInc(ST_NAPI_BUDGET_EXHAUSTED);
     pollListRequeue(v, n);
   }
 }

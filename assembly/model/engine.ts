@@ -42,7 +42,7 @@ import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
 import { spinlockInit, spinlockMemory } from "../xen/spinlock";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
 import { netbackRxInit, netbackRxMemory } from "../netback/rx";
-import { netbackTxInit, netbackTxMemory } from "../netback/tx";
+import { netbackTxInit, netbackTxMemory, netbackNapiCount } from "../netback/tx";
 import { netbackKthreadInit, netbackKthreadMemory } from "../netback/kthread";
 import { netfrontInit, netfrontMemory } from "../netfront/netfront";
 import { lroInit, lroMemory } from "../net/lro";
@@ -91,6 +91,7 @@ let portsTotal: u32 = 0;
 let napis: u32 = 0;
 let fifos: u32 = 0;
 let guestTimers: u32 = 0;
+let splitVifs: u32 = 0; // vifs with split event channels (netback's NAPI mode): 0 or N
 
 function readSizes(): void {
   D = cfgU32(L.CFG_DOM0_VCPUS);
@@ -112,8 +113,9 @@ function readSizes(): void {
   }
   udp = cfgU32(L.CFG_UDP_SOURCES);
   timers = flows * 2 + N + groTimers();
-  portsTotal = nq + 2 * N + D + nVf;
-  napis = nq + D + N + nVf;
+  splitVifs = netbackNapiCount(); // the NAPI mode negotiates split event channels
+  portsTotal = nq + 2 * N + D + nVf + 2 * splitVifs;
+  napis = nq + D + N + nVf + splitVifs; // and one NAPI instance per vif
   fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos();
   // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
   guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
@@ -141,14 +143,14 @@ export function engineMemoryBytes(base: usize): u64 {
   eqInstantMemory(L.MEM_EVENTQ, <u64>V);
   flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
   accountMemory(<u64>V);
-  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V, portsTotal + timers + 8, guestTimers);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V, portsTotal + timers + 8, guestTimers, splitVifs);
   hogMemory(<u64>V);
   if (cfgU32(L.CFG_SCHED_CREDIT) != 0) creditMemory(<u64>cfgU32(L.CFG_PCPUS), <u64>V, <u64>(N + 1), <u64>cfgU32(L.CFG_AFFINITY_WORDS));
   softirqMemory(<u64>V);
   taskletsMemory(<u64>(2 * G));
   napiMemory(<u64>napis);
   timersMemory(<u64>timers);
-  evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf);
+  evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf, <u64>splitVifs);
   ringsMemory(<u64>(2 * N));
   spinlockMemory(<u64>(N + 1), cfgU32(L.CFG_XEN_DOMAIN_LOCKS) == 1, cfgU32(L.CFG_XEN_GNTTAB_DOMAIN_LOCK) == 1);
   linksMemory(<u64>P, <u64>cfgU32(L.CFG_LINK_FLIGHT), <u64>cfgU32(L.CFG_CLIENTS_PER_PORT));
@@ -205,12 +207,13 @@ export function engineInit(base: usize): u32 {
   threadIdsInit(G, N);
   accountInit(V);
   let credit = cfgU32(L.CFG_SCHED_CREDIT) != 0;
-  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), portsTotal + timers + 8, G + N, guestTimers, credit);
+  let items = portsTotal + timers + 8;
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), items, G + N, guestTimers, credit, splitVifs);
   softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
   taskletsInit(2 * G);
   napiInit(napis);
   timersInit(timers);
-  evtchnInit(nq, N, D, nVf);
+  evtchnInit(nq, N, D, nVf, splitVifs);
   for (let q: u32 = 0; q < nq; q++) evtchnBind(pirqPort(q), <u32>cfgTable(L.CFG_OFF_PIRQ_VCPU, q));
   for (let i: u32 = 0; i < N; i++) evtchnBind(nbPort(i), <u32>cfgTable(L.CFG_OFF_VIF_VCPU, i));
   ringsInit(2 * N);

@@ -7,13 +7,15 @@
 // mechanism's file and a case here; mechanisms themselves never import a component.
 
 import {
-  NAPI_NIC, NAPI_BACKLOG, NAPI_NETFRONT, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
+  NAPI_NIC, NAPI_BACKLOG, NAPI_NETFRONT, NAPI_VF, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
   napiPollEnd,
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, TM_EXT_RX_POLL, timerKind, timerArg } from "../kernel/timers";
 import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
-import { PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, portKindOf, portArgOf } from "../xen/evtchn";
+import {
+  PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, PORT_IPI, PORT_NB_TX, PORT_NF_TX, PORT_NB_RX, portKindOf, portArgOf,
+} from "../xen/evtchn";
 import { nicIrqStart, nicIsr, nicPollStart, nicPollFinish } from "../hw/nic";
 import { backlogPollStart, backlogPollFinish } from "../dom0/bridge";
 import { vfIrqStart, vfIsr, vfPollStart, vfPollFinish } from "../hw/vf";
@@ -22,8 +24,10 @@ import { netbackRxStart, netbackRxFinish } from "../netback/rx";
 import { netbackInterruptStart, netbackInterrupt, netbackTxStart, netbackTxFinish } from "../netback/tx";
 import { netbackCoalesceTimerFinish } from "../netback/coalesce";
 import { netbackKthreadStart, netbackKthreadFinish, netbackKthreadHasWork } from "../netback/kthread";
+import { netbackTxIrq, netbackRxIrq, netbackPollStart, netbackPollFinish } from "../netback/napi";
 import {
   netfrontInterruptStart, netfrontInterruptFinish, netfrontPollStart, netfrontPollFinish, netfrontFlushStaged,
+  netfrontTxInterruptFinish, netfrontRxInterruptStart, netfrontRxInterruptFinish,
 } from "../netfront/netfront";
 import { appStart, appFinish, appHasWork } from "../guest/stack";
 import { hogStart, hogHasWork } from "../guest/hog";
@@ -41,7 +45,11 @@ export function opsIrqStart(v: u32, p: u32): void {
   else if (k == PORT_NB) netbackInterruptStart(v, a);
   else if (k == PORT_NF) netfrontInterruptStart(v, a);
   else if (k == PORT_VF) vfIrqStart(v, a);
-  else netbackIpiStart(v);
+  else if (k == PORT_IPI) netbackIpiStart(v);
+  // Split event channels: each ring's channel has its own handler at each end.
+  else if (k == PORT_NB_TX || k == PORT_NB_RX) netbackInterruptStart(v, a);
+  else if (k == PORT_NF_TX) netfrontInterruptStart(v, a);
+  else netfrontRxInterruptStart(v, a);
 }
 
 /** ... and its effects apply when the upcall job ends. */
@@ -52,7 +60,11 @@ export function opsIrqFinish(v: u32, p: u32): void {
   else if (k == PORT_NB) netbackInterrupt(v, a);
   else if (k == PORT_NF) netfrontInterruptFinish(v, a);
   else if (k == PORT_VF) vfIsr(v, a);
-  else netbackIpi(v);
+  else if (k == PORT_IPI) netbackIpi(v);
+  else if (k == PORT_NB_TX) netbackTxIrq(v, a);
+  else if (k == PORT_NB_RX) netbackRxIrq(v, a);
+  else if (k == PORT_NF_TX) netfrontTxInterruptFinish(v, a);
+  else netfrontRxInterruptFinish(v, a);
 }
 
 // ---- timer functions ---------------------------------------------------------------------------
@@ -88,7 +100,8 @@ export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
   if (kind == NAPI_NIC) work = nicPollStart(v, arg, quota);
   else if (kind == NAPI_BACKLOG) work = backlogPollStart(v, arg, quota);
   else if (kind == NAPI_NETFRONT) work = netfrontPollStart(v, arg, quota);
-  else work = vfPollStart(v, arg, quota);
+  else if (kind == NAPI_VF) work = vfPollStart(v, arg, quota);
+  else work = netbackPollStart(v, arg, quota);
   napiPollBegin(n, quota, work);
   return work;
 }
@@ -105,7 +118,8 @@ export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
   if (kind == NAPI_NIC) complete = nicPollFinish(v, arg, work, exhausted);
   else if (kind == NAPI_BACKLOG) complete = backlogPollFinish(v, arg, work, exhausted);
   else if (kind == NAPI_NETFRONT) complete = netfrontPollFinish(v, arg, work, exhausted);
-  else complete = vfPollFinish(v, arg, work, exhausted);
+  else if (kind == NAPI_VF) complete = vfPollFinish(v, arg, work, exhausted);
+  else complete = netbackPollFinish(v, arg, work, exhausted);
   napiPollEnd(v, n, complete);
 }
 

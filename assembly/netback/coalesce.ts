@@ -17,7 +17,7 @@ import { statInc } from "../stats";
 import { eqNow } from "../base/eventq";
 import { outboxAdd } from "../cpu/vcpu";
 import { timerNew, timerArm, timerCancel, timerPending, TM_NB_COALESCE } from "../kernel/timers";
-import { nfPort } from "../xen/evtchn";
+import { nfRxPort } from "../xen/evtchn";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
 
@@ -76,7 +76,7 @@ export function coalesceReset(vif: u32): void {
 /** notify_remote_via_irq toward vif's frontend when v's job ends (RX side). */
 export function sendRxNotify(v: u32, vif: u32): void {
   statInc(ST_NOTIFY_NB_RX);
-  outboxAdd(v, nfPort(vif));
+  outboxAdd(v, nfRxPort(vif)); // the vif's one channel, or its RX channel when split
   if (coalescing) coalesceReset(vif);
 }
 

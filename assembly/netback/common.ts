@@ -9,6 +9,13 @@
 //  - Bottom halves run as tasklets (on the VCPU that scheduled them) or as one kernel thread
 //    per group bound to a dom0 VCPU (netback_kthread=1), woken by an IPI from other VCPUs
 //    (kthread.ts runs its loop).
+//  - NAPI mode (Linux 3.12-3.14, sources.md C12, C13): every vif is a group of its own (its own
+//    pending ring and rx_queue); the guest-TX half runs in the vif's NAPI poll (napi.ts), the
+//    guest-RX half in the vif's kernel thread, created with kthread_create and never bound: a
+//    wake-up (wake_up(&vif->wq) in xenvif_start_xmit) of the sleeping thread makes it runnable on
+//    the waking VCPU ([I]: the scheduler's wake-affine placement; its search for an idle CPU
+//    and its load balancing are left out); a thread that is running or already runnable stays
+//    where it is. Its loop runs the RX action only (kthread.ts).
 //  - Shared state across CPUs (sources.md P1): a tasklet run on another CPU than the group's
 //    previous run finds the group's state (queue heads and locks, counters, the copy-op and
 //    pending arrays that run wrote) Modified in that CPU's cache, and each skb start_xmit
@@ -41,12 +48,12 @@ import {
   CFG_NB_MULTI_QUEUE, CFG_NB_GRANT_REUSE,
 } from "../../src/abi/layout";
 import { cfgU32, cfgTable, cost, costCycles } from "../config";
-import { NETBACK_MODE_KTHREAD } from "../../src/abi/enums";
+import { NETBACK_MODE_KTHREAD, NETBACK_MODE_NAPI } from "../../src/abi/enums";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoAt } from "../base/fifo";
 import { pkAux, pkSetAux, pktUnits, PKT_NONE } from "../packet";
 import { charge, chargeLate } from "../cpu/account";
-import { outboxAdd, threadQueue } from "../cpu/vcpu";
+import { outboxAdd, threadQueue, thrQueued } from "../cpu/vcpu";
 import { taskletAdd, taskletSchedule, TASKLET_NB_RX, TASKLET_NB_TX } from "../kernel/tasklet";
 import { kthreadId } from "../kernel/threads";
 import { ipiPort } from "../xen/evtchn";
@@ -61,6 +68,8 @@ export const MAX_PENDING_REQS: u32 = 256;
 export let nGroups: u32 = 1;
 export let nVifs: u32 = 0;
 let kthreadMode: bool = false;
+/** Linux 3.12-3.14 netback: guest TX in each vif's NAPI poll, guest RX in each vif's unbound kthread. */
+export let napiMode: bool = false;
 let stateLines: f64 = 0; // kernel.netbackStateCacheLines
 /** Frames from the NIC reach guest memory by DMA into posted guest buffers (no grant copy). */
 export let multiQueue: bool = false;
@@ -72,6 +81,8 @@ export let vifGroup = new StaticArray<u32>(0);
 let gVifs = new StaticArray<u32>(0);
 let gKtVcpu = new StaticArray<u32>(0);
 let gKtIpiWanted = new StaticArray<u8>(0);
+/** NAPI mode: the vif's thread is in the middle of a turn (a wake-up then finds it running). */
+export let gKtRunning = new StaticArray<u8>(0);
 let gRxTasklet = new StaticArray<u32>(0);
 let gTxTasklet = new StaticArray<u32>(0);
 /** Per group: pending-ring slots of freed TX skbs, for the TX action to unmap (tx.ts). */
@@ -90,6 +101,7 @@ export function netbackCommonInit(): void {
   nGroups = cfgU32(CFG_NETBACK_GROUPS);
   nVifs = cfgU32(CFG_GUESTS);
   kthreadMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_KTHREAD;
+  napiMode = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_NAPI;
   stateLines = <f64>cfgU32(CFG_NB_STATE_CACHE_LINES);
   multiQueue = cfgU32(CFG_NB_MULTI_QUEUE) == 1;
   grantReuse = cfgU32(CFG_NB_GRANT_REUSE) == 1;
@@ -104,6 +116,7 @@ export function netbackCommonInit(): void {
   }
   gKtVcpu = freshArray<u32>(G);
   gKtIpiWanted = freshArray<u8>(G);
+  if (napiMode) gKtRunning = freshArray<u8>(G);
   gRxTasklet = freshArray<u32>(G);
   gTxTasklet = freshArray<u32>(G);
   gDealloc = freshArray<i32>(G);
@@ -124,6 +137,7 @@ export function netbackCommonMemory(): void {
   memArrays(MEM_PART, <u64>cfgU32(CFG_GUESTS), 4);
   memArrays(MEM_PART, G, 4, 5);
   memArrays(MEM_PART, G, 1);
+  if (cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_NAPI) memArrays(MEM_PART, G, 1);
   memFifos(MEM_PART, <u64>MAX_PENDING_REQS, G);
   memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 2);
   memArrays(MEM_PART, G * <u64>MAX_PENDING_REQS, 1);
@@ -149,7 +163,16 @@ export function groupVifs(g: u32): u32 {
 /** Schedules group grp's RX bottom half from VCPU v. */
 export function scheduleRx(v: u32, grp: u32): void {
   if (kthreadMode) kthreadWake(v, grp);
+  else if (napiMode) vifThreadWake(v, grp);
   else taskletSchedule(unchecked(gRxTasklet[grp]), v);
+}
+
+/** NAPI mode: wake_up(&vif->wq) from VCPU v. A sleeping thread becomes runnable here; one that
+ *  is running or runnable already is left where it is (its loop sees the new work). */
+function vifThreadWake(v: u32, grp: u32): void {
+  let t = kthreadId(grp);
+  if (unchecked(thrQueued[t]) || unchecked(gKtRunning[grp])) return;
+  threadQueue(v, t);
 }
 
 /** Schedules group grp's TX bottom half from VCPU v. */

@@ -29,10 +29,10 @@ import {
   CFG_GUESTS, CFG_NETBACK_QUEUE_LEN, CFG_NETBACK_CAN_QUEUE, CFG_NETBACK_SG, CFG_NB_MAX_SKB_FRAGS, COMP_NETBACK,
   COST_NB_RX_PKT, COST_NB_START_XMIT, ST_DROP_VIF_QDISC, ST_DROP_NETBACK_NO_SLOT, ST_VIF_QUEUE_STOPS,
   ST_NB_RX_RUNS, ST_NB_RX_PKTS, ST_NOTIFY_NB_RX_SUPPRESSED, CFG_SKB_CACHE_LINES, ST_NB_SKB_HANDOFFS,
-  ST_NB_RX_SLOTS,
+  ST_NB_RX_SLOTS, CFG_OFF_VIF_VCPU,
 } from "../../src/abi/layout";
 import { netifInit, netifRxSlots, netifFrameBytes } from "../xen/netif";
-import { cfgU32, costCycles, costTimes } from "../config";
+import { cfgU32, cfgTable, costCycles, costTimes } from "../config";
 import { statInc, statAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
 import { pkWire, pkAux, pktDrop, PKT_NONE } from "../packet";
@@ -47,7 +47,8 @@ import {
   nGroups, nVifs, vifGroup, groupVifs, scheduleRx, bottomHalfCharge, sumUnits, releaseGuestPage,
   lineTransferCycles, gPendingVif,
 } from "./common";
-import { multiQueue, grantReuse } from "./common";
+import { multiQueue, grantReuse, napiMode } from "./common";
+import { evtchnBind, nbRxPort } from "../xen/evtchn";
 import { coalescing, coalesceDue, sendRxNotify } from "./coalesce";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
 import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
@@ -100,6 +101,9 @@ export function netbackRxInit(): void {
   vifPeek = freshArray<u32>(N);
   vifRxNotify = freshArray<u8>(N);
   for (let i = 0; i < N; i++) unchecked((vifQdisc[i] = fifoNew(qlen > 0 ? qlen : 1)));
+  // NAPI mode, split event channels: each vif's RX channel (rx_irq) is bound where the dispatch
+  // policy binds the vif's channels (its TX channel, the engine binds).
+  if (napiMode) for (let i = 0; i < N; i++) evtchnBind(nbRxPort(<u32>i), <u32>cfgTable(CFG_OFF_VIF_VCPU, i));
 }
 
 /** Tallies the bytes netbackRxInit() allocates. */

@@ -28,6 +28,13 @@
 // all in the run's one GNTTABOP_copy hypercall; xen_netbk_tx_submit then releases each pending
 // slot and makes its response at once (xen_netbk_idx_release), so the guest gets its slots back
 // in the same run and nothing waits for the NIC to free the skb.
+// In netback's NAPI mode (Linux 3.12-3.14, common.ts; the poll itself is napi.ts) the action is
+// xenvif_tx_action(vif, budget) of one vif: xenvif_tx_build_gops takes packets while the
+// pending ring has room, fewer than `budget` skbs are built and the copy ops fit tx_copy_ops
+// (2 x MAX_PENDING_REQS), looking at the ring with RING_HAS_UNCONSUMED_REQUESTS, which leaves
+// req_event alone (the poll re-arms it when it completes); xenvif_tx_submit hands each skb to
+// netif_receive_skb inside the poll, so the bridge and the NIC driver's xmit run there, not in
+// a backlog poll (sources.md C12, C13).
 // Left out: see common.ts.
 
 import {
@@ -43,22 +50,24 @@ import { outboxAdd } from "../cpu/vcpu";
 import { nfPort } from "../xen/evtchn";
 import {
   ringSlotGet, ringPushResponses, ringFinalCheckRequests, txRingOf, ringReqCons, ringRspProdPvt,
-  ringSetReqCons, ringSetRspProdPvt,
+  ringSetReqCons, ringSetRspProdPvt, ringUnconsumedRequests,
 } from "../xen/ring";
 import { grantMapBatch, grantUnmapBatch, grantCopyBatch, grantOp, GRANT_LOCAL } from "../xen/grant";
 import { netifInit, netifTxSlots, netifTxGrants, netifFrameBytes, netifTxHeadBytes, gsoTx } from "../xen/netif";
 import { gPendingNext, gPendingRsp, gPendingVif, PENDING_END } from "./common";
 import { CFG_NB_TX_COPY, CFG_NB_PKT_PROT_LEN, ST_NB_TX_SLOTS } from "../../src/abi/layout";
-import { backlogEnqueue } from "../dom0/bridge";
+import { backlogEnqueue, bridgeTxCharge, bridgeTxForward } from "../dom0/bridge";
 import {
   MAX_SKB_FRAGS, MAX_PENDING_REQS, nGroups, vifGroup, groupVifs, scheduleTx, bottomHalfCharge, sumUnits,
   gDealloc, netbackTxReleaseSlot,
 } from "./common";
-import { grantReuse } from "./common";
+import { grantReuse, napiMode } from "./common";
 import { coalescing, coalesceDue, coalesceReset } from "./coalesce";
 import { maybeWake } from "./rx";
 import { MEM_NETBACK as MEM_PART } from "../../src/abi/layout";
-import { CFG_NETBACK_GROUPS } from "../../src/abi/layout";
+import { CFG_NETBACK_GROUPS, CFG_NETBACK_MODE } from "../../src/abi/layout";
+import { NETBACK_MODE_NAPI } from "../../src/abi/enums";
+import { napiAdd, NAPI_NETBACK } from "../kernel/napi";
 import { groupVifsOf } from "./common";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 
@@ -70,12 +79,23 @@ let gPendingFree = new StaticArray<i32>(0);
 let gPendingCount = new StaticArray<u32>(0);
 // per vif
 let vifOnSched = new StaticArray<u8>(0);
+/** NAPI mode: each vif's NAPI instance (netif_napi_add in xenvif_alloc) and the VCPU of its
+ *  previous poll (NO_VCPU before the first). */
+export let vifNapi = new StaticArray<u32>(0);
+export let vifPollVcpu = new StaticArray<u32>(0);
+export const NO_VCPU: u32 = 0xffffffff;
+/** XENVIF_NAPI_WEIGHT (drivers/net/xen-netback/interface.c, sources.md C12, C13). */
+export const XENVIF_NAPI_WEIGHT: u32 = 64;
 /** net_tx_action grant-copies the requests and answers them in the same run (3.x netback). */
 let txCopy: bool = false;
 /** PKT_PROT_LEN of 3.x netback: the header bytes copied into the skb's linear area (C10). */
 const PKT_PROT_LEN: u32 = 14 + 4 + 20 + 40 + 20 + 40;
 /** PKT_PROT_LEN of the mapping netback (64 on 2.6.18-xen, 72 on pvops 2.6.32; B10, C7). */
 let protLen: u32 = 64;
+/** No limit: a tasklet's or kthread's run takes what the pending ring allows. */
+export const TX_NO_BUDGET: u32 = 0xffffffff;
+/** Grant-copy ops one NAPI-mode poll may build: the vif's tx_copy_ops[2 * MAX_PENDING_REQS] (C13). */
+const TX_COPY_OPS_MAX: u32 = 2 * MAX_PENDING_REQS;
 
 export function netbackTxInit(): void {
   netifInit();
@@ -96,6 +116,19 @@ export function netbackTxInit(): void {
     for (let i: u32 = 0; i < MAX_PENDING_REQS; i++) fifoPush(fr, i);
   }
   vifOnSched = freshArray<u8>(<i32>cfgU32(CFG_GUESTS));
+  if (!napiMode) return;
+  let N = <i32>cfgU32(CFG_GUESTS);
+  vifNapi = freshArray<u32>(N);
+  vifPollVcpu = freshArray<u32>(N);
+  for (let i = 0; i < N; i++) {
+    unchecked((vifNapi[i] = napiAdd(NAPI_NETBACK, <u32>i, XENVIF_NAPI_WEIGHT)));
+    unchecked((vifPollVcpu[i] = NO_VCPU));
+  }
+}
+
+/** NAPI instances netbackTxInit() adds (one per vif in NAPI mode), from the configuration before init. */
+export function netbackNapiCount(): u32 {
+  return cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_NAPI ? cfgU32(CFG_GUESTS) : 0;
 }
 
 /** Tallies the bytes netbackTxInit() allocates. */
@@ -105,6 +138,8 @@ export function netbackTxMemory(): void {
   for (let g: u32 = 0; g < <u32>G; g++) memFifos(MEM_PART, <u64>groupVifsOf(g));
   memFifos(MEM_PART, <u64>MAX_PENDING_REQS, 3 * G);
   memArrays(MEM_PART, <u64>cfgU32(CFG_GUESTS), 1);
+  let napis = <u64>netbackNapiCount();
+  if (napis > 0) memArrays(MEM_PART, napis, 4, 2);
 }
 
 /** Whether group grp's TX bottom half has work it can do now. */
@@ -134,9 +169,11 @@ function maybeScheduleTx(v: u32, grp: u32): void {
 }
 
 
-/** net_tx_action, first half: dealloc batch and the requests to map (or copy), with their hypercalls. */
-export function netbackTxStart(v: u32, grp: u32): void {
-  bottomHalfCharge();
+/** net_tx_action, first half: dealloc batch and the requests to map (or copy), with their
+ *  hypercalls; at most `budget` skbs (TX_NO_BUDGET but in NAPI mode). Returns the skbs built. */
+export function netbackTxStart(v: u32, grp: u32, budget: u32 = TX_NO_BUDGET): u32 {
+  // A NAPI poll's own cost is the poll's (napi.ts).
+  if (!napiMode) bottomHalfCharge();
   statInc(ST_NB_TX_RUNS);
   let dq = unchecked(gDealloc[grp]);
   let db = unchecked(gDeallocBatch[grp]);
@@ -157,11 +194,15 @@ export function netbackTxStart(v: u32, grp: u32): void {
   let slots: u32 = 0;
   let copyOps: u32 = 0;
   let copyBytes: u64 = 0;
-  while (unchecked(gPendingCount[grp]) + MAX_SKB_FRAGS < MAX_PENDING_REQS && fifoLen(sched) > 0) {
+  let opsMax = napiMode ? TX_COPY_OPS_MAX : TX_NO_BUDGET;
+  while (
+    unchecked(gPendingCount[grp]) + MAX_SKB_FRAGS < MAX_PENDING_REQS && fifoLen(sched) > 0 && m < budget &&
+    copyOps < opsMax
+  ) {
     let vif = fifoPop(sched);
     unchecked((vifOnSched[vif] = 0));
     let r = txRingOf(vif);
-    if (!ringFinalCheckRequests(r)) continue;
+    if (!txRequestsWaiting(r)) continue;
     let rc = ringReqCons(r);
     let p = ringSlotGet(r, rc);
     // The packet's requests: its first, the GSO extra slot, one per page fragment (netif.ts).
@@ -199,7 +240,7 @@ export function netbackTxStart(v: u32, grp: u32): void {
       for (let j: u32 = 0; j < n; j++) grantOp(GRANT_LOCAL, 1 + vif);
     }
     // netif_schedule_work: back on the list tail while it has more requests.
-    if (ringFinalCheckRequests(r)) {
+    if (txRequestsWaiting(r)) {
       unchecked((vifOnSched[vif] = 1));
       fifoPush(sched, vif);
     }
@@ -214,6 +255,24 @@ export function netbackTxStart(v: u32, grp: u32): void {
     if (txCopy) responses += slots;
   }
   if (responses > 0) charge(COMP_NETBACK, costTimes(COST_NB_TX_RESPONSE, responses));
+  // xenvif_tx_submit -> netif_receive_skb: the bridge's work on each skb runs in the poll.
+  if (napiMode && m > 0) bridgeTxCharge(m);
+  return m;
+}
+
+/** Whether ring r has requests to take: RING_FINAL_CHECK_FOR_REQUESTS (re-arming req_event
+ *  when there are none) in the tasklet and kthread netbacks, RING_HAS_UNCONSUMED_REQUESTS in a
+ *  NAPI poll, which re-arms the event only when it completes. */
+// @ts-ignore: decorator
+@inline function txRequestsWaiting(r: u32): bool {
+  return napiMode ? ringUnconsumedRequests(r) > 0 : ringFinalCheckRequests(r);
+}
+
+/** Puts vif on its group's schedule list if it is not there (NAPI mode: the poll serves it). */
+export function txScheduleVif(vif: u32): void {
+  if (unchecked(vifOnSched[vif])) return;
+  unchecked((vifOnSched[vif] = 1));
+  fifoPush(unchecked(gSched[unchecked(vifGroup[vif])]), vif);
 }
 
 /** make_tx_response for pending slot idx of group grp (and its extra-info slot), from VCPU v:
@@ -252,6 +311,10 @@ export function netbackTxFinish(v: u32, grp: u32): void {
         idx = next;
       }
       pkSetAux(p, PKT_NONE);
+      if (napiMode) {
+        bridgeTxForward(v, p);
+        continue;
+      }
     } else if (headCopiedWhole(p)) {
       // data_len == txp->size: netif_idx_release now; the skb keeps its fragments' slots only.
       let idx = pkAux(p) & 0xffff;
@@ -261,8 +324,9 @@ export function netbackTxFinish(v: u32, grp: u32): void {
     }
     backlogEnqueue(v, p);
   }
-  // Slots freed by the dealloc (or by the copy) may let more requests in.
-  if (d > 0 || (txCopy && m > 0)) maybeScheduleTx(v, grp);
+  // Slots freed by the dealloc (or by the copy) may let more requests in (a NAPI poll decides
+  // that itself when it ends).
+  if (!napiMode && (d > 0 || (txCopy && m > 0))) maybeScheduleTx(v, grp);
 }
 
 /** Whether net_tx_submit copies packet p's first request whole into the skb's linear area:

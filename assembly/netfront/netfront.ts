@@ -24,6 +24,11 @@
 // With GSO on receive (netfront.gso.rx, A10) an skb netback passed whole spans several responses
 // (xennet_get_responses: the first, the GSO extra slot, one per page): each costs the per-response
 // work, the skb goes up the stack once, and the NAPI quota counts skbs.
+// With split event channels (feature-split-event-channels, Linux 3.11+, negotiated with the
+// NAPI-mode netback; sources.md C13) the vif has a TX and an RX channel: TX pushes notify the
+// TX channel, RX refills the RX channel, and each has its own handler here, xennet_tx_interrupt
+// (TX buffer GC) and xennet_rx_interrupt (NAPI schedule if RX responses wait); both are bound to
+// the guest's VCPU0 like the one channel.
 // Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
 // the carrier state machine.
 
@@ -44,7 +49,7 @@ import { flowDirRx } from "../flows";
 import { charge, chargeLate } from "../cpu/account";
 import { outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
 import { napiAdd, napiSchedule, NAPI_NETFRONT } from "../kernel/napi";
-import { nbPort, evtchnBind, nfPort } from "../xen/evtchn";
+import { nbPort, nbRxPort, evtchnBind, nfPort, nfRxPort } from "../xen/evtchn";
 import {
   RING_SIZE, ringSlotSet, ringSlotGet, ringPushRequests, ringUnconsumedResponses, ringFinalCheckResponses,
   txRingOf, rxRingOf, ringReqCons, ringReqProd, ringReqProdPvt, ringRspCons, ringRspProd, ringSetReqProdPvt,
@@ -98,6 +103,7 @@ export function netfrontInit(): void {
     let v = nDom0Vcpus + g * gv; // the guest's VCPU0 takes the vif interrupt (F2)
     unchecked((nfVcpu[g] = v));
     evtchnBind(nfPort(g), v);
+    evtchnBind(nfRxPort(g), v); // the same port without split event channels
     unchecked((nfNapi[g] = napiAdd(NAPI_NETFRONT, g, weight)));
     unchecked((txQdisc[g] = fifoNew(qlen)));
     unchecked((staged[g] = fifoNew(stageLimit)));
@@ -133,6 +139,21 @@ export function netfrontInterruptStart(v: u32, g: u32): void {
   let r = txRingOf(g);
   let gc = ringRspProd(r) - ringRspCons(r);
   charge(COMP_NETFRONT, costTimes(COST_NF_TX_GC_PKT, gc));
+}
+
+/** Start of xennet_rx_interrupt on v (split event channels): its cost. */
+export function netfrontRxInterruptStart(v: u32, g: u32): void {
+  charge(COMP_NETFRONT, costCycles(COST_NF_IRQ));
+}
+
+/** xennet_rx_interrupt: NAPI schedule if RX responses wait. */
+export function netfrontRxInterruptFinish(v: u32, g: u32): void {
+  if (ringUnconsumedResponses(rxRingOf(g)) > 0) napiSchedule(unchecked(nfNapi[g]), v);
+}
+
+/** xennet_tx_interrupt (split event channels): the TX buffer GC only. */
+export function netfrontTxInterruptFinish(v: u32, g: u32): void {
+  txGc(v, g, false);
 }
 
 export function netfrontInterruptFinish(v: u32, g: u32): void {
@@ -306,7 +327,7 @@ export function netfrontPollFinish(v: u32, g: u32, work: u32, exhausted: bool): 
     ringSetReqProdPvt(r, ringReqProdPvt(r) + batch);
     if (ringPushRequests(r)) {
       statInc(ST_NOTIFY_NF_RX);
-      outboxAdd(v, nbPort(g));
+      outboxAdd(v, nbRxPort(g));
     } else statInc(ST_NOTIFY_NF_RX_SUPPRESSED);
   }
   appWake(g);

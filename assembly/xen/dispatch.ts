@@ -5,19 +5,23 @@
 // policy lives here: every `rebalance period` it measures how many events each vif backend port
 // and NIC PIRQ delivered since the last period and rebinds them, heaviest first, to the dom0
 // VCPU with the least assigned load (greedy longest-processing-time, as irqbalance does in
-// spirit), paying COST_REBIND per moved port on VCPU0 (the balancer runs there).
+// spirit), paying COST_REBIND per moved port on VCPU0 (the balancer runs there). With split
+// event channels (netback's NAPI mode) each vif's RX channel is a port of its own here too.
 // Left out: irqbalance's cache-domain topology and its hysteresis.
 
-import { CFG_DISPATCH, CFG_REBALANCE_PERIOD, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_PORTS, CFG_RXQ_PER_PORT, ST_REBINDS } from "../../src/abi/layout";
+import {
+  CFG_DISPATCH, CFG_REBALANCE_PERIOD, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_PORTS, CFG_RXQ_PER_PORT, ST_REBINDS,
+  CFG_NETBACK_MODE,
+} from "../../src/abi/layout";
 import { cfgU32, cfgU64, costTimes } from "../config";
 import { statInc } from "../stats";
 import { eqPush, eqNow } from "../base/eventq";
 import { EV_REBALANCE } from "../base/targets";
-import { portLoad, portVcpu, evtchnBind, pirqPort, nbPort } from "./evtchn";
+import { portLoad, portVcpu, evtchnBind, pirqPort, nbPort, nbRxPort } from "./evtchn";
 import { chargeLate } from "../cpu/account";
 import { COMP_XEN, COST_REBIND } from "../../src/abi/layout";
 import { cost } from "../config";
-import { DISPATCH_DYNAMIC } from "../../src/abi/enums";
+import { DISPATCH_DYNAMIC, NETBACK_MODE_NAPI } from "../../src/abi/enums";
 import { MEM_XEN as MEM_PART } from "../../src/abi/layout";
 import { memArrays, freshArray } from "../base/memory";
 
@@ -34,19 +38,23 @@ export function dispatchInit(): void {
   nDom0 = cfgU32(CFG_DOM0_VCPUS);
   let nq = cfgU32(CFG_PORTS) * cfgU32(CFG_RXQ_PER_PORT);
   let nv = cfgU32(CFG_GUESTS);
-  nPortsDyn = nq + nv;
+  let split = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_NAPI ? nv : 0;
+  nPortsDyn = nq + nv + split;
   ports = freshArray<u32>(<i32>nPortsDyn);
   order = freshArray<u32>(<i32>nPortsDyn);
   vcpuLoad = freshArray<u64>(<i32>nDom0);
   for (let i: u32 = 0; i < nq; i++) unchecked((ports[i] = pirqPort(i)));
   for (let i: u32 = 0; i < nv; i++) unchecked((ports[nq + i] = nbPort(i)));
+  for (let i: u32 = 0; i < split; i++) unchecked((ports[nq + nv + i] = nbRxPort(i)));
   if (period > 0) eqPush(eqNow + period, EV_REBALANCE);
 }
 
 /** Tallies the bytes dispatchInit() allocates. */
 export function dispatchMemory(): void {
   if (cfgU32(CFG_DISPATCH) != DISPATCH_DYNAMIC) return;
-  let n = <u64>cfgU32(CFG_PORTS) * <u64>cfgU32(CFG_RXQ_PER_PORT) + <u64>cfgU32(CFG_GUESTS);
+  let nv = <u64>cfgU32(CFG_GUESTS);
+  let split = cfgU32(CFG_NETBACK_MODE) == NETBACK_MODE_NAPI ? nv : 0;
+  let n = <u64>cfgU32(CFG_PORTS) * <u64>cfgU32(CFG_RXQ_PER_PORT) + nv + split;
   memArrays(MEM_PART, n, 4, 2);
   memArrays(MEM_PART, <u64>cfgU32(CFG_DOM0_VCPUS), 8);
 }

@@ -19,6 +19,7 @@ export const ITR_MODE_DYNAMIC = 2; // e1000 InterruptThrottleRate=3 (dynamic con
 // netback.mode -> CFG_NETBACK_MODE: where netback's bottom halves run.
 export const NETBACK_MODE_TASKLET = 0; // tasklets, run on the VCPU that scheduled them
 export const NETBACK_MODE_KTHREAD = 1; // one kernel thread per group, bound to a dom0 VCPU
+export const NETBACK_MODE_NAPI = 2; // Linux 3.12-3.14: per vif, guest TX in a NAPI poll, guest RX in a kthread
 
 // cpu.creditDebit -> CFG_SCHED_CREDIT_DEBIT: how the credit scheduler charges the VCPU that runs.
 export const CREDIT_DEBIT_TIMESTAMP = 0; // burn_credits: 10 credits per ms run, from time stamps (Xen 4.0 on)

@@ -62,7 +62,7 @@ export const CFG_EVENTQ_CAP = 43;
 export const CFG_LRO_ENABLED = 44;
 export const CFG_LRO_MAX_AGGR = 45;
 export const CFG_LRO_DESCRIPTORS = 46;
-export const CFG_NETBACK_MODE = 47; // 0 = tasklet, 1 = kthread
+export const CFG_NETBACK_MODE = 47; // 0 = tasklet, 1 = kthread, 2 = napi (enums.ts)
 export const CFG_COALESCE_COUNT = 48; // netback->netfront notify after this many responses (1 = off)
 export const CFG_COALESCE_TIME = 49; // ... or after this many cycles (0 = no timer)
 // 0 vcpu0, 1 round-robin, 2 group-affine, 3 dynamic (the static ones are resolved by the host).

@@ -117,6 +117,7 @@ function checkSriov(r: ResolvedConfig): void {
 function checkNetback(r: ResolvedConfig): void {
   const D = r.dom0.vcpus;
   const N = r.guests.count;
+  if (r.netback.mode === "napi") checkNapiMode(r);
   const G = r.netback.groups === 0 ? D : r.netback.groups;
   r.netback.groups = G;
   if (r.netback.assignment === "explicit") {
@@ -147,6 +148,49 @@ function checkNetback(r: ResolvedConfig): void {
     const allowed = "a time > 0 us when netback.coalesce.count > 1 (a held notification needs a timer)";
     throw new ConfigError("netback.coalesce.timeUs", r.netback.coalesce.timeUs, allowed);
   }
+}
+
+/** netback.mode "napi" (Linux 3.12-3.14): every vif is a group of its own (its own pending ring,
+ *  rx_queue, NAPI instance and thread), TX requests are grant-copied, and its split event
+ *  channels count responses per ring, which the coalescing of one channel's does not model. */
+function checkNapiMode(r: ResolvedConfig): void {
+  const nb = r.netback;
+  const N = r.guests.count;
+  const D = r.dom0.vcpus;
+  const why = 'when netback.mode is "napi" (3.12+ netback has one NAPI instance and one thread per vif, no groups)';
+  // A resolved configuration (re-resolved by workers and browsers) holds what this check fills in.
+  if (nb.groups !== 0 && nb.groups !== 1 && nb.groups !== N) {
+    throw new ConfigError("netback.groups", nb.groups, `1, 0 or guests.count (${N}) ${why}`);
+  }
+  if (nb.assignment === "explicit") {
+    throw new ConfigError("netback.assignment", nb.assignment, `"least-loaded" or "round-robin" ${why}`);
+  }
+  if (nb.groupMap !== null && !nb.groupMap.every((g, i) => g === i)) {
+    throw new ConfigError("netback.groupMap", nb.groupMap, `null ${why}`);
+  }
+  if (nb.kthreadVcpus !== null && !nb.kthreadVcpus.every((v, g) => v === g % D)) {
+    const allowed =
+      'null when netback.mode is "napi" (the per-vif threads are created unbound: kthread_create, no kthread_bind)';
+    throw new ConfigError("netback.kthreadVcpus", nb.kthreadVcpus, allowed);
+  }
+  if (!nb.txGrantCopy) {
+    const allowed =
+      'true when netback.mode is "napi" (3.12-3.14 netback grant-copies TX requests; the mapping of 3.15+, ' +
+      "with its dealloc thread, is not modelled)";
+    throw new ConfigError("netback.txGrantCopy", nb.txGrantCopy, allowed);
+  }
+  if (nb.coalesce.count > 1 || nb.coalesce.timeUs > 0) {
+    const field = nb.coalesce.count > 1 ? "netback.coalesce.count" : "netback.coalesce.timeUs";
+    const value = nb.coalesce.count > 1 ? nb.coalesce.count : nb.coalesce.timeUs;
+    const allowed =
+      `${nb.coalesce.count > 1 ? "1" : "0"} when netback.mode is "napi" (notification coalescing is modelled ` +
+      "for one event channel per vif; this mode splits it in two)";
+    throw new ConfigError(field, value, allowed);
+  }
+  // One group per vif; the thread placement table is filled as for any mode but not used.
+  nb.groups = N;
+  nb.groupMap = Array.from({ length: N }, (_, i) => i);
+  nb.kthreadVcpus = Array.from({ length: N }, (_, g) => g % D);
 }
 
 /** Guest indices of UDP sources and profiles in range; some traffic at all. */

@@ -104,3 +104,36 @@ describe("random scenarios over the I/O paths (SR-IOV, multi-queue, grant reuse)
     });
   }
 });
+
+describe("random scenarios with netback's NAPI mode (per-vif NAPI poll and thread, split event channels)", () => {
+  const rnd = lcg(20261203);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  for (let i = 0; i < 8; i++) {
+    const D = pick([1, 2, 4, 6]);
+    const N = pick([1, 2, 4, 8]);
+    const rx = pick([0, 1, 2]);
+    const tx = pick([0, 1]);
+    const ov: Record<string, unknown> = {
+      "dom0.vcpus": D,
+      "guests.count": N,
+      "nic.ports": Math.min(pick([1, 2, 4]), N),
+      "cpu.pcpus": D + N,
+      "nic.rateGbps": pick([1, 10]),
+      "nic.itr.mode": pick(["off", "fixed", "dynamic-conservative"]),
+      "netback.mode": "napi",
+      "netback.txGrantCopy": true,
+      "netfront.gso.tx": pick([true, false]),
+      "evtchn.dispatch": pick(["vcpu0", "round-robin", "group-affine", "dynamic"]),
+      "netfront.lro.enabled": pick([true, false]),
+      "traffic.rxStreamsPerGuest": rx,
+      "traffic.txStreamsPerGuest": tx,
+      durationMs: 60,
+      warmupMs: 20,
+    };
+    if (rx + tx === 0) ov["traffic.udp"] = [{ guest: N - 1, ratePps: 100000, process: "poisson", payloadBytes: 512 }];
+    it(`#${i} ${JSON.stringify(ov)}`, async () => {
+      const r = await run("paper-baseline", ov);
+      expectSound(r);
+    });
+  }
+});

@@ -8,13 +8,22 @@ export const NETBACK_PARAMS = [
   {
     path: "netback.mode",
     kind: "enum",
-    values: ["tasklet", "kthread"],
+    values: ["tasklet", "kthread", "napi"],
     default: "tasklet",
     unit: "",
-    help: "Bottom halves as tasklets (run where scheduled) or one kthread per group bound to a dom0 VCPU.",
-    source: "B1; C3",
+    help:
+      "Where netback's two halves run. tasklet: a tasklet pair per group, each run on the VCPU that scheduled " +
+      "it (2.6.18-xen, pvops 2.6.32). kthread: one thread per group, bound to a dom0 VCPU, running both halves " +
+      "(pvops netback_kthread=1, upstream 3.0-3.11). napi: Linux 3.12-3.14, per vif: guest TX in the vif's NAPI " +
+      "poll (weight 64) in the NET_RX softirq of the dom0 VCPU its TX event channel is bound to, guest RX in the " +
+      "vif's own unbound kthread, woken where xenvif_start_xmit runs; split TX and RX event channels; needs " +
+      "netback.txGrantCopy (3.12-3.14 copy TX requests), and netback.groups, groupMap and kthreadVcpus do not " +
+      "apply (every vif has its own state).",
+    source: "B1; C3; C12, C13",
     slot: L.CFG_NETBACK_MODE,
-    encoding: { codes: { tasklet: E.NETBACK_MODE_TASKLET, kthread: E.NETBACK_MODE_KTHREAD } },
+    encoding: {
+      codes: { tasklet: E.NETBACK_MODE_TASKLET, kthread: E.NETBACK_MODE_KTHREAD, napi: E.NETBACK_MODE_NAPI },
+    },
   },
   {
     path: "netback.groups",
