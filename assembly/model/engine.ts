@@ -42,7 +42,7 @@ import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
 import { spinlockInit, spinlockMemory } from "../xen/spinlock";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
 import { netbackRxInit, netbackRxMemory } from "../netback/rx";
-import { netbackTxInit, netbackTxMemory, netbackNapiCount } from "../netback/tx";
+import { netbackTxInit, netbackTxMemory } from "../netback/tx";
 import { netbackKthreadInit, netbackKthreadMemory } from "../netback/kthread";
 import { netfrontInit, netfrontMemory } from "../netfront/netfront";
 import { lroInit, lroMemory } from "../net/lro";
@@ -50,7 +50,7 @@ import { stackInit, stackMemory, stackMarkTxStart } from "../guest/stack";
 import { tcpInit, tcpMemory } from "../traffic/tcp/common";
 import { tcpStartRx } from "../traffic/tcp/sender";
 import { tcpReceiverInit, tcpReceiverMemory } from "../traffic/tcp/receiver";
-import { groInit, groMemory, groTimers, groFifos } from "../traffic/gro";
+import { groInit, groMemory } from "../traffic/gro";
 import { udpInit, udpMemory, udpStartAll, udpOnEvent } from "../traffic/udp";
 import { rrInit, rrMemory, rrStartAll, rrOnEvent } from "../traffic/rr";
 import { dispatchInit, dispatchMemory, dispatchOnRebalance } from "../xen/dispatch";
@@ -61,6 +61,10 @@ import { vcpuOnDone, vcpuOnWake, schedInit, pcpuOnSlice, schedOnTick, vcpuOnDone
 import { creditInit, creditMemory } from "../xen/credit";
 import { hogInit, hogStartAll, hogMemory } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
+import {
+  D, N, gv, P, nq, nVf, G, V, flows, rxFlows, udp, timers, portsTotal, napis, fifos, guestTimers, splitVifs, readSizes,
+  pool,
+} from "./sizes";
 
 // Event-sequence fingerprint (INET's fingerprint idea): each executed event folds its time and
 // target into a 64-bit hash. Each step h -> rotl((h ^ x) * P, 29) is a bijection of h, so a single
@@ -71,59 +75,6 @@ import { opsTimerExternal } from "./ops";
 // @ts-ignore: decorator
 @inline function fpStep(h: u64, x: u64): u64 {
   return rotl<u64>((h ^ x) * FP_PRIME, 29);
-}
-
-// Sizes every init below derives from the configuration; computed in one place (readSizes) for
-// both the memory layout and init, so the two cannot disagree on a count.
-let D: u32 = 0; // dom0 VCPUs
-let N: u32 = 0; // guests
-let gv: u32 = 0; // VCPUs per guest
-let P: u32 = 0; // NIC ports
-let nq: u32 = 0; // NIC RX queues
-let nVf: u32 = 0; // SR-IOV virtual functions (one per guest that owns one)
-let G: u32 = 0; // netback groups
-let V: u32 = 0; // VCPUs
-let flows: u32 = 0; // TCP flows (per guest: received from outside, sent, received from guests)
-let rxFlows: u32 = 0; // of them received by a guest
-let udp: u32 = 0;
-let timers: u32 = 0;
-let portsTotal: u32 = 0;
-let napis: u32 = 0;
-let fifos: u32 = 0;
-let guestTimers: u32 = 0;
-let splitVifs: u32 = 0; // vifs with split event channels (netback's NAPI mode): 0 or N
-
-function readSizes(): void {
-  D = cfgU32(L.CFG_DOM0_VCPUS);
-  N = cfgU32(L.CFG_GUESTS);
-  gv = cfgU32(L.CFG_GUEST_VCPUS);
-  P = cfgU32(L.CFG_PORTS);
-  nq = P * cfgU32(L.CFG_RXQ_PER_PORT);
-  nVf = cfgU32(L.CFG_SRIOV_GUESTS);
-  G = cfgU32(L.CFG_NETBACK_GROUPS);
-  V = D + N * gv;
-  flows = 0;
-  rxFlows = 0;
-  for (let g: u32 = 0; g < N; g++) {
-    let rx = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g));
-    let tx = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 1));
-    let g2g = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
-    flows += rx + tx + g2g;
-    rxFlows += rx + g2g;
-  }
-  udp = cfgU32(L.CFG_UDP_SOURCES);
-  timers = flows * 2 + N + groTimers();
-  splitVifs = netbackNapiCount(); // the NAPI mode negotiates split event channels
-  portsTotal = nq + 2 * N + D + nVf + 2 * splitVifs;
-  napis = nq + D + N + nVf + splitVifs; // and one NAPI instance per vif
-  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos();
-  // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
-  guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
-}
-
-/** The configuration's packet pool, event-queue capacity and link flight limit. */
-function pool(): u32 {
-  return cfgU32(L.CFG_POOL_PACKETS);
 }
 
 /**
