@@ -215,6 +215,12 @@ function vcpuWake(v: u32): void {
  *  `traced` cycles are a part of the job the trace has already shown (the switch to a woken
  *  VCPU, which opens the job it picks: model/sched.ts). */
 export function vcpuStartJob(v: u32, kind: u8, arg: u32, cycles: u64, traced: u64 = 0): void {
+  vcpuStartJobInline(v, kind, arg, cycles, traced);
+}
+
+/** vcpuStartJob, inlined into the caller: the end of a job, where most jobs start (model/sched.ts). */
+// @ts-ignore: decorator
+@inline export function vcpuStartJobInline(v: u32, kind: u8, arg: u32, cycles: u64, traced: u64): void {
   unchecked((vJob[v] = kind));
   unchecked((vJobArg[v] = arg));
   unchecked((vJobEnd[v] = eqNow + cycles));

@@ -58,7 +58,7 @@ import { fifoRecLen, fifoRecPush, fifoRecPop } from "../base/fifo";
 import { charge, chargeSwitch, jobBegin, jobOwner, jobClose, jobCycles, debtTake } from "../cpu/account";
 import {
   vJob, vJobArg, vDomain, vcpuLists, VL_PENDING, VL_OUTBOX, VL_TIMERS, VL_THREADS, VL_ITEMS, vKsoftirqd, thrQueued,
-  vcpuStartJob, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
+  vcpuStartJob, vcpuStartJobInline, vcpuBlock, threadQueue, vcpuPause, vcpuIsPaused, vcpuResume, vcpuStaleDone, vcpuIsBlocked,
   vcpuJobLeft, vcpuSwitchIn,
 } from "../cpu/vcpu";
 import { taskletOwner } from "../kernel/tasklet";
@@ -94,11 +94,33 @@ const J_SPIN: u8 = 8; // tasklet_action's re-raise loop while the tasklet runs o
  *  switch to a woken VCPU that opens a job (see the header). Kept only in the trace build. */
 let tracedCycles: u64 = 0;
 
+// The job pick composed, for its caller to start (one call site per caller, not one per kind): the
+// kind in the low byte, the argument above it, bit 40 set (kind J_NONE is a job too: late work).
+const NO_JOB: u64 = 0;
 // @ts-ignore: decorator
-@inline function startJob(v: u32, kind: u8, arg: u32): void {
-  jobClose(v);
-  vcpuStartJob(v, kind, arg, jobCycles, tracedCycles);
-  if (TRACING) tracedCycles = 0;
+@inline function composed(kind: u8, arg: u32): u64 {
+  return (<u64>1 << 40) | (<u64>arg << 8) | <u64>kind;
+}
+
+/** Starts the job pick composed on v, if any. */
+// @ts-ignore: decorator
+@inline function startComposed(v: u32, job: u64): void {
+  if (job != NO_JOB) {
+    jobClose(v);
+    vcpuStartJob(v, <u8>job, <u32>(job >> 8), jobCycles, tracedCycles);
+    if (TRACING) tracedCycles = 0;
+  }
+}
+
+/** startComposed at the end of a job, where most jobs start: the start, with its push of the
+ *  job's end, inlined. */
+// @ts-ignore: decorator
+@inline function startComposedInline(v: u32, job: u64): void {
+  if (job != NO_JOB) {
+    jobClose(v);
+    vcpuStartJobInline(v, <u8>job, <u32>(job >> 8), jobCycles, tracedCycles);
+    if (TRACING) tracedCycles = 0;
+  }
 }
 
 /** The trace shows the work composed so far on v (not yet shown) as a part of kind `kind`. */
@@ -133,7 +155,7 @@ function wakeInto(v: u32, switchCycles: u64): void {
   vcpuSwitchIn(v, eqNow, switchCycles);
   charge(COMP_XEN, switchCycles);
   tracePart(v, J_WAKE);
-  pick(v, J_WAKE);
+  startComposed(v, pick(v, J_WAKE));
 }
 
 /** Cycles before cycle t of the wait v is in (runnable, no PCPU); 0 when it is not waiting. */
@@ -255,39 +277,40 @@ export function vcpuOnDone(v: u32): void {
   }
 }
 
-/** Starts the next softirq job of v's current __do_softirq round; false when there is none. */
-function startSoftirqJob(v: u32): bool {
+/** Composes the next softirq job of v's current __do_softirq round; NO_JOB when there is none. */
+function composeSoftirqJob(v: u32): u64 {
   let k = softirqNext(v);
-  if (k == SQ_NONE) return false;
+  if (k == SQ_NONE) return NO_JOB;
   let item = softirqItem;
   softirqChargeEntry(v);
   if (k == SQ_NAPI) {
     softirqBudgetUse(v, opsNapiPoll(v, item, softirqBudget(v)));
-    startJob(v, J_NAPI, item);
-  } else if (k == SQ_SPIN) {
+    return composed(J_NAPI, item);
+  }
+  if (k == SQ_SPIN) {
     // The re-raise loop keeps v busy until the instance on the other CPU ends (at least one
     // tasklet_action pass): __do_softirq restarts, then ksoftirqd, retry tasklet_trylock.
     let left = vcpuJobLeft(taskletOwner(item));
     let pass = costCycles(COST_TASKLET_RUN);
     charge(COMP_SOFTIRQ, left > pass ? left : pass);
-    startJob(v, J_SPIN, item);
-  } else {
-    opsTaskletRun(v, item);
-    startJob(v, J_TASKLET, item);
+    return composed(J_SPIN, item);
   }
-  return true;
+  opsTaskletRun(v, item);
+  return composed(J_TASKLET, item);
 }
 
-/** Picks and starts v's next job, or leaves v idle. */
-function dispatch(v: u32): void {
+/** Picks and starts v's next job, or leaves v idle. Inlined into vcpuOnDone, its one caller. */
+// @ts-ignore: decorator
+@inline function dispatch(v: u32): void {
   // Work charged at the end of the previous job (e.g. a qdisc drain) runs first.
   jobBegin(v, debtTake(v));
-  pick(v, J_NONE);
+  startComposedInline(v, pick(v, J_NONE));
 }
 
-/** Composes v's next job onto what is charged already (late work, a switch to v) and starts it,
- *  or leaves v idle. With nothing else to do, charged cycles still run, as a job of `restKind`. */
-function pick(v: u32, restKind: u8): void {
+/** Composes v's next job onto what is charged already (late work, a switch to v) and returns it
+ *  for the caller to start, or leaves v idle (NO_JOB). With nothing else to do, charged cycles
+ *  still run, as a job of `restKind`. */
+function pick(v: u32, restKind: u8): u64 {
   // 1. event sends decided by the job that just ended
   let lists = vcpuLists(v);
   let nOut = fifoRecLen(lists + VL_OUTBOX);
@@ -301,8 +324,7 @@ function pick(v: u32, restKind: u8): void {
     }
     charge(COMP_XEN, costTimes(COST_EVTCHN_SEND, nOut));
     statAdd(ST_HYPERCALLS, nOut);
-    startJob(v, J_NOTIFY, 0);
-    return;
+    return composed(J_NOTIFY, 0);
   }
   // 2. hardirq level: pending event-channel ports
   let pend = lists + VL_PENDING;
@@ -319,8 +341,7 @@ function pick(v: u32, restKind: u8): void {
       fifoRecPush(items, p);
       opsIrqStart(v, p);
     }
-    startJob(v, J_UPCALL, 0);
-    return;
+    return composed(J_UPCALL, 0);
   }
   // 3. expired timers (TIMER_SOFTIRQ)
   let tm = lists + VL_TIMERS;
@@ -333,11 +354,13 @@ function pick(v: u32, restKind: u8): void {
       charge(COMP_SOFTIRQ, costCycles(COST_TIMER));
       opsTimerStart(v, it);
     }
-    startJob(v, J_TIMER, 0);
-    return;
+    return composed(J_TIMER, 0);
   }
   // 4. softirqs, unless deferred to ksoftirqd
-  if (!softirqDeferred(v) && startSoftirqJob(v)) return;
+  if (!softirqDeferred(v)) {
+    let job = composeSoftirqJob(v);
+    if (job != NO_JOB) return job;
+  }
   // 5. threads, round-robin, one job per turn. A pass can re-queue ksoftirqd (a round that hit
   // MAX_SOFTIRQ_RESTART again defers again) while v still counts as busy, so its kick is not
   // seen: a second pass picks it up instead of blocking with work queued (a lost wake-up).
@@ -349,28 +372,28 @@ function pick(v: u32, restKind: u8): void {
       unchecked((thrQueued[t] = 0));
       if (t == unchecked(vKsoftirqd[v])) {
         if (!softirqDeferred(v)) continue;
-        if (startSoftirqJob(v)) {
-          threadQueue(v, t); // keeps its place in the rotation while softirqs stay pending
-          return;
+        let job = composeSoftirqJob(v);
+        if (job != NO_JOB) {
+          // Keeps its place in the rotation while softirqs stay pending. (Queued before the job
+          // starts: v is running, so the queueing kicks nothing, and the start touches no list.)
+          threadQueue(v, t);
+          return job;
         }
         // The round ended. If it hit MAX_SOFTIRQ_RESTART again it re-queued ksoftirqd and stays
         // deferred (the next turn starts a new round); otherwise softirqs run inline again.
         if (!unchecked(thrQueued[t])) softirqUndefer(v);
         continue;
       }
-      if (opsThreadStart(v, t)) {
-        startJob(v, J_THREAD, t);
-        return;
-      }
+      if (opsThreadStart(v, t)) return composed(J_THREAD, t);
     }
     if (fifoRecLen(th) == 0) break;
   }
   if (jobCycles > 0) {
     // Only late-charged work or a switch to v: spend it, then look again.
-    startJob(v, restKind, 0);
-    return;
+    return composed(restKind, 0);
   }
   // Nothing to do: block (SCHEDOP_block); the next event wakes the VCPU.
   vcpuBlock(v);
   if (!ASC_NO_ASSERT) jobOwner(v);
+  return NO_JOB;
 }
