@@ -359,11 +359,11 @@ export class ChromeTraceWriter {
       case C.J_TIMER:
         return work > 1 ? `timers x${work}` : "timer";
       case C.J_NAPI: {
-        const nk = work >>> 28;
-        const which = (work >>> 16) & 0xfff;
-        const n = work & 0xffff;
+        const [nk, which, n] = [work >>> 28, (work >>> 16) & 0xfff, work & 0xffff];
         if (nk === C.NAPI_NIC) return `e1000 poll q${which}: ${n} frames`;
         if (nk === C.NAPI_BACKLOG) return `backlog poll (bridge): ${n} packets`;
+        if (nk === C.NAPI_VF) return `VF driver poll + stack: ${n} frames`;
+        if (nk === C.NAPI_NETBACK) return `xenvif_poll vif${which} (TX copy, bridge): ${n} skbs`;
         return `netfront poll + stack: ${n} responses`;
       }
       case C.J_TASKLET: {

@@ -22,4 +22,18 @@ export const J_THREAD = 7;
 export const J_SPIN = 8;
 export const NAPI_NIC = 0;
 export const NAPI_BACKLOG = 1;
-export const PORT_HANDLERS = ["e1000 irq", "netif_be_int", "netfront irq", "IPI"];
+export const NAPI_NETFRONT = 2;
+export const NAPI_VF = 3;
+export const NAPI_NETBACK = 4;
+/** Handler names by port kind (PORT_PIRQ 0 ... PORT_NF_RX 8). */
+export const PORT_HANDLERS = [
+  "e1000 irq",
+  "netif_be_int",
+  "netfront irq",
+  "IPI",
+  "VF irq",
+  "xenvif_tx_interrupt",
+  "xennet_tx_interrupt",
+  "xenvif_rx_interrupt",
+  "xennet_rx_interrupt",
+];
