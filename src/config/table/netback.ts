@@ -34,7 +34,7 @@ export const NETBACK_PARAMS = [
     max: 1024,
     help:
       "Netback groups, each with its own tasklet pair (or kthread). 1 = stock Xen; 0 = one per dom0 VCPU " +
-      "(multi-tasklet netback).",
+      "(multi-tasklet netback). With netback.mode napi every vif is a group of its own.",
     source: "B1; C1 (num_online_cpus)",
     slot: L.CFG_NETBACK_GROUPS,
   },
@@ -64,7 +64,9 @@ export const NETBACK_PARAMS = [
     default: null,
     nullable: true,
     unit: "dom0 VCPU ids",
-    help: "dom0 VCPU each group's kthread is bound to; null = group g on VCPU g % dom0.vcpus.",
+    help:
+      "dom0 VCPU each group's kthread is bound to; null = group g on VCPU g % dom0.vcpus. Not used by netback.mode " +
+      "napi, whose per-vif threads are not bound.",
     source: "C3: kthread_bind(group)",
     via: "table",
   },
