@@ -37,8 +37,10 @@ import { groPoll } from "../traffic/gro";
 
 // ---- IRQ handlers (event-channel ports) --------------------------------------------------------
 
-/** Upcall on v takes port p: the handler's work is charged to the upcall job. */
-export function opsIrqStart(v: u32, p: u32): void {
+/** Upcall on v takes port p: the handler's work is charged to the upcall job. Inlined into the
+ *  job selection (model/sched.ts), its one caller, as the end below is into the end of a job. */
+// @ts-ignore: decorator
+@inline export function opsIrqStart(v: u32, p: u32): void {
   let k = portKindOf(p);
   let a = portArgOf(p);
   if (k == PORT_PIRQ) nicIrqStart(v, a);
@@ -53,7 +55,8 @@ export function opsIrqStart(v: u32, p: u32): void {
 }
 
 /** ... and its effects apply when the upcall job ends. */
-export function opsIrqFinish(v: u32, p: u32): void {
+// @ts-ignore: decorator
+@inline export function opsIrqFinish(v: u32, p: u32): void {
   let k = portKindOf(p);
   let a = portArgOf(p);
   if (k == PORT_PIRQ) nicIsr(v, a);
