@@ -88,7 +88,8 @@ export const NO_VCPU: u32 = 0xffffffff;
 export const XENVIF_NAPI_WEIGHT: u32 = 64;
 /** net_tx_action grant-copies the requests and answers them in the same run (3.x netback). */
 let txCopy: bool = false;
-/** PKT_PROT_LEN of 3.x netback: the header bytes copied into the skb's linear area (C10). */
+/** PKT_PROT_LEN of 3.0-3.12 netback: the header bytes copied into the skb's linear area (C10; 3.13
+ *  has 128, which differs only for a first request of 129-138 bytes). */
 const PKT_PROT_LEN: u32 = 14 + 4 + 20 + 40 + 20 + 40;
 /** PKT_PROT_LEN of the mapping netback (64 on 2.6.18-xen, 72 on pvops 2.6.32; B10, C7). */
 let protLen: u32 = 64;
