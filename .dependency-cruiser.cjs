@@ -10,7 +10,7 @@
 //   kernel/       napi, tasklet, softirq, timers, threads: state machines that only schedule
 //   xen/          ring, evtchn, grant, dispatch      and arm; kernel/ and xen/ never import
 //                                                    each other
-//   components    hw/{nic (+ itr, offload),vf,link}, dom0/bridge, netback/{common,rx,tx,coalesce,kthread,napi},
+//   components    hw/{nic (+ itr, offload),vf,link}, dom0/{bridge,stack}, netback/{common,rx,tx,coalesce,kthread,napi},
 //                 netfront, net/lro, guest/stack, traffic/{tcp/*,udp,rr,external (+ gro)}
 //   model/        ops.ts (the only switches from a mechanism to its client), sched.ts (VCPU job
 //                 selection), engine.ts (event kinds, init order, conservation); observe/
@@ -62,6 +62,11 @@ const NEIGHBOURS = [
   ["dom0/bridge\\.ts", "netback/rx\\.ts", "the bridge forwards to the vif (start_xmit)"],
   ["dom0/bridge\\.ts", "netback/common\\.ts", "a dropped guest packet releases its pending slot"],
   ["netback/tx\\.ts", "dom0/bridge\\.ts", "guest packets go to netif_rx (the backlog), or to the bridge in the NAPI poll"],
+  ["dom0/bridge\\.ts", "dom0/stack\\.ts", "the bridge passes frames addressed to dom0 up its own stack"],
+  ["dom0/stack\\.ts", "traffic/tcp/[a-z]+\\.ts", "dom0's stack delivers TCP segments to its receiving ends"],
+  ["traffic/tcp/[a-z]+\\.ts", "dom0/stack\\.ts", "dom0's TCP ends send ACKs through dom0's stack and free skbs there"],
+  ["dom0/stack\\.ts", "netback/rx\\.ts", "dom0's ACKs leave through the bridge device to the vif (start_xmit)"],
+  ["dom0/stack\\.ts", "netback/common\\.ts", "a freed skb returns the guest page it held (netif_idx_release)"],
   ["netfront/netfront\\.ts", "net/lro\\.ts", "the poll passes TCP segments to LRO"],
   ["netfront/netfront\\.ts", "guest/stack\\.ts", "the poll passes skbs up; the application is woken"],
   ["guest/stack\\.ts", "traffic/tcp/[a-z]+\\.ts", "the stack delivers TCP segments and ACKs"],

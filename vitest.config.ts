@@ -29,6 +29,7 @@ export default defineConfig({
             "test/model/mechanisms.test.ts",
             "test/model/credit.test.ts",
             "test/model/gro.test.ts",
+            "test/model/dom0-tcp.test.ts",
           ],
           env: { PVNETSIM_TEST_WASM: "debug" },
         },

@@ -2,8 +2,9 @@
 // tell where a packet is headed from its flow id alone (what a MAC/IP header says in Linux).
 //
 // Models: a TCP flow id names one connection with at least one end in a guest: from an external
-// host, to an external host, or from another guest of the host (guest-to-guest, through dom0's
-// bridge without the NIC); a UDP source id names an open-loop source toward one guest; a
+// host, to an external host, from another guest of the host (guest-to-guest, through dom0's
+// bridge without the NIC), or to a receiving process in dom0 (through the bridge up dom0's own
+// stack: dom0/stack.ts); a UDP source id names an open-loop source toward one guest; a
 // request/response session id names a netperf-like session between an external client and a
 // guest. TCP fills the flow table (traffic/tcp), UDP and request/response their sources, all at
 // init. With clients behind a switch (hw/link.ts), each port's flows are spread over its clients
@@ -28,6 +29,10 @@ export let flowSender = new StaticArray<u32>(0);
 export let flowPortIndex = new StaticArray<u32>(0);
 /** Whether any flow runs between two guests (the bridge then looks at each packet's destination). */
 export let anyGuestToGuest: bool = false;
+/** 1: a guest-sent flow whose receiver is a process in dom0 (its data ends in dom0's stack). */
+export let flowDom0 = new StaticArray<u8>(0);
+/** Whether any flow ends in dom0 (the bridge then looks for frames addressed to dom0 itself). */
+export let anyToDom0: bool = false;
 /** Guest of each UDP source. */
 export let udpGuest = new StaticArray<u32>(0);
 /** Guest and client of each request/response session. */
@@ -42,17 +47,19 @@ export function flowsInit(tcpFlows: u32, udpSources: u32, rrSessions: u32): void
   flowRx = freshArray<u8>(<i32>tcpFlows);
   flowSender = freshArray<u32>(<i32>tcpFlows);
   flowPortIndex = freshArray<u32>(<i32>tcpFlows);
+  flowDom0 = freshArray<u8>(<i32>tcpFlows);
   for (let f: u32 = 0; f < tcpFlows; f++) unchecked((flowSender[f] = NO_GUEST));
   udpGuest = freshArray<u32>(<i32>udpSources);
   rrGuest = freshArray<u32>(<i32>rrSessions);
   rrClient = freshArray<u32>(<i32>rrSessions);
   anyGuestToGuest = false;
+  anyToDom0 = false;
 }
 
 /** Tallies the bytes flowsInit(tcpFlows, udpSources, rrSessions) allocates. */
 export function flowsMemory(tcpFlows: u64, udpSources: u64, rrSessions: u64): void {
   memArrays(MEM_OTHER, tcpFlows, 4, 3);
-  memArrays(MEM_OTHER, tcpFlows, 1);
+  memArrays(MEM_OTHER, tcpFlows, 1, 2);
   memArrays(MEM_OTHER, udpSources, 4);
   memArrays(MEM_OTHER, rrSessions, 4, 2);
 }
@@ -60,6 +67,12 @@ export function flowsMemory(tcpFlows: u64, udpSources: u64, rrSessions: u64): vo
 /** Some flow runs between two guests. */
 export function flowsMarkGuestToGuest(): void {
   anyGuestToGuest = true;
+}
+
+/** Flow f, sent by its guest, is received by a process in dom0. */
+export function flowsMarkToDom0(f: u32): void {
+  unchecked((flowDom0[f] = 1));
+  anyToDom0 = true;
 }
 
 /** Whether TCP flow f is received by its guest (external or guest sender). */
@@ -89,6 +102,13 @@ export function pktGuest(p: u32): u32 {
 /** Whether packet p travels between two guests of this host (the bridge keeps it in dom0). */
 export function pktGuestToGuest(p: u32): bool {
   return pkKind(p) <= KIND_ACK && unchecked(flowSender[pkFlow(p)]) != NO_GUEST;
+}
+
+/** Whether packet p belongs to a flow with its receiving end in dom0 (data toward dom0, or
+ *  dom0's ACKs toward the sending guest). */
+// @ts-ignore: decorator
+@inline export function pktDom0Flow(p: u32): bool {
+  return pkKind(p) <= KIND_ACK && unchecked(flowDom0[pkFlow(p)]) != 0;
 }
 
 /** A flow hash for RSS (Toeplitz stand-in: a multiplicative hash of the flow id). */

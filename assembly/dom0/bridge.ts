@@ -10,7 +10,12 @@
 // the bridge and the driver's xmit run inside that poll (bridgeTxCharge, bridgeTxForward).
 // A frame from one guest to another guest of the host (its destination MAC is behind another
 // vif in the FDB) is forwarded from the backlog straight to that vif's start_xmit: it never
-// reaches the physical driver, so it costs bridge work but no NIC xmit.
+// reaches the physical driver, so it costs bridge work but no NIC xmit. A frame addressed to dom0
+// itself (a guest's stream to a process in dom0) is passed up dom0's own stack (br_pass_frame_up,
+// dom0/stack.ts) in the same poll: in the backlog's poll its IP and TCP receive work is charged to
+// the poll, and the frames the poll forwards wait apart until the poll ends; in netback's NAPI
+// poll, which hands the bridge its skbs only as it ends, that work is charged late (it delays the
+// VCPU's next job by the same cycles).
 // With netback's multi-queue support (netback/common.ts, sources.md V9) the NIC has already
 // demultiplexed a received frame into its guest's queue: the frame goes to netback without the
 // bridge's lookup and forwarding (no bridge cost).
@@ -30,18 +35,24 @@ import { nicXmit } from "../hw/nic";
 import { guestPort } from "../hw/link";
 import { netbackStartXmit } from "../netback/rx";
 import { netbackTxRelease } from "../netback/common";
-import { pktGuest, pktGuestToGuest, anyGuestToGuest } from "../flows";
+import { pktGuest, pktGuestToGuest, anyGuestToGuest, pktDom0Flow } from "../flows";
+import { dom0StackRx, dom0StackRxLate, dom0StackInUse } from "./stack";
 import { MEM_OTHER } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 
 let backlog = new StaticArray<i32>(0);
 let backlogNapi = new StaticArray<u32>(0);
+/** With frames for dom0 itself: per VCPU, the frames a running backlog poll forwards (the others
+ *  went up dom0's stack). */
+let forwardQ = new StaticArray<i32>(0);
+let anyToDom0: bool = false;
 let nDom0: u32 = 0;
 /** Received frames skip the bridge (the NIC demultiplexed them: netback multi-queue). */
 let nicDemux: bool = false;
 
 export function bridgeInit(dom0Vcpus: u32): void {
   nDom0 = dom0Vcpus;
+  anyToDom0 = dom0StackInUse();
   nicDemux = cfgU32(CFG_NB_MULTI_QUEUE) == 1;
   backlog = freshArray<i32>(<i32>dom0Vcpus);
   backlogNapi = freshArray<u32>(<i32>dom0Vcpus);
@@ -51,12 +62,20 @@ export function bridgeInit(dom0Vcpus: u32): void {
     unchecked((backlog[v] = fifoNew(lim)));
     unchecked((backlogNapi[v] = napiAdd(NAPI_BACKLOG, v, w)));
   }
+  if (anyToDom0) {
+    forwardQ = freshArray<i32>(<i32>dom0Vcpus);
+    for (let v: u32 = 0; v < dom0Vcpus; v++) unchecked((forwardQ[v] = fifoNew(w)));
+  }
 }
 
 /** Tallies the bytes bridgeInit(dom0Vcpus) allocates. */
 export function bridgeMemory(dom0Vcpus: u64): void {
   memArrays(MEM_OTHER, dom0Vcpus, 4, 2);
   memFifos(MEM_OTHER, <u64>cfgU32(CFG_DOM0_BACKLOG_MAX), dom0Vcpus);
+  if (dom0StackInUse()) {
+    memArrays(MEM_OTHER, dom0Vcpus, 4);
+    memFifos(MEM_OTHER, <u64>cfgU32(CFG_NAPI_WEIGHT), dom0Vcpus);
+  }
 }
 
 /** Charges the bridge's per-frame work for `k` frames of a NIC poll on the current VCPU. Returns
@@ -94,11 +113,28 @@ export function backlogPollStart(v: u32, idx: u32, quota: u32): u32 {
   let k = n < quota ? n : quota;
   charge(COMP_SOFTIRQ, costCycles(COST_NAPI_POLL));
   bridgeTxCharge(k);
+  if (anyToDom0) passUp(v, idx, k);
   return k;
+}
+
+/** The poll's k frames: those addressed to dom0 go up its stack now (their receive work is part of
+ *  this poll), the others wait in order to be forwarded when the poll ends. */
+function passUp(v: u32, idx: u32, k: u32): void {
+  let b = unchecked(backlog[idx]);
+  let fq = unchecked(forwardQ[idx]);
+  for (let i: u32 = 0; i < k; i++) {
+    let p = fifoPop(b);
+    if (pktDom0Flow(p)) dom0StackRx(v, p);
+    else fifoPush(fq, p);
+  }
 }
 
 export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool): bool {
   let b = unchecked(backlog[idx]);
+  if (anyToDom0) {
+    b = unchecked(forwardQ[idx]);
+    work = fifoLen(b);
+  }
   for (let i: u32 = 0; i < work; i++) bridgeTxForward(v, fifoPop(b));
   return !exhausted;
 }
@@ -112,10 +148,12 @@ export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool):
 }
 
 /** br_handle_frame -> br_forward on VCPU v for a guest's packet: to the physical port, or to the
- *  vif of the guest it is addressed to. */
+ *  vif of the guest it is addressed to; br_pass_frame_up for one addressed to dom0 (from netback's
+ *  NAPI poll: the backlog's poll passed its own up already). */
 // @ts-ignore: decorator
 @inline export function bridgeTxForward(v: u32, p: u32): void {
-  if (anyGuestToGuest && pktGuestToGuest(p)) netbackStartXmit(v, pktGuest(p), p);
+  if (anyToDom0 && pktDom0Flow(p)) dom0StackRxLate(v, p);
+  else if (anyGuestToGuest && pktGuestToGuest(p)) netbackStartXmit(v, pktGuest(p), p);
   else nicXmit(v, guestPort(pktGuest(p)), p);
 }
 
@@ -124,6 +162,10 @@ export function bridgeHeldUnits(): u64 {
   for (let v: u32 = 0; v < nDom0; v++) {
     let b = unchecked(backlog[v]);
     for (let i: u32 = 0; i < fifoLen(b); i++) s += pktUnits(fifoAt(b, i));
+    if (anyToDom0) {
+      let fq = unchecked(forwardQ[v]);
+      for (let i: u32 = 0; i < fifoLen(fq); i++) s += pktUnits(fifoAt(fq, i));
+    }
   }
   return s;
 }

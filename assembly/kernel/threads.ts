@@ -2,16 +2,22 @@
 //
 // Thread ids: [0, G) netback kthreads "netback/<g>" (pvops netback_kthread mode, sources.md
 // C3), [G, G+N) the application thread of guest g (recv() loop on its sockets), then one
-// ksoftirqd per VCPU (run by model/sched.ts itself). What each thread does is reached through
+// ksoftirqd per VCPU (run by model/sched.ts itself), the busy loop of each VCPU, then, when some
+// guest sends TCP to dom0, the receiving process in dom0 of each guest's streams (dom0/stack.ts).
+// What each thread does is reached through
 // model/ops.ts; the runnable lists are per VCPU (cpu/vcpu.ts).
 
 export let nKthreads: u32 = 0;
 export let nAppThreads: u32 = 0;
 export let hogThreadBase: u32 = 0;
+/** First id of the dom0 receiving processes (one per guest; the thread count when there are none). */
+export let dom0ReaderBase: u32 = 0;
+let nDom0Readers: u32 = 0;
 
-export function threadIdsInit(groups: u32, guests: u32): void {
+export function threadIdsInit(groups: u32, guests: u32, dom0Readers: bool = false): void {
   nKthreads = groups;
   nAppThreads = guests;
+  nDom0Readers = dom0Readers ? guests : 0;
 }
 
 export function kthreadId(grp: u32): u32 {
@@ -22,7 +28,12 @@ export function appThreadId(g: u32): u32 {
 }
 export function threadCount(vcpus: u32): u32 {
   hogThreadBase = nKthreads + nAppThreads + vcpus;
-  return nKthreads + nAppThreads + 2 * vcpus;
+  dom0ReaderBase = nKthreads + nAppThreads + 2 * vcpus;
+  return dom0ReaderBase + nDom0Readers;
+}
+/** The dom0 process that reads guest g's streams to dom0 (valid after threadCount). */
+export function dom0ReaderId(g: u32): u32 {
+  return dom0ReaderBase + g;
 }
 /** The busy-loop thread of VCPU v (valid after threadCount). */
 export function hogThreadId(v: u32): u32 {

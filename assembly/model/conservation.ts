@@ -16,6 +16,7 @@ import { lroHeldUnits } from "../net/lro";
 import { tcpHeldUnits } from "../traffic/tcp/receiver";
 import { groHeldUnits } from "../traffic/gro";
 import { stackHeldUnits } from "../guest/stack";
+import { dom0StackHeldUnits } from "../dom0/stack";
 
 /** Segments currently inside the system (on wires, in queues, rings, sockets, batches). */
 export function engineInFlightUnits(): u64 {
@@ -34,6 +35,7 @@ export function engineInFlightUnits(): u64 {
   s += tcpHeldUnits();
   s += groHeldUnits();
   s += stackHeldUnits();
+  s += dom0StackHeldUnits();
   return s;
 }
 

@@ -38,6 +38,7 @@ import { linksInit, linksMemory, linkOnArrival } from "../hw/link";
 import { nicInit, nicMemory, nicOnIrqEvent, nicOnTxDone } from "../hw/nic";
 import { vfInit, vfMemory, vfOnIrqEvent, vfOnTxDone } from "../hw/vf";
 import { bridgeInit, bridgeMemory } from "../dom0/bridge";
+import { dom0StackInit, dom0StackMemory, dom0StackInUse } from "../dom0/stack";
 import { netbackCommonInit, netbackCommonMemory } from "../netback/common";
 import { spinlockInit, spinlockMemory } from "../xen/spinlock";
 import { coalesceInit, coalesceMemory } from "../netback/coalesce";
@@ -94,7 +95,7 @@ export function engineMemoryBytes(base: usize): u64 {
   eqInstantMemory(L.MEM_EVENTQ, <u64>V);
   flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
   accountMemory(<u64>V);
-  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V, portsTotal + timers + 8, guestTimers, splitVifs);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V + (dom0StackInUse() ? N : 0), portsTotal + timers + 8, guestTimers, splitVifs);
   hogMemory(<u64>V);
   if (cfgU32(L.CFG_SCHED_CREDIT) != 0) creditMemory(<u64>cfgU32(L.CFG_PCPUS), <u64>V, <u64>(N + 1), <u64>cfgU32(L.CFG_AFFINITY_WORDS));
   softirqMemory(<u64>V);
@@ -116,6 +117,7 @@ export function engineMemoryBytes(base: usize): u64 {
   netfrontMemory();
   lroMemory();
   stackMemory();
+  dom0StackMemory();
   tcpMemory(<u64>flows);
   tcpReceiverMemory(<u64>flows, <u64>rxFlows);
   groMemory(<u64>flows);
@@ -155,7 +157,7 @@ export function engineInit(base: usize): u32 {
   eqInstantInit(V); // same-instant events: a VCPU's wake-up or the end of its zero-cycle job
 
   flowsInit(flows, udp, cfgU32(L.CFG_RR_SESSIONS));
-  threadIdsInit(G, N);
+  threadIdsInit(G, N, dom0StackInUse()); // the dom0 readers' threads exist with streams to dom0
   accountInit(V);
   let credit = cfgU32(L.CFG_SCHED_CREDIT) != 0;
   let items = portsTotal + timers + 8;
@@ -184,6 +186,7 @@ export function engineInit(base: usize): u32 {
   netfrontInit();
   lroInit();
   stackInit();
+  dom0StackInit();
   tcpInit();
   tcpReceiverInit();
   groInit(flows);

@@ -12,7 +12,7 @@ import {
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, TM_EXT_RX_POLL, timerKind, timerArg } from "../kernel/timers";
-import { nKthreads, nAppThreads, hogThreadBase } from "../kernel/threads";
+import { nKthreads, nAppThreads, hogThreadBase, dom0ReaderBase } from "../kernel/threads";
 import {
   PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, PORT_IPI, PORT_NB_TX, PORT_NF_TX, PORT_NB_RX, portKindOf, portArgOf,
 } from "../xen/evtchn";
@@ -31,6 +31,8 @@ import {
 } from "../netfront/netfront";
 import { appStart, appFinish, appHasWork } from "../guest/stack";
 import { hogStart, hogHasWork } from "../guest/hog";
+import { dom0ReaderStart, dom0ReaderFinish, dom0ReaderHasWork, dom0FlushStaged } from "../dom0/stack";
+import { anyToDom0 } from "../flows";
 import { tcpOnRto } from "../traffic/tcp/rto";
 import { tcpDelackFire } from "../traffic/tcp/receiver";
 import { groPoll } from "../traffic/gro";
@@ -148,6 +150,7 @@ export function opsTaskletFinish(v: u32, t: u32): void {
 export function opsThreadStart(v: u32, t: u32): bool {
   if (t < nKthreads) return netbackKthreadStart(v, t);
   if (t < nKthreads + nAppThreads) return appStart(v, t - nKthreads);
+  if (t >= dom0ReaderBase) return dom0ReaderStart(v, t - dom0ReaderBase);
   if (t >= hogThreadBase) return hogStart(v);
   return false;
 }
@@ -155,12 +158,14 @@ export function opsThreadStart(v: u32, t: u32): bool {
 export function opsThreadFinish(v: u32, t: u32): void {
   if (t < nKthreads) netbackKthreadFinish(v, t);
   else if (t < nKthreads + nAppThreads) appFinish(v, t - nKthreads);
+  else if (t >= dom0ReaderBase) dom0ReaderFinish(v, t - dom0ReaderBase);
 }
 
 /** Whether thread t has work left (it then goes back to the runnable list's tail). */
 export function opsThreadRunnable(t: u32): bool {
   if (t < nKthreads) return netbackKthreadHasWork(t);
   if (t < nKthreads + nAppThreads) return appHasWork(t - nKthreads);
+  if (t >= dom0ReaderBase) return dom0ReaderHasWork(t - dom0ReaderBase);
   if (t >= hogThreadBase) return hogHasWork(t - hogThreadBase);
   return false;
 }
@@ -168,7 +173,9 @@ export function opsThreadRunnable(t: u32): bool {
 // ---- end of a job ----------------------------------------------------------------------------------
 
 /** A job on v (of domain `dom`, 0 = dom0) ended: packets the guest stack produced during the
- *  job leave through netfront now. */
+ *  job leave through netfront now; on dom0, the ACKs its own TCP sent go to the vifs, the readers
+ *  it gave data wake, and the guest pages its freed skbs held go back to netback. */
 export function opsJobEnd(v: u32, dom: u32): void {
   if (dom > 0) netfrontFlushStaged(v, dom - 1);
+  else if (anyToDom0) dom0FlushStaged(v);
 }

@@ -8,6 +8,7 @@ import * as L from "../../src/abi/layout";
 import { cfgU32, cfgTable } from "../config";
 import { groTimers, groFifos } from "../traffic/gro";
 import { netbackNapiCount } from "../netback/tx";
+import { dom0StackFifos } from "../dom0/stack";
 
 export let D: u32 = 0; // dom0 VCPUs
 export let N: u32 = 0; // guests
@@ -18,7 +19,7 @@ export let nVf: u32 = 0; // SR-IOV virtual functions (one per guest that owns on
 export let G: u32 = 0; // netback groups
 export let V: u32 = 0; // VCPUs
 export let flows: u32 = 0; // TCP flows (per guest: received from outside, sent, received from guests)
-export let rxFlows: u32 = 0; // of them received by a guest
+export let rxFlows: u32 = 0; // of them received in a socket (by a guest, or by dom0)
 export let udp: u32 = 0;
 export let timers: u32 = 0;
 export let portsTotal: u32 = 0;
@@ -43,14 +44,14 @@ export function readSizes(): void {
     let tx = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 1));
     let g2g = <u32>cfgTable(L.CFG_OFF_GUEST_STREAMS, <i32>(3 * g + 2));
     flows += rx + tx + g2g;
-    rxFlows += rx + g2g;
+    rxFlows += rx + g2g + <u32>cfgTable(L.CFG_OFF_DOM0_STREAMS, <i32>(2 * g)); // dom0's ends have sockets too
   }
   udp = cfgU32(L.CFG_UDP_SOURCES);
   timers = flows * 2 + N + groTimers();
   splitVifs = netbackNapiCount(); // the NAPI mode negotiates split event channels
   portsTotal = nq + 2 * N + D + nVf + 2 * splitVifs;
   napis = nq + D + N + nVf + splitVifs; // and one NAPI instance per vif
-  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos();
+  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos() + dom0StackFifos();
   // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
   guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
 }

@@ -136,7 +136,10 @@ export const CFG_NB_PKT_PROT_LEN = 100;
 // 1: Xen's do_grant_table_op holds the calling domain's domain_lock for the whole hypercall (Xen 4.1
 // and earlier)
 export const CFG_XEN_GNTTAB_DOMAIN_LOCK = 101;
-export const CFG_COUNT = 102;
+// [guests * 2] per guest: TCP streams it sends to a receiving process in dom0 (the last of its sent
+// streams), and the dom0 VCPU that process runs on
+export const CFG_OFF_DOM0_STREAMS = 102;
+export const CFG_COUNT = 103;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on

@@ -89,6 +89,7 @@ export const KIND_FIELDS: Readonly<Record<ProfileKind, { required: string[]; opt
   "tcp-rx": { required: [], optional: ["streams"] },
   "tcp-tx": { required: [], optional: ["streams"] },
   "tcp-to-guest": { required: ["peer"], optional: ["streams"] },
+  "tcp-to-dom0": { required: [], optional: ["streams"] },
   "udp-rx": { required: ["ratePps", "process", "payloadBytes"], optional: [] },
   rr: { required: [], optional: ["streams", "requestBytes", "responseBytes", "thinkUs"] },
   "cpu-hog": { required: [], optional: ["quantumUs"] },
@@ -159,7 +160,14 @@ export function trafficProfileSchema(): z.ZodType {
  * netperf TCP_RR's 1-byte request and response with no think time for rr, 100 us turns for cpu-hog.
  */
 export function fillProfileDefaults(p: TrafficProfile): void {
-  if (p.kind === "rr" || p.kind === "tcp-rx" || p.kind === "tcp-tx" || p.kind === "tcp-to-guest") p.streams ??= 1;
+  if (
+    p.kind === "rr" ||
+    p.kind === "tcp-rx" ||
+    p.kind === "tcp-tx" ||
+    p.kind === "tcp-to-guest" ||
+    p.kind === "tcp-to-dom0"
+  )
+    p.streams ??= 1;
   if (p.kind === "rr") {
     p.requestBytes ??= 1;
     p.responseBytes ??= 1;

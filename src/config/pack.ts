@@ -6,8 +6,11 @@
 import * as L from "../abi/layout.js";
 import * as E from "../abi/enums.js";
 import { PARAMS, type ParamSpec } from "./params.js";
-import type { ResolvedConfig, UdpSourceConfig } from "./schema.js";
+import type { ResolvedConfig } from "./schema.js";
 import { needsCreditScheduler, vcpuAffinity, vcpuStartPcpu } from "./placement.js";
+import { guestTraffic, dom0Receivers } from "./guest-traffic.js";
+
+export { guestTraffic, type RrSession } from "./guest-traffic.js";
 
 /** Sizes the model derives from the configuration (also reported in results). */
 export interface Derived {
@@ -41,47 +44,6 @@ export interface PoolTerm {
 }
 
 const pow2ceil = (n: number): number => (n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n)));
-
-/** What each guest runs: TCP streams it receives and sends, and every UDP source (the uniform
- *  traffic.* counts for every guest plus what traffic.profiles adds to the guests it names). */
-export interface RrSession {
-  guest: number;
-  requestBytes: number;
-  responseBytes: number;
-  thinkUs: number;
-}
-
-export function guestTraffic(r: ResolvedConfig): {
-  rx: number[];
-  tx: number[];
-  g2gSenders: number[][];
-  udp: UdpSourceConfig[];
-  rr: RrSession[];
-  hogQuantumUs: number[];
-} {
-  const N = r.guests.count;
-  const rx = Array.from({ length: N }, () => r.traffic.rxStreamsPerGuest);
-  const tx = Array.from({ length: N }, () => r.traffic.txStreamsPerGuest);
-  // For each receiving guest, the sending guest of each of its guest-to-guest flows.
-  const g2gSenders = Array.from({ length: N }, (): number[] => []);
-  const udp = [...r.traffic.udp];
-  const rr: RrSession[] = [];
-  const hogQuantumUs = Array.from({ length: N }, () => 0);
-  for (const p of r.traffic.profiles) {
-    for (const g of p.guests) {
-      if (p.kind === "tcp-rx") rx[g]! += p.streams!;
-      else if (p.kind === "tcp-tx") tx[g]! += p.streams!;
-      else if (p.kind === "tcp-to-guest") for (let k = 0; k < p.streams!; k++) g2gSenders[p.peer!]!.push(g);
-      else if (p.kind === "udp-rx")
-        udp.push({ guest: g, ratePps: p.ratePps!, process: p.process!, payloadBytes: p.payloadBytes! });
-      else if (p.kind === "rr") {
-        for (let k = 0; k < p.streams!; k++)
-          rr.push({ guest: g, requestBytes: p.requestBytes!, responseBytes: p.responseBytes!, thinkUs: p.thinkUs! });
-      } else if (p.kind === "cpu-hog") hogQuantumUs[g] = p.quantumUs!;
-    }
-  }
-  return { rx, tx, g2gSenders, udp, rr, hogQuantumUs };
-}
 
 export function derive(r: ResolvedConfig): Derived {
   const cpuHz = r.cpu.frequencyGHz * 1e9;
@@ -321,6 +283,7 @@ export function packConfig(
     [L.CFG_OFF_PORT_DELAY, portDelayNs(r).map((ns) => Math.round((ns / 1e9) * d.cpuHz))],
     [L.CFG_OFF_GUEST_STREAMS, traffic.rx.flatMap((n, g) => [n, traffic.tx[g]!, traffic.g2gSenders[g]!.length])],
     [L.CFG_OFF_G2G_SENDER, traffic.g2gSenders.flat()],
+    [L.CFG_OFF_DOM0_STREAMS, dom0Receivers(traffic.toDom0, r.dom0.vcpus)],
     [
       L.CFG_OFF_RR,
       traffic.rr.flatMap((x) => {

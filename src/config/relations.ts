@@ -73,6 +73,14 @@ function checkGso(r: ResolvedConfig): void {
 /** netback.multiQueue posts a guest's buffers to a NIC queue of its own: VMDq, a queue per guest. */
 function checkMultiQueue(r: ResolvedConfig): void {
   if (!r.netback.multiQueue) return;
+  const i = r.traffic.profiles.findIndex((p) => p.kind === "tcp-to-dom0");
+  if (i >= 0) {
+    // dom0's ACKs to a guest come from dom0's own stack, not from the NIC queue netback posts to.
+    const allowed =
+      'a kind other than "tcp-to-dom0" when netback.multiQueue is on (frames from dom0\'s own stack ' +
+      "to a guest are not modelled with it)";
+    throw new ConfigError(`traffic.profiles[${i}]`, "tcp-to-dom0", allowed);
+  }
   if (r.nic.queueSelect !== "vmdq") {
     const allowed = '"vmdq" when netback.multiQueue is on (each guest needs an RX queue of its own)';
     throw new ConfigError("nic.queueSelect", r.nic.queueSelect, allowed);
@@ -104,6 +112,16 @@ function checkSriov(r: ResolvedConfig): void {
     throw new ConfigError("nic.sriov.guests", n, allowed);
   }
   r.traffic.profiles.forEach((p, i) => {
+    if (p.kind === "tcp-to-dom0") {
+      // A VF guest's frames go from its VF to the wire: dom0's stack never sees them.
+      const vfGuest = p.guests.find((g) => g < n);
+      if (vfGuest !== undefined) {
+        const owner = `guest ${vfGuest} owns one: nic.sriov.guests = ${n}`;
+        const allowed = `guests without a VF (${owner}; its frames bypass dom0)`;
+        throw new ConfigError(`traffic.profiles[${i}]`, "tcp-to-dom0", allowed);
+      }
+      return;
+    }
     if (p.kind !== "tcp-to-guest" || p.peer === undefined) return;
     const vfGuest = [...p.guests, p.peer].find((g) => g < n);
     if (vfGuest !== undefined) {

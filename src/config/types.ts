@@ -13,11 +13,12 @@ export interface UdpSourceConfig {
   payloadBytes: number;
 }
 
-export type ProfileKind = "tcp-rx" | "tcp-tx" | "tcp-to-guest" | "udp-rx" | "rr" | "cpu-hog" | "idle";
+export type ProfileKind = "tcp-rx" | "tcp-tx" | "tcp-to-guest" | "tcp-to-dom0" | "udp-rx" | "rr" | "cpu-hog" | "idle";
 export const PROFILE_KINDS: readonly ProfileKind[] = [
   "tcp-rx",
   "tcp-tx",
   "tcp-to-guest",
+  "tcp-to-dom0",
   "udp-rx",
   "rr",
   "cpu-hog",
@@ -28,7 +29,8 @@ export const PROFILE_KINDS: readonly ProfileKind[] = [
 export interface TrafficProfile {
   guests: number[];
   kind: ProfileKind;
-  /** tcp-rx, tcp-tx, tcp-to-guest: streams per guest; rr: sessions per guest (filled with 1 when absent). */
+  /** tcp-rx, tcp-tx, tcp-to-guest, tcp-to-dom0: streams per guest; rr: sessions per guest (filled with 1
+   *  when absent). */
   streams?: number;
   /** rr: request and response payload bytes, client think time between transactions. */
   requestBytes?: number;

@@ -13,7 +13,8 @@
 //      worth of frames, the evidence names the request hand-off that stops it (below);
 //   4. a TCP receive window that is (nearly) full: per-flow goodput x round-trip time, by
 //      Little's law, reaches the advertised window (tcp.rcvBufBytes), for the streams into the
-//      guests (from external hosts or from other guests) and those guests send to external hosts;
+//      guests (from external hosts or from other guests) and those guests send to external hosts
+//      or to a process in dom0;
 //   5. none of these: the run is limited by the protocol's own pacing (event hand-offs, batching,
 //      timers); the evidence lists how far each resource was from its limit.
 //
@@ -193,9 +194,14 @@ export function diagnoseBottleneck(r: BottleneckInput): Bottleneck {
   const g2gFlows = (c.traffic.profiles ?? [])
     .filter((p) => p.kind === "tcp-to-guest")
     .reduce((s, p) => s + p.guests.length * (p.streams ?? 1), 0);
-  const flows = r.throughput.perVm.length * (c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest) + g2gFlows;
+  // Streams to a process in dom0 too: what they carry is in their senders' transmit goodput.
+  const toDom0 = (c.traffic.profiles ?? []).filter((p) => p.kind === "tcp-to-dom0");
+  const dom0Flows = toDom0.reduce((s, p) => s + p.guests.length * (p.streams ?? 1), 0);
+  const dom0Senders = new Set(toDom0.flatMap((p) => p.guests));
+  const flows =
+    r.throughput.perVm.length * (c.traffic.rxStreamsPerGuest + c.traffic.txStreamsPerGuest) + g2gFlows + dom0Flows;
   const rxGbps = r.throughput.perVm.reduce(
-    (s, v) => s + v.goodputGbps + (c.traffic.txStreamsPerGuest > 0 ? v.txGoodputGbps : 0),
+    (s, v) => s + v.goodputGbps + (c.traffic.txStreamsPerGuest > 0 || dom0Senders.has(v.vm) ? v.txGoodputGbps : 0),
     0,
   );
   if (flows > 0 && rxGbps > 0) {

@@ -61,7 +61,7 @@ function inRange(p) {
 /** Parameters drawn freely; the rest (topology, time) are drawn together so most draws can run. */
 const TOPOLOGY = new Set(["cpu.pcpus", "dom0.vcpus", "dom0.pcpus", "guests.count", "guests.vcpus", "guests.pcpus", "netback.groups", "netback.groupMap", "netback.kthreadVcpus", "durationMs", "warmupMs", "traffic.udp", "traffic.profiles", "nic.ports", "nic.rxQueuesPerPort"]);
 
-const PROFILE_KINDS = ["tcp-rx", "tcp-tx", "tcp-to-guest", "udp-rx", "rr", "idle"];
+const PROFILE_KINDS = ["tcp-rx", "tcp-tx", "tcp-to-guest", "tcp-to-dom0", "udp-rx", "rr", "idle"];
 
 /** Traffic profiles for `n` guests: each kind with its fields (absent ones take their defaults). */
 function profiles(n, quick) {
@@ -73,6 +73,7 @@ function profiles(n, quick) {
     switch (kind) {
       case "tcp-rx":
       case "tcp-tx":
+      case "tcp-to-dom0":
         return fc.record({ guests, kind: fc.constant(kind), streams });
       case "tcp-to-guest":
         return fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.uniqueArray(fc.integer({ min: 0, max: n - 2 }), { minLength: 1, maxLength: n - 1 }), streams).map(([peer, others, st]) => ({

@@ -77,6 +77,7 @@ describe("the memory layout is what init allocates", () => {
     if (N > 1 && rnd() < 0.5) {
       ov["traffic.profiles"] = [
         { guests: [0], kind: "tcp-to-guest", peer: N - 1, streams: 2 },
+        { guests: [N - 1], kind: "tcp-to-dom0", streams: 2 },
         { guests: [N - 1], kind: "rr", streams: 3, requestBytes: 100, responseBytes: 20000, thinkUs: 10 },
       ];
     }

@@ -34,6 +34,8 @@
 // crosses dom0's bridge and the receiver's vif whole (netback fills one RX request per 4 KiB
 // page, sources.md A10), so the receiver's stack takes it as one skb and ACKs it once (J9);
 // external ends cost nothing and use the wire directly (their hosts are not the object of study).
+// A guest's stream to dom0 (tcp-to-dom0) is sent like one to an external host; its receiving end
+// is dom0's own TCP (dom0/stack.ts), whose delayed-ACK timer runs on the dom0 VCPU of its reader.
 // Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
 // connection start, handshake and teardown, ECN, CUBIC (2.6.19+ default; Reno kept for clarity:
 // in this short-RTT, loss-driven setting both keep the bottleneck busy).
@@ -42,7 +44,7 @@ import {
   CFG_GUESTS, CFG_OFF_GUEST_STREAMS, CFG_OFF_G2G_SENDER, CFG_PORTS, CFG_MSS, CFG_TCP_HDR,
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
   CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COST_STACK_TX_PKT,
-  CFG_GSO_TX, CFG_GSO_MAX_SEGS, CFG_SRIOV_GUESTS, ST_GSO_SKBS_SENT,
+  CFG_GSO_TX, CFG_GSO_MAX_SEGS, CFG_OFF_DOM0_STREAMS, CFG_SRIOV_GUESTS, ST_GSO_SKBS_SENT,
   COST_STACK_TX_PER_BYTE, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
 } from "../../../src/abi/layout";
 import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
@@ -50,7 +52,9 @@ import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
 import { pktAlloc, pkSetSegs, PKT_NONE, KIND_DATA } from "../../packet";
 import { charge } from "../../cpu/account";
-import { flowGuest, flowRx, flowClient, flowSender, flowPortIndex, flowsMarkGuestToGuest, NO_GUEST } from "../../flows";
+import {
+  flowGuest, flowRx, flowClient, flowSender, flowPortIndex, flowsMarkGuestToGuest, flowsMarkToDom0, NO_GUEST,
+} from "../../flows";
 import { timerNew, TM_TCP_RTO, TM_TCP_DELACK, TIMER_NO_VCPU } from "../../kernel/timers";
 import { linkSend, senderLink, guestPort } from "../../hw/link";
 import { netfrontStage, netfrontVcpu } from "../../netfront/netfront";
@@ -190,6 +194,10 @@ export function tcpInit(): void {
       flowsMarkGuestToGuest();
     }
     unchecked((flowSender[f] = sender));
+    // A guest's streams to dom0 are the last of its flows.
+    let toDom0 = <u32>cfgTable(CFG_OFF_DOM0_STREAMS, <i32>(2 * g));
+    let dom0End = !rx && k >= unchecked(guestFlows[g]) - toDom0;
+    if (dom0End) flowsMarkToDom0(f);
     let port = g % ports;
     unchecked((flowPortIndex[f] = unchecked(portFlows[port])));
     unchecked((portFlows[port] = unchecked(portFlows[port]) + 1));
@@ -208,7 +216,8 @@ export function tcpInit(): void {
     // Timers run where the end lives: guest timers on the guest VCPU, external ones instantly.
     let senderTimerVcpu = !rx ? gv : sender != NO_GUEST ? netfrontVcpu(sender) : TIMER_NO_VCPU;
     unchecked((sRtoTimer[f] = timerNew(TM_TCP_RTO, f, senderTimerVcpu)));
-    unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, rx ? gv : TIMER_NO_VCPU)));
+    let receiverTimerVcpu = rx ? gv : dom0End ? <u32>cfgTable(CFG_OFF_DOM0_STREAMS, <i32>(2 * g + 1)) : TIMER_NO_VCPU;
+    unchecked((rDelackTimer[f] = timerNew(TM_TCP_DELACK, f, receiverTimerVcpu)));
   }
 }
 

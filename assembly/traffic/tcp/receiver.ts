@@ -2,6 +2,8 @@
 // external application, the out-of-order buffer, immediate duplicate ACKs carrying the SACK
 // block of the segment that triggered them, ACK every second full segment or delayed-ACK timer,
 // the advertised window from free socket space, and tcp_cleanup_rbuf's window-update ACK.
+// A receiving end in dom0 (tcp-to-dom0) has a socket like a guest's; its ACKs leave through dom0's
+// stack and bridge (dom0/stack.ts), and an skb it frees releases the guest page it may still hold.
 
 import {
   COMP_STACK, COST_STACK_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
@@ -13,7 +15,8 @@ import { eqNow } from "../../base/eventq";
 import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../../base/fifo";
 import { pktAlloc, pktFree, pktDrop, pkSeq, pkSegs, pkBytes, pkSetBytes, pkSetWin, pktUnits, PKT_NONE, KIND_ACK, pkSetSackLo, pkSetSackHi } from "../../packet";
 import { charge } from "../../cpu/account";
-import { flowGuest, flowRx, flowClient } from "../../flows";
+import { flowGuest, flowRx, flowClient, flowDom0 } from "../../flows";
+import { dom0AckXmit, dom0SkbFree } from "../../dom0/stack";
 import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
 import { linkSend, senderLink, guestPort } from "../../hw/link";
 import { netfrontStage } from "../../netfront/netfront";
@@ -48,12 +51,25 @@ export function tcpReceiverInit(): void {
   rSockBytes = freshArray<u32>(n);
   for (let i = 0; i < n * <i32>W; i++) unchecked((rOoo[i] = PKT_NONE));
   for (let f: u32 = 0; f < nFlows; f++) {
-    unchecked((rSock[f] = unchecked(flowRx[f]) ? fifoNew(W) : -1));
+    unchecked((rSock[f] = hasSocket(f) ? fifoNew(W) : -1));
     unchecked((rLastWin[f] = advertisedWindow(f)));
   }
 }
 
-/** Tallies the bytes tcpReceiverInit() allocates: `flows` as tcpMemory, `rxFlows` of them received by a guest. */
+/** Whether flow f's receiver has a socket its application reads (a guest's, or dom0's). */
+// @ts-ignore: decorator
+@inline function hasSocket(f: u32): bool {
+  return (unchecked(flowRx[f]) | unchecked(flowDom0[f])) != 0;
+}
+
+/** Frees skb p of flow f at its receiver; one received by dom0 may still hold the sender's page. */
+// @ts-ignore: decorator
+@inline function freeSkb(f: u32, p: u32): void {
+  if (unchecked(flowDom0[f])) dom0SkbFree(p);
+  pktFree(p);
+}
+
+/** Tallies the bytes tcpReceiverInit() allocates: `flows` as tcpMemory, `rxFlows` of them received in a socket. */
 export function tcpReceiverMemory(flows: u64, rxFlows: u64): void {
   let W = <u64>cfgU32(CFG_TCP_WINDOW_SEGS);
   memArrays(MEM_PART, flows, 4, 6);
@@ -72,7 +88,7 @@ function advertisedWindow(f: u32): u32 {
   let cap = W / 2 - 1;
   // An external host's application reads at once, so its socket is always empty: the whole
   // buffer is offered, as a guest's is when its reader keeps up.
-  let used: u32 = unchecked(flowRx[f]) ? unchecked(rSockBytes[f]) : 0;
+  let used: u32 = hasSocket(f) ? unchecked(rSockBytes[f]) : 0;
   let free: u32 = used >= rcvBuf ? 0 : (rcvBuf - used) / mss;
   return free < cap ? free : cap;
 }
@@ -96,6 +112,8 @@ function sendAck(f: u32): void {
   if (unchecked(flowRx[f])) {
     charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
     netfrontStage(unchecked(flowGuest[f]), p);
+  } else if (unchecked(flowDom0[f])) {
+    dom0AckXmit(p);
   } else {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   }
@@ -103,9 +121,10 @@ function sendAck(f: u32): void {
 
 /** In-order data reaches the end: the guest socket, or the external application. */
 function deliverInOrder(f: u32, p: u32): void {
-  if (unchecked(flowRx[f])) {
+  if (hasSocket(f)) {
     let s = unchecked(rSock[f]);
     if (fifoFull(s)) {
+      if (unchecked(flowDom0[f])) dom0SkbFree(p);
       pktDrop(ST_DROP_GUEST_SOCKET, p); // cannot happen with a window-limited sender; counted if it does
       return;
     }
@@ -127,7 +146,7 @@ function discardCovered(f: u32, from: u32, to: u32): void {
       unchecked((rOooHeld[f] = unchecked(rOooHeld[f]) - 1));
       statAdd(ST_TCP_DUP_SEGS, pkSegs(q));
       statAdd(ST_DELIVERED, pktUnits(q));
-      pktFree(q);
+      freeSkb(f, q);
     }
   }
 }
@@ -141,7 +160,7 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
     // Entirely old: a duplicate (DSACK-style immediate ACK).
     statAdd(ST_TCP_DUP_SEGS, segs);
     statAdd(ST_DELIVERED, pktUnits(p));
-    pktFree(p);
+    freeSkb(f, p);
     sendAck(f);
     return;
   }
@@ -197,7 +216,7 @@ export function tcpReceiverOnData(f: u32, p: u32): void {
   } else {
     statAdd(ST_TCP_DUP_SEGS, segs);
     statAdd(ST_DELIVERED, pktUnits(p));
-    pktFree(p);
+    freeSkb(f, p);
   }
   sendAck(f);
 }

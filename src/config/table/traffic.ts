@@ -58,7 +58,10 @@ export const TRAFFIC_PARAMS = [
       "Traffic per guest or group of guests, added to the uniform counts above: [{guests: [ids], kind: " +
       "'tcp-rx' (bulk TCP into the guests; streams), 'tcp-tx' (bulk TCP from the guests; streams), 'tcp-to-guest' " +
       "(bulk TCP from each listed guest to guest `peer` through netback TX, the dom0 bridge and netback RX, never " +
-      "the NIC; streams, peer), 'udp-rx' (UDP at a rate into each guest; ratePps, payloadBytes, process), 'rr' " +
+      "the NIC; streams, peer), 'tcp-to-dom0' (bulk TCP from each listed guest to a receiving process in dom0, " +
+      "netperf -H dom0 or iperf to dom0: netback TX, the bridge passes the frames up dom0's own IP/TCP stack, " +
+      "the receiving process reads them on a dom0 VCPU, dom0's ACKs go back through the bridge and netback RX; " +
+      "streams), 'udp-rx' (UDP at a rate into each guest; ratePps, payloadBytes, process), 'rr' " +
       "(netperf TCP_RR-like request/response from an external client to a server in each guest; streams = " +
       "sessions, requestBytes, responseBytes, thinkUs; result.requestResponse reports transactions/s and " +
       "transaction-time percentiles), 'cpu-hog' (a CPU-bound busy loop on every VCPU of each guest, in turns of " +
