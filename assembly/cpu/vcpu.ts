@@ -85,7 +85,7 @@ export let thrQueued = new StaticArray<u8>(0);
 // list holds at most what can be bound to its VCPU. dom0 VCPUs may get any dom0 port, NAPI
 // instance, tasklet, kthread or timer (dynamic dispatch moves ports among them); a guest VCPU
 // only its own guest's: the frontend port (two with split event channels), the netfront NAPI, the application thread,
-// ksoftirqd and a busy loop, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
+// the writer threads of the streams it sends, ksoftirqd and a busy loop, and the timers of the guest's TCP ends (one per flow it receives, one per flow it
 // sends). A guest job notifies only its vif's backend port, at most once per ring (the ring's
 // event index cannot move while the job is composed). Sized per VCPU, not by the model's total:
 // thousands of guests would otherwise cost memory quadratic in their number.
@@ -101,11 +101,14 @@ const GUEST_NOTIFIES: u32 = 2;
 const GUEST_NAPIS: u32 = 1;
 const GUEST_TASKLETS: u32 = 0;
 const GUEST_THREADS: u32 = 3; // the application, ksoftirqd, the busy loop of a CPU-bound guest
+let guestThreads: u32 = GUEST_THREADS; // ... and the writer threads one guest VCPU may hold
 
 function setLimits(
   portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32, splitVifs: u32,
+  guestWriters: u32,
 ): void {
   guestPorts = splitVifs > 0 ? 2 : 1;
+  guestThreads = GUEST_THREADS + guestWriters;
   dom0Ports = portsTotal;
   dom0Napis = napis;
   dom0Tasklets = tasklets;
@@ -115,16 +118,17 @@ function setLimits(
 }
 
 /** Builds the VCPUs. `guestTimers` bounds the timer slots of one guest's TCP ends; `splitVifs` is
- *  the number of vifs with split event channels (a guest VCPU may then have two ports pending). */
+ *  the number of vifs with split event channels (a guest VCPU may then have two ports pending);
+ *  `guestWriters` bounds the writer threads of one guest. */
 export function vcpuInit(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool, splitVifs: u32 = 0,
+  jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool, splitVifs: u32 = 0, guestWriters: u32 = 0,
 ): void {
   wakeKind = credit ? EV_VCPU_WAKE_CREDIT : EV_VCPU_WAKE;
   doneKind = credit ? EV_VCPU_DONE_CREDIT : EV_VCPU_DONE;
   nDom0Vcpus = dom0Vcpus;
   nVcpus = dom0Vcpus + guests * guestVcpus;
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters);
   let n = <i32>nVcpus;
   vState = freshArray<u8>(n);
   vJob = freshArray<u8>(n);
@@ -153,7 +157,7 @@ export function vcpuInit(
     unchecked((vPollList[v] = fifoNew(d0 ? dom0Napis : GUEST_NAPIS)));
     unchecked((vTasklets[v] = fifoNew(d0 ? dom0Tasklets : GUEST_TASKLETS)));
     unchecked((vTimers[v] = fifoNew(d0 ? dom0Items : guestItems)));
-    unchecked((vThreads[v] = fifoNew(d0 ? dom0Threads : GUEST_THREADS)));
+    unchecked((vThreads[v] = fifoNew(d0 ? dom0Threads : guestThreads)));
     unchecked((vJobItems[v] = fifoNew(d0 ? dom0Items : guestItems)));
   }
   listsBase = nVcpus > 0 ? fifoRec(unchecked(vPending[0])) : 0;
@@ -171,9 +175,9 @@ export function vcpuInit(
 /** Tallies the bytes vcpuInit allocates (same arguments but ksoftirqdBase). */
 export function vcpuMemory(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, guestTimers: u32, splitVifs: u32 = 0,
+  jobItemLimit: u32, guestTimers: u32, splitVifs: u32 = 0, guestWriters: u32 = 0,
 ): void {
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters);
   let n = <u64>dom0Vcpus + <u64>guests * <u64>guestVcpus;
   let d = <u64>dom0Vcpus;
   let gn = n - d;
@@ -191,7 +195,7 @@ export function vcpuMemory(
   memFifos(MEM_PART, <u64>GUEST_NAPIS, gn);
   memFifos(MEM_PART, <u64>GUEST_TASKLETS, gn);
   memFifos(MEM_PART, <u64>guestItems, 2 * gn);
-  memFifos(MEM_PART, <u64>GUEST_THREADS, gn);
+  memFifos(MEM_PART, <u64>guestThreads, gn);
 }
 
 // ---- running ---------------------------------------------------------------------------------

@@ -14,7 +14,8 @@
 // socket lookup (costs.stackRxDemuxCycles, in the softirq), puts the data skb on the socket's
 // prequeue and wakes the reader; the reader's recv() runs tcp_prequeue_process (the rest of
 // costs.stackRxPacketCycles, the ACKs it sends, in the application thread's job) before it
-// copies. A prequeue above the receive buffer (tcp.rcvBufBytes) is processed by the softirq at
+// copies. An ACK for a stream whose writer holds the socket (copying) goes, after the lookup, to
+// the socket's backlog, which the writer processes (traffic/tcp/writer.ts). A prequeue above the receive buffer (tcp.rcvBufBytes) is processed by the softirq at
 // once, as tcp_prequeue does; tcp.lowLatency (tcp_low_latency = 1) turns the prequeue off.
 // Left out: socket memory accounting beyond byte counts (the prequeue counts payload bytes for
 // truesize), the backlog path's separate queue (while the reader holds the socket lock its
@@ -39,6 +40,7 @@ import { threadQueue, nDom0Vcpus } from "../cpu/vcpu";
 import { appThreadId } from "../kernel/threads";
 import { guestFlow0, guestFlows, guestRxFlows, rcvBuf } from "../traffic/tcp/common";
 import { tcpSenderOnAck, tcpTxFlowStart } from "../traffic/tcp/sender";
+import { tcpSocketOwned, tcpBacklogAdd } from "../traffic/tcp/sndbuf";
 import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
 import { rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 import { traceAppDelivery } from "../observe/trace";
@@ -58,7 +60,7 @@ let udpSock = new StaticArray<i32>(0);
 let udpSockBytes = new StaticArray<u32>(0);
 let appBatch = new StaticArray<i32>(0);
 let appRr = new StaticArray<u32>(0); // round-robin position over the guest's sockets
-let appTxPending = new StaticArray<u8>(0); // TX flows not yet started by the application
+let appTxPending = new StaticArray<u8>(0); // TX flows not yet started by the application (no writers)
 let appBatchKind = new StaticArray<u8>(0); // 0 = TCP flow socket, 1 = UDP socket
 let appBatchFlow = new StaticArray<u32>(0);
 let lowLatency: bool = false;
@@ -122,7 +124,7 @@ export function stackMemory(): void {
   for (let g: u32 = 0; g < <u32>n; g++) memFifos(MEM_PART, <u64>prequeueLimit(g));
 }
 
-/** Guest g's application has TX flows to start (called once at init). */
+/** Guest g's application has TX flows to start (at init, when its streams have no writer threads). */
 export function stackMarkTxStart(g: u32): void {
   unchecked((appTxPending[g] = 1));
   threadQueue(unchecked(appVcpu[g]), appThreadId(g));
@@ -144,6 +146,13 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
     unchecked((prequeueBytes[g] = mem));
     // ucopy.memory above sk_rcvbuf: the softirq processes the whole prequeue itself.
     if (mem > rcvBuf) prequeueProcess(g);
+    return;
+  }
+  if (kind == KIND_ACK && tcpSocketOwned(pkFlow(p))) {
+    // The stream's writer holds the socket (copying): tcp_v4_rcv queues the ACK on the socket's
+    // backlog after the lookup; the writer's release_sock does the rest (traffic/tcp/writer.ts).
+    charge(COMP_STACK, costCycles(COST_STACK_RX_DEMUX));
+    tcpBacklogAdd(pkFlow(p), p);
     return;
   }
   charge(COMP_STACK, <u64>(cost(COST_STACK_RX_PKT) + cost(COST_STACK_RX_PER_BYTE) * <f64>bytes));
@@ -214,7 +223,7 @@ export function appHasWork(g: u32): bool {
 /** One recv() call of guest g's application on v. */
 export function appStart(v: u32, g: u32): bool {
   if (unchecked(appTxPending[g])) {
-    // The application's first write()s: the TCP senders fill their initial windows.
+    // The application's first write()s (no writer threads): the TCP senders fill their windows.
     unchecked((appTxPending[g] = 0));
     charge(COMP_APP, costCycles(COST_APP_RECV_CALL));
     let f0 = unchecked(guestFlow0[g]);

@@ -17,6 +17,8 @@ import { tcpHeldUnits } from "../traffic/tcp/receiver";
 import { groHeldUnits } from "../traffic/gro";
 import { stackHeldUnits } from "../guest/stack";
 import { dom0StackHeldUnits } from "../dom0/stack";
+import { sndbufHeldUnits } from "../traffic/tcp/sndbuf";
+import { nFlows } from "../traffic/tcp/common";
 
 /** Segments currently inside the system (on wires, in queues, rings, sockets, batches). */
 export function engineInFlightUnits(): u64 {
@@ -36,6 +38,7 @@ export function engineInFlightUnits(): u64 {
   s += groHeldUnits();
   s += stackHeldUnits();
   s += dom0StackHeldUnits();
+  s += sndbufHeldUnits(nFlows);
   return s;
 }
 

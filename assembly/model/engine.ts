@@ -27,7 +27,7 @@ import { pktInit, pktMemory, pktExhausted } from "../packet";
 import { flowsInit, flowsMemory, flowDirRx, flowGuest } from "../flows";
 import { accountInit, accountMemory, invariantError, setInvariantError } from "../cpu/account";
 import { vcpuInit, vcpuMemory } from "../cpu/vcpu";
-import { threadIdsInit, threadCount } from "../kernel/threads";
+import { threadIdsInit, threadCount, ksoftirqdBase } from "../kernel/threads";
 import { taskletsInit, taskletsMemory } from "../kernel/tasklet";
 import { napiInit, napiMemory } from "../kernel/napi";
 import { softirqInit, softirqMemory } from "../kernel/softirq";
@@ -49,6 +49,8 @@ import { netfrontInit, netfrontMemory } from "../netfront/netfront";
 import { lroInit, lroMemory } from "../net/lro";
 import { stackInit, stackMemory, stackMarkTxStart } from "../guest/stack";
 import { tcpInit, tcpMemory } from "../traffic/tcp/common";
+import { sndbufInit, sndbufMemory } from "../traffic/tcp/sndbuf";
+import { writersInit, writersMemory, writersStartAll } from "../traffic/tcp/writer";
 import { tcpStartRx } from "../traffic/tcp/sender";
 import { tcpReceiverInit, tcpReceiverMemory } from "../traffic/tcp/receiver";
 import { groInit, groMemory } from "../traffic/gro";
@@ -64,7 +66,7 @@ import { hogInit, hogStartAll, hogMemory } from "../guest/hog";
 import { opsTimerExternal } from "./ops";
 import {
   D, N, gv, P, nq, nVf, G, V, flows, rxFlows, udp, timers, portsTotal, napis, fifos, guestTimers, splitVifs, readSizes,
-  pool,
+  pool, writers, guestWriters,
 } from "./sizes";
 
 // Event-sequence fingerprint (INET's fingerprint idea): each executed event folds its time and
@@ -95,7 +97,7 @@ export function engineMemoryBytes(base: usize): u64 {
   eqInstantMemory(L.MEM_EVENTQ, <u64>V);
   flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
   accountMemory(<u64>V);
-  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + 2 * V + (dom0StackInUse() ? N : 0), portsTotal + timers + 8, guestTimers, splitVifs);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + writers + 2 * V + (dom0StackInUse() ? N : 0), portsTotal + timers + 8, guestTimers, splitVifs, guestWriters);
   hogMemory(<u64>V);
   if (cfgU32(L.CFG_SCHED_CREDIT) != 0) creditMemory(<u64>cfgU32(L.CFG_PCPUS), <u64>V, <u64>(N + 1), <u64>cfgU32(L.CFG_AFFINITY_WORDS));
   softirqMemory(<u64>V);
@@ -119,12 +121,14 @@ export function engineMemoryBytes(base: usize): u64 {
   stackMemory();
   dom0StackMemory();
   tcpMemory(<u64>flows);
+  sndbufMemory(<u64>flows, <u64>writers, <u64>cfgU32(L.CFG_TCP_WINDOW_SEGS));
+  writersMemory(<u64>writers);
+  memAdd(L.MEM_OTHER, arrayBytes(<u64>N + 1, 1)); // startFlows
   tcpReceiverMemory(<u64>flows, <u64>rxFlows);
   groMemory(<u64>flows);
   udpMemory();
   rrMemory(<u64>N);
   dispatchMemory();
-  memAdd(L.MEM_OTHER, arrayBytes(<u64>N + 1, 1)); // startFlows
   return memTotal();
 }
 
@@ -157,11 +161,11 @@ export function engineInit(base: usize): u32 {
   eqInstantInit(V); // same-instant events: a VCPU's wake-up or the end of its zero-cycle job
 
   flowsInit(flows, udp, cfgU32(L.CFG_RR_SESSIONS));
-  threadIdsInit(G, N, dom0StackInUse()); // the dom0 readers' threads exist with streams to dom0
+  threadIdsInit(G, N, dom0StackInUse(), writers); // the dom0 readers' threads exist with streams to dom0
   accountInit(V);
   let credit = cfgU32(L.CFG_SCHED_CREDIT) != 0;
   let items = portsTotal + timers + 8;
-  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), items, G + N, guestTimers, credit, splitVifs);
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), items, ksoftirqdBase(), guestTimers, credit, splitVifs, guestWriters);
   softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
   taskletsInit(2 * G);
   napiInit(napis);
@@ -188,6 +192,8 @@ export function engineInit(base: usize): u32 {
   stackInit();
   dom0StackInit();
   tcpInit();
+  sndbufInit(flows);
+  writersInit(writers);
   tcpReceiverInit();
   groInit(flows);
   udpInit();
@@ -205,7 +211,9 @@ export function engineInit(base: usize): u32 {
 }
 
 /** Every flow starts at cycle 0, in flow order: external senders transmit (or wait for their
- *  seeded start), and each guest with flows to send gives its application a first turn. */
+ *  seeded start), and the guests' streams to external hosts start writing: their writer threads
+ *  (after the other flows), or, without writers, each such guest's application gives its senders
+ *  a first turn. */
 function startFlows(guests: u32, flows: u32): void {
   let started = freshArray<u8>(<i32>guests + 1);
   for (let f: u32 = 0; f < flows; f++) {
@@ -213,12 +221,14 @@ function startFlows(guests: u32, flows: u32): void {
       tcpStartRx(f);
       continue;
     }
+    if (writers > 0) continue;
     let g = unchecked(flowGuest[f]);
     if (!unchecked(started[g])) {
       unchecked((started[g] = 1));
       stackMarkTxStart(g);
     }
   }
+  writersStartAll();
 }
 
 function checkErrors(): u32 {

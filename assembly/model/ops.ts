@@ -12,7 +12,7 @@ import {
 } from "../kernel/napi";
 import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, TM_EXT_RX_POLL, timerKind, timerArg } from "../kernel/timers";
-import { nKthreads, nAppThreads, hogThreadBase, dom0ReaderBase } from "../kernel/threads";
+import { nKthreads, nAppThreads, writerThreadBase, nWriterThreads, hogThreadBase, dom0ReaderBase } from "../kernel/threads";
 import {
   PORT_PIRQ, PORT_NB, PORT_NF, PORT_VF, PORT_IPI, PORT_NB_TX, PORT_NF_TX, PORT_NB_RX, portKindOf, portArgOf,
 } from "../xen/evtchn";
@@ -34,6 +34,7 @@ import { hogStart, hogHasWork } from "../guest/hog";
 import { dom0ReaderStart, dom0ReaderFinish, dom0ReaderHasWork, dom0FlushStaged } from "../dom0/stack";
 import { anyToDom0 } from "../flows";
 import { tcpOnRto } from "../traffic/tcp/rto";
+import { tcpWriterStart, tcpWriterFinish, tcpWriterHasWork } from "../traffic/tcp/writer";
 import { tcpDelackFire } from "../traffic/tcp/receiver";
 import { groPoll } from "../traffic/gro";
 
@@ -151,6 +152,7 @@ export function opsThreadStart(v: u32, t: u32): bool {
   if (t < nKthreads) return netbackKthreadStart(v, t);
   if (t < nKthreads + nAppThreads) return appStart(v, t - nKthreads);
   if (t >= dom0ReaderBase) return dom0ReaderStart(v, t - dom0ReaderBase);
+  if (t - writerThreadBase < nWriterThreads) return tcpWriterStart(v, t - writerThreadBase);
   if (t >= hogThreadBase) return hogStart(v);
   return false;
 }
@@ -159,6 +161,7 @@ export function opsThreadFinish(v: u32, t: u32): void {
   if (t < nKthreads) netbackKthreadFinish(v, t);
   else if (t < nKthreads + nAppThreads) appFinish(v, t - nKthreads);
   else if (t >= dom0ReaderBase) dom0ReaderFinish(v, t - dom0ReaderBase);
+  else if (t - writerThreadBase < nWriterThreads) tcpWriterFinish(t - writerThreadBase);
 }
 
 /** Whether thread t has work left (it then goes back to the runnable list's tail). */
@@ -166,6 +169,7 @@ export function opsThreadRunnable(t: u32): bool {
   if (t < nKthreads) return netbackKthreadHasWork(t);
   if (t < nKthreads + nAppThreads) return appHasWork(t - nKthreads);
   if (t >= dom0ReaderBase) return dom0ReaderHasWork(t - dom0ReaderBase);
+  if (t - writerThreadBase < nWriterThreads) return tcpWriterHasWork(t - writerThreadBase);
   if (t >= hogThreadBase) return hogHasWork(t - hogThreadBase);
   return false;
 }

@@ -25,6 +25,12 @@ export const NETBACK_MODE_NAPI = 2; // Linux 3.12-3.14: per vif, guest TX in a N
 export const CREDIT_DEBIT_TIMESTAMP = 0; // burn_credits: 10 credits per ms run, from time stamps (Xen 4.0 on)
 export const CREDIT_DEBIT_TICK = 1; // a tick's 100 credits from the VCPU running at each 10 ms tick (Xen 3.0-3.4)
 
+// guests.writerPlacement -> CFG_WRITER_PLACEMENT: the guest VCPU each TCP writer thread runs on.
+export const WRITER_PLACEMENT_SPREAD = 0; // writer j of a guest on its VCPU j mod guests.vcpus
+export const WRITER_PLACEMENT_APP = 1; // every writer on the application's VCPU (the guest's last)
+export const WRITER_PLACEMENT_IRQ = 2; // every writer on the VCPU that takes netfront's interrupt (VCPU0)
+export const WRITER_PLACEMENT_NONE = 3; // no writer threads: the copy is charged where the data is sent
+
 // evtchn.dispatch -> CFG_DISPATCH: binding of vif event channels and NIC PIRQs to dom0 VCPUs.
 // The static policies are resolved by the host into binding tables; the model acts only on DYNAMIC.
 export const DISPATCH_VCPU0 = 0;

@@ -133,13 +133,16 @@ export const CFG_XEN_DOMAIN_LOCKS = 99;
 // netback's PKT_PROT_LEN, bytes: a guest TX request no longer than this is copied whole into the skb and
 // its page released at once (net_tx_action), not when the skb is freed
 export const CFG_NB_PKT_PROT_LEN = 100;
-// 1: Xen's do_grant_table_op holds the calling domain's domain_lock for the whole hypercall (Xen 4.1
-// and earlier)
+// 1: Xen's do_grant_table_op holds the calling domain's domain_lock for the whole hypercall (Xen 4.1 and earlier)
 export const CFG_XEN_GNTTAB_DOMAIN_LOCK = 101;
 // [guests * 2] per guest: TCP streams it sends to a receiving process in dom0 (the last of its sent
 // streams), and the dom0 VCPU that process runs on
 export const CFG_OFF_DOM0_STREAMS = 102;
-export const CFG_COUNT = 103;
+export const CFG_TCP_WMEM_DEFAULT = 103; // net.ipv4.tcp_wmem[1]: a guest socket's initial sk_sndbuf, bytes
+export const CFG_TCP_WMEM_MAX = 104; // tcp_wmem[2]: the most send-buffer autotuning gives a socket, bytes
+export const CFG_TCP_SKB_OVERHEAD = 105; // send-buffer bytes of one MSS skb besides its payload
+export const CFG_WRITER_PLACEMENT = 106; // the guest VCPU of each TCP writer thread (WRITER_PLACEMENT_*)
+export const CFG_COUNT = 107;
 
 // Per-VCPU scheduling record fields.
 export const VSC_PCPU = 0; // PCPU the VCPU starts on
@@ -314,8 +317,7 @@ export const ST_SCHED_BOOST_PREEMPTIONS = 81; // a VCPU woken while UNDER (boost
 export const ST_SCHED_BOOST_PREEMPT_OVER = 82; // ... one that had used up its credit (OVER)
 export const ST_NB_STATE_MIGRATIONS = 83; // netback bottom-half runs on another CPU than the group's previous run
 export const ST_NB_SKB_HANDOFFS = 84; // skbs net_rx_action dequeued on another CPU than start_xmit queued them on
-// Engine events executed, by kind: EVK_SLOTS words, word k counting the events of kind k (the EVK_*
-// codes below). Their sum is ST_EVENTS.
+// Engine events by kind: EVK_SLOTS words, word k counting events of kind k (the EVK_* codes below); sum ST_EVENTS.
 export const ST_EVENTS_BY_KIND = 85;
 export const ST_GSO_SKBS_SENT = 101; // GSO skbs (more than one segment) guests handed netfront
 export const ST_NB_TX_SLOTS = 102; // TX request slots net_tx_action consumed (head, GSO extra and page fragments)
@@ -328,7 +330,9 @@ export const ST_XEN_LOCK_TAKES = 108; // critical sections entered on Xen's per-
 export const ST_XEN_LOCK_SPINS = 109; // ... that found the lock held and spun for it
 export const ST_XEN_LOCK_SPIN_CYCLES = 110; // cycles VCPUs spun on those locks
 export const ST_XEN_LOCK_LINES = 111; // cache lines those sections took over from another CPU (lock hand-offs)
-export const ST_COUNT = 112; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the eleven above
+export const ST_TCP_WRITER_SLEEPS = 112; // a guest writer found its send buffer full and slept (sk_stream_wait_memory)
+export const ST_TCP_WRITER_WAKEUPS = 113; // ... and ACK processing woke it (sk_stream_write_space)
+export const ST_COUNT = 114; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the thirteen above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application
@@ -336,8 +340,7 @@ export const GS_TX_ACKED_BYTES = 1; // guest-sent TCP payload acknowledged by th
 export const GS_UDP_APP_BYTES = 2;
 export const GS_RX_PKTS = 3; // RX responses consumed by netfront
 export const GS_EVENTS_IN = 4; // upcalls taken by the guest
-// The parts of GS_RX_APP_BYTES and GS_UDP_APP_BYTES that entered the network before the warm-up
-// ended (goodput counts the rest).
+// Parts of GS_RX_APP_BYTES, GS_UDP_APP_BYTES that entered the network in the warm-up (not goodput).
 export const GS_RX_APP_EARLY_BYTES = 5;
 export const GS_UDP_APP_EARLY_BYTES = 6;
 // The part of GS_TX_ACKED_BYTES first sent before the warm-up ended.
@@ -357,13 +360,11 @@ export const COMP_APP = 8; // guest application (recv/copy)
 export const COMP_SOFTIRQ = 9; // softirq/NAPI/tasklet/timer framework overhead
 export const COMP_COUNT = 10;
 
-// Latency histograms: log-linear buckets over cycles (LAT_SUB sub-buckets per power of two); the
-// packet latency histogram, then the request/response transaction-time histogram.
+// Latency histograms, log-linear over cycles (LAT_SUB per power of two): packets', then request/response times.
 export const LAT_SUB_BITS = 4;
 export const LAT_BUCKETS = 1024;
 
-// Memory contributors: what init allocates, per part (assembly/base/memory.ts tallies them; the
-// host names the largest when a configuration does not fit).
+// Memory contributors: what init allocates, per part (base/memory.ts tallies; the host names the largest).
 export const MEM_PACKETS = 0; // packet records (the pool)
 export const MEM_TCP = 1; // per-flow TCP state: send and SACK scoreboards, out-of-order buffers, sockets
 export const MEM_LINKS = 2; // frames queued or in flight on each link

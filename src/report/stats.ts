@@ -3,6 +3,7 @@
 // becomes something a person can read.
 
 import * as L from "../abi/layout.js";
+import { TCP_WRITER_COUNTERS } from "./tcp-writer-counters.js";
 import { XEN_LOCK_COUNTERS } from "./xen-lock-counters.js";
 
 import type { CounterInfo } from "./counter-info.js";
@@ -293,6 +294,7 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
     description: "... of them, those that preempted a VCPU that had used up its credit (OVER).",
   },
   ...XEN_LOCK_COUNTERS,
+  ...TCP_WRITER_COUNTERS,
   {
     slot: L.ST_SCHED_STEALS,
     name: "vcpuSteals",

@@ -1,7 +1,8 @@
 // Bulk TCP streams between external hosts and guests, both directions. This file: per-flow
 // configuration and sender state, segment framing and transmission, the RTO interval. The
-// sender is sender.ts (with SACK recovery in sack.ts and the timeout in rto.ts), the receiver
-// receiver.ts; calls go rto -> sender -> sack -> common and receiver -> common.
+// sender is sender.ts (with SACK recovery in sack.ts and the timeout in rto.ts), a guest's writer
+// threads and send buffers writer.ts and sndbuf.ts, the receiver receiver.ts; calls go rto ->
+// writer -> sender -> sack -> sndbuf -> common and receiver -> common.
 //
 // Models, per flow (sequence numbers count full-sized segments of MSS bytes; sources.md J4):
 //  - sender: Reno congestion control: slow start (cwnd += segments acked) up to ssthresh,
@@ -26,14 +27,16 @@
 //    from free socket buffer space, and tcp_cleanup_rbuf's window-update ACK after the
 //    application frees space.
 // Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
-// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; with GSO across the vif
-// (netfront.gso.tx) a guest sending to an external host hands netfront skbs of up to the size
-// goal (sendGso, sources.md J8): the per-skb stack and driver work is paid once per skb, the
-// per-byte copy per byte, and the NIC cuts the skb into MSS frames (TSO); a guest sending to
-// another guest whose frontend takes GSO skbs (netfront.gso.rx) does the same, and the skb
-// crosses dom0's bridge and the receiver's vif whole (netback fills one RX request per 4 KiB
-// page, sources.md A10), so the receiver's stack takes it as one skb and ACKs it once (J9);
-// external ends cost nothing and use the wire directly (their hosts are not the object of study).
+// (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; with writer threads
+// (guests.writerPlacement) a guest's stream sends the data its writer copied into the send buffer
+// (writer.ts, sndbuf.ts: the per-byte copy is the writer's), without them (none, the default) it
+// always has data and pays the copy when it sends; with GSO across the vif (netfront.gso.tx) a guest sending to an external host hands
+// netfront skbs of up to the size goal (sendGso, sources.md J8): the per-skb stack and driver work
+// is paid once per skb, and the NIC cuts the skb into MSS frames (TSO); a guest sending to another
+// guest whose frontend takes GSO skbs (netfront.gso.rx) does the same, and the skb crosses dom0's
+// bridge and the receiver's vif whole (netback fills one RX request per 4 KiB page, sources.md
+// A10), so the receiver's stack takes it as one skb and ACKs it once (J9); external ends cost
+// nothing and use the wire directly (their hosts are not the object of study).
 // A guest's stream to dom0 (tcp-to-dom0) is sent like one to an external host; its receiving end
 // is dom0's own TCP (dom0/stack.ts), whose delayed-ACK timer runs on the dom0 VCPU of its reader.
 // Left out: D-SACK, SACK reneging, FACK and rate halving, window scaling arithmetic (windows are exact), Nagle, quick-ack mode at
@@ -45,9 +48,10 @@ import {
   CFG_TCP_INIT_CWND, CFG_TCP_RCVBUF, CFG_TCP_RTO_MIN, CFG_TCP_DELACK, CFG_TCP_DUPTHRESH,
   CFG_TCP_WINDOW_SEGS, CFG_CPU_HZ, CFG_TCP_SACK, CFG_WARMUP, COMP_STACK, COST_STACK_TX_PKT,
   CFG_GSO_TX, CFG_GSO_MAX_SEGS, CFG_OFF_DOM0_STREAMS, CFG_SRIOV_GUESTS, ST_GSO_SKBS_SENT,
-  COST_STACK_TX_PER_BYTE, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
+  COST_STACK_TX_PER_BYTE, CFG_WRITER_PLACEMENT, ST_INJECTED, ST_TCP_SEGS_SENT, ST_TCP_RETRANS,
 } from "../../../src/abi/layout";
-import { cfgU32, cfgU64, cfgTable, cost } from "../../config";
+import { cfgU32, cfgU64, cfgTable, cost, costCycles } from "../../config";
+import { WRITER_PLACEMENT_NONE } from "../../../src/abi/enums";
 import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
 import { pktAlloc, pkSetSegs, PKT_NONE, KIND_DATA } from "../../packet";
@@ -84,6 +88,8 @@ let rtoMax: f64 = 0;
 export let delack: u64 = 0;
 export let dupThresh: u32 = 3;
 export let sack: bool = true;
+/** No writer threads (guests.writerPlacement none): a guest's copy is charged where data is sent. */
+export let copyOnSend: bool = false;
 
 // sender
 export let sUna = new StaticArray<u32>(0);
@@ -149,6 +155,7 @@ export function tcpInit(): void {
   delack = cfgU64(CFG_TCP_DELACK);
   dupThresh = cfgU32(CFG_TCP_DUPTHRESH);
   sack = cfgU32(CFG_TCP_SACK) == 1;
+  copyOnSend = cfgU32(CFG_WRITER_PLACEMENT) == WRITER_PLACEMENT_NONE;
   let n = <i32>nFlows;
   sUna = freshArray<u32>(n);
   sNxt = freshArray<u32>(n);
@@ -255,7 +262,9 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
   if (unchecked(flowRx[f]) && sender == NO_GUEST) {
     linkSend(senderLink(guestPort(unchecked(flowGuest[f])), flowClient(f)), p);
   } else {
-    charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
+    // The per-skb transmit work; a writer paid the copy when it queued the data (writer.ts).
+    if (copyOnSend) charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
+    else charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
     netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
   }
 }
@@ -278,8 +287,10 @@ export function sendGso(f: u32, seq: u32, n: u32): void {
   statAdd(ST_INJECTED, n);
   statAdd(ST_TCP_SEGS_SENT, n);
   statInc(ST_GSO_SKBS_SENT);
-  // The stack's per-skb work once, its per-byte copy for every byte.
-  charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>bytes));
+  // The stack's per-skb work once; a writer paid the per-byte copy (writer.ts), or, without
+  // writers, it is paid here for every byte.
+  if (copyOnSend) charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>bytes));
+  else charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
   let sender = unchecked(flowSender[f]);
   netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
 }

@@ -1,7 +1,8 @@
 // TCP retransmission timeout (RFC 6298 with Linux's back-off; see common.ts for the flow
 // model): go-back-N with ssthresh = flight/2 and cwnd = 1, exponential back-off up to 2^10,
 // zero-window probes (persist) when nothing is in flight and the window is closed. An external
-// sender's first transmission also waits on this timer, until its seeded start time.
+// sender's first transmission also waits on this timer, until its seeded start time, and so does
+// the first write of a guest's stream to another guest (its writer, writer.ts).
 
 import { ST_TCP_RTOS } from "../../../src/abi/layout";
 import { statInc } from "../../stats";
@@ -13,17 +14,22 @@ import {
   sStarted, sendSegment, rtoCycles,
 } from "./common";
 import { senderPush } from "./sender";
+import { sWritten, hasWriter } from "./sndbuf";
+import { writerWake } from "./writer";
 
 /** Retransmission timeout of flow f (or a zero-window probe). */
 export function tcpOnRto(f: u32): void {
   if (unchecked(flowRx[f]) && !unchecked(sStarted[f])) {
     unchecked((sStarted[f] = 1));
-    senderPush(f);
+    // A guest's stream to another guest starts when its writer first writes.
+    if (hasWriter(f)) writerWake(f);
+    else senderPush(f);
     return;
   }
   let una = unchecked(sUna[f]);
   if (unchecked(sNxt[f]) == una) {
-    if (unchecked(sRwnd[f]) == 0) {
+    // A zero-window probe carries the next segment written (a guest writer may have none yet).
+    if (unchecked(sRwnd[f]) == 0 && !(hasWriter(f) && una >= unchecked(sWritten[f]))) {
       // Persist: probe with one segment past the window.
       sendSegment(f, una, una < unchecked(sHigh[f]));
       if (una + 1 > unchecked(sHigh[f])) unchecked((sHigh[f] = una + 1));

@@ -4,7 +4,7 @@
 // Left out: D-SACK, SACK reneging, rate halving.
 
 import { sUna, sNxt, sHigh, sCwnd, sRwnd, sRetx, sSacked, sHighSack, sRetxNxt, W, sendSegment } from "./common";
-
+import { sWritten, hasWriter } from "./sndbuf";
 
 // @ts-ignore: decorator
 @inline export function isSacked(f: u32, seq: u32): bool {
@@ -57,7 +57,8 @@ export function sackSend(f: u32): void {
       sendSegment(f, scan, true);
       scan++;
     } else {
-      if (nxt >= una + rwnd) break;
+      // New data within the receiver's window, and (a guest's stream) as far as its writer wrote.
+      if (nxt >= una + rwnd || (hasWriter(f) && nxt >= unchecked(sWritten[f]))) break;
       sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
       nxt++;
       unchecked((sNxt[f] = nxt));

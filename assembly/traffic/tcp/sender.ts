@@ -1,6 +1,15 @@
 // TCP sender (see common.ts for the flow model): tcp_write_xmit within min(cwnd, rwnd), tcp_ack
 // with Reno congestion control, fast retransmit and recovery (SACK-based, sack.ts, or NewReno),
 // and Jacobson/Karels RTT estimation from timestamps with Karn's rule.
+// With writer threads (guests.writerPlacement other than none), a guest's stream sends only what
+// its writer has copied into the write queue (writer.ts, sndbuf.ts, sources.md J10-J12): tcp_sendmsg copies the data in the writer's context, ahead of
+// the window, and this file transmits it, from the writer's tcp_push or from the ACK processing
+// that opens the window (tcp_data_snd_check), which then frees the acknowledged data and wakes a
+// writer asleep on a full buffer (tcp_check_space). The per-byte copy (costs.stackTxPerByteCycles)
+// is the writer's; the per-skb transmit work (costs.stackTxPacketCycles) is charged where the skb
+// is sent; a retransmission sends from the write queue again without a copy. Without writers
+// (none, the default) a guest's stream always has data, and the copy is charged with each
+// segment it sends, retransmissions too (common.ts).
 // A sender with GSO across the vif (common.ts sGso) sends new data as tcp_write_xmit does with
 // TSO (sources.md J8): the bulk writer's write queue holds skbs of the size goal (GSO_MAX_SIZE in
 // segments, at most half the largest window the receiver advertised: tcp_bound_to_half_wnd); an
@@ -9,10 +18,7 @@
 // min(snd_wnd, cwnd): tcp_tso_win_divisor = 3), else the sender waits for the next ACK.
 // Retransmissions go one segment at a time. Left out: the two-jiffy limit on a deferral (an ACK
 // always comes sooner at these RTTs), TSO autosizing by pacing rate (3.12+; at these rates it
-// gives the full 64 KB), TCP small queues, and the writer: tcp_sendmsg copies the application's
-// data into the write queue in the writing thread's context, ahead of the window, where the model
-// charges that copy (costs.stackTxPerByteCycles) when the data is sent, on the VCPU that sends it
-// (for a window-bound sender, the one processing the ACK that opened the window).
+// gives the full 64 KB), and TCP small queues.
 
 import {
   CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, GS_TX_ACKED_EARLY_BYTES,
@@ -32,9 +38,10 @@ import {
   sendSegment, rtoCycles, sMeasuredFrom, sGso, sMaxWnd, gsoMaxSegs, sendGso,
 } from "./common";
 import { isSacked, sackMark, sackSend } from "./sack";
+import { sWritten, hasWriter, tcpCheckSpace } from "./sndbuf";
 
 /** Starts external sender f at cycle 0: its first transmission waits on its RTO timer until a
- *  seeded start time (the guest-side senders start when their application first runs). */
+ *  seeded start time (a guest's streams start when their writer threads first write, writer.ts). */
 export function tcpStartRx(f: u32): void {
   let at = <u64>(rngUniform() * <f64>cfgU64(CFG_START_JITTER));
   // A sending guest starts from its own VCPU (a timer there), never from init.
@@ -45,23 +52,35 @@ export function tcpStartRx(f: u32): void {
   } else timerArm(unchecked(sRtoTimer[f]), at);
 }
 
-/** A guest TX flow's application starts writing. */
+/** A guest TX flow's application starts writing (no writer threads: its data is always there). */
 export function tcpTxFlowStart(f: u32): void {
   senderPush(f);
 }
 
-/** Sends what the window allows (tcp_write_xmit), arms the RTO. */
+/** tcp_push: what flow f sends once its writer has queued data (in or out of loss recovery). */
+export function tcpPush(f: u32): void {
+  if (sack && unchecked(sInRecovery[f])) {
+    sackSend(f);
+    let t = unchecked(sRtoTimer[f]);
+    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
+  } else senderPush(f);
+}
+
+/** Sends what the window and the write queue allow (tcp_write_xmit), arms the RTO. */
 export function senderPush(f: u32): void {
   let una = unchecked(sUna[f]);
   let cwnd = unchecked(sCwnd[f]);
   let rwnd = unchecked(sRwnd[f]);
   let wnd = cwnd < rwnd ? cwnd : rwnd;
   let limit = una + wnd;
+  // A guest's stream sends only what its writer has copied (write_seq); an external one has no end.
+  let end = hasWriter(f) ? unchecked(sWritten[f]) : u32.MAX_VALUE;
+  if (limit > end) limit = end;
   let nxt = unchecked(sNxt[f]);
   let gso = unchecked(sGso[f]) != 0;
   while (nxt < limit) {
     if (gso && nxt >= unchecked(sHigh[f])) {
-      let n = gsoChunk(f, nxt, limit - nxt, wnd);
+      let n = gsoChunk(f, nxt, limit - nxt, wnd, end);
       if (n == 0) break; // tcp_tso_should_defer: wait for the window to open further
       if (n == 1) sendSegment(f, nxt, false);
       else sendGso(f, nxt, n);
@@ -83,17 +102,24 @@ export function senderPush(f: u32): void {
   }
 }
 
-/**
- * Segments tcp_write_xmit sends next at new segment `nxt` of GSO flow f with `avail` segments of
- * window open (`wnd` = min(cwnd, rwnd)); 0 when tcp_tso_should_defer holds the skb back. The write
- * queue's skbs hold `goal` segments each, from the stream's start; the one holding nxt ends at
- * the next multiple of goal (earlier splits leave its remainder at the queue's head).
- */
-function gsoChunk(f: u32, nxt: u32, avail: u32, wnd: u32): u32 {
+/** tcp_xmit_size_goal of GSO flow f, segments: GSO_MAX_SIZE, at most half the largest window. */
+export function gsoGoal(f: u32): u32 {
   let half = unchecked(sMaxWnd[f]) >> 1;
   let goal = gsoMaxSegs < half ? gsoMaxSegs : half;
-  if (goal < 1) goal = 1;
+  return goal < 1 ? 1 : goal;
+}
+
+/**
+ * Segments tcp_write_xmit sends next at new segment `nxt` of GSO flow f with `avail` segments of
+ * window and written data (`wnd` = min(cwnd, rwnd)); 0 when tcp_tso_should_defer holds the skb
+ * back. The write queue's skbs hold `goal` segments each, from the stream's start; the one holding
+ * nxt ends at the next multiple of goal (earlier splits leave its remainder at the queue's head),
+ * or where the writer's data ends (`end`, write_seq).
+ */
+function gsoChunk(f: u32, nxt: u32, avail: u32, wnd: u32, end: u32): u32 {
+  let goal = gsoGoal(f);
   let skb = goal - nxt % goal;
+  if (skb > end - nxt) skb = end - nxt;
   // The window takes the whole skb (a full one, or a remainder in mid-queue): send it.
   if (avail >= skb) return skb;
   // Splitting: at once outside the Open state, or when the window is open by at least a third.
@@ -202,11 +228,10 @@ export function tcpSenderOnAck(f: u32, p: u32): void {
       enterRecovery(f, una, dupThresh);
     }
   }
-  if (sack && unchecked(sInRecovery[f])) {
-    sackSend(f);
-    let t = unchecked(sRtoTimer[f]);
-    if (!timerPending(t)) timerArm(t, eqNow + rtoCycles(f));
-  } else senderPush(f);
+  // tcp_data_snd_check: push what the window now allows, then tcp_check_space (a writer asleep
+  // on a full send buffer is woken once the acknowledged data freed a third of it).
+  tcpPush(f);
+  if (ack > una && hasWriter(f)) tcpCheckSpace(f);
 }
 
 function rttSample(f: u32, r: f64): void {

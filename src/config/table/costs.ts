@@ -221,7 +221,8 @@ export const COSTS_PARAMS = [
     L.COST_STACK_TX_PER_BYTE,
     1.0,
     "cycles/byte",
-    "Per payload byte the guest sends (copy from user, checksum).",
+    "Per payload byte a guest sends: the copy from user with checksum (tcp_sendmsg), charged to its " +
+      "writer thread, or, without writers, where the data is sent.",
     "[I] ~2.5 GB/s",
   ),
   c(

@@ -129,9 +129,34 @@ export const CPUS_PARAMS = [
     unit: "VCPUs",
     min: 1,
     max: 64,
-    help: "VCPUs per guest. VCPU0 takes the vif interrupt; the application runs on the last VCPU.",
+    help:
+      "VCPUs per guest. VCPU0 takes the vif interrupt; the application's reader runs on the last VCPU, its " +
+      "writers where guests.writerPlacement puts them.",
     source: "T4: likely 1",
     slot: L.CFG_GUEST_VCPUS,
+  },
+  {
+    path: "guests.writerPlacement",
+    kind: "enum",
+    values: ["none", "spread", "app", "irq"],
+    default: "none",
+    unit: "",
+    help:
+      "Writer threads of a guest's TCP streams (tcp_sendmsg in the writer's context, a send buffer it sleeps " +
+      "on; iperf -P runs one per stream) and the guest VCPU each runs on: spread = writer j of a guest on its " +
+      "VCPU j mod guests.vcpus, as fork balancing places new threads on idle CPUs; app = all on the " +
+      "application's VCPU (the last); irq = all on VCPU0, which takes netfront's interrupt; none = no writers, " +
+      "the simpler model: the copy is charged where the data is sent, with unlimited data always queued.",
+    source: "J10-J12; [I] placement (no migration afterwards)",
+    slot: L.CFG_WRITER_PLACEMENT,
+    encoding: {
+      codes: {
+        none: E.WRITER_PLACEMENT_NONE,
+        spread: E.WRITER_PLACEMENT_SPREAD,
+        app: E.WRITER_PLACEMENT_APP,
+        irq: E.WRITER_PLACEMENT_IRQ,
+      },
+    },
   },
   {
     path: "guests.pcpus",

@@ -47,6 +47,45 @@ export const TCP_PARAMS = [
     slot: L.CFG_TCP_RCVBUF,
   },
   {
+    path: "tcp.wmemDefaultBytes",
+    kind: "integer",
+    default: 16384,
+    unit: "bytes",
+    min: 4096,
+    max: 268435456,
+    help:
+      "net.ipv4.tcp_wmem[1]: a guest TCP socket's initial send buffer (sk_sndbuf), which tcp_sendmsg fills " +
+      "ahead of the window before the writer sleeps.",
+    source: "J11 (tcp_init: 16 KB)",
+    slot: L.CFG_TCP_WMEM_DEFAULT,
+  },
+  {
+    path: "tcp.wmemMaxBytes",
+    kind: "integer",
+    default: 4194304,
+    unit: "bytes",
+    min: 4096,
+    max: 268435456,
+    help:
+      "net.ipv4.tcp_wmem[2]: the most send-buffer autotuning (tcp_new_space: 2 x max(cwnd, reordering + 1) " +
+      "skbs) gives a guest TCP socket.",
+    source: "J11 (tcp_init: 4 MB with enough memory)",
+    slot: L.CFG_TCP_WMEM_MAX,
+  },
+  {
+    path: "tcp.skbOverheadBytes",
+    kind: "integer",
+    default: 512,
+    unit: "bytes",
+    min: 0,
+    max: 65536,
+    help:
+      "Send-buffer memory of one MSS skb besides its payload (MAX_TCP_HEADER + 16 + sizeof(struct sk_buff)): " +
+      "sets how many segments tcp.wmemDefaultBytes and tcp.wmemMaxBytes hold.",
+    source: "J11; [I] size (build-dependent)",
+    slot: L.CFG_TCP_SKB_OVERHEAD,
+  },
+  {
     path: "tcp.rtoMinMs",
     kind: "number",
     default: 200,
