@@ -9,9 +9,11 @@
 // guest's SR-IOV VF driver, and in netback's NAPI mode each vif (xenvif_poll, Linux 3.12-3.14).
 // An instance whose poll did less than its quota without completing (xenvif_poll: its final
 // check found new requests) stays at the list head, where 2.6.24+ net_rx_action leaves any
-// instance that did not use its whole weight, and is polled again next (sources.md C13). The
-// other instances keep 2.6.18's net_rx_action, the kernel of the reproduced paper's dom0 and
-// guests, which moves every instance that stays scheduled to the tail.
+// instance that did not use its whole weight, and is polled again next (sources.md C13); like
+// every instance of 2.6.24+ net_rx_action it is polled with its whole weight, even when less
+// budget is left. The other instances keep 2.6.18's net_rx_action, the kernel of the reproduced
+// paper's dom0 and guests, which moves every instance that stays scheduled to the tail and
+// polls it with min(weight, budget left).
 // The poll functions are reached through model/ops.ts.
 // Left out: GRO, busy polling, threaded NAPI.
 
@@ -84,10 +86,15 @@ export function napiScheduled(n: u32): bool {
   return unchecked(nArg[n]);
 }
 
-/** Quota of a poll of n with `budgetLeft` of netdev_budget left: min(weight, budget). */
+/** Quota of a poll of n with `budgetLeft` of netdev_budget left: min(weight, budget), as 2.6.18's
+ *  net_rx_action gives it. A vif's instance (netback's NAPI mode, a Linux 3.12-3.14 dom0) is
+ *  polled as 2.6.24+ net_rx_action polls every instance, with its whole weight
+ *  (n->poll(n, weight), sources.md C13): the budget left may then go below zero, which ends the
+ *  round. */
 // @ts-ignore: decorator
 @inline export function napiQuota(n: u32, budgetLeft: u32): u32 {
   let w = unchecked(nWeight[n]);
+  if (unchecked(nKind[n]) == NAPI_NETBACK) return w;
   return w < budgetLeft ? w : budgetLeft;
 }
 

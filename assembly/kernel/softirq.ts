@@ -2,7 +2,8 @@
 // item a VCPU runs next, with the net_rx_action budget and the restart limit.
 //
 // Models: a round starts with a fresh `netdev_budget`; NET_RX polls the listed NAPI instances
-// while budget is left (each poll is one job; its quota is min(weight, budget left)), then
+// while budget is left (each poll is one job; its quota is min(weight, budget left), or the
+// whole weight for a vif's instance of netback's NAPI mode: kernel/napi.ts), then
 // TASKLET runs the tasklets that were listed when tasklet_action started; one running on
 // another CPU goes back on this CPU's list with TASKLET_SOFTIRQ raised again, tasklet_action
 // goes on with the rest of its list, and then, if the other instance still runs, this CPU spins

@@ -56,13 +56,15 @@ describe("xenvif_tx_interrupt and xenvif_poll (netback/napi.ts)", () => {
     expect(m.txReqEvent(0)).toBe(101); // RING_FINAL_CHECK_FOR_REQUESTS: req_cons + 1
   });
 
-  it("the quota is the budget left when that is below the weight", () => {
+  it("the quota is the whole weight even when less budget is left (3.x net_rx_action: n->poll(n, weight))", () => {
     m.setup();
-    m.postTx(0, 50);
+    m.postTx(0, 100);
     m.txIrq(1, 0);
-    expect(m.pollStart(1, 20)).toBe(20);
-    expect(m.pollFinish()).toBe(0);
+    expect(m.pollStart(1, 20)).toBe(64);
+    expect(m.pollFinish()).toBe(0); // the whole weight used: stays scheduled, at the list tail
     expect(m.scheduled(VIF0)).toBe(1);
+    expect(m.pollStart(1, 1)).toBe(36); // one packet of budget left: it still takes the other 36, and completes
+    expect(m.pollFinish()).toBe(1);
   });
 
   it("a poll under its quota that finds new requests stays at the head of the list and is polled next", () => {
