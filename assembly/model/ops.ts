@@ -97,8 +97,10 @@ export function opsTimerExternal(t: u32): void {
 
 // ---- NAPI poll functions -----------------------------------------------------------------------
 
-/** Starts one poll of n on v with at most `budgetLeft` packets. Returns the packets it takes. */
-export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
+/** Starts one poll of n on v with at most `budgetLeft` packets. Returns the packets it takes.
+ *  Inlined into its one caller (model/sched.ts), as are the other one-caller switches here. */
+// @ts-ignore: decorator
+@inline export function opsNapiPoll(v: u32, n: u32, budgetLeft: u32): u32 {
   let quota = napiQuota(n, budgetLeft);
   let kind = napiKind(n);
   let arg = napiArg(n);
@@ -179,7 +181,8 @@ export function opsThreadRunnable(t: u32): bool {
 /** A job on v (of domain `dom`, 0 = dom0) ended: packets the guest stack produced during the
  *  job leave through netfront now; on dom0, the ACKs its own TCP sent go to the vifs, the readers
  *  it gave data wake, and the guest pages its freed skbs held go back to netback. */
-export function opsJobEnd(v: u32, dom: u32): void {
+// @ts-ignore: decorator
+@inline export function opsJobEnd(v: u32, dom: u32): void {
   if (dom > 0) netfrontFlushStaged(v, dom - 1);
   else if (anyToDom0) dom0FlushStaged(v);
 }
