@@ -80,7 +80,9 @@ let batch = new StaticArray<i32>(0); // the skbs the recv() in progress copies
 let batchFlow = new StaticArray<u32>(0);
 let rrPos = new StaticArray<u32>(0); // round-robin position over the guest's dom0 sockets
 let wakeWanted = new StaticArray<u8>(0);
-let wakeList: i32 = -1; // guests whose reader the current poll made runnable
+/** Per dom0 VCPU: the guests whose reader the job running there gave its first data (it wakes them
+ *  when it ends; jobs on other VCPUs run at the same time and wake only their own). */
+let wakeLists = new StaticArray<i32>(0);
 /** Per dom0 VCPU: ACKs dom0's TCP sent during the running job, and pages freed in it. */
 let stagedAcks = new StaticArray<i32>(0);
 let stagedFrees = new StaticArray<i32>(0);
@@ -136,7 +138,6 @@ export function dom0StackInit(): void {
   batchFlow = freshArray<u32>(n);
   rrPos = freshArray<u32>(n);
   wakeWanted = freshArray<u8>(n);
-  wakeList = fifoNew(nGuests);
   let none = fifoNew(0);
   for (let g: u32 = 0; g < nGuests; g++) {
     let r = readerOf(g);
@@ -148,7 +149,9 @@ export function dom0StackInit(): void {
   let lim = stagedLimit();
   stagedAcks = freshArray<i32>(<i32>nDom0);
   stagedFrees = freshArray<i32>(<i32>nDom0);
+  wakeLists = freshArray<i32>(<i32>nDom0);
   for (let v: u32 = 0; v < nDom0; v++) {
+    unchecked((wakeLists[v] = fifoNew(nGuests)));
     unchecked((stagedAcks[v] = fifoNew(lim)));
     unchecked((stagedFrees[v] = fifoNew(lim)));
   }
@@ -163,15 +166,15 @@ export function dom0StackMemory(): void {
   memArrays(MEM_OTHER, n, 1);
   memArrays(MEM_OTHER, n, 4, 5);
   memArrays(MEM_OTHER, n, 1);
-  memFifos(MEM_OTHER, n);
   memFifos(MEM_OTHER, 0);
   for (let g: u32 = 0; g < <u32>n; g++) {
     if (!readerOf(g)) continue;
     memFifos(MEM_OTHER, <u64>prequeueLimit(g));
     memFifos(MEM_OTHER, <u64>(cfgU32(CFG_APP_RECV_BYTES) / 64 + 64));
   }
-  memArrays(MEM_OTHER, d, 4, 2);
+  memArrays(MEM_OTHER, d, 4, 3);
   memFifos(MEM_OTHER, <u64>stagedLimit(), d * 2);
+  memFifos(MEM_OTHER, n, d);
 }
 
 /** FIFOs dom0StackInit() creates, and the bridge's forward queue per dom0 VCPU (the engine sizes
@@ -179,7 +182,7 @@ export function dom0StackMemory(): void {
 export function dom0StackFifos(): u32 {
   if (!anyReader()) return 0;
   let d = cfgU32(CFG_DOM0_VCPUS);
-  return 2 + 2 * cfgU32(CFG_GUESTS) + 3 * d;
+  return 1 + 2 * cfgU32(CFG_GUESTS) + 4 * d;
 }
 
 // ---- up: from the bridge to TCP ---------------------------------------------------------------
@@ -206,7 +209,7 @@ export function dom0StackRx(v: u32, p: u32): void {
   }
   if (!unchecked(wakeWanted[g])) {
     unchecked((wakeWanted[g] = 1));
-    fifoPush(wakeList, g);
+    fifoPush(unchecked(wakeLists[v]), g);
   }
 }
 
@@ -237,8 +240,9 @@ function prequeueProcess(g: u32): void {
 /** The end of a job on dom0 VCPU v that gave readers data: wake them (the prequeue's wake_up on
  *  the first skb; sk_data_ready with tcp.lowLatency). */
 function dom0WakeReaders(v: u32): void {
-  while (fifoLen(wakeList) > 0) {
-    let g = fifoPop(wakeList);
+  let wl = unchecked(wakeLists[v]);
+  while (fifoLen(wl) > 0) {
+    let g = fifoPop(wl);
     unchecked((wakeWanted[g] = 0));
     let t = dom0ReaderId(g);
     if (unchecked(thrQueued[t]) || unchecked(readerRunning[g])) continue;
