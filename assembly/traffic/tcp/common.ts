@@ -29,7 +29,7 @@
 // Where an end lives in a guest, every packet it sends and every ACK it takes costs guest CPU
 // (COST_STACK_*, COST_NF_TX_PKT) and leaves through netfront; with writer threads
 // (guests.writerPlacement) a guest's stream sends the data its writer copied into the send buffer
-// (writer.ts, sndbuf.ts: the per-byte copy is the writer's), without them (none, the default) it
+// (writer.ts, sndbuf.ts: the per-byte copy is the writer's), without them (none; spread is the default) it
 // always has data and pays the copy when it sends; with GSO across the vif (netfront.gso.tx) a guest sending to an external host hands
 // netfront skbs of up to the size goal (sendGso, sources.md J8): the per-skb stack and driver work
 // is paid once per skb, and the NIC cuts the skb into MSS frames (TSO); a guest sending to another

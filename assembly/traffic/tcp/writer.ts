@@ -1,7 +1,7 @@
 // The writer threads of a guest's TCP streams (see common.ts for the flow model, sndbuf.ts for
 // the send buffer): each stream a guest sends has an application thread of its own that calls
 // write() in a loop with bulk data (iperf -P runs one thread per stream), on a guest VCPU the
-// guest's scheduler chose (guests.writerPlacement; none, the default, gives no writers: common.ts
+// guest's scheduler chose (guests.writerPlacement, spread by default; none gives no writers: common.ts
 // then charges the copy where the data is sent). Calls go writer -> sender and writer -> sndbuf.
 //
 // Models tcp_sendmsg in the writer's context (Linux 2.6.18-3.13, sources.md J10): one turn of a

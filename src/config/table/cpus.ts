@@ -139,14 +139,15 @@ export const CPUS_PARAMS = [
     path: "guests.writerPlacement",
     kind: "enum",
     values: ["none", "spread", "app", "irq"],
-    default: "none",
+    default: "spread",
     unit: "",
     help:
       "Writer threads of a guest's TCP streams (tcp_sendmsg in the writer's context, a send buffer it sleeps " +
       "on; iperf -P runs one per stream) and the guest VCPU each runs on: spread = writer j of a guest on its " +
       "VCPU j mod guests.vcpus, as fork balancing places new threads on idle CPUs; app = all on the " +
       "application's VCPU (the last); irq = all on VCPU0, which takes netfront's interrupt; none = no writers, " +
-      "the simpler model: the copy is charged where the data is sent, with unlimited data always queued.",
+      "the simpler model of earlier versions: the copy is charged where the data is sent (for a window-bound " +
+      "stream on the VCPU processing the ACK that opened the window), with unlimited data always queued.",
     source: "J10-J12; [I] placement (no migration afterwards)",
     slot: L.CFG_WRITER_PLACEMENT,
     encoding: {
