@@ -5,7 +5,7 @@
 //
 //   base/         eventq, fifo, memory (the allocation tally), rng, targets (the event-kind table): no model knowledge
 //   data          config.ts, stats.ts, packet.ts, flows.ts (the host boundary, counters, skbs,
-//                 which guest a flow belongs to), and src/abi/layout.ts
+//                 which guest a flow belongs to), and src/abi/ (layout.ts, sched-records.ts)
 //   cpu/          account.ts (charging cycles), vcpu.ts (run state, per-VCPU work lists)
 //   kernel/       napi, tasklet, softirq, timers, threads: state machines that only schedule
 //   xen/          ring, evtchn, grant, dispatch      and arm; kernel/ and xen/ never import

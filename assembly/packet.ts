@@ -11,7 +11,8 @@
 // Record layout (raw linear memory, allocated once in pktInit; the fields the packet path reads
 // most come first):
 //
-//   +0  kind    u8   (KIND_*; 3 bytes padding)
+//   +0  kind    u8   (KIND_*)
+//   +1  looped  u8   1: a frame to dom0 that crossed netloop and came back through netif_rx (2 bytes padding)
 //   +4  flow    u32  TCP flow id, or UDP source id; the next free record while free
 //   +8  seq     u32  first segment number (DATA) or cumulative ACK (ACK)
 //   +12 segs    u32  segments carried (DATA; >1 after LRO)
@@ -101,6 +102,10 @@ export let pktExhausted: bool = false;
 @inline export function pkSackHi(p: u32): u32 { return load<u32>(rec(p), 44); }
 // @ts-ignore: decorator
 @inline export function pkSetKind(p: u32, v: u8): void { store<u8>(rec(p), v, 0); }
+// @ts-ignore: decorator
+@inline export function pkLooped(p: u32): bool { return load<u8>(rec(p), 1) != 0; }
+// @ts-ignore: decorator
+@inline export function pkSetLooped(p: u32): void { store<u8>(rec(p), 1, 1); }
 // @ts-ignore: decorator
 @inline export function pkSetFlow(p: u32, v: u32): void { store<u32>(rec(p), v, 4); }
 // @ts-ignore: decorator

@@ -15,20 +15,24 @@
 // dom0/stack.ts) in the same poll: in the backlog's poll its IP and TCP receive work is charged to
 // the poll, and the frames the poll forwards wait apart until the poll ends; in netback's NAPI
 // poll, which hands the bridge its skbs only as it ends, that work is charged late (it delays the
-// VCPU's next job by the same cycles).
+// VCPU's next job by the same cycles). With netloop (netback.netloop, 2.6.18-xen: dom0's address on
+// veth0 behind the vif0.0 port) such a frame is forwarded to vif0.0 instead: loopback_start_xmit
+// copies the guest's fragments (dom0/stack.ts) and puts the skb back on this CPU's backlog with
+// netif_rx, whose next pass takes it up the stack; the poll stays scheduled while the backlog holds
+// frames (process_backlog's loop).
 // With netback's multi-queue support (netback/common.ts, sources.md V9) the NIC has already
 // demultiplexed a received frame into its guest's queue: the frame goes to netback without the
 // bridge's lookup and forwarding (no bridge cost).
 // Left out: STP, FDB learning/ageing, netfilter, multicast flooding.
 
 import {
-  CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_NB_MULTI_QUEUE, COMP_BRIDGE, COMP_SOFTIRQ,
+  CFG_DOM0_BACKLOG_MAX, CFG_NAPI_WEIGHT, CFG_NB_MULTI_QUEUE, CFG_NETLOOP, COMP_BRIDGE, COMP_SOFTIRQ,
   COST_BRIDGE_PKT, COST_NB_START_XMIT, COST_NAPI_POLL, ST_DROP_DOM0_BACKLOG, ST_NAPI_POLLS_DOM0,
 } from "../../src/abi/layout";
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
-import { pkAux, pktDrop, pktUnits, PKT_NONE } from "../packet";
+import { pkAux, pktDrop, pktUnits, pkLooped, PKT_NONE } from "../packet";
 import { charge } from "../cpu/account";
 import { napiAdd, napiSchedule, NAPI_BACKLOG } from "../kernel/napi";
 import { nicXmit } from "../hw/nic";
@@ -36,7 +40,7 @@ import { guestPort } from "../hw/link";
 import { netbackStartXmit } from "../netback/rx";
 import { netbackTxRelease } from "../netback/common";
 import { pktGuest, pktGuestToGuest, anyGuestToGuest, pktDom0Flow } from "../flows";
-import { dom0StackRx, dom0StackRxLate, dom0StackInUse } from "./stack";
+import { dom0StackRx, dom0StackRxLate, dom0StackInUse, dom0Netloop } from "./stack";
 import { MEM_OTHER } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 
@@ -46,6 +50,9 @@ let backlogNapi = new StaticArray<u32>(0);
  *  went up dom0's stack). */
 let forwardQ = new StaticArray<i32>(0);
 let anyToDom0: bool = false;
+/** netback.netloop: frames to dom0 cross netloop (copied, then netif_rx again) before going up. */
+let netloop: bool = false;
+let loopQ = new StaticArray<i32>(0); // per VCPU: frames a running poll handed netloop
 let nDom0: u32 = 0;
 /** Received frames skip the bridge (the NIC demultiplexed them: netback multi-queue). */
 let nicDemux: bool = false;
@@ -53,6 +60,7 @@ let nicDemux: bool = false;
 export function bridgeInit(dom0Vcpus: u32): void {
   nDom0 = dom0Vcpus;
   anyToDom0 = dom0StackInUse();
+  netloop = anyToDom0 && cfgU32(CFG_NETLOOP) == 1;
   nicDemux = cfgU32(CFG_NB_MULTI_QUEUE) == 1;
   backlog = freshArray<i32>(<i32>dom0Vcpus);
   backlogNapi = freshArray<u32>(<i32>dom0Vcpus);
@@ -66,6 +74,10 @@ export function bridgeInit(dom0Vcpus: u32): void {
     forwardQ = freshArray<i32>(<i32>dom0Vcpus);
     for (let v: u32 = 0; v < dom0Vcpus; v++) unchecked((forwardQ[v] = fifoNew(w)));
   }
+  if (netloop) {
+    loopQ = freshArray<i32>(<i32>dom0Vcpus);
+    for (let v: u32 = 0; v < dom0Vcpus; v++) unchecked((loopQ[v] = fifoNew(w)));
+  }
 }
 
 /** Tallies the bytes bridgeInit(dom0Vcpus) allocates. */
@@ -75,6 +87,10 @@ export function bridgeMemory(dom0Vcpus: u64): void {
   if (dom0StackInUse()) {
     memArrays(MEM_OTHER, dom0Vcpus, 4);
     memFifos(MEM_OTHER, <u64>cfgU32(CFG_NAPI_WEIGHT), dom0Vcpus);
+    if (cfgU32(CFG_NETLOOP) == 1) {
+      memArrays(MEM_OTHER, dom0Vcpus, 4);
+      memFifos(MEM_OTHER, <u64>cfgU32(CFG_NAPI_WEIGHT), dom0Vcpus);
+    }
   }
 }
 
@@ -124,8 +140,12 @@ function passUp(v: u32, idx: u32, k: u32): void {
   let fq = unchecked(forwardQ[idx]);
   for (let i: u32 = 0; i < k; i++) {
     let p = fifoPop(b);
-    if (pktDom0Flow(p)) dom0StackRx(v, p);
-    else fifoPush(fq, p);
+    if (!pktDom0Flow(p)) fifoPush(fq, p);
+    else if (netloop && !pkLooped(p)) {
+      // br_forward to vif0.0: loopback_start_xmit copies the guest's fragments; netif_rx at the end.
+      dom0Netloop(p);
+      fifoPush(unchecked(loopQ[idx]), p);
+    } else dom0StackRx(v, p);
   }
 }
 
@@ -136,6 +156,12 @@ export function backlogPollFinish(v: u32, idx: u32, work: u32, exhausted: bool):
     work = fifoLen(b);
   }
   for (let i: u32 = 0; i < work; i++) bridgeTxForward(v, fifoPop(b));
+  if (netloop) {
+    // netloop's netif_rx (on veth0) into this CPU's backlog: process_backlog goes on while it holds frames.
+    let lq = unchecked(loopQ[idx]);
+    while (fifoLen(lq) > 0) backlogEnqueue(v, fifoPop(lq));
+    if (fifoLen(unchecked(backlog[idx])) > 0) return false;
+  }
   return !exhausted;
 }
 
@@ -165,6 +191,10 @@ export function bridgeHeldUnits(): u64 {
     if (anyToDom0) {
       let fq = unchecked(forwardQ[v]);
       for (let i: u32 = 0; i < fifoLen(fq); i++) s += pktUnits(fifoAt(fq, i));
+    }
+    if (netloop) {
+      let lq = unchecked(loopQ[v]);
+      for (let i: u32 = 0; i < fifoLen(lq); i++) s += pktUnits(fifoAt(lq, i));
     }
   }
   return s;

@@ -35,9 +35,15 @@
 // (netif_receive_skb from xenvif_tx_submit): the same work is charged late there, delaying that
 // dom0 VCPU's next job by its cycles, and the readers wake and the ACKs leave as that job ends.
 // Conservation: prequeued, socket-queued (traffic/tcp), in-recv() and staged ACK packets are held.
-// Left out: netloop (2.6.18-xen's loopback pair through which the network scripts attached dom0's
-// address to the bridge, copying every packet with foreign pages: dom0 is modelled as
-// terminating TCP on the bridge device itself, as later Xen network scripts do), dom0 sending
+//  - netloop (netback.netloop, sources.md W18): with 2.6.18-xen's network-bridge script dom0's
+//    address is on veth0, whose peer vif0.0 is a bridge port: the bridge forwards the frame to
+//    vif0.0, whose loopback_start_xmit copies every fragment still mapped from the guest into a
+//    dom0 page (costs.appCopyPerByteCycles per byte, charged to netback, whose directory holds
+//    netloop), releases the guest's page, and netif_rx's the skb on veth0: the backlog's next pass
+//    takes it up the stack as above. Without it, dom0's address is on the bridge device (Xen 3.2's
+//    scripts, and Herbert Xu's lazy copying that removed netloop) and the frame goes up directly.
+// Left out: netloop's alloc_page per fragment and its eth_type_trans (no constant of their own;
+// the copy dominates), netloop's skb_orphan and stats, dom0 sending
 // bulk TCP to a guest, netfilter/conntrack on the bridge, the socket backlog's separate queue
 // (segments arriving while the reader holds the socket lock wait for it the same way), the
 // scheduler's placement and migration of the reader processes (each stays on its VCPU), one
@@ -47,14 +53,15 @@
 
 import {
   CFG_GUESTS, CFG_DOM0_VCPUS, CFG_APP_RECV_BYTES, CFG_TCP_LOW_LATENCY, CFG_TCP_WINDOW_SEGS,
-  CFG_OFF_DOM0_STREAMS, COMP_STACK, COMP_APP, COMP_BRIDGE, COMP_XEN, COST_STACK_RX_PKT,
+  CFG_OFF_DOM0_STREAMS, CFG_NETLOOP, COMP_STACK, COMP_APP, COMP_BRIDGE, COMP_XEN, COST_STACK_RX_PKT,
   COST_STACK_RX_PER_BYTE, COST_STACK_RX_DEMUX, COST_STACK_TX_PKT, COST_BRIDGE_PKT, COST_APP_RECV_CALL,
-  COST_APP_COPY_PER_BYTE, COST_KTHREAD_WAKE, ST_DELIVERED, MEM_OTHER,
+  COST_APP_COPY_PER_BYTE, COST_KTHREAD_WAKE, ST_DELIVERED, MEM_OTHER, COMP_NETBACK, ST_DOM0_STACK_SKBS,
+  ST_NETLOOP_COPIES,
 } from "../../src/abi/layout";
 import { cfgU32, cfgTable, cost, costCycles } from "../config";
-import { statAdd } from "../stats";
+import { statAdd, statInc } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt, fifoPeek } from "../base/fifo";
-import { pkBytes, pkFlow, pkAux, pkSetAux, pktFree, pktUnits, PKT_NONE } from "../packet";
+import { pkBytes, pkFlow, pkAux, pkSetAux, pktFree, pktUnits, pkSetLooped, PKT_NONE } from "../packet";
 import { charge, chargeLate, curV } from "../cpu/account";
 import { threadQueue, thrQueued } from "../cpu/vcpu";
 import { dom0ReaderId } from "../kernel/threads";
@@ -177,12 +184,12 @@ export function dom0StackMemory(): void {
   memFifos(MEM_OTHER, n, d);
 }
 
-/** FIFOs dom0StackInit() creates, and the bridge's forward queue per dom0 VCPU (the engine sizes
+/** FIFOs dom0StackInit() creates, and the bridge's forward (and netloop) queue per dom0 VCPU (the engine sizes
  *  its FIFO table by them). */
 export function dom0StackFifos(): u32 {
   if (!anyReader()) return 0;
   let d = cfgU32(CFG_DOM0_VCPUS);
-  return 1 + 2 * cfgU32(CFG_GUESTS) + 4 * d;
+  return 1 + 2 * cfgU32(CFG_GUESTS) + 4 * d + (cfgU32(CFG_NETLOOP) == 1 ? d : 0); // netloop's queue per VCPU
 }
 
 // ---- up: from the bridge to TCP ---------------------------------------------------------------
@@ -193,6 +200,7 @@ export function dom0StackRx(v: u32, p: u32): void {
   let f = pkFlow(p);
   let g = unchecked(flowGuest[f]);
   let bytes = pkBytes(p);
+  statInc(ST_DOM0_STACK_SKBS);
   if (!lowLatency) {
     // tcp_v4_rcv found the socket and its reader waiting: tcp_prequeue.
     chargeWork(COMP_STACK, costCycles(COST_STACK_RX_DEMUX));
@@ -211,6 +219,19 @@ export function dom0StackRx(v: u32, p: u32): void {
     unchecked((wakeWanted[g] = 1));
     fifoPush(unchecked(wakeLists[v]), g);
   }
+}
+
+/** loopback_start_xmit (netloop, 2.6.18-xen) of a guest's data skb p addressed to dom0, inside the
+ *  backlog poll: skb_remove_foreign_references copies every page fragment still mapped from the
+ *  guest into a new dom0 page (a memcpy per payload byte: costs.appCopyPerByteCycles, the same work as
+ *  copy_to_user; the linear header netback copied is dom0's already) and put_page releases the
+ *  guest's page (its pending slot returns to netback when the job ends); the bridge then puts p back
+ *  on the backlog (netif_rx on veth0). */
+export function dom0Netloop(p: u32): void {
+  statInc(ST_NETLOOP_COPIES);
+  chargeWork(COMP_NETBACK, <u64>(cost(COST_APP_COPY_PER_BYTE) * <f64>pkBytes(p)));
+  dom0SkbFree(p);
+  pkSetLooped(p);
 }
 
 /** dom0StackRx for an skb netback's NAPI poll hands over as its job ends on v: the work is charged

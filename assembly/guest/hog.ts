@@ -11,7 +11,8 @@
 // Left out: the program's memory traffic (no cache or memory-bandwidth effects on others), and
 // system calls (it spends every cycle in user space).
 
-import { COMP_APP, CFG_OFF_VCPU_SCHED, VSC_REC, VSC_HOG_QUANTUM } from "../../src/abi/layout";
+import { COMP_APP, CFG_OFF_VCPU_SCHED } from "../../src/abi/layout";
+import { VSC_REC, VSC_HOG_QUANTUM } from "../../src/abi/sched-records";
 import { cfgTable } from "../config";
 import { memArrays } from "../base/memory";
 import { MEM_OTHER } from "../../src/abi/layout";

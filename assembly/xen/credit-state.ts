@@ -6,8 +6,9 @@
 import {
   CFG_PCPUS, CFG_DOM0_VCPUS, CFG_GUESTS, CFG_GUEST_VCPUS, CFG_SCHED_TICK, CFG_SCHED_TSLICE,
   CFG_SCHED_CREDIT_CYCLES, CFG_AFFINITY_WORDS, CFG_OFF_VCPU_SCHED, CFG_OFF_VCPU_AFFINITY, CFG_OFF_DOM_SCHED,
-  CFG_WARMUP, CFG_SCHED_CREDIT_DEBIT, VSC_REC, VSC_PCPU, DSC_REC, DSC_WEIGHT, DSC_CAP, MEM_VCPU,
+  CFG_WARMUP, CFG_SCHED_CREDIT_DEBIT, MEM_VCPU,
 } from "../../src/abi/layout";
+import { VSC_REC, VSC_PCPU, DSC_REC, DSC_WEIGHT, DSC_CAP } from "../../src/abi/sched-records";
 import { CREDIT_DEBIT_TICK } from "../../src/abi/enums";
 import { cfgU32, cfgU64, cfgTable } from "../config";
 import { memArrays } from "../base/memory";

@@ -135,24 +135,13 @@ export const CFG_XEN_DOMAIN_LOCKS = 99;
 export const CFG_NB_PKT_PROT_LEN = 100;
 // 1: Xen's do_grant_table_op holds the calling domain's domain_lock for the whole hypercall (Xen 4.1 and earlier)
 export const CFG_XEN_GNTTAB_DOMAIN_LOCK = 101;
-// [guests * 2] per guest: TCP streams it sends to a receiving process in dom0 (the last of its sent
-// streams), and the dom0 VCPU that process runs on
-export const CFG_OFF_DOM0_STREAMS = 102;
+export const CFG_OFF_DOM0_STREAMS = 102; // [guests*2] streams each guest sends dom0 (its last), its reader's VCPU
 export const CFG_TCP_WMEM_DEFAULT = 103; // net.ipv4.tcp_wmem[1]: a guest socket's initial sk_sndbuf, bytes
 export const CFG_TCP_WMEM_MAX = 104; // tcp_wmem[2]: the most send-buffer autotuning gives a socket, bytes
 export const CFG_TCP_SKB_OVERHEAD = 105; // send-buffer bytes of one MSS skb besides its payload
 export const CFG_WRITER_PLACEMENT = 106; // the guest VCPU of each TCP writer thread (WRITER_PLACEMENT_*)
-export const CFG_COUNT = 107;
-
-// Per-VCPU scheduling record fields.
-export const VSC_PCPU = 0; // PCPU the VCPU starts on
-export const VSC_HOG_QUANTUM = 1; // cycles of one CPU-bound job of the guest's busy loop (0: no busy loop)
-export const VSC_REC = 2;
-
-// Per-domain credit scheduler record fields.
-export const DSC_WEIGHT = 0; // credit weight (1..65535)
-export const DSC_CAP = 1; // cap, percent of one PCPU (0: none)
-export const DSC_REC = 2;
+export const CFG_NETLOOP = 107; // 1: dom0 on netloop's veth0 (2.6.18-xen): frames to it copied, netif_rx again
+export const CFG_COUNT = 108;
 
 // Request/response session record fields.
 export const RR_GUEST = 0;
@@ -332,7 +321,9 @@ export const ST_XEN_LOCK_SPIN_CYCLES = 110; // cycles VCPUs spun on those locks
 export const ST_XEN_LOCK_LINES = 111; // cache lines those sections took over from another CPU (lock hand-offs)
 export const ST_TCP_WRITER_SLEEPS = 112; // a guest writer found its send buffer full and slept (sk_stream_wait_memory)
 export const ST_TCP_WRITER_WAKEUPS = 113; // ... and ACK processing woke it (sk_stream_write_space)
-export const ST_COUNT = 114; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the thirteen above
+export const ST_DOM0_STACK_SKBS = 114; // guest skbs dom0's own IP/TCP stack received (tcp-to-dom0)
+export const ST_NETLOOP_COPIES = 115; // ... of them netloop copied off the guest's pages first
+export const ST_COUNT = 116; // ST_EVENTS_BY_KIND + EVK_SLOTS, then the fifteen above
 
 // Per-guest counters (block of GS_COUNT per guest, after the global counters).
 export const GS_RX_APP_BYTES = 0; // TCP payload bytes delivered in order to the application

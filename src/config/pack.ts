@@ -4,6 +4,7 @@
 // policies (event-channel dispatch, vif-to-group assignment) are resolved to tables.
 
 import * as L from "../abi/layout.js";
+import * as S from "../abi/sched-records.js";
 import * as E from "../abi/enums.js";
 import { PARAMS, type ParamSpec } from "./params.js";
 import type { ResolvedConfig } from "./schema.js";
@@ -303,9 +304,9 @@ export function packConfig(
   const vcpuSched = vcpuStartPcpu(r).flatMap((pc, v) => {
     const g = guestOf(v);
     const hogUs = g < 0 ? 0 : traffic.hogQuantumUs[g]!;
-    const rec = new Array<number>(L.VSC_REC).fill(NaN);
-    rec[L.VSC_PCPU] = pc;
-    rec[L.VSC_HOG_QUANTUM] = Math.round((hogUs / 1e6) * d.cpuHz);
+    const rec = new Array<number>(S.VSC_REC).fill(NaN);
+    rec[S.VSC_PCPU] = pc;
+    rec[S.VSC_HOG_QUANTUM] = Math.round((hogUs / 1e6) * d.cpuHz);
     return rec;
   });
   const affinityWords = vcpuAffinity(r).flatMap((aff) => {
@@ -314,9 +315,9 @@ export function packConfig(
     return m;
   });
   const domRec = (weight: number, cap: number): number[] => {
-    const rec = new Array<number>(L.DSC_REC).fill(NaN);
-    rec[L.DSC_WEIGHT] = weight;
-    rec[L.DSC_CAP] = cap;
+    const rec = new Array<number>(S.DSC_REC).fill(NaN);
+    rec[S.DSC_WEIGHT] = weight;
+    rec[S.DSC_CAP] = cap;
     return rec;
   };
   const domSched = [

@@ -43,6 +43,7 @@ export function checkRelations(r: ResolvedConfig): void {
   checkTraffic(r);
   checkSriov(r);
   checkMultiQueue(r);
+  checkNetloop(r);
   checkGso(r);
 }
 
@@ -71,6 +72,14 @@ function checkGso(r: ResolvedConfig): void {
 }
 
 /** netback.multiQueue posts a guest's buffers to a NIC queue of its own: VMDq, a queue per guest. */
+/** netloop is the 2.6.18-xen device: its frames go through netif_rx, which netback's NAPI mode (3.12-3.14,
+ *  which has no netloop) never uses for guest frames. */
+function checkNetloop(r: ResolvedConfig): void {
+  if (!r.netback.netloop || r.netback.mode !== "napi") return;
+  const allowed = 'false when netback.mode is "napi" (netloop is 2.6.18-xen\'s; the 3.x netbacks have none)';
+  throw new ConfigError("netback.netloop", true, allowed);
+}
+
 function checkMultiQueue(r: ResolvedConfig): void {
   if (!r.netback.multiQueue) return;
   const i = r.traffic.profiles.findIndex((p) => p.kind === "tcp-to-dom0");

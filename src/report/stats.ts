@@ -130,6 +130,8 @@ export const EVENT_COUNTERS: readonly CounterInfo[] = [
   },
   { slot: L.ST_NIC_RX_FRAMES, name: "nicRxFrames", unit: "frames", description: "Frames DMA'd into NIC RX rings." },
   { slot: L.ST_NIC_TX_FRAMES, name: "nicTxFrames", unit: "frames", description: "Frames put on NIC TX rings." },
+  { slot: L.ST_DOM0_STACK_SKBS, name: "dom0StackSkbs", unit: "skbs", description: "Guest skbs dom0's stack took." },
+  { slot: L.ST_NETLOOP_COPIES, name: "netloopCopies", unit: "skbs", description: "Of them, copied by netloop." },
   {
     slot: L.ST_GSO_SKBS_SENT,
     name: "gsoSkbsSent",

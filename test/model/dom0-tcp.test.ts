@@ -55,6 +55,8 @@ describe("four guests sending TCP to dom0", () => {
     // The guests' TCP takes them (their stack work), and sends nothing but data: the data crosses
     // netback's TX half, one request per segment.
     expect(Math.abs(e["netbackTxPackets"]! - e["tcpSegmentsSent"]!)).toBeLessThanOrEqual(300);
+    // Every skb netback built went up dom0's own stack (none to the NIC).
+    expect(Math.abs(e["dom0StackSkbs"]! - e["netbackTxPackets"]!)).toBeLessThanOrEqual(300);
   });
 
   it("dom0 does the TCP receive work and the copy to user space; a transmit to an external host does neither", () => {
@@ -135,6 +137,35 @@ describe("guests sending to dom0 through netback's NAPI mode (Linux 3.12-3.14)",
     expect(stack).toBeLessThan(expected * 1.08);
     // dom0's ACKs reach the guests through the vifs' guest-RX threads.
     expect(napi.events["netbackRxPackets"]!).toBeGreaterThan(0.1 * acks);
+  });
+});
+
+describe("netloop (2.6.18-xen): dom0's address on veth0 behind the bridge's vif0.0 port", () => {
+  it("every frame to dom0 is copied off the guest's pages and passes the backlog twice", async () => {
+    const one = toDom0({ "traffic.profiles": [{ guests: [0], kind: "tcp-to-dom0" }] });
+    const direct = await run("single-guest", one);
+    const loop = await run("single-guest", { ...one, "netback.netloop": true });
+    for (const x of [direct, loop]) {
+      expect(x.conservation.ok).toBe(true);
+      expect(x.throughput.perVm[0]!.txGoodputGbps).toBeGreaterThan(0.1);
+    }
+    // Every skb dom0's stack takes crossed netloop first (give or take the interval's edges), and
+    // none does without it.
+    expect(direct.events["netloopCopies"]).toBe(0);
+    expect(direct.events["dom0StackSkbs"]!).toBeGreaterThan(1000);
+    expect(Math.abs(loop.events["netloopCopies"]! - loop.events["dom0StackSkbs"]!)).toBeLessThanOrEqual(64);
+    // netif_rx on veth0: the backlog is polled again for every frame.
+    const pollsPerSeg = (x: SimResult) => x.events["napiPollsDom0"]! / x.events["tcpSegmentsSent"]!;
+    expect(pollsPerSeg(loop)).toBeGreaterThan(pollsPerSeg(direct));
+  });
+
+  it("is refused with netback's NAPI mode, which has none", () => {
+    const e = configErrorOf("paper-baseline", {
+      "netback.netloop": true,
+      "netback.mode": "napi",
+      "netback.txGrantCopy": true,
+    });
+    expect(e.message).toMatch(/^netback\.netloop: true is not allowed; expected false when netback\.mode is "napi"/);
   });
 });
 

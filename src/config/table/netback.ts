@@ -168,4 +168,19 @@ export const NETBACK_PARAMS = [
     source: "B10, C7",
     slot: L.CFG_NB_PKT_PROT_LEN,
   },
+  {
+    path: "netback.netloop",
+    kind: "boolean",
+    default: false,
+    unit: "",
+    help:
+      "dom0's own address on netloop's veth0, behind the vif0.0 port of the bridge (the 2.6.18-xen " +
+      "network-bridge script): a guest's frame to dom0 (a tcp-to-dom0 profile) goes from the bridge to " +
+      "loopback_start_xmit, which copies every page fragment still mapped from the guest into a dom0 page " +
+      "(costs.appCopyPerByteCycles per byte, the guest's slot released at once) and hands the skb to netif_rx " +
+      "again; false: dom0's address on the bridge device, the frame passed up directly.",
+    source: "W18",
+    slot: L.CFG_NETLOOP,
+    encoding: "flag",
+  },
 ] as const satisfies readonly ParamSpec[];
