@@ -68,6 +68,8 @@ const NEIGHBOURS = [
   ["dom0/stack\\.ts", "netback/rx\\.ts", "dom0's ACKs leave through the bridge device to the vif (start_xmit)"],
   ["dom0/stack\\.ts", "netback/common\\.ts", "a freed skb returns the guest page it held (netif_idx_release)"],
   ["netfront/netfront\\.ts", "net/lro\\.ts", "the poll passes TCP segments to LRO"],
+  ["netfront/netfront\\.ts", "net/tsq\\.ts", "a freed TX skb runs its destructor (tcp_wfree)"],
+  ["traffic/tcp/[a-z]+\\.ts", "net/tsq\\.ts", "tcp_transmit_skb charges sk_wmem_alloc; tcp_write_xmit tests the TSQ limit"],
   ["netfront/netfront\\.ts", "guest/stack\\.ts", "the poll passes skbs up; the application is woken"],
   ["guest/stack\\.ts", "traffic/tcp/[a-z]+\\.ts", "the stack delivers TCP segments and ACKs"],
   ["traffic/tcp/[a-z]+\\.ts", "hw/link\\.ts", "external TCP ends put segments on the wire"],

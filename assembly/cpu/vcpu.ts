@@ -99,14 +99,16 @@ let guestItems: u32 = 0;
 let guestPorts: u32 = 1;
 const GUEST_NOTIFIES: u32 = 2;
 const GUEST_NAPIS: u32 = 1;
-const GUEST_TASKLETS: u32 = 0;
+/** A guest VCPU's tasklet list: empty, or with TCP small queues its own tsq tasklet (net/tsq.ts). */
+let guestTasklets: u32 = 0;
 const GUEST_THREADS: u32 = 3; // the application, ksoftirqd, the busy loop of a CPU-bound guest
 let guestThreads: u32 = GUEST_THREADS; // ... and the writer threads one guest VCPU may hold
 
 function setLimits(
   portsTotal: u32, napis: u32, tasklets: u32, threads: u32, jobItemLimit: u32, guestTimers: u32, splitVifs: u32,
-  guestWriters: u32,
+  guestWriters: u32, guestTaskletCount: u32,
 ): void {
+  guestTasklets = guestTaskletCount;
   guestPorts = splitVifs > 0 ? 2 : 1;
   guestThreads = GUEST_THREADS + guestWriters;
   dom0Ports = portsTotal;
@@ -123,12 +125,13 @@ function setLimits(
 export function vcpuInit(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
   jobItemLimit: u32, ksoftirqdBase: u32, guestTimers: u32, credit: bool, splitVifs: u32 = 0, guestWriters: u32 = 0,
+  guestTaskletCount: u32 = 0,
 ): void {
   wakeKind = credit ? EV_VCPU_WAKE_CREDIT : EV_VCPU_WAKE;
   doneKind = credit ? EV_VCPU_DONE_CREDIT : EV_VCPU_DONE;
   nDom0Vcpus = dom0Vcpus;
   nVcpus = dom0Vcpus + guests * guestVcpus;
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters, guestTaskletCount);
   let n = <i32>nVcpus;
   vState = freshArray<u8>(n);
   vJob = freshArray<u8>(n);
@@ -155,7 +158,7 @@ export function vcpuInit(
     unchecked((vPending[v] = fifoNew(d0 ? dom0Ports : guestPorts)));
     unchecked((vOutbox[v] = fifoNew(d0 ? dom0Ports : GUEST_NOTIFIES)));
     unchecked((vPollList[v] = fifoNew(d0 ? dom0Napis : GUEST_NAPIS)));
-    unchecked((vTasklets[v] = fifoNew(d0 ? dom0Tasklets : GUEST_TASKLETS)));
+    unchecked((vTasklets[v] = fifoNew(d0 ? dom0Tasklets : guestTasklets)));
     unchecked((vTimers[v] = fifoNew(d0 ? dom0Items : guestItems)));
     unchecked((vThreads[v] = fifoNew(d0 ? dom0Threads : guestThreads)));
     unchecked((vJobItems[v] = fifoNew(d0 ? dom0Items : guestItems)));
@@ -175,9 +178,9 @@ export function vcpuInit(
 /** Tallies the bytes vcpuInit allocates (same arguments but ksoftirqdBase). */
 export function vcpuMemory(
   dom0Vcpus: u32, guests: u32, guestVcpus: u32, portsTotal: u32, napis: u32, tasklets: u32, threads: u32,
-  jobItemLimit: u32, guestTimers: u32, splitVifs: u32 = 0, guestWriters: u32 = 0,
+  jobItemLimit: u32, guestTimers: u32, splitVifs: u32 = 0, guestWriters: u32 = 0, guestTaskletCount: u32 = 0,
 ): void {
-  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters);
+  setLimits(portsTotal, napis, tasklets, threads, jobItemLimit, guestTimers, splitVifs, guestWriters, guestTaskletCount);
   let n = <u64>dom0Vcpus + <u64>guests * <u64>guestVcpus;
   let d = <u64>dom0Vcpus;
   let gn = n - d;
@@ -193,7 +196,7 @@ export function vcpuMemory(
   memFifos(MEM_PART, <u64>guestPorts, gn);
   memFifos(MEM_PART, <u64>GUEST_NOTIFIES, gn);
   memFifos(MEM_PART, <u64>GUEST_NAPIS, gn);
-  memFifos(MEM_PART, <u64>GUEST_TASKLETS, gn);
+  memFifos(MEM_PART, <u64>guestTasklets, gn);
   memFifos(MEM_PART, <u64>guestItems, 2 * gn);
   memFifos(MEM_PART, <u64>guestThreads, gn);
 }

@@ -8,7 +8,8 @@
 // ksoftirqd loops, so that CPU spins in the re-raise loop until the other instance ends and it
 // can claim the tasklet (softirq.ts, model/sched.ts charge the spin; sources.md G2, G5). Which CPU ran a tasklet last is kept, so a run
 // on another CPU can be charged for the state it finds in that CPU's cache (netback/common.ts).
-// The tasklets here are netback's (an RX and a TX tasklet per netback group); their functions
+// The tasklets here are netback's (an RX and a TX tasklet per netback group) and, with TCP small
+// queues, one per CPU for the guests' TCP (net/tsq.ts); their functions
 // are reached through model/ops.ts.
 // Left out: HI tasklets, tasklet_disable (count), and the other softirqs a real re-raise loop
 // runs between its retries (a spinning CPU here serves its NIC polls between spin jobs).
@@ -22,6 +23,7 @@ import { memArrays, freshArray } from "../base/memory";
 /** Tasklet functions (the `func` of struct tasklet_struct); model/ops.ts calls them. */
 export const TASKLET_NB_RX: u8 = 0; // netback's net_rx_action
 export const TASKLET_NB_TX: u8 = 1; // netback's net_tx_action
+export const TASKLET_TSQ: u8 = 2; // a guest CPU's TCP small queues tasklet (tcp_tasklet_func)
 
 const NONE: u32 = 0xffffffff;
 

@@ -49,6 +49,7 @@ import { netfrontInit, netfrontMemory } from "../netfront/netfront";
 import { lroInit, lroMemory } from "../net/lro";
 import { stackInit, stackMemory, stackMarkTxStart } from "../guest/stack";
 import { tcpInit, tcpMemory } from "../traffic/tcp/common";
+import { tsqInit, tsqMemory, tsqTasklets } from "../net/tsq";
 import { sndbufInit, sndbufMemory } from "../traffic/tcp/sndbuf";
 import { writersInit, writersMemory, writersStartAll } from "../traffic/tcp/writer";
 import { tcpStartRx } from "../traffic/tcp/sender";
@@ -97,11 +98,11 @@ export function engineMemoryBytes(base: usize): u64 {
   eqInstantMemory(L.MEM_EVENTQ, <u64>V);
   flowsMemory(<u64>flows, <u64>udp, <u64>cfgU32(L.CFG_RR_SESSIONS));
   accountMemory(<u64>V);
-  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + writers + 2 * V + (dom0StackInUse() ? N : 0), portsTotal + timers + 8, guestTimers, splitVifs, guestWriters);
+  vcpuMemory(D, N, gv, portsTotal, napis, 2 * G, G + N + writers + 2 * V + (dom0StackInUse() ? N : 0), portsTotal + timers + 8, guestTimers, splitVifs, guestWriters, tsqTasklets(V) > 0 ? 1 : 0);
   hogMemory(<u64>V);
   if (cfgU32(L.CFG_SCHED_CREDIT) != 0) creditMemory(<u64>cfgU32(L.CFG_PCPUS), <u64>V, <u64>(N + 1), <u64>cfgU32(L.CFG_AFFINITY_WORDS));
   softirqMemory(<u64>V);
-  taskletsMemory(<u64>(2 * G));
+  taskletsMemory(<u64>(2 * G + tsqTasklets(V)));
   napiMemory(<u64>napis);
   timersMemory(<u64>timers);
   evtchnMemory(<u64>nq, <u64>N, <u64>D, <u64>nVf, <u64>splitVifs);
@@ -121,6 +122,7 @@ export function engineMemoryBytes(base: usize): u64 {
   stackMemory();
   dom0StackMemory();
   tcpMemory(<u64>flows);
+  tsqMemory(<u64>flows, <u64>V, <u64>N);
   sndbufMemory(<u64>flows, <u64>writers, <u64>cfgU32(L.CFG_TCP_WINDOW_SEGS));
   writersMemory(<u64>writers);
   memAdd(L.MEM_OTHER, arrayBytes(<u64>N + 1, 1)); // startFlows
@@ -165,9 +167,9 @@ export function engineInit(base: usize): u32 {
   accountInit(V);
   let credit = cfgU32(L.CFG_SCHED_CREDIT) != 0;
   let items = portsTotal + timers + 8;
-  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), items, ksoftirqdBase(), guestTimers, credit, splitVifs, guestWriters);
+  vcpuInit(D, N, gv, portsTotal, napis, 2 * G, threadCount(V), items, ksoftirqdBase(), guestTimers, credit, splitVifs, guestWriters, tsqTasklets(V) > 0 ? 1 : 0);
   softirqInit(V, cfgU32(L.CFG_NETDEV_BUDGET), cfgU32(L.CFG_MAX_SOFTIRQ_RESTART));
-  taskletsInit(2 * G);
+  taskletsInit(2 * G + tsqTasklets(V)); // netback's, and with TCP small queues one per CPU
   napiInit(napis);
   timersInit(timers);
   evtchnInit(nq, N, D, nVf, splitVifs);
@@ -192,6 +194,7 @@ export function engineInit(base: usize): u32 {
   stackInit();
   dom0StackInit();
   tcpInit();
+  tsqInit(flows, V, N);
   sndbufInit(flows);
   writersInit(writers);
   tcpReceiverInit();

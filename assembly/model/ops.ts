@@ -10,7 +10,7 @@ import {
   NAPI_NIC, NAPI_BACKLOG, NAPI_NETFRONT, NAPI_VF, napiKind, napiArg, napiQuota, napiPollBegin, napiPollWork, napiPollExhausted,
   napiPollEnd,
 } from "../kernel/napi";
-import { TASKLET_NB_RX, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
+import { TASKLET_NB_RX, TASKLET_NB_TX, TASKLET_TSQ, taskletFunc, taskletArg, taskletDone, taskletMigrated } from "../kernel/tasklet";
 import { TM_TCP_RTO, TM_TCP_DELACK, TM_NB_COALESCE, TM_EXT_RX_POLL, timerKind, timerArg } from "../kernel/timers";
 import { nKthreads, nAppThreads, writerThreadBase, nWriterThreads, hogThreadBase, dom0ReaderBase } from "../kernel/threads";
 import {
@@ -36,6 +36,7 @@ import { anyToDom0 } from "../flows";
 import { tcpOnRto } from "../traffic/tcp/rto";
 import { tcpWriterStart, tcpWriterFinish, tcpWriterHasWork } from "../traffic/tcp/writer";
 import { tcpDelackFire } from "../traffic/tcp/receiver";
+import { tcpTsqTasklet } from "../traffic/tcp/sender";
 import { groPoll } from "../traffic/gro";
 
 // ---- IRQ handlers (event-channel ports) --------------------------------------------------------
@@ -135,15 +136,21 @@ export function opsTimerExternal(t: u32): void {
 
 /** tasklet_action on v runs claimed tasklet t (charges its work). */
 export function opsTaskletRun(v: u32, t: u32): void {
+  let func = taskletFunc(t);
+  if (func == TASKLET_TSQ) {
+    tcpTsqTasklet(v);
+    return;
+  }
   if (taskletMigrated) stateFromOtherCpu();
-  if (taskletFunc(t) == TASKLET_NB_RX) netbackRxStart(v, taskletArg(t));
+  if (func == TASKLET_NB_RX) netbackRxStart(v, taskletArg(t));
   else netbackTxStart(v, taskletArg(t));
 }
 
 /** The tasklet's job ends: its effects, then TASKLET_STATE_RUN is cleared. */
 export function opsTaskletFinish(v: u32, t: u32): void {
-  if (taskletFunc(t) == TASKLET_NB_RX) netbackRxFinish(v, taskletArg(t));
-  else netbackTxFinish(v, taskletArg(t));
+  let func = taskletFunc(t);
+  if (func == TASKLET_NB_RX) netbackRxFinish(v, taskletArg(t));
+  else if (func == TASKLET_NB_TX) netbackTxFinish(v, taskletArg(t));
   taskletDone(t);
 }
 

@@ -4,6 +4,7 @@
 //
 // Models: nothing physical.
 
+import { tsqTasklets } from "../net/tsq";
 import * as L from "../../src/abi/layout";
 import { cfgU32, cfgTable } from "../config";
 import { WRITER_PLACEMENT_NONE } from "../../src/abi/enums";
@@ -63,7 +64,7 @@ export function readSizes(): void {
   splitVifs = netbackNapiCount(); // the NAPI mode negotiates split event channels
   portsTotal = nq + 2 * N + D + nVf + 2 * splitVifs;
   napis = nq + D + N + nVf + splitVifs; // and one NAPI instance per vif
-  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos() + dom0StackFifos() + writers + 1; // + socket backlogs
+  fifos = 8 * (V + nq + P + G + N + flows + D) + 64 + 2 * nVf + groFifos() + dom0StackFifos() + writers + 1 + tsqTasklets(V); // + socket backlogs, TSQ lists
   // A guest's timers: a delayed-ACK timer per flow it receives, an RTO timer per flow it sends.
   guestTimers = cfgU32(L.CFG_RX_STREAMS_PER_GUEST) + cfgU32(L.CFG_TX_STREAMS_PER_GUEST);
 }

@@ -29,6 +29,9 @@
 // TX channel, RX refills the RX channel, and each has its own handler here, xennet_tx_interrupt
 // (TX buffer GC) and xennet_rx_interrupt (NAPI schedule if RX responses wait); both are bound to
 // the guest's VCPU0 like the one channel.
+// With TCP small queues (net/tsq.ts) a TCP data skb's destructor runs when the GC consumes the
+// response to its last slot (each slot's response drops one reference: xennet_tx_buf_gc), on the
+// CPU doing the GC, or when a full queue drops it.
 // Left out: page flipping, rx buffer allocation failure and its refill timer (D5), multi-queue,
 // the carrier state machine.
 
@@ -44,7 +47,7 @@ import {
 import { cfgU32, costCycles, costTimes } from "../config";
 import { statInc, guestStatAdd } from "../stats";
 import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../base/fifo";
-import { pkKind, pkFlow, pktDrop, pktUnits, KIND_DATA } from "../packet";
+import { pkKind, pkFlow, pkBytes, pktDrop, pktUnits, KIND_DATA } from "../packet";
 import { flowDirRx } from "../flows";
 import { charge, chargeLate } from "../cpu/account";
 import { outboxAdd, nDom0Vcpus } from "../cpu/vcpu";
@@ -61,6 +64,8 @@ import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
 import { memArrays, memFifos, freshArray } from "../base/memory";
 import { vfXmit } from "../hw/vf";
 import { netifInit, netifTxSlots, netifRxSlots, gsoRx } from "../xen/netif";
+import { tsqLimit, tsqFree, tsqTxHeld, tsqTxFreed } from "../net/tsq";
+import { curV } from "../cpu/account";
 
 /** Free TX ring slots below which the TX queue stops: MAX_SKB_FRAGS + 2 by default, room for one maximal packet (D7). */
 let txSlotsReserve: u32 = 20;
@@ -166,6 +171,7 @@ function txGc(v: u32, g: u32, charged: bool): void {
   let r = txRingOf(g);
   let prod = ringRspProd(r);
   let n = prod - ringRspCons(r);
+  if (tsqLimit > 0) tsqTxFreed(v, g, ringRspCons(r), prod);
   ringSetRspCons(r, prod);
   // Ask for a callback once half of the still-outstanding requests are answered (D8).
   ringSetRspEvent(r, prod + ((ringReqProd(r) - prod) >> 1) + 1);
@@ -177,6 +183,12 @@ function txGc(v: u32, g: u32, charged: bool): void {
     let qd = unchecked(txQdisc[g]);
     while (fifoLen(qd) > 0 && !unchecked(txStopped[g])) xmitOne(v, g, fifoPop(qd));
   }
+}
+
+/** A TCP data packet p that netfront drops before the ring: kfree_skb runs its destructor on v. */
+// @ts-ignore: decorator
+@inline function txDropFree(v: u32, p: u32): void {
+  if (tsqLimit > 0 && pkKind(p) == KIND_DATA) tsqFree(v, pkFlow(p), pkBytes(p));
 }
 
 function txSlotAvailable(g: u32): bool {
@@ -191,6 +203,7 @@ function txSlotAvailable(g: u32): bool {
 export function netfrontStage(g: u32, p: u32): void {
   let st = unchecked(staged[g]);
   if (fifoFull(st)) {
+    txDropFree(curV, p);
     pktDrop(ST_DROP_GUEST_QDISC, p);
     return;
   }
@@ -216,8 +229,10 @@ function xmitStaged(v: u32, g: u32, st: i32, n: u32): void {
   for (let i: u32 = 0; i < n; i++) {
     let p = fifoPop(st);
     if (unchecked(txStopped[g]) || fifoLen(qd) > 0) {
-      if (fifoFull(qd)) pktDrop(ST_DROP_GUEST_QDISC, p);
-      else fifoPush(qd, p);
+      if (fifoFull(qd)) {
+        txDropFree(v, p);
+        pktDrop(ST_DROP_GUEST_QDISC, p);
+      } else fifoPush(qd, p);
       continue;
     }
     xmitOne(v, g, p);
@@ -232,7 +247,9 @@ function xmitOne(v: u32, g: u32, p: u32): void {
   let idx = ringReqProdPvt(r);
   // The packet is named in its first slot; netback reads how many slots follow from it.
   ringSlotSet(r, idx, p);
-  ringSetReqProdPvt(r, idx + netifTxSlots(p));
+  let slots = netifTxSlots(p);
+  if (tsqLimit > 0 && pkKind(p) == KIND_DATA) tsqTxHeld(g, idx + slots - 1, pkFlow(p), pkBytes(p));
+  ringSetReqProdPvt(r, idx + slots);
   if (ringPushRequests(r)) {
     statInc(ST_NOTIFY_NF_TX);
     outboxAdd(v, nbPort(g));

@@ -141,7 +141,8 @@ export const CFG_TCP_WMEM_MAX = 104; // tcp_wmem[2]: the most send-buffer autotu
 export const CFG_TCP_SKB_OVERHEAD = 105; // send-buffer bytes of one MSS skb besides its payload
 export const CFG_WRITER_PLACEMENT = 106; // the guest VCPU of each TCP writer thread (WRITER_PLACEMENT_*)
 export const CFG_NETLOOP = 107; // 1: dom0 on netloop's veth0 (2.6.18-xen): frames to it copied, netif_rx again
-export const CFG_COUNT = 108;
+export const CFG_TCP_SMALL_QUEUE = 108; // guests' tcp_limit_output_bytes (TCP small queues), bytes; 0: off
+export const CFG_COUNT = 109;
 
 // Request/response session record fields.
 export const RR_GUEST = 0;

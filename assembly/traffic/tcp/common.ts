@@ -64,6 +64,7 @@ import { linkSend, senderLink, guestPort } from "../../hw/link";
 import { netfrontStage, netfrontVcpu } from "../../netfront/netfront";
 import { MEM_TCP as MEM_PART } from "../../../src/abi/layout";
 import { memArrays, freshArray } from "../../base/memory";
+import { tsqLimit, tsqCharge } from "../../net/tsq";
 
 /** Ethernet header + FCS (18) + preamble/SFD (8) + inter-frame gap (12) (sources.md J1). */
 const ETH_OVERHEAD: u32 = 38;
@@ -90,6 +91,8 @@ export let dupThresh: u32 = 3;
 export let sack: bool = true;
 /** No writer threads (guests.writerPlacement none): a guest's copy is charged where data is sent. */
 export let copyOnSend: bool = false;
+/** Guests 0 .. vfGuests-1 send through an SR-IOV VF (TCP small queues does not throttle them). */
+let vfGuests: u32 = 0;
 
 // sender
 export let sUna = new StaticArray<u32>(0);
@@ -185,7 +188,7 @@ export function tcpInit(): void {
   sMaxWnd = freshArray<u32>(n);
   let gso = cfgU32(CFG_GSO_TX) == 1;
   gsoMaxSegs = cfgU32(CFG_GSO_MAX_SEGS);
-  let vfGuests = cfgU32(CFG_SRIOV_GUESTS);
+  vfGuests = cfgU32(CFG_SRIOV_GUESTS);
   let ports = cfgU32(CFG_PORTS);
   let portFlows = freshArray<u32>(<i32>ports);
   let g: u32 = 0;
@@ -265,7 +268,9 @@ export function sendSegment(f: u32, seq: u32, retx: bool): void {
     // The per-skb transmit work; a writer paid the copy when it queued the data (writer.ts).
     if (copyOnSend) charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>mss));
     else charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
-    netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
+    let g = sender != NO_GUEST ? sender : unchecked(flowGuest[f]);
+    if (tsqLimit > 0 && g >= vfGuests) tsqCharge(f, mss); // sk_wmem_alloc until netfront frees it
+    netfrontStage(g, p);
   }
 }
 
@@ -292,7 +297,9 @@ export function sendGso(f: u32, seq: u32, n: u32): void {
   if (copyOnSend) charge(COMP_STACK, <u64>(cost(COST_STACK_TX_PKT) + cost(COST_STACK_TX_PER_BYTE) * <f64>bytes));
   else charge(COMP_STACK, costCycles(COST_STACK_TX_PKT));
   let sender = unchecked(flowSender[f]);
-  netfrontStage(sender != NO_GUEST ? sender : unchecked(flowGuest[f]), p);
+  let g = sender != NO_GUEST ? sender : unchecked(flowGuest[f]);
+  if (tsqLimit > 0 && g >= vfGuests) tsqCharge(f, bytes); // sk_wmem_alloc until netfront frees it
+  netfrontStage(g, p);
 }
 
 /** Current retransmission timeout of flow f with back-off, cycles. */

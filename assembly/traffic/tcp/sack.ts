@@ -3,6 +3,7 @@
 // retransmit detection, and what to send while in recovery.
 // Left out: D-SACK, SACK reneging, rate halving.
 
+import { tsqLimit, tsqThrottle } from "../../net/tsq";
 import { sUna, sNxt, sHigh, sCwnd, sRwnd, sRetx, sSacked, sHighSack, sRetxNxt, W, sendSegment } from "./common";
 import { sWritten, hasWriter } from "./sndbuf";
 
@@ -59,6 +60,8 @@ export function sackSend(f: u32): void {
     } else {
       // New data within the receiver's window, and (a guest's stream) as far as its writer wrote.
       if (nxt >= una + rwnd || (hasWriter(f) && nxt >= unchecked(sWritten[f]))) break;
+      // TCP small queues (net/tsq.ts): tcp_write_xmit's test before new data.
+      if (tsqLimit > 0 && nxt >= unchecked(sHigh[f]) && tsqThrottle(f)) break;
       sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
       nxt++;
       unchecked((sNxt[f] = nxt));

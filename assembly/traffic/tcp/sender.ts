@@ -17,8 +17,11 @@
 // tcp_tso_should_defer says so (loss recovery, or the window open by at least a third of
 // min(snd_wnd, cwnd): tcp_tso_win_divisor = 3), else the sender waits for the next ACK.
 // Retransmissions go one segment at a time. Left out: the two-jiffy limit on a deferral (an ACK
-// always comes sooner at these RTTs), TSO autosizing by pacing rate (3.12+; at these rates it
-// gives the full 64 KB), and TCP small queues.
+// always comes sooner at these RTTs), and TSO autosizing by pacing rate (3.12+; at these rates it
+// gives the full 64 KB).
+// With TCP small queues (tcp.smallQueueBytes, net/tsq.ts) new data also waits while the driver
+// holds the limit's worth of the stream's skbs; the tsq tasklet of the CPU that freed one, or the
+// writer's release_sock when it owned the socket, sends again (tcpTsqTasklet, tcpTsqRelease).
 
 import {
   CFG_START_JITTER, ST_DELIVERED, ST_TCP_FAST_RECOVERIES, GS_TX_ACKED_BYTES, GS_TX_ACKED_EARLY_BYTES,
@@ -38,7 +41,8 @@ import {
   sendSegment, rtoCycles, sMeasuredFrom, sGso, sMaxWnd, gsoMaxSegs, sendGso,
 } from "./common";
 import { isSacked, sackMark, sackSend } from "./sack";
-import { sWritten, hasWriter, tcpCheckSpace } from "./sndbuf";
+import { sWritten, hasWriter, tcpCheckSpace, sOwned } from "./sndbuf";
+import { tsqLimit, tsqThrottle, tsqNext, tsqDeferred } from "../../net/tsq";
 
 /** Starts external sender f at cycle 0: its first transmission waits on its RTO timer until a
  *  seeded start time (a guest's streams start when their writer threads first write, writer.ts). */
@@ -66,6 +70,25 @@ export function tcpPush(f: u32): void {
   } else senderPush(f);
 }
 
+/** tcp_tasklet_func on CPU v: each socket its list holds sends again (tcp_tsq_handler's
+ *  tcp_write_xmit, as tcp_push does in or out of loss recovery), unless its writer owns it:
+ *  then TCP_TSQ_DEFERRED leaves the send to the writer's release_sock. */
+export function tcpTsqTasklet(v: u32): void {
+  let f = tsqNext(v);
+  while (f >= 0) {
+    if (unchecked(sOwned[f])) unchecked((tsqDeferred[f] = 1));
+    else tcpPush(<u32>f);
+    f = tsqNext(v);
+  }
+}
+
+/** tcp_release_cb when flow f's writer lets its socket go: a deferred TSQ send runs now. */
+export function tcpTsqRelease(f: u32): void {
+  if (tsqLimit == 0 || !unchecked(tsqDeferred[f])) return;
+  unchecked((tsqDeferred[f] = 0));
+  tcpPush(f);
+}
+
 /** Sends what the window and the write queue allow (tcp_write_xmit), arms the RTO. */
 export function senderPush(f: u32): void {
   let una = unchecked(sUna[f]);
@@ -82,11 +105,14 @@ export function senderPush(f: u32): void {
     if (gso && nxt >= unchecked(sHigh[f])) {
       let n = gsoChunk(f, nxt, limit - nxt, wnd, end);
       if (n == 0) break; // tcp_tso_should_defer: wait for the window to open further
+      if (tsqLimit > 0 && tsqThrottle(f)) break; // TCP small queues: wait for the driver (net/tsq.ts)
       if (n == 1) sendSegment(f, nxt, false);
       else sendGso(f, nxt, n);
       nxt += n;
       continue;
     }
+    // New data waits while the driver holds the limit's worth of this stream's skbs (TSQ).
+    if (tsqLimit > 0 && nxt >= unchecked(sHigh[f]) && tsqThrottle(f)) break;
     // After an RTO (go-back-N) segments the receiver SACKed are not sent again.
     if (!(sack && nxt < unchecked(sHigh[f]) && isSacked(f, nxt))) sendSegment(f, nxt, nxt < unchecked(sHigh[f]));
     nxt++;

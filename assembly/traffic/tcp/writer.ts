@@ -54,7 +54,7 @@ import { nFlows, mss, sGso } from "./common";
 import {
   sWritten, sNoSpace, sWriterThread, sWriterVcpu, sOwned, sBacklog, sndbufHasRoom, sndbufAttachBacklog,
 } from "./sndbuf";
-import { tcpPush, gsoGoal, tcpSenderOnAck } from "./sender";
+import { tcpPush, gsoGoal, tcpSenderOnAck, tcpTsqRelease } from "./sender";
 
 /** The flow of each writer (writer k runs thread writerThreadId(k)). */
 let wFlow = new StaticArray<u32>(0);
@@ -125,6 +125,7 @@ export function tcpWriterStart(v: u32, k: u32): bool {
   if (!sndbufHasRoom(f)) {
     // sk_stream_wait_memory: the socket is let go (its backlog just ran) and the writer sleeps.
     unchecked((sOwned[f] = 0));
+    tcpTsqRelease(f);
     writerSleep(f);
     return ran;
   }
@@ -170,6 +171,7 @@ export function tcpWriterFinish(k: u32): void {
   let f = unchecked(wFlow[k]);
   if (fifoLen(unchecked(sBacklog[f])) > 0 || sndbufHasRoom(f)) return;
   unchecked((sOwned[f] = 0));
+  tcpTsqRelease(f);
   writerSleep(f);
 }
 

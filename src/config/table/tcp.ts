@@ -86,6 +86,20 @@ export const TCP_PARAMS = [
     slot: L.CFG_TCP_SKB_OVERHEAD,
   },
   {
+    path: "tcp.smallQueueBytes",
+    kind: "integer",
+    default: 0,
+    unit: "bytes",
+    min: 0,
+    max: 2147483647,
+    help:
+      "net.ipv4.tcp_limit_output_bytes of the guests' TCP (TCP small queues, Linux 3.6+): a guest stream sends no " +
+      "new data while the skbs netfront still holds (until netback's TX response frees them) reach this many " +
+      "bytes of truesize; 0 turns TCP small queues off, as in kernels before 3.6. 131072 is the Linux 3.6-3.x default.",
+    source: "J13, J14",
+    slot: L.CFG_TCP_SMALL_QUEUE,
+  },
+  {
     path: "tcp.rtoMinMs",
     kind: "number",
     default: 200,
