@@ -82,11 +82,18 @@ export function tcpTsqTasklet(v: u32): void {
   }
 }
 
-/** tcp_release_cb when flow f's writer lets its socket go: a deferred TSQ send runs now. */
-export function tcpTsqRelease(f: u32): void {
-  if (tsqLimit == 0 || !unchecked(tsqDeferred[f])) return;
+/** Whether flow f has a TSQ send deferred to its writer's release_sock (TCP_TSQ_DEFERRED). */
+export function tcpTsqDeferred(f: u32): bool {
+  return tsqLimit > 0 && unchecked(tsqDeferred[f]) != 0;
+}
+
+/** tcp_release_cb when flow f's writer lets its socket go: a deferred TSQ send runs now, in the
+ *  writer's context. Whether there was one. */
+export function tcpTsqRelease(f: u32): bool {
+  if (!tcpTsqDeferred(f)) return false;
   unchecked((tsqDeferred[f] = 0));
   tcpPush(f);
+  return true;
 }
 
 /** Sends what the window and the write queue allow (tcp_write_xmit), arms the RTO. */

@@ -54,7 +54,7 @@ import { nFlows, mss, sGso } from "./common";
 import {
   sWritten, sNoSpace, sWriterThread, sWriterVcpu, sOwned, sBacklog, sndbufHasRoom, sndbufAttachBacklog,
 } from "./sndbuf";
-import { tcpPush, gsoGoal, tcpSenderOnAck, tcpTsqRelease } from "./sender";
+import { tcpPush, gsoGoal, tcpSenderOnAck, tcpTsqRelease, tcpTsqDeferred } from "./sender";
 
 /** The flow of each writer (writer k runs thread writerThreadId(k)). */
 let wFlow = new StaticArray<u32>(0);
@@ -125,9 +125,9 @@ export function tcpWriterStart(v: u32, k: u32): bool {
   if (!sndbufHasRoom(f)) {
     // sk_stream_wait_memory: the socket is let go (its backlog just ran) and the writer sleeps.
     unchecked((sOwned[f] = 0));
-    tcpTsqRelease(f);
+    let sent = tcpTsqRelease(f); // tcp_release_cb: a TSQ send the tasklet deferred to this writer
     writerSleep(f);
-    return ran;
+    return ran || sent;
   }
   unchecked((sOwned[f] = 1)); // lock_sock: ACKs from now on wait on the backlog
   let written = unchecked(sWritten[f]);
@@ -169,9 +169,9 @@ function backlogRun(f: u32): bool {
  *  release_sock must run before the writer may sleep; else it lets the socket go and sleeps. */
 export function tcpWriterFinish(k: u32): void {
   let f = unchecked(wFlow[k]);
-  if (fifoLen(unchecked(sBacklog[f])) > 0 || sndbufHasRoom(f)) return;
+  // A TSQ send deferred to release_sock keeps the writer for one more turn, which runs it.
+  if (fifoLen(unchecked(sBacklog[f])) > 0 || sndbufHasRoom(f) || tcpTsqDeferred(f)) return;
   unchecked((sOwned[f] = 0));
-  tcpTsqRelease(f);
   writerSleep(f);
 }
 
@@ -179,7 +179,7 @@ export function tcpWriterFinish(k: u32): void {
  *  runnable list). */
 export function tcpWriterHasWork(k: u32): bool {
   let f = unchecked(wFlow[k]);
-  return fifoLen(unchecked(sBacklog[f])) > 0 || sndbufHasRoom(f);
+  return fifoLen(unchecked(sBacklog[f])) > 0 || sndbufHasRoom(f) || tcpTsqDeferred(f);
 }
 
 /** sk_stream_wait_memory: SOCK_NOSPACE set, the writer sleeps until sk_stream_write_space. */
