@@ -4,11 +4,13 @@
 //   host  dist/src, dist/bench  from src/, bench/ and tsconfig.json   (npm run build:ts; zod and the CLI bundled)
 //   page  dist/web              from web/, src/ and the release wasm  (node scripts/build-web.mjs)
 // A step runs when one of its outputs is missing or one of its inputs is newer than the stamp it
-// wrote after its last success (modification times, as make does). A deleted source file is not
+// wrote after its last success (modification times, as make does). The stamp carries the time the
+// step STARTED, so a source saved while the step ran (an editor, a git merge) is newer than it and
+// the next build runs the step again instead of keeping output built from the older file. A deleted source file is not
 // noticed: `npm run build -- --force` (or `node scripts/build.mjs --force`) rebuilds everything.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync, utimesSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -74,6 +76,7 @@ for (const s of steps) {
     continue;
   }
   const [cmd, args] = s.run;
+  const startedAt = new Date();
   const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (r.status !== 0) {
     // tsc reports errors on stdout.
@@ -82,7 +85,8 @@ for (const s of steps) {
     process.exit(r.status || 1);
   }
   mkdirSync(dirname(stamp), { recursive: true });
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+  utimesSync(stamp, startedAt, startedAt);
   built.push(s.name);
 }
 const secs = ((performance.now() - t0) / 1e3).toFixed(1);
