@@ -67,7 +67,7 @@ import { threadQueue, thrQueued } from "../cpu/vcpu";
 import { dom0ReaderId } from "../kernel/threads";
 import { flowGuest, pktGuest } from "../flows";
 import { guestFlow0, guestFlows, rcvBuf } from "../traffic/tcp/common";
-import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
+import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed, tcpPrequeueProcess } from "../traffic/tcp/receiver";
 import { netbackStartXmit } from "../netback/rx";
 import { netbackTxRelease } from "../netback/common";
 import { memArrays, memFifos, freshArray } from "../base/memory";
@@ -118,20 +118,16 @@ function stagedLimit(): u32 {
   return s + 64;
 }
 
-function anyReader(): bool {
-  for (let g: u32 = 0; g < cfgU32(CFG_GUESTS); g++) if (readerOf(g)) return true;
-  return false;
-}
-
 /** Whether some guest sends TCP to dom0 (the reader threads exist only then). */
 export function dom0StackInUse(): bool {
-  return anyReader();
+  for (let g: u32 = 0; g < cfgU32(CFG_GUESTS); g++) if (readerOf(g)) return true;
+  return false;
 }
 
 export function dom0StackInit(): void {
   nGuests = cfgU32(CFG_GUESTS);
   nDom0 = cfgU32(CFG_DOM0_VCPUS);
-  enabled = anyReader();
+  enabled = dom0StackInUse();
   lowLatency = cfgU32(CFG_TCP_LOW_LATENCY) == 1;
   recvBytes = cfgU32(CFG_APP_RECV_BYTES);
   if (!enabled) return;
@@ -166,7 +162,7 @@ export function dom0StackInit(): void {
 
 /** Tallies the bytes dom0StackInit() allocates. */
 export function dom0StackMemory(): void {
-  if (!anyReader()) return;
+  if (!dom0StackInUse()) return;
   let n = <u64>cfgU32(CFG_GUESTS);
   let d = <u64>cfgU32(CFG_DOM0_VCPUS);
   memArrays(MEM_OTHER, n, 4, 2);
@@ -187,7 +183,7 @@ export function dom0StackMemory(): void {
 /** FIFOs dom0StackInit() creates, and the bridge's forward (and netloop) queue per dom0 VCPU (the engine sizes
  *  its FIFO table by them). */
 export function dom0StackFifos(): u32 {
-  if (!anyReader()) return 0;
+  if (!dom0StackInUse()) return 0;
   let d = cfgU32(CFG_DOM0_VCPUS);
   return 1 + 2 * cfgU32(CFG_GUESTS) + 4 * d + (cfgU32(CFG_NETLOOP) == 1 ? d : 0); // netloop's queue per VCPU
 }
@@ -242,19 +238,10 @@ export function dom0StackRxLate(v: u32, p: u32): void {
   late = false;
 }
 
-/** tcp_prequeue_process: the TCP receive work of every prequeued skb of guest g's streams, in
- *  order, in the current job (the reader's recv(), or the softirq when the prequeue overflowed). */
+/** tcp_prequeue_process for the reader of guest g's streams (traffic/tcp/receiver.ts), in the
+ *  current job, or late while a job ends. */
 function prequeueProcess(g: u32): void {
-  let q = unchecked(prequeue[g]);
-  let n = fifoLen(q);
-  if (n == 0) return;
-  let rest = cost(COST_STACK_RX_PKT) - cost(COST_STACK_RX_DEMUX);
-  let perByte = cost(COST_STACK_RX_PER_BYTE);
-  for (let i: u32 = 0; i < n; i++) {
-    let p = fifoPop(q);
-    chargeWork(COMP_STACK, <u64>(rest + perByte * <f64>pkBytes(p)));
-    tcpReceiverOnData(pkFlow(p), p);
-  }
+  tcpPrequeueProcess(unchecked(prequeue[g]), late);
   unchecked((prequeueBytes[g] = 0));
 }
 

@@ -41,7 +41,7 @@ import { appThreadId } from "../kernel/threads";
 import { guestFlow0, guestFlows, guestRxFlows, rcvBuf } from "../traffic/tcp/common";
 import { tcpSenderOnAck, tcpTxFlowStart } from "../traffic/tcp/sender";
 import { tcpSocketOwned, tcpBacklogAdd } from "../traffic/tcp/sndbuf";
-import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed } from "../traffic/tcp/receiver";
+import { tcpReceiverOnData, tcpSocketQueue, tcpSocketConsumed, tcpPrequeueProcess } from "../traffic/tcp/receiver";
 import { rrServerReceive, rrHasWork, rrServe } from "../traffic/rr";
 import { traceAppDelivery } from "../observe/trace";
 import { MEM_GUEST as MEM_PART } from "../../src/abi/layout";
@@ -178,19 +178,9 @@ export function stackDeliver(v: u32, g: u32, p: u32): void {
   unchecked((udpSockBytes[g] = unchecked(udpSockBytes[g]) + bytes));
 }
 
-/** tcp_prequeue_process: the TCP receive work of every prequeued skb of guest g, in order, on
- *  the current job (the reader's recv(), or the softirq when the prequeue overflowed). */
+/** tcp_prequeue_process for guest g's prequeue (traffic/tcp/receiver.ts), in the current job. */
 function prequeueProcess(g: u32): void {
-  let q = unchecked(prequeue[g]);
-  let n = fifoLen(q);
-  if (n == 0) return;
-  let rest = cost(COST_STACK_RX_PKT) - cost(COST_STACK_RX_DEMUX);
-  let perByte = cost(COST_STACK_RX_PER_BYTE);
-  for (let i: u32 = 0; i < n; i++) {
-    let p = fifoPop(q);
-    charge(COMP_STACK, <u64>(rest + perByte * <f64>pkBytes(p)));
-    tcpReceiverOnData(pkFlow(p), p);
-  }
+  tcpPrequeueProcess(unchecked(prequeue[g]), false);
   unchecked((prequeueBytes[g] = 0));
 }
 

@@ -6,15 +6,15 @@
 // stack and bridge (dom0/stack.ts), and an skb it frees releases the guest page it may still hold.
 
 import {
-  COMP_STACK, COST_STACK_TX_PKT, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
+  COMP_STACK, COST_STACK_TX_PKT, COST_STACK_RX_PKT, COST_STACK_RX_PER_BYTE, COST_STACK_RX_DEMUX, ST_INJECTED, ST_DELIVERED, ST_TCP_DUP_SEGS,
   ST_TCP_OOO_SEGS, ST_ACKS_SENT, ST_DROP_GUEST_SOCKET,
 } from "../../../src/abi/layout";
-import { costCycles } from "../../config";
+import { cost, costCycles } from "../../config";
 import { statInc, statAdd } from "../../stats";
 import { eqNow } from "../../base/eventq";
-import { fifoNew, fifoLen, fifoPush, fifoFull, fifoAt } from "../../base/fifo";
-import { pktAlloc, pktFree, pktDrop, pkSeq, pkSegs, pkBytes, pkSetBytes, pkSetWin, pktUnits, PKT_NONE, KIND_ACK, pkSetSackLo, pkSetSackHi } from "../../packet";
-import { charge } from "../../cpu/account";
+import { fifoNew, fifoLen, fifoPush, fifoPop, fifoFull, fifoAt } from "../../base/fifo";
+import { pktAlloc, pktFree, pktDrop, pkSeq, pkSegs, pkBytes, pkFlow, pkSetBytes, pkSetWin, pktUnits, PKT_NONE, KIND_ACK, pkSetSackLo, pkSetSackHi } from "../../packet";
+import { charge, chargeLate, curV } from "../../cpu/account";
 import { flowGuest, flowRx, flowClient, flowDom0 } from "../../flows";
 import { dom0AckXmit, dom0SkbFree } from "../../dom0/stack";
 import { timerArm, timerCancel, timerPending } from "../../kernel/timers";
@@ -260,4 +260,23 @@ export function tcpRcvNxt(f: u32): u32 {
 /** Payload bytes waiting in flow f's guest socket (tests). */
 export function tcpSockBytes(f: u32): u32 {
   return unchecked(rSockBytes[f]);
+}
+
+/** tcp_prequeue_process: the TCP receive work of every skb on prequeue q, in order, in the current
+ *  job (a reader's recv(), or the softirq when the prequeue overflowed): what the socket lookup in
+ *  the softirq left of costs.stackRxPacketCycles, and the per-byte receive cost. `late` charges it
+ *  to the current VCPU as its job ends (dom0's stack fed by netback's NAPI poll). The guest's and
+ *  dom0's stacks each keep their own prequeues and byte counts. */
+export function tcpPrequeueProcess(q: u32, late: bool): void {
+  let n = fifoLen(q);
+  if (n == 0) return;
+  let rest = cost(COST_STACK_RX_PKT) - cost(COST_STACK_RX_DEMUX);
+  let perByte = cost(COST_STACK_RX_PER_BYTE);
+  for (let i: u32 = 0; i < n; i++) {
+    let p = fifoPop(q);
+    let cycles = <u64>(rest + perByte * <f64>pkBytes(p));
+    if (late) chargeLate(curV, COMP_STACK, cycles);
+    else charge(COMP_STACK, cycles);
+    tcpReceiverOnData(pkFlow(p), p);
+  }
 }
